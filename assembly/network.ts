@@ -1,0 +1,286 @@
+// Batched forward and backward passes of f(x) = scale * sum_i a_i sigma(<w_i, x>).
+//
+// All arrays are row-major f64 in linear memory, addressed by byte pointers:
+//   x: B x d samples, w: N x d first-layer weights, a: N second-layer weights,
+//   z: B x N pre-activations <w_i, x_b>, f: B outputs, r: B residuals,
+//   g: B x N scratch, gradW: N x d, gradA: N.
+// backward computes the vector-Jacobian product of the outputs with r:
+//   gradA_i = scale * sum_b r_b sigma(z_bi)
+//   gradW_i = scale * a_i * sum_b r_b sigma'(z_bi) x_b
+// so for L = 1/(2B) sum_b (f_b - y_b)^2 the caller passes r_b = (f_b - y_b) / B.
+//
+// Samples are processed in blocks small enough that a block of x stays in L1 while every
+// neuron is visited; inside a block, micro-kernels hold a 2-sample x 4-neuron tile of
+// dot products (forward) or a 4-neuron x 4-coordinate tile of gradients (backward) in
+// registers. Nothing here allocates.
+
+import { rowBackward, rowDot } from "./activation";
+
+/** Samples per block: about 16 KiB of x, at least 2, at most 64, even. */
+function sampleBlock(d: i32): i32 {
+  let bs = 2048 / d;
+  if (bs < 2) bs = 2;
+  if (bs > 64) bs = 64;
+  return bs & ~1;
+}
+
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** z[s, i] = <x_s, w_i> for 2 samples and 4 neurons (SIMD). */
+@inline function dot2x4(x0: usize, x1: usize, w0: usize, d: i32, z0: usize, z1: usize, dBytes: usize): void {
+  const w1 = w0 + dBytes;
+  const w2 = w1 + dBytes;
+  const w3 = w2 + dBytes;
+  let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0), c02 = f64x2.splat(0.0), c03 = f64x2.splat(0.0);
+  let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0), c12 = f64x2.splat(0.0), c13 = f64x2.splat(0.0);
+  const even = <usize>(d & ~1) << 3;
+  for (let k: usize = 0; k < even; k += 16) {
+    const a0 = v128.load(x0 + k);
+    const a1 = v128.load(x1 + k);
+    const b0 = v128.load(w0 + k);
+    const b1 = v128.load(w1 + k);
+    const b2 = v128.load(w2 + k);
+    const b3 = v128.load(w3 + k);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
+    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
+    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+  }
+  let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
+  let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
+  if (d & 1) {
+    const u0 = load<f64>(x0 + even);
+    const u1 = load<f64>(x1 + even);
+    const v0 = load<f64>(w0 + even);
+    const v1 = load<f64>(w1 + even);
+    const v2 = load<f64>(w2 + even);
+    const v3 = load<f64>(w3 + even);
+    s00 += u0 * v0; s01 += u0 * v1; s02 += u0 * v2; s03 += u0 * v3;
+    s10 += u1 * v0; s11 += u1 * v1; s12 += u1 * v2; s13 += u1 * v3;
+  }
+  store<f64>(z0, s00); store<f64>(z0, s01, 8); store<f64>(z0, s02, 16); store<f64>(z0, s03, 24);
+  store<f64>(z1, s10); store<f64>(z1, s11, 8); store<f64>(z1, s12, 16); store<f64>(z1, s13, 24);
+}
+
+/** The same tile with scalar arithmetic, for the build without SIMD. */
+@inline function dot2x4Scalar(x0: usize, x1: usize, w0: usize, d: i32, z0: usize, z1: usize, dBytes: usize): void {
+  const w1 = w0 + dBytes;
+  const w2 = w1 + dBytes;
+  const w3 = w2 + dBytes;
+  let s00: f64 = 0, s01: f64 = 0, s02: f64 = 0, s03: f64 = 0;
+  let s10: f64 = 0, s11: f64 = 0, s12: f64 = 0, s13: f64 = 0;
+  const end = <usize>d << 3;
+  for (let k: usize = 0; k < end; k += 8) {
+    const u0 = load<f64>(x0 + k);
+    const u1 = load<f64>(x1 + k);
+    const v0 = load<f64>(w0 + k);
+    const v1 = load<f64>(w1 + k);
+    const v2 = load<f64>(w2 + k);
+    const v3 = load<f64>(w3 + k);
+    s00 += u0 * v0; s01 += u0 * v1; s02 += u0 * v2; s03 += u0 * v3;
+    s10 += u1 * v0; s11 += u1 * v1; s12 += u1 * v2; s13 += u1 * v3;
+  }
+  store<f64>(z0, s00); store<f64>(z0, s01, 8); store<f64>(z0, s02, 16); store<f64>(z0, s03, 24);
+  store<f64>(z1, s10); store<f64>(z1, s11, 8); store<f64>(z1, s12, 16); store<f64>(z1, s13, 24);
+}
+
+/** <u, v> over d entries. */
+function dot(u: usize, v: usize, d: i32): f64 {
+  let k: usize = 0;
+  const end = <usize>d << 3;
+  let s: f64 = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(d & ~1) << 3;
+    let acc = f64x2.splat(0.0);
+    for (; k < even; k += 16) acc = f64x2.add(acc, f64x2.mul(v128.load(u + k), v128.load(v + k)));
+    s = hsum(acc);
+  }
+  for (; k < end; k += 8) s += load<f64>(u + k) * load<f64>(v + k);
+  return s;
+}
+
+/** Pre-activations z[s, i] = <x_s, w_i> for samples s0 <= s < s1. */
+function preactivationBlock(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32, z: usize): void {
+  const dBytes = <usize>d << 3;
+  const nBytes = <usize>n << 3;
+  const n4 = n & ~3;
+  let s = s0;
+  for (; s + 2 <= s1; s += 2) {
+    const x0 = x + <usize>s * dBytes;
+    const x1 = x0 + dBytes;
+    const z0 = z + <usize>s * nBytes;
+    const z1 = z0 + nBytes;
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const wi = w + <usize>i * dBytes;
+      const off = <usize>i << 3;
+      if (ASC_FEATURE_SIMD) dot2x4(x0, x1, wi, d, z0 + off, z1 + off, dBytes);
+      else dot2x4Scalar(x0, x1, wi, d, z0 + off, z1 + off, dBytes);
+    }
+    for (; i < n; i++) {
+      const wi = w + <usize>i * dBytes;
+      const off = <usize>i << 3;
+      store<f64>(z0 + off, dot(x0, wi, d));
+      store<f64>(z1 + off, dot(x1, wi, d));
+    }
+  }
+  if (s < s1) {
+    const x0 = x + <usize>s * dBytes;
+    const z0 = z + <usize>s * nBytes;
+    for (let i = 0; i < n; i++) {
+      store<f64>(z0 + (<usize>i << 3), dot(x0, w + <usize>i * dBytes, d));
+    }
+  }
+}
+
+/** z = x w^T (B x N), the pre-activations alone. */
+export function preactivations(x: usize, w: usize, n: i32, d: i32, b: i32, z: usize): void {
+  const bs = sampleBlock(d);
+  for (let s0 = 0; s0 < b; s0 += bs) {
+    preactivationBlock(x, w, n, d, s0, min(s0 + bs, b), z);
+  }
+}
+
+/** Forward pass: z = x w^T and f_s = scale * sum_i a_i sigma(z_si). */
+export function forward(
+  x: usize, w: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
+  kind: i32, p: usize, np: i32, z: usize, f: usize,
+): void {
+  const bs = sampleBlock(d);
+  const nBytes = <usize>n << 3;
+  for (let s0 = 0; s0 < b; s0 += bs) {
+    const s1 = min(s0 + bs, b);
+    preactivationBlock(x, w, n, d, s0, s1, z);
+    for (let s = s0; s < s1; s++) {
+      store<f64>(f + (<usize>s << 3), scale * rowDot(kind, p, np, z + <usize>s * nBytes, a, n));
+    }
+  }
+}
+
+/** gradW[i..i+3, k..k+3] += sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3] (SIMD). */
+@inline function accumulate4x4(
+  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize,
+): void {
+  const r1 = gw + dBytes;
+  const r2 = r1 + dBytes;
+  const r3 = r2 + dBytes;
+  let c00 = v128.load(gw), c01 = v128.load(gw, 16);
+  let c10 = v128.load(r1), c11 = v128.load(r1, 16);
+  let c20 = v128.load(r2), c21 = v128.load(r2, 16);
+  let c30 = v128.load(r3), c31 = v128.load(r3, 16);
+  let gs = g + <usize>s0 * nBytes;
+  let xs = x + <usize>s0 * dBytes;
+  for (let s = s0; s < s1; s++) {
+    const u0 = v128.load(xs);
+    const u1 = v128.load(xs, 16);
+    const h0 = v128.load64_splat(gs);
+    const h1 = v128.load64_splat(gs, 8);
+    const h2 = v128.load64_splat(gs, 16);
+    const h3 = v128.load64_splat(gs, 24);
+    c00 = f64x2.add(c00, f64x2.mul(h0, u0)); c01 = f64x2.add(c01, f64x2.mul(h0, u1));
+    c10 = f64x2.add(c10, f64x2.mul(h1, u0)); c11 = f64x2.add(c11, f64x2.mul(h1, u1));
+    c20 = f64x2.add(c20, f64x2.mul(h2, u0)); c21 = f64x2.add(c21, f64x2.mul(h2, u1));
+    c30 = f64x2.add(c30, f64x2.mul(h3, u0)); c31 = f64x2.add(c31, f64x2.mul(h3, u1));
+    gs += nBytes;
+    xs += dBytes;
+  }
+  v128.store(gw, c00); v128.store(gw, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/** The same tile with scalar arithmetic, for the build without SIMD. */
+@inline function accumulate4x4Scalar(
+  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize,
+): void {
+  for (let j: usize = 0; j < 4; j++) {
+    const row = gw + j * dBytes;
+    let c0 = load<f64>(row), c1 = load<f64>(row, 8), c2 = load<f64>(row, 16), c3 = load<f64>(row, 24);
+    let gs = g + <usize>s0 * nBytes + (j << 3);
+    let xs = x + <usize>s0 * dBytes;
+    for (let s = s0; s < s1; s++) {
+      const h = load<f64>(gs);
+      c0 += h * load<f64>(xs); c1 += h * load<f64>(xs, 8);
+      c2 += h * load<f64>(xs, 16); c3 += h * load<f64>(xs, 24);
+      gs += nBytes;
+      xs += dBytes;
+    }
+    store<f64>(row, c0); store<f64>(row, c1, 8); store<f64>(row, c2, 16); store<f64>(row, c3, 24);
+  }
+}
+
+/** gradW[i, k] += sum_{s0 <= s < s1} g[s, i] x[s, k] for one neuron and one coordinate. */
+@inline function accumulate1x1(g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize): void {
+  let c = load<f64>(gw);
+  let gs = g + <usize>s0 * nBytes;
+  let xs = x + <usize>s0 * dBytes;
+  for (let s = s0; s < s1; s++) {
+    c += load<f64>(gs) * load<f64>(xs);
+    gs += nBytes;
+    xs += dBytes;
+  }
+  store<f64>(gw, c);
+}
+
+/** gradW += g[s0:s1]^T x[s0:s1] over every neuron and coordinate. */
+function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, gradW: usize): void {
+  const dBytes = <usize>d << 3;
+  const nBytes = <usize>n << 3;
+  const n4 = n & ~3;
+  const d4 = d & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const gi = g + (<usize>i << 3);
+    const gw = gradW + <usize>i * dBytes;
+    for (let k = 0; k < d4; k += 4) {
+      const off = <usize>k << 3;
+      if (ASC_FEATURE_SIMD) accumulate4x4(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
+      else accumulate4x4Scalar(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
+    }
+    for (let j = 0; j < 4; j++) {
+      for (let k = d4; k < d; k++) {
+        const off = <usize>k << 3;
+        accumulate1x1(gi + (<usize>j << 3), x + off, gw + <usize>j * dBytes + off, s0, s1, nBytes, dBytes);
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const gi = g + (<usize>i << 3);
+    const gw = gradW + <usize>i * dBytes;
+    for (let k = 0; k < d; k++) {
+      const off = <usize>k << 3;
+      accumulate1x1(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
+    }
+  }
+}
+
+/**
+ * Backward pass from the pre-activations z of forward() and residuals r:
+ * gradA_i = scale sum_b r_b sigma(z_bi), gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b.
+ * gradW and gradA are overwritten; g (B x N) receives scale r_b a_i sigma'(z_bi).
+ */
+export function backward(
+  x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
+  kind: i32, p: usize, np: i32, z: usize, r: usize, g: usize, gradW: usize, gradA: usize,
+): void {
+  memory.fill(gradW, 0, <usize>n * <usize>d << 3);
+  memory.fill(gradA, 0, <usize>n << 3);
+  const bs = sampleBlock(d);
+  const nBytes = <usize>n << 3;
+  for (let s0 = 0; s0 < b; s0 += bs) {
+    const s1 = min(s0 + bs, b);
+    for (let s = s0; s < s1; s++) {
+      const coef = scale * load<f64>(r + (<usize>s << 3));
+      const row = <usize>s * nBytes;
+      rowBackward(kind, p, np, z + row, a, n, coef, gradA, g + row);
+    }
+    accumulateBlock(g, x, n, d, s0, s1, gradW);
+  }
+}

@@ -1,0 +1,34 @@
+// What `meanfield list` shows: the example configs shipped in examples/ and the registered
+// paper experiments.
+
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface ExampleEntry {
+  name: string;
+  file: string;
+  description: string;
+}
+
+export interface ExperimentEntry {
+  id: string;
+  description: string;
+}
+
+/** Paper experiments runnable by `meanfield reproduce <id>`. */
+export const experiments: ExperimentEntry[] = [];
+
+export const examplesDir = new URL("../examples/", import.meta.url);
+
+export function listExamples(): ExampleEntry[] {
+  return readdirSync(examplesDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((file) => {
+      const json = JSON.parse(readFileSync(new URL(file, examplesDir), "utf8")) as { name?: string; description?: string };
+      return { name: json.name ?? file.replace(/\.json$/, ""), file: `examples/${file}`, description: json.description ?? "" };
+    });
+}
+
+export function listCatalog(): { examples: ExampleEntry[]; experiments: ExperimentEntry[] } {
+  return { examples: listExamples(), experiments };
+}

@@ -1,0 +1,114 @@
+// Activation functions as users write them, validated, and encoded for the Wasm kernels.
+
+import { z } from "zod";
+
+/** Wasm kind codes; must match assembly/activation.ts. */
+export const ACTIVATION_CODES = {
+  polynomial: 0,
+  relu: 1,
+  abs: 2,
+  tanh: 3,
+  erf: 4,
+  sigmoid: 5,
+  piecewiseLinear: 6,
+} as const;
+
+export const MAX_POLYNOMIAL_DEGREE = 12;
+export const MAX_BREAKPOINTS = 64;
+
+const namedKinds = ["relu", "abs", "tanh", "erf", "sigmoid"] as const;
+export type NamedActivation = (typeof namedKinds)[number];
+
+const polynomialSchema = z.object({
+  kind: z.literal("polynomial"),
+  coefficients: z
+    .array(z.number())
+    .min(1)
+    .max(MAX_POLYNOMIAL_DEGREE + 1)
+    .describe("c_0, c_1, ..., c_k of sigma(t) = sum_k c_k t^k; degree k <= 12"),
+});
+
+const piecewiseSchema = z
+  .object({
+    kind: z.literal("piecewiseLinear"),
+    breakpoints: z
+      .array(z.number())
+      .min(1)
+      .max(MAX_BREAKPOINTS)
+      .describe("kinks b_1 < b_2 < ... < b_m"),
+    slopes: z.array(z.number()).describe("m + 1 slopes: left of b_1, between kinks, right of b_m"),
+    valueAtZero: z.number().default(0).describe("sigma(0)"),
+  })
+  .superRefine((spec, ctx) => {
+    for (let j = 1; j < spec.breakpoints.length; j++) {
+      if (!(spec.breakpoints[j]! > spec.breakpoints[j - 1]!)) {
+        ctx.addIssue({ code: "custom", path: ["breakpoints", j], message: "breakpoints must be strictly increasing" });
+        return;
+      }
+    }
+    if (spec.slopes.length !== spec.breakpoints.length + 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["slopes"],
+        message: `expected ${spec.breakpoints.length + 1} slopes (one more than breakpoints), got ${spec.slopes.length}`,
+      });
+    }
+  });
+
+const namedSchema = z.object({ kind: z.enum(namedKinds) });
+
+/** An activation: a name, or an object with `kind` and its parameters. */
+export const activationSchema = z.union([
+  z.enum(namedKinds).transform((kind) => ({ kind })),
+  z.discriminatedUnion("kind", [polynomialSchema, piecewiseSchema, namedSchema]),
+]);
+
+export type ActivationSpec = z.input<typeof activationSchema>;
+export type Activation = z.output<typeof activationSchema>;
+
+/** The Wasm form: a kind code and the canonical parameter vector of assembly/activation.ts. */
+export interface EncodedActivation {
+  code: number;
+  params: Float64Array;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, field: string): string {
+  const path = [field, ...issue.path.map(String)].join(".");
+  return `${path}: ${issue.message}`;
+}
+
+/** Validates an activation spec; throws an Error naming the offending field. */
+export function parseActivation(spec: unknown, field = "activation"): Activation {
+  const result = activationSchema.safeParse(spec);
+  if (!result.success) {
+    throw new RangeError(`meanfield: ${describeIssue(result.error.issues[0]!, field)}`);
+  }
+  return result.data;
+}
+
+export function encodeActivation(spec: ActivationSpec, field = "activation"): EncodedActivation {
+  const act = parseActivation(spec, field);
+  switch (act.kind) {
+    case "polynomial":
+      return { code: ACTIVATION_CODES.polynomial, params: Float64Array.from(act.coefficients) };
+    case "piecewiseLinear": {
+      // sigma(z) = K + s_0 z + sum_j delta_j max(z - b_j, 0) with delta_j = s_j - s_{j-1};
+      // K makes sigma(0) = valueAtZero.
+      const m = act.breakpoints.length;
+      const params = new Float64Array(2 + 2 * m);
+      let constant = act.valueAtZero;
+      for (let j = 0; j < m; j++) {
+        const b = act.breakpoints[j]!;
+        const delta = act.slopes[j + 1]! - act.slopes[j]!;
+        params[2 + 2 * j] = b;
+        params[3 + 2 * j] = delta;
+        constant -= delta * Math.max(-b, 0);
+      }
+      params[0] = constant;
+      params[1] = act.slopes[0]!;
+      return { code: ACTIVATION_CODES.piecewiseLinear, params };
+    }
+    default:
+      return { code: ACTIVATION_CODES[act.kind], params: new Float64Array(0) };
+  }
+}

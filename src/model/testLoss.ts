@@ -1,0 +1,51 @@
+// Monte-Carlo test loss 1/2 E[(f(x) - y)^2] on a fixed sample, with its standard error.
+
+import type { WasmF64Array } from "../wasm/arena.js";
+import type { TwoLayerNetwork } from "./network.js";
+
+export interface LossEstimate {
+  loss: number;
+  /** Standard error of the mean of (f - y)^2 / 2 over the sample. */
+  standardError: number;
+}
+
+/** Samples per forward call, bounding the B x N pre-activation buffer. */
+const CHUNK = 1024;
+
+/** x is M x d, y is M; both stay owned by the caller. */
+export function testLoss(net: TwoLayerNetwork, x: WasmF64Array, y: WasmF64Array): LossEstimate {
+  const m = y.length;
+  const { runtime, n, d } = net;
+  const chunk = Math.min(CHUNK, m);
+  const z = runtime.arena.f64(chunk * n);
+  const f = runtime.arena.f64(chunk);
+  let sum = 0;
+  let sumSq = 0;
+  try {
+    for (let s0 = 0; s0 < m; s0 += chunk) {
+      const b = Math.min(chunk, m - s0);
+      const buffers = {
+        x: x.subarray(s0 * d, (s0 + b) * d),
+        w: net.w,
+        a: net.a,
+        z: z.subarray(0, b * n),
+        f: f.subarray(0, b),
+      };
+      runtime.network.forwardInto({ n, d, b }, net.scale, net.activation, buffers, { checkFinite: false });
+      const fv = buffers.f.view;
+      const yv = y.view;
+      for (let k = 0; k < b; k++) {
+        const e = fv[k]! - yv[s0 + k]!;
+        const l = 0.5 * e * e;
+        sum += l;
+        sumSq += l * l;
+      }
+    }
+  } finally {
+    z.free();
+    f.free();
+  }
+  const loss = sum / m;
+  const variance = m > 1 ? Math.max(0, (sumSq - m * loss * loss) / (m - 1)) : 0;
+  return { loss, standardError: Math.sqrt(variance / m) };
+}

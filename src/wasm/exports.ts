@@ -1,0 +1,25 @@
+// The raw exports of assembly/index.ts. Pointers are byte addresses in linear memory.
+
+export interface MeanfieldExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  simdEnabled(): number;
+  forward(
+    x: number, w: number, a: number, n: number, d: number, b: number, scale: number,
+    kind: number, params: number, nparams: number, z: number, f: number,
+  ): void;
+  backward(
+    x: number, a: number, n: number, d: number, b: number, scale: number,
+    kind: number, params: number, nparams: number, z: number, r: number, g: number, gradW: number, gradA: number,
+  ): void;
+  preactivations(x: number, w: number, n: number, d: number, b: number, z: number): void;
+  activationValues(kind: number, params: number, nparams: number, z: number, out: number, n: number): void;
+  activationDerivatives(kind: number, params: number, nparams: number, z: number, out: number, n: number): void;
+  erf(x: number): number;
+  philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: number): void;
+  fillUniform(k0: number, k1: number, s0: number, s1: number, start: number, out: number, n: number): void;
+  fillGaussian(k0: number, k1: number, s0: number, s1: number, start: number, out: number, n: number): void;
+  fillSphere(k0: number, k1: number, s0: number, s1: number, start: number, out: number, rows: number, d: number): void;
+  axpy(alpha: number, x: number, y: number, n: number): void;
+  sumSquares(x: number, n: number): number;
+}
