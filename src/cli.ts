@@ -77,6 +77,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.stderr.write(`meanfield: ${(err as Error).message}\n`);
+  const message = (err as Error).message;
+  process.stderr.write(`${message.startsWith("meanfield") ? message : `meanfield: ${message}`}\n`);
   process.exit(err instanceof RangeError ? 2 : 1);
 }

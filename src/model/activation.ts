@@ -57,11 +57,16 @@ const piecewiseSchema = z
 
 const namedSchema = z.object({ kind: z.enum(namedKinds) });
 
+const allKinds = [...namedKinds, "polynomial", "piecewiseLinear"] as const;
+
 /** An activation: a name, or an object with `kind` and its parameters. */
-export const activationSchema = z.union([
-  z.enum(namedKinds).transform((kind) => ({ kind })),
-  z.discriminatedUnion("kind", [polynomialSchema, piecewiseSchema, namedSchema]),
-]);
+export const activationSchema = z.preprocess(
+  (value) => (typeof value === "string" ? { kind: value } : value),
+  z.discriminatedUnion("kind", [polynomialSchema, piecewiseSchema, namedSchema], {
+    error: (issue) =>
+      issue.code === "invalid_union" ? `kind must be one of ${allKinds.join(", ")}` : undefined,
+  }),
+);
 
 export type ActivationSpec = z.input<typeof activationSchema>;
 export type Activation = z.output<typeof activationSchema>;
