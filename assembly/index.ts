@@ -16,3 +16,4 @@ export function simdEnabled(): i32 {
 }
 export { philoxBlock, fillUniform, fillGaussian, fillSphere } from "./rng";
 export { axpy, sumSquares } from "./vector";
+export { gegenbauerTable, gegenbauerDerivativeTable, hermiteTable, hermiteDerivativeTable } from "./special";

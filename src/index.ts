@@ -28,3 +28,41 @@ export { TwoLayerNetwork, outputScale, type Scaling, type NetworkOptions, type S
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
 export { GaussianSingleIndexTask, type GaussianSingleIndexOptions } from "./tasks/gaussianSingleIndex.js";
 export { OnlineSgd, type OnlineSgdOptions } from "./train/onlineSgd.js";
+export { sphericalHarmonicsDim, gegenbauer, gegenbauerDerivative, gegenbauerAll, gegenbauerDerivativeAll } from "./special/gegenbauer.js";
+export { hermite, hermiteDerivative, hermiteAll } from "./special/hermite.js";
+export {
+  gaussLegendre,
+  gaussJacobi,
+  gaussHermite,
+  sphereExpectation,
+  gaussianExpectation,
+  type GaussRule,
+  type ExpectationOptions,
+} from "./special/quadrature.js";
+export {
+  sphereCoefficients,
+  hermiteCoefficients,
+  sphereCoefficientsOfPolynomial,
+  hermiteCoefficientsOfPolynomial,
+  type ExpandableFunction,
+  type CoefficientOptions,
+} from "./special/coefficients.js";
+export { activationFunction, type ActivationFunction } from "./model/activationFunction.js";
+export { SpecialKernels } from "./wasm/specialKernels.js";
+export { erf } from "./special/erf.js";
+export { gegenbauerSeries } from "./special/gegenbauerSeries.js";
+export { SphereSingleIndexPopulation, type SphereSingleIndexSpec, type SpherePopulationResult } from "./population/sphereSingleIndex.js";
+export {
+  GaussianNetworkPopulation,
+  GaussianNeurons,
+  type GaussianNetworkSpec,
+  type GaussianTarget,
+  type TeacherNeuronsTarget,
+  type HermitePolynomialTarget,
+  type HermiteTerm,
+  type PopulationResult,
+} from "./population/gaussianNetwork.js";
+export { GaussianActivation, normalCdf, normalPdf } from "./population/gaussianActivation.js";
+export { pairMoments, type PairMoments } from "./population/gaussianPair.js";
+export { IsotropicGaussiansPopulation, type IsotropicGaussiansSpec } from "./population/isotropicGaussians.js";
+export { arcCosineKernel, reluNtk, sphereActivationKernel, gaussianActivationKernel, type SphereKernel } from "./kernels/closedForms.js";

@@ -22,4 +22,8 @@ export interface MeanfieldExports {
   fillSphere(k0: number, k1: number, s0: number, s1: number, start: number, out: number, rows: number, d: number): void;
   axpy(alpha: number, x: number, y: number, n: number): void;
   sumSquares(x: number, n: number): number;
+  gegenbauerTable(kmax: number, d: number, t: number, n: number, out: number): void;
+  gegenbauerDerivativeTable(kmax: number, d: number, t: number, n: number, out: number): void;
+  hermiteTable(kmax: number, z: number, n: number, out: number): void;
+  hermiteDerivativeTable(kmax: number, z: number, n: number, out: number): void;
 }

@@ -5,6 +5,7 @@ import type { MeanfieldExports } from "./exports.js";
 import { instantiateMeanfield, type WasmBuild, type WasmSource } from "./loader.js";
 import { NetworkKernels } from "./networkKernels.js";
 import { RandomStreams } from "./random.js";
+import { SpecialKernels } from "./specialKernels.js";
 
 export class WasmRuntime {
   readonly arena: Arena;
@@ -12,6 +13,8 @@ export class WasmRuntime {
   readonly network: NetworkKernels;
   /** Named, seeded Philox streams. */
   readonly random: RandomStreams;
+  /** Tables of Legendre (sphere) and Hermite polynomials at many points. */
+  readonly special: SpecialKernels;
 
   constructor(
     readonly exports: MeanfieldExports,
@@ -21,6 +24,7 @@ export class WasmRuntime {
     this.arena = new Arena(exports.memory, exports.heapBase());
     this.network = new NetworkKernels(this);
     this.random = new RandomStreams(this);
+    this.special = new SpecialKernels(this);
   }
 }
 
