@@ -65,7 +65,7 @@ export async function runDemo(
     activation: "relu",
     scaling: "meanfield",
     seed: o.seed,
-    secondLayer: { kind: "gaussian" },
+    secondLayer: { kind: "gaussian", std: 1 },
   });
   const sgd = new OnlineSgd(net, task, { batch: o.batch, stepSize: o.stepSize, seed: o.seed });
   const testX = rt.arena.f64(o.testSamples * o.d);

@@ -24,7 +24,7 @@ export {
   type ActivationSpec,
   type EncodedActivation,
 } from "./model/activation.js";
-export { TwoLayerNetwork, outputScale, type Scaling, type NetworkOptions, type SecondLayerInit } from "./model/network.js";
+export { TwoLayerNetwork, outputScale, type Scaling, type NetworkOptions, type FirstLayerInit, type SecondLayerInit } from "./model/network.js";
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
 export { GaussianSingleIndexTask, type GaussianSingleIndexOptions } from "./tasks/gaussianSingleIndex.js";
 export { OnlineSgd, type OnlineSgdOptions } from "./train/onlineSgd.js";

@@ -16,10 +16,10 @@ export const ACTIVATION_CODES = {
 export const MAX_POLYNOMIAL_DEGREE = 12;
 export const MAX_BREAKPOINTS = 64;
 
-const namedKinds = ["relu", "abs", "tanh", "erf", "sigmoid"] as const;
+export const namedKinds = ["relu", "abs", "tanh", "erf", "sigmoid"] as const;
 export type NamedActivation = (typeof namedKinds)[number];
 
-const polynomialSchema = z.object({
+export const polynomialSchema = z.object({
   kind: z.literal("polynomial"),
   coefficients: z
     .array(z.number())
@@ -28,7 +28,7 @@ const polynomialSchema = z.object({
     .describe("c_0, c_1, ..., c_k of sigma(t) = sum_k c_k t^k; degree k <= 12"),
 });
 
-const piecewiseSchema = z
+export const piecewiseSchema = z
   .object({
     kind: z.literal("piecewiseLinear"),
     breakpoints: z
@@ -55,7 +55,7 @@ const piecewiseSchema = z
     }
   });
 
-const namedSchema = z.object({ kind: z.enum(namedKinds) });
+export const namedSchema = z.object({ kind: z.enum(namedKinds) });
 
 const allKinds = [...namedKinds, "polynomial", "piecewiseLinear"] as const;
 

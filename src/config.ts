@@ -1,0 +1,280 @@
+// The configuration of a run, `meanfield run <config.json>`: one zod schema with defaults, units
+// and ranges. Parsing fills every default, so the resolved config (written to config.json) says
+// exactly what ran.
+
+import { z } from "zod";
+import { activationSchema } from "./model/activation.js";
+import { linkSchema } from "./tasks/link.js";
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const dimension = z.number().int().min(1).max(100_000).describe("input dimension d");
+const positive = z.number().positive();
+
+const hermiteTerm = z.object({
+  coefficient: z.number().describe("c_t"),
+  degrees: z.array(z.number().int().min(0).max(12)).min(1).max(16).describe("degree in each relevant direction"),
+});
+
+export const taskSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z
+      .object({
+        kind: z.literal("sphereSingleIndex").describe("x ~ Unif(S^{d-1}), y = h(<q*, x>) (seed 000)"),
+        d: dimension.min(2),
+        link: linkSchema.describe("h"),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal("gaussianSingleIndex").describe("x ~ N(0, I_d), y = h(<q*, x>)"),
+        d: dimension,
+        link: linkSchema.describe("h"),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal("gaussianMultiIndex").describe("x ~ N(0, I_d), y = sum_t c_t prod_p h_{k_tp}(<u_p, x>) (seed 003)"),
+        d: dimension,
+        terms: z.array(hermiteTerm).min(1).max(64).describe("normalized-Hermite monomials in P directions"),
+        directions: z
+          .enum(["coordinates", "random"])
+          .default("coordinates")
+          .describe("u_p = e_p (coordinates) or random orthonormal vectors"),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal("staircase").describe("x ~ Unif({-1,1}^d), y = x1 + x1x2 + ... + x1..xK (ABAM22)"),
+        d: dimension,
+        degree: z.number().int().min(1).max(16).default(4).describe("K, the number of staircase terms"),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal("teacherAbs").describe("x ~ N(0, I_d), y = sum_j a*_j |<w*_j, x>| with orthonormal w*_j (seed 002)"),
+        d: dimension,
+        width: z.number().int().min(1).max(100_000).describe("M teacher neurons (M <= d)"),
+        outputs: z
+          .union([z.literal("ones"), z.array(z.number()).min(1)])
+          .default("ones")
+          .describe("a* (nonnegative in seed 002)"),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal("isotropicGaussians").describe("y = +-1, x | y ~ N(0, (1 + y Delta)^2 I_d) (MMN18)"),
+        d: dimension,
+        delta: z.number().gt(0).lt(1).describe("Delta in (0, 1)"),
+      })
+      .strict(),
+  ],
+  { error: (issue) => (issue.code === "invalid_union" ? "kind must be one of sphereSingleIndex, gaussianSingleIndex, gaussianMultiIndex, staircase, teacherAbs, isotropicGaussians" : undefined) },
+);
+
+const firstLayerInit = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("sphere").describe("w_i uniform on the unit sphere") }).strict(),
+  z
+    .object({
+      kind: z.literal("gaussian").describe("w_i ~ N(0, kappa^2/d I_d)"),
+      kappa: positive.max(1e6).describe("kappa"),
+    })
+    .strict(),
+  z.object({ kind: z.literal("given"), weights: z.array(z.array(z.number())).describe("N rows of d (d+1 with bias) numbers") }).strict(),
+]);
+
+const secondLayerInit = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("constant"), value: z.number().default(1) }).strict(),
+  z.object({ kind: z.literal("gaussian"), std: positive.default(1).describe("a_i ~ N(0, std^2)") }).strict(),
+  z.object({ kind: z.literal("rademacher"), value: positive.default(1).describe("a_i = +-value") }).strict(),
+  z.object({ kind: z.literal("given"), values: z.array(z.number()).describe("N numbers") }).strict(),
+]);
+
+export const modelSchema = z
+  .object({
+    width: z.number().int().min(1).max(1_000_000).describe("N neurons"),
+    activation: activationSchema.default({ kind: "relu" }),
+    scaling: z.enum(["meanfield", "ntk"]).default("meanfield").describe("output scale 1/N or 1/sqrt(N)"),
+    train: z.enum(["both", "first", "second"]).default("both").describe("which layers move"),
+    bias: z.boolean().default(false).describe("f = scale sum_i a_i sigma(<w_i, x> + b_i); b_i trains with w_i"),
+    init: z
+      .object({
+        firstLayer: firstLayerInit.default({ kind: "sphere" }),
+        secondLayer: secondLayerInit.default({ kind: "constant", value: 1 }),
+      })
+      .strict()
+      .default({ firstLayer: { kind: "sphere" }, secondLayer: { kind: "constant", value: 1 } }),
+  })
+  .strict();
+
+const dataSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("population").describe("exact expectations") }).strict(),
+  z.object({ kind: z.literal("samples"), n: z.number().int().min(1).max(10_000_000).describe("n fixed training samples") }).strict(),
+  z.object({ kind: z.literal("online"), batch: z.number().int().min(1).max(1_000_000).describe("fresh batch B per step") }).strict(),
+]);
+
+const noiseSchema = z
+  .object({
+    lambda: z.number().min(0).default(0).describe("weight decay lambda"),
+    beta: positive.describe("inverse temperature beta"),
+  })
+  .strict()
+  .describe("mean-field Langevin: theta <- (1 - 2 lambda h) theta - 2 h grad + N(0, h/beta)");
+
+const common = {
+  steps: z.number().int().min(1).max(1e9).describe("number of steps"),
+  stepSize: positive.max(1e6).describe("h, mean-field time per step (velocity -N grad_theta_i L)"),
+  projected: z.boolean().default(false).describe("keep every w_i on the unit sphere (projected GD)"),
+  noise: noiseSchema.optional(),
+  linearize: z.boolean().default(false).describe("train the linearized model f_0 + J_0 (theta - theta_0)"),
+};
+
+export const algorithmSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.object({ kind: z.literal("populationGd"), ...common }).strict(),
+    z.object({ kind: z.literal("empiricalGd"), ...common, samples: z.number().int().min(1).max(10_000_000).describe("n") }).strict(),
+    z.object({ kind: z.literal("onlineSgd"), ...common, batch: z.number().int().min(1).max(1_000_000).describe("B") }).strict(),
+    z
+      .object({
+        kind: z.literal("twoTimescale").describe("second layer re-solved by ridge regression before every first-layer step (seed 004)"),
+        ...common,
+        data: dataSchema,
+        ridge: z.number().min(0).default(1e-3).describe("ridge penalty lambda_a on |a|^2 / 2"),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal("layerwise").describe("stage 1 trains w with a fixed, averaged over p trajectories; stage 2 trains a (seed 003)"),
+        ...common,
+        data: dataSchema,
+        trajectories: z.number().int().min(1).max(1000).default(1).describe("p independent first-stage runs averaged"),
+        secondStageSteps: z.number().int().min(0).max(1e9).default(0).describe("stage-2 steps (after `steps` stage-1 steps)"),
+      })
+      .strict(),
+  ],
+  { error: (issue) => (issue.code === "invalid_union" ? "kind must be one of populationGd, empiricalGd, onlineSgd, twoTimescale, layerwise" : undefined) },
+);
+
+export const METRICS = [
+  "populationLoss",
+  "testLoss",
+  "trainLoss",
+  "components",
+  "overlaps",
+  "phiSpread",
+  "movement",
+  "hermiteOrders",
+  "projections",
+  "alignment",
+] as const;
+export type MetricName = (typeof METRICS)[number];
+
+export const metricsSchema = z
+  .object({
+    include: z.array(z.enum(METRICS)).min(1).default(["testLoss"]).describe("metrics logged at every scheduled step"),
+    schedule: z
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("every"), steps: z.number().int().min(1) }).strict(),
+        z.object({ kind: z.literal("logSpaced"), points: z.number().int().min(2).max(100_000) }).strict(),
+      ])
+      .default({ kind: "logSpaced", points: 40 })
+      .describe("when metrics are logged (step 0 and the last step always)"),
+    testSamples: z.number().int().min(2).max(10_000_000).default(10_000).describe("fixed test sample size"),
+    degrees: z.number().int().min(0).max(30).default(6).describe("highest Legendre/Hermite/tensor order reported"),
+    histogramBins: z.number().int().min(1).max(1000).default(40),
+    alignmentSamples: z.number().int().min(2).max(20_000).default(1000).describe("m samples for the kernel alignment"),
+  })
+  .strict()
+  .default({ include: ["testLoss"], schedule: { kind: "logSpaced", points: 40 }, testSamples: 10_000, degrees: 6, histogramBins: 40, alignmentSamples: 1000 });
+
+export const configSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only")
+      .max(100)
+      .default("run"),
+    seed: z.number().int().min(0).max(MAX_SAFE).default(0).describe("every random stream derives from (seed, stream name)"),
+    threads: z.number().int().min(1).max(64).default(1).describe("worker threads sharing one network's neurons"),
+    checkpointEvery: z.number().int().min(0).default(0).describe("steps between checkpoints (0: none)"),
+    task: taskSchema,
+    model: modelSchema,
+    algorithm: algorithmSchema,
+    metrics: metricsSchema,
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type TaskConfig = Config["task"];
+export type ModelConfig = Config["model"];
+export type AlgorithmConfig = Config["algorithm"];
+export type MetricsConfig = Config["metrics"];
+
+/** A config error: `path: message`, one line. */
+export class ConfigError extends RangeError {
+  override name = "ConfigError";
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "") || "(config)";
+}
+
+/** Cross-field rules zod cannot see field by field. */
+function consistency(config: Config): string | null {
+  const { task, model, algorithm, metrics } = config;
+  const inputDim = task.d + (model.bias ? 1 : 0);
+  const first = model.init.firstLayer;
+  if (first.kind === "given") {
+    if (first.weights.length !== model.width) return `model.init.firstLayer.weights: expected ${model.width} rows (model.width), got ${first.weights.length}`;
+    const bad = first.weights.findIndex((row) => row.length !== inputDim);
+    if (bad >= 0) return `model.init.firstLayer.weights[${bad}]: expected ${inputDim} numbers (d${model.bias ? " + 1 for the bias" : ""}), got ${first.weights[bad]!.length}`;
+  }
+  const second = model.init.secondLayer;
+  if (second.kind === "given" && second.values.length !== model.width) {
+    return `model.init.secondLayer.values: expected ${model.width} numbers (model.width), got ${second.values.length}`;
+  }
+  if (task.kind === "teacherAbs") {
+    if (task.width > task.d) return `task.width: at most d = ${task.d} orthonormal teacher neurons, got ${task.width}`;
+    if (Array.isArray(task.outputs) && task.outputs.length !== task.width) {
+      return `task.outputs: expected ${task.width} numbers (task.width), got ${task.outputs.length}`;
+    }
+  }
+  if (task.kind === "gaussianMultiIndex") {
+    const p = task.terms[0]!.degrees.length;
+    if (p > task.d) return `task.terms[0].degrees: ${p} directions exceed d = ${task.d}`;
+    const bad = task.terms.findIndex((t) => t.degrees.length !== p);
+    if (bad >= 0) return `task.terms[${bad}].degrees: expected ${p} degrees like task.terms[0], got ${task.terms[bad]!.degrees.length}`;
+  }
+  if (task.kind === "staircase" && task.degree > task.d) return `task.degree: at most d = ${task.d}, got ${task.degree}`;
+  const data = "data" in algorithm ? algorithm.data.kind : algorithm.kind === "populationGd" ? "population" : "";
+  if (data === "population" || metrics.include.includes("populationLoss")) {
+    if (task.kind === "staircase") return `${data === "population" ? "algorithm" : "metrics.include"}: the hypercube staircase has no exact population loss; use samples or online data and testLoss`;
+    if (model.bias) return `model.bias: exact population losses are not available with a bias; set it false or use sampled data`;
+    if (algorithm.linearize) return `algorithm.linearize: the linearized model has no exact population loss here; use sampled data`;
+  }
+  if (metrics.include.includes("hermiteOrders") && task.kind !== "teacherAbs" && task.kind !== "gaussianSingleIndex") {
+    return `metrics.include: hermiteOrders needs a teacher (teacherAbs or gaussianSingleIndex task)`;
+  }
+  if (metrics.include.includes("projections") && task.kind !== "gaussianMultiIndex" && task.kind !== "staircase") {
+    return `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)`;
+  }
+  if (metrics.include.includes("trainLoss") && data !== "samples") {
+    return `metrics.include: trainLoss needs a fixed training set (algorithm data of kind samples, or empiricalGd)`;
+  }
+  if (algorithm.projected && model.bias) return `algorithm.projected: projection onto the sphere is not defined with a bias`;
+  return null;
+}
+
+/** Parses and resolves a config; throws ConfigError with one line naming the field. */
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`${formatPath(issue.path)}: ${issue.message}`);
+  }
+  const problem = consistency(result.data);
+  if (problem) throw new ConfigError(problem);
+  return result.data;
+}
