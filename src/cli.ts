@@ -5,6 +5,9 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { DEMO_DEFAULTS, parseDemoOptions, runDemo } from "./demo.js";
 import { listCatalog } from "./catalog.js";
+import { ConfigError } from "./config.js";
+import { RunProgress } from "./run/progress.js";
+import { resumeRun, runToDirectory } from "./run/runDirectory.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -31,6 +34,50 @@ program
     process.stdout.write("Experiments (meanfield reproduce <id>):\n");
     if (catalog.experiments.length === 0) process.stdout.write("  none registered in this version\n");
     for (const e of catalog.experiments) process.stdout.write(`  ${e.id.padEnd(28)} ${e.description}\n`);
+  });
+
+program
+  .command("run")
+  .argument("[config]", "run configuration (JSON; see examples/)")
+  .description("train a network as the config says, writing config.json, metrics.ndjson, checkpoints and summary.json")
+  .option("--out <dir>", "output directory (default runs/<name>-<timestamp>)")
+  .option("--resume <dir>", "continue the run in DIR from its last checkpoint")
+  .option("--json", "print the summary as JSON on stdout")
+  .action(async (configPath: string | undefined, opts: { out?: string; resume?: string; json?: boolean }) => {
+    if (!configPath && !opts.resume) {
+      process.stderr.write("meanfield run: give a config file, or --resume DIR\n");
+      process.exit(2);
+    }
+    let input: unknown = null;
+    if (configPath) {
+      try {
+        input = JSON.parse(readFileSync(configPath, "utf8"));
+      } catch (err) {
+        process.stderr.write(`meanfield run: cannot read ${configPath}: ${(err as Error).message}\n`);
+        process.exit(2);
+      }
+    }
+    const progress = new RunProgress(!opts.json);
+    let result;
+    try {
+      const hooks = { onRecord: progress.record, onProgress: progress.update };
+      result = opts.resume ? await resumeRun(opts.resume, hooks) : await runToDirectory(input, { ...hooks, ...(opts.out ? { out: opts.out } : {}) });
+    } catch (err) {
+      progress.stop();
+      if (err instanceof ConfigError) {
+        process.stderr.write(`meanfield run: ${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
+    }
+    progress.stop();
+    const { summary, dir } = result;
+    if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else process.stdout.write(`${summary.status}: ${summary.steps} steps in ${summary.wallSeconds.toFixed(2)} s; outputs in ${dir}\n`);
+    if (summary.divergence) {
+      process.stderr.write(`meanfield run: ${summary.divergence.message}; the metrics logged so far are in ${dir}/metrics.ndjson\n`);
+      process.exit(3);
+    }
   });
 
 program

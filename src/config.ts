@@ -3,7 +3,6 @@
 // exactly what ran.
 
 import { z } from "zod";
-import { activationSchema } from "./model/activation.js";
 import { linkSchema } from "./tasks/link.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -93,7 +92,9 @@ const secondLayerInit = z.discriminatedUnion("kind", [
 export const modelSchema = z
   .object({
     width: z.number().int().min(1).max(1_000_000).describe("N neurons"),
-    activation: activationSchema.default({ kind: "relu" }),
+    activation: linkSchema
+      .default({ kind: "relu" })
+      .describe("sigma: any activation, or a polynomial in the Hermite/Legendre basis like a link"),
     scaling: z.enum(["meanfield", "ntk"]).default("meanfield").describe("output scale 1/N or 1/sqrt(N)"),
     train: z.enum(["both", "first", "second"]).default("both").describe("which layers move"),
     bias: z.boolean().default(false).describe("f = scale sum_i a_i sigma(<w_i, x> + b_i); b_i trains with w_i"),
@@ -195,6 +196,7 @@ export const configSchema = z
       .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only")
       .max(100)
       .default("run"),
+    description: z.string().max(2000).optional().describe("what the run shows (shown by meanfield list)"),
     seed: z.number().int().min(0).max(MAX_SAFE).default(0).describe("every random stream derives from (seed, stream name)"),
     threads: z.number().int().min(1).max(64).default(1).describe("worker threads sharing one network's neurons"),
     checkpointEvery: z.number().int().min(0).default(0).describe("steps between checkpoints (0: none)"),
@@ -219,6 +221,22 @@ export class ConfigError extends RangeError {
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "") || "(config)";
+}
+
+export type DataConfig = { kind: "population" } | { kind: "samples"; n: number } | { kind: "online"; batch: number };
+
+/** The data an algorithm's gradients come from. */
+export function dataOf(algorithm: AlgorithmConfig): DataConfig {
+  switch (algorithm.kind) {
+    case "populationGd":
+      return { kind: "population" };
+    case "empiricalGd":
+      return { kind: "samples", n: algorithm.samples };
+    case "onlineSgd":
+      return { kind: "online", batch: algorithm.batch };
+    default:
+      return algorithm.data;
+  }
 }
 
 /** Cross-field rules zod cannot see field by field. */
@@ -248,7 +266,7 @@ function consistency(config: Config): string | null {
     if (bad >= 0) return `task.terms[${bad}].degrees: expected ${p} degrees like task.terms[0], got ${task.terms[bad]!.degrees.length}`;
   }
   if (task.kind === "staircase" && task.degree > task.d) return `task.degree: at most d = ${task.d}, got ${task.degree}`;
-  const data = "data" in algorithm ? algorithm.data.kind : algorithm.kind === "populationGd" ? "population" : "";
+  const data = dataOf(algorithm).kind;
   if (data === "population" || metrics.include.includes("populationLoss")) {
     if (task.kind === "staircase") return `${data === "population" ? "algorithm" : "metrics.include"}: the hypercube staircase has no exact population loss; use samples or online data and testLoss`;
     if (model.bias) return `model.bias: exact population losses are not available with a bias; set it false or use sampled data`;
@@ -264,6 +282,13 @@ function consistency(config: Config): string | null {
     return `metrics.include: trainLoss needs a fixed training set (algorithm data of kind samples, or empiricalGd)`;
   }
   if (algorithm.projected && model.bias) return `algorithm.projected: projection onto the sphere is not defined with a bias`;
+  if (task.kind === "sphereSingleIndex" && (data === "population" || metrics.include.includes("populationLoss"))) {
+    const unitNorm = algorithm.projected || (model.train === "second" && model.init.firstLayer.kind === "sphere");
+    if (!unitNorm) return `algorithm.projected: the sphere task's exact population loss needs unit-norm w_i; set projected true (or train only the second layer from a sphere init)`;
+  }
+  if (algorithm.kind === "twoTimescale" && algorithm.ridge === 0 && algorithm.data.kind !== "population") {
+    return `algorithm.ridge: must be > 0 so the second-layer system is positive definite`;
+  }
   return null;
 }
 

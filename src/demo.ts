@@ -4,9 +4,8 @@ import { TwoLayerNetwork } from "./model/network.js";
 import { testLoss, type LossEstimate } from "./model/testLoss.js";
 import { z } from "zod";
 import { activationSchema } from "./model/activation.js";
-import { GaussianSingleIndexTask } from "./tasks/gaussianSingleIndex.js";
+import { createTask } from "./tasks/createTask.js";
 import { OnlineSgd } from "./train/onlineSgd.js";
-import { streamKey } from "./wasm/random.js";
 import { loadRuntime, type WasmRuntime } from "./wasm/runtime.js";
 
 const count = (max: number) => z.number().int().min(1).max(max);
@@ -58,7 +57,7 @@ export async function runDemo(
 ): Promise<DemoRecord[]> {
   const o = parseDemoOptions(options);
   const rt = runtime ?? (await loadRuntime());
-  const task = new GaussianSingleIndexTask(rt, { d: o.d, link: o.link, seed: o.seed });
+  const task = createTask(rt, { kind: "gaussianSingleIndex", d: o.d, link: o.link }, o.seed, "relu");
   const net = new TwoLayerNetwork(rt, {
     n: o.n,
     d: o.d,
@@ -67,15 +66,14 @@ export async function runDemo(
     seed: o.seed,
     secondLayer: { kind: "gaussian", std: 1 },
   });
-  const sgd = new OnlineSgd(net, task, { batch: o.batch, stepSize: o.stepSize, seed: o.seed });
+  const sgd = new OnlineSgd(net, task, { batch: o.batch, stepSize: o.stepSize });
   const testX = rt.arena.f64(o.testSamples * o.d);
   const testY = rt.arena.f64(o.testSamples);
-  const scratch = rt.arena.f64(o.testSamples);
   const records: DemoRecord[] = [];
   try {
-    task.sampleInto(streamKey(o.seed, "test"), 0, testX, testY, scratch);
+    task.sampleInto("test", 0, testX, testY);
     const record = () => {
-      const q = task.q.view;
+      const q = task.directions;
       const w = net.w.view;
       let overlap = 0;
       for (let i = 0; i < o.n; i++) {
@@ -101,7 +99,6 @@ export async function runDemo(
     task.free();
     testX.free();
     testY.free();
-    scratch.free();
   }
   return records;
 }

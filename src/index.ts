@@ -26,7 +26,8 @@ export {
 } from "./model/activation.js";
 export { TwoLayerNetwork, outputScale, type Scaling, type NetworkOptions, type FirstLayerInit, type SecondLayerInit } from "./model/network.js";
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
-export { GaussianSingleIndexTask, type GaussianSingleIndexOptions } from "./tasks/gaussianSingleIndex.js";
+export { createTask } from "./tasks/createTask.js";
+export type { Task, PopulationEvaluator } from "./tasks/task.js";
 export { OnlineSgd, type OnlineSgdOptions } from "./train/onlineSgd.js";
 export { sphericalHarmonicsDim, gegenbauer, gegenbauerDerivative, gegenbauerAll, gegenbauerDerivativeAll } from "./special/gegenbauer.js";
 export { hermite, hermiteDerivative, hermiteAll } from "./special/hermite.js";

@@ -12,10 +12,10 @@ export interface LossEstimate {
 /** Samples per forward call, bounding the B x N pre-activation buffer. */
 const CHUNK = 1024;
 
-/** x is M x d, y is M; both stay owned by the caller. */
+/** x is M x net.inputDim (with a bias, rows end in a constant 1), y is M; both stay owned by the caller. */
 export function testLoss(net: TwoLayerNetwork, x: WasmF64Array, y: WasmF64Array): LossEstimate {
   const m = y.length;
-  const { runtime, n, d } = net;
+  const { runtime, n, inputDim: d } = net;
   const chunk = Math.min(CHUNK, m);
   const z = runtime.arena.f64(chunk * n);
   const f = runtime.arena.f64(chunk);

@@ -121,7 +121,8 @@ export class GaussianNeurons {
           const h = act.hermite(r, degree);
           let captured = 0;
           for (const v of h.values) captured += v * v;
-          cached = { ...h, tail: act.polynomial ? 0 : Math.max(square.value - captured, 4 * Number.EPSILON * square.value) };
+          const tail = act.polynomial ? 0 : Math.max(square.value - captured, 4 * Number.EPSILON * square.value);
+          cached = { ...h, square: square.value, tail };
         }
         return cached;
       },

@@ -4,6 +4,7 @@
 //   the Hermite series sum_k alpha_k(r1) beta_k(r2) rho^k when either is a polynomial (finite,
 //     exact) or both are smooth (tanh, erf, sigmoid: geometric decay, truncated at the degree
 //     of the moments given, with the Parseval bound sqrt(tail_sigma tail_tau));
+//   the same series when |rho| <= 1/2, where it converges geometrically whatever the factors;
 //   otherwise one of them is piecewise linear, and conditioning on X leaves a closed form,
 //     E[tau(r2 Y) | X = x] = K + s_0 r2 rho x + sum_l delta_l G(r2 rho x - b_l, r2 sqrt(1-rho^2)),
 //     G(mu, s) = E[(mu + s xi)_+] = mu Phi(mu/s) + s phi(mu/s), integrated over x by panels split
@@ -26,10 +27,18 @@ export interface PairMoments {
   bound: number;
 }
 
-/** Hermite moments of one factor with the Parseval tail E[f^2] - sum alpha_k^2 beyond them. */
+/** Hermite moments of one factor with E[f^2] and the Parseval tail E[f^2] - sum alpha_k^2 beyond them. */
 export interface TruncatedHermite extends HermiteMoments {
+  square: number;
   tail: number;
 }
+
+/**
+ * Below this |rho| the Hermite series is used even for piecewise-linear factors: its terms
+ * shrink like |rho|^k, so the remainder after degree K is at most
+ * |rho|^{K+1} sqrt(E[sigma^2] E[tau^2]) (Cauchy–Schwarz), 1e-37 at K = 120.
+ */
+const SERIES_CORRELATION = 0.5;
 
 function closedForm(kind: string, r1: number, r2: number, rho: number): PairMoments | null {
   switch (kind) {
@@ -74,7 +83,9 @@ function series(alpha: TruncatedHermite, beta: TruncatedHermite, rho: number): P
     lower = power;
     power *= rho;
   }
-  return { value, dr1, dr2, drho, bound: Math.sqrt(Math.max(0, alpha.tail) * Math.max(0, beta.tail)) };
+  const parseval = Math.sqrt(Math.max(0, alpha.tail) * Math.max(0, beta.tail));
+  const geometric = Math.abs(rho) ** (kmax + 1) * Math.sqrt(alpha.square * beta.square);
+  return { value, dr1, dr2, drho, bound: Math.min(parseval, geometric) };
 }
 
 /** E[sigma(r1 X) tau(r2 Y)] with tau piecewise linear, by conditioning on X. */
@@ -148,7 +159,9 @@ export function pairMoments(
     const closed = closedForm(sigma.activation.kind, r1, r2, c);
     if (closed) return closed;
   }
-  if (sigma.polynomial || tau.polynomial || (!sigma.piecewise && !tau.piecewise)) return series(alpha(), beta(), c);
+  if (sigma.polynomial || tau.polynomial || (!sigma.piecewise && !tau.piecewise) || Math.abs(c) <= SERIES_CORRELATION) {
+    return series(alpha(), beta(), c);
+  }
   if (tau.piecewise) return conditional(sigma, tau.piecewise, r1, r2, c);
   return swap(conditional(tau, sigma.piecewise!, r2, r1, c));
 }

@@ -1,53 +1,64 @@
-// Single-index regression on Gaussian input: x ~ N(0, I_d), y = h(<q*, x>), |q*| = 1.
+// Single-index regression on Gaussian input: x ~ N(0, I_d), y = h(<q*, x>) with q* uniform on
+// the sphere.
 
-import type { ActivationSpec } from "../model/activation.js";
+import type { Activation, ActivationSpec } from "../model/activation.js";
+import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
+import { hermiteCoefficients } from "../special/coefficients.js";
+import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
-import { WasmActivation } from "../wasm/networkKernels.js";
-import { streamKey, type StreamKey } from "../wasm/random.js";
+import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkCount } from "../wasm/validate.js";
+import { linkToActivation } from "./link.js";
+import { checkSampleArguments } from "./sampleArguments.js";
+import { TargetNetwork } from "./targetNetwork.js";
+import type { Task } from "./task.js";
 
-export interface GaussianSingleIndexOptions {
-  d: number;
-  /** The link h, any activation form (named, polynomial, piecewise-linear). */
-  link: ActivationSpec;
-  seed: number;
-}
+export type GaussianSingleIndexConfig = Extract<TaskConfig, { kind: "gaussianSingleIndex" }>;
 
-export class GaussianSingleIndexTask {
+export class GaussianSingleIndexTask implements Task {
+  readonly kind = "gaussianSingleIndex";
   readonly d: number;
-  /** The hidden direction q*, uniform on S^{d-1} from stream "task.q". */
-  readonly q: WasmF64Array;
-  private readonly link: WasmActivation;
-  private readonly one: WasmF64Array;
+  readonly link: ActivationSpec;
+  /** q* (1 x d). */
+  readonly directions: Float64Array;
+  /** The target as one teacher neuron h(<q*, x>); also gives the loss by Hermite order. */
+  readonly population: GaussianNetworkPopulation;
+  readonly targetSquare: number;
+  private readonly target: TargetNetwork;
 
   constructor(
     private readonly runtime: WasmRuntime,
-    options: GaussianSingleIndexOptions,
+    config: GaussianSingleIndexConfig,
+    private readonly seed: number,
+    student: Activation,
   ) {
-    checkCount("d (input dimension)", options.d);
-    this.d = options.d;
-    this.link = new WasmActivation(runtime, options.link, "link");
-    this.q = runtime.arena.f64(this.d);
-    runtime.random.sphereInto(streamKey(options.seed, "task.q"), 0, 1, this.d, this.q);
-    this.one = runtime.arena.f64From([1]);
+    const { d } = config;
+    this.d = d;
+    this.link = linkToActivation(config.link, d);
+    const q = runtime.random.sphere(seed, "task.q", 1, d);
+    this.directions = q;
+    const outputs = Float64Array.of(1);
+    this.population = new GaussianNetworkPopulation({
+      d,
+      activation: student,
+      target: { kind: "neurons", activation: this.link, weights: q, outputs },
+    });
+    this.targetSquare = this.population.targetSquare;
+    this.target = new TargetNetwork(runtime, d, q, outputs, this.link, "task.link");
   }
 
-  /**
-   * Samples start .. start + B - 1 of a stream into x (B x d) and y (B); z is B scratch.
-   * The target is evaluated as a width-1 network with weight q* and scale 1.
-   */
-  sampleInto(key: StreamKey, start: number, x: WasmF64Array, y: WasmF64Array, z: WasmF64Array): void {
-    const b = y.length;
-    this.runtime.random.gaussianInto(key, start * this.d, x);
-    this.runtime.network.forwardInto({ n: 1, d: this.d, b }, 1, this.link, { x, w: this.q, a: this.one, z, f: y }, {
-      checkFinite: false,
-    });
+  sampleInto(stream: string, start: number, x: WasmF64Array, y: WasmF64Array): void {
+    checkSampleArguments(this.d, stream, start, x, y);
+    this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * this.d, x);
+    this.target.evaluateInto(x, y);
+  }
+
+  /** c_0 .. c_kmax of h = sum_k c_k h_k in normalized Hermite polynomials h_k = He_k / sqrt(k!). */
+  linkCoefficients(kmax: number): Float64Array {
+    return hermiteCoefficients(this.link, kmax);
   }
 
   free(): void {
-    this.q.free();
-    this.one.free();
-    this.link.free();
+    this.target.free();
   }
 }

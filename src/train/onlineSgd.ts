@@ -7,8 +7,7 @@
 
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { TwoLayerNetwork } from "../model/network.js";
-import type { GaussianSingleIndexTask } from "../tasks/gaussianSingleIndex.js";
-import { streamKey, type StreamKey } from "../wasm/random.js";
+import type { Task } from "../tasks/task.js";
 import { checkCount, checkFiniteNumber } from "../wasm/validate.js";
 
 export interface OnlineSgdOptions {
@@ -18,32 +17,28 @@ export interface OnlineSgdOptions {
   stepSize: number;
   /** Train the second layer a too (default true). */
   trainSecondLayer?: boolean;
-  seed: number;
 }
 
 export class OnlineSgd {
   /** Steps taken so far. */
   steps = 0;
-  private readonly key: StreamKey;
-  private readonly buffers: Record<"x" | "y" | "yScratch" | "z" | "f" | "r" | "g" | "gradW" | "gradA", WasmF64Array>;
+  private readonly buffers: Record<"x" | "y" | "z" | "f" | "r" | "g" | "gradW" | "gradA", WasmF64Array>;
 
   constructor(
     readonly net: TwoLayerNetwork,
-    readonly task: GaussianSingleIndexTask,
+    readonly task: Task,
     readonly options: OnlineSgdOptions,
   ) {
     checkCount("batch", options.batch);
     checkFiniteNumber("stepSize", options.stepSize);
     if (options.stepSize <= 0) throw new RangeError(`meanfield: stepSize must be > 0, got ${options.stepSize}`);
     if (task.d !== net.d) throw new RangeError(`meanfield: task dimension ${task.d} != network dimension ${net.d}`);
-    this.key = streamKey(options.seed, "train.batch");
     const { n, d } = net;
     const b = options.batch;
     const arena = net.runtime.arena;
     this.buffers = {
       x: arena.f64(b * d),
       y: arena.f64(b),
-      yScratch: arena.f64(b),
       z: arena.f64(b * n),
       f: arena.f64(b),
       r: arena.f64(b),
@@ -64,7 +59,7 @@ export class OnlineSgd {
     const { n, d } = net;
     const b = this.options.batch;
     const runtime = net.runtime;
-    task.sampleInto(this.key, this.steps * b, buf.x, buf.y, buf.yScratch);
+    task.sampleInto("train.batch", this.steps * b, buf.x, buf.y);
     const shape = { n, d, b };
     const trusted = { checkFinite: false };
     runtime.network.forwardInto(shape, net.scale, net.activation, { x: buf.x, w: net.w, a: net.a, z: buf.z, f: buf.f }, trusted);

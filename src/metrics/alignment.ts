@@ -1,0 +1,96 @@
+// Kernel alignment of the network's current feature kernel with the target (seed 004: it rises
+// from O(1/sqrt d) at initialization to Omega(1) as features are learned). On the fixed
+// alignment set (stream "alignment", config.metrics.alignmentSamples = m rows, drawn once), with
+// features F_bi = sigma(<w_i, x_b>) (bias included) and K = F F^T (m x m, unweighted by a):
+//   alignment  A(K, y) = y^T K y / (||K||_F ||y||^2), in [0, 1] for the PSD K; null if K or y is 0.
+//
+// y^T K y = |F^T y|^2 costs O(mN). ||K||_F = ||F F^T||_F = ||F^T F||_F, so the Gram matrix is
+// formed over whichever of samples and neurons is fewer (R = min(m, N) rows of length
+// max(m, N)), by the Wasm GEMM `preactivations`, in blocks of rows against the rows before them
+// (the lower triangle, off-diagonal entries counted twice): R^2 max(m, N) / 2 multiply-adds and
+// a bounded scratch block instead of an R x R matrix.
+
+import type { WasmF64Array } from "../wasm/arena.js";
+import type { Metric, MetricContext } from "./recorder.js";
+import { drawSampleSet } from "./samples.js";
+
+/** Entries of the scratch block of Gram rows (8 MiB). */
+const BLOCK_ENTRIES = 1 << 20;
+
+export function createAlignment(ctx: MetricContext): Metric {
+  const { runtime, task, net, config } = ctx;
+  const m = config.metrics.alignmentSamples;
+  const { n, inputDim } = net;
+  const byNeuron = n < m;
+  const rows = Math.min(m, n);
+  const length = Math.max(m, n);
+  const blockRows = Math.max(1, Math.floor(BLOCK_ENTRIES / rows));
+  const set = drawSampleSet(task, net, "alignment", m);
+  let features: WasmF64Array;
+  let block: WasmF64Array;
+  try {
+    features = runtime.arena.f64(m * n);
+    try {
+      block = runtime.arena.f64(Math.min(blockRows, rows) * rows);
+    } catch (err) {
+      features.free();
+      throw err;
+    }
+  } catch (err) {
+    set.free();
+    throw err;
+  }
+  const ex = runtime.exports;
+
+  function alignment(): number | null {
+    // Rows of `features` are neurons (N x m, F^T) when they are fewer, else samples (m x N).
+    if (byNeuron) ex.preactivations(net.w.ptr, set.x.ptr, m, inputDim, n, features.ptr);
+    else ex.preactivations(set.x.ptr, net.w.ptr, n, inputDim, m, features.ptr);
+    const act = net.activation;
+    ex.activationValues(act.code, act.params.ptr, act.params.length, features.ptr, features.ptr, m * n);
+    const f = features.view;
+    const y = set.y.view;
+    const v = new Float64Array(n);
+    if (byNeuron) {
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let b = 0; b < m; b++) s += f[i * m + b]! * y[b]!;
+        v[i] = s;
+      }
+    } else {
+      for (let b = 0; b < m; b++) {
+        const yb = y[b]!;
+        for (let i = 0; i < n; i++) v[i]! += yb * f[b * n + i]!;
+      }
+    }
+    let numerator = 0;
+    for (const vi of v) numerator += vi * vi;
+    let yy = 0;
+    for (const yb of y) yy += yb * yb;
+    let frobenius2 = 0;
+    for (let r0 = 0; r0 < rows; r0 += blockRows) {
+      const r1 = Math.min(rows, r0 + blockRows);
+      ex.preactivations(features.ptr + 8 * r0 * length, features.ptr, r1, length, r1 - r0, block.ptr);
+      const g = block.view;
+      for (let s = 0; s < r1 - r0; s++) {
+        const row = r0 + s;
+        let off = 0;
+        for (let c = 0; c < row; c++) off += g[s * r1 + c]! ** 2;
+        frobenius2 += 2 * off + g[s * r1 + row]! ** 2;
+      }
+    }
+    const denominator = Math.sqrt(frobenius2) * yy;
+    return denominator > 0 ? numerator / denominator : null;
+  }
+
+  return {
+    record(out) {
+      out.alignment = alignment();
+    },
+    free() {
+      features.free();
+      block.free();
+      set.free();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// The step loop of a run: config -> task + network + trainer -> metrics at scheduled steps.
+// No I/O here (it runs in browsers too); runDirectory.ts streams records and checkpoints to disk
+// through the callbacks.
+
+import { dataOf, parseConfig, type Config, type ConfigInput } from "../config.js";
+import { createMetricRecorder } from "../metrics/recorder.js";
+import { TwoLayerNetwork } from "../model/network.js";
+import { linkToActivation } from "../tasks/link.js";
+import { createTask } from "../tasks/createTask.js";
+import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/trainer.js";
+import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
+import { metricSteps } from "./schedule.js";
+
+export type MetricRecord = { step: number; time: number } & Record<string, number | number[] | null>;
+
+/** What a checkpoint holds; the initial weights are not in it because init is a pure function of the config. */
+export interface RunState {
+  w: Float64Array;
+  a: Float64Array;
+  trainer: TrainerCheckpoint;
+}
+
+export interface SimulateOptions {
+  runtime?: WasmRuntime;
+  /** Called with every metric record as soon as it is computed. */
+  onRecord?: (record: MetricRecord) => void;
+  /** Called every config.checkpointEvery steps (after that step's record) with the state to save. */
+  onCheckpoint?: (state: RunState) => void;
+  /** Called after every step. */
+  onProgress?: (step: number, total: number) => void;
+  /** Continue from a saved state instead of step 0. */
+  resume?: RunState;
+}
+
+export interface RunSummary {
+  name: string;
+  status: "completed" | "diverged";
+  steps: number;
+  totalSteps: number;
+  time: number;
+  wallSeconds: number;
+  stepsPerSecond: number;
+  divergence: { step: number; loss: number; message: string } | null;
+  final: MetricRecord | null;
+}
+
+export interface SimulationResult {
+  config: Config;
+  records: MetricRecord[];
+  summary: RunSummary;
+}
+
+/** Runs a config to its last step (or to divergence, which is reported, not thrown). */
+export async function simulate(input: ConfigInput | Config, options: SimulateOptions = {}): Promise<SimulationResult> {
+  const config = parseConfig(input);
+  const rt = options.runtime ?? (await loadRuntime());
+  const { task: taskConfig, model } = config;
+  const activation = linkToActivation(model.activation, taskConfig.d);
+  const task = createTask(rt, taskConfig, config.seed, activation);
+  const net = new TwoLayerNetwork(rt, {
+    n: model.width,
+    d: taskConfig.d,
+    activation,
+    scaling: model.scaling,
+    seed: config.seed,
+    firstLayer: model.init.firstLayer,
+    secondLayer: model.init.secondLayer,
+    bias: model.bias,
+  });
+  let trainer: Trainer | null = null;
+  let recorder: ReturnType<typeof createMetricRecorder> | null = null;
+  try {
+    const resume = options.resume;
+    const initialW = net.w.toArray();
+    const initialA = net.a.toArray();
+    trainer = new Trainer(config, task, net);
+    if (resume) {
+      net.setWeights(resume.w, resume.a);
+      trainer.restore(resume.trainer);
+    }
+    const t = trainer;
+    const hasTrainSet = dataOf(config.algorithm).kind === "samples";
+    recorder = createMetricRecorder({
+      runtime: rt,
+      config,
+      task,
+      net,
+      initialW,
+      initialA,
+      ...(hasTrainSet ? { trainLoss: () => t.trainLoss() } : {}),
+    });
+    const schedule = metricSteps(config.metrics.schedule, t.totalSteps);
+    let next = schedule.findIndex((s) => s >= t.step);
+    if (resume && schedule[next] === t.step) next++;
+    const records: MetricRecord[] = [];
+    const started = performance.now();
+    const firstStep = t.step;
+    let divergence: RunSummary["divergence"] = null;
+    const record = () => {
+      const entry = { step: t.step, time: t.time, ...recorder!.record() } as MetricRecord;
+      records.push(entry);
+      options.onRecord?.(entry);
+    };
+    const checkpoint = () =>
+      options.onCheckpoint?.({ w: net.w.toArray(), a: net.a.toArray(), trainer: t.checkpoint() });
+    while (true) {
+      if (schedule[next] === t.step) {
+        record();
+        next++;
+      }
+      if (config.checkpointEvery > 0 && t.step % config.checkpointEvery === 0 && t.step !== firstStep) checkpoint();
+      if (t.step >= t.totalSteps) break;
+      try {
+        t.advance();
+      } catch (err) {
+        if (!(err instanceof DivergenceError)) throw err;
+        divergence = { step: err.step, loss: err.loss, message: err.message };
+        break;
+      }
+      options.onProgress?.(t.step, t.totalSteps);
+    }
+    const wallSeconds = (performance.now() - started) / 1000;
+    const done = t.step - firstStep;
+    return {
+      config,
+      records,
+      summary: {
+        name: config.name,
+        status: divergence ? "diverged" : "completed",
+        steps: t.step,
+        totalSteps: t.totalSteps,
+        time: t.time,
+        wallSeconds,
+        stepsPerSecond: wallSeconds > 0 ? done / wallSeconds : 0,
+        divergence,
+        final: records[records.length - 1] ?? null,
+      },
+    };
+  } finally {
+    recorder?.free();
+    trainer?.free();
+    net.free();
+    task.free();
+  }
+}

@@ -1,0 +1,56 @@
+// The isotropic-Gaussians classification task of Mei–Montanari–Nguyen (MMN18): y = +1 or -1 with
+// probability 1/2, x = (1 + y Delta) g with g ~ N(0, I_d). The classes differ only in scale, so
+// no direction carries the label.
+
+import type { Activation } from "../model/activation.js";
+import { IsotropicGaussiansPopulation } from "../population/isotropicGaussians.js";
+import type { TaskConfig } from "../config.js";
+import type { WasmF64Array } from "../wasm/arena.js";
+import { streamKey } from "../wasm/random.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+import { checkSampleArguments } from "./sampleArguments.js";
+import type { Task } from "./task.js";
+
+export type IsotropicGaussiansConfig = Extract<TaskConfig, { kind: "isotropicGaussians" }>;
+
+export class IsotropicGaussiansTask implements Task {
+  readonly kind = "isotropicGaussians";
+  readonly d: number;
+  readonly delta: number;
+  readonly link = null;
+  readonly directions = new Float64Array(0);
+  readonly population: IsotropicGaussiansPopulation;
+  readonly targetSquare = 1;
+
+  constructor(
+    private readonly runtime: WasmRuntime,
+    config: IsotropicGaussiansConfig,
+    private readonly seed: number,
+    student: Activation,
+  ) {
+    this.d = config.d;
+    this.delta = config.delta;
+    this.population = new IsotropicGaussiansPopulation({ d: config.d, activation: student, delta: config.delta });
+  }
+
+  sampleInto(stream: string, start: number, x: WasmF64Array, y: WasmF64Array): void {
+    const { d, delta, runtime } = this;
+    const rows = checkSampleArguments(d, stream, start, x, y);
+    runtime.random.uniformInto(streamKey(this.seed, `${stream}.y`), start, y);
+    runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * d, x);
+    const xv = x.view;
+    const yv = y.view;
+    for (let r = 0; r < rows; r++) {
+      const label = yv[r]! < 0.5 ? -1 : 1;
+      yv[r] = label;
+      const scale = 1 + label * delta;
+      for (let k = r * d; k < (r + 1) * d; k++) xv[k]! *= scale;
+    }
+  }
+
+  linkCoefficients(): null {
+    return null;
+  }
+
+  free(): void {}
+}

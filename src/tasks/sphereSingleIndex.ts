@@ -1,0 +1,62 @@
+// Single-index regression on the sphere (seed 000): x ~ Unif(S^{d-1}), y = h(<q*, x>) with q*
+// uniform on the sphere.
+
+import type { Activation, ActivationSpec } from "../model/activation.js";
+import { SphereSingleIndexPopulation } from "../population/sphereSingleIndex.js";
+import { sphereCoefficients } from "../special/coefficients.js";
+import type { TaskConfig } from "../config.js";
+import type { WasmF64Array } from "../wasm/arena.js";
+import { streamKey } from "../wasm/random.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+import { linkToActivation } from "./link.js";
+import { checkSampleArguments } from "./sampleArguments.js";
+import { TargetNetwork } from "./targetNetwork.js";
+import type { PopulationEvaluator, Task } from "./task.js";
+
+export type SphereSingleIndexConfig = Extract<TaskConfig, { kind: "sphereSingleIndex" }>;
+
+export class SphereSingleIndexTask implements Task {
+  readonly kind = "sphereSingleIndex";
+  readonly d: number;
+  readonly link: ActivationSpec;
+  /** q* (1 x d). */
+  readonly directions: Float64Array;
+  /** The Funk–Hecke expansion behind `population`, for metrics that need its coefficients. */
+  readonly exact: SphereSingleIndexPopulation;
+  /** Requires unit-norm student rows w_i (projected training keeps them there). */
+  readonly population: PopulationEvaluator;
+  readonly targetSquare: number;
+  private readonly target: TargetNetwork;
+
+  constructor(
+    private readonly runtime: WasmRuntime,
+    config: SphereSingleIndexConfig,
+    private readonly seed: number,
+    student: Activation,
+  ) {
+    const { d } = config;
+    this.d = d;
+    this.link = linkToActivation(config.link, d);
+    const q = runtime.random.sphere(seed, "task.q", 1, d);
+    this.directions = q;
+    this.exact = new SphereSingleIndexPopulation({ d, activation: student, link: this.link });
+    this.population = { evaluate: (w, a, scale) => this.exact.evaluate(w, a, q, scale) };
+    this.targetSquare = this.exact.linkSquare;
+    this.target = new TargetNetwork(runtime, d, q, Float64Array.of(1), this.link, "task.link");
+  }
+
+  sampleInto(stream: string, start: number, x: WasmF64Array, y: WasmF64Array): void {
+    const rows = checkSampleArguments(this.d, stream, start, x, y);
+    this.runtime.random.sphereInto(streamKey(this.seed, `${stream}.x`), start, rows, this.d, x);
+    this.target.evaluateInto(x, y);
+  }
+
+  /** c_0 .. c_kmax of h = sum_k c_k P_{k,d} in Legendre polynomials of dimension d. */
+  linkCoefficients(kmax: number): Float64Array {
+    return sphereCoefficients(this.link, this.d, kmax);
+  }
+
+  free(): void {
+    this.target.free();
+  }
+}

@@ -1,0 +1,70 @@
+// A fixed network y = sum_j b_j tau(<v_j, x>) evaluated in Wasm: the link of a single-index
+// target (one neuron) or a teacher network. The d-dimensional dot products dominate the cost of
+// a target, so they run in the same SIMD kernel as the student's forward pass.
+
+import type { ActivationSpec } from "../model/activation.js";
+import type { WasmF64Array } from "../wasm/arena.js";
+import { WasmActivation } from "../wasm/networkKernels.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+
+/** Entries of the rows x M pre-activation scratch: batches of any size reuse one buffer. */
+const SCRATCH_ENTRIES = 8192;
+
+export class TargetNetwork {
+  private readonly activation: WasmActivation;
+  private readonly w: WasmF64Array;
+  private readonly outputs: WasmF64Array;
+  private readonly z: WasmF64Array;
+  private readonly chunkRows: number;
+
+  constructor(
+    private readonly runtime: WasmRuntime,
+    private readonly d: number,
+    /** M x d. */
+    weights: Float64Array,
+    /** b_j, M of them. */
+    outputs: Float64Array,
+    activation: ActivationSpec,
+    field: string,
+  ) {
+    const m = outputs.length;
+    this.chunkRows = Math.max(1, Math.floor(SCRATCH_ENTRIES / m));
+    this.activation = new WasmActivation(runtime, activation, field);
+    const owned: WasmF64Array[] = [this.activation.params];
+    try {
+      this.w = runtime.arena.f64From(weights);
+      owned.push(this.w);
+      this.outputs = runtime.arena.f64From(outputs);
+      owned.push(this.outputs);
+      this.z = runtime.arena.f64(this.chunkRows * m);
+    } catch (err) {
+      for (const buf of owned) buf.free();
+      throw err;
+    }
+  }
+
+  /** y_r = sum_j b_j tau(<v_j, x_r>) for every row of x (rows = y.length). */
+  evaluateInto(x: WasmF64Array, y: WasmF64Array): void {
+    const { d, chunkRows } = this;
+    const m = this.outputs.length;
+    const rows = y.length;
+    for (let s0 = 0; s0 < rows; s0 += chunkRows) {
+      const b = Math.min(chunkRows, rows - s0);
+      const buffers = {
+        x: x.subarray(s0 * d, (s0 + b) * d),
+        w: this.w,
+        a: this.outputs,
+        z: this.z.subarray(0, b * m),
+        f: y.subarray(s0, s0 + b),
+      };
+      this.runtime.network.forwardInto({ n: m, d, b }, 1, this.activation, buffers, { checkFinite: false });
+    }
+  }
+
+  free(): void {
+    this.activation.free();
+    this.w.free();
+    this.outputs.free();
+    this.z.free();
+  }
+}

@@ -1,0 +1,67 @@
+// The teacher network of seed 002: x ~ N(0, I_d), y = sum_j a*_j |<w*_j, x>| with orthonormal
+// w*_1..w*_M.
+
+import type { Activation } from "../model/activation.js";
+import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
+import type { TaskConfig } from "../config.js";
+import type { WasmF64Array } from "../wasm/arena.js";
+import { streamKey } from "../wasm/random.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+import { randomOrthonormalRows } from "./orthonormalRows.js";
+import { checkSampleArguments } from "./sampleArguments.js";
+import { TargetNetwork } from "./targetNetwork.js";
+import type { Task } from "./task.js";
+
+export type TeacherAbsConfig = Extract<TaskConfig, { kind: "teacherAbs" }>;
+
+export class TeacherAbsTask implements Task {
+  readonly kind = "teacherAbs";
+  readonly d: number;
+  readonly link = null;
+  /** w*_1..w*_M (M x d). */
+  readonly directions: Float64Array;
+  /** a*_1..a*_M. */
+  readonly outputs: Float64Array;
+  /** Teacher-neuron target; also gives the loss by Hermite order (seed 002's tensor terms). */
+  readonly population: GaussianNetworkPopulation;
+  readonly targetSquare: number;
+  private readonly target: TargetNetwork;
+
+  constructor(
+    private readonly runtime: WasmRuntime,
+    config: TeacherAbsConfig,
+    private readonly seed: number,
+    student: Activation,
+  ) {
+    const { d, width } = config;
+    // parseConfig enforces these; createTask is public, and Gram–Schmidt past d rows divides by zero.
+    if (width > d) throw new RangeError(`meanfield: task.width: at most d = ${d} orthonormal teacher neurons, got ${width}`);
+    if (Array.isArray(config.outputs) && config.outputs.length !== width) {
+      throw new RangeError(`meanfield: task.outputs: expected ${width} numbers (task.width), got ${config.outputs.length}`);
+    }
+    this.d = d;
+    this.directions = randomOrthonormalRows(runtime, seed, "task.teacher", width, d);
+    this.outputs = config.outputs === "ones" ? new Float64Array(width).fill(1) : Float64Array.from(config.outputs);
+    this.population = new GaussianNetworkPopulation({
+      d,
+      activation: student,
+      target: { kind: "neurons", activation: "abs", weights: this.directions, outputs: this.outputs },
+    });
+    this.targetSquare = this.population.targetSquare;
+    this.target = new TargetNetwork(runtime, d, this.directions, this.outputs, "abs", "task.teacher");
+  }
+
+  sampleInto(stream: string, start: number, x: WasmF64Array, y: WasmF64Array): void {
+    checkSampleArguments(this.d, stream, start, x, y);
+    this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * this.d, x);
+    this.target.evaluateInto(x, y);
+  }
+
+  linkCoefficients(): null {
+    return null;
+  }
+
+  free(): void {
+    this.target.free();
+  }
+}

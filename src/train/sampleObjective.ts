@@ -1,0 +1,230 @@
+// Objectives on samples: a fixed training set of n points (empirical GD) or batch t = samples
+// tB .. tB + B - 1 of a stream at step t (online SGD), so any step can be replayed on resume.
+// With `linearized`, the model is f_0 + J_0 (theta - theta_0): outputs
+// scale sum_i [a_i sigma(z0_i) + a0_i sigma'(z0_i) <w_i - w0_i, x>], gradients from (a0, z0).
+
+import type { TwoLayerNetwork } from "../model/network.js";
+import type { Task } from "../tasks/task.js";
+import type { WasmF64Array } from "../wasm/arena.js";
+import type { Objective } from "./objective.js";
+
+/** Samples per kernel call: bounds the chunk x N scratch buffers. */
+const CHUNK = 4096;
+
+export type SampleMode = { kind: "samples"; n: number } | { kind: "online"; batch: number };
+
+export interface Linearization {
+  w0: WasmF64Array;
+  a0: WasmF64Array;
+}
+
+export class SampleObjective implements Objective {
+  private readonly rows: number;
+  private readonly chunk: number;
+  private readonly buf: Record<"x" | "xData" | "y" | "z" | "f" | "r" | "g" | "gradW" | "gradA" | "dw" | "zd" | "sd", WasmF64Array>;
+  /** The whole training set for mode "samples" (n x inputDim and n). */
+  private readonly fixed: { x: WasmF64Array; y: WasmF64Array } | null;
+
+  constructor(
+    private readonly net: TwoLayerNetwork,
+    private readonly task: Task,
+    mode: SampleMode,
+    private readonly stream: string,
+    private readonly linearized: Linearization | null,
+  ) {
+    const { n, d, inputDim } = net;
+    this.rows = mode.kind === "samples" ? mode.n : mode.batch;
+    this.chunk = Math.min(this.rows, CHUNK);
+    const c = this.chunk;
+    const arena = net.runtime.arena;
+    const owned: WasmF64Array[] = [];
+    const take = (length: number) => {
+      const b = arena.f64(length);
+      owned.push(b);
+      return b;
+    };
+    try {
+      this.buf = {
+        x: take(c * inputDim),
+        xData: take(net.bias ? c * d : 0),
+        y: take(c),
+        z: take(c * n),
+        f: take(c),
+        r: take(c),
+        g: take(c * n),
+        gradW: take(n * inputDim),
+        gradA: take(n),
+        dw: take(linearized ? n * inputDim : 0),
+        zd: take(linearized ? c * n : 0),
+        sd: take(linearized ? c * n : 0),
+      };
+      if (mode.kind === "samples") {
+        const x = take(mode.n * inputDim);
+        const y = take(mode.n);
+        for (let s0 = 0; s0 < mode.n; s0 += c) {
+          const rows = Math.min(c, mode.n - s0);
+          this.draw(s0, rows);
+          x.view.set(this.buf.x.view.subarray(0, rows * inputDim), s0 * inputDim);
+          y.view.set(this.buf.y.view.subarray(0, rows), s0);
+        }
+        this.fixed = { x, y };
+      } else this.fixed = null;
+    } catch (err) {
+      for (const b of owned) b.free();
+      throw err;
+    }
+  }
+
+  /** Samples start .. start + rows - 1 of the stream into buf.x (with the bias column) and buf.y. */
+  private draw(start: number, rows: number): void {
+    const { net, buf } = this;
+    const y = buf.y.subarray(0, rows);
+    if (!net.bias) {
+      this.task.sampleInto(this.stream, start, buf.x.subarray(0, rows * net.d), y);
+      return;
+    }
+    const data = buf.xData.subarray(0, rows * net.d);
+    this.task.sampleInto(this.stream, start, data, y);
+    const src = data.view;
+    const dst = buf.x.view;
+    const { d, inputDim } = net;
+    for (let b = 0; b < rows; b++) {
+      dst.set(src.subarray(b * d, (b + 1) * d), b * inputDim);
+      dst[b * inputDim + d] = 1;
+    }
+  }
+
+  /** x and y of chunk rows s0 .. s0 + rows - 1 of this step's data. */
+  private chunkData(step: number, s0: number, rows: number): { x: WasmF64Array; y: WasmF64Array } {
+    const { inputDim } = this.net;
+    if (this.fixed) {
+      return { x: this.fixed.x.subarray(s0 * inputDim, (s0 + rows) * inputDim), y: this.fixed.y.subarray(s0, s0 + rows) };
+    }
+    this.draw(step * this.rows + s0, rows);
+    return { x: this.buf.x.subarray(0, rows * inputDim), y: this.buf.y.subarray(0, rows) };
+  }
+
+  /** f on a chunk (buf.f), leaving in buf.z the pre-activations backward needs. */
+  private outputs(x: WasmF64Array, rows: number): WasmF64Array {
+    const { net, buf } = this;
+    const { n, inputDim } = net;
+    const rt = net.runtime;
+    const shape = { n, d: inputDim, b: rows };
+    const z = buf.z.subarray(0, rows * n);
+    const f = buf.f.subarray(0, rows);
+    const trusted = { checkFinite: false };
+    const lin = this.linearized;
+    if (!lin) {
+      rt.network.forwardInto(shape, net.scale, net.activation, { x, w: net.w, a: net.a, z, f }, trusted);
+      return f;
+    }
+    rt.network.forwardInto(shape, net.scale, net.activation, { x, w: lin.w0, a: net.a, z, f }, trusted);
+    rt.exports.preactivations(x.ptr, buf.dw.ptr, n, inputDim, rows, buf.zd.ptr);
+    const act = net.activation;
+    rt.exports.activationDerivatives(act.code, act.params.ptr, act.params.length, z.ptr, buf.sd.ptr, rows * n);
+    const fv = f.view;
+    const sd = buf.sd.view;
+    const zd = buf.zd.view;
+    const a0 = lin.a0.view;
+    for (let b = 0; b < rows; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += a0[i]! * sd[b * n + i]! * zd[b * n + i]!;
+      fv[b]! += net.scale * s;
+    }
+    return f;
+  }
+
+  evaluate(step: number, gradW: WasmF64Array, gradA: WasmF64Array): number {
+    const { net, buf } = this;
+    const { n, inputDim } = net;
+    const rt = net.runtime;
+    const lin = this.linearized;
+    if (lin) {
+      const dw = buf.dw.view;
+      const w = net.w.view;
+      const w0 = lin.w0.view;
+      for (let k = 0; k < dw.length; k++) dw[k] = w[k]! - w0[k]!;
+    }
+    let loss = 0;
+    for (let s0 = 0; s0 < this.rows; s0 += this.chunk) {
+      const rows = Math.min(this.chunk, this.rows - s0);
+      const { x, y } = this.chunkData(step, s0, rows);
+      const f = this.outputs(x, rows).view;
+      const yv = y.view;
+      const r = buf.r.view;
+      for (let b = 0; b < rows; b++) {
+        const e = f[b]! - yv[b]!;
+        loss += e * e;
+        r[b] = e / this.rows;
+      }
+      const first = s0 === 0;
+      rt.network.backwardInto(
+        { n, d: inputDim, b: rows },
+        net.scale,
+        net.activation,
+        {
+          x,
+          a: lin ? lin.a0 : net.a,
+          z: buf.z.subarray(0, rows * n),
+          r: buf.r.subarray(0, rows),
+          g: buf.g.subarray(0, rows * n),
+          gradW: first ? gradW : buf.gradW,
+          gradA: first ? gradA : buf.gradA,
+        },
+        { checkFinite: false },
+      );
+      if (!first) {
+        rt.exports.axpy(1, buf.gradW.ptr, gradW.ptr, n * inputDim);
+        rt.exports.axpy(1, buf.gradA.ptr, gradA.ptr, n);
+      }
+    }
+    return loss / (2 * this.rows);
+  }
+
+  secondLayerSystem(step: number): { gram: Float64Array; cross: Float64Array } {
+    const { net, buf } = this;
+    const { n, inputDim } = net;
+    const rt = net.runtime;
+    const act = net.activation;
+    const gram = new Float64Array(n * n);
+    const cross = new Float64Array(n);
+    const phiT = rt.arena.f64(n * this.chunk);
+    const block = rt.arena.f64(n * n);
+    try {
+      for (let s0 = 0; s0 < this.rows; s0 += this.chunk) {
+        const rows = Math.min(this.chunk, this.rows - s0);
+        const { x, y } = this.chunkData(step, s0, rows);
+        const z = buf.z.subarray(0, rows * n);
+        rt.exports.preactivations(x.ptr, net.w.ptr, n, inputDim, rows, z.ptr);
+        rt.exports.activationValues(act.code, act.params.ptr, act.params.length, z.ptr, z.ptr, rows * n);
+        // phi^T (N x rows) so that the GEMM kernel, which forms X W^T, gives phi^T phi.
+        const zv = z.view;
+        const pt = phiT.view;
+        const yv = y.view;
+        for (let b = 0; b < rows; b++) {
+          for (let i = 0; i < n; i++) {
+            pt[i * rows + b] = zv[b * n + i]!;
+            cross[i]! += zv[b * n + i]! * yv[b]!;
+          }
+        }
+        rt.exports.preactivations(phiT.ptr, phiT.ptr, n, rows, n, block.ptr);
+        const bv = block.view;
+        for (let k = 0; k < n * n; k++) gram[k]! += bv[k]!;
+      }
+    } finally {
+      phiT.free();
+      block.free();
+    }
+    for (let k = 0; k < n * n; k++) gram[k]! /= this.rows;
+    for (let i = 0; i < n; i++) cross[i]! /= this.rows;
+    return { gram, cross };
+  }
+
+  free(): void {
+    for (const b of Object.values(this.buf)) b.free();
+    if (this.fixed) {
+      this.fixed.x.free();
+      this.fixed.y.free();
+    }
+  }
+}
