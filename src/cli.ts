@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { DEMO_DEFAULTS, parseDemoOptions, runDemo } from "./demo.js";
+import { DEMO_CONFIG, demoConfig, demoHeader, demoLine, runDemo } from "./demo.js";
 import { listCatalog } from "./catalog.js";
 import { ConfigError } from "./config.js";
 import { RunProgress } from "./run/progress.js";
@@ -82,43 +82,26 @@ program
 
 program
   .command("demo")
-  .argument("[config]", "a demo settings file (JSON); flags override it")
-  .description("online SGD of a mean-field ReLU network on a Gaussian single-index target, printing the test loss")
-  .option("--d <int>", `input dimension (default ${DEMO_DEFAULTS.d})`, Number)
-  .option("--n <int>", `width N (default ${DEMO_DEFAULTS.n})`, Number)
-  .option("--batch <int>", `batch size B (default ${DEMO_DEFAULTS.batch})`, Number)
-  .option("--steps <int>", `number of SGD steps (default ${DEMO_DEFAULTS.steps})`, Number)
-  .option("--step-size <h>", `step size in mean-field time (default ${DEMO_DEFAULTS.stepSize})`, Number)
-  .option("--log-every <int>", `steps between loss reports (default ${DEMO_DEFAULTS.logEvery})`, Number)
-  .option("--seed <int>", `random seed (default ${DEMO_DEFAULTS.seed})`, Number)
-  .option("--json", "print one JSON record per report")
-  .action(async (configPath: string | undefined, opts: Record<string, unknown>) => {
-    const { json, ...flags } = opts;
-    const fromFile = configPath ? (JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>) : {};
-    let options;
+  .argument("[config]", "a run config (default examples/demo-relu-single-index.json)")
+  .description("run a config in memory and print the test loss as it falls (npm run demo)")
+  .option("--steps <int>", "override algorithm.steps", Number)
+  .option("--seed <int>", "override seed", Number)
+  .option("--json", "print one JSON record per line instead of a table")
+  .action(async (configPath: string | undefined, opts: { steps?: number; seed?: number; json?: boolean }) => {
+    let config;
     try {
-      options = parseDemoOptions({ ...fromFile, ...flags });
+      config = demoConfig(configPath ?? DEMO_CONFIG, { ...(opts.steps !== undefined ? { steps: opts.steps } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
     } catch (err) {
       process.stderr.write(`meanfield demo: ${(err as Error).message}\n`);
       process.exit(2);
     }
-    if (!json) {
-      process.stdout.write(
-        `online SGD, ReLU student (mean-field, N=${options.n}) on a single-index target, x ~ N(0, I_${options.d}), ` +
-          `B=${options.batch}, h=${options.stepSize}, seed ${options.seed}\n` +
-          `${"step".padStart(6)} ${"time".padStart(8)} ${"test loss".padStart(12)} ${"± s.e.".padStart(10)} ${"mean <q*,w>".padStart(12)}\n`,
-      );
+    if (!opts.json) process.stdout.write(`${demoHeader(config)}\n`);
+    const { summary } = await runDemo(config, (r) => process.stdout.write(`${opts.json ? JSON.stringify(r) : demoLine(r)}\n`));
+    if (!opts.json) process.stdout.write(`${summary.status} in ${summary.wallSeconds.toFixed(2)} s\n`);
+    if (summary.divergence) {
+      process.stderr.write(`meanfield demo: ${summary.divergence.message}\n`);
+      process.exit(3);
     }
-    const started = performance.now();
-    await runDemo(options, (r) => {
-      if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else
-        process.stdout.write(
-          `${String(r.step).padStart(6)} ${r.time.toFixed(2).padStart(8)} ${r.loss.toExponential(4).padStart(12)} ` +
-            `${r.standardError.toExponential(1).padStart(10)} ${r.meanOverlap.toFixed(4).padStart(12)}\n`,
-        );
-    });
-    if (!json) process.stdout.write(`done in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
   });
 
 try {

@@ -28,7 +28,7 @@ export { TwoLayerNetwork, outputScale, type Scaling, type NetworkOptions, type F
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
 export { createTask } from "./tasks/createTask.js";
 export type { Task, PopulationEvaluator } from "./tasks/task.js";
-export { OnlineSgd, type OnlineSgdOptions } from "./train/onlineSgd.js";
+export { createMetricRecorder, type MetricContext, type MetricRecorder, type MetricValue, type MetricValues } from "./metrics/recorder.js";
 export { sphericalHarmonicsDim, gegenbauer, gegenbauerDerivative, gegenbauerAll, gegenbauerDerivativeAll } from "./special/gegenbauer.js";
 export { hermite, hermiteDerivative, hermiteAll } from "./special/hermite.js";
 export {
@@ -67,3 +67,7 @@ export { GaussianActivation, normalCdf, normalPdf } from "./population/gaussianA
 export { pairMoments, type PairMoments } from "./population/gaussianPair.js";
 export { IsotropicGaussiansPopulation, type IsotropicGaussiansSpec } from "./population/isotropicGaussians.js";
 export { arcCosineKernel, reluNtk, sphereActivationKernel, gaussianActivationKernel, type SphereKernel } from "./kernels/closedForms.js";
+export { configSchema, parseConfig, ConfigError, METRICS, type Config, type ConfigInput, type MetricName } from "./config.js";
+export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./tasks/link.js";
+export { simulate, type SimulateOptions, type SimulationResult, type MetricRecord, type RunSummary, type RunState } from "./run/simulate.js";
+export { Trainer, DivergenceError } from "./train/trainer.js";

@@ -38,21 +38,21 @@ describe("meanfield CLI", () => {
   });
 
   it("demo prints a falling loss; bad settings exit 2 naming the field", () => {
-    const out = run("demo", "--steps", "300", "--log-every", "100", "--n", "64", "--json");
+    const out = run("demo", "--steps", "400", "--json");
     expect(out.status, out.stderr).toBe(0);
-    const records = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number });
-    expect(records.map((r) => r.step)).toEqual([0, 100, 200, 300]);
-    expect(records[3]!.loss).toBeLessThan(records[0]!.loss / 10);
+    const records = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { step: number; testLoss: number });
+    expect(records.map((r) => r.step)).toEqual([0, 200, 400]);
+    expect(records[2]!.testLoss).toBeLessThan(records[0]!.testLoss / 10);
 
-    const bad = run("demo", "--n", "0");
+    const bad = run("demo", "--steps", "0");
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^meanfield demo: n: Too small: expected number to be >=1\n$/);
+    expect(bad.stderr).toMatch(/^meanfield demo: algorithm\.steps: Too small: expected number to be >=1\n$/);
 
     const dir = mkdtempSync(join(tmpdir(), "meanfield-"));
-    writeFileSync(join(dir, "c.json"), JSON.stringify({ link: "softplus" }));
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ task: { kind: "gaussianSingleIndex", d: 5, link: "softplus" } }));
     const badFile = run("demo", join(dir, "c.json"));
     expect(badFile.status).toBe(2);
-    expect(badFile.stderr).toMatch(/link\.kind: kind must be one of/);
+    expect(badFile.stderr).toMatch(/task\.link\.kind: kind must be one of/);
   });
 
   it("an unknown command exits 2", () => {

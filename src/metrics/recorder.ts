@@ -5,16 +5,16 @@
 // the network's current parameters.
 //
 // Record keys, by metric (config.metrics.include), stable across versions:
-//   populationLoss  populationLoss, populationLossBound            (losses.ts)
-//   testLoss        testLoss, testLossSE                          (losses.ts)
-//   trainLoss       trainLoss                                     (losses.ts)
-//   components      components, residuals                          (components.ts)
-//   overlaps        overlapMean, overlapVariance, overlapQuantiles, overlapHistogram (overlaps.ts)
-//   phiSpread       phiStd, phiIqr, phiCount                       (overlaps.ts)
-//   movement        movementW, movementA, movement                 (movement.ts)
-//   hermiteOrders   hermiteOrders                                  (hermiteOrders.ts)
-//   projections     projections, orthogonalNorm                    (projections.ts)
-//   alignment       alignment                                      (alignment.ts)
+//   populationLoss  populationLoss, populationLossBound                                (losses.ts)
+//   testLoss        testLoss, testLossSE                                               (losses.ts)
+//   trainLoss       trainLoss                                                          (losses.ts)
+//   components      components, residuals                                              (components.ts)
+//   overlaps        overlapMean, overlapVariance, overlapQuantiles, overlapHistogram   (overlaps.ts)
+//   phiSpread       phiCount, phiStd, phiIqr                                           (overlaps.ts)
+//   movement        movementW, movementA, movement                                     (movement.ts)
+//   hermiteOrders   hermiteOrders                                                      (hermiteOrders.ts)
+//   projections     projections, orthogonalNorm                                        (projections.ts)
+//   alignment       alignment                                                          (alignment.ts)
 // The file of each metric defines its keys precisely.
 
 import { ConfigError, type Config, type MetricName } from "../config.js";
