@@ -278,6 +278,16 @@ function consistency(config: Config): string | null {
   if (metrics.include.includes("projections") && task.kind !== "gaussianMultiIndex" && task.kind !== "staircase") {
     return `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)`;
   }
+  const singleIndex = task.kind === "sphereSingleIndex" || task.kind === "gaussianSingleIndex";
+  if (metrics.include.includes("components") && !singleIndex) {
+    return `metrics.include: components needs a single-index task (sphereSingleIndex or gaussianSingleIndex)`;
+  }
+  for (const name of ["overlaps", "phiSpread"] as const) {
+    if (metrics.include.includes(name) && task.kind === "isotropicGaussians") {
+      return `metrics.include: ${name} needs a target direction, which isotropicGaussians has not`;
+    }
+  }
+  if (metrics.include.includes("hermiteOrders") && model.bias) return `model.bias: hermiteOrders is not available with a bias`;
   if (metrics.include.includes("trainLoss") && data !== "samples") {
     return `metrics.include: trainLoss needs a fixed training set (algorithm data of kind samples, or empiricalGd)`;
   }

@@ -43,6 +43,17 @@ describe("arena", () => {
     first.free();
   });
 
+  it("copies a view of its own memory even when the copy grows the memory", async () => {
+    const rt = await loadRuntime();
+    const first = rt.arena.f64From([1, 2, 3]);
+    const big = rt.arena.f64(rt.exports.memory.buffer.byteLength / 8);
+    big.view.fill(7);
+    const copy = rt.arena.f64From(big.view);
+    expect(copy.view[copy.length - 1]).toBe(7);
+    expect(Array.from(first.view)).toEqual([1, 2, 3]);
+    for (const b of [first, big, copy]) b.free();
+  });
+
   it("refuses requests past 4 GiB with an error naming the size", async () => {
     const rt = await loadRuntime();
     const request = MAX_WASM_BYTES + 8;

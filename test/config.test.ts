@@ -126,3 +126,14 @@ describe("examples", () => {
     for (const f of files) expect(() => parseConfig(JSON.parse(readFileSync(new URL(f, dir), "utf8"))), f).not.toThrow();
   });
 });
+
+describe("metric and task combinations", () => {
+  it.each([
+    ["components on a multi-index task", { task: { kind: "gaussianMultiIndex", d: 5, terms: [{ coefficient: 1, degrees: [1] }] }, metrics: { include: ["components"] } }, /^metrics\.include: components needs a single-index task/],
+    ["overlaps on isotropic Gaussians", { task: { kind: "isotropicGaussians", d: 5, delta: 0.5 }, metrics: { include: ["overlaps"] } }, /^metrics\.include: overlaps needs a target direction/],
+    ["hermiteOrders with a bias", { task: { kind: "teacherAbs", d: 5, width: 2 }, model: { width: 4, bias: true }, metrics: { include: ["hermiteOrders"] } }, /^model\.bias: hermiteOrders is not available with a bias/],
+  ])("%s", (_name, change, message) => {
+    const config = { ...base(), ...change };
+    expect(() => parseConfig(config)).toThrow(message);
+  });
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, type Config, type ConfigInput } from "../src/config.js";
+import { ConfigError, configSchema, parseConfig, type Config, type ConfigInput } from "../src/config.js";
 import { createMetricRecorder, type MetricContext, type MetricValues } from "../src/metrics/recorder.js";
 import type { ActivationSpec } from "../src/model/activation.js";
 import { activationFunction } from "../src/model/activationFunction.js";
@@ -31,8 +31,12 @@ interface Setup {
 }
 
 /** A resolved config, its task and network; w and a are replaced when given (rows of inputDim). */
-function setup(input: Partial<ConfigInput> & Pick<ConfigInput, "task" | "model">, weights?: { w: Float64Array; a: Float64Array }): Setup {
-  const config = parseConfig({ algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 8 }, ...input });
+function setup(
+  input: Partial<ConfigInput> & Pick<ConfigInput, "task" | "model">,
+  weights?: { w: Float64Array; a: Float64Array },
+  resolve: (raw: unknown) => Config = parseConfig,
+): Setup {
+  const config = resolve({ algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 8 }, ...input });
   const activation = linkToActivation(config.model.activation, config.task.d);
   const task = createTask(rt, config.task, config.seed, activation);
   const net = new TwoLayerNetwork(rt, {
@@ -672,7 +676,8 @@ describe("the recorder", () => {
     expect(rt.arena.liveAllocations).toBe(live);
   });
 
-  it("refuses metrics the task or model cannot support, before step 0, naming the field", () => {
+  it("refuses metrics the task or model cannot support, before step 0, naming the field (for configs that skipped parseConfig's cross-field checks)", () => {
+    const unchecked = (raw: unknown) => configSchema.parse(raw);
     const cases: [Partial<ConfigInput> & Pick<ConfigInput, "task" | "model">, RegExp][] = [
       [{ task: { kind: "teacherAbs", d: 4, width: 2 }, model: { width: 3 }, metrics: { include: ["components"] } }, /^metrics\.include: components needs a single-index task/],
       [{ task: { kind: "isotropicGaussians", d: 4, delta: 0.3 }, model: { width: 3 }, metrics: { include: ["overlaps"] } }, /^metrics\.include: overlaps needs a target direction/],
@@ -681,7 +686,7 @@ describe("the recorder", () => {
     ];
     const live = rt.arena.liveAllocations;
     for (const [input, message] of cases) {
-      const s = setup(input);
+      const s = setup(input, undefined, unchecked);
       try {
         expect(() => createMetricRecorder(s.ctx)).toThrow(ConfigError);
         expect(() => createMetricRecorder(s.ctx)).toThrow(message);
@@ -690,7 +695,7 @@ describe("the recorder", () => {
       }
     }
     // A later metric's refusal frees what earlier ones allocated.
-    const s = setup({ task: { kind: "teacherAbs", d: 4, width: 2 }, model: { width: 3 }, metrics: { include: ["testLoss", "alignment", "components"], testSamples: 100, alignmentSamples: 10 } });
+    const s = setup({ task: { kind: "teacherAbs", d: 4, width: 2 }, model: { width: 3 }, metrics: { include: ["testLoss", "alignment", "components"], testSamples: 100, alignmentSamples: 10 } }, undefined, unchecked);
     expect(() => createMetricRecorder(s.ctx)).toThrow(ConfigError);
     s.free();
     expect(rt.arena.liveAllocations).toBe(live);

@@ -3,6 +3,7 @@
 //   populationLossBound  |populationLoss - exact| <= this, from truncated series (0 when closed form)
 //   testLoss             Monte-Carlo mean of (f - y)^2 / 2 on the fixed test set (stream "test",
 //                        config.metrics.testSamples rows, drawn once)
+//                        (of the linearized model in a linearized run)
 //   testLossSE           its standard error
 //   trainLoss            the loss on the algorithm's fixed training set (ctx.trainLoss)
 
@@ -49,7 +50,7 @@ export function createTestLoss(ctx: MetricContext): Metric {
   const set = drawSampleSet(task, net, "test", config.metrics.testSamples);
   return {
     record(out) {
-      const estimate = testLoss(net, set.x, set.y);
+      const estimate = ctx.modelLoss ? ctx.modelLoss(set.x, set.y) : testLoss(net, set.x, set.y);
       out.testLoss = estimate.loss;
       out.testLossSE = estimate.standardError;
     },

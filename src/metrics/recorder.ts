@@ -20,6 +20,7 @@
 import { ConfigError, type Config, type MetricName } from "../config.js";
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { Task } from "../tasks/task.js";
+import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { createAlignment } from "./alignment.js";
 import { createComponents } from "./components.js";
@@ -41,6 +42,11 @@ export interface MetricContext {
   initialA: Float64Array;
   /** Loss on the fixed training set, when the algorithm has one (else undefined). */
   trainLoss?: () => number;
+  /**
+   * The loss of the model being trained on a sample set, when that model is not the network
+   * itself (a linearized run); testLoss uses it.
+   */
+  modelLoss?: (x: WasmF64Array, y: WasmF64Array) => { loss: number; standardError: number };
 }
 
 export type MetricValue = number | number[] | null;

@@ -80,6 +80,7 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
     }
     const t = trainer;
     const hasTrainSet = dataOf(config.algorithm).kind === "samples";
+    const modelLoss = t.modelLoss();
     recorder = createMetricRecorder({
       runtime: rt,
       config,
@@ -88,6 +89,7 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
       initialW,
       initialA,
       ...(hasTrainSet ? { trainLoss: () => t.trainLoss() } : {}),
+      ...(modelLoss ? { modelLoss } : {}),
     });
     const schedule = metricSteps(config.metrics.schedule, t.totalSteps);
     let next = schedule.findIndex((s) => s >= t.step);

@@ -134,17 +134,47 @@ export class SampleObjective implements Objective {
     return f;
   }
 
+  /** w - w0, which the linearized outputs need, from the current weights. */
+  private refreshDelta(): void {
+    const lin = this.linearized;
+    if (!lin) return;
+    const dw = this.buf.dw.view;
+    const w = this.net.w.view;
+    const w0 = lin.w0.view;
+    for (let k = 0; k < dw.length; k++) dw[k] = w[k]! - w0[k]!;
+  }
+
+  /**
+   * The model's loss 1/2 mean (f - y)^2 on any sample set (x: rows x inputDim), with its standard
+   * error: for metrics of a linearized run, whose model is not the network itself.
+   */
+  loss(x: WasmF64Array, y: WasmF64Array): { loss: number; standardError: number } {
+    this.refreshDelta();
+    const { inputDim } = this.net;
+    const m = y.length;
+    let sum = 0;
+    let sumSq = 0;
+    for (let s0 = 0; s0 < m; s0 += this.chunk) {
+      const rows = Math.min(this.chunk, m - s0);
+      const f = this.outputs(x.subarray(s0 * inputDim, (s0 + rows) * inputDim), rows).view;
+      const yv = y.view;
+      for (let b = 0; b < rows; b++) {
+        const l = 0.5 * (f[b]! - yv[s0 + b]!) ** 2;
+        sum += l;
+        sumSq += l * l;
+      }
+    }
+    const loss = sum / m;
+    const variance = m > 1 ? Math.max(0, (sumSq - m * loss * loss) / (m - 1)) : 0;
+    return { loss, standardError: Math.sqrt(variance / m) };
+  }
+
   evaluate(step: number, gradW: WasmF64Array, gradA: WasmF64Array): number {
     const { net, buf } = this;
     const { n, inputDim } = net;
     const rt = net.runtime;
     const lin = this.linearized;
-    if (lin) {
-      const dw = buf.dw.view;
-      const w = net.w.view;
-      const w0 = lin.w0.view;
-      for (let k = 0; k < dw.length; k++) dw[k] = w[k]! - w0[k]!;
-    }
+    this.refreshDelta();
     let loss = 0;
     for (let s0 = 0; s0 < this.rows; s0 += this.chunk) {
       const rows = Math.min(this.chunk, this.rows - s0);

@@ -134,6 +134,15 @@ export class Trainer {
     }
   }
 
+  /**
+   * For linearized runs, the loss of the model being trained (f_0 + J_0 (theta - theta_0)) on a
+   * sample set; null otherwise (the network itself is the model).
+   */
+  modelLoss(): ((x: WasmF64Array, y: WasmF64Array) => { loss: number; standardError: number }) | null {
+    const objective = this.objective;
+    return this.linearization && objective instanceof SampleObjective ? (x, y) => objective.loss(x, y) : null;
+  }
+
   /** Loss on the fixed training set, for trainLoss metrics. */
   trainLoss(): number {
     return this.objective.evaluate(this.step, this.gradW, this.gradA);

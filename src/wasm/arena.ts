@@ -131,10 +131,12 @@ export class Arena {
     return new WasmF64Array(this, this.alloc(length * 8), length);
   }
 
-  /** A copy of values in Wasm memory. */
+  /** A copy of values in Wasm memory (values may be a view of this memory). */
   f64From(values: ArrayLike<number>): WasmF64Array {
-    const out = this.f64(values.length);
-    out.view.set(values);
+    // Allocating may grow the memory, which detaches views of it: copy those out first.
+    const source = ArrayBuffer.isView(values) && values.buffer === this.memory.buffer ? (values as Float64Array).slice() : values;
+    const out = this.f64(source.length);
+    out.view.set(source);
     return out;
   }
 
