@@ -169,6 +169,35 @@ export function rowDot(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32)
   return total;
 }
 
+/** sum_i a[i] * sigma'(z[i]) * t[i] over n entries, summed like rowDot. */
+export function tangentDot(kind: i32, p: usize, np: i32, z: usize, a: usize, t: usize, n: i32): f64 {
+  let i = 0;
+  let total: f64 = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = f64x2.splat(0.0);
+    for (; i + 2 <= n; i += 2) {
+      const off = <usize>i << 3;
+      const slope = f64x2.mul(v128.load(a + off), derivativePair(kind, p, np, v128.load(z + off)));
+      acc = f64x2.add(acc, f64x2.mul(slope, v128.load(t + off)));
+    }
+    total = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  } else {
+    let even: f64 = 0.0;
+    let odd: f64 = 0.0;
+    for (; i + 2 <= n; i += 2) {
+      const off = <usize>i << 3;
+      even += load<f64>(a + off) * activationDerivative(kind, p, np, load<f64>(z + off)) * load<f64>(t + off);
+      odd += load<f64>(a + off, 8) * activationDerivative(kind, p, np, load<f64>(z + off, 8)) * load<f64>(t + off, 8);
+    }
+    total = even + odd;
+  }
+  if (i < n) {
+    const off = <usize>i << 3;
+    total += load<f64>(a + off) * activationDerivative(kind, p, np, load<f64>(z + off)) * load<f64>(t + off);
+  }
+  return total;
+}
+
 /**
  * One sample's share of the backward pass, for coef = scale * r_b:
  * gradA[i] += coef * sigma(z[i]);  g[i] = coef * a[i] * sigma'(z[i]).

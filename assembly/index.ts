@@ -1,13 +1,19 @@
 // The one Wasm module of meanfield. Kernels work on raw pointers into linear memory; the
 // TypeScript side (src/wasm/arena.ts) owns every byte above heapBase().
 
-export { forward, backward, preactivations } from "./network";
+export { forward, backward, preactivations, forwardRange, linearizedForwardRange, backwardRange, reduceBlocks } from "./network";
+import { NEURON_BLOCK } from "./network";
 export { activationValues, activationDerivatives } from "./activation";
 export { erf } from "./erf";
 
 /** First free byte of linear memory: the arena starts here. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** Neurons per block of the forward pass's reduction (the unit the *Range kernels work on). */
+export function neuronBlock(): i32 {
+  return NEURON_BLOCK;
 }
 
 /** 1 when this build uses v128 instructions, 0 for the scalar build. */

@@ -13,8 +13,17 @@
 // neuron is visited; inside a block, micro-kernels hold a 2-sample x 4-neuron tile of
 // dot products (forward) or a 4-neuron x 4-coordinate tile of gradients (backward) in
 // registers. Nothing here allocates.
+//
+// f_s sums over fixed blocks of NEURON_BLOCK neurons: each block's partial sum, then the
+// partial sums in block order. The *Range kernels do the work of blocks [j0, j1) only, so
+// threads sharing the memory can split the neurons and still reproduce forward/backward bit
+// for bit: every per-neuron quantity (z, g, gradW_i, gradA_i) depends on no other neuron, and
+// the one sum over neurons is reduced in the same order whatever the split.
 
-import { rowBackward, rowDot } from "./activation";
+import { rowBackward, rowDot, tangentDot } from "./activation";
+
+/** Neurons per block of the reduction: a multiple of the 4-neuron tile, so tiles never straddle blocks. */
+export const NEURON_BLOCK: i32 = 64;
 
 /** Samples per block: about 16 KiB of x, at least 2, at most 64, even. */
 function sampleBlock(d: i32): i32 {
@@ -105,25 +114,25 @@ function dot(u: usize, v: usize, d: i32): f64 {
   return s;
 }
 
-/** Pre-activations z[s, i] = <x_s, w_i> for samples s0 <= s < s1. */
-function preactivationBlock(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32, z: usize): void {
+/** Pre-activations z[s, i] = <x_s, w_i> for samples s0 <= s < s1 and neurons i0 <= i < i1 (i0 a multiple of 4). */
+function preactivationBlock(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, z: usize): void {
   const dBytes = <usize>d << 3;
   const nBytes = <usize>n << 3;
-  const n4 = n & ~3;
+  const i4 = i0 + ((i1 - i0) & ~3);
   let s = s0;
   for (; s + 2 <= s1; s += 2) {
     const x0 = x + <usize>s * dBytes;
     const x1 = x0 + dBytes;
     const z0 = z + <usize>s * nBytes;
     const z1 = z0 + nBytes;
-    let i = 0;
-    for (; i < n4; i += 4) {
+    let i = i0;
+    for (; i < i4; i += 4) {
       const wi = w + <usize>i * dBytes;
       const off = <usize>i << 3;
       if (ASC_FEATURE_SIMD) dot2x4(x0, x1, wi, d, z0 + off, z1 + off, dBytes);
       else dot2x4Scalar(x0, x1, wi, d, z0 + off, z1 + off, dBytes);
     }
-    for (; i < n; i++) {
+    for (; i < i1; i++) {
       const wi = w + <usize>i * dBytes;
       const off = <usize>i << 3;
       store<f64>(z0 + off, dot(x0, wi, d));
@@ -133,7 +142,7 @@ function preactivationBlock(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32
   if (s < s1) {
     const x0 = x + <usize>s * dBytes;
     const z0 = z + <usize>s * nBytes;
-    for (let i = 0; i < n; i++) {
+    for (let i = i0; i < i1; i++) {
       store<f64>(z0 + (<usize>i << 3), dot(x0, w + <usize>i * dBytes, d));
     }
   }
@@ -143,11 +152,11 @@ function preactivationBlock(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32
 export function preactivations(x: usize, w: usize, n: i32, d: i32, b: i32, z: usize): void {
   const bs = sampleBlock(d);
   for (let s0 = 0; s0 < b; s0 += bs) {
-    preactivationBlock(x, w, n, d, s0, min(s0 + bs, b), z);
+    preactivationBlock(x, w, n, d, s0, min(s0 + bs, b), 0, n, z);
   }
 }
 
-/** Forward pass: z = x w^T and f_s = scale * sum_i a_i sigma(z_si). */
+/** Forward pass: z = x w^T and f_s = scale * sum over neuron blocks, in order, of sum_i a_i sigma(z_si). */
 export function forward(
   x: usize, w: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, f: usize,
@@ -156,10 +165,85 @@ export function forward(
   const nBytes = <usize>n << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    preactivationBlock(x, w, n, d, s0, s1, z);
+    preactivationBlock(x, w, n, d, s0, s1, 0, n, z);
     for (let s = s0; s < s1; s++) {
-      store<f64>(f + (<usize>s << 3), scale * rowDot(kind, p, np, z + <usize>s * nBytes, a, n));
+      const zs = z + <usize>s * nBytes;
+      let total: f64 = 0.0;
+      for (let i = 0; i < n; i += NEURON_BLOCK) {
+        const off = <usize>i << 3;
+        total += rowDot(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, n - i));
+      }
+      store<f64>(f + (<usize>s << 3), scale * total);
     }
+  }
+}
+
+/**
+ * Forward work of neuron blocks [j0, j1): their columns of z and their partial sums
+ * partial[j, s] = sum_{i in block j} a_i sigma(z_si) (partial is numBlocks x B).
+ */
+export function forwardRange(
+  x: usize, w: usize, a: usize, n: i32, d: i32, b: i32,
+  kind: i32, p: usize, np: i32, z: usize, partial: usize, j0: i32, j1: i32,
+): void {
+  const i0 = j0 * NEURON_BLOCK;
+  const i1 = min(j1 * NEURON_BLOCK, n);
+  const bs = sampleBlock(d);
+  const nBytes = <usize>n << 3;
+  for (let s0 = 0; s0 < b && i0 < i1; s0 += bs) {
+    const s1 = min(s0 + bs, b);
+    preactivationBlock(x, w, n, d, s0, s1, i0, i1, z);
+    for (let s = s0; s < s1; s++) {
+      const zs = z + <usize>s * nBytes;
+      for (let i = i0; i < i1; i += NEURON_BLOCK) {
+        const off = <usize>i << 3;
+        const sum = rowDot(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, i1 - i));
+        store<f64>(partial + ((<usize>(i / NEURON_BLOCK) * <usize>b + <usize>s) << 3), sum);
+      }
+    }
+  }
+}
+
+/**
+ * Forward work of neuron blocks [j0, j1) for the linearized model around (w0, a0), with
+ * dw = w - w0: z = x w0^T and zd = x dw^T in their columns, and the partial sums
+ * partial[j, s] = sum_{i in block j} a_i sigma(z_si) + a0_i sigma'(z_si) zd_si.
+ */
+export function linearizedForwardRange(
+  x: usize, w0: usize, dw: usize, a: usize, a0: usize, n: i32, d: i32, b: i32,
+  kind: i32, p: usize, np: i32, z: usize, zd: usize, partial: usize, j0: i32, j1: i32,
+): void {
+  const i0 = j0 * NEURON_BLOCK;
+  const i1 = min(j1 * NEURON_BLOCK, n);
+  const bs = sampleBlock(d);
+  const nBytes = <usize>n << 3;
+  for (let s0 = 0; s0 < b && i0 < i1; s0 += bs) {
+    const s1 = min(s0 + bs, b);
+    preactivationBlock(x, w0, n, d, s0, s1, i0, i1, z);
+    preactivationBlock(x, dw, n, d, s0, s1, i0, i1, zd);
+    for (let s = s0; s < s1; s++) {
+      const row = <usize>s * nBytes;
+      for (let i = i0; i < i1; i += NEURON_BLOCK) {
+        const off = <usize>i << 3;
+        const len = min(NEURON_BLOCK, i1 - i);
+        const sum = rowDot(kind, p, np, z + row + off, a + off, len) + tangentDot(kind, p, np, z + row + off, a0 + off, zd + row + off, len);
+        store<f64>(partial + ((<usize>(i / NEURON_BLOCK) * <usize>b + <usize>s) << 3), sum);
+      }
+    }
+  }
+}
+
+/** f_s = scale * sum_j partial[j, s], the blocks added in order as forward() adds them. */
+export function reduceBlocks(partial: usize, blocks: i32, b: i32, scale: f64, f: usize): void {
+  const stride = <usize>b << 3;
+  for (let s = 0; s < b; s++) {
+    let at = partial + (<usize>s << 3);
+    let total: f64 = 0.0;
+    for (let j = 0; j < blocks; j++) {
+      total += load<f64>(at);
+      at += stride;
+    }
+    store<f64>(f + (<usize>s << 3), scale * total);
   }
 }
 
@@ -229,14 +313,14 @@ export function forward(
   store<f64>(gw, c);
 }
 
-/** gradW += g[s0:s1]^T x[s0:s1] over every neuron and coordinate. */
-function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, gradW: usize): void {
+/** gradW += g[s0:s1]^T x[s0:s1] over neurons i0 <= i < i1 (i0 a multiple of 4) and every coordinate. */
+function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize): void {
   const dBytes = <usize>d << 3;
   const nBytes = <usize>n << 3;
-  const n4 = n & ~3;
+  const i4 = i0 + ((i1 - i0) & ~3);
   const d4 = d & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
+  let i = i0;
+  for (; i < i4; i += 4) {
     const gi = g + (<usize>i << 3);
     const gw = gradW + <usize>i * dBytes;
     for (let k = 0; k < d4; k += 4) {
@@ -251,13 +335,37 @@ function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, g
       }
     }
   }
-  for (; i < n; i++) {
+  for (; i < i1; i++) {
     const gi = g + (<usize>i << 3);
     const gw = gradW + <usize>i * dBytes;
     for (let k = 0; k < d; k++) {
       const off = <usize>k << 3;
       accumulate1x1(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
     }
+  }
+}
+
+/** The backward pass restricted to neurons i0 <= i < i1 (i0 a multiple of 4). */
+function backwardNeurons(
+  x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
+  kind: i32, p: usize, np: i32, z: usize, r: usize, g: usize, gradW: usize, gradA: usize, i0: i32, i1: i32,
+): void {
+  if (i0 >= i1) return;
+  const dBytes = <usize>d << 3;
+  const first = <usize>i0 << 3;
+  const count = i1 - i0;
+  memory.fill(gradW + <usize>i0 * dBytes, 0, <usize>count * dBytes);
+  memory.fill(gradA + first, 0, <usize>count << 3);
+  const bs = sampleBlock(d);
+  const nBytes = <usize>n << 3;
+  for (let s0 = 0; s0 < b; s0 += bs) {
+    const s1 = min(s0 + bs, b);
+    for (let s = s0; s < s1; s++) {
+      const coef = scale * load<f64>(r + (<usize>s << 3));
+      const row = <usize>s * nBytes + first;
+      rowBackward(kind, p, np, z + row, a + first, count, coef, gradA + first, g + row);
+    }
+    accumulateBlock(g, x, n, d, s0, s1, i0, i1, gradW);
   }
 }
 
@@ -270,17 +378,13 @@ export function backward(
   x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, r: usize, g: usize, gradW: usize, gradA: usize,
 ): void {
-  memory.fill(gradW, 0, <usize>n * <usize>d << 3);
-  memory.fill(gradA, 0, <usize>n << 3);
-  const bs = sampleBlock(d);
-  const nBytes = <usize>n << 3;
-  for (let s0 = 0; s0 < b; s0 += bs) {
-    const s1 = min(s0 + bs, b);
-    for (let s = s0; s < s1; s++) {
-      const coef = scale * load<f64>(r + (<usize>s << 3));
-      const row = <usize>s * nBytes;
-      rowBackward(kind, p, np, z + row, a, n, coef, gradA, g + row);
-    }
-    accumulateBlock(g, x, n, d, s0, s1, gradW);
-  }
+  backwardNeurons(x, a, n, d, b, scale, kind, p, np, z, r, g, gradW, gradA, 0, n);
+}
+
+/** backward() for the neurons of blocks [j0, j1) only: their rows of gradW, entries of gradA and columns of g. */
+export function backwardRange(
+  x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
+  kind: i32, p: usize, np: i32, z: usize, r: usize, g: usize, gradW: usize, gradA: usize, j0: i32, j1: i32,
+): void {
+  backwardNeurons(x, a, n, d, b, scale, kind, p, np, z, r, g, gradW, gradA, j0 * NEURON_BLOCK, min(j1 * NEURON_BLOCK, n));
 }

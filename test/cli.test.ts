@@ -55,6 +55,29 @@ describe("meanfield CLI", () => {
     expect(badFile.stderr).toMatch(/task\.link\.kind: kind must be one of/);
   });
 
+  it("run writes its outputs; a diverging run exits 3 and keeps its metrics", () => {
+    const dir = mkdtempSync(join(tmpdir(), "meanfield-run-"));
+    const config = {
+      name: "cli",
+      task: { kind: "gaussianSingleIndex", d: 5, link: { kind: "He", k: 3 } },
+      model: { width: 8, activation: { kind: "polynomial", coefficients: [0, 0, 0, 1] } },
+      algorithm: { kind: "onlineSgd", batch: 16, steps: 20, stepSize: 0.01 },
+      metrics: { include: ["testLoss"], schedule: { kind: "every", steps: 5 }, testSamples: 100 },
+    };
+    writeFileSync(join(dir, "ok.json"), JSON.stringify(config));
+    const ok = run("run", join(dir, "ok.json"), "--out", join(dir, "ok"), "--json");
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).status).toBe("completed");
+    for (const f of ["config.json", "metrics.ndjson", "summary.json"]) expect(existsSync(join(dir, "ok", f)), f).toBe(true);
+    expect(readFileSync(join(dir, "ok", "metrics.ndjson"), "utf8").trim().split("\n")).toHaveLength(5);
+
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...config, algorithm: { ...config.algorithm, stepSize: 1e4 }, metrics: { ...config.metrics, schedule: { kind: "every", steps: 1 } } }));
+    const bad = run("run", join(dir, "bad.json"), "--out", join(dir, "bad"));
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toMatch(/^meanfield run: the loss (exploded to \S+|became \S+) at step \d+; the likely cause is a step size too large.*metrics\.ndjson\n$/);
+    expect(readFileSync(join(dir, "bad", "metrics.ndjson"), "utf8").length).toBeGreaterThan(0);
+  });
+
   it("an unknown command exits 2", () => {
     expect(run("frobnicate").status).toBe(2);
   });
