@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The `meanfield` command line.
 
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { DEMO_CONFIG, demoConfig, demoHeader, demoLine, runDemo } from "./demo.js";
 import { listCatalog } from "./catalog.js";
@@ -102,6 +105,19 @@ program
       process.stderr.write(`meanfield demo: ${summary.divergence.message}\n`);
       process.exit(3);
     }
+  });
+
+program
+  .command("bench")
+  .description("run the benchmark suite of the source tree (npm run bench): kernels, steps, ratios to native C")
+  .action(() => {
+    const root = fileURLToPath(new URL("../", import.meta.url));
+    if (!existsSync(join(root, "bench", "network.bench.ts"))) {
+      process.stderr.write("meanfield bench: the benchmarks ship with the source repository, not the installed package\n");
+      process.exit(2);
+    }
+    const result = spawnSync("npm", ["run", "bench"], { cwd: root, stdio: "inherit" });
+    process.exit(result.status ?? 1);
   });
 
 try {
