@@ -1,8 +1,9 @@
 // The one Wasm module of meanfield. Kernels work on raw pointers into linear memory; the
 // TypeScript side (src/wasm/arena.ts) owns every byte above heapBase().
 
-export { forward, backward, preactivations, forwardRange, linearizedForwardRange, backwardRange, reduceBlocks } from "./network";
 import { NEURON_BLOCK } from "./network";
+
+export { forward, backward, preactivations, forwardRange, linearizedForwardRange, backwardRange, reduceBlocks } from "./network";
 export { activationValues, activationDerivatives } from "./activation";
 export { erf } from "./erf";
 
@@ -20,6 +21,8 @@ export function neuronBlock(): i32 {
 export function simdEnabled(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
-export { philoxBlock, fillUniform, fillGaussian, fillSphere } from "./rng";
+export { philoxBlock, fillUniform, fillGaussian, fillSphere, fillUniformRange, fillGaussianRange, fillSphereRange } from "./rng";
 export { axpy, sumSquares } from "./vector";
 export { gegenbauerTable, gegenbauerDerivativeTable, hermiteTable, hermiteDerivativeTable } from "./special";
+export { reducedForward, reducedVelocities } from "./reducedParticles";
+export { pdeMoments, pdeStage } from "./pde";

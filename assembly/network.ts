@@ -188,17 +188,20 @@ export function forwardRange(
 ): void {
   const i0 = j0 * NEURON_BLOCK;
   const i1 = min(j1 * NEURON_BLOCK, n);
+  if (i0 >= i1) return;
   const bs = sampleBlock(d);
   const nBytes = <usize>n << 3;
-  for (let s0 = 0; s0 < b && i0 < i1; s0 += bs) {
+  const partialRow = <usize>b << 3;
+  for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
     preactivationBlock(x, w, n, d, s0, s1, i0, i1, z);
     for (let s = s0; s < s1; s++) {
       const zs = z + <usize>s * nBytes;
+      let out = partial + <usize>j0 * partialRow + (<usize>s << 3);
       for (let i = i0; i < i1; i += NEURON_BLOCK) {
         const off = <usize>i << 3;
-        const sum = rowDot(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, i1 - i));
-        store<f64>(partial + ((<usize>(i / NEURON_BLOCK) * <usize>b + <usize>s) << 3), sum);
+        store<f64>(out, rowDot(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, i1 - i)));
+        out += partialRow;
       }
     }
   }
@@ -215,19 +218,23 @@ export function linearizedForwardRange(
 ): void {
   const i0 = j0 * NEURON_BLOCK;
   const i1 = min(j1 * NEURON_BLOCK, n);
+  if (i0 >= i1) return;
   const bs = sampleBlock(d);
   const nBytes = <usize>n << 3;
-  for (let s0 = 0; s0 < b && i0 < i1; s0 += bs) {
+  const partialRow = <usize>b << 3;
+  for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
     preactivationBlock(x, w0, n, d, s0, s1, i0, i1, z);
     preactivationBlock(x, dw, n, d, s0, s1, i0, i1, zd);
     for (let s = s0; s < s1; s++) {
       const row = <usize>s * nBytes;
+      let out = partial + <usize>j0 * partialRow + (<usize>s << 3);
       for (let i = i0; i < i1; i += NEURON_BLOCK) {
-        const off = <usize>i << 3;
+        const off = row + (<usize>i << 3);
         const len = min(NEURON_BLOCK, i1 - i);
-        const sum = rowDot(kind, p, np, z + row + off, a + off, len) + tangentDot(kind, p, np, z + row + off, a0 + off, zd + row + off, len);
-        store<f64>(partial + ((<usize>(i / NEURON_BLOCK) * <usize>b + <usize>s) << 3), sum);
+        const aOff = <usize>i << 3;
+        store<f64>(out, rowDot(kind, p, np, z + off, a + aOff, len) + tangentDot(kind, p, np, z + off, a0 + aOff, zd + off, len));
+        out += partialRow;
       }
     }
   }

@@ -108,3 +108,21 @@ export function fillSphere(k0: u32, k1: u32, s0: u32, s1: u32, start: f64, out: 
     for (let k: usize = 0; k < rowBytes; k += 8) store<f64>(row + k, load<f64>(row + k) * inv);
   }
 }
+
+// The fills restricted to part [j0, j1) of their output, so threads can share one fill: every
+// value depends only on its index, so any split gives the same values.
+
+/** fillUniform's values j0 <= j < j1. */
+export function fillUniformRange(k0: u32, k1: u32, s0: u32, s1: u32, start: f64, out: usize, j0: i32, j1: i32): void {
+  if (j0 < j1) fillUniform(k0, k1, s0, s1, start + <f64>j0, out + (<usize>j0 << 3), j1 - j0);
+}
+
+/** fillGaussian's values j0 <= j < j1. */
+export function fillGaussianRange(k0: u32, k1: u32, s0: u32, s1: u32, start: f64, out: usize, j0: i32, j1: i32): void {
+  if (j0 < j1) fillGaussian(k0, k1, s0, s1, start + <f64>j0, out + (<usize>j0 << 3), j1 - j0);
+}
+
+/** fillSphere's rows m0 <= m < m1. */
+export function fillSphereRange(k0: u32, k1: u32, s0: u32, s1: u32, start: f64, out: usize, d: i32, m0: i32, m1: i32): void {
+  if (m0 < m1) fillSphere(k0, k1, s0, s1, start + <f64>m0, out + <usize>m0 * (<usize>d << 3), m1 - m0, d);
+}

@@ -1,6 +1,7 @@
 // `npm run bench`: one forward + one backward pass of the two-layer network (ReLU, mean-field
 // scale 1/N) in the Wasm SIMD build, the Wasm no-SIMD build, the plain TypeScript reference
-// and native C, at two shapes. Prints a table per shape, writes bench/results/latest.json.
+// and native C, at two shapes; then whole online-SGD steps with 1 and 2 threads at the same
+// shapes (bench/sgdThroughput.ts). Prints a table per shape, writes bench/results/latest.json.
 
 import Benchmark from "benchmark";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
 import { referenceActivation } from "../test/reference/activation.js";
 import { referenceBackwardFromPreactivations, referenceForward } from "../test/reference/network.js";
 import { compileNative, runNative, type PassInputs, type PassOutputs } from "./nativeRunner.js";
+import { measureSgdThroughput, printThroughput, type ThroughputReport } from "./sgdThroughput.js";
 
 // This file runs as bench/.build/bench/network.bench.js (bench/tsconfig.json), where the
 // loader's default URL for the Wasm modules would point inside bench/.build.
@@ -23,6 +25,9 @@ const SHAPES: NetworkShape[] = [
 // (heat, clock) does not favour one; the faster round counts, as load from elsewhere on the
 // machine only ever slows a round down.
 const ROUNDS = 2;
+// Two threads need both cores, and here (a VM) the second core's availability varies more from
+// moment to moment than one core's, so the thread comparison takes more rounds to find a quiet one.
+const THROUGHPUT_ROUNDS = 4;
 const TOLERANCE = 1e-12;
 const SEED = 2024;
 // Seconds per benchmark.js measurement; set globally because @types/benchmark's Options lacks it.
@@ -230,7 +235,14 @@ async function main(): Promise<void> {
     reports.push(summarize(shape, best));
   }
 
+  const throughput: ThroughputReport[] = [];
+  for (const shape of SHAPES) {
+    console.log(`\nonline SGD, d = ${shape.d}, N = ${shape.n}, B = ${shape.b}`);
+    throughput.push(await measureSgdThroughput(repoRoot, shape, THROUGHPUT_ROUNDS, SEED));
+  }
+
   for (const report of reports) printTable(report);
+  printThroughput(throughput);
   const resultsDir = new URL("bench/results/", repoRoot);
   mkdirSync(resultsDir, { recursive: true });
   const file = new URL("latest.json", resultsDir);
@@ -241,6 +253,10 @@ async function main(): Promise<void> {
     method: `best of ${ROUNDS} rounds; Wasm and TypeScript timed by benchmark.js, C by itself (1 s after warm-up)`,
     flopsPerPass: "4 B N d",
     shapes: reports,
+    sgdThroughput: {
+      method: `best of ${THROUGHPUT_ROUNDS} rounds of benchmark.js timing Trainer.advance() (online SGD, ReLU, gaussianSingleIndex task)`,
+      shapes: throughput,
+    },
   };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${fileURLToPath(file)}`);

@@ -198,7 +198,13 @@ export const configSchema = z
       .default("run"),
     description: z.string().max(2000).optional().describe("what the run shows (shown by meanfield list)"),
     seed: z.number().int().min(0).max(MAX_SAFE).default(0).describe("every random stream derives from (seed, stream name)"),
-    threads: z.number().int().min(1).max(64).default(1).describe("worker threads sharing one network's neurons"),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe("threads splitting one network's neurons in sample-based objectives (population objectives ignore it); results are bit-identical for every value"),
     checkpointEvery: z.number().int().min(0).default(0).describe("steps between checkpoints (0: none)"),
     task: taskSchema,
     model: modelSchema,

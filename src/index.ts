@@ -3,6 +3,8 @@
 export { loadRuntime, WasmRuntime } from "./wasm/runtime.js";
 export { compileMeanfield, instantiateMeanfield, defaultWasmUrl, type WasmBuild, type WasmSource } from "./wasm/loader.js";
 export { Arena, WasmF64Array, WasmMemoryError, MAX_WASM_BYTES } from "./wasm/arena.js";
+export { ThreadTeam, TEAM_KERNELS, type SpawnThread, type ThreadHandle, type TeamKernel } from "./wasm/threadTeam.js";
+export { THREAD_PROGRAM, type ThreadInit } from "./wasm/threadProgram.js";
 export {
   NetworkKernels,
   WasmActivation,
@@ -71,3 +73,42 @@ export { configSchema, parseConfig, ConfigError, METRICS, type Config, type Conf
 export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./tasks/link.js";
 export { simulate, type SimulateOptions, type SimulationResult, type MetricRecord, type RunSummary, type RunState } from "./run/simulate.js";
 export { Trainer, DivergenceError } from "./train/trainer.js";
+export { solveReducedParticles, checkReducible, type ReducedRecord, type ReducedRunOptions, type ReducedRunResult, type ReducedRunSummary } from "./pde/reducedRun.js";
+export { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme, type TrainedLayers } from "./pde/reducedParticles.js";
+export { createReducedTask, type ReducedTask, type ReducedTaskKind, type ReducedTaskOptions } from "./pde/reducedTask.js";
+export { initialParticles, type ReducedParticleState } from "./pde/reducedInit.js";
+export { symmetricTensorRule, type PointRule } from "./pde/symmetricTensorRule.js";
+export {
+  solveSpherePde,
+  solveSphereQuantiles,
+  sphereUniformQuantiles,
+  sphereGrid,
+  type SpherePdeOptions,
+  type SpherePdeRecord,
+  type SpherePdeResult,
+  type SphereQuantileOptions,
+  type SphereQuantileRecord,
+  type SphereQuantileResult,
+  type SphereInitialLaw,
+  type SphereModelSummary,
+} from "./pde/spherePde.js";
+export { solveRadialPde, radialGrid, type RadialPdeOptions, type RadialPdeRecord, type RadialPdeResult, type RadialInitialLaw, type RadialGridOptions } from "./pde/radialPde.js";
+export { pdeFromConfig, type PdeFromConfigOptions, type PdeFromConfigResult } from "./pde/fromConfig.js";
+export { FiniteVolumeSolver, CFL_LIMIT, type FiniteVolumeOptions, type Integrator } from "./pde/finiteVolume.js";
+export { QuantileSolver, type QuantileSolverOptions } from "./pde/quantileSolver.js";
+export { SphereModel, type SphereModelOptions } from "./pde/sphereModel.js";
+export { RadialModel, type RadialModelOptions } from "./pde/radialModel.js";
+export type { MomentModel } from "./pde/momentModel.js";
+export { sphereFaces, clusteredFaces, type SphereGridOptions, type ClusterOptions, type Limiter } from "./pde/grid.js";
+export { sphereUniformDensity, chiDensity, histogramDensity } from "./pde/initialDensity.js";
+export {
+  gridCdf,
+  gridQuantile,
+  cumulativeMasses,
+  wasserstein1,
+  quantileDistance,
+  coarsen,
+  type GridDensity,
+} from "./pde/gridDensity.js";
+export { PhaseDetector, type SpherePhases, type PhaseThresholds } from "./pde/phases.js";
+export type { DensityOutput, DensitySnapshot } from "./pde/output.js";

@@ -9,6 +9,7 @@ import { linkToActivation } from "../tasks/link.js";
 import { createTask } from "../tasks/createTask.js";
 import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/trainer.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
+import { ThreadTeam } from "../wasm/threadTeam.js";
 import { metricSteps } from "./schedule.js";
 
 export type MetricRecord = { step: number; time: number } & Record<string, number | number[] | null>;
@@ -21,6 +22,7 @@ export interface RunState {
 }
 
 export interface SimulateOptions {
+  /** For config.threads > 1 with sampled data, a runtime over shared memory (loadRuntime({ build: "threads" })). */
   runtime?: WasmRuntime;
   /** Called with every metric record as soon as it is computed. */
   onRecord?: (record: MetricRecord) => void;
@@ -53,7 +55,9 @@ export interface SimulationResult {
 /** Runs a config to its last step (or to divergence, which is reported, not thrown). */
 export async function simulate(input: ConfigInput | Config, options: SimulateOptions = {}): Promise<SimulationResult> {
   const config = parseConfig(input);
-  const rt = options.runtime ?? (await loadRuntime());
+  // Population objectives have no neuron blocks to split; they ignore threads.
+  const threaded = config.threads > 1 && dataOf(config.algorithm).kind !== "population";
+  const rt = options.runtime ?? (await loadRuntime(threaded ? { build: "threads" } : {}));
   const { task: taskConfig, model } = config;
   const activation = linkToActivation(model.activation, taskConfig.d);
   const task = createTask(rt, taskConfig, config.seed, activation);
@@ -67,12 +71,14 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
     secondLayer: model.init.secondLayer,
     bias: model.bias,
   });
+  let team: ThreadTeam | null = null;
   let trainer: Trainer | null = null;
   let recorder: ReturnType<typeof createMetricRecorder> | null = null;
   try {
     const resume = options.resume;
     const initialW = net.w.toArray();
     const initialA = net.a.toArray();
+    if (threaded) team = await ThreadTeam.start(rt, config.threads);
     trainer = new Trainer(config, task, net);
     if (resume) {
       net.setWeights(resume.w, resume.a);
@@ -139,6 +145,7 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
       },
     };
   } finally {
+    await team?.close();
     recorder?.free();
     trainer?.free();
     net.free();

@@ -2,10 +2,13 @@
 // tB .. tB + B - 1 of a stream at step t (online SGD), so any step can be replayed on resume.
 // With `linearized`, the model is f_0 + J_0 (theta - theta_0): outputs
 // scale sum_i [a_i sigma(z0_i) + a0_i sigma'(z0_i) <w_i - w0_i, x>], gradients from (a0, z0).
+// Outputs and gradients go through BlockedPasses, so the runtime's thread team, if any, splits
+// the neurons, and any number of threads gives the same bits.
 
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { Task } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
+import { BlockedPasses } from "../wasm/blockedPasses.js";
 import type { Objective } from "./objective.js";
 
 /** Samples per kernel call: bounds the chunk x N scratch buffers. */
@@ -21,7 +24,8 @@ export interface Linearization {
 export class SampleObjective implements Objective {
   private readonly rows: number;
   private readonly chunk: number;
-  private readonly buf: Record<"x" | "xData" | "y" | "z" | "f" | "r" | "g" | "gradW" | "gradA" | "dw" | "zd" | "sd", WasmF64Array>;
+  private readonly buf: Record<"x" | "xData" | "y" | "z" | "f" | "r" | "g" | "gradW" | "gradA" | "dw" | "zd", WasmF64Array>;
+  private readonly passes: BlockedPasses;
   /** The whole training set for mode "samples" (n x inputDim and n). */
   private readonly fixed: { x: WasmF64Array; y: WasmF64Array } | null;
 
@@ -56,7 +60,6 @@ export class SampleObjective implements Objective {
         gradA: take(n),
         dw: take(linearized ? n * inputDim : 0),
         zd: take(linearized ? c * n : 0),
-        sd: take(linearized ? c * n : 0),
       };
       if (mode.kind === "samples") {
         const x = take(mode.n * inputDim);
@@ -69,6 +72,7 @@ export class SampleObjective implements Objective {
         }
         this.fixed = { x, y };
       } else this.fixed = null;
+      this.passes = new BlockedPasses(net.runtime, n, c);
     } catch (err) {
       for (const b of owned) b.free();
       throw err;
@@ -108,28 +112,15 @@ export class SampleObjective implements Objective {
   private outputs(x: WasmF64Array, rows: number): WasmF64Array {
     const { net, buf } = this;
     const { n, inputDim } = net;
-    const rt = net.runtime;
-    const shape = { n, d: inputDim, b: rows };
+    const shape = { d: inputDim, b: rows };
     const z = buf.z.subarray(0, rows * n);
     const f = buf.f.subarray(0, rows);
-    const trusted = { checkFinite: false };
     const lin = this.linearized;
-    if (!lin) {
-      rt.network.forwardInto(shape, net.scale, net.activation, { x, w: net.w, a: net.a, z, f }, trusted);
-      return f;
-    }
-    rt.network.forwardInto(shape, net.scale, net.activation, { x, w: lin.w0, a: net.a, z, f }, trusted);
-    rt.exports.preactivations(x.ptr, buf.dw.ptr, n, inputDim, rows, buf.zd.ptr);
-    const act = net.activation;
-    rt.exports.activationDerivatives(act.code, act.params.ptr, act.params.length, z.ptr, buf.sd.ptr, rows * n);
-    const fv = f.view;
-    const sd = buf.sd.view;
-    const zd = buf.zd.view;
-    const a0 = lin.a0.view;
-    for (let b = 0; b < rows; b++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += a0[i]! * sd[b * n + i]! * zd[b * n + i]!;
-      fv[b]! += net.scale * s;
+    if (lin) {
+      const zd = buf.zd.subarray(0, rows * n);
+      this.passes.linearizedForward(shape, net.scale, net.activation, { x, w0: lin.w0, a0: lin.a0, dw: buf.dw, a: net.a, z, zd, f });
+    } else {
+      this.passes.forward(shape, net.scale, net.activation, { x, w: net.w, a: net.a, z, f });
     }
     return f;
   }
@@ -188,21 +179,15 @@ export class SampleObjective implements Objective {
         r[b] = e / this.rows;
       }
       const first = s0 === 0;
-      rt.network.backwardInto(
-        { n, d: inputDim, b: rows },
-        net.scale,
-        net.activation,
-        {
-          x,
-          a: lin ? lin.a0 : net.a,
-          z: buf.z.subarray(0, rows * n),
-          r: buf.r.subarray(0, rows),
-          g: buf.g.subarray(0, rows * n),
-          gradW: first ? gradW : buf.gradW,
-          gradA: first ? gradA : buf.gradA,
-        },
-        { checkFinite: false },
-      );
+      this.passes.backward({ d: inputDim, b: rows }, net.scale, net.activation, {
+        x,
+        a: lin ? lin.a0 : net.a,
+        z: buf.z.subarray(0, rows * n),
+        r: buf.r.subarray(0, rows),
+        g: buf.g.subarray(0, rows * n),
+        gradW: first ? gradW : buf.gradW,
+        gradA: first ? gradA : buf.gradA,
+      });
       if (!first) {
         rt.exports.axpy(1, buf.gradW.ptr, gradW.ptr, n * inputDim);
         rt.exports.axpy(1, buf.gradA.ptr, gradA.ptr, n);
@@ -251,6 +236,7 @@ export class SampleObjective implements Objective {
   }
 
   free(): void {
+    this.passes.free();
     for (const b of Object.values(this.buf)) b.free();
     if (this.fixed) {
       this.fixed.x.free();

@@ -13,6 +13,21 @@ export interface MeanfieldExports {
     kind: number, params: number, nparams: number, z: number, r: number, g: number, gradW: number, gradA: number,
   ): void;
   preactivations(x: number, w: number, n: number, d: number, b: number, z: number): void;
+  neuronBlock(): number;
+  forwardRange(
+    x: number, w: number, a: number, n: number, d: number, b: number,
+    kind: number, params: number, nparams: number, z: number, partial: number, j0: number, j1: number,
+  ): void;
+  linearizedForwardRange(
+    x: number, w0: number, dw: number, a: number, a0: number, n: number, d: number, b: number,
+    kind: number, params: number, nparams: number, z: number, zd: number, partial: number, j0: number, j1: number,
+  ): void;
+  backwardRange(
+    x: number, a: number, n: number, d: number, b: number, scale: number,
+    kind: number, params: number, nparams: number, z: number, r: number, g: number, gradW: number, gradA: number,
+    j0: number, j1: number,
+  ): void;
+  reduceBlocks(partial: number, blocks: number, b: number, scale: number, f: number): void;
   activationValues(kind: number, params: number, nparams: number, z: number, out: number, n: number): void;
   activationDerivatives(kind: number, params: number, nparams: number, z: number, out: number, n: number): void;
   erf(x: number): number;
@@ -20,10 +35,28 @@ export interface MeanfieldExports {
   fillUniform(k0: number, k1: number, s0: number, s1: number, start: number, out: number, n: number): void;
   fillGaussian(k0: number, k1: number, s0: number, s1: number, start: number, out: number, n: number): void;
   fillSphere(k0: number, k1: number, s0: number, s1: number, start: number, out: number, rows: number, d: number): void;
+  fillUniformRange(k0: number, k1: number, s0: number, s1: number, start: number, out: number, j0: number, j1: number): void;
+  fillGaussianRange(k0: number, k1: number, s0: number, s1: number, start: number, out: number, j0: number, j1: number): void;
+  fillSphereRange(k0: number, k1: number, s0: number, s1: number, start: number, out: number, d: number, m0: number, m1: number): void;
   axpy(alpha: number, x: number, y: number, n: number): void;
   sumSquares(x: number, n: number): number;
   gegenbauerTable(kmax: number, d: number, t: number, n: number, out: number): void;
   gegenbauerDerivativeTable(kmax: number, d: number, t: number, n: number, out: number): void;
   hermiteTable(kmax: number, z: number, n: number, out: number): void;
   hermiteDerivativeTable(kmax: number, z: number, n: number, out: number): void;
+  reducedForward(
+    m: number, p: number, state: number, q: number, x: number,
+    kind: number, params: number, nparams: number, gaussNodes: number, gaussWeights: number, ngauss: number,
+    alpha: number, beta: number, gamma: number, cache: number, scratch: number, f: number,
+  ): void;
+  reducedVelocities(
+    m: number, p: number, state: number, q: number, x: number,
+    kind: number, params: number, nparams: number, gaussNodes: number, gaussWeights: number, ngauss: number,
+    alpha: number, beta: number, gamma: number, cache: number, scratch: number, e: number, velocity: number,
+  ): void;
+  pdeMoments(rho: number, table: number, n: number, count: number, out: number): void;
+  pdeStage(
+    n: number, rho: number, base: number, out: number, beta: number, dt: number,
+    geometry: number, table: number, coefficients: number, count: number, velocity: number,
+  ): number;
 }

@@ -5,10 +5,16 @@
 // kernels exchange only numbers and pointers into an arena the TypeScript side manages
 // (src/wasm/arena.ts), so neither the loader's string/array marshalling nor the generated
 // bindings would be used. The module is built with the stub runtime and imports nothing
-// in release builds; the debug build may import env.abort, which we provide.
+// in release builds; the debug build may import env.abort, which we provide. The threads
+// build imports its memory (env.memory), which must be shared so worker threads can
+// instantiate the same module over it (src/wasm/threadTeam.ts).
 
-/** Which compiled module to load: SIMD (default), scalar (benchmarks only), or debug. */
-export type WasmBuild = "simd" | "scalar" | "debug";
+/** Which compiled module to load: SIMD (default), scalar (benchmarks only), debug, or SIMD over shared memory for `threads > 1`. */
+export type WasmBuild = "simd" | "scalar" | "debug" | "threads";
+
+/** The threads build's memory limits: asconfig.json's initialMemory and the "threads" target's maximumMemory. */
+const SHARED_INITIAL_PAGES = 16;
+const SHARED_MAXIMUM_PAGES = 65536;
 
 export interface WasmSource {
   /** Which build to load when neither bytes, module nor url is given. Default "simd". */
@@ -30,6 +36,8 @@ export function defaultWasmUrl(build: WasmBuild = "simd"): URL {
       return new URL("../../build/meanfield.nosimd.wasm", import.meta.url);
     case "debug":
       return new URL("../../build/meanfield.debug.wasm", import.meta.url);
+    case "threads":
+      return new URL("../../build/meanfield.threads.wasm", import.meta.url);
   }
 }
 
@@ -73,8 +81,16 @@ function abort(message: number, file: number, line: number, column: number): nev
   throw new Error(`meanfield: Wasm abort at line ${line}:${column} (message ${message}, file ${file})`);
 }
 
+/** The imports of a fresh instance: a new shared memory when the module imports one (the threads build). */
+export function meanfieldImports(module: WebAssembly.Module): WebAssembly.Imports {
+  const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === "memory");
+  if (!importsMemory) return { env: { abort } };
+  const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+  return { env: { abort, memory } };
+}
+
 /** A fresh instance (its own linear memory) of the module. */
 export async function instantiateMeanfield(source: WasmSource = {}): Promise<WebAssembly.Instance> {
   const module = await compileMeanfield(source);
-  return WebAssembly.instantiate(module, { env: { abort } });
+  return WebAssembly.instantiate(module, meanfieldImports(module));
 }

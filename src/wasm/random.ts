@@ -2,10 +2,12 @@
 //
 // A stream is named: (seed, name) -> Philox key = seed, counter high half = FNV-1a-64(name).
 // Value i of a stream is a pure function of (seed, name, i), so a run draws the same
-// numbers whatever else it draws, in whatever order, in Node or in a browser.
+// numbers whatever else it draws, in whatever order, in Node or in a browser, and a large
+// fill can be split across the runtime's thread team without changing a bit.
 
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
+import type { ThreadTeam } from "./threadTeam.js";
 import { checkCount, checkLength } from "./validate.js";
 
 /** The four 32-bit words that select a stream: key (k0, k1) and stream id (s0, s1). */
@@ -50,6 +52,9 @@ export function streamKey(seed: number, name: string): StreamKey {
   };
 }
 
+/** Values below which a fill stays on this thread: drawing them takes tens of microseconds, about what waking a parked worker can cost. */
+const SPLIT_MIN_VALUES = 2048;
+
 function checkStart(start: number): void {
   if (!Number.isSafeInteger(start) || start < 0) {
     throw new RangeError(`meanfield: start must be an integer in [0, 2^53 - 1], got ${start}`);
@@ -63,13 +68,17 @@ export class RandomStreams {
   /** Uniform [0, 1) values start .. start + out.length - 1 of the stream. */
   uniformInto(key: StreamKey, start: number, out: WasmF64Array): void {
     checkStart(start);
-    this.runtime.exports.fillUniform(key.k0, key.k1, key.s0, key.s1, start, out.ptr, out.length);
+    const team = this.teamFor(out.length);
+    if (team) team.run("fillUniformRange", [key.k0, key.k1, key.s0, key.s1, start, out.ptr], team.split(out.length));
+    else this.runtime.exports.fillUniform(key.k0, key.k1, key.s0, key.s1, start, out.ptr, out.length);
   }
 
   /** Standard normal values start .. start + out.length - 1 of the stream. */
   gaussianInto(key: StreamKey, start: number, out: WasmF64Array): void {
     checkStart(start);
-    this.runtime.exports.fillGaussian(key.k0, key.k1, key.s0, key.s1, start, out.ptr, out.length);
+    const team = this.teamFor(out.length);
+    if (team) team.run("fillGaussianRange", [key.k0, key.k1, key.s0, key.s1, start, out.ptr], team.split(out.length));
+    else this.runtime.exports.fillGaussian(key.k0, key.k1, key.s0, key.s1, start, out.ptr, out.length);
   }
 
   /** Points startRow .. startRow + rows - 1 of the stream, uniform on S^{d-1}, as rows x d. */
@@ -81,7 +90,9 @@ export class RandomStreams {
     if ((startRow + rows) * d > Number.MAX_SAFE_INTEGER) {
       throw new RangeError(`meanfield: sphere stream index (startRow + rows) * d exceeds 2^53`);
     }
-    this.runtime.exports.fillSphere(key.k0, key.k1, key.s0, key.s1, startRow, out.ptr, rows, d);
+    const team = this.teamFor(rows * d);
+    if (team) team.run("fillSphereRange", [key.k0, key.k1, key.s0, key.s1, startRow, out.ptr, d], team.split(rows));
+    else this.runtime.exports.fillSphere(key.k0, key.k1, key.s0, key.s1, startRow, out.ptr, rows, d);
   }
 
   uniform(seed: number, name: string, count: number, start = 0): Float64Array {
@@ -96,6 +107,10 @@ export class RandomStreams {
     checkCount("rows", rows, 0);
     checkCount("d (dimension)", d);
     return this.draw(rows * d, (out) => this.sphereInto(streamKey(seed, name), startRow, rows, d, out));
+  }
+
+  private teamFor(values: number): ThreadTeam | null {
+    return values >= SPLIT_MIN_VALUES ? this.runtime.team : null;
   }
 
   private draw(count: number, fill: (out: WasmF64Array) => void): Float64Array {

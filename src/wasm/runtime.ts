@@ -2,10 +2,11 @@
 
 import { Arena } from "./arena.js";
 import type { MeanfieldExports } from "./exports.js";
-import { instantiateMeanfield, type WasmBuild, type WasmSource } from "./loader.js";
+import { compileMeanfield, meanfieldImports, type WasmBuild, type WasmSource } from "./loader.js";
 import { NetworkKernels } from "./networkKernels.js";
 import { RandomStreams } from "./random.js";
 import { SpecialKernels } from "./specialKernels.js";
+import type { ThreadTeam } from "./threadTeam.js";
 
 export class WasmRuntime {
   readonly arena: Arena;
@@ -15,25 +16,39 @@ export class WasmRuntime {
   readonly random: RandomStreams;
   /** Tables of Legendre (sphere) and Hermite polynomials at many points. */
   readonly special: SpecialKernels;
+  /**
+   * The thread team open on this runtime (ThreadTeam.start until close), on which the work that
+   * splits (BlockedPasses, large random fills) runs; null runs everything on this thread.
+   */
+  team: ThreadTeam | null = null;
 
   constructor(
     readonly exports: MeanfieldExports,
     /** "simd" or "scalar", read from the module itself. */
-    readonly build: Exclude<WasmBuild, "debug">,
+    readonly build: Exclude<WasmBuild, "debug" | "threads">,
+    /** The compiled module, which worker threads instantiate over this runtime's memory. */
+    readonly module: WebAssembly.Module,
   ) {
     this.arena = new Arena(exports.memory, exports.heapBase());
     this.network = new NetworkKernels(this);
     this.random = new RandomStreams(this);
     this.special = new SpecialKernels(this);
   }
+
+  /** Whether the memory is shared, so threads can work on it (the threads build). */
+  get sharedMemory(): boolean {
+    return typeof SharedArrayBuffer !== "undefined" && this.exports.memory.buffer instanceof SharedArrayBuffer;
+  }
 }
 
 /**
  * Loads a fresh runtime. In Node the module is read from the package's build/ directory;
  * in a browser it is fetched from next to the bundle, or given as `url`, `bytes` or `module`.
+ * `{ build: "threads" }` gives a runtime over shared memory, which `threads > 1` needs.
  */
 export async function loadRuntime(source: WasmSource = {}): Promise<WasmRuntime> {
-  const instance = await instantiateMeanfield(source);
+  const module = await compileMeanfield(source);
+  const instance = await WebAssembly.instantiate(module, meanfieldImports(module));
   const exports = instance.exports as unknown as MeanfieldExports;
-  return new WasmRuntime(exports, exports.simdEnabled() ? "simd" : "scalar");
+  return new WasmRuntime(exports, exports.simdEnabled() ? "simd" : "scalar", module);
 }

@@ -1,0 +1,113 @@
+// Online-SGD throughput (samples per second) of whole training steps (batch sampling, forward,
+// backward, update) through the Trainer, with 1 and with 2 threads, as `threads` in a run config
+// gives them: threads 1 on the SIMD build, threads 2 on the shared-memory build with a worker.
+
+import Benchmark from "benchmark";
+import { parseConfig } from "../src/config.js";
+import { TwoLayerNetwork } from "../src/model/network.js";
+import { createTask } from "../src/tasks/createTask.js";
+import { linkToActivation } from "../src/tasks/link.js";
+import { Trainer } from "../src/train/trainer.js";
+import type { NetworkShape } from "../src/wasm/networkKernels.js";
+import { loadRuntime } from "../src/wasm/runtime.js";
+import { ThreadTeam } from "../src/wasm/threadTeam.js";
+
+export const THREAD_COUNTS = [1, 2] as const;
+export type ThreadCount = (typeof THREAD_COUNTS)[number];
+
+export interface ThroughputReport {
+  shape: NetworkShape;
+  threads: Record<ThreadCount, { msPerStep: number; rmePercent: number; samplesPerSecond: number }>;
+  /** Samples per second with 2 threads over 1 thread. */
+  speedup: number;
+}
+
+interface SgdCase {
+  threads: ThreadCount;
+  step: () => void;
+  close: () => Promise<void>;
+}
+
+async function sgdCase(repoRoot: URL, { d, n, b }: NetworkShape, threads: ThreadCount, seed: number): Promise<SgdCase> {
+  const runtime = await loadRuntime({ url: new URL(threads > 1 ? "build/meanfield.threads.wasm" : "build/meanfield.wasm", repoRoot) });
+  const config = parseConfig({
+    seed,
+    threads,
+    task: { kind: "gaussianSingleIndex", d, link: "relu" },
+    model: { width: n, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } },
+    // Steps far beyond what the timing runs, at a step size that keeps the loss bounded throughout.
+    algorithm: { kind: "onlineSgd", batch: b, steps: 1e9, stepSize: 0.01 },
+  });
+  const activation = linkToActivation(config.model.activation, d);
+  const task = createTask(runtime, config.task, seed, activation);
+  const net = new TwoLayerNetwork(runtime, {
+    n,
+    d,
+    activation,
+    scaling: config.model.scaling,
+    seed,
+    firstLayer: config.model.init.firstLayer,
+    secondLayer: config.model.init.secondLayer,
+    bias: false,
+  });
+  const team = threads > 1 ? await ThreadTeam.start(runtime, threads) : null;
+  const trainer = new Trainer(config, task, net);
+  return {
+    threads,
+    step: () => void trainer.advance(),
+    close: async () => {
+      await team?.close();
+      trainer.free();
+      net.free();
+      task.free();
+    },
+  };
+}
+
+/**
+ * Best of `rounds` benchmark.js measurements of one step per thread count, the order reversed
+ * every other round (benchmark.js's maxTime is set by the caller).
+ */
+export async function measureSgdThroughput(repoRoot: URL, shape: NetworkShape, rounds: number, seed: number): Promise<ThroughputReport> {
+  const cases = await Promise.all(THREAD_COUNTS.map((t) => sgdCase(repoRoot, shape, t, seed)));
+  try {
+    const best = new Map<ThreadCount, { ms: number; rme: number }>();
+    for (let round = 0; round < rounds; round++) {
+      for (const c of round % 2 === 1 ? [...cases].reverse() : cases) {
+        const bench = new Benchmark(`online SGD, ${c.threads} thread${c.threads > 1 ? "s" : ""}`, c.step);
+        bench.run();
+        if (bench.error) throw bench.error;
+        console.log(`  ${String(bench)}`);
+        const ms = bench.stats.mean * 1e3;
+        const prev = best.get(c.threads);
+        if (prev === undefined || ms < prev.ms) best.set(c.threads, { ms, rme: bench.stats.rme });
+      }
+    }
+    const entry = (t: ThreadCount) => {
+      const m = best.get(t)!;
+      return { msPerStep: m.ms, rmePercent: m.rme, samplesPerSecond: (shape.b * 1e3) / m.ms };
+    };
+    const threads = { 1: entry(1), 2: entry(2) };
+    return { shape, threads, speedup: threads[2].samplesPerSecond / threads[1].samplesPerSecond };
+  } finally {
+    for (const c of cases) await c.close();
+  }
+}
+
+export function printThroughput(reports: ThroughputReport[]): void {
+  console.log("\nonline SGD, whole steps (sampling, forward, backward, update)");
+  const rows = [["shape", "1 thread samples/s", "2 threads samples/s", "2 / 1"]];
+  for (const r of reports) {
+    rows.push([
+      `d = ${r.shape.d}, N = ${r.shape.n}, B = ${r.shape.b}`,
+      r.threads[1].samplesPerSecond.toFixed(0),
+      r.threads[2].samplesPerSecond.toFixed(0),
+      `${r.speedup.toFixed(2)}x`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ");
+  console.log(line(rows[0]!));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows.slice(1)) console.log(line(row));
+}

@@ -1,0 +1,147 @@
+// The mean-field PDE of a run config, when the config's symmetry reduces it to one dimension:
+//   sphereSingleIndex, projected GD/SGD, first layer only, a_i = c  -> the sphere PDE of w = <q*, u>;
+//   isotropicGaussians, plain GD/SGD, first layer only, a_i = c     -> the MMN18 radial PDE of r = |w|.
+// Records come at the config's metric schedule, t = step * stepSize. Population GD and online SGD
+// have the same limit (N -> infinity, then stepSize -> 0), so both are accepted; fixed-sample
+// training, Langevin noise, linearization, NTK scaling and a trained second layer are not this
+// PDE and are refused with a ConfigError naming the field.
+
+import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
+import { TwoLayerNetwork } from "../model/network.js";
+import { metricSteps } from "../run/schedule.js";
+import { linkToActivation } from "../tasks/link.js";
+import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
+import type { FiniteVolumeOptions } from "./finiteVolume.js";
+import type { DensityOutput } from "./output.js";
+import type { PhaseThresholds } from "./phases.js";
+import { solveRadialPde, type RadialInitialLaw, type RadialPdeResult } from "./radialPde.js";
+import { solveSpherePde, type SphereInitialLaw, type SpherePdeResult } from "./spherePde.js";
+
+export interface PdeFromConfigOptions {
+  runtime?: WasmRuntime;
+  /** Grid cells (default 4096). */
+  cells?: number;
+  /**
+   * "law" (default): the initial law of the config's init (sphere-uniform, or N(0, kappa^2/d I));
+   * "particles": the empirical law of the exact weights the config's run starts from, so a
+   * comparison with that run carries no initial sampling error.
+   */
+  initial?: "law" | "particles";
+  /** K for the sphere PDE (default as SphereModel). */
+  degree?: number;
+  solver?: FiniteVolumeOptions;
+  density?: DensityOutput | boolean;
+  phases?: PhaseThresholds;
+}
+
+export type PdeFromConfigResult =
+  | { kind: "sphere"; config: Config; times: number[]; result: SpherePdeResult }
+  | { kind: "radial"; config: Config; times: number[]; result: RadialPdeResult };
+
+/** The fixed second-layer weight c, after checking the config trains the first layer only. */
+function secondLayerOf(config: Config): number {
+  const { model, algorithm } = config;
+  if (model.scaling !== "meanfield") throw new ConfigError(`model.scaling: the mean-field PDE needs "meanfield" scaling, got "${model.scaling}"`);
+  if (model.train !== "first") throw new ConfigError(`model.train: the reduced PDE holds the second layer fixed; set "first", got "${model.train}"`);
+  if (model.bias) throw new ConfigError("model.bias: the reduced PDE has no bias; set it false");
+  const second = model.init.secondLayer;
+  if (second.kind !== "constant") throw new ConfigError(`model.init.secondLayer: the reduced PDE needs every a_i equal (kind "constant"), got "${second.kind}"`);
+  if (algorithm.kind !== "populationGd" && algorithm.kind !== "onlineSgd") {
+    throw new ConfigError(`algorithm.kind: the PDE is the limit of populationGd or onlineSgd, not ${algorithm.kind}`);
+  }
+  if (algorithm.noise) throw new ConfigError("algorithm.noise: Langevin noise adds diffusion, which this PDE has not; remove it");
+  if (algorithm.linearize) throw new ConfigError("algorithm.linearize: a linearized model has no mean-field PDE; set it false");
+  return second.value;
+}
+
+/** The config's initial first-layer weights (N x d), exactly as simulate() draws them. */
+function initialWeights(runtime: WasmRuntime, config: Config): Float64Array {
+  const { model, task } = config;
+  const net = new TwoLayerNetwork(runtime, {
+    n: model.width,
+    d: task.d,
+    activation: linkToActivation(model.activation, task.d),
+    scaling: model.scaling,
+    seed: config.seed,
+    firstLayer: model.init.firstLayer,
+    secondLayer: model.init.secondLayer,
+  });
+  try {
+    return net.w.toArray();
+  } finally {
+    net.free();
+  }
+}
+
+function rowNorm(w: Float64Array, i: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += w[i * d + k]! ** 2;
+  return Math.sqrt(s);
+}
+
+export async function pdeFromConfig(input: ConfigInput | Config, options: PdeFromConfigOptions = {}): Promise<PdeFromConfigResult> {
+  const config = parseConfig(input);
+  const { task, model, algorithm } = config;
+  const c = secondLayerOf(config);
+  const runtime = options.runtime ?? (await loadRuntime());
+  const times = metricSteps(config.metrics.schedule, algorithm.steps).map((s) => s * algorithm.stepSize);
+  const first = model.init.firstLayer;
+  const particles = options.initial === "particles";
+  if (options.initial !== undefined && options.initial !== "law" && !particles) {
+    throw new RangeError(`meanfield: initial must be "law" or "particles", got ${String(options.initial)}`);
+  }
+  const common = { times, solver: options.solver, density: options.density, runtime };
+  const cells = options.cells;
+
+  if (task.kind === "sphereSingleIndex") {
+    if (!algorithm.projected) throw new ConfigError("algorithm.projected: the sphere PDE is the limit of projected training; set it true");
+    if (first.kind === "gaussian") throw new ConfigError(`model.init.firstLayer: the sphere PDE needs unit-norm weights ("sphere" or "given"), got "gaussian"`);
+    let initial: SphereInitialLaw = { kind: "uniform" };
+    if (particles || first.kind === "given") {
+      const w = initialWeights(runtime, config);
+      // q* exactly as the task draws it (src/tasks/sphereSingleIndex.ts).
+      const q = runtime.random.sphere(config.seed, "task.q", 1, task.d);
+      const overlaps = new Float64Array(model.width);
+      for (let i = 0; i < model.width; i++) {
+        let s = 0;
+        for (let k = 0; k < task.d; k++) s += w[i * task.d + k]! * q[k]!;
+        overlaps[i] = Math.max(-1, Math.min(1, s / rowNorm(w, i, task.d)));
+      }
+      initial = { kind: "samples", samples: overlaps };
+    }
+    const result = await solveSpherePde({
+      ...common,
+      d: task.d,
+      activation: linkToActivation(model.activation, task.d),
+      link: linkToActivation(task.link, task.d),
+      secondLayer: c,
+      degree: options.degree,
+      initial,
+      grid: cells === undefined ? {} : { cells },
+      phases: options.phases,
+    });
+    return { kind: "sphere", config, times, result };
+  }
+
+  if (task.kind === "isotropicGaussians") {
+    if (algorithm.projected) throw new ConfigError("algorithm.projected: projection fixes every |w_i| = 1, so the radial PDE would not move; set it false");
+    let initial: RadialInitialLaw;
+    if (first.kind === "gaussian" && !particles) initial = { kind: "gaussian", kappa: first.kappa };
+    else {
+      const w = initialWeights(runtime, config);
+      initial = { kind: "samples", samples: Float64Array.from({ length: model.width }, (_, i) => rowNorm(w, i, task.d)) };
+    }
+    const result = await solveRadialPde({
+      ...common,
+      d: task.d,
+      delta: task.delta,
+      activation: linkToActivation(model.activation, task.d),
+      secondLayer: c,
+      initial,
+      grid: cells === undefined ? {} : { cells },
+    });
+    return { kind: "radial", config, times, result };
+  }
+
+  throw new ConfigError(`task.kind: no one-dimensional mean-field PDE for ${task.kind}; supported: sphereSingleIndex, isotropicGaussians`);
+}
