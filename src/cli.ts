@@ -2,13 +2,15 @@
 // The `meanfield` command line.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { DEMO_CONFIG, demoConfig, demoHeader, demoLine, runDemo } from "./demo.js";
 import { listCatalog } from "./catalog.js";
-import { ConfigError } from "./config.js";
+import { ConfigError, parseConfig } from "./config.js";
+import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
+import { solveLimit } from "./pde/solveLimit.js";
 import { RunProgress } from "./run/progress.js";
 import { resumeRun, runToDirectory } from "./run/runDirectory.js";
 
@@ -104,6 +106,63 @@ program
     if (summary.divergence) {
       process.stderr.write(`meanfield demo: ${summary.divergence.message}\n`);
       process.exit(3);
+    }
+  });
+
+program
+  .command("pde")
+  .argument("<config>", "a run config whose mean-field limit is a reduced PDE (sphere, isotropic Gaussians, or a reduced-particle task)")
+  .description("solve the config's mean-field limit; --compare also runs the finite-N network; --sweep-n fits W1 against N")
+  .option("--out <dir>", "output directory (default runs/<name>-pde-<timestamp>)")
+  .option("--compare", "also run the network and report W1 to the PDE density and the loss gap over time")
+  .option("--sweep-n <list>", "comma-separated widths N for a propagation-of-chaos sweep (implies --compare)")
+  .option("--cells <int>", "PDE grid cells (default 4096)", Number)
+  .option("--json", "print the result summary as JSON on stdout")
+  .action(async (configPath: string, opts: { out?: string; compare?: boolean; sweepN?: string; cells?: number; json?: boolean }) => {
+    let config;
+    try {
+      config = parseConfig(JSON.parse(readFileSync(configPath, "utf8")));
+    } catch (err) {
+      process.stderr.write(`meanfield pde: ${err instanceof SyntaxError ? `cannot read ${configPath}: ` : ""}${(err as Error).message}\n`);
+      process.exit(2);
+    }
+    const dir = opts.out ?? join("runs", `${config.name}-pde-${new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, "")}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+    const say = (line: string) => {
+      if (!opts.json) process.stdout.write(`${line}\n`);
+    };
+    const cells = opts.cells !== undefined ? { cells: opts.cells } : {};
+    try {
+      if (opts.sweepN) {
+        const widths = opts.sweepN.split(",").map(Number);
+        if (widths.some((n) => !Number.isInteger(n) || n < 1)) throw new ConfigError(`--sweep-n: expected comma-separated integers >= 1, got ${opts.sweepN}`);
+        say(`${"N".padStart(7)} ${"W1 (last t)".padStart(12)} ${"mean W1".padStart(12)} ${"loss gap".padStart(12)} ${"seconds".padStart(8)}`);
+        const sweep = await sweepWidths(config, widths, {
+          ...cells,
+          onPoint: (p) =>
+            say(`${String(p.width).padStart(7)} ${p.w1.toExponential(3).padStart(12)} ${p.meanW1.toExponential(3).padStart(12)} ${p.lossGap.toExponential(2).padStart(12)} ${p.wallSeconds.toFixed(1).padStart(8)}`),
+        });
+        writeFileSync(join(dir, "sweep.json"), `${JSON.stringify(sweep, null, 2)}\n`);
+        say(`slope of log W1 against log N: ${sweep.slope.toFixed(3)} (propagation of chaos: -0.5); outputs in ${dir}`);
+        if (opts.json) process.stdout.write(`${JSON.stringify(sweep)}\n`);
+      } else if (opts.compare) {
+        const result = await compareWithNetwork(config, cells);
+        writeFileSync(join(dir, "compare.ndjson"), result.records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+        for (const r of result.records) say(`t ${r.time.toPrecision(4)}  PDE loss ${r.limitLoss.toExponential(4)}  network ${r.networkLoss.toExponential(4)}  W1 ${r.w1.toExponential(3)}`);
+        say(`outputs in ${dir}`);
+        if (opts.json) process.stdout.write(`${JSON.stringify(result.records)}\n`);
+      } else {
+        const summary = await solveLimit(config, dir, cells);
+        say(summary.text);
+        if (opts.json) process.stdout.write(`${JSON.stringify(summary.json)}\n`);
+      }
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`meanfield pde: ${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
     }
   });
 

@@ -30,6 +30,8 @@ export interface SimulateOptions {
   onCheckpoint?: (state: RunState) => void;
   /** Called after every step. */
   onProgress?: (step: number, total: number) => void;
+  /** Called at every logged step with copies of the weights (w: N x inputDim, a: N), e.g. to compare particles with a PDE. */
+  observe?: (step: number, time: number, w: Float64Array, a: Float64Array) => void;
   /** Continue from a saved state instead of step 0. */
   resume?: RunState;
 }
@@ -108,6 +110,7 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
       const entry = { step: t.step, time: t.time, ...recorder!.record() } as MetricRecord;
       records.push(entry);
       options.onRecord?.(entry);
+      options.observe?.(t.step, t.time, net.w.toArray(), net.a.toArray());
     };
     const checkpoint = () =>
       options.onCheckpoint?.({ w: net.w.toArray(), a: net.a.toArray(), trainer: t.checkpoint() });

@@ -1,0 +1,42 @@
+// solvePde(config): the mean-field limit of a run config, by the solver its symmetry allows.
+// Records share one shape, { step, time, loss, ... }, whatever the solver.
+
+import { parseConfig, type Config, type ConfigInput } from "../config.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+import { pdeFromConfig } from "./fromConfig.js";
+import { solveReducedParticles } from "./reducedRun.js";
+
+export interface PdeSolution {
+  kind: "sphere" | "radial" | "reducedParticles";
+  records: ({ step: number; time: number; loss: number } & Record<string, unknown>)[];
+  summary: Record<string, unknown>;
+}
+
+export async function solvePde(input: ConfigInput | Config, options: { cells?: number; runtime?: WasmRuntime } = {}): Promise<PdeSolution> {
+  const config = parseConfig(input);
+  const { stepSize } = config.algorithm;
+  const stepOf = (time: number) => Math.round(time / stepSize);
+  if (config.task.kind === "sphereSingleIndex" || config.task.kind === "isotropicGaussians") {
+    const limit = await pdeFromConfig(config, options);
+    if (limit.kind === "sphere") {
+      const { records, ...rest } = limit.result;
+      return {
+        kind: "sphere",
+        records: records.map((r) => ({ step: stepOf(r.time), ...r })),
+        summary: { kind: "sphere", ...rest, final: undefined },
+      };
+    }
+    const { records, ...rest } = limit.result;
+    return {
+      kind: "radial",
+      records: records.map((r) => ({ step: stepOf(r.time), loss: r.risk, ...r })),
+      summary: { kind: "radial", ...rest, final: undefined },
+    };
+  }
+  const reduced = await solveReducedParticles(config, options.runtime ? { runtime: options.runtime } : {});
+  return {
+    kind: "reducedParticles",
+    records: reduced.records.map((r) => ({ ...r })),
+    summary: { kind: "reducedParticles", basis: reduced.basisNames, ...reduced.summary },
+  };
+}
