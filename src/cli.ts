@@ -116,9 +116,10 @@ program
   .option("--out <dir>", "output directory (default runs/<name>-pde-<timestamp>)")
   .option("--compare", "also run the network and report W1 to the PDE density and the loss gap over time")
   .option("--sweep-n <list>", "comma-separated widths N for a propagation-of-chaos sweep (implies --compare)")
+  .option("--seeds <int>", "with --sweep-n: average W1 over this many consecutive seeds", Number)
   .option("--cells <int>", "PDE grid cells (default 4096)", Number)
   .option("--json", "print the result summary as JSON on stdout")
-  .action(async (configPath: string, opts: { out?: string; compare?: boolean; sweepN?: string; cells?: number; json?: boolean }) => {
+  .action(async (configPath: string, opts: { out?: string; compare?: boolean; sweepN?: string; seeds?: number; cells?: number; json?: boolean }) => {
     let config;
     try {
       config = parseConfig(JSON.parse(readFileSync(configPath, "utf8")));
@@ -140,6 +141,7 @@ program
         say(`${"N".padStart(7)} ${"W1 (last t)".padStart(12)} ${"mean W1".padStart(12)} ${"loss gap".padStart(12)} ${"seconds".padStart(8)}`);
         const sweep = await sweepWidths(config, widths, {
           ...cells,
+          ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
           onPoint: (p) =>
             say(`${String(p.width).padStart(7)} ${p.w1.toExponential(3).padStart(12)} ${p.meanW1.toExponential(3).padStart(12)} ${p.lossGap.toExponential(2).padStart(12)} ${p.wallSeconds.toFixed(1).padStart(8)}`),
         });

@@ -84,11 +84,13 @@ export async function compareWithNetwork(input: ConfigInput | Config, options: C
 
 export interface SweepPoint {
   width: number;
-  /** W1 at the last logged time. */
+  /** W1 at the last logged time, averaged over the seeds. */
   w1: number;
-  /** Mean of W1 over the logged times after t = 0. */
+  /** Mean of W1 over the logged times after t = 0 and over the seeds. */
   meanW1: number;
+  /** Network minus PDE loss at the last logged time, averaged over the seeds. */
   lossGap: number;
+  seeds: number;
   wallSeconds: number;
 }
 
@@ -117,26 +119,34 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): number 
   return sxy / sxx;
 }
 
-/** The comparison at every width (model.width replaced), with the fitted slope of W1 against N. */
+/**
+ * The comparison at every width (model.width replaced), averaged over `seeds` consecutive seeds
+ * from the config's (W1 of one draw fluctuates by a fraction of itself), with the fitted slope.
+ */
 export async function sweepWidths(
   input: ConfigInput | Config,
   widths: number[],
-  options: CompareOptions & { onPoint?: (point: SweepPoint) => void } = {},
+  options: CompareOptions & { seeds?: number; onPoint?: (point: SweepPoint) => void } = {},
 ): Promise<SweepResult> {
   const base = parseConfig(input);
   const runtime = options.runtime ?? (await loadRuntime());
+  const seeds = options.seeds ?? 1;
   const points: SweepPoint[] = [];
   for (const width of widths) {
-    const result = await compareWithNetwork({ ...base, model: { ...base.model, width } }, { ...options, runtime });
-    const last = result.records[result.records.length - 1]!;
-    const later = result.records.filter((r) => r.time > 0);
-    const point = {
-      width,
-      w1: last.w1,
-      meanW1: later.reduce((s, r) => s + r.w1, 0) / Math.max(1, later.length),
-      lossGap: last.lossGap,
-      wallSeconds: result.wallSeconds,
-    };
+    let w1 = 0;
+    let meanW1 = 0;
+    let lossGap = 0;
+    let wallSeconds = 0;
+    for (let k = 0; k < seeds; k++) {
+      const result = await compareWithNetwork({ ...base, seed: base.seed + k, model: { ...base.model, width } }, { ...options, runtime });
+      const last = result.records[result.records.length - 1]!;
+      const later = result.records.filter((r) => r.time > 0);
+      w1 += last.w1 / seeds;
+      meanW1 += later.reduce((s, r) => s + r.w1, 0) / Math.max(1, later.length) / seeds;
+      lossGap += last.lossGap / seeds;
+      wallSeconds += result.wallSeconds;
+    }
+    const point = { width, w1, meanW1, lossGap, seeds, wallSeconds };
     points.push(point);
     options.onPoint?.(point);
   }
