@@ -26,3 +26,4 @@ export { axpy, sumSquares } from "./vector";
 export { gegenbauerTable, gegenbauerDerivativeTable, hermiteTable, hermiteDerivativeTable } from "./special";
 export { reducedForward, reducedVelocities } from "./reducedParticles";
 export { pdeMoments, pdeStage } from "./pde";
+export { sphereSeriesRows } from "./sphereSeries";

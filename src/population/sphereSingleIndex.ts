@@ -19,7 +19,9 @@ import { sphereExpectation } from "../special/quadrature.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkNetworkArguments } from "./networkArguments.js";
+import { spherePairSums } from "./spherePairSums.js";
 
 export interface SphereSingleIndexSpec {
   d: number;
@@ -72,7 +74,11 @@ export class SphereSingleIndexPopulation {
   private readonly kss: Float64Array;
   private readonly ksh: Float64Array;
 
-  constructor(spec: SphereSingleIndexSpec) {
+  /** With a runtime the O(N^2) pair sums run in Wasm (spherePairSums.ts); without, in TypeScript. */
+  constructor(
+    spec: SphereSingleIndexSpec,
+    private readonly runtime?: WasmRuntime,
+  ) {
     checkCount("d (input dimension)", spec.d, 2);
     const tolerance = spec.tolerance ?? 1e-14;
     const maxDegree = spec.maxDegree ?? 120;
@@ -126,7 +132,6 @@ export class SphereSingleIndexPopulation {
     const gradW = new Float64Array(n * d);
     const gradA = new Float64Array(n);
     const s2 = scale * scale;
-    let pairTerm = 0;
     let crossTerm = 0;
     let sumAbsA = 0;
     for (let i = 0; i < n; i++) {
@@ -137,9 +142,36 @@ export class SphereSingleIndexPopulation {
       for (let k = 0; k < d; k++) m += w[wi + k]! * q[k]!;
       const cross = gegenbauerSeries(this.ksh, d, clampUnit(m));
       crossTerm += ai * cross.value;
-      gradA[i] = s2 * ai * this.activationSquare - scale * cross.value;
-      pairTerm += ai * ai * this.activationSquare;
+      gradA[i] = -scale * cross.value;
       for (let k = 0; k < d; k++) gradW[wi + k]! -= scale * ai * cross.derivative * q[k]!;
+    }
+    const pairTerm = this.runtime ? this.pairsWasm(this.runtime, w, a, s2, gradW, gradA) : this.pairs(w, a, s2, gradW, gradA);
+    for (let i = 0; i < n; i++) {
+      const wi = i * d;
+      let radial = 0;
+      for (let k = 0; k < d; k++) radial += gradW[wi + k]! * w[wi + k]!;
+      for (let k = 0; k < d; k++) gradW[wi + k]! -= radial * w[wi + k]!;
+    }
+    const loss = 0.5 * s2 * pairTerm - scale * crossTerm + 0.5 * this.linkSquare;
+    let offDiagonal = sumAbsA * sumAbsA;
+    for (let i = 0; i < n; i++) offDiagonal -= a[i]! ** 2;
+    const truncationBound =
+      0.5 * s2 * offDiagonal * this.activationTail + Math.abs(scale) * sumAbsA * Math.sqrt(this.activationTail * this.linkTail);
+    return { loss, gradW, gradA, truncationBound };
+  }
+
+  /**
+   * Adds the pair terms to gradW and gradA and returns sum_ij a_i a_j K_ss(rho_ij), one pair at a time
+   * using the symmetry: the path without a runtime.
+   */
+  private pairs(w: Float64Array, a: Float64Array, s2: number, gradW: Float64Array, gradA: Float64Array): number {
+    const { d } = this;
+    let pairTerm = 0;
+    for (let i = 0; i < a.length; i++) {
+      const ai = a[i]!;
+      const wi = i * d;
+      gradA[i]! += s2 * ai * this.activationSquare;
+      pairTerm += ai * ai * this.activationSquare;
       for (let j = 0; j < i; j++) {
         const wj = j * d;
         let rho = 0;
@@ -156,18 +188,23 @@ export class SphereSingleIndexPopulation {
         }
       }
     }
-    for (let i = 0; i < n; i++) {
-      const wi = i * d;
-      let radial = 0;
-      for (let k = 0; k < d; k++) radial += gradW[wi + k]! * w[wi + k]!;
-      for (let k = 0; k < d; k++) gradW[wi + k]! -= radial * w[wi + k]!;
+    return pairTerm;
+  }
+
+  /** pairs() by the blocked Wasm kernels: the same sums in another order. */
+  private pairsWasm(
+    runtime: WasmRuntime, w: Float64Array, a: Float64Array, s2: number, gradW: Float64Array, gradA: Float64Array,
+  ): number {
+    const { d } = this;
+    const { rowSums, gradients } = spherePairSums(runtime, w, a, d, this.kss, this.activationSquare);
+    let pairTerm = 0;
+    for (let i = 0; i < a.length; i++) {
+      const ai = a[i]!;
+      pairTerm += ai * rowSums[i]!;
+      gradA[i]! += s2 * rowSums[i]!;
+      for (let k = i * d; k < (i + 1) * d; k++) gradW[k]! += s2 * ai * gradients[k]!;
     }
-    const loss = 0.5 * s2 * pairTerm - scale * crossTerm + 0.5 * this.linkSquare;
-    let offDiagonal = sumAbsA * sumAbsA;
-    for (let i = 0; i < n; i++) offDiagonal -= a[i]! ** 2;
-    const truncationBound =
-      0.5 * s2 * offDiagonal * this.activationTail + Math.abs(scale) * sumAbsA * Math.sqrt(this.activationTail * this.linkTail);
-    return { loss, gradW, gradA, truncationBound };
+    return pairTerm;
   }
 
   /**

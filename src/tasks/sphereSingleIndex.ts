@@ -39,7 +39,7 @@ export class SphereSingleIndexTask implements Task {
     this.link = linkToActivation(config.link, d);
     const q = runtime.random.sphere(seed, "task.q", 1, d);
     this.directions = q;
-    this.exact = new SphereSingleIndexPopulation({ d, activation: student, link: this.link });
+    this.exact = new SphereSingleIndexPopulation({ d, activation: student, link: this.link }, runtime);
     this.population = { evaluate: (w, a, scale) => this.exact.evaluate(w, a, q, scale) };
     this.targetSquare = this.exact.linkSquare;
     this.target = new TargetNetwork(runtime, d, q, Float64Array.of(1), this.link, "task.link");

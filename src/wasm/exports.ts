@@ -54,6 +54,10 @@ export interface MeanfieldExports {
     kind: number, params: number, nparams: number, gaussNodes: number, gaussWeights: number, ngauss: number,
     alpha: number, beta: number, gamma: number, cache: number, scratch: number, e: number, velocity: number,
   ): void;
+  sphereSeriesRows(
+    series: number, count: number, diagonal: number, a: number, n: number, i0: number, rows: number,
+    rho: number, rowSums: number,
+  ): void;
   pdeMoments(rho: number, table: number, n: number, count: number, out: number): void;
   pdeStage(
     n: number, rho: number, base: number, out: number, beta: number, dt: number,
