@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
-import { DEMO_CONFIG, demoConfig, demoHeader, demoLine, runDemo } from "./demo.js";
+import { DEMO_CONFIG, demoConfig, demoHeader, demoLine } from "./demo.js";
+import { simulate } from "./run/simulate.js";
 import { listCatalog } from "./catalog.js";
 import { ConfigError, parseConfig } from "./config.js";
 import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
@@ -101,7 +102,7 @@ program
       process.exit(2);
     }
     if (!opts.json) process.stdout.write(`${demoHeader(config)}\n`);
-    const { summary } = await runDemo(config, (r) => process.stdout.write(`${opts.json ? JSON.stringify(r) : demoLine(r)}\n`));
+    const { summary } = await simulate(config, { onRecord: (r) => process.stdout.write(`${opts.json ? JSON.stringify(r) : demoLine(r)}\n`) });
     if (!opts.json) process.stdout.write(`${summary.status} in ${summary.wallSeconds.toFixed(2)} s\n`);
     if (summary.divergence) {
       process.stderr.write(`meanfield demo: ${summary.divergence.message}\n`);

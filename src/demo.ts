@@ -1,9 +1,10 @@
 // `meanfield demo`: a run config (by default the demo example) through simulate(), printing the
 // test loss and the mean overlap with the hidden direction as the run goes. Nothing is written.
+// This file holds the config loading and the table format.
 
 import { readFileSync } from "node:fs";
 import { parseConfig, type Config } from "./config.js";
-import { simulate, type MetricRecord, type SimulationResult } from "./run/simulate.js";
+import type { MetricRecord } from "./run/simulate.js";
 
 export const DEMO_CONFIG = new URL("../examples/demo-relu-single-index.json", import.meta.url);
 
@@ -34,8 +35,4 @@ export function demoLine(r: MetricRecord): string {
     `${String(r.step).padStart(7)} ${r.time.toFixed(2).padStart(9)} ${num("testLoss").toExponential(4).padStart(12)} ` +
     `${num("testLossSE").toExponential(1).padStart(10)} ${num("overlapMean").toFixed(4).padStart(13)}`
   );
-}
-
-export function runDemo(config: Config, onRecord: (record: MetricRecord) => void): Promise<SimulationResult> {
-  return simulate(config, { onRecord });
 }
