@@ -27,3 +27,4 @@ export { gegenbauerTable, gegenbauerDerivativeTable, hermiteTable, hermiteDeriva
 export { reducedForward, reducedVelocities } from "./reducedParticles";
 export { pdeMoments, pdeStage } from "./pde";
 export { sphereSeriesRows } from "./sphereSeries";
+export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig, type ConfigInput } from "../src/config.js";
 import { createTask } from "../src/tasks/createTask.js";
+import { solveRidge } from "../src/train/ridge.js";
 import { resumeRun, runToDirectory } from "../src/run/runDirectory.js";
 import { simulate } from "../src/run/simulate.js";
 import { runtimeFor } from "./helpers.js";
@@ -101,6 +102,41 @@ describe("training dynamics", () => {
     }
     expect(gaps[1]!).toBeLessThan(gaps[0]!);
     expect(gaps[2]!).toBeLessThan(gaps[1]!);
+  });
+});
+
+describe("two-timescale training", () => {
+  it("re-solves the second layer exactly: (scale^2 G + ridge I) a = scale c", async () => {
+    const rt = await runtimeFor("simd");
+    const n = 7;
+    const b = Float64Array.from({ length: n * n }, (_, k) => Math.sin(k + 1));
+    const gram = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) gram[i * n + j]! += b[i * n + k]! * b[j * n + k]!;
+    const cross = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+    const scale = 0.3;
+    const ridge = 0.01;
+    const a = solveRidge(rt, gram, cross, scale, ridge);
+    for (let i = 0; i < n; i++) {
+      let lhs = ridge * a[i]!;
+      for (let j = 0; j < n; j++) lhs += scale * scale * gram[i * n + j]! * a[j]!;
+      expect(Math.abs(lhs - scale * cross[i]!)).toBeLessThan(1e-12);
+    }
+  });
+
+  it("lowers the training loss with the second layer at its ridge optimum every step", async () => {
+    const rt = await runtimeFor("simd");
+    const { records } = await simulate(
+      {
+        task: { kind: "gaussianSingleIndex", d: 8, link: { kind: "He", k: 2 } },
+        model: { width: 32, activation: "relu" },
+        algorithm: { kind: "twoTimescale", data: { kind: "samples", n: 500 }, ridge: 1e-3, steps: 100, stepSize: 0.1 },
+        metrics: { include: ["trainLoss"], schedule: every(50) },
+      },
+      { runtime: rt },
+    );
+    const losses = records.map((r) => r.trainLoss as number);
+    expect(losses[2]!).toBeLessThan(losses[1]!);
+    expect(losses[1]!).toBeLessThan(losses[0]!);
   });
 });
 

@@ -155,7 +155,7 @@ export class Trainer {
     const { n, d, inputDim } = net;
     if (algorithm.kind === "twoTimescale") {
       const system = this.objective.secondLayerSystem(this.step);
-      net.a.set(solveRidge(system.gram, system.cross, net.scale, algorithm.ridge));
+      net.a.set(solveRidge(rt, system.gram, system.cross, net.scale, algorithm.ridge));
     }
     const loss = this.objective.evaluate(this.step, this.gradW, this.gradA);
     if (!Number.isFinite(loss) || loss > this.divergenceLimit) throw new DivergenceError(this.step, loss);

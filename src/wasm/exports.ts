@@ -63,4 +63,7 @@ export interface MeanfieldExports {
     n: number, rho: number, base: number, out: number, beta: number, dt: number,
     geometry: number, table: number, coefficients: number, count: number, velocity: number,
   ): number;
+  choleskyInPlace(a: number, n: number): number;
+  solveLower(l: number, n: number, b: number, m: number): void;
+  solveLowerTransposed(l: number, n: number, b: number, m: number): void;
 }

@@ -1,0 +1,173 @@
+// Dense Cholesky factorization and triangular solves for kernel ridge regression.
+//
+// Matrices are row-major f64. The factorization is right-looking over panels of PANEL
+// columns, and every inner product runs along rows, which are contiguous in row-major
+// storage: that keeps the trailing update (nearly all of the n^3 / 3 flops) in SIMD dot
+// products over the panel's columns, reading only PANEL entries of each row per pass.
+
+/** Columns per panel: 64 rows of one panel (32 KiB) stay in L1 while the block below is solved. */
+const PANEL: i32 = 64;
+
+@inline function entry(a: usize, n: i32, i: i32, j: i32): usize {
+  return a + ((<usize>i * <usize>n + <usize>j) << 3);
+}
+
+@inline function dot(x: usize, y: usize, len: i32): f64 {
+  let k: usize = 0;
+  const end = <usize>len << 3;
+  let s: f64 = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(len & ~1) << 3;
+    let acc = f64x2.splat(0.0);
+    for (; k < even; k += 16) acc = f64x2.add(acc, f64x2.mul(v128.load(x + k), v128.load(y + k)));
+    s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  for (; k < end; k += 8) s += load<f64>(x + k) * load<f64>(y + k);
+  return s;
+}
+
+// Rows i, i + 1 against rows j, j + 1 over the panel: four dot products sharing their loads,
+// which halves the memory traffic of the trailing update. With j == i the (i, i + 1) entry is
+// above the diagonal and is left alone.
+@inline function update2x2(a: usize, n: i32, k0: i32, kb: i32, i: i32, j: i32): void {
+  const rowBytes = <usize>n << 3;
+  const xi0 = entry(a, n, i, k0);
+  const xi1 = xi0 + rowBytes;
+  const xj0 = entry(a, n, j, k0);
+  const xj1 = xj0 + rowBytes;
+  let k: usize = 0;
+  const end = <usize>kb << 3;
+  let s00: f64 = 0.0;
+  let s01: f64 = 0.0;
+  let s10: f64 = 0.0;
+  let s11: f64 = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(kb & ~1) << 3;
+    let a00 = f64x2.splat(0.0);
+    let a01 = f64x2.splat(0.0);
+    let a10 = f64x2.splat(0.0);
+    let a11 = f64x2.splat(0.0);
+    for (; k < even; k += 16) {
+      const u0 = v128.load(xi0 + k);
+      const u1 = v128.load(xi1 + k);
+      const v0 = v128.load(xj0 + k);
+      const v1 = v128.load(xj1 + k);
+      a00 = f64x2.add(a00, f64x2.mul(u0, v0));
+      a01 = f64x2.add(a01, f64x2.mul(u0, v1));
+      a10 = f64x2.add(a10, f64x2.mul(u1, v0));
+      a11 = f64x2.add(a11, f64x2.mul(u1, v1));
+    }
+    s00 = f64x2.extract_lane(a00, 0) + f64x2.extract_lane(a00, 1);
+    s01 = f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1);
+    s10 = f64x2.extract_lane(a10, 0) + f64x2.extract_lane(a10, 1);
+    s11 = f64x2.extract_lane(a11, 0) + f64x2.extract_lane(a11, 1);
+  }
+  for (; k < end; k += 8) {
+    const u0 = load<f64>(xi0 + k);
+    const u1 = load<f64>(xi1 + k);
+    const v0 = load<f64>(xj0 + k);
+    const v1 = load<f64>(xj1 + k);
+    s00 += u0 * v0;
+    s01 += u0 * v1;
+    s10 += u1 * v0;
+    s11 += u1 * v1;
+  }
+  const p = entry(a, n, i, j);
+  store<f64>(p, load<f64>(p) - s00);
+  if (j != i) store<f64>(p + 8, load<f64>(p + 8) - s01);
+  store<f64>(p + rowBytes, load<f64>(p + rowBytes) - s10);
+  store<f64>(p + rowBytes + 8, load<f64>(p + rowBytes + 8) - s11);
+}
+
+/**
+ * Overwrites the lower triangle of the n x n SPD matrix at a with its Cholesky factor L
+ * (A = L L^T) and zeroes the strict upper triangle; only the lower triangle of A is read.
+ * Returns 0, or 1 + the index of the first pivot that is not positive (A is then left
+ * partly factored).
+ */
+export function choleskyInPlace(a: usize, n: i32): i32 {
+  for (let k0 = 0; k0 < n; k0 += PANEL) {
+    const k1 = min(k0 + PANEL, n);
+    const kb = k1 - k0;
+    // Earlier panels have already been subtracted, so each column needs only this panel's part.
+    for (let j = k0; j < k1; j++) {
+      const rj = entry(a, n, j, k0);
+      const pjj = entry(a, n, j, j);
+      const d = load<f64>(pjj) - dot(rj, rj, j - k0);
+      if (!(d > 0.0)) return j + 1;
+      const ljj = Math.sqrt(d);
+      store<f64>(pjj, ljj);
+      for (let i = j + 1; i < k1; i++) {
+        const p = entry(a, n, i, j);
+        store<f64>(p, (load<f64>(p) - dot(entry(a, n, i, k0), rj, j - k0)) / ljj);
+      }
+    }
+    // Row by row below the diagonal block, so each row's panel segment stays in L1 for its solve.
+    for (let i = k1; i < n; i++) {
+      const ri = entry(a, n, i, k0);
+      for (let j = k0; j < k1; j++) {
+        const p = entry(a, n, i, j);
+        store<f64>(p, (load<f64>(p) - dot(ri, entry(a, n, j, k0), j - k0)) / load<f64>(entry(a, n, j, j)));
+      }
+    }
+    let i = k1;
+    for (; i + 1 < n; i += 2) {
+      for (let j = k1; j <= i; j += 2) update2x2(a, n, k0, kb, i, j);
+    }
+    if (i < n) {
+      const ri = entry(a, n, i, k0);
+      for (let j = k1; j <= i; j++) {
+        const p = entry(a, n, i, j);
+        store<f64>(p, load<f64>(p) - dot(ri, entry(a, n, j, k0), kb));
+      }
+    }
+  }
+  for (let i = 0; i < n - 1; i++) memory.fill(entry(a, n, i, i + 1), 0, <usize>(n - 1 - i) << 3);
+  return 0;
+}
+
+// y -= alpha * x over the m right-hand sides of one row.
+@inline function subtractScaled(alpha: f64, x: usize, y: usize, m: i32): void {
+  let k: usize = 0;
+  const end = <usize>m << 3;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(m & ~1) << 3;
+    const al = f64x2.splat(alpha);
+    for (; k < even; k += 16) v128.store(y + k, f64x2.sub(v128.load(y + k), f64x2.mul(al, v128.load(x + k))));
+  }
+  for (; k < end; k += 8) store<f64>(y + k, load<f64>(y + k) - alpha * load<f64>(x + k));
+}
+
+@inline function divideRow(y: usize, d: f64, m: i32): void {
+  let k: usize = 0;
+  const end = <usize>m << 3;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(m & ~1) << 3;
+    const dv = f64x2.splat(d);
+    for (; k < even; k += 16) v128.store(y + k, f64x2.div(v128.load(y + k), dv));
+  }
+  for (; k < end; k += 8) store<f64>(y + k, load<f64>(y + k) / d);
+}
+
+/** Overwrites the n x m right-hand sides at b with L^{-1} b (L lower triangular, n x n). */
+export function solveLower(l: usize, n: i32, b: usize, m: i32): void {
+  const rowBytes = <usize>m << 3;
+  for (let i = 0; i < n; i++) {
+    const bi = b + <usize>i * rowBytes;
+    for (let p = 0; p < i; p++) subtractScaled(load<f64>(entry(l, n, i, p)), b + <usize>p * rowBytes, bi, m);
+    divideRow(bi, load<f64>(entry(l, n, i, i)), m);
+  }
+}
+
+/**
+ * Overwrites the n x m right-hand sides at b with L^{-T} b. Solved row i pushes its
+ * contribution into the rows above it through row i of L, so L is read along its rows.
+ */
+export function solveLowerTransposed(l: usize, n: i32, b: usize, m: i32): void {
+  const rowBytes = <usize>m << 3;
+  for (let i = n - 1; i >= 0; i--) {
+    const bi = b + <usize>i * rowBytes;
+    divideRow(bi, load<f64>(entry(l, n, i, i)), m);
+    for (let p = 0; p < i; p++) subtractScaled(load<f64>(entry(l, n, i, p)), bi, b + <usize>p * rowBytes, m);
+  }
+}
