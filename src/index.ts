@@ -114,3 +114,4 @@ export { PhaseDetector, type SpherePhases, type PhaseThresholds } from "./pde/ph
 export type { DensityOutput, DensitySnapshot } from "./pde/output.js";
 export { solvePde, type PdeSolution } from "./pde/solvePde.js";
 export { compareWithNetwork, sweepWidths, logLogSlope, type ComparisonRecord, type ComparisonResult, type SweepPoint, type SweepResult } from "./pde/compare.js";
+export { kernelBaseline, kernelEntries, trainGram, MAX_KERNEL_SAMPLES, type KernelBaselineOptions, type KernelBaselineResult, type KernelKind, type EntryKernel } from "./kernels/kernelRidge.js";
