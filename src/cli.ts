@@ -14,7 +14,7 @@ import { kernelBaseline, type KernelKind } from "./kernels/kernelRidge.js";
 import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
 import { solveLimit } from "./pde/solveLimit.js";
 import { RunProgress } from "./run/progress.js";
-import { resumeRun, runToDirectory } from "./run/runDirectory.js";
+import { defaultRunDirectory, resumeRun, runToDirectory } from "./run/runDirectory.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -129,7 +129,7 @@ program
       process.stderr.write(`meanfield pde: ${err instanceof SyntaxError ? `cannot read ${configPath}: ` : ""}${(err as Error).message}\n`);
       process.exit(2);
     }
-    const dir = opts.out ?? join("runs", `${config.name}-pde-${new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, "")}`);
+    const dir = opts.out ?? defaultRunDirectory(`${config.name}-pde`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
     const say = (line: string) => {

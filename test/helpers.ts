@@ -64,3 +64,14 @@ export const ACTIVATIONS: [string, ActivationSpec][] = [
   ["piecewise (MMN18-like)", { kind: "piecewiseLinear", breakpoints: [-1, 1.5], slopes: [0, 0.8, 0], valueAtZero: -0.4 }],
   ["piecewise, 4 kinks", { kind: "piecewiseLinear", breakpoints: [-2, -0.5, 0.25, 3], slopes: [1, -1, 2, 0.5, -0.3], valueAtZero: 1 }],
 ];
+
+/** Each row of an n x d matrix scaled to unit norm (a copy). */
+export function unitRows(values: Float64Array, d: number): Float64Array {
+  const out = values.slice();
+  for (let i = 0; i < out.length / d; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += out[i * d + k]! ** 2;
+    for (let k = 0; k < d; k++) out[i * d + k]! /= Math.sqrt(s);
+  }
+  return out;
+}

@@ -5,20 +5,10 @@ import { IsotropicGaussiansPopulation } from "../src/population/isotropicGaussia
 import { SphereSingleIndexPopulation } from "../src/population/sphereSingleIndex.js";
 import { activationFunction } from "../src/model/activationFunction.js";
 import { hermite } from "../src/special/hermite.js";
-import { normals, runtimeFor, testRandom } from "./helpers.js";
+import { normals, runtimeFor, testRandom, unitRows } from "./helpers.js";
 import { monteCarlo, type Direction, type Estimate, type McProblem } from "./monteCarlo.js";
 
 const SAMPLES = 1_000_000;
-
-function unitRows(values: Float64Array, d: number): Float64Array {
-  const out = values.slice();
-  for (let i = 0; i < out.length / d; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += out[i * d + k]! ** 2;
-    for (let k = 0; k < d; k++) out[i * d + k]! /= Math.sqrt(s);
-  }
-  return out;
-}
 
 /** Rows of a random orthogonal matrix (Gram–Schmidt). */
 function orthonormalRows(rand: () => number, rows: number, d: number): Float64Array {

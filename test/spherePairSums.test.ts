@@ -3,17 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActivationSpec } from "../src/model/activation.js";
 import { SphereSingleIndexPopulation, type SpherePopulationResult } from "../src/population/sphereSingleIndex.js";
-import { BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";
-
-function unitRows(values: Float64Array, d: number): Float64Array {
-  const out = values.slice();
-  for (let i = 0; i < out.length / d; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += out[i * d + k]! ** 2;
-    for (let k = 0; k < d; k++) out[i * d + k]! /= Math.sqrt(s);
-  }
-  return out;
-}
+import { BUILDS, normals, runtimeFor, testRandom, unitRows } from "./helpers.js";
 
 /** max |x - y| / max |y| (or max |x| when y = 0): entrywise ratios mean nothing where the tangent projection cancels. */
 function relativeError(x: Float64Array, y: Float64Array): number {

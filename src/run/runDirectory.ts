@@ -28,8 +28,9 @@ interface CheckpointIndex {
   arrays: { name: string; length: number }[];
 }
 
-function timestamp(): string {
-  return new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, "");
+/** runs/<label>-<timestamp>: the default output directory of every command that writes one. */
+export function defaultRunDirectory(label: string): string {
+  return join("runs", `${label}-${new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, "")}`);
 }
 
 function writeAtomic(path: string, data: string | Uint8Array): void {
@@ -95,7 +96,7 @@ async function runIn(dir: string, config: Config, options: RunFileOptions, resum
 /** Runs a config, writing everything under the output directory. */
 export async function runToDirectory(input: unknown, options: RunFileOptions = {}): Promise<DirectoryResult> {
   const config = parseConfig(input);
-  const dir = options.out ?? join("runs", `${config.name}-${timestamp()}`);
+  const dir = options.out ?? defaultRunDirectory(config.name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   return runIn(dir, config, options, null);
