@@ -3,7 +3,8 @@
 
 import type { WasmRuntime } from "../wasm/runtime.js";
 
-export type ExperimentScale = "quick" | "paper";
+/** "test" is the test suite's scale: the same claims at sizes that run in seconds. */
+export type ExperimentScale = "test" | "quick" | "paper";
 
 export interface ExperimentContext {
   scale: ExperimentScale;
