@@ -12,7 +12,7 @@ const PANEL: i32 = 64;
   return a + ((<usize>i * <usize>n + <usize>j) << 3);
 }
 
-@inline function dot(x: usize, y: usize, len: i32): f64 {
+@inline export function dot(x: usize, y: usize, len: i32): f64 {
   let k: usize = 0;
   const end = <usize>len << 3;
   let s: f64 = 0.0;
@@ -170,4 +170,82 @@ export function solveLowerTransposed(l: usize, n: i32, b: usize, m: i32): void {
     divideRow(bi, load<f64>(entry(l, n, i, i)), m);
     for (let p = 0; p < i; p++) subtractScaled(load<f64>(entry(l, n, i, p)), bi, b + <usize>p * rowBytes, m);
   }
+}
+
+// Gram matrices of tabulated kernels, built on the fly for iterative solvers and predictions.
+//
+// A kernel here is K(x, y) = s_x s_y g(<x, y> i_x i_y) with per-point scales s and inverse norms
+// i, and g tabulated at `size` equispaced nodes of [-1, 1]: inner-product kernels on the sphere
+// take s = i = 1; homogeneous kernels of Gaussian inputs (relu, abs) take s = |x| / sqrt(d) and
+// i = 1 / |x|. g is read by 4-point Lagrange interpolation, exact for cubics, so a table of
+// 2^15 nodes reproduces a smooth g to rounding.
+
+@inline function tableValue(table: usize, size: i32, t: f64): f64 {
+  const last = size - 1;
+  const u = (min(max(t, -1.0), 1.0) + 1.0) * 0.5 * <f64>last;
+  let m = <i32>Math.floor(u);
+  m = min(max(m, 1), size - 3);
+  const f = u - <f64>m;
+  const p = table + (<usize>(m - 1) << 3);
+  const g0 = load<f64>(p);
+  const g1 = load<f64>(p + 8);
+  const g2 = load<f64>(p + 16);
+  const g3 = load<f64>(p + 24);
+  // Lagrange basis on nodes -1, 0, 1, 2 at f.
+  const fm1 = f - 1.0;
+  const fm2 = f - 2.0;
+  const fp1 = f + 1.0;
+  return (-f * fm1 * fm2 * g0) / 6.0 + (fp1 * fm1 * fm2 * g1) / 2.0 - (fp1 * f * fm2 * g2) / 2.0 + (fp1 * f * fm1 * g3) / 6.0;
+}
+
+/** out[r * cols + c] = K(xl_r, xr_c) for rows x cols points (xl rows x d, xr cols x d, row-major). */
+export function tableKernelBlock(
+  xl: usize, rows: i32, xr: usize, cols: i32, d: i32,
+  sl: usize, il: usize, sr: usize, ir: usize, table: usize, size: i32, out: usize,
+): void {
+  const rowBytes = <usize>d << 3;
+  for (let r = 0; r < rows; r++) {
+    const xi = xl + <usize>r * rowBytes;
+    const si = load<f64>(sl + (<usize>r << 3));
+    const ii = load<f64>(il + (<usize>r << 3));
+    const o = out + ((<usize>r * <usize>cols) << 3);
+    for (let c = 0; c < cols; c++) {
+      const cb = <usize>c << 3;
+      const t = dot(xi, xr + <usize>c * rowBytes, d) * ii * load<f64>(ir + cb);
+      store<f64>(o + cb, si * load<f64>(sr + cb) * tableValue(table, size, t));
+    }
+  }
+}
+
+/**
+ * out = K v for the symmetric n x n Gram of the points x (n x d), with `ridge` added to its
+ * diagonal, without storing it: each entry below the diagonal is evaluated once and used twice.
+ */
+export function tableKernelSymv(
+  x: usize, n: i32, d: i32, s: usize, inv: usize, table: usize, size: i32, ridge: f64, v: usize, out: usize,
+): void {
+  const rowBytes = <usize>d << 3;
+  memory.fill(out, 0, <usize>n << 3);
+  for (let i = 0; i < n; i++) {
+    const ib = <usize>i << 3;
+    const xi = x + <usize>i * rowBytes;
+    const si = load<f64>(s + ib);
+    const ii = load<f64>(inv + ib);
+    const vi = load<f64>(v + ib);
+    let acc: f64 = 0.0;
+    for (let j = 0; j < i; j++) {
+      const jb = <usize>j << 3;
+      const k = si * load<f64>(s + jb) * tableValue(table, size, dot(xi, x + <usize>j * rowBytes, d) * ii * load<f64>(inv + jb));
+      acc += k * load<f64>(v + jb);
+      store<f64>(out + jb, load<f64>(out + jb) + k * vi);
+    }
+    const kii = si * si * tableValue(table, size, dot(xi, xi, d) * ii * ii) + ridge;
+    store<f64>(out + ib, load<f64>(out + ib) + acc + kii * vi);
+  }
+}
+
+/** out_r = <block_r, v> for the rows x cols row-major block. */
+export function blockGemv(block: usize, rows: i32, cols: i32, v: usize, out: usize): void {
+  const rowBytes = <usize>cols << 3;
+  for (let r = 0; r < rows; r++) store<f64>(out + (<usize>r << 3), dot(block + <usize>r * rowBytes, v, cols));
 }

@@ -28,3 +28,5 @@ export { reducedForward, reducedVelocities } from "./reducedParticles";
 export { pdeMoments, pdeStage } from "./pde";
 export { sphereSeriesRows } from "./sphereSeries";
 export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";
+export { tableKernelBlock, tableKernelSymv, blockGemv } from "./gram";
+export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";

@@ -114,4 +114,23 @@ export { PhaseDetector, type SpherePhases, type PhaseThresholds } from "./pde/ph
 export type { DensityOutput, DensitySnapshot } from "./pde/output.js";
 export { solvePde, type PdeSolution } from "./pde/solvePde.js";
 export { compareWithNetwork, sweepWidths, logLogSlope, type ComparisonRecord, type ComparisonResult, type SweepPoint, type SweepResult } from "./pde/compare.js";
-export { kernelBaseline, kernelEntries, trainGram, MAX_KERNEL_SAMPLES, type KernelBaselineOptions, type KernelBaselineResult, type KernelKind, type EntryKernel } from "./kernels/kernelRidge.js";
+export {
+  kernelBaseline,
+  planSolver,
+  DENSE_MAX,
+  CG_MAX,
+  FEATURE_MAX_DIM,
+  type KernelBaselineOptions,
+  type KernelBaselineResult,
+  type BaselineKind,
+  type SolverMethod,
+} from "./kernels/kernelRidge.js";
+export { modelKernel, kernelTail, inputLawOf, TABLE_SIZE, SERIES_DEGREE, type ModelKernel, type KernelKind, type InputLaw } from "./kernels/modelKernel.js";
+export { GramOperator } from "./kernels/gramOperator.js";
+export { CholeskyFactor, choleskySolve } from "./kernels/cholesky.js";
+export { solveConjugateGradient, FeaturePreconditioner, type ConjugateGradientOptions, type ConjugateGradientResult } from "./kernels/conjugateGradient.js";
+export { KernelFeatures, featureDim, hermiteDim, type DegreeBlock } from "./kernels/kernelFeatures.js";
+export { fitFeatureRidge, predictFeatures, factorNormalEquations, type FeatureMap } from "./kernels/featureRidge.js";
+export { RandomFeatures } from "./kernels/randomFeatures.js";
+export { empiricalNtk, type NtkLayers } from "./kernels/empiricalNtk.js";
+export { kernelFractions, ridgeSumFractions, monteCarloFractions, type DegreeFractions } from "./kernels/targetFractions.js";

@@ -53,3 +53,44 @@ export function choleskySolve(
     b?.free();
   }
 }
+
+/**
+ * The Cholesky factor of an SPD matrix held in Wasm memory, factored in place once and used for
+ * many solves (preconditioners, several right-hand sides). Takes ownership of `matrix`.
+ */
+export class CholeskyFactor {
+  private constructor(
+    private readonly runtime: WasmRuntime,
+    private readonly factor: WasmF64Array,
+    readonly n: number,
+  ) {}
+
+  /** Factors matrix (n x n, lower triangle read) + ridge I; frees it and throws a RangeError naming the pivot if not SPD. */
+  static inPlace(runtime: WasmRuntime, matrix: WasmF64Array, n: number, ridge = 0): CholeskyFactor {
+    checkCount("n", n);
+    checkLength("matrix", matrix, n * n, `n x n = ${n} x ${n}`);
+    if (ridge !== 0) {
+      const view = matrix.view;
+      for (let i = 0; i < n; i++) view[i * (n + 1)]! += ridge;
+    }
+    const status = runtime.exports.choleskyInPlace(matrix.ptr, n);
+    if (status !== 0) {
+      matrix.free();
+      throw new RangeError(
+        `meanfield: the ${n} x ${n} matrix is not positive definite: Cholesky pivot ${status - 1} is not positive; increase the ridge`,
+      );
+    }
+    return new CholeskyFactor(runtime, matrix, n);
+  }
+
+  /** Overwrites the n x m right-hand sides b (in Wasm memory) with the solution. */
+  solveInPlace(b: WasmF64Array, m = 1): void {
+    checkLength("rhs", b, this.n * m, `n x m = ${this.n} x ${m}`);
+    this.runtime.exports.solveLower(this.factor.ptr, this.n, b.ptr, m);
+    this.runtime.exports.solveLowerTransposed(this.factor.ptr, this.n, b.ptr, m);
+  }
+
+  free(): void {
+    this.factor.free();
+  }
+}

@@ -1,31 +1,59 @@
-// Exact kernel ridge regression with the infinite-width kernel of a config's model on samples
-// of its task: the first kernel baseline against which trained networks are compared.
+// Kernel baselines on samples of a config's task: kernel ridge regression with the model's
+// infinite-width NNGP or NTK (dense Cholesky, conjugate gradients on the fly, or explicit
+// features of the kernel truncated at degree K, chosen by n, d and memory), and random features
+// (the model's first layer frozen). Training data are the first n samples of the stream the
+// trained network uses ("train"), test data its test set ("test"), so the NN and every kernel
+// see the same draws.
 
-import { ConfigError, dataOf, parseConfig, type Config, type ConfigInput } from "../config.js";
-import { parseActivation } from "../model/activation.js";
-import { GaussianNeurons, type NeuronState } from "../population/gaussianNetwork.js";
+import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
+import { TwoLayerNetwork, type FirstLayerInit } from "../model/network.js";
+import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../tasks/link.js";
-import type { WasmF64Array } from "../wasm/arena.js";
+import { formatBytes, MAX_WASM_BYTES, type WasmF64Array } from "../wasm/arena.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
-import { choleskySolve } from "./cholesky.js";
-import { reluNtk, sphereActivationKernel } from "./closedForms.js";
+import { CholeskyFactor } from "./cholesky.js";
+import { solveConjugateGradient } from "./conjugateGradient.js";
+import { featureRidgeBytes, fitFeatureRidge, predictFeatures, type FeatureMap } from "./featureRidge.js";
+import { GramOperator } from "./gramOperator.js";
+import { featureDim, KernelFeatures } from "./kernelFeatures.js";
+import { kernelTail, modelKernel, type KernelKind, type ModelKernel } from "./modelKernel.js";
+import { RandomFeatures } from "./randomFeatures.js";
+import { kernelFractions, monteCarloFractions, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
 
-/** The dense Gram takes 8 n^2 bytes (200 MB at this n) and is copied once for the factorization. */
-export const MAX_KERNEL_SAMPLES = 5000;
+export type { KernelKind } from "./modelKernel.js";
+export type BaselineKind = KernelKind | "rf";
+export type SolverMethod = "cholesky" | "cg" | "features" | "randomFeatures";
+
+/** Largest n the automatic choice gives the dense Cholesky solver (n^3 / 3 flops: ~1 min here). */
+export const DENSE_MAX = 8000;
+/** Largest n the automatic choice gives conjugate gradients (n^2 d flops per product). */
+export const CG_MAX = 60_000;
+/** Largest feature dimension the automatic choice of degree allows (p^2 doubles, n p^2 / 2 flops). */
+export const FEATURE_MAX_DIM = 4000;
 const DEFAULT_TRAIN = 1000;
 const TEST_BLOCK_ROWS = 256;
-
-export type KernelKind = "nngp" | "ntk";
+/** The most test points whose inputs are kept for Monte-Carlo degree fractions. */
+const MONTE_CARLO_MAX = 200_000;
 
 export interface KernelBaselineOptions {
-  /** Training samples (default: the config's fixed training set, else 1000). */
+  /** Training samples (default: the config's fixed training set size, else 1000). */
   n?: number;
   /** Test samples (default metrics.testSamples). */
   m?: number;
-  kernel?: KernelKind;
-  /** lambda in (K + lambda n I) alpha = y (default 1e-6 trace(K) / n). */
+  kernel?: BaselineKind;
+  /** Solver (default: chosen by n, d and memory). */
+  method?: "auto" | "cholesky" | "cg" | "features";
+  /** Truncation degree K of the feature solver (default: the kernel's degree if it is a polynomial, else the largest K with p <= 4000 and p <= n). */
+  degree?: number;
+  /** Random features: width M (default model.width). */
+  width?: number;
+  /** lambda in (K + lambda n I) alpha = y (default 1e-6 E_x K(x, x)). */
   ridge?: number;
+  /** CG: relative residual to reach (default 1e-10). */
+  tolerance?: number;
+  /** Bytes the solver may use (default: what a Wasm module can address, 4 GiB). */
+  memoryBytes?: number;
   runtime?: WasmRuntime;
 }
 
@@ -35,105 +63,163 @@ export interface KernelBaselineResult {
   testLossSE: number;
   n: number;
   m: number;
-  kernel: KernelKind;
+  kernel: BaselineKind;
+  method: SolverMethod;
   ridge: number;
   seconds: number;
+  /** Feature solver: truncation degree K and feature dimension p (random features: p = M). */
+  degree: number | null;
+  features: number | null;
+  /** Feature solver: sup |K - K_{<=K}| on the sphere, E_x of the dropped diagonal on Gaussian inputs. */
+  truncationBound: number | null;
+  /** CG: iterations, final relative residual and preconditioner degree. */
+  iterations: number | null;
+  relativeResidual: number | null;
+  preconditionerDegree: number | null;
+  /** Estimated peak memory of the solve in bytes. */
+  bytes: number;
+  /**
+   * Single-index tasks: per degree k, the fraction of the target's degree-k part the predictor
+   * reproduces (targetFractions.ts), null where the target has none; null for other tasks.
+   */
+  degreeFractions: DegreeFractions | null;
+  /** Standard errors of degreeFractions when they are Monte-Carlo estimates, else null (exact). */
+  degreeFractionsSE: DegreeFractions | null;
+  /** Per degree k, the target's energy E[y_k^2] (h_k^2 / N(d,k) on the sphere, h_k^2 on Gaussian inputs). */
+  targetEnergy: number[] | null;
 }
 
-function checkSize(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    const why = name === "n" ? ` (the dense n x n Gram matrix needs 8 n^2 bytes)` : "";
-    throw new ConfigError(`${name}: expected an integer in [1, ${max}]${why}, got ${value}`);
+function checkInteger(name: string, value: number, min: number, max: number, why = ""): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}: expected an integer in [${min}, ${max}]${why}, got ${value}`);
   }
 }
 
-/** K(x_i, x'_j) from the inner product <x_i, x'_j> of the raw inputs. */
-export type EntryKernel = (i: number, j: number, dot: number) => number;
+interface Plan {
+  method: SolverMethod;
+  degree: number | null;
+  p: number | null;
+  bytes: number;
+}
 
-/**
- * The kernel between rows with the given squared norms. First-layer weights are w ~ N(0, I/d), so
- * that <w, x> has unit variance on Gaussian inputs; the NNGP on the sphere task takes w uniform on
- * the unit sphere, as the mean-field model there does.
- */
-export function kernelEntries(config: Config, kind: KernelKind, leftSquares: Float64Array, rightSquares: Float64Array): EntryKernel {
+function solverBytes(method: SolverMethod, n: number, d: number, p: number, degree: number): number {
+  const data = 8 * n * (d + 4);
+  switch (method) {
+    case "cholesky":
+      return data + 8 * n * n;
+    case "cg":
+      return data + 8 * 6 * n + featureRidgeBytes(p, d, degree);
+    case "features":
+    case "randomFeatures":
+      return data + featureRidgeBytes(p, d, degree) + 8 * p * p;
+  }
+}
+
+function largestDegree(kernel: ModelKernel, maxDim: number): number {
+  let best = 0;
+  for (let k = 0; k < kernel.degreeWeights.length; k++) {
+    if (featureDim(kernel, k) > maxDim) break;
+    best = k;
+  }
+  return best;
+}
+
+/** The solver for n samples: explicit or automatic, checked against the memory budget. */
+export function planSolver(
+  kernel: ModelKernel | null,
+  n: number,
+  options: Pick<KernelBaselineOptions, "method" | "degree" | "width" | "memoryBytes">,
+  width: number,
+): Plan {
+  const budget = Math.min(options.memoryBytes ?? MAX_WASM_BYTES, MAX_WASM_BYTES);
+  const check = (plan: Plan): Plan => {
+    if (plan.bytes > budget) {
+      const what =
+        plan.method === "cholesky"
+          ? `the dense ${n} x ${n} Gram matrix`
+          : plan.method === "cg"
+            ? `conjugate gradients at n = ${n}`
+            : `${plan.p} features (p^2 normal equations)`;
+      throw new ConfigError(
+        `n: the ${plan.method} solver needs ${formatBytes(plan.bytes)} for ${what}, more than the ${formatBytes(budget)} available; ` +
+          (plan.method === "cholesky" ? "use --method cg or features" : "lower n or the degree"),
+      );
+    }
+    return plan;
+  };
+  if (!kernel) return check({ method: "randomFeatures", degree: null, p: width, bytes: solverBytes("randomFeatures", n, 0, width, 0) });
+  const d = kernel.d;
+  const featurePlan = (degree: number): Plan => {
+    const p = featureDim(kernel, degree);
+    return { method: "features", degree, p, bytes: solverBytes("features", n, d, p, degree) };
+  };
+  const method = options.method ?? "auto";
+  if (options.degree !== undefined) checkInteger("degree", options.degree, 0, 64);
+  switch (method) {
+    case "cholesky":
+      return check({ method, degree: null, p: null, bytes: solverBytes(method, n, d, 0, 0) });
+    case "cg":
+      return check({ method, degree: null, p: null, bytes: solverBytes(method, n, d, 2000, 4) });
+    case "features":
+      return check(featurePlan(options.degree ?? kernel.polynomialDegree ?? largestDegree(kernel, Math.min(FEATURE_MAX_DIM, n))));
+    case "auto":
+      break;
+    default:
+      throw new ConfigError(`method: expected auto, cholesky, cg or features, got ${String(method)}`);
+  }
+  if (options.degree !== undefined) return check(featurePlan(options.degree));
+  const poly = kernel.polynomialDegree;
+  if (poly !== null && featureDim(kernel, poly) <= Math.min(FEATURE_MAX_DIM, n)) return check(featurePlan(poly));
+  const dense: Plan = { method: "cholesky", degree: null, p: null, bytes: solverBytes("cholesky", n, d, 0, 0) };
+  if (n <= DENSE_MAX && dense.bytes <= budget) return dense;
+  const cg: Plan = { method: "cg", degree: null, p: null, bytes: solverBytes("cg", n, d, 2000, 4) };
+  if (kernel.table && n <= CG_MAX && cg.bytes <= budget) return cg;
+  if (!kernel.table && n <= DENSE_MAX) return check(dense);
+  return check(featurePlan(largestDegree(kernel, FEATURE_MAX_DIM)));
+}
+
+/** A fitted predictor: out = f(x) for rows points x (rows x d) in Wasm memory. */
+interface Fitted {
+  predict(x: WasmF64Array, rows: number, out: WasmF64Array): void;
+  /** Exact degree fractions, or null to estimate them on the test set. */
+  fractions(q: Float64Array, link: Float64Array): DegreeFractions | null;
+  free(): void;
+}
+
+function targetEnergy(config: Config, link: Float64Array): number[] {
   const d = config.task.d;
-  const spec = parseActivation(linkToActivation(config.model.activation, d), "model.activation");
-  if (kind === "ntk") {
-    if (spec.kind !== "relu") {
-      throw new ConfigError(`kernel: the NTK has a closed form for model.activation relu only, got ${spec.kind}; use the nngp kernel`);
-    }
-    const left = leftSquares.map((s) => Math.sqrt(s / d));
-    const right = rightSquares.map((s) => Math.sqrt(s / d));
-    return (i, j, dot) => {
-      const scale = left[i]! * right[j]!;
-      return scale === 0 ? 0 : scale * reluNtk(clampCorrelation(dot / d / scale));
-    };
-  }
-  if (config.task.kind === "sphereSingleIndex") {
-    const sphere = sphereActivationKernel(spec, d);
-    return (_i, _j, dot) => sphere.value(clampCorrelation(dot));
-  }
-  const neurons = new GaussianNeurons(spec, 60);
-  const statesOf = (squares: Float64Array): NeuronState[] => Array.from(squares, (s) => neurons.state(Math.sqrt(s / d)));
-  const left = statesOf(leftSquares);
-  const right = leftSquares === rightSquares ? left : statesOf(rightSquares);
-  return (i, j, dot) => neurons.pair(neurons, left[i]!, right[j]!, dot / d).value;
+  return Array.from(link, (h, k) => (config.task.kind === "sphereSingleIndex" ? (h * h) / sphericalHarmonicsDim(d, k) : h * h));
 }
 
-// Rounding can push a correlation of (near-)parallel inputs just past +-1.
-function clampCorrelation(rho: number): number {
-  return Math.min(1, Math.max(-1, rho));
-}
-
-function rowSquares(x: Float64Array, rows: number, d: number): Float64Array {
-  const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += x[r * d + k]! ** 2;
-    out[r] = s;
-  }
-  return out;
-}
-
-/** The symmetric n x n Gram matrix of the training inputs x (n x d in Wasm memory). */
-export function trainGram(runtime: WasmRuntime, x: WasmF64Array, n: number, d: number, entry: EntryKernel): Float64Array {
-  const dots = runtime.arena.f64(n * n);
-  try {
-    runtime.exports.preactivations(x.ptr, x.ptr, n, d, n, dots.ptr);
-    const g = dots.toArray();
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) {
-        const k = entry(i, j, g[i * n + j]!);
-        g[i * n + j] = k;
-        g[j * n + i] = k;
-      }
-    }
-    return g;
-  } finally {
-    dots.free();
-  }
-}
-
-/** Fits kernel ridge regression on n samples of the config's task and scores it on m fresh ones. */
+/** Fits kernel ridge regression (or random features) on n samples of the config's task and scores it on m test samples. */
 export async function kernelBaseline(input: ConfigInput | Config, options: KernelBaselineOptions = {}): Promise<KernelBaselineResult> {
   const started = performance.now();
   const config = parseConfig(input);
-  const data = dataOf(config.algorithm);
-  const n = options.n ?? (data.kind === "samples" ? Math.min(data.n, MAX_KERNEL_SAMPLES) : DEFAULT_TRAIN);
+  const algorithm = config.algorithm;
+  const configured = algorithm.kind === "empiricalGd" ? algorithm.samples : "data" in algorithm && algorithm.data.kind === "samples" ? algorithm.data.n : DEFAULT_TRAIN;
+  const n = options.n ?? configured;
   const m = options.m ?? config.metrics.testSamples;
   const kind = options.kernel ?? "nngp";
-  checkSize("n", n, MAX_KERNEL_SAMPLES);
-  checkSize("m", m, 10_000_000);
-  if (kind !== "nngp" && kind !== "ntk") throw new ConfigError(`kernel: expected nngp or ntk, got ${String(kind)}`);
+  checkInteger("n", n, 1, 10_000_000);
+  checkInteger("m", m, 1, 10_000_000);
+  if (kind !== "nngp" && kind !== "ntk" && kind !== "rf") throw new ConfigError(`kernel: expected nngp, ntk or rf, got ${String(kind)}`);
   if (options.ridge !== undefined && !(Number.isFinite(options.ridge) && options.ridge >= 0)) {
     throw new ConfigError(`ridge: expected a finite number >= 0, got ${options.ridge}`);
   }
+  if (options.tolerance !== undefined && !(options.tolerance > 0 && options.tolerance < 1)) {
+    throw new ConfigError(`tolerance: expected a number in (0, 1), got ${options.tolerance}`);
+  }
+  const width = options.width ?? config.model.width;
+  if (kind === "rf") checkInteger("width", width, 1, 20_000);
 
+  const kernel = kind === "rf" ? null : modelKernel(config, kind);
+  const plan = planSolver(kernel, n, options, width);
   const rt = options.runtime ?? (await loadRuntime());
   const d = config.task.d;
-  const task = createTask(rt, config.task, config.seed, linkToActivation(config.model.activation, d));
+  const spec = linkToActivation(config.model.activation, d);
+  const task = createTask(rt, config.task, config.seed, spec);
   const arena = rt.arena;
-  const owned: WasmF64Array[] = [];
+  const owned: { free(): void }[] = [];
   const alloc = (length: number) => {
     const a = arena.f64(length);
     owned.push(a);
@@ -142,43 +228,143 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
   try {
     const x = alloc(n * d);
     const y = alloc(n);
-    task.sampleInto("kernel.train", 0, x, y);
-    const trainSquares = rowSquares(x.view, n, d);
-    const gram = trainGram(rt, x, n, d, kernelEntries(config, kind, trainSquares, trainSquares));
-    let trace = 0;
-    for (let i = 0; i < n; i++) trace += gram[i * (n + 1)]!;
-    const ridge = options.ridge ?? (1e-6 * trace) / n;
-    const alpha = choleskySolve(rt, gram, n, y.toArray(), 1, ridge * n);
+    task.sampleInto("train", 0, x, y);
+    const diagonal = kernel ? kernel.diagonal : modelKernel(config, "nngp").diagonal;
+    const ridge = options.ridge ?? 1e-6 * diagonal;
+    const lambda = ridge * n;
+    const result = {
+      degree: null as number | null,
+      features: null as number | null,
+      truncationBound: null as number | null,
+      iterations: null as number | null,
+      relativeResidual: null as number | null,
+      preconditionerDegree: null as number | null,
+    };
+    let fitted: Fitted;
+    if (plan.method === "features" || plan.method === "randomFeatures") {
+      let map: FeatureMap;
+      let net: TwoLayerNetwork | null = null;
+      if (kernel) {
+        const features = new KernelFeatures(rt, kernel, plan.degree!, config.seed);
+        owned.push(features);
+        map = features;
+        result.degree = plan.degree;
+        result.truncationBound = kernelTail(kernel, plan.degree!);
+      } else {
+        const init = config.model.init.firstLayer;
+        net = new TwoLayerNetwork(rt, {
+          n: width,
+          d,
+          activation: spec,
+          scaling: "ntk",
+          seed: config.seed,
+          firstLayer: init.kind === "given" ? { kind: "sphere" } : (init as FirstLayerInit),
+        });
+        owned.push(net);
+        map = new RandomFeatures(rt, net);
+      }
+      result.features = map.p;
+      const beta = fitFeatureRidge(rt, map, x, y, n, lambda);
+      const betaW = alloc(beta.length);
+      betaW.view.set(beta);
+      fitted = {
+        predict: (xs, rows, out) => predictFeatures(rt, map, betaW, xs, rows, out),
+        fractions: (q, link) =>
+          net
+            ? ridgeSumFractions(kernel ? kernel.law : config.task.kind === "sphereSingleIndex" ? "sphere" : "gaussian", spec, net.w.toArray(), beta.map((b) => b / Math.sqrt(width)), d, q, link)
+            : (map as KernelFeatures).targetFractions(beta, q, link),
+        free: () => undefined,
+      };
+    } else {
+      const gram = new GramOperator(rt, kernel!, x, n);
+      owned.push(gram);
+      let alpha: Float64Array;
+      if (plan.method === "cholesky") {
+        const factor = CholeskyFactor.inPlace(rt, gram.dense(), n, lambda);
+        owned.push(factor);
+        const b = alloc(n);
+        b.view.set(y.view);
+        factor.solveInPlace(b);
+        alpha = b.toArray();
+      } else {
+        const solved = solveConjugateGradient(rt, gram, y.toArray(), lambda, { tolerance: options.tolerance, seed: config.seed });
+        alpha = solved.alpha;
+        result.iterations = solved.iterations;
+        result.relativeResidual = solved.relativeResidual;
+        result.preconditionerDegree = solved.preconditionerDegree;
+      }
+      const alphaW = alloc(n);
+      alphaW.view.set(alpha);
+      const block = alloc(Math.min(m, TEST_BLOCK_ROWS) * n);
+      fitted = {
+        predict: (xs, rows, out) => {
+          gram.crossBlock(xs, rows, block);
+          rt.exports.blockGemv(block.ptr, rows, n, alphaW.ptr, out.ptr);
+        },
+        fractions: (q, link) => (kernel!.law === "sphere" ? kernelFractions(alpha, x.toArray(), d, kernel!.degreeWeights, q, link) : null),
+        free: () => undefined,
+      };
+    }
+
+    const singleIndex = task.link !== null && (config.task.kind === "sphereSingleIndex" || config.task.kind === "gaussianSingleIndex");
+    const link = singleIndex ? task.linkCoefficients(Math.min(8, config.metrics.degrees)) : null;
+    const q = task.directions;
+    let degreeFractions = link ? fitted.fractions(q, link) : null;
+    const keep = link !== null && degreeFractions === null && m <= MONTE_CARLO_MAX;
+    const testX = keep ? new Float64Array(m * d) : null;
+    const testF = keep ? new Float64Array(m) : null;
 
     const rows = Math.min(m, TEST_BLOCK_ROWS);
     const xt = alloc(rows * d);
     const yt = alloc(rows);
-    const dots = alloc(rows * n);
+    const ft = alloc(rows);
     let sum = 0;
     let sumSquares = 0;
     for (let start = 0; start < m; start += rows) {
       const count = Math.min(rows, m - start);
       const xb = xt.subarray(0, count * d);
       const yb = yt.subarray(0, count);
-      task.sampleInto("kernel.test", start, xb, yb);
-      const testSquares = rowSquares(xb.view, count, d);
-      const entry = kernelEntries(config, kind, testSquares, trainSquares);
-      rt.exports.preactivations(xb.ptr, x.ptr, n, d, count, dots.ptr);
-      const z = dots.view;
+      task.sampleInto("test", start, xb, yb);
+      fitted.predict(xb, count, ft);
+      const f = ft.view;
       const targets = yb.view;
       for (let b = 0; b < count; b++) {
-        let f = 0;
-        for (let j = 0; j < n; j++) f += entry(b, j, z[b * n + j]!) * alpha[j]!;
-        const loss = 0.5 * (f - targets[b]!) ** 2;
+        const loss = 0.5 * (f[b]! - targets[b]!) ** 2;
         sum += loss;
         sumSquares += loss * loss;
       }
+      if (testX && testF) {
+        testX.set(xb.view, start * d);
+        testF.set(f.subarray(0, count), start);
+      }
     }
+    let degreeFractionsSE: DegreeFractions | null = null;
+    if (link && testX && testF) {
+      const mc = monteCarloFractions(kernel?.law ?? "gaussian", testF, testX, d, q, link);
+      degreeFractions = mc.fractions;
+      degreeFractionsSE = mc.standardErrors;
+    }
+    fitted.free();
     const testLoss = sum / m;
     const variance = m > 1 ? Math.max(0, (sumSquares - m * testLoss * testLoss) / (m - 1)) : 0;
-    return { testLoss, testLossSE: Math.sqrt(variance / m), n, m, kernel: kind, ridge, seconds: (performance.now() - started) / 1000 };
+    return {
+      testLoss,
+      testLossSE: Math.sqrt(variance / m),
+      n,
+      m,
+      kernel: kind,
+      method: plan.method,
+      ridge,
+      seconds: (performance.now() - started) / 1000,
+      ...result,
+      bytes: plan.bytes,
+      degreeFractions,
+      degreeFractionsSE,
+      targetEnergy: link ? targetEnergy(config, link) : null,
+    };
   } finally {
-    for (const a of owned) a.free();
+    for (const a of owned.reverse()) a.free();
     task.free();
   }
 }
+

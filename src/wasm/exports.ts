@@ -64,6 +64,19 @@ export interface MeanfieldExports {
     geometry: number, table: number, coefficients: number, count: number, velocity: number,
   ): number;
   choleskyInPlace(a: number, n: number): number;
+  tableKernelBlock(
+    xl: number, rows: number, xr: number, cols: number, d: number,
+    sl: number, il: number, sr: number, ir: number, table: number, size: number, out: number,
+  ): void;
+  tableKernelSymv(x: number, n: number, d: number, s: number, inv: number, table: number, size: number, ridge: number, v: number, out: number): void;
+  blockGemv(block: number, rows: number, cols: number, v: number, out: number): void;
+  sphereFeatures(x: number, rows: number, d: number, anchors: number, degrees: number, count: number, phiT: number): void;
+  hermiteFeatures(
+    x: number, rows: number, d: number, maxDegree: number, codes: number, slots: number, count: number, phiT: number, scratch: number,
+  ): void;
+  accumulateNormal(phiT: number, p: number, rows: number, gram: number): void;
+  featuresTransposedTimes(phiT: number, p: number, rows: number, v: number, out: number): void;
+  featuresTimes(phiT: number, p: number, rows: number, u: number, out: number): void;
   solveLower(l: number, n: number, b: number, m: number): void;
   solveLowerTransposed(l: number, n: number, b: number, m: number): void;
 }

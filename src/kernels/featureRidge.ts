@@ -1,0 +1,129 @@
+// Kernel ridge regression with an inner-product kernel truncated at degree K, solved in its
+// explicit features: with the kernel psi^T M psi (kernelFeatures.ts), the minimizer of
+// sum_i (f(x_i) - y_i)^2 + lambda ||f||_K^2 is f = psi^T beta with
+//   (Psi^T Psi + lambda M^{-1}) beta = Psi^T y,
+// the push-through form of (K + lambda I) alpha = y. Psi^T Psi and Psi^T y are accumulated
+// over blocks of samples (assembly/features.ts), so memory is O(p^2 + block p), never n x p.
+
+import type { WasmF64Array } from "../wasm/arena.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+import { CholeskyFactor } from "./cholesky.js";
+
+/** A feature map psi: R^d -> R^p with the ridge metric M^{-1} of its kernel psi^T M psi. */
+export interface FeatureMap {
+  readonly p: number;
+  readonly d: number;
+  /** phiT (p x rows, feature-major) = psi of the rows points x (rows x d). */
+  fill(x: WasmF64Array, rows: number, phiT: WasmF64Array, scratch: WasmF64Array | null): void;
+  scratchLength(rows: number): number;
+  /** M^{-1}, p x p row-major. */
+  penalty(): Float64Array;
+}
+
+/** Samples per block of features: p x 512 doubles (4 MiB at p = 1000). */
+export const FEATURE_BLOCK = 512;
+
+/** Bytes the streamed normal equations hold at once, besides the data. */
+export function featureRidgeBytes(p: number, d: number, degree: number): number {
+  return 8 * (p * p + 2 * p + FEATURE_BLOCK * (p + d * (degree + 1)));
+}
+
+/** Streams over the n points x (n x d) in blocks, calling visit with each block's features (p x rows). */
+export function forEachFeatureBlock(
+  runtime: WasmRuntime,
+  features: FeatureMap,
+  x: WasmF64Array,
+  n: number,
+  visit: (phiT: WasmF64Array, start: number, rows: number) => void,
+): void {
+  const d = features.d;
+  const block = Math.min(FEATURE_BLOCK, n);
+  const phiT = runtime.arena.f64(features.p * block);
+  const scratchLength = features.scratchLength(block);
+  let scratch: WasmF64Array | null = null;
+  try {
+    scratch = scratchLength > 0 ? runtime.arena.f64(scratchLength) : null;
+    for (let s0 = 0; s0 < n; s0 += block) {
+      const rows = Math.min(block, n - s0);
+      const out = phiT.subarray(0, features.p * rows);
+      features.fill(x.subarray(s0 * d, (s0 + rows) * d), rows, out, scratch);
+      visit(out, s0, rows);
+    }
+  } finally {
+    phiT.free();
+    scratch?.free();
+  }
+}
+
+/**
+ * The factored Psi^T Psi + shift M^{-1} over the n points, and Psi^T y when y is given (else
+ * zeros). The caller frees the factor and the right-hand side.
+ */
+export function factorNormalEquations(
+  runtime: WasmRuntime,
+  features: FeatureMap,
+  x: WasmF64Array,
+  n: number,
+  y: WasmF64Array | null,
+  shift: number,
+): { factor: CholeskyFactor; rhs: WasmF64Array } {
+  const { p } = features;
+  const ex = runtime.exports;
+  const matrix = runtime.arena.f64(p * p);
+  let rhs: WasmF64Array | null = null;
+  try {
+    rhs = runtime.arena.f64(p);
+    matrix.view.fill(0);
+    rhs.view.fill(0);
+    forEachFeatureBlock(runtime, features, x, n, (phiT, start, rows) => {
+      ex.accumulateNormal(phiT.ptr, p, rows, matrix.ptr);
+      if (y) ex.featuresTransposedTimes(phiT.ptr, p, rows, y.ptr + 8 * start, rhs!.ptr);
+    });
+    const penalty = features.penalty();
+    const a = matrix.view;
+    for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) a[i * p + j]! += shift * penalty[i * p + j]!;
+  } catch (err) {
+    matrix.free();
+    rhs?.free();
+    throw err;
+  }
+  try {
+    return { factor: CholeskyFactor.inPlace(runtime, matrix, p), rhs };
+  } catch (err) {
+    rhs.free();
+    throw err;
+  }
+}
+
+/** beta of the feature model fitted to (x, y) with ridge lambda (the lambda of (K + lambda I) alpha = y). */
+export function fitFeatureRidge(
+  runtime: WasmRuntime,
+  features: FeatureMap,
+  x: WasmF64Array,
+  y: WasmF64Array,
+  n: number,
+  lambda: number,
+): Float64Array {
+  const { factor, rhs } = factorNormalEquations(runtime, features, x, n, y, lambda);
+  try {
+    factor.solveInPlace(rhs);
+    return rhs.toArray();
+  } finally {
+    factor.free();
+    rhs.free();
+  }
+}
+
+/** out = psi(x)^T beta for the rows points x (rows x d); beta and out in Wasm memory. */
+export function predictFeatures(
+  runtime: WasmRuntime,
+  features: FeatureMap,
+  beta: WasmF64Array,
+  x: WasmF64Array,
+  rows: number,
+  out: WasmF64Array,
+): void {
+  forEachFeatureBlock(runtime, features, x, rows, (phiT, start, count) => {
+    runtime.exports.featuresTimes(phiT.ptr, features.p, count, beta.ptr, out.ptr + 8 * start);
+  });
+}

@@ -1,0 +1,157 @@
+// The Gram matrix of a model kernel on a set of points, as an operator: dense blocks of rows
+// and products K v built on the fly by the Wasm kernels of assembly/gram.ts (tabulated g), or,
+// for kernels without a table, entries evaluated in JavaScript (dense blocks only).
+
+import { ConfigError } from "../config.js";
+import type { WasmF64Array } from "../wasm/arena.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+import type { ModelKernel } from "./modelKernel.js";
+
+/** Per-point factors of K(x, y) = s_x s_y g(<x, y> i_x i_y), and |x|^2 for JavaScript entries. */
+class PointFactors {
+  readonly scale: WasmF64Array;
+  readonly inverseNorm: WasmF64Array;
+  readonly squares: Float64Array;
+
+  constructor(runtime: WasmRuntime, kernel: ModelKernel, x: WasmF64Array, rows: number) {
+    const d = kernel.d;
+    const v = x.view;
+    this.squares = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += v[r * d + k]! ** 2;
+      this.squares[r] = s;
+    }
+    this.scale = runtime.arena.f64(rows);
+    try {
+      this.inverseNorm = runtime.arena.f64(rows);
+    } catch (err) {
+      this.scale.free();
+      throw err;
+    }
+    const s = this.scale.view;
+    const inv = this.inverseNorm.view;
+    for (let r = 0; r < rows; r++) {
+      const norm = Math.sqrt(this.squares[r]!);
+      s[r] = kernel.homogeneous ? norm / Math.sqrt(d) : 1;
+      inv[r] = kernel.homogeneous ? (norm > 0 ? 1 / norm : 0) : 1;
+    }
+  }
+
+  free(): void {
+    this.scale.free();
+    this.inverseNorm.free();
+  }
+}
+
+export class GramOperator {
+  private readonly factors: PointFactors;
+  private readonly table: WasmF64Array | null;
+
+  /** x (n x d) stays owned by the caller and must outlive the operator. */
+  constructor(
+    private readonly runtime: WasmRuntime,
+    readonly kernel: ModelKernel,
+    readonly x: WasmF64Array,
+    readonly n: number,
+  ) {
+    if (!kernel.table && !kernel.entry) {
+      throw new ConfigError(
+        `kernel: the ${kernel.kind} of this activation on Gaussian inputs has no Gram evaluation (only relu and abs have closed forms); use --method features`,
+      );
+    }
+    this.factors = new PointFactors(runtime, kernel, x, n);
+    this.table = kernel.table ? runtime.arena.f64From(kernel.table) : null;
+  }
+
+  /** True when products K v can be formed without storing K (the Wasm table kernels). */
+  get streaming(): boolean {
+    return this.table !== null;
+  }
+
+  /** out (rows x n, row-major) = K(points, training points) for `rows` other points (rows x d). */
+  crossBlock(points: WasmF64Array, rows: number, out: WasmF64Array): void {
+    const other = new PointFactors(this.runtime, this.kernel, points, rows);
+    try {
+      if (this.table) {
+        this.runtime.exports.tableKernelBlock(
+          points.ptr, rows, this.x.ptr, this.n, this.kernel.d,
+          other.scale.ptr, other.inverseNorm.ptr, this.factors.scale.ptr, this.factors.inverseNorm.ptr,
+          this.table.ptr, this.table.length, out.ptr,
+        );
+        return;
+      }
+      const entry = this.kernel.entry!;
+      const d = this.kernel.d;
+      const xl = points.view;
+      const xr = this.x.view;
+      const o = out.view;
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < this.n; c++) {
+          let dot = 0;
+          for (let k = 0; k < d; k++) dot += xl[r * d + k]! * xr[c * d + k]!;
+          o[r * this.n + c] = entry(other.squares[r]!, this.factors.squares[c]!, dot);
+        }
+      }
+    } finally {
+      other.free();
+    }
+  }
+
+  /** The n x n Gram matrix of the training points in Wasm memory (owned by the caller). */
+  dense(): WasmF64Array {
+    const gram = this.runtime.arena.f64(this.n * this.n);
+    try {
+      if (this.table) {
+        this.crossBlock(this.x, this.n, gram);
+        return gram;
+      }
+      const entry = this.kernel.entry!;
+      const d = this.kernel.d;
+      const x = this.x.view;
+      const g = gram.view;
+      const sq = this.factors.squares;
+      for (let i = 0; i < this.n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let dot = 0;
+          for (let k = 0; k < d; k++) dot += x[i * d + k]! * x[j * d + k]!;
+          const value = entry(sq[i]!, sq[j]!, dot);
+          g[i * this.n + j] = value;
+          g[j * this.n + i] = value;
+        }
+      }
+      return gram;
+    } catch (err) {
+      gram.free();
+      throw err;
+    }
+  }
+
+  /** out = (K + ridge I) v without storing K (v, out: n entries in Wasm memory). */
+  times(v: WasmF64Array, out: WasmF64Array, ridge: number): void {
+    if (!this.table) throw new ConfigError("kernel: products with this Gram matrix need its dense form; use --method cholesky or features");
+    this.runtime.exports.tableKernelSymv(
+      this.x.ptr, this.n, this.kernel.d, this.factors.scale.ptr, this.factors.inverseNorm.ptr,
+      this.table.ptr, this.table.length, ridge, v.ptr, out.ptr,
+    );
+  }
+
+  /** trace(K) / n. */
+  meanDiagonal(): number {
+    if (!this.table) {
+      const entry = this.kernel.entry!;
+      let s = 0;
+      for (const sq of this.factors.squares) s += entry(sq, sq, sq);
+      return s / this.n;
+    }
+    const g1 = this.kernel.table![this.kernel.table!.length - 1]!;
+    let s = 0;
+    for (const v of this.factors.scale.view) s += v * v;
+    return (s / this.n) * g1;
+  }
+
+  free(): void {
+    this.factors.free();
+    this.table?.free();
+  }
+}

@@ -1,0 +1,217 @@
+// The infinite-width kernels of a config's two-layer model f(x) = scale sum_i a_i sigma(<w_i, x>):
+//   NNGP (conjugate kernel)  K(x, y) = E_w[sigma(<w,x>) sigma(<w,y>)]
+//   NTK                      K(x, y) = [second layer] E_w[sigma sigma] + [first layer] E[a^2] <x,y> E_w[sigma' sigma']
+// (per neuron; the layers included follow model.train). First-layer weights follow the mean-field
+// model of each input law: w uniform on the unit sphere for sphere inputs, w ~ N(0, I/d) for
+// Gaussian inputs, so that <w, x> has unit variance and both NTK parts are O(1).
+//
+// Sphere (x, y on S^{d-1}): K(x, y) = sum_k kappa_k P_{k,d}(<x,y>), with kappa_k = sigma_k^2 / N(d,k)
+// from the Legendre coefficients of sigma, and the first-layer part t D(t), D(t) = sum_k
+// (sigma'_k)^2 / N(d,k) P_k(t), moved to the Legendre basis by the three-term recurrence
+// t P_k = k/(2k+d-2) P_{k-1} + (k+d-2)/(2k+d-2) P_{k+1}.
+//
+// Gaussian (x, y ~ N(0, I_d)): with s_x = |x|/sqrt(d), rho = <x,y>/(|x||y|), the NNGP is
+// sum_k a_k(s_x) a_k(s_y) rho^k (Mehler; a_k(s) the Hermite coefficients of sigma(s z)). For the
+// homogeneous relu and abs this is s_x s_y g(rho) in closed form (arc-cosine kernels), which
+// is what the Wasm Gram kernels evaluate. The degree weights e_k below are the Hermite energies
+// at s = 1 (c_k^2, and E[a^2] b_{k-1}^2 for the first layer, b the coefficients of sigma'): the
+// rotation-averaged kernel sum_k e_k / C(d+k-1, k) sum_{|alpha| = k} H_alpha(x) H_alpha(y) that
+// explicit Hermite features represent, with the same energy E_x K(x, x) in every degree.
+
+import { ConfigError, type Config } from "../config.js";
+import { parseActivation, type ActivationSpec } from "../model/activation.js";
+import { activationFunction } from "../model/activationFunction.js";
+import { GaussianNeurons, type NeuronState } from "../population/gaussianNetwork.js";
+import { hermiteCoefficients, sphereCoefficients } from "../special/coefficients.js";
+import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
+import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
+import { gaussianExpectation, sphereExpectation } from "../special/quadrature.js";
+import { linkToActivation } from "../tasks/link.js";
+import { arcCosineKernel } from "./closedForms.js";
+
+export type KernelKind = "nngp" | "ntk";
+export type InputLaw = "sphere" | "gaussian";
+
+/** Nodes of the tabulated g on [-1, 1] (4-point interpolation in assembly/gram.ts). */
+export const TABLE_SIZE = 1 << 15;
+/** Degree at which the Legendre / Hermite series of non-polynomial activations stop. */
+export const SERIES_DEGREE = 48;
+
+export interface ModelKernel {
+  kind: KernelKind;
+  law: InputLaw;
+  d: number;
+  /**
+   * Per-degree weights, index k = 0 .. maxDegree: on the sphere kappa_k (K(t) = sum_k kappa_k
+   * P_{k,d}(t)); on Gaussian inputs the degree-k energy e_k of the rotation-averaged kernel.
+   */
+  degreeWeights: Float64Array;
+  /** E_x K(x, x) of the whole kernel (the sum of all degree weights, untruncated). */
+  diagonal: number;
+  /** Highest degree with a nonzero weight when the kernel is a polynomial, else null. */
+  polynomialDegree: number | null;
+  /** g at TABLE_SIZE equispaced nodes of [-1, 1], when the Wasm Gram kernels can evaluate K; else null. */
+  table: Float64Array | null;
+  /** K = s_x s_y g(rho) (Gaussian relu/abs) rather than g(<x, y>) (sphere). */
+  homogeneous: boolean;
+  /** K from |x|^2, |y|^2 and <x, y>, evaluated in JavaScript, for kernels without a table; else null. */
+  entry: ((squareX: number, squareY: number, dot: number) => number) | null;
+}
+
+/** The layers whose gradients enter the NTK (model.train), and E[a^2] at initialization. */
+function layersOf(config: Config): { second: boolean; first: boolean; aSquare: number } {
+  const init = config.model.init.secondLayer;
+  let aSquare: number;
+  switch (init.kind) {
+    case "constant":
+      aSquare = init.value ** 2;
+      break;
+    case "gaussian":
+      aSquare = init.std ** 2;
+      break;
+    case "rademacher":
+      aSquare = init.value ** 2;
+      break;
+    case "given":
+      aSquare = init.values.reduce((s, v) => s + v * v, 0) / Math.max(1, init.values.length);
+      break;
+  }
+  const train = config.model.train;
+  return { second: train !== "first", first: train !== "second", aSquare };
+}
+
+export function inputLawOf(config: Config): InputLaw {
+  return config.task.kind === "sphereSingleIndex" ? "sphere" : "gaussian";
+}
+
+function polynomialDegreeOf(spec: ActivationSpec): number | null {
+  const act = parseActivation(spec, "model.activation");
+  if (act.kind !== "polynomial") return null;
+  let deg = act.coefficients.length - 1;
+  while (deg > 0 && act.coefficients[deg] === 0) deg--;
+  return deg;
+}
+
+function tabulate(g: (t: number) => number): Float64Array {
+  const out = new Float64Array(TABLE_SIZE);
+  for (let m = 0; m < TABLE_SIZE; m++) out[m] = g(m === TABLE_SIZE - 1 ? 1 : -1 + (2 * m) / (TABLE_SIZE - 1));
+  return out;
+}
+
+function sphereKernel(config: Config, kind: KernelKind, spec: ActivationSpec): ModelKernel {
+  const d = config.task.d;
+  const f = activationFunction(spec, "model.activation");
+  const poly = polynomialDegreeOf(spec);
+  const maxDegree = poly ?? SERIES_DEGREE;
+  const layers = kind === "nngp" ? { second: true, first: false, aSquare: 0 } : layersOf(config);
+  const weights = new Float64Array(maxDegree + 1);
+  let diagonal = 0;
+  if (layers.second) {
+    const sigma = sphereCoefficients(spec, d, maxDegree);
+    for (let k = 0; k <= maxDegree; k++) weights[k]! += sigma[k]! ** 2 / sphericalHarmonicsDim(d, k);
+    diagonal += sphereExpectation((t) => f.value(t) ** 2, d, { kinks: f.kinks });
+  }
+  if (layers.first && layers.aSquare > 0) {
+    const deriv = maxDegree >= 1 ? sphereCoefficients(f.derivative, d, maxDegree - 1, { kinks: f.kinks }) : new Float64Array(0);
+    for (let k = 0; k < deriv.length; k++) {
+      const delta = (layers.aSquare * deriv[k]! ** 2) / sphericalHarmonicsDim(d, k);
+      const denom = 2 * k + d - 2;
+      if (k > 0) weights[k - 1]! += (delta * k) / denom;
+      weights[k + 1]! += (delta * (k + d - 2)) / denom;
+    }
+    diagonal += layers.aSquare * sphereExpectation((t) => f.derivative(t) ** 2, d, { kinks: f.kinks });
+  }
+  let top = maxDegree;
+  while (top > 0 && weights[top] === 0) top--;
+  if (poly !== null) diagonal = weights.reduce((s, w) => s + w, 0);
+  return {
+    kind,
+    law: "sphere",
+    d,
+    degreeWeights: weights,
+    diagonal,
+    polynomialDegree: poly === null ? null : top,
+    table: tabulate((t) => gegenbauerSeries(weights, d, t).value),
+    homogeneous: false,
+    entry: null,
+  };
+}
+
+// E[|z1||z2|] and E[sgn z1 sgn z2] for unit Gaussians with correlation rho.
+function absKernel(rho: number): number {
+  return (2 / Math.PI) * (Math.sqrt(Math.max(0, 1 - rho * rho)) + rho * Math.asin(rho));
+}
+function signKernel(rho: number): number {
+  return (2 / Math.PI) * Math.asin(rho);
+}
+
+function gaussianKernel(config: Config, kind: KernelKind, spec: ActivationSpec): ModelKernel {
+  const d = config.task.d;
+  const f = activationFunction(spec, "model.activation");
+  const poly = polynomialDegreeOf(spec);
+  const maxDegree = poly ?? SERIES_DEGREE;
+  const layers = kind === "nngp" ? { second: true, first: false, aSquare: 0 } : layersOf(config);
+  const useFirst = layers.first && layers.aSquare > 0;
+  const weights = new Float64Array(maxDegree + 1);
+  let diagonal = 0;
+  if (layers.second) {
+    const c = hermiteCoefficients(spec, maxDegree);
+    for (let k = 0; k <= maxDegree; k++) weights[k]! += c[k]! ** 2;
+    diagonal += gaussianExpectation((z) => f.value(z) ** 2, { kinks: f.kinks });
+  }
+  if (useFirst) {
+    const b = maxDegree >= 1 ? hermiteCoefficients(f.derivative, maxDegree - 1, { kinks: f.kinks }) : new Float64Array(0);
+    for (let k = 0; k < b.length; k++) weights[k + 1]! += layers.aSquare * b[k]! ** 2;
+    diagonal += layers.aSquare * gaussianExpectation((z) => f.derivative(z) ** 2, { kinks: f.kinks });
+  }
+  let top = maxDegree;
+  while (top > 0 && weights[top] === 0) top--;
+  if (poly !== null) diagonal = weights.reduce((s, w) => s + w, 0);
+  const base = {
+    kind,
+    law: "gaussian" as const,
+    d,
+    degreeWeights: weights,
+    diagonal,
+    polynomialDegree: poly === null ? null : top,
+  };
+  const act = parseActivation(spec, "model.activation");
+  if (act.kind === "relu" || act.kind === "abs") {
+    const value = act.kind === "relu" ? (rho: number) => arcCosineKernel(1, rho) : absKernel;
+    const derivative = act.kind === "relu" ? (rho: number) => arcCosineKernel(0, rho) : signKernel;
+    const g = (rho: number) => (layers.second ? value(rho) : 0) + (useFirst ? layers.aSquare * rho * derivative(rho) : 0);
+    return { ...base, table: tabulate(g), homogeneous: true, entry: null };
+  }
+  if (useFirst) return { ...base, table: null, homogeneous: false, entry: null };
+  const neurons = new GaussianNeurons(spec, SERIES_DEGREE);
+  const states = new Map<number, NeuronState>();
+  const stateOf = (square: number): NeuronState => {
+    let s = states.get(square);
+    if (!s) {
+      s = neurons.state(Math.sqrt(square / d));
+      states.set(square, s);
+    }
+    return s;
+  };
+  return {
+    ...base,
+    table: null,
+    homogeneous: false,
+    entry: (sx, sy, dot) => neurons.pair(neurons, stateOf(sx), stateOf(sy), dot / d).value,
+  };
+}
+
+/** The NNGP or NTK of the config's model on its task's input law. */
+export function modelKernel(config: Config, kind: KernelKind): ModelKernel {
+  if (kind !== "nngp" && kind !== "ntk") throw new ConfigError(`kernel: expected nngp, ntk or rf, got ${String(kind)}`);
+  if (config.model.bias) throw new ConfigError("model.bias: the infinite-width kernels are for networks without bias; set model.bias to false");
+  const spec = linkToActivation(config.model.activation, config.task.d);
+  return inputLawOf(config) === "sphere" ? sphereKernel(config, kind, spec) : gaussianKernel(config, kind, spec);
+}
+
+/** Sum of the degree weights above `degree`: on the sphere, sup_t |K(t) - K_{<=degree}(t)|. */
+export function kernelTail(kernel: ModelKernel, degree: number): number {
+  let kept = 0;
+  for (let k = 0; k <= Math.min(degree, kernel.degreeWeights.length - 1); k++) kept += kernel.degreeWeights[k]!;
+  return Math.max(0, kernel.diagonal - kept);
+}
