@@ -10,7 +10,7 @@ import { DEMO_CONFIG, demoConfig, demoHeader, demoLine } from "./demo.js";
 import { simulate } from "./run/simulate.js";
 import { listCatalog } from "./catalog.js";
 import { ConfigError, parseConfig } from "./config.js";
-import { kernelBaseline, type KernelKind } from "./kernels/kernelRidge.js";
+import { registerKernelCommand } from "./commands/kernel.js";
 import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
 import { solveLimit } from "./pde/solveLimit.js";
 import { RunProgress } from "./run/progress.js";
@@ -170,38 +170,7 @@ program
     }
   });
 
-program
-  .command("kernel")
-  .argument("<config>", "a run config: its task and model activation define the data and the kernel")
-  .description("fit kernel ridge regression with the model's infinite-width kernel and print its test loss")
-  .option("--n <int>", "training samples (at most 5000; default the config's training set, else 1000)", Number)
-  .option("--test <int>", "test samples (default metrics.testSamples)", Number)
-  .option("--kernel <kind>", "nngp or ntk (relu only)", "nngp")
-  .option("--ridge <number>", "lambda in (K + lambda n I) alpha = y (default 1e-6 trace(K) / n)", Number)
-  .option("--json", "print the result as JSON")
-  .action(async (configPath: string, opts: { n?: number; test?: number; kernel: string; ridge?: number; json?: boolean }) => {
-    let result;
-    try {
-      const input: unknown = JSON.parse(readFileSync(configPath, "utf8"));
-      result = await kernelBaseline(parseConfig(input), {
-        kernel: opts.kernel as KernelKind,
-        ...(opts.n !== undefined ? { n: opts.n } : {}),
-        ...(opts.test !== undefined ? { m: opts.test } : {}),
-        ...(opts.ridge !== undefined ? { ridge: opts.ridge } : {}),
-      });
-    } catch (err) {
-      if (err instanceof ConfigError || err instanceof SyntaxError || (err as NodeJS.ErrnoException).code === "ENOENT") {
-        process.stderr.write(`meanfield kernel: ${err instanceof ConfigError ? "" : `cannot read ${configPath}: `}${(err as Error).message}\n`);
-        process.exit(2);
-      }
-      throw err;
-    }
-    if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else
-      process.stdout.write(
-        `${result.kernel} kernel ridge, n = ${result.n}, ridge ${result.ridge.toExponential(2)}: test loss ${result.testLoss.toExponential(4)} +- ${result.testLossSE.toExponential(2)} (m = ${result.m}, ${result.seconds.toFixed(2)} s)\n`,
-      );
-  });
+registerKernelCommand(program);
 
 program
   .command("bench")

@@ -13,7 +13,7 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import type { CholeskyFactor } from "./cholesky.js";
 import { factorNormalEquations, forEachFeatureBlock } from "./featureRidge.js";
 import type { GramOperator } from "./gramOperator.js";
-import { featureDim, KernelFeatures } from "./kernelFeatures.js";
+import { carriesWeight, featureDim, KernelFeatures } from "./kernelFeatures.js";
 import { kernelTail } from "./modelKernel.js";
 
 export interface ConjugateGradientOptions {
@@ -87,8 +87,7 @@ export function preconditionerDegree(gram: GramOperator, maxDim: number): number
   for (let k = 0; k < kernel.degreeWeights.length; k++) {
     const p = featureDim(kernel, k);
     if (p > maxDim || p > gram.n / 2) break;
-    best = k;
-    if (kernel.polynomialDegree !== null && k >= kernel.polynomialDegree) break;
+    if (carriesWeight(kernel, k) || best === null) best = k;
   }
   return best;
 }

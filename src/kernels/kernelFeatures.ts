@@ -19,6 +19,12 @@ import type { ModelKernel } from "./modelKernel.js";
 /** Degree weights below this fraction of the largest carry no features (an infinite penalty). */
 const NEGLIGIBLE = 1e-14;
 
+/** Whether degree k of the kernel carries features (weights below NEGLIGIBLE of the largest are rounding). */
+export function carriesWeight(kernel: ModelKernel, k: number): boolean {
+  const w = kernel.degreeWeights;
+  return k < w.length && w[k]! > NEGLIGIBLE * Math.max(...w);
+}
+
 /** Number of multi-indices alpha in N^d with |alpha| = k: C(d + k - 1, k). */
 export function hermiteDim(d: number, k: number): number {
   let c = 1;

@@ -16,7 +16,7 @@ import { CholeskyFactor } from "./cholesky.js";
 import { solveConjugateGradient } from "./conjugateGradient.js";
 import { featureRidgeBytes, fitFeatureRidge, predictFeatures, type FeatureMap } from "./featureRidge.js";
 import { GramOperator } from "./gramOperator.js";
-import { featureDim, KernelFeatures } from "./kernelFeatures.js";
+import { carriesWeight, featureDim, KernelFeatures } from "./kernelFeatures.js";
 import { kernelTail, modelKernel, type KernelKind, type ModelKernel } from "./modelKernel.js";
 import { RandomFeatures } from "./randomFeatures.js";
 import { kernelFractions, monteCarloFractions, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
@@ -31,6 +31,8 @@ export const DENSE_MAX = 8000;
 export const CG_MAX = 60_000;
 /** Largest feature dimension the automatic choice of degree allows (p^2 doubles, n p^2 / 2 flops). */
 export const FEATURE_MAX_DIM = 4000;
+/** Multiply-adds n p^2 / 2 of the normal equations the automatic choice of degree allows (about a minute here). */
+export const FEATURE_MAX_WORK = 2e11;
 const DEFAULT_TRAIN = 1000;
 const TEST_BLOCK_ROWS = 256;
 /** The most test points whose inputs are kept for Monte-Carlo degree fractions. */
@@ -115,11 +117,13 @@ function solverBytes(method: SolverMethod, n: number, d: number, p: number, degr
   }
 }
 
-function largestDegree(kernel: ModelKernel, maxDim: number): number {
+/** The largest degree carrying weight whose p features fit in maxDim, with n p^2 / 2 within FEATURE_MAX_WORK. */
+function largestDegree(kernel: ModelKernel, maxDim: number, n: number): number {
   let best = 0;
   for (let k = 0; k < kernel.degreeWeights.length; k++) {
-    if (featureDim(kernel, k) > maxDim) break;
-    best = k;
+    const p = featureDim(kernel, k);
+    if (p > maxDim || (n * p * p) / 2 > FEATURE_MAX_WORK) break;
+    if (carriesWeight(kernel, k)) best = k;
   }
   return best;
 }
@@ -161,7 +165,7 @@ export function planSolver(
     case "cg":
       return check({ method, degree: null, p: null, bytes: solverBytes(method, n, d, 2000, 4) });
     case "features":
-      return check(featurePlan(options.degree ?? kernel.polynomialDegree ?? largestDegree(kernel, Math.min(FEATURE_MAX_DIM, n))));
+      return check(featurePlan(options.degree ?? kernel.polynomialDegree ?? largestDegree(kernel, Math.min(FEATURE_MAX_DIM, n), n)));
     case "auto":
       break;
     default:
@@ -175,7 +179,7 @@ export function planSolver(
   const cg: Plan = { method: "cg", degree: null, p: null, bytes: solverBytes("cg", n, d, 2000, 4) };
   if (kernel.table && n <= CG_MAX && cg.bytes <= budget) return cg;
   if (!kernel.table && n <= DENSE_MAX) return check(dense);
-  return check(featurePlan(largestDegree(kernel, FEATURE_MAX_DIM)));
+  return check(featurePlan(largestDegree(kernel, FEATURE_MAX_DIM, n)));
 }
 
 /** A fitted predictor: out = f(x) for rows points x (rows x d) in Wasm memory. */

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";
+import { referenceHermiteFeatures, referenceSphereFeatures, referenceTable, referenceTableBlock } from "./reference/kernelGram.js";
+
+function unitRows(rows: number, d: number, seed: number): Float64Array {
+  const x = normals(testRandom(seed), rows * d);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += x[r * d + k]! ** 2;
+    for (let k = 0; k < d; k++) x[r * d + k] = x[r * d + k]! / Math.sqrt(s);
+  }
+  return x;
+}
+
+function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+const TABLE = Float64Array.from({ length: 257 }, (_, m) => {
+  const t = -1 + (2 * m) / 256;
+  return Math.exp(t) + Math.sqrt(1 - t * t);
+});
+
+describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s build)", (build) => {
+  it("tableKernelBlock, tableKernelSymv and blockGemv to 1e-13", async () => {
+    const rt = await runtimeFor(build);
+    const [rows, cols, d] = [13, 21, 7];
+    const xl = normals(testRandom(1), rows * d);
+    const xr = normals(testRandom(2), cols * d);
+    const rand = testRandom(3);
+    const sl = Float64Array.from({ length: rows }, () => 0.5 + rand());
+    const sr = Float64Array.from({ length: cols }, () => 0.5 + rand());
+    const il = Float64Array.from({ length: rows }, (_, r) => 1 / Math.hypot(...xl.subarray(r * d, (r + 1) * d)));
+    const ir = Float64Array.from({ length: cols }, (_, c) => 1 / Math.hypot(...xr.subarray(c * d, (c + 1) * d)));
+    const a = rt.arena;
+    const bufs = [xl, xr, sl, il, sr, ir, TABLE].map((v) => a.f64From(v));
+    const [wxl, wxr, wsl, wil, wsr, wir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
+    const out = a.f64(rows * cols);
+    rt.exports.tableKernelBlock(wxl.ptr, rows, wxr.ptr, cols, d, wsl.ptr, wil.ptr, wsr.ptr, wir.ptr, wt.ptr, TABLE.length, out.ptr);
+    const expected = referenceTableBlock(xl, rows, xr, cols, d, sl, il, sr, ir, TABLE);
+    expect(maxAbs(out.view, expected)).toBeLessThan(1e-13);
+
+    const v = normals(testRandom(4), cols);
+    const wv = a.f64From(v);
+    const kv = a.f64(cols);
+    const ridge = 0.3;
+    rt.exports.tableKernelSymv(wxr.ptr, cols, d, wsr.ptr, wir.ptr, wt.ptr, TABLE.length, ridge, wv.ptr, kv.ptr);
+    const gram = referenceTableBlock(xr, cols, xr, cols, d, sr, ir, sr, ir, TABLE);
+    const kvRef = Array.from({ length: cols }, (_, i) => v.reduce((s, vj, j) => s + gram[i * cols + j]! * vj, ridge * v[i]!));
+    expect(maxAbs(kv.view, kvRef)).toBeLessThan(1e-12);
+
+    const gv = a.f64(rows);
+    rt.exports.blockGemv(out.ptr, rows, cols, wv.ptr, gv.ptr);
+    const gvRef = Array.from({ length: rows }, (_, r) => v.reduce((s, vj, j) => s + expected[r * cols + j]! * vj, 0));
+    expect(maxAbs(gv.view, gvRef)).toBeLessThan(1e-12);
+    for (const b of [...bufs, out, wv, kv, gv]) b.free();
+  });
+
+  it("the table interpolation is exact for cubics", () => {
+    const cubic = (t: number) => 1 - 2 * t + 0.5 * t * t - 3 * t ** 3;
+    const table = Float64Array.from({ length: 33 }, (_, m) => cubic(-1 + (2 * m) / 32));
+    for (const t of [-1, -0.97, -0.3, 0.01, 0.5, 0.999, 1]) expect(Math.abs(referenceTable(table, t) - cubic(t))).toBeLessThan(1e-13);
+  });
+
+  it("sphereFeatures and hermiteFeatures to 1e-12", async () => {
+    const rt = await runtimeFor(build);
+    const a = rt.arena;
+    const [rows, d] = [37, 6];
+    const x = unitRows(rows, d, 5);
+    const anchors = unitRows(9, d, 6);
+    const degrees = Float64Array.of(0, 1, 1, 2, 3, 4, 5, 6, 7);
+    const [wx, wa, wd] = [x, anchors, degrees].map((v) => a.f64From(v)) as [ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>];
+    const out = a.f64(degrees.length * rows);
+    rt.exports.sphereFeatures(wx.ptr, rows, d, wa.ptr, wd.ptr, degrees.length, out.ptr);
+    expect(maxAbs(out.view, referenceSphereFeatures(x, rows, d, anchors, degrees))).toBeLessThan(1e-12);
+
+    const g = normals(testRandom(7), rows * d);
+    const wg = a.f64From(g);
+    const maxDegree = 4;
+    const slots = 4;
+    // codes: coordinate * (maxDegree + 1) + degree; -1 unused.
+    const codes = Float64Array.of(-1, -1, -1, -1, 2 * 5 + 1, -1, -1, -1, 0 * 5 + 2, 3 * 5 + 2, -1, -1, 5 * 5 + 4, -1, -1, -1, 1, 6, 11, 16);
+    const wc = a.f64From(codes);
+    const p = codes.length / slots;
+    const hf = a.f64(p * rows);
+    const scratch = a.f64(rows * d * (maxDegree + 1));
+    rt.exports.hermiteFeatures(wg.ptr, rows, d, maxDegree, wc.ptr, slots, p, hf.ptr, scratch.ptr);
+    expect(maxAbs(hf.view, referenceHermiteFeatures(g, rows, d, maxDegree, codes, slots))).toBeLessThan(1e-12);
+    for (const b of [wx, wa, wd, out, wg, wc, hf, scratch]) b.free();
+  });
+
+  it("accumulateNormal, featuresTimes and featuresTransposedTimes to 1e-12", async () => {
+    const rt = await runtimeFor(build);
+    const a = rt.arena;
+    for (const [p, rows] of [[1, 1], [2, 3], [7, 5], [8, 64], [13, 33]] as const) {
+      const phi = normals(testRandom(p * 100 + rows), p * rows);
+      const wphi = a.f64From(phi);
+      const start = normals(testRandom(9), p * p);
+      const gram = a.f64From(start);
+      rt.exports.accumulateNormal(wphi.ptr, p, rows, gram.ptr);
+      for (let i = 0; i < p; i++) {
+        for (let j = 0; j < p; j++) {
+          let s = start[i * p + j]!;
+          if (j <= i) for (let k = 0; k < rows; k++) s += phi[i * rows + k]! * phi[j * rows + k]!;
+          expect(Math.abs(gram.view[i * p + j]! - s)).toBeLessThan(1e-12);
+        }
+      }
+      const u = normals(testRandom(10), p);
+      const v = normals(testRandom(11), rows);
+      const [wu, wv] = [a.f64From(u), a.f64From(v)];
+      const out = a.f64(rows);
+      rt.exports.featuresTimes(wphi.ptr, p, rows, wu.ptr, out.ptr);
+      const outRef = Array.from({ length: rows }, (_, s) => u.reduce((acc, uj, j) => acc + uj * phi[j * rows + s]!, 0));
+      expect(maxAbs(out.view, outRef)).toBeLessThan(1e-12);
+      const acc = a.f64From(u);
+      rt.exports.featuresTransposedTimes(wphi.ptr, p, rows, wv.ptr, acc.ptr);
+      const accRef = Array.from({ length: p }, (_, j) => u[j]! + v.reduce((s2, vs, s) => s2 + vs * phi[j * rows + s]!, 0));
+      expect(maxAbs(acc.view, accRef)).toBeLessThan(1e-12);
+      for (const b of [wphi, gram, wu, wv, out, acc]) b.free();
+    }
+  });
+});

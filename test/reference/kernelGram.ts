@@ -1,0 +1,88 @@
+// Plain loops for the kernels of assembly/gram.ts (table Gram) and assembly/features.ts,
+// written from their definitions, independent of the SIMD summation order.
+
+/** 4-point Lagrange interpolation of g tabulated at size equispaced nodes of [-1, 1]. */
+export function referenceTable(table: Float64Array, t: number): number {
+  const size = table.length;
+  const u = ((Math.min(1, Math.max(-1, t)) + 1) / 2) * (size - 1);
+  const m = Math.min(Math.max(Math.floor(u), 1), size - 3);
+  const f = u - m;
+  let s = 0;
+  for (let a = -1; a <= 2; a++) {
+    let l = 1;
+    for (let b = -1; b <= 2; b++) if (b !== a) l *= (f - b) / (a - b);
+    s += l * table[m + a]!;
+  }
+  return s;
+}
+
+function dot(x: Float64Array, i: number, y: Float64Array, j: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += x[i * d + k]! * y[j * d + k]!;
+  return s;
+}
+
+export function referenceTableBlock(
+  xl: Float64Array, rows: number, xr: Float64Array, cols: number, d: number,
+  sl: Float64Array, il: Float64Array, sr: Float64Array, ir: Float64Array, table: Float64Array,
+): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[r * cols + c] = sl[r]! * sr[c]! * referenceTable(table, dot(xl, r, xr, c, d) * il[r]! * ir[c]!);
+  }
+  return out;
+}
+
+export function referenceSphereFeatures(x: Float64Array, rows: number, d: number, anchors: Float64Array, degrees: Float64Array): Float64Array {
+  const p = degrees.length;
+  const out = new Float64Array(p * rows);
+  for (let j = 0; j < p; j++) {
+    for (let s = 0; s < rows; s++) {
+      const t = dot(x, s, anchors, j, d);
+      // P_{k,d}(t) by the Gegenbauer three-term recurrence.
+      const k = degrees[j]!;
+      let p0 = 1;
+      let p1 = k === 0 ? 1 : t;
+      for (let q = 1; q < k; q++) {
+        const p2 = ((2 * q + d - 2) * t * p1 - q * p0) / (q + d - 2);
+        p0 = p1;
+        p1 = p2;
+      }
+      out[j * rows + s] = p1;
+    }
+  }
+  return out;
+}
+
+/** Normalized Hermite h_k(z) = He_k(z) / sqrt(k!) from the probabilists' recurrence. */
+function he(k: number, z: number): number {
+  let a = 1;
+  let b = z;
+  if (k === 0) return 1;
+  for (let q = 1; q < k; q++) {
+    const c = z * b - q * a;
+    a = b;
+    b = c;
+  }
+  let f = 1;
+  for (let q = 2; q <= k; q++) f *= q;
+  return b / Math.sqrt(f);
+}
+
+export function referenceHermiteFeatures(x: Float64Array, rows: number, d: number, maxDegree: number, codes: Float64Array, slots: number): Float64Array {
+  const p = codes.length / slots;
+  const out = new Float64Array(p * rows);
+  for (let j = 0; j < p; j++) {
+    for (let s = 0; s < rows; s++) {
+      let v = 1;
+      for (let q = 0; q < slots; q++) {
+        const code = codes[j * slots + q]!;
+        if (code < 0) continue;
+        const coord = Math.floor(code / (maxDegree + 1));
+        v *= he(code % (maxDegree + 1), x[s * d + coord]!);
+      }
+      out[j * rows + s] = v;
+    }
+  }
+  return out;
+}
