@@ -36,6 +36,8 @@ export type InputLaw = "sphere" | "gaussian";
 export const TABLE_SIZE = 1 << 15;
 /** Degree at which the Legendre / Hermite series of non-polynomial activations stop. */
 export const SERIES_DEGREE = 48;
+/** Degree of the Mehler series of Gaussian pair moments (as gaussianActivationKernel). */
+const PAIR_SERIES_DEGREE = 60;
 
 export interface ModelKernel {
   kind: KernelKind;
@@ -183,7 +185,7 @@ function gaussianKernel(config: Config, kind: KernelKind, spec: ActivationSpec):
     return { ...base, table: tabulate(g), homogeneous: true, entry: null };
   }
   if (useFirst) return { ...base, table: null, homogeneous: false, entry: null };
-  const neurons = new GaussianNeurons(spec, SERIES_DEGREE);
+  const neurons = new GaussianNeurons(spec, PAIR_SERIES_DEGREE);
   const states = new Map<number, NeuronState>();
   const stateOf = (square: number): NeuronState => {
     let s = states.get(square);
