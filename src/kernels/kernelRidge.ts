@@ -19,7 +19,7 @@ import { GramOperator } from "./gramOperator.js";
 import { carriesWeight, featureDim, KernelFeatures } from "./kernelFeatures.js";
 import { kernelTail, modelKernel, type KernelKind, type ModelKernel } from "./modelKernel.js";
 import { RandomFeatures } from "./randomFeatures.js";
-import { kernelFractions, monteCarloFractions, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
+import { cleanLink, kernelFractions, monteCarloFractions, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
 
 export type { KernelKind } from "./modelKernel.js";
 export type BaselineKind = KernelKind | "rf";
@@ -311,7 +311,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
     }
 
     const singleIndex = task.link !== null && (config.task.kind === "sphereSingleIndex" || config.task.kind === "gaussianSingleIndex");
-    const link = singleIndex ? task.linkCoefficients(Math.min(8, config.metrics.degrees)) : null;
+    const link = singleIndex ? cleanLink(task.linkCoefficients(Math.min(8, config.metrics.degrees))) : null;
     const q = task.directions;
     let degreeFractions = link ? fitted.fractions(q, link) : null;
     const keep = link !== null && degreeFractions === null && m <= MONTE_CARLO_MAX;

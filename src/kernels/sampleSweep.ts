@@ -11,7 +11,7 @@ import { linkToActivation } from "../tasks/link.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { kernelBaseline, type BaselineKind, type KernelBaselineOptions } from "./kernelRidge.js";
 import { inputLawOf } from "./modelKernel.js";
-import { ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
+import { cleanLink, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
 
 export interface SweepOptions extends Omit<KernelBaselineOptions, "n" | "kernel" | "runtime"> {
   /** The training-set sizes (default: 6 points log-spaced over [100, 10000]). */
@@ -96,7 +96,7 @@ export async function sampleComplexitySweep(input: ConfigInput | Config, options
   const d = config.task.d;
   const task = createTask(runtime, config.task, config.seed, linkToActivation(config.model.activation, d));
   const singleIndex = config.task.kind === "sphereSingleIndex" || config.task.kind === "gaussianSingleIndex";
-  const link = singleIndex ? task.linkCoefficients(Math.min(8, config.metrics.degrees)) : null;
+  const link = singleIndex ? cleanLink(task.linkCoefficients(Math.min(8, config.metrics.degrees))) : null;
   const q = task.directions.slice();
   task.free();
   const rows: SweepRow[] = [];

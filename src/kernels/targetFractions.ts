@@ -18,6 +18,13 @@ import type { InputLaw } from "./modelKernel.js";
 /** Per degree k: the fraction, null where the target has no degree-k part. */
 export type DegreeFractions = (number | null)[];
 
+/** The link's coefficients with those at rounding level (below 1e-12 of the largest) set to exactly 0. */
+export function cleanLink(link: Float64Array | null): Float64Array | null {
+  if (!link) return null;
+  const max = link.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  return link.map((v) => (Math.abs(v) <= 1e-12 * max ? 0 : v));
+}
+
 function finish(sums: Float64Array, link: Float64Array): DegreeFractions {
   return Array.from(link, (h, k) => (h === 0 ? null : sums[k]! / h));
 }
