@@ -59,5 +59,5 @@ describe("empirical NTK", () => {
     expect(worst).toBeLessThan(4);
     wx.free();
     net.free();
-  });
+  }, 120_000);
 });

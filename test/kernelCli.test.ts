@@ -46,7 +46,7 @@ describe("meanfield kernel", () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^ntk cholesky, n = 200, ridge .*: test loss \d\.\d+e[-+]\d+ \+- \d\.\d+e[-+]\d+ \(m = 500/);
     expect(text.stdout).toMatch(/k = 2: .*\n\s+k = 4: /);
-  });
+  }, 120_000);
 
   it("--sweep-n gives test loss vs n for the network and the kernels on the same data", () => {
     const out = run("kernel", path, "--sweep-n", "100:400:2", "--kernels", "nngp,rf", "--json");
@@ -60,7 +60,7 @@ describe("meanfield kernel", () => {
     const table = run("kernel", path, "--sweep-n", "100:100:1", "--kernels", "nngp", "--no-network");
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/n\s+model\s+method\s+test loss\s+SE\s+deg 2\s+deg 4\s+seconds/);
-  });
+  }, 120_000);
 
   it("bad input exits 2 with one line naming the field or the size", () => {
     const method = run("kernel", path, "--method", "magic");
@@ -73,5 +73,5 @@ describe("meanfield kernel", () => {
     expect(grid.status).toBe(2);
     expect(grid.stderr).toMatch(/^meanfield kernel: --sweep-n: expected integers 1 <= min <= max, got 10:5\n$/);
     expect(run("kernel", "/nonexistent.json").stderr).toMatch(/^meanfield kernel: cannot read \/nonexistent.json/);
-  });
+  }, 120_000);
 });

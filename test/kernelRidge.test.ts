@@ -25,7 +25,14 @@ describe("kernel ridge baseline", () => {
     expect(result.testLossSE).toBeLessThan(result.testLoss);
     const ntk = await kernelBaseline(linearTask, { n: 400, m: 2000, kernel: "ntk", runtime });
     expect(ntk.testLoss).toBeLessThan(0.05);
-  });
+    // Random features of width 2000 approach the NNGP: the same fit, and a degree-1 fraction near 1.
+    const rf = await kernelBaseline(linearTask, { n: 400, m: 2000, kernel: "rf", width: 2000, runtime });
+    expect(rf).toMatchObject({ method: "randomFeatures", features: 2000 });
+    expect(rf.testLoss).toBeLessThan(0.05);
+    expect(Math.abs(rf.degreeFractions![1]! - 1)).toBeLessThan(0.1);
+    expect(Math.abs(result.degreeFractions![1]! - 1)).toBeLessThan(0.1);
+    expect(result.degreeFractionsSE![1]).toBeGreaterThan(0);
+  }, 120_000);
 
   it("the Gram matrix matches the kernel evaluated directly (relu table to 1e-6, tanh entries to 1e-12)", async () => {
     const runtime = await runtimeFor("simd");
@@ -52,7 +59,7 @@ describe("kernel ridge baseline", () => {
         expect(Math.abs(g[i * n + j]! - direct)).toBeLessThan(tolerance * Math.max(1, Math.abs(direct)));
       }
     }
-  });
+  }, 120_000);
 
   it("the sphere NTK from Legendre coefficients matches Monte Carlo over w on the sphere (relu, d = 6, 4 SE)", async () => {
     const runtime = await runtimeFor("simd");
@@ -83,7 +90,7 @@ describe("kernel ridge baseline", () => {
       expect(Math.abs(value - mean)).toBeLessThan(4 * se);
     }
     expect(kernel.table![kernel.table!.length - 1]).toBeCloseTo(gegenbauerSeries(kernel.degreeWeights, d, 1).value, 14);
-  });
+  }, 120_000);
 
   it("bad options give one-line errors naming the field", async () => {
     const runtime = await runtimeFor("simd");
@@ -93,5 +100,5 @@ describe("kernel ridge baseline", () => {
     await expect(kernelBaseline(linearTask, { kernel: "rbf" as "nngp", runtime })).rejects.toThrow(/^kernel: expected nngp, ntk or rf/);
     const tanh = { ...linearTask, model: { width: 10, activation: "tanh" } };
     await expect(kernelBaseline(tanh, { n: 10, kernel: "ntk", runtime })).rejects.toThrow(/^kernel: the ntk of this activation on Gaussian inputs has no Gram evaluation.*use --method features/);
-  });
+  }, 120_000);
 });

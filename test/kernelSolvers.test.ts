@@ -62,7 +62,7 @@ describe("kernel ridge solvers", () => {
     console.log(`CG vs Cholesky, n = 2000: ${cg.iterations} iterations, max |alpha_cg - alpha_chol| / max |alpha| = ${error.toExponential(2)}`);
     expect(error).toBeLessThan(1e-8);
     for (const a of [factor, b, gram, x, y, task]) a.free();
-  });
+  }, 120_000);
 
   it("KRR predictions match a direct dense solve with the closed-form kernel (Gaussian relu NTK, n = 300)", async () => {
     const rt = await runtimeFor("simd");
@@ -109,7 +109,7 @@ describe("kernel ridge solvers", () => {
     // square-root singularity at rho = +-1, which costs O(h^1.5) = 2e-7 there (1.9e-7 measured).
     expect(error).toBeLessThan(1e-6);
     for (const a of [factor, b, block, out, gram, train.x, train.y, test.x, test.y, train.task, test.task]) a.free();
-  });
+  }, 120_000);
 
   it("the feature solver equals dense KRR for a polynomial kernel (sphere quartic NNGP, d = 6)", async () => {
     const rt = await runtimeFor("simd");
@@ -127,7 +127,7 @@ describe("kernel ridge solvers", () => {
     for (const k of [2, 4]) expect(Math.abs(features.degreeFractions![k]! - dense.degreeFractions![k]!)).toBeLessThan(1e-8);
     const auto = await kernelBaseline(input, { ridge: 1e-5, runtime: rt });
     expect(auto.method).toBe("features");
-  });
+  }, 120_000);
 
   it("Hermite features give KRR with the rotation-averaged kernel (Gaussian cubic, d = 3, K = 3)", async () => {
     const rt = await runtimeFor("simd");
@@ -164,7 +164,7 @@ describe("kernel ridge solvers", () => {
     predictFeatures(rt, features, wb, test.x, m, out);
     expect(maxRelative(out.view, expected)).toBeLessThan(1e-9);
     for (const a of [features, wb, out, train.x, train.y, test.x, test.y, train.task, test.task]) a.free();
-  });
+  }, 120_000);
 
   it("per-degree fractions of a network equal to the target are 1 (exact, sphere and Gaussian)", () => {
     const d = 5;
@@ -181,7 +181,7 @@ describe("kernel ridge solvers", () => {
       const f = ridgeSumFractions(law, cubic, w, Float64Array.of(1 / 3, 1 / 3, 1 / 3), d, q, Float64Array.from(link, (v) => v!));
       for (const v of f) expect(Math.abs(v! - 1)).toBeLessThan(1e-12);
     }
-  });
+  }, 120_000);
 
   it("memory: a dense solve larger than the budget is a ConfigError naming the size", () => {
     const kernel = modelKernel(parseConfig(sphereRelu), "nngp");
@@ -192,5 +192,5 @@ describe("kernel ridge solvers", () => {
     expect(planSolver(kernel, 3000, {}, 64).method).toBe("cholesky");
     expect(planSolver(kernel, 30_000, {}, 64).method).toBe("cg");
     expect(planSolver(kernel, 500_000, {}, 64)).toMatchObject({ method: "features", degree: 4 });
-  });
+  }, 120_000);
 });
