@@ -195,7 +195,8 @@ export function solveLowerTransposed(l: usize, n: i32, b: usize, m: i32): void {
   const fm1 = f - 1.0;
   const fm2 = f - 2.0;
   const fp1 = f + 1.0;
-  return (-f * fm1 * fm2 * g0) / 6.0 + (fp1 * fm1 * fm2 * g1) / 2.0 - (fp1 * f * fm2 * g2) / 2.0 + (fp1 * f * fm1 * g3) / 6.0;
+  const sixth: f64 = 1.0 / 6.0;
+  return sixth * f * fm1 * (fp1 * g3 - fm2 * g0) + 0.5 * fp1 * fm2 * (fm1 * g1 - f * g2);
 }
 
 /** out[r * cols + c] = K(xl_r, xr_c) for rows x cols points (xl rows x d, xr cols x d, row-major). */
