@@ -187,7 +187,6 @@ interface Fitted {
   predict(x: WasmF64Array, rows: number, out: WasmF64Array): void;
   /** Exact degree fractions, or null to estimate them on the test set. */
   fractions(q: Float64Array, link: Float64Array): DegreeFractions | null;
-  free(): void;
 }
 
 function targetEnergy(config: Config, link: Float64Array): number[] {
@@ -277,7 +276,6 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
           net
             ? ridgeSumFractions(kernel ? kernel.law : config.task.kind === "sphereSingleIndex" ? "sphere" : "gaussian", spec, net.w.toArray(), beta.map((b) => b / Math.sqrt(width)), d, q, link)
             : (map as KernelFeatures).targetFractions(beta, q, link),
-        free: () => undefined,
       };
     } else {
       const gram = new GramOperator(rt, kernel!, x, n);
@@ -306,7 +304,6 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
           rt.exports.blockGemv(block.ptr, rows, n, alphaW.ptr, out.ptr);
         },
         fractions: (q, link) => (kernel!.law === "sphere" ? kernelFractions(alpha, x.toArray(), d, kernel!.degreeWeights, q, link) : null),
-        free: () => undefined,
       };
     }
 
@@ -348,7 +345,6 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
       degreeFractions = mc.fractions;
       degreeFractionsSE = mc.standardErrors;
     }
-    fitted.free();
     const testLoss = sum / m;
     const variance = m > 1 ? Math.max(0, (sumSquares - m * testLoss * testLoss) / (m - 1)) : 0;
     return {
