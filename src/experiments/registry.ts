@@ -1,10 +1,11 @@
 // Every paper experiment `meanfield reproduce <id>` can run, in the order `meanfield list` shows.
 
 import type { Experiment } from "./experiment.js";
+import { chaos } from "./chaos.js";
 import { lazyVsMeanfield } from "./lazy-vs-meanfield.js";
 import { mahankaliPhases } from "./mahankali-phases.js";
 
-export const experiments: Experiment[] = [mahankaliPhases, lazyVsMeanfield];
+export const experiments: Experiment[] = [mahankaliPhases, lazyVsMeanfield, chaos];
 
 export function findExperiment(id: string): Experiment | undefined {
   return experiments.find((e) => e.id === id);
