@@ -114,7 +114,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
             x: quantity("time", "time t", { log: true }),
             y: quantity("testLoss", "test loss", { log: true }),
             color: { field: "width", type: "nominal", title: "N" },
-            strokeDash: category("model", "model"),
+            strokeDash: { ...category("model", "model"), scale: { domain: ["network", "linearized"] } },
           },
         },
         resolve: { scale: { y: "independent" } },

@@ -113,7 +113,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
         name: "risk",
         title: "Population risk: SGD (points) against the radial PDE (lines)",
         caption: `N = ${size.width}, d = ${size.d}, Delta = ${DELTA}, online SGD with batch ${size.batch} and step ${size.stepSize}; w_i ~ N(0, kappa^2/d I). Risk 1/2 E[(y - f)^2] (MMN18 plot twice this).`,
-        spec: series("Risk", "risk", false),
+        spec: series("Risk", "risk 1/2 E[(y - f)^2]", false),
       },
       {
         name: "mean-norm",
@@ -130,6 +130,6 @@ export const mmn18Isotropic: Experiment = {
   id: "mmn18-isotropic",
   seeds: "001",
   title: "Isotropic Gaussians (MMN18): SGD against the radial PDE",
-  description: "Separating two isotropic Gaussians (N = 800, d = 320, Delta = 0.5, kappa = 0.1 and 0.4): SGD risk and mean |w| against the radial PDE (the lecture's Figure 4).",
+  description: "Separating two isotropic Gaussians (Delta = 0.5, kappa = 0.1 and 0.4; N = 800, d = 320 at paper scale): SGD risk and mean |w| against the radial PDE (the lecture's Figure 4).",
   run,
 };

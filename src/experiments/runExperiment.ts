@@ -14,6 +14,7 @@ import { tableColumns, toCsv, toNdjson, type TableRow } from "../report/csv.js";
 import { summaryCheck, summaryFigures, type ExperimentSummary } from "../report/summary.js";
 import { writeReport } from "../report/writeReport.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
+import { experiments, findExperiment } from "./registry.js";
 import type { Experiment, ExperimentContext, ExperimentResult, ExperimentScale } from "./experiment.js";
 
 export const SCALES: readonly ExperimentScale[] = ["test", "quick", "paper"];
@@ -50,6 +51,13 @@ function checkName(kind: string, name: string, used: Set<string>): void {
 export function rerunCommand(id: string, scale: ExperimentScale, seed: number, dir: string): string {
   const quote = (s: string) => (/^[A-Za-z0-9._\/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   return `meanfield reproduce ${id} --scale ${scale} --seed ${seed} --out ${quote(dir)}`;
+}
+
+/** `meanfield reproduce <id>` from code: the registered experiment `id` into a run directory. */
+export async function reproduce(id: string, options: RunExperimentOptions = {}): Promise<ExperimentRun> {
+  const experiment = findExperiment(id);
+  if (!experiment) throw new RangeError(`meanfield: unknown experiment "${id}"; one of ${experiments.map((e) => e.id).join(", ")}`);
+  return runExperiment(experiment, options);
 }
 
 export async function runExperiment(experiment: Experiment, options: RunExperimentOptions = {}): Promise<ExperimentRun> {

@@ -2,11 +2,13 @@
 // vega View with renderer "none" lays it out and serializes the scenegraph with toSVG(). The
 // same spec (data inlined under data.values) becomes an interactive chart with vega-embed.
 
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { View } from "vega";
+import type { TopLevelSpec } from "vega-lite";
 
 /** Renders a Vega-Lite spec whose data is inline; throws naming the plot when it cannot. */
 export async function renderSvg(spec: Record<string, unknown>, name = "plot"): Promise<string> {
+  // Loaded on first use: vega is large, and most commands never draw.
+  const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   let view: View | null = null;
   try {
     const vega = compile(spec as unknown as TopLevelSpec).spec;
