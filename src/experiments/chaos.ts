@@ -13,7 +13,7 @@ import { sphereQuarticConfig } from "./sphereQuartic.js";
 
 const SIZES = {
   test: { d: 16, widths: [50, 200, 800], seeds: 4, steps: 20 },
-  quick: { d: 16, widths: [100, 300, 1000, 3000], seeds: 4, steps: 40 },
+  quick: { d: 16, widths: [100, 300, 1000, 3000], seeds: 3, steps: 40 },
   paper: { d: 16, widths: [100, 300, 1000, 3000, 10000], seeds: 8, steps: 80 },
 };
 const STEP_SIZE = 0.05;
