@@ -3,10 +3,13 @@
 // The loss falls in a drop, sits on a plateau and then falls again on a longer time scale, because
 // the network learns the Hermite components of the link one degree at a time: the constant and
 // linear parts first, the quadratic part an order of magnitude later. The time axis is logarithmic.
+// The network is compared with its mean-field limit (reduced particles, src/pde/reducedRun.ts) on
+// the times at which each component is learned and on the height of the plateau.
 
 import { parseConfig, type ConfigInput } from "../config.js";
 import type { TableRow } from "../report/csv.js";
 import { category, plotSpec, quantity } from "../report/plotSpecs.js";
+import { solveReducedParticles } from "../pde/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 
@@ -55,18 +58,32 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   ctx.saveConfig(config.name, config);
   const sim = await simulate(config, { runtime: ctx.runtime });
   ctx.log(`online SGD: N = ${size.width}, d = ${size.d}, ${size.steps} steps, ${sim.summary.wallSeconds.toFixed(1)} s`);
+  // The mean-field limit of the same config (reduced particles (a, <w, q*>, |w_perp|), no d in the
+  // dynamics), with as many particles as neurons, at the same record times.
+  const limit = await solveReducedParticles(config, { runtime: ctx.runtime, particles: size.width });
+  ctx.log(`mean-field limit (reduced particles, M = ${size.width}): ${limit.summary.wallSeconds.toFixed(1)} s`);
+  const limitLoss = new Map(limit.records.map((r) => [r.step, r.loss]));
   const records = sim.records.filter((r) => r.time > 0);
   const times = records.map((r) => r.time);
   const losses = records.map((r) => r.populationLoss as number);
   const table: TableRow[] = sim.records.map((r) => {
     const c = r.components as number[];
     const d = r.residuals as number[];
-    return { step: r.step, time: r.time, populationLoss: r.populationLoss as number, f0: c[0]!, f1: c[1]!, f2: c[2]!, D0: d[0]!, D1: d[1]!, D2: d[2]! };
+    return { step: r.step, time: r.time, populationLoss: r.populationLoss as number, limitLoss: limitLoss.get(r.step) ?? null, f0: c[0]!, f1: c[1]!, f2: c[2]!, D0: d[0]!, D1: d[1]!, D2: d[2]! };
   });
   ctx.saveTable("trajectory", table);
   const initial = sim.records[0]!.residuals as number[];
   const learned = DEGREES.map((k) => learnedAt([0, ...times], [initial[k]!, ...records.map((r) => (r.residuals as number[])[k]!)]));
   const fast = Math.max(learned[0]!, learned[1]!);
+  const limitRecords = limit.records.filter((r) => r.time > 0);
+  const limitTimes = limitRecords.map((r) => r.time);
+  const limitLosses = limitRecords.map((r) => r.loss);
+  const targets = DEGREES.map((k) => (sim.records[0]!.components as number[])[k]! - (sim.records[0]!.residuals as number[])[k]!);
+  const limitLearned = DEGREES.map((k) =>
+    learnedAt([0, ...limitTimes], [limit.records[0]!.coefficients[k]! - targets[k]!, ...limitRecords.map((r) => r.coefficients[k]! - targets[k]!)]),
+  );
+  const limitFast = Math.max(limitLearned[0]!, limitLearned[1]!);
+  const limitSlow = limitLearned[2]!;
   const slow = learned[2]!;
   const l0 = sim.records[0]!.populationLoss as number;
   const afterDrop = lossAt(times, losses, fast);
@@ -81,6 +98,10 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     check("plateau", "slowest decrease of the loss (per doubling of t) between the two learning times, over its decrease in the first drop", plateauRate / dropRate, [0, 0.3]),
     check("time-scale separation", "time He2 is learned over the time He0 and He1 are learned", slow / fast, [5, Infinity]),
     check("second drop", "final loss over the loss right after the first drop", final / afterDrop, [0, 0.3]),
+    // Compared in time rather than loss: in a drop a small shift in time (finite N, SGD noise) is a large change in loss.
+    check("He0, He1 on the limit's time", "time the network learns He0 and He1 over the time its mean-field limit does", fast / limitFast, [0.8, 1.25]),
+    check("He2 on the limit's time", "time the network learns He2 over the time its mean-field limit does", slow / limitSlow, [0.67, 1.5]),
+    check("plateau height", "network loss over the mean-field limit's on the plateau (3x the first learning time)", lossAt(times, losses, 3 * fast) / lossAt(limitTimes, limitLosses, 3 * fast), [0.8, 1.25]),
   ];
   const rules: TableRow[] = [
     { time: fast, event: "He0, He1 learned" },
@@ -100,11 +121,20 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       {
         name: "loss",
         title: "Loss: a drop, a plateau and a slower drop",
-        caption: `Exact population loss of a mean-field ReLU network (N = ${size.width}, d = ${size.d}) trained by online SGD (batch ${size.batch}, step ${size.stepSize}) on y = He0 - He1 + 2/3 He2 (<q*, x>). Rules: times at which the components are learned to ${LEARNED * 100}%.`,
+        caption: `Exact population loss of a mean-field ReLU network (N = ${size.width}, d = ${size.d}) trained by online SGD (batch ${size.batch}, step ${size.stepSize}) on y = He0 - He1 + 2/3 He2 (<q*, x>) (points), and of its mean-field limit by reduced particles (line). Rules: times at which the components are learned to ${LEARNED * 100}%.`,
         spec: plotSpec({
           title: "Population loss (log-log)",
-          values: records.map((r) => ({ time: r.time, loss: r.populationLoss as number })),
-          layers: [{ mark: "line", markProperties: { point: true }, encoding: { x: quantity("time", "time t (log)", { log: true }), y: quantity("loss", "loss", { log: true }) } }, ...ruleLayers],
+          values: table
+            .filter((r) => (r.time as number) > 0)
+            .flatMap((r) => [
+              { time: r.time, loss: r.populationLoss, source: "network (SGD)" },
+              { time: r.time, loss: r.limitLoss, source: "mean-field limit" },
+            ]),
+          layers: [
+            { mark: "line", filter: "datum.source === 'mean-field limit'", encoding: { x: quantity("time", "time t (log)", { log: true }), y: quantity("loss", "loss", { log: true }), color: category("source", "") } },
+            { mark: "point", filter: "datum.source === 'network (SGD)'", encoding: { x: quantity("time", "time t (log)", { log: true }), y: quantity("loss", "loss", { log: true }), color: category("source", "") } },
+            ...ruleLayers,
+          ],
         }),
       },
       {
@@ -126,12 +156,15 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       "He0 learned (t)": learned[0]!,
       "He1 learned (t)": learned[1]!,
       "He2 learned (t)": learned[2]!,
+      "He0, He1 learned by the mean-field limit (t)": limitFast,
+      "He2 learned by the mean-field limit (t)": limitSlow,
       "initial loss": l0,
       "loss after the first drop": afterDrop,
       "final loss": final,
       "loss decrease per doubling of t, first drop": dropRate,
       "loss decrease per doubling of t, plateau": plateauRate,
       "SGD seconds": sim.summary.wallSeconds,
+      "mean-field limit seconds": limit.summary.wallSeconds,
     },
   };
 }

@@ -148,7 +148,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     {
       name: "histogram",
       title: "The law of w = <q*, u> over time",
-      caption: "Bars: the particles' histogram (density per unit w); line: the PDE's mass in the same bins. The bulk leaves w near 0 and piles up at the root of the velocity near w = 1.",
+      caption: "Bars: the particles' histogram (density per unit w); line: the PDE's mass in the same bins. The bulk leaves w near 0 and piles up near w = ±1 (the quartic is even, so both signs fit the target).",
       spec: {
         $schema: "https://vega.github.io/schema/vega-lite/v6.json",
         title: "Histogram of w over time",
