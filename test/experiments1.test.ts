@@ -32,4 +32,17 @@ describe("paper experiments 1-5 at test scale", () => {
       expect(html).not.toMatch(/https?:\/\//);
     }, 120_000);
   }
+
+  it("the same seed gives byte-identical metric tables and plot specs; another seed gives different ones", async () => {
+    const runtime = await runtimeFor("simd");
+    const experiment = findExperiment("lazy-vs-meanfield")!;
+    const files = (dir: string) => ["metrics/movement.csv", "metrics/loss.ndjson", "plots/movement.vl.json"].map((f) => readFileSync(join(dir, f), "utf8"));
+    const outputs: string[][] = [];
+    for (const [name, seed] of [["same-a", 5], ["same-b", 5], ["other", 6]] as const) {
+      outputs.push(files((await runExperiment(experiment, { scale: "test", seed, out: join(root, name), runtime })).dir));
+    }
+    const [a, b, other] = outputs;
+    expect(b).toEqual(a);
+    expect(other![0]).not.toEqual(a![0]);
+  }, 120_000);
 });
