@@ -2,6 +2,7 @@
 // paper experiments.
 
 import { readdirSync, readFileSync } from "node:fs";
+import { experiments as registered } from "./experiments/registry.js";
 
 export interface ExampleEntry {
   name: string;
@@ -14,8 +15,8 @@ export interface ExperimentEntry {
   description: string;
 }
 
-/** Paper experiments runnable by `meanfield reproduce <id>`. */
-export const experiments: ExperimentEntry[] = [];
+/** Paper experiments runnable by `meanfield reproduce <id>` (src/experiments/registry.ts). */
+export const experiments: ExperimentEntry[] = registered.map((e) => ({ id: e.id, description: e.description }));
 
 export const examplesDir = new URL("../examples/", import.meta.url);
 

@@ -15,6 +15,8 @@ import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
 import { solveLimit } from "./pde/solveLimit.js";
 import { RunProgress } from "./run/progress.js";
 import { defaultRunDirectory, resumeRun, runToDirectory } from "./run/runDirectory.js";
+import { registerReport } from "./commands/report.js";
+import { registerReproduce } from "./commands/reproduce.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -184,6 +186,9 @@ program
     const result = spawnSync("npm", ["run", "bench"], { cwd: root, stdio: "inherit" });
     process.exit(result.status ?? 1);
   });
+
+registerReproduce(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,50 @@
+// `meanfield reproduce <id> [--scale quick|paper] [--out DIR] [--seed S] [--json]`: one paper
+// experiment into a run directory. Exit code 0 when every check passes, 1 when one fails (or the
+// experiment stops with an error), 2 on bad input.
+
+import type { Command } from "commander";
+import { findExperiment, experiments } from "../experiments/registry.js";
+import { DEFAULT_SEED, runExperiment, SCALES } from "../experiments/runExperiment.js";
+import type { ExperimentScale } from "../experiments/experiment.js";
+import { formatNumber } from "../report/reportHtml.js";
+
+function badInput(message: string): never {
+  process.stderr.write(`meanfield reproduce: ${message}\n`);
+  process.exit(2);
+}
+
+export function registerReproduce(program: Command): void {
+  program
+    .command("reproduce")
+    .argument("<id>", "experiment id (meanfield list shows them)")
+    .description("run a paper experiment: configs, metrics (CSV), summary.json with its checks, SVG plots and report.html")
+    .option("--scale <scale>", `size of the run: ${SCALES.join(", ")} (quick: under a minute; paper: the paper's parameters)`, "quick")
+    .option("--seed <int>", "base seed of every run in the experiment", String(DEFAULT_SEED))
+    .option("--out <dir>", "output directory (default runs/<id>-<scale>-<timestamp>)")
+    .option("--json", "print summary.json on stdout instead of the table")
+    .action(async (id: string, opts: { scale: string; seed: string; out?: string; json?: boolean }) => {
+      const experiment = findExperiment(id);
+      if (!experiment) badInput(`unknown experiment "${id}"; one of ${experiments.map((e) => e.id).join(", ")}`);
+      if (!SCALES.includes(opts.scale as ExperimentScale)) badInput(`--scale: must be one of ${SCALES.join(", ")}, got "${opts.scale}"`);
+      const seed = Number(opts.seed);
+      if (!/^\d+$/.test(opts.seed) || !Number.isSafeInteger(seed)) badInput(`--seed: must be an integer >= 0, got "${opts.seed}"`);
+      const say = (line: string) => {
+        if (!opts.json) process.stdout.write(`${line}\n`);
+      };
+      say(`${experiment.id} (seed ${experiment.seeds}), scale ${opts.scale}, seed ${seed}`);
+      const { dir, summary } = await runExperiment(experiment, {
+        scale: opts.scale as ExperimentScale,
+        seed,
+        ...(opts.out ? { out: opts.out } : {}),
+        log: (m) => say(`  ${m}`),
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      for (const c of summary.checks) {
+        const [lo, hi] = c.expected;
+        say(`  ${c.pass ? "pass" : "FAIL"}  ${c.name.padEnd(32)} ${formatNumber(c.measured).padStart(11)}  in [${lo === null ? "-inf" : formatNumber(lo)}, ${hi === null ? "inf" : formatNumber(hi)}]`);
+      }
+      if (summary.error) process.stderr.write(`meanfield reproduce: ${experiment.id} stopped: ${summary.error}\n`);
+      say(`${summary.pass ? "all checks pass" : "some checks fail"} in ${summary.wallSeconds.toFixed(1)} s; report: ${dir}/report.html`);
+      process.exit(summary.pass ? 0 : 1);
+    });
+}

@@ -1,0 +1,136 @@
+// The experiment runner: builds the ExperimentContext, runs one experiment and owns every file of
+// its run directory:
+//   configs/<name>.json     resolved run configs (each repeatable with `meanfield run`)
+//   metrics/<name>.csv      every metric table, also as metrics/<name>.ndjson
+//   plots/<name>.vl.json    Vega-Lite specs with their data; plots/<name>.svg rendered from them
+//   summary.json            checks {name, description, measured, expected, pass}, figures, files
+//   report.html             the self-contained report (src/report/)
+// An experiment that throws still leaves summary.json (status "failed", the error) and a report.
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultRunDirectory } from "../run/runDirectory.js";
+import { tableColumns, toCsv, toNdjson, type TableRow } from "../report/csv.js";
+import { summaryCheck, summaryFigures, type ExperimentSummary } from "../report/summary.js";
+import { writeReport } from "../report/writeReport.js";
+import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
+import { experiments, findExperiment } from "./registry.js";
+import type { Experiment, ExperimentContext, ExperimentResult, ExperimentScale } from "./experiment.js";
+
+export const SCALES: readonly ExperimentScale[] = ["test", "quick", "paper"];
+export const DEFAULT_SEED = 1;
+
+export interface RunExperimentOptions {
+  scale?: ExperimentScale;
+  seed?: number;
+  /** Run directory (default runs/<id>-<scale>-<timestamp>). */
+  out?: string;
+  runtime?: WasmRuntime;
+  log?: (message: string) => void;
+}
+
+export interface ExperimentRun {
+  dir: string;
+  summary: ExperimentSummary;
+  result: ExperimentResult | null;
+}
+
+const FILE_NAME = /^[A-Za-z0-9._-]+$/;
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
+function checkName(kind: string, name: string, used: Set<string>): void {
+  if (!FILE_NAME.test(name)) throw new RangeError(`meanfield: ${kind} name "${name}" must use letters, digits, '.', '_' and '-' only`);
+  if (used.has(name)) throw new RangeError(`meanfield: ${kind} "${name}" saved twice`);
+  used.add(name);
+}
+
+/** The shell command that repeats a run. */
+export function rerunCommand(id: string, scale: ExperimentScale, seed: number, dir: string): string {
+  const quote = (s: string) => (/^[A-Za-z0-9._\/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return `meanfield reproduce ${id} --scale ${scale} --seed ${seed} --out ${quote(dir)}`;
+}
+
+/** `meanfield reproduce <id>` from code: the registered experiment `id` into a run directory. */
+export async function reproduce(id: string, options: RunExperimentOptions = {}): Promise<ExperimentRun> {
+  const experiment = findExperiment(id);
+  if (!experiment) throw new RangeError(`meanfield: unknown experiment "${id}"; one of ${experiments.map((e) => e.id).join(", ")}`);
+  return runExperiment(experiment, options);
+}
+
+export async function runExperiment(experiment: Experiment, options: RunExperimentOptions = {}): Promise<ExperimentRun> {
+  const scale = options.scale ?? "quick";
+  if (!SCALES.includes(scale)) throw new RangeError(`--scale: must be one of ${SCALES.join(", ")}, got ${String(scale)}`);
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`--seed: must be an integer >= 0, got ${seed}`);
+  const dir = options.out ?? defaultRunDirectory(`${experiment.id}-${scale}`);
+  for (const sub of ["configs", "metrics", "plots"]) mkdirSync(join(dir, sub), { recursive: true });
+  const runtime = options.runtime ?? (await loadRuntime());
+  const configs: string[] = [];
+  const tables: ExperimentSummary["tables"] = [];
+  const configNames = new Set<string>();
+  const tableNames = new Set<string>();
+  const context: ExperimentContext = {
+    scale,
+    seed,
+    runtime,
+    log: options.log ?? (() => {}),
+    saveConfig(name, config) {
+      checkName("config", name, configNames);
+      const path = `configs/${name}.json`;
+      writeFileSync(join(dir, path), `${JSON.stringify(config, null, 2)}\n`);
+      configs.push(path);
+    },
+    saveTable(name, rows: TableRow[]) {
+      checkName("table", name, tableNames);
+      const csv = `metrics/${name}.csv`;
+      const ndjson = `metrics/${name}.ndjson`;
+      writeFileSync(join(dir, csv), toCsv(rows));
+      writeFileSync(join(dir, ndjson), toNdjson(rows));
+      tables.push({ name, rows: rows.length, columns: tableColumns(rows), csv, ndjson });
+    },
+  };
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  let result: ExperimentResult | null = null;
+  let error: string | null = null;
+  try {
+    result = await experiment.run(context);
+  } catch (err) {
+    error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const plotNames = new Set<string>();
+  const plots = (result?.plots ?? []).map((p) => {
+    checkName("plot", p.name, plotNames);
+    const spec = `plots/${p.name}.vl.json`;
+    writeFileSync(join(dir, spec), `${JSON.stringify(p.spec)}\n`);
+    return { name: p.name, title: p.title, caption: p.caption, spec, svg: `plots/${p.name}.svg` };
+  });
+  const checks = (result?.checks ?? []).map(summaryCheck);
+  const summary: ExperimentSummary = {
+    id: experiment.id,
+    title: experiment.title,
+    seeds: experiment.seeds,
+    description: experiment.description,
+    scale,
+    seed,
+    pass: error === null && checks.length > 0 && checks.every((c) => c.pass),
+    status: error === null ? "completed" : "failed",
+    error,
+    checks,
+    figures: summaryFigures(result?.figures ?? {}),
+    plots,
+    configs,
+    tables,
+    command: rerunCommand(experiment.id, scale, seed, dir),
+    startedAt,
+    wallSeconds,
+    version: version(),
+  };
+  writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeReport(dir);
+  return { dir, summary, result };
+}

@@ -1,0 +1,66 @@
+// summary.json of an experiment run: what ran, every check with its verdict, the headline figures
+// and the files the run wrote. JSON has no Infinity, so an unbounded side of an expected range is
+// null, and a measured value that is not a finite number is null (and that check fails).
+
+import type { ExperimentCheck, ExperimentScale } from "../experiments/experiment.js";
+
+export interface SummaryCheck {
+  name: string;
+  description: string;
+  measured: number | null;
+  /** [low, high], inclusive; null where the range is unbounded. */
+  expected: [number | null, number | null];
+  pass: boolean;
+}
+
+export interface SummaryPlot {
+  name: string;
+  title: string;
+  caption: string;
+  /** Paths relative to the run directory. */
+  spec: string;
+  svg: string;
+}
+
+export interface SummaryTable {
+  name: string;
+  rows: number;
+  columns: string[];
+  csv: string;
+  ndjson: string;
+}
+
+export interface ExperimentSummary {
+  id: string;
+  title: string;
+  seeds: string;
+  description: string;
+  scale: ExperimentScale;
+  seed: number;
+  /** True when every check passes. */
+  pass: boolean;
+  status: "completed" | "failed";
+  /** The error that stopped the experiment, when status is "failed". */
+  error: string | null;
+  checks: SummaryCheck[];
+  /** Headline numbers; null where the experiment measured no finite value. */
+  figures: Record<string, number | string | null>;
+  plots: SummaryPlot[];
+  configs: string[];
+  tables: SummaryTable[];
+  /** The command that repeats this run. */
+  command: string;
+  startedAt: string;
+  wallSeconds: number;
+  version: string;
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+export function summaryFigures(figures: Record<string, number | string>): Record<string, number | string | null> {
+  return Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, typeof v === "number" ? finiteOrNull(v) : v]));
+}
+
+export function summaryCheck(c: ExperimentCheck): SummaryCheck {
+  return { name: c.name, description: c.description, measured: finiteOrNull(c.measured), expected: [finiteOrNull(c.expected[0]), finiteOrNull(c.expected[1])], pass: c.pass };
+}
