@@ -186,7 +186,7 @@ export const abam22Staircase: Experiment = {
             y: { field: "value", title: "coefficient" },
             series: { field: "curve", title: "monomial" },
             band: { lower: "lower", upper: "upper" },
-            dash: { field: "dynamics", title: "dynamics" },
+            dash: { field: "dynamics", title: "dynamics", dashed: "DF-PDE" },
           }),
         },
       ],

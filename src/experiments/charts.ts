@@ -15,8 +15,8 @@ export interface LineChartOptions {
   series?: { field: string; title: string };
   /** Fields of the band around y (e.g. a 95% interval), drawn under the lines. */
   band?: { lower: string; upper: string };
-  /** Field whose value "dashed" draws a series dashed (e.g. a limit beside its finite-N runs). */
-  dash?: { field: string; title: string };
+  /** Rows whose `field` equals `dashed` are drawn dashed, the others solid (e.g. a limit beside its finite-N runs). */
+  dash?: { field: string; title: string; dashed: string };
   /** Draw points on the lines (sparse data such as a sweep over n). */
   points?: boolean;
   width?: number;
@@ -46,7 +46,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   const { x, y, series, band, dash } = options;
   const logFields = [...(x.log ? [x.field] : []), ...(y.log ? [y.field] : []), ...(y.log && band ? [band.lower, band.upper] : [])];
   const rows = logFields.length > 0 ? plottable(options.rows, logFields) : options.rows;
-  const color = series ? { color: { field: series.field, type: "nominal", title: series.title } } : {};
+  const color = series ? { color: { field: series.field, type: "nominal", title: series.title, legend: { labelLimit: 400 } } } : {};
   const layers: Record<string, unknown>[] = [];
   if (band) {
     layers.push({
@@ -56,8 +56,23 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
         y: { ...axis({ ...y, field: band.lower }), title: y.title },
         y2: { field: band.upper },
         ...color,
+        // One band per dash group too, so series sharing a color are not joined into one area.
+        ...(dash ? { detail: { field: dash.field, type: "nominal" } } : {}),
       },
     });
+  }
+  let strokeDash = {};
+  if (dash) {
+    const values = [...new Set(rows.map((r) => String(r[dash.field])))];
+    const domain = [...values.filter((v) => v !== dash.dashed), dash.dashed];
+    strokeDash = {
+      strokeDash: {
+        field: dash.field,
+        type: "nominal",
+        title: dash.title,
+        scale: { domain, range: domain.map((v) => (v === dash.dashed ? [6, 4] : [1, 0])) },
+      },
+    };
   }
   layers.push({
     mark: { type: "line", ...(options.points ? { point: true } : {}) },
@@ -65,7 +80,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
       x: axis(x),
       y: axis(y),
       ...color,
-      ...(dash ? { strokeDash: { field: dash.field, type: "nominal", title: dash.title } } : {}),
+      ...strokeDash,
     },
   });
   return {

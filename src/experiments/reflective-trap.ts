@@ -29,7 +29,7 @@ interface Sizes {
 const SIZES: Record<ExperimentScale, Sizes> = {
   test: { d: 16, width: 128, batch: 128, steps: 400, trajectories: 2, secondStageSteps: 1200 },
   quick: { d: 20, width: 256, batch: 256, steps: 800, trajectories: 2, secondStageSteps: 1600 },
-  paper: { d: 50, width: 1024, batch: 512, steps: 1600, trajectories: 4, secondStageSteps: 4000 },
+  paper: { d: 30, width: 512, batch: 256, steps: 1200, trajectories: 3, secondStageSteps: 3000 },
 };
 
 const STEP_SIZE = 0.1;
