@@ -27,7 +27,7 @@ interface Sizes {
 const SIZES: Record<ExperimentScale, Sizes> = {
   test: { d: 16, width: 48, samples: 800, steps: 120, stepSize: 0.15, testSamples: 1000, alignmentSamples: 300 },
   quick: { d: 20, width: 64, samples: 2000, steps: 300, stepSize: 0.1, testSamples: 4000, alignmentSamples: 1000 },
-  paper: { d: 40, width: 256, samples: 5000, steps: 1000, stepSize: 0.1, testSamples: 10000, alignmentSamples: 2000 },
+  paper: { d: 40, width: 256, samples: 5000, steps: 600, stepSize: 0.1, testSamples: 10000, alignmentSamples: 2000 },
 };
 
 /** A frozen first layer: one ridge solve on the initial features, then steps too small to move w. */
