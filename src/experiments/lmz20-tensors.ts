@@ -25,7 +25,7 @@ interface Sizes {
 const SIZES: Record<ExperimentScale, Sizes> = {
   test: { d: 10, teacher: 10, width: 80, steps: 1000, stepSize: 0.1 },
   quick: { d: 20, teacher: 20, width: 200, steps: 2000, stepSize: 0.05 },
-  paper: { d: 30, teacher: 30, width: 600, steps: 4000, stepSize: 0.05 },
+  paper: { d: 30, teacher: 30, width: 400, steps: 2400, stepSize: 0.05 },
 };
 
 /** The tensor orders the figures show; odd orders above 1 are identically zero for |.|. */
