@@ -139,12 +139,12 @@ export const abam22Staircase: Experiment = {
       check("pde.coefficientGap", "Largest gap between a bSGD mean Fourier coefficient and the DF-PDE's over time", coefficientGap, [0, 0.4]),
     ];
 
-    const withPde = (field: string, lowerUpper: boolean): ChartRow[] => [
+    const withPde = (field: string): ChartRow[] => [
       ...sgd.map((r) => ({
         time: r.time,
         value: r[field] as number,
-        lower: lowerUpper ? (r[`${field}Lower`] as number) : (r[field] as number),
-        upper: lowerUpper ? (r[`${field}Upper`] as number) : (r[field] as number),
+        lower: r[`${field}Lower`] as number,
+        upper: r[`${field}Upper`] as number,
         curve: field === "testLoss" ? "bSGD" : field,
         dynamics: "bSGD (mean, 95% CI)",
       })),
@@ -157,8 +157,8 @@ export const abam22Staircase: Experiment = {
         dynamics: "DF-PDE",
       })),
     ];
-    const lossRows = withPde("testLoss", true);
-    const coefficientRows = TERMS.flatMap((t) => withPde(t, true));
+    const lossRows = withPde("testLoss");
+    const coefficientRows = TERMS.flatMap((t) => withPde(t));
     return {
       checks,
       plots: [
