@@ -168,6 +168,7 @@ export const METRICS = [
   "hermiteOrders",
   "projections",
   "alignment",
+  "coefficients",
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 
@@ -283,6 +284,9 @@ function consistency(config: Config): string | null {
   }
   if (metrics.include.includes("projections") && task.kind !== "gaussianMultiIndex" && task.kind !== "staircase") {
     return `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)`;
+  }
+  if (metrics.include.includes("coefficients") && task.kind !== "staircase" && task.kind !== "gaussianMultiIndex") {
+    return `metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex)`;
   }
   const singleIndex = task.kind === "sphereSingleIndex" || task.kind === "gaussianSingleIndex";
   if (metrics.include.includes("components") && !singleIndex) {

@@ -71,6 +71,7 @@ export { IsotropicGaussiansPopulation, type IsotropicGaussiansSpec } from "./pop
 export { arcCosineKernel, reluNtk, sphereActivationKernel, gaussianActivationKernel, type SphereKernel } from "./kernels/closedForms.js";
 export { configSchema, parseConfig, ConfigError, METRICS, type Config, type ConfigInput, type MetricName } from "./config.js";
 export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./tasks/link.js";
+export { reflectiveCoordinateSubspaces, type MonomialTerm } from "./tasks/reflectiveProperty.js";
 export { simulate, type SimulateOptions, type SimulationResult, type MetricRecord, type RunSummary, type RunState } from "./run/simulate.js";
 export { Trainer, DivergenceError } from "./train/trainer.js";
 export { solveReducedParticles, checkReducible, type ReducedRecord, type ReducedRunOptions, type ReducedRunResult, type ReducedRunSummary } from "./pde/reducedRun.js";

@@ -1,13 +1,29 @@
 // Every paper experiment `meanfield reproduce <id>` can run, in the order `meanfield list` shows.
 
+import { abam22Staircase } from "./abam22-staircase.js";
 import { bmz23Timescales } from "./bmz23-timescales.js";
-import type { Experiment } from "./experiment.js";
 import { chaos } from "./chaos.js";
+import type { Experiment } from "./experiment.js";
+import { kernelSeparation } from "./kernel-separation.js";
 import { lazyVsMeanfield } from "./lazy-vs-meanfield.js";
+import { lmz20Tensors } from "./lmz20-tensors.js";
 import { mahankaliPhases } from "./mahankali-phases.js";
 import { mmn18Isotropic } from "./mmn18-isotropic.js";
+import { reflectiveTrap } from "./reflective-trap.js";
+import { ts24Alignment } from "./ts24-alignment.js";
 
-export const experiments: Experiment[] = [mahankaliPhases, lazyVsMeanfield, chaos, mmn18Isotropic, bmz23Timescales];
+export const experiments: Experiment[] = [
+  mahankaliPhases,
+  lazyVsMeanfield,
+  chaos,
+  mmn18Isotropic,
+  bmz23Timescales,
+  abam22Staircase,
+  lmz20Tensors,
+  reflectiveTrap,
+  ts24Alignment,
+  kernelSeparation,
+];
 
 export function findExperiment(id: string): Experiment | undefined {
   return experiments.find((e) => e.id === id);

@@ -15,6 +15,7 @@
 //   hermiteOrders   hermiteOrders                                                      (hermiteOrders.ts)
 //   projections     projections, orthogonalNorm                                        (projections.ts)
 //   alignment       alignment                                                          (alignment.ts)
+//   coefficients    coefficients, coefficientsSE                                       (coefficients.ts)
 // The file of each metric defines its keys precisely.
 
 import { ConfigError, type Config, type MetricName } from "../config.js";
@@ -23,6 +24,7 @@ import type { Task } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { createAlignment } from "./alignment.js";
+import { createCoefficients } from "./coefficients.js";
 import { createComponents } from "./components.js";
 import { createHermiteOrders } from "./hermiteOrders.js";
 import { createPopulationLoss, createTestLoss, createTrainLoss } from "./losses.js";
@@ -75,6 +77,7 @@ const FACTORIES: Record<MetricName, (ctx: MetricContext) => Metric> = {
   hermiteOrders: createHermiteOrders,
   projections: createProjections,
   alignment: createAlignment,
+  coefficients: createCoefficients,
 };
 
 export function createMetricRecorder(ctx: MetricContext): MetricRecorder {
