@@ -1,8 +1,9 @@
 // Starting a ThreadTeam's worker thread in Node: the one Node-specific piece of the threads.
 // A browser would start a Web Worker from a Blob of the same THREAD_PROGRAM and post it the
-// ThreadInit instead.
+// ThreadInit instead. worker_threads comes from process.getBuiltinModule rather than an import
+// so that bundles of the browser entry point, which hold this module as a lazy chunk, name no
+// Node built-in.
 
-import { Worker } from "node:worker_threads";
 import { THREAD_PROGRAM, type ThreadInit } from "./threadProgram.js";
 import type { ThreadHandle } from "./threadTeam.js";
 
@@ -16,6 +17,7 @@ import("node:worker_threads").then(({ workerData, parentPort }) => {
 
 /** A worker running the thread program, resolved once its instance is ready. */
 export function spawnNodeThread(init: ThreadInit): Promise<ThreadHandle> {
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   const worker = new Worker(BOOT, { eval: true, workerData: init });
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
