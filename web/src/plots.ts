@@ -223,7 +223,7 @@ export function drawComponents(
     "",
   );
   const bar = Math.min(28, slot * 0.5);
-  ctx.fillStyle = "rgba(31,111,180,0.75)";
+  ctx.fillStyle = COLORS.network;
   network.forEach((v, k) => ctx.fillRect(x(k) - bar / 2, Math.min(y(v), y(0)), bar, Math.abs(y(v) - y(0))));
   if (target) {
     ctx.strokeStyle = COLORS.target;
