@@ -80,7 +80,9 @@ describe("the demo page in Chromium", () => {
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
     expect(await countColor(page, "#loss-plot", COLORS.network)).toBeGreaterThan(200);
     expect(await countColor(page, "#components-plot", COLORS.network)).toBeGreaterThan(200);
-    await page.waitForFunction(() => window.meanfieldDemo.limit !== null, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.meanfieldDemo.limit?.done === true, null, { timeout: 30_000 });
+    await page.waitForTimeout(200);
+    expect(await countColor(page, "#histogram-plot", COLORS.limit)).toBeGreaterThan(100);
     expect(bits(state.records)).toEqual(bits(await nodeRecords(state.config!)));
   }, 120_000);
 
@@ -112,7 +114,7 @@ describe("the demo page in Chromium", () => {
     expect(later.step).toBe(pausedAt);
     await page.click("#pause");
     const state = await waitForRun(page, 60_000);
-    await page.waitForFunction(() => window.meanfieldDemo.limit !== null, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.meanfieldDemo.limit?.done === true, null, { timeout: 30_000 });
     await page.waitForTimeout(200);
     expect(await countColor(page, "#histogram-plot", COLORS.limit)).toBeGreaterThan(100);
     expect(bits(state.records)).toEqual(bits(await nodeRecords(state.config!)));

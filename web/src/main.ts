@@ -15,7 +15,7 @@ export interface DemoState {
   step: number;
   total: number;
   stepsPerSecond: number;
-  limit: { kind: string; records: LimitRecord[] } | null;
+  limit: { kind: string; records: LimitRecord[]; done: boolean } | null;
   limitMessage: string | null;
   error: string | null;
 }
@@ -181,9 +181,20 @@ function start(): void {
     update();
   });
   const limit = spawn({ type: "limit", config }, (m) => {
-    if (m.type === "limit") state.limit = { kind: m.kind, records: m.records };
-    else if (m.type === "limitUnavailable") state.limitMessage = m.message;
-    limit.terminate();
+    switch (m.type) {
+      case "limitRecords":
+        state.limit ??= { kind: m.kind, records: [], done: false };
+        state.limit.records.push(...m.records);
+        break;
+      case "limitDone":
+        if (state.limit) state.limit.done = true;
+        limit.terminate();
+        break;
+      case "limitUnavailable":
+        state.limitMessage = m.message;
+        limit.terminate();
+        break;
+    }
     update();
   });
   update();
@@ -224,12 +235,13 @@ function update(): void {
   };
   statusLine.textContent = words[state.status];
   limitLine.textContent = state.limit
-    ? `mean-field limit: ${state.limit.kind}`
+    ? `mean-field limit: ${state.limit.kind}${state.limit.done ? "" : ", solving…"}`
     : state.limitMessage
       ? `no mean-field limit drawn: ${state.limitMessage}`
       : state.status === "idle"
         ? ""
         : "mean-field limit: solving…";
+  showConfig();
   if (!framePending) {
     framePending = true;
     requestAnimationFrame(() => {
@@ -237,6 +249,14 @@ function update(): void {
       draw();
     });
   }
+}
+
+function showConfig(): void {
+  const config = state.config ?? (valid ? configOf(readSettings()) : null);
+  // Arrays of numbers on one line each keep the JSON short enough to read in the panel.
+  $("config-json").textContent = config
+    ? JSON.stringify(config, null, 2).replace(/\[\s+([-\d.e,\s]*?)\s+\]/g, (_, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`)
+    : "";
 }
 
 function lossOf(r: MetricRecord): { loss: number; se?: number } | null {
@@ -265,7 +285,7 @@ function draw(): void {
   drawLoss(canvases.loss, state.total || settings.steps, series);
   drawHistogram(canvases.histogram, (last?.overlapHistogram as number[] | undefined) ?? null, limitAt?.density ?? null, {
     network: "network",
-    limit: "PDE density",
+    limit: "mean-field limit",
   });
   const task: TaskId = (state.config ? taskOfConfig(state.config) : settings.task) ?? settings.task;
   if (task === "staircase") {

@@ -12,7 +12,7 @@ interface Frame {
   height: number;
 }
 
-const MARGIN = { left: 56, right: 12, top: 22, bottom: 34 };
+const MARGIN = { left: 56, right: 20, top: 40, bottom: 34 };
 
 /** Clears the canvas (sized for the device's pixel ratio) and returns the plot area. */
 function frame(canvas: HTMLCanvasElement, title: string): Frame {
@@ -29,7 +29,7 @@ function frame(canvas: HTMLCanvasElement, title: string): Frame {
   ctx.font = "13px system-ui, sans-serif";
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
-  ctx.fillText(title, MARGIN.left, 4);
+  ctx.fillText(title, MARGIN.left, 6);
   return { ctx, left: MARGIN.left, top: MARGIN.top, width: cssWidth - MARGIN.left - MARGIN.right, height: cssHeight - MARGIN.top - MARGIN.bottom };
 }
 
@@ -48,6 +48,20 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   const out: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(Math.abs(v) < 1e-12 * span ? 0 : v);
   return out;
+}
+
+/** Ticks at 1, 2, 5 times powers of ten when the range spans under two decades, else at powers of ten (thinned to about six). */
+function logTicks(lo: number, hi: number): number[] {
+  const multiples = hi - lo < 2 ? [1, 2, 5] : [1];
+  const out: number[] = [];
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+    for (const m of multiples) {
+      const v = m * 10 ** e;
+      if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) out.push(v);
+    }
+  }
+  const stride = Math.ceil(out.length / 6);
+  return out.filter((_, i) => i % stride === 0);
 }
 
 function axes(f: Frame, xTicks: { at: number; label: string }[], yTicks: { at: number; label: string }[], xLabel: string): void {
@@ -86,12 +100,12 @@ function legend(f: Frame, entries: { label: string; color: string; dashed?: bool
     ctx.lineWidth = 2;
     ctx.setLineDash(e.dashed ? [5, 3] : []);
     ctx.beginPath();
-    ctx.moveTo(x, f.top - 8);
-    ctx.lineTo(x + 16, f.top - 8);
+    ctx.moveTo(x, f.top - 11);
+    ctx.lineTo(x + 16, f.top - 11);
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = COLORS.text;
-    ctx.fillText(e.label, x + 20, f.top - 8);
+    ctx.fillText(e.label, x + 20, f.top - 11);
   }
 }
 
@@ -120,11 +134,10 @@ export function drawLoss(canvas: HTMLCanvasElement, totalSteps: number, series: 
   }
   const x = (step: number) => f.left + (step / Math.max(1, totalSteps)) * f.width;
   const y = (loss: number) => f.top + ((hi - Math.log10(Math.max(loss, 10 ** lo))) / (hi - lo)) * f.height;
-  const decades = ticks(Math.floor(lo), Math.ceil(hi), 5).filter((e) => e >= lo - 1e-9 && e <= hi + 1e-9);
   axes(
     f,
     ticks(0, totalSteps, 5).map((s) => ({ at: x(s), label: formatTick(s) })),
-    decades.map((e) => ({ at: y(10 ** e), label: `1e${e}` })),
+    logTicks(lo, hi).map((v) => ({ at: y(v), label: v.toExponential(0).replace("e+", "e") })),
     "step",
   );
   ctx.save();

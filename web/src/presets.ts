@@ -28,19 +28,19 @@ export interface TaskPreset {
 
 export const TASKS: Record<TaskId, TaskPreset> = {
   sphere: {
-    label: "Seed 000: sphere single-index, quartic link",
+    label: "Seed 000: sphere, quartic link",
     blurb:
       "x ~ Unif(S^{d-1}), y = 0.3 P2(<q*,x>) + P4(<q*,x>), activation 0.5 P2 + P4, projected online SGD of the first layer (a_i = 1): the 1-D PDE of w = <q*, u> applies.",
     defaults: { width: 256, d: 32, batch: 256, steps: 1000, stepSize: 10, loss: "population" },
   },
   bmz23: {
-    label: "BMZ23: Gaussian single-index, ReLU",
+    label: "BMZ23: Gaussian single-index",
     blurb:
       "x ~ N(0, I_d), y = He0 - He1 + 2/3 He2 along q*, ReLU network trained by online SGD; the mean-field limit is the reduced-particle DF-PDE.",
     defaults: { width: 512, d: 50, batch: 128, steps: 300, stepSize: 0.05, loss: "test" },
   },
   staircase: {
-    label: "Staircase x1 + x1x2 + x1x2x3 + x1x2x3x4 (hypercube)",
+    label: "Staircase (hypercube, degree 4)",
     blurb:
       "x uniform on {-1,1}^d, relu(z + 1/2) with a bias, a_i = 0 at start; the relevant directions are learned one step of the staircase at a time.",
     defaults: { width: 300, d: 30, batch: 64, steps: 3000, stepSize: 0.1, loss: "test" },

@@ -13,7 +13,10 @@ export type ToWorker =
 export interface LimitRecord {
   step: number;
   loss: number;
-  /** The density of w = <q*, u> on a grid of [-1, 1] (sphere PDE). */
+  /**
+   * The law of the overlap <q*, w>/|w| on a grid of [-1, 1]: the sphere PDE's density, or a
+   * histogram of the reduced particles.
+   */
   density?: { faces: number[]; values: number[] };
   /** D_k of the sphere PDE. */
   residuals?: number[];
@@ -28,5 +31,6 @@ export type FromWorker =
   | { type: "progress"; step: number; total: number; stepsPerSecond: number }
   | { type: "done"; summary: RunSummary }
   | { type: "error"; message: string; configError: boolean }
-  | { type: "limit"; kind: string; records: LimitRecord[]; seconds: number }
+  | { type: "limitRecords"; kind: string; records: LimitRecord[] }
+  | { type: "limitDone"; seconds: number }
   | { type: "limitUnavailable"; message: string };
