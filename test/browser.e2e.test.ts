@@ -75,6 +75,7 @@ describe("the demo page in Chromium", () => {
       throw new Error(`${err.message}\n${log.join("\n")}`);
     });
     expect(state.summary?.steps).toBe(300);
+    expect(state.build).not.toBe("scalar");
     const losses = state.records.map((r) => r.testLoss as number);
     expect(state.records.length).toBeGreaterThan(20);
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);

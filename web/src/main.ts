@@ -18,6 +18,8 @@ export interface DemoState {
   limit: { kind: string; records: LimitRecord[]; done: boolean } | null;
   limitMessage: string | null;
   error: string | null;
+  /** The Wasm build the worker loaded ("simd" or "scalar"). */
+  build: string | null;
 }
 
 declare global {
@@ -49,6 +51,7 @@ const fresh = (): DemoState => ({
   limit: null,
   limitMessage: null,
   error: null,
+  build: null,
 });
 let state = fresh();
 window.meanfieldDemo = state;
@@ -158,6 +161,9 @@ function start(): void {
   state.total = (config.algorithm as { steps: number }).steps;
   const simulation = spawn({ type: "simulate", config }, (m) => {
     switch (m.type) {
+      case "runtime":
+        state.build = m.build;
+        break;
       case "record":
         state.records.push(m.record);
         state.step = m.record.step;
@@ -224,7 +230,7 @@ function update(): void {
   pauseButton.textContent = state.status === "paused" ? "Resume" : "Pause";
   runButton.disabled = busy || !valid;
   for (const field of FIELDS) input(field).disabled = busy;
-  const rate = state.stepsPerSecond > 0 ? ` · ${state.stepsPerSecond.toFixed(0)} steps/s` : "";
+  const rate = (state.stepsPerSecond > 0 ? ` · ${state.stepsPerSecond.toFixed(0)} steps/s` : "") + (state.build ? ` · Wasm ${state.build}` : "");
   const words: Record<DemoState["status"], string> = {
     idle: "Pick a task and press Run.",
     running: `running: step ${state.step} / ${state.total}${rate}`,

@@ -116,6 +116,8 @@ export interface LossSeries {
   points: { step: number; loss: number; se?: number }[];
 }
 
+const MAX_DECADES = 8;
+
 /** Loss against step, log-scale loss; a band of +-2 standard errors where the series has them. */
 export function drawLoss(canvas: HTMLCanvasElement, totalSteps: number, series: LossSeries[]): void {
   const f = frame(canvas, "loss");
@@ -127,6 +129,8 @@ export function drawLoss(canvas: HTMLCanvasElement, totalSteps: number, series: 
   }
   let lo = Math.log10(Math.min(...positive));
   let hi = Math.log10(Math.max(...positive));
+  // A limit that converges exponentially would otherwise squeeze the network's curve into a sliver.
+  lo = Math.max(lo, hi - MAX_DECADES);
   if (hi - lo < 0.5) {
     const mid = (hi + lo) / 2;
     lo = mid - 0.25;

@@ -27,6 +27,7 @@ export interface LimitRecord {
 }
 
 export type FromWorker =
+  | { type: "runtime"; build: string }
   | { type: "record"; record: MetricRecord }
   | { type: "progress"; step: number; total: number; stepsPerSecond: number }
   | { type: "done"; summary: RunSummary }

@@ -4,6 +4,7 @@
 
 import {
   ConfigError,
+  loadRuntime,
   parseConfig,
   pdeFromConfig,
   simulate,
@@ -34,7 +35,10 @@ async function runNetwork(config: ConfigInput): Promise<void> {
   let pausedMs = 0;
   const started = performance.now();
   const rate = (step: number) => step / Math.max(1e-3, (performance.now() - started - pausedMs) / 1000);
+  const runtime = await loadRuntime();
+  post({ type: "runtime", build: runtime.build });
   const result = await simulate(config, {
+    runtime,
     onRecord: (record) => post({ type: "record", record }),
     onProgress: (step, total) => {
       if (performance.now() - lastYield < YIELD_MS && step < total) return;
