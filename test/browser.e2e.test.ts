@@ -98,6 +98,10 @@ describe("the demo page in Chromium", () => {
     await expect.poll(() => page.textContent("#error-stepSize")).toMatch(/^algorithm\.stepSize/);
     await fillSettings(page, { stepSize: 0.05 });
     expect(await page.isDisabled("#run")).toBe(false);
+    // The cross-field checks of parseConfig too: the staircase has no exact population loss.
+    await fillSettings(page, { task: "staircase", loss: "population" });
+    await expect.poll(() => page.textContent("#error-loss")).toMatch(/^metrics\.include: .*no exact population loss/);
+    expect(await page.isDisabled("#run")).toBe(true);
   });
 
   it("pauses and resumes a sphere run, whose histogram is drawn against the PDE density, with Node's records", async () => {
