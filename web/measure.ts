@@ -1,5 +1,5 @@
 // Steps per second of the demo page in headless Chromium for online SGD at N = 1024, d = 100,
-// B = 128 (BMZ23 task, ReLU, test loss on 2000 samples at 60 log-spaced steps, as the page runs
+// B = 128 (BMZ23 task, ReLU, test loss on 1000 samples at 40 log-spaced steps, as the page runs
 // it), against the same config through simulate() in Node, in one process. Writes
 // bench/results/browser.json; with --screenshot also saves web/screenshot.png of the page after
 // a run of the sphere task at its defaults.

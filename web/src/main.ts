@@ -233,9 +233,9 @@ function update(): void {
   const rate = (state.stepsPerSecond > 0 ? ` · ${state.stepsPerSecond.toFixed(0)} steps/s` : "") + (state.build ? ` · Wasm ${state.build}` : "");
   const words: Record<DemoState["status"], string> = {
     idle: "Pick a task and press Run.",
-    running: `running: step ${state.step} / ${state.total}${rate}`,
+    running: `running: step ${state.step} / ${state.total} (t = ${timeAt(state.step)})${rate}`,
     paused: `paused at step ${state.step} / ${state.total}`,
-    done: `done: ${state.step} steps${rate}`,
+    done: `done: ${state.step} steps (t = ${timeAt(state.step)})${rate}`,
     diverged: `diverged: ${state.error ?? ""}`,
     error: `error: ${state.error ?? ""}`,
   };
@@ -255,6 +255,12 @@ function update(): void {
       draw();
     });
   }
+}
+
+/** Mean-field time after a step: each step advances it by the step size. */
+function timeAt(step: number): string {
+  const h = (state.config?.algorithm as { stepSize?: number } | undefined)?.stepSize ?? 0;
+  return Number((step * h).toPrecision(4)).toString();
 }
 
 function showConfig(): void {

@@ -52,8 +52,8 @@ export function defaultSettings(task: TaskId = "bmz23"): DemoSettings {
 }
 
 /** Metric records at about this many steps: enough for a live curve, few enough to stay cheap. */
-const RECORD_POINTS = 60;
-const TEST_SAMPLES = 2000;
+const RECORD_POINTS = 40;
+const TEST_SAMPLES = 1000;
 
 function scheduleFor(steps: number): { kind: "every"; steps: number } | { kind: "logSpaced"; points: number } {
   if (steps <= 2 * RECORD_POINTS) return { kind: "every", steps: 1 };

@@ -58,8 +58,8 @@ async function runNetwork(config: ConfigInput): Promise<void> {
 }
 
 /** Reduced particles at least this many, so their histogram is a fair picture of the limit law. */
-const MIN_REDUCED_PARTICLES = 2048;
-const HISTOGRAM_BINS = 80;
+const MIN_REDUCED_PARTICLES = 1024;
+const HISTOGRAM_BINS = 60;
 
 /** The histogram (as a density) of w_S1 / |w| over reduced particles, |w|^2 = |w_S|^2 + r^2. */
 function overlapDensity(state: ReducedParticleState, coordinates: number): LimitRecord["density"] {
