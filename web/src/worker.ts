@@ -102,6 +102,10 @@ async function runLimit(config: ConfigInput): Promise<void> {
   let density: LimitRecord["density"];
   await solveReducedParticles(resolved, {
     particles,
+    // Euler with the run's step size is the network's own time discretization, so the gap
+    // between the curves is the finite-N one; it also costs half of Heun, which matters on
+    // machines where this worker and the network's share few cores.
+    scheme: "euler",
     observe: (_step, _time, state) => (density = overlapDensity(state, state.wS.length / state.r.length)),
     onRecord: (r) =>
       post({ type: "limitRecords", kind, records: [{ step: r.step, loss: r.loss, coefficients: r.coefficients, projections: r.projections, density }] }),
