@@ -9,6 +9,8 @@ import type { FromWorker, LimitRecord, ToWorker } from "./protocol.ts";
 
 export interface DemoState {
   status: "idle" | "running" | "paused" | "done" | "diverged" | "error";
+  /** The form as it was when Run was pressed, and the config built from it. */
+  settings: DemoSettings | null;
   config: ConfigInput | null;
   records: MetricRecord[];
   summary: RunSummary | null;
@@ -42,6 +44,7 @@ const canvases = { loss: $<HTMLCanvasElement>("loss-plot"), histogram: $<HTMLCan
 
 const fresh = (): DemoState => ({
   status: "idle",
+  settings: null,
   config: null,
   records: [],
   summary: null,
@@ -128,12 +131,12 @@ function stopWorkers(): void {
   workers = [];
 }
 
-function spawn(message: ToWorker, onMessage: (m: FromWorker) => void): Worker {
+function spawn(message: ToWorker, onMessage: (m: FromWorker) => void, onError: (message: string) => void): Worker {
   const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: message.type });
   worker.onmessage = (event: MessageEvent<FromWorker>) => onMessage(event.data);
   worker.onerror = (event) => {
     event.preventDefault();
-    fail(event.message || "the worker failed to start");
+    onError(event.message || "the worker failed to start");
   };
   worker.postMessage(message);
   workers.push(worker);
@@ -156,9 +159,10 @@ function start(): void {
   stopWorkers();
   state = fresh();
   window.meanfieldDemo = state;
+  state.settings = readSettings();
   state.config = config;
   state.status = "running";
-  state.total = (config.algorithm as { steps: number }).steps;
+  state.total = state.settings.steps;
   const simulation = spawn({ type: "simulate", config }, (m) => {
     switch (m.type) {
       case "runtime":
@@ -185,7 +189,7 @@ function start(): void {
         return;
     }
     update();
-  });
+  }, (message) => fail(message));
   const limit = spawn({ type: "limit", config }, (m) => {
     switch (m.type) {
       case "limitRecords":
@@ -201,6 +205,9 @@ function start(): void {
         limit.terminate();
         break;
     }
+    update();
+  }, (message) => {
+    state.limitMessage = message;
     update();
   });
   update();
@@ -218,7 +225,6 @@ function reset(): void {
   stopWorkers();
   state = fresh();
   window.meanfieldDemo = state;
-  writeSettings({ ...readSettings(), ...TASKS[readSettings().task].defaults });
   validate();
   update();
 }
@@ -259,7 +265,7 @@ function update(): void {
 
 /** Mean-field time after a step: each step advances it by the step size. */
 function timeAt(step: number): string {
-  const h = (state.config?.algorithm as { stepSize?: number } | undefined)?.stepSize ?? 0;
+  const h = state.settings?.stepSize ?? 0;
   return Number((step * h).toPrecision(4)).toString();
 }
 
@@ -278,14 +284,14 @@ function lossOf(r: MetricRecord): { loss: number; se?: number } | null {
 }
 
 function draw(): void {
-  const settings = readSettings();
+  const settings = state.settings ?? readSettings();
   const records = state.records;
   const last = records[records.length - 1];
   const limitRecords = (state.limit?.records ?? []).filter((r) => r.step <= state.step);
   const limitAt = last ? [...limitRecords].reverse().find((r) => r.step <= last.step) ?? null : null;
   const series: LossSeries[] = [
     {
-      label: `network, N = ${(state.config?.model as { width?: number } | undefined)?.width ?? settings.width}`,
+      label: `network, N = ${settings.width}`,
       color: COLORS.network,
       points: records.flatMap((r) => {
         const l = lossOf(r);
@@ -299,7 +305,7 @@ function draw(): void {
     network: "network",
     limit: "mean-field limit",
   });
-  const task: TaskId = (state.config ? taskOfConfig(state.config) : settings.task) ?? settings.task;
+  const task = settings.task;
   if (task === "staircase") {
     const network = (last?.projections as number[] | undefined) ?? [];
     const names = network.map((_, p) => `x${p + 1}`);
@@ -312,12 +318,6 @@ function draw(): void {
   const limit = limitAt?.coefficients ?? (limitAt?.residuals ? limitAt.residuals.slice(0, target.length).map((dk, k) => target[k]! + dk) : null);
   const basis = task === "sphere" ? "Legendre P_k,d" : "Hermite h_k";
   drawComponents(canvases.components, `${basis} components of f along q*`, components.map((_, k) => `k=${k}`), components, components.length ? target : null, limit);
-}
-
-function taskOfConfig(config: ConfigInput): TaskId | null {
-  const name = (config as { name?: string }).name ?? "";
-  const id = name.replace(/^demo-/, "");
-  return id in TASKS ? (id as TaskId) : null;
 }
 
 taskSelect.addEventListener("change", () => {
