@@ -1,7 +1,7 @@
 // The demo page in Debian's headless Chromium: the bundle names no Node built-in, a 300-step run
 // driven through the form trains (the loss falls, the plots are drawn), its records equal those
-// of simulate() in Node bit for bit, the form shows schema errors next to their fields, and a
-// paused run resumes to the same records. Chromium missing is a failure, not a skip: CI
+// of simulate() in Node bit for bit, Reset clears it, NTK scaling runs without a limit, the form
+// shows schema errors next to their fields, and a paused run resumes to the same records. Chromium missing is a failure, not a skip: CI
 // (.ci/run) installs it.
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -85,7 +85,19 @@ describe("the demo page in Chromium", () => {
     await page.waitForTimeout(200);
     expect(await countColor(page, "#histogram-plot", COLORS.limit)).toBeGreaterThan(100);
     expect(bits(state.records)).toEqual(bits(await nodeRecords(state.config!)));
+    await page.click("#reset");
+    const cleared = await demoState(page);
+    expect([cleared.status, cleared.records.length, cleared.config]).toEqual(["idle", 0, null]);
+    expect(await page.inputValue("#width")).toBe("256");
   }, 120_000);
+
+  it("runs NTK scaling without a mean-field limit and says why", async () => {
+    const { page } = browser;
+    const state = await runDemo(page, server.url, { task: "bmz23", width: 64, d: 10, steps: 20, scaling: "ntk" }, 60_000);
+    expect(state.records.length).toBeGreaterThan(5);
+    await page.waitForFunction(() => window.meanfieldDemo.limitMessage !== null, null, { timeout: 30_000 });
+    expect(await page.textContent("#limit-status")).toMatch(/^no mean-field limit drawn: model\.scaling: .*NTK/);
+  }, 60_000);
 
   it("shows a schema error next to the field and keeps Run disabled until it is fixed", async () => {
     const { page } = browser;
