@@ -1,14 +1,17 @@
 // The demo page in Debian's headless Chromium: the bundle names no Node built-in, a 300-step run
 // driven through the form trains (the loss falls, the plots are drawn), its records equal those
-// of simulate() in Node bit for bit, Reset clears it, NTK scaling runs without a limit, the form
+// of simulate() in Node bit for bit, its config.json and metrics.ndjson downloads are the bytes
+// `meanfield run` writes, Reset clears it, NTK scaling runs without a limit, the form
 // shows schema errors next to their fields, and a paused run resumes to the same records. Chromium missing is a failure, not a skip: CI
 // (.ci/run) installs it.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { init, parse } from "es-module-lexer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulate, type ConfigInput, type MetricRecord } from "../src/index.js";
+import { runToDirectory } from "../src/node.js";
 import { COLORS } from "../web/src/plots.ts";
 import {
   buildDemo,
@@ -69,7 +72,7 @@ describe("the demo page in Chromium", () => {
     expect(readdirSync(assets).some((f) => /^meanfield-.*\.wasm$/.test(f))).toBe(true);
   });
 
-  it("runs 300 steps: the loss falls, the plots are drawn, and the records equal Node's bit for bit", async () => {
+  it("runs 300 steps: the loss falls, the plots are drawn, the records equal Node's bit for bit and the downloads are meanfield run's files", async () => {
     const { page, log } = browser;
     const state = await runDemo(page, server.url, { task: "bmz23", width: 256, d: 30, steps: 300, seed: 7 }, 60_000).catch((err: Error) => {
       throw new Error(`${err.message}\n${log.join("\n")}`);
@@ -84,7 +87,16 @@ describe("the demo page in Chromium", () => {
     await page.waitForFunction(() => window.meanfieldDemo.limit?.done === true, null, { timeout: 30_000 });
     await page.waitForTimeout(200);
     expect(await countColor(page, "#histogram-plot", COLORS.limit)).toBeGreaterThan(100);
-    expect(bits(state.records)).toEqual(bits(await nodeRecords(state.config!)));
+    const out = mkdtempSync(join(tmpdir(), "meanfield-e2e-"));
+    const node = await runToDirectory(state.config, { out });
+    expect(bits(state.records)).toEqual(bits(node.records));
+    // What the page offers for download is byte for byte what `meanfield run` writes.
+    for (const file of ["config.json", "metrics.ndjson"]) {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(`#download-${file.split(".")[0]}`)]);
+      expect(download.suggestedFilename()).toBe(file);
+      expect(readFileSync(await download.path(), "utf8"), file).toBe(readFileSync(join(out, file), "utf8"));
+    }
+    rmSync(out, { recursive: true, force: true });
     await page.click("#reset");
     const cleared = await demoState(page);
     expect([cleared.status, cleared.records.length, cleared.config]).toEqual(["idle", 0, null]);
@@ -97,6 +109,19 @@ describe("the demo page in Chromium", () => {
     expect(state.records.length).toBeGreaterThan(5);
     await page.waitForFunction(() => window.meanfieldDemo.limitMessage !== null, null, { timeout: 30_000 });
     expect(await page.textContent("#limit-status")).toMatch(/^no mean-field limit drawn: model\.scaling: .*NTK/);
+  }, 60_000);
+
+  it("takes its settings from the query string, runs with autorun, and keeps a run's settings in the address bar", async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}?task=sphere&width=100&d=12&steps=30&stepSize=2&autorun`);
+    const state = await waitForRun(page, 60_000);
+    expect(state.settings).toMatchObject({ task: "sphere", width: 100, d: 12, steps: 30, stepSize: 2, batch: 256 });
+    expect(state.records.at(-1)!.step).toBe(30);
+    const query = new URLSearchParams(new URL(page.url()).search);
+    expect([query.get("task"), query.get("width"), query.get("loss")]).toEqual(["sphere", "100", "population"]);
+    await page.goto(`${server.url}?width=-5`);
+    await expect.poll(() => page.textContent("#error-width")).toMatch(/^model\.width: /);
+    expect(await page.isDisabled("#run")).toBe(true);
   }, 60_000);
 
   it("shows a schema error next to the field and keeps Run disabled until it is fixed", async () => {

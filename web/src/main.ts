@@ -38,6 +38,8 @@ const form = $<HTMLFormElement>("settings");
 const runButton = $<HTMLButtonElement>("run");
 const pauseButton = $<HTMLButtonElement>("pause");
 const resetButton = $<HTMLButtonElement>("reset");
+const downloadConfig = $<HTMLButtonElement>("download-config");
+const downloadMetrics = $<HTMLButtonElement>("download-metrics");
 const statusLine = $<HTMLParagraphElement>("status");
 const limitLine = $<HTMLParagraphElement>("limit-status");
 const canvases = { loss: $<HTMLCanvasElement>("loss-plot"), histogram: $<HTMLCanvasElement>("histogram-plot"), components: $<HTMLCanvasElement>("components-plot") };
@@ -161,6 +163,7 @@ function start(): void {
   window.meanfieldDemo = state;
   state.settings = readSettings();
   state.config = config;
+  rememberInUrl(state.settings);
   state.status = "running";
   state.total = state.settings.steps;
   const simulation = spawn({ type: "simulate", config }, (m) => {
@@ -236,6 +239,8 @@ function update(): void {
   pauseButton.textContent = state.status === "paused" ? "Resume" : "Pause";
   runButton.disabled = busy || !valid;
   for (const field of FIELDS) input(field).disabled = busy;
+  downloadConfig.disabled = state.config === null;
+  downloadMetrics.disabled = state.records.length === 0;
   const rate = (state.stepsPerSecond > 0 ? ` · ${state.stepsPerSecond.toFixed(0)} steps/s` : "") + (state.build ? ` · Wasm ${state.build}` : "");
   const words: Record<DemoState["status"], string> = {
     idle: "Pick a task and press Run.",
@@ -333,10 +338,49 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   if (state.status !== "running" && state.status !== "paused") start();
 });
+/** Saves text as a file through a temporary object URL. */
+function save(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+// The same bytes as `meanfield run` writes to config.json and metrics.ndjson (src/run/runDirectory.ts).
+downloadConfig.addEventListener("click", () => {
+  if (state.config) save("config.json", `${JSON.stringify(parseConfig(state.config), null, 2)}\n`, "application/json");
+});
+downloadMetrics.addEventListener("click", () => {
+  save("metrics.ndjson", state.records.map((r) => `${JSON.stringify(r)}\n`).join(""), "application/x-ndjson");
+});
 pauseButton.addEventListener("click", togglePause);
 resetButton.addEventListener("click", reset);
 window.addEventListener("resize", update);
 
-writeSettings(defaultSettings());
+/**
+ * Settings from the page's query string (?task=sphere&width=512&autorun), over the task's
+ * defaults, so a teaching page can link to or embed one exact run. Values are not checked here:
+ * a bad one shows up next to its field like any typed input.
+ */
+function settingsFromUrl(): { settings: DemoSettings; autorun: boolean } {
+  const params = new URLSearchParams(window.location.search);
+  const task = params.get("task");
+  const settings: Record<string, unknown> = { ...defaultSettings(task !== null && task in TASKS ? (task as TaskId) : undefined) };
+  for (const field of FIELDS) {
+    const value = params.get(field);
+    if (value !== null && field !== "task") settings[field] = NUMERIC.has(field) ? Number(value) : value;
+  }
+  return { settings: settings as unknown as DemoSettings, autorun: params.has("autorun") };
+}
+
+/** The query string of a run's settings, kept in the address bar so the page can be shared. */
+function rememberInUrl(settings: DemoSettings): void {
+  const params = new URLSearchParams(Object.entries(settings).map(([k, v]) => [k, String(v)]));
+  window.history.replaceState(null, "", `?${params}`);
+}
+
+const initial = settingsFromUrl();
+writeSettings(initial.settings);
 validate();
 update();
+if (initial.autorun) start();
