@@ -182,7 +182,7 @@ function start(): void {
       case "done":
         state.summary = m.summary;
         state.step = m.summary.steps;
-        state.stepsPerSecond = m.summary.stepsPerSecond;
+        state.stepsPerSecond = m.stepsPerSecond;
         state.status = m.summary.status === "completed" ? "done" : "diverged";
         if (m.summary.divergence) state.error = m.summary.divergence.message;
         simulation.terminate();

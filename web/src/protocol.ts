@@ -30,7 +30,7 @@ export type FromWorker =
   | { type: "runtime"; build: string }
   | { type: "record"; record: MetricRecord }
   | { type: "progress"; step: number; total: number; stepsPerSecond: number }
-  | { type: "done"; summary: RunSummary }
+  | { type: "done"; summary: RunSummary; stepsPerSecond: number }
   | { type: "error"; message: string; configError: boolean }
   | { type: "limitRecords"; kind: string; records: LimitRecord[] }
   | { type: "limitDone"; seconds: number }

@@ -31,12 +31,13 @@ let paused = false;
 let resumed: (() => void) | null = null;
 
 async function runNetwork(config: ConfigInput): Promise<void> {
+  const runtime = await loadRuntime();
+  post({ type: "runtime", build: runtime.build });
   let lastYield = performance.now();
   let pausedMs = 0;
   const started = performance.now();
+  // Steps per second of running time: pauses do not count.
   const rate = (step: number) => step / Math.max(1e-3, (performance.now() - started - pausedMs) / 1000);
-  const runtime = await loadRuntime();
-  post({ type: "runtime", build: runtime.build });
   const result = await simulate(config, {
     runtime,
     onRecord: (record) => post({ type: "record", record }),
@@ -54,7 +55,7 @@ async function runNetwork(config: ConfigInput): Promise<void> {
       })();
     },
   });
-  post({ type: "done", summary: result.summary });
+  post({ type: "done", summary: result.summary, stepsPerSecond: rate(result.summary.steps) });
 }
 
 /** Reduced particles at least this many, so their histogram is a fair picture of the limit law. */
