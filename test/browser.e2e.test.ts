@@ -145,15 +145,20 @@ describe("the demo page in Chromium", () => {
     const { page } = browser;
     await page.goto(server.url);
     await fillSettings(page, { task: "sphere", width: 128, d: 16, steps: 400, stepSize: 5 });
-    await page.click("#run");
+    // Pause in the same task as Run: the worker takes it at its first yield (after ~30 ms of steps),
+    // long before the 400th step, however fast or loaded the machine.
+    await page.evaluate(() => {
+      document.getElementById("run")!.click();
+      document.getElementById("pause")!.click();
+    });
     await page.waitForFunction(() => window.meanfieldDemo.step > 0, null, { timeout: 30_000, polling: 20 });
-    await page.click("#pause");
-    await page.waitForTimeout(100);
+    await page.waitForTimeout(200);
     const pausedAt = (await demoState(page)).step;
     await page.waitForTimeout(300);
     const later = await demoState(page);
     expect(later.status).toBe("paused");
     expect(later.step).toBe(pausedAt);
+    expect(pausedAt).toBeLessThan(400);
     await page.click("#pause");
     const state = await waitForRun(page, 60_000);
     await page.waitForFunction(() => window.meanfieldDemo.limit?.done === true, null, { timeout: 30_000 });
