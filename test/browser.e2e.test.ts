@@ -1,7 +1,8 @@
 // The demo page in Debian's headless Chromium: the bundle names no Node built-in, a 300-step run
 // driven through the form trains (the loss falls, the plots are drawn), its records equal those
 // of simulate() in Node bit for bit, its config.json and metrics.ndjson downloads are the bytes
-// `meanfield run` writes, Reset clears it, NTK scaling runs without a limit, the form
+// `meanfield run` writes, Reset clears it, a diverging run stops with the library's message, NTK
+// scaling runs without a limit, the form
 // shows schema errors next to their fields, and a paused run resumes to the same records. Chromium missing is a failure, not a skip: CI
 // (.ci/run) installs it.
 
@@ -110,6 +111,16 @@ describe("the demo page in Chromium", () => {
     await page.waitForFunction(() => window.meanfieldDemo.limitMessage !== null, null, { timeout: 30_000 });
     expect(await page.textContent("#limit-status")).toMatch(/^no mean-field limit drawn: model\.scaling: .*NTK/);
   }, 60_000);
+
+  it("stops a diverging run with the library's message and keeps its records", async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}?task=bmz23&width=64&d=10&steps=50&stepSize=1000&autorun`);
+    await page.waitForFunction(() => window.meanfieldDemo.status === "diverged", null, { timeout: 30_000 });
+    const state = await demoState(page);
+    expect(state.records.length).toBeGreaterThan(0);
+    expect(await page.textContent("#status")).toMatch(/^diverged: the loss exploded .*lower algorithm\.stepSize/);
+    expect(await page.isDisabled("#run")).toBe(false);
+  });
 
   it("takes its settings from the query string, runs with autorun, and keeps a run's settings in the address bar", async () => {
     const { page } = browser;
