@@ -1,10 +1,10 @@
-// The demo page in Debian's headless Chromium: the bundle names no Node built-in, a 300-step run
+// The demo page in Debian's headless Chromium: the bundle names no Node built-in; a 300-step run
 // driven through the form trains (the loss falls, the plots are drawn), its records equal those
-// of simulate() in Node bit for bit, its config.json and metrics.ndjson downloads are the bytes
-// `meanfield run` writes, Reset clears it, a diverging run stops with the library's message, NTK
-// scaling runs without a limit, the form
-// shows schema errors next to their fields, and a paused run resumes to the same records. Chromium missing is a failure, not a skip: CI
-// (.ci/run) installs it.
+// of simulate() in Node bit for bit and its config.json and metrics.ndjson downloads are the bytes
+// `meanfield run` writes; Reset clears it; a diverging run stops with the library's message; NTK
+// scaling runs without a limit; the query string sets the form; schema errors appear next to
+// their fields; a paused run resumes to the same records. Chromium missing is a failure, not a
+// skip: CI (.ci/run) installs it.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
