@@ -11,8 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { init, parse } from "es-module-lexer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simulate, type ConfigInput, type MetricRecord } from "../src/index.js";
-import { runToDirectory } from "../src/node.js";
+// The page bundles the built package (web/vite.config.ts), so Node runs the built package too.
+import { simulate, type ConfigInput, type MetricRecord } from "../dist/index.js";
+import { runToDirectory } from "../dist/node.js";
 import { COLORS } from "../web/src/plots.ts";
 import {
   buildDemo,

@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { simulate } from "../src/index.js";
+import { simulate } from "../dist/index.js";
 import { buildDemo, demoState, fillSettings, launchChromium, runDemo, serveStatic, waitForRun, WEB_ROOT } from "../test/browserHarness.js";
 import { configOf, defaultSettings, type DemoSettings } from "./src/presets.ts";
 
