@@ -105,6 +105,15 @@ describe("the demo page in Chromium", () => {
     expect(await page.inputValue("#width")).toBe("256");
   }, 120_000);
 
+  it("splits a run over 2 Web Workers sharing Wasm memory, with the records of one thread in Node", async () => {
+    const { page, log } = browser;
+    const state = await runDemo(page, server.url, { task: "bmz23", width: 256, d: 30, steps: 100, seed: 3, threads: 2 }, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${log.join("\n")}`);
+    });
+    expect(state.build).toMatch(/, 2 threads$/);
+    expect(bits(state.records)).toEqual(bits(await nodeRecords({ ...state.config!, threads: 1 })));
+  }, 60_000);
+
   it("runs NTK scaling without a mean-field limit and says why", async () => {
     const { page } = browser;
     const state = await runDemo(page, server.url, { task: "bmz23", width: 64, d: 10, steps: 20, scaling: "ntk" }, 60_000);

@@ -37,7 +37,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves a directory on 127.0.0.1 at a free port. */
+/** Serves a directory on 127.0.0.1 at a free port, cross-origin isolated (as `npm run web` does) so threads can share memory. */
 export async function serveStatic(root: string): Promise<StaticServer> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
@@ -46,7 +46,12 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(404).end("not found");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-embedder-policy": "require-corp",
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

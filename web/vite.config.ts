@@ -8,6 +8,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
+const ISOLATION = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
+
 const packageFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 export default defineConfig(({ command }) => {
@@ -19,7 +21,8 @@ export default defineConfig(({ command }) => {
     resolve: { alias: { meanfield: entry } },
     worker: { format: "es" },
     build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
-    server: { host: "127.0.0.1" },
-    preview: { host: "127.0.0.1" },
+    // Cross-origin isolation, so the page may share Wasm memory between threads.
+    server: { host: "127.0.0.1", headers: ISOLATION },
+    preview: { host: "127.0.0.1", headers: ISOLATION },
   };
 });

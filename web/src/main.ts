@@ -30,8 +30,10 @@ declare global {
   }
 }
 
-const FIELDS: (keyof DemoSettings)[] = ["task", "width", "d", "scaling", "stepSize", "batch", "steps", "seed", "loss"];
-const NUMERIC = new Set<keyof DemoSettings>(["width", "d", "batch", "steps", "stepSize", "seed"]);
+const FIELDS: (keyof DemoSettings)[] = ["task", "width", "d", "scaling", "stepSize", "batch", "steps", "seed", "threads", "loss"];
+const NUMERIC = new Set<keyof DemoSettings>(["width", "d", "batch", "steps", "stepSize", "seed", "threads"]);
+/** Threads share Wasm memory, which browsers allow only on cross-origin isolated pages. */
+const THREADS_ALLOWED = globalThis.crossOriginIsolated === true;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>("settings");
@@ -238,7 +240,7 @@ function update(): void {
   pauseButton.disabled = !busy;
   pauseButton.textContent = state.status === "paused" ? "Resume" : "Pause";
   runButton.disabled = busy || !valid;
-  for (const field of FIELDS) input(field).disabled = busy;
+  for (const field of FIELDS) input(field).disabled = busy || (field === "threads" && !THREADS_ALLOWED);
   downloadConfig.disabled = state.config === null;
   downloadMetrics.disabled = state.records.length === 0;
   const rate = (state.stepsPerSecond > 0 ? ` · ${state.stepsPerSecond.toFixed(0)} steps/s` : "") + (state.build ? ` · Wasm ${state.build}` : "");
@@ -379,7 +381,11 @@ function rememberInUrl(settings: DemoSettings): void {
   window.history.replaceState(null, "", `?${params}`);
 }
 
+$("threads-note").textContent = THREADS_ALLOWED
+  ? `Web Workers over shared memory (${navigator.hardwareConcurrency} cores here); same numbers for any count`
+  : "1 here: threads share memory, which needs a cross-origin isolated page (COOP/COEP headers)";
 const initial = settingsFromUrl();
+if (!THREADS_ALLOWED) initial.settings.threads = 1;
 writeSettings(initial.settings);
 validate();
 update();

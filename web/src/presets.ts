@@ -17,13 +17,15 @@ export interface DemoSettings {
   scaling: "meanfield" | "ntk";
   seed: number;
   loss: LossEstimate;
+  /** Threads splitting the network's neurons (Web Workers over shared memory); results do not depend on it. */
+  threads: number;
 }
 
 export interface TaskPreset {
   label: string;
   /** What the task is, one line under the selector. */
   blurb: string;
-  defaults: Omit<DemoSettings, "task" | "scaling" | "seed">;
+  defaults: Omit<DemoSettings, "task" | "scaling" | "seed" | "threads">;
 }
 
 export const TASKS: Record<TaskId, TaskPreset> = {
@@ -48,7 +50,7 @@ export const TASKS: Record<TaskId, TaskPreset> = {
 };
 
 export function defaultSettings(task: TaskId = "bmz23"): DemoSettings {
-  return { task, scaling: "meanfield", seed: 1, ...TASKS[task].defaults };
+  return { task, scaling: "meanfield", seed: 1, threads: 1, ...TASKS[task].defaults };
 }
 
 /** Metric records at about this many steps: enough for a live curve, few enough to stay cheap. */
@@ -78,6 +80,7 @@ export function configOf(s: DemoSettings): ConfigInput {
       return {
         name,
         seed: s.seed,
+        threads: s.threads,
         task: { kind: "sphereSingleIndex", d: s.d, link: legendre([0, 0, 0.3, 0, 1]) },
         model: { width: s.width, activation: legendre([0, 0, 0.5, 0, 1]), scaling: s.scaling, train: "first" },
         algorithm: { ...algorithm, projected: true },
@@ -87,6 +90,7 @@ export function configOf(s: DemoSettings): ConfigInput {
       return {
         name,
         seed: s.seed,
+        threads: s.threads,
         task: { kind: "gaussianSingleIndex", d: s.d, link: "bmz23" },
         model: {
           width: s.width,
@@ -101,6 +105,7 @@ export function configOf(s: DemoSettings): ConfigInput {
       return {
         name,
         seed: s.seed,
+        threads: s.threads,
         task: { kind: "staircase", d: s.d, degree: 4 },
         model: {
           width: s.width,
@@ -124,5 +129,6 @@ export const FIELD_OF_PATH: [prefix: string, field: keyof DemoSettings][] = [
   ["algorithm.steps", "steps"],
   ["algorithm.stepSize", "stepSize"],
   ["seed", "seed"],
+  ["threads", "threads"],
   ["metrics.include", "loss"],
 ];

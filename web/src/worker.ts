@@ -31,8 +31,9 @@ let paused = false;
 let resumed: (() => void) | null = null;
 
 async function runNetwork(config: ConfigInput): Promise<void> {
-  const runtime = await loadRuntime();
-  post({ type: "runtime", build: runtime.build });
+  const threads = parseConfig(config).threads;
+  const runtime = await loadRuntime(threads > 1 ? { build: "threads" } : {});
+  post({ type: "runtime", build: threads > 1 ? `${runtime.build}, ${threads} threads` : runtime.build });
   let lastYield = performance.now();
   let pausedMs = 0;
   const started = performance.now();
