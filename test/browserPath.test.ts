@@ -1,6 +1,8 @@
 // The pieces of the browser path that run in Node too: compiling the module from an http URL
 // (streaming when the server sends application/wasm, buffered otherwise, a clear error on a bad
-// status) and simulate() awaiting what onProgress returns, which a page's worker uses to yield.
+// status), Web Worker threads refusing clearly where they cannot run, and simulate() awaiting
+// what onProgress returns, which a page's worker uses to yield. test/browser.e2e.test.ts runs
+// the rest in Chromium.
 
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { simulate } from "../src/run/simulate.js";
 import { compileMeanfield, defaultWasmUrl } from "../src/wasm/loader.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
+import { spawnWebThread, webThreadsUnavailable } from "../src/wasm/webThread.js";
 
 describe("compileMeanfield from an http URL", () => {
   let server: Server;
@@ -46,6 +49,15 @@ describe("compileMeanfield from an http URL", () => {
 
   it("names the URL and the status when the server refuses", async () => {
     await expect(compileMeanfield({ url: `${base}/missing.wasm` })).rejects.toThrow(`cannot fetch the Wasm module from ${base}/missing.wasm: HTTP 404`);
+  });
+});
+
+describe("browser threads outside a browser", () => {
+  it("say why they cannot start instead of failing inside a worker", async () => {
+    expect(webThreadsUnavailable()).toMatch(/Web Workers|cross-origin isolated/);
+    const rt = await loadRuntime({ build: "threads" });
+    const init = { module: rt.module, memory: rt.exports.memory, control: new SharedArrayBuffer(64), layout: { args: 0, message: 0, messageBytes: 0, bytes: 64 }, index: 1, kernels: [] };
+    await expect(spawnWebThread(init)).rejects.toThrow(/^meanfield: threads > 1: (this context cannot start Web Workers|shared memory needs a cross-origin isolated page)/);
   });
 });
 

@@ -4,7 +4,7 @@
 // bench/results/browser.json; with --screenshot also saves web/screenshot.png of the page after
 // a run of the sphere task at its defaults.
 //
-//   npm run measure:web [-- --steps 1000 --rounds 3 --screenshot]
+//   npm run measure:web [-- --steps 1000 --rounds 3 --threads 1 --screenshot]
 
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -17,12 +17,13 @@ const { values } = parseArgs({
   options: {
     steps: { type: "string", default: "1000" },
     rounds: { type: "string", default: "3" },
+    threads: { type: "string", default: "1" },
     screenshot: { type: "boolean", default: false },
   },
 });
 const steps = Number(values.steps);
 const rounds = Number(values.rounds);
-const settings: DemoSettings = { ...defaultSettings("bmz23"), width: 1024, d: 100, batch: 128, steps };
+const settings: DemoSettings = { ...defaultSettings("bmz23"), width: 1024, d: 100, batch: 128, steps, threads: Number(values.threads) };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -50,9 +51,10 @@ try {
     chromiumOverNode: median(browserRates) / median(nodeRates),
     rounds: { chromium: browserRates, node: nodeRates },
   };
-  writeFileSync(new URL("../bench/results/browser.json", import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+  const file = settings.threads > 1 ? `browser-threads${settings.threads}.json` : "browser.json";
+  writeFileSync(new URL(`../bench/results/${file}`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
   console.log(
-    `N = 1024, d = 100, B = 128 online SGD: ${result.chromiumStepsPerSecond.toFixed(1)} steps/s in Chromium, ` +
+    `N = 1024, d = 100, B = 128 online SGD, ${settings.threads} thread(s): ${result.chromiumStepsPerSecond.toFixed(1)} steps/s in Chromium, ` +
       `${result.nodeStepsPerSecond.toFixed(1)} in Node (ratio ${result.chromiumOverNode.toFixed(2)})`,
   );
 
