@@ -464,6 +464,44 @@ describe("staircase: the DF-PDE against finite-N online SGD (ABAM22)", () => {
     expect(Math.abs(last.coefficients[3]!)).toBeLessThan(0.03);
   }, 120_000);
 
+  it("observe sees the particles each record describes, before onRecord, and the last ones are the result's", async () => {
+    const rt = await runtimeFor("simd");
+    const seen: { step: number; state: ReducedParticleState }[] = [];
+    const order: string[] = [];
+    const result = await solveReducedParticles(
+      {
+        ...base,
+        task: { kind: "staircase", d: 40, degree: 3 },
+        model: { ...base.model, width: 64 },
+        algorithm: { kind: "onlineSgd", batch: 64, steps: 30, stepSize: 0.1 },
+        metrics: { schedule: { kind: "every", steps: 10 } },
+      },
+      {
+        runtime: rt,
+        observe: (step, time, state) => {
+          expect(time).toBeCloseTo(step * 0.1, 12);
+          seen.push({ step, state });
+          order.push(`observe ${step}`);
+        },
+        onRecord: (r) => order.push(`record ${r.step}`),
+      },
+    );
+    expect(order).toEqual([0, 10, 20, 30].flatMap((s) => [`observe ${s}`, `record ${s}`]));
+    seen.forEach(({ step, state }, k) => {
+      const record = result.records[k]!;
+      expect(record.step).toBe(step);
+      const p = record.projections.length;
+      const projections = Array.from({ length: p }, (_, c) => {
+        let sum = 0;
+        for (let i = 0; i < state.r.length; i++) sum += state.wS[i * p + c]! ** 2;
+        return Math.sqrt(sum / state.r.length);
+      });
+      expect(maxDiff(projections, record.projections)).toBeLessThan(1e-12);
+    });
+    expect(seen[seen.length - 1]!.state.wS).toEqual(result.particles.wS);
+    expect(seen[0]!.state.wS).not.toEqual(result.particles.wS);
+  });
+
   it("learns the staircase coefficients in order: x1, then x1x2, then x1x2x3, then x1x2x3x4", async () => {
     const rt = await runtimeFor("simd");
     const result = await solveReducedParticles(

@@ -35,6 +35,8 @@ export interface ReducedRunOptions extends Omit<ReducedParticlesOptions, "train"
   /** Default "heun". */
   scheme?: ReducedScheme;
   onRecord?: (record: ReducedRecord) => void;
+  /** Called at every recorded step with the particles (copies), e.g. to draw their law. */
+  observe?: (step: number, time: number, particles: ReducedParticleState) => void;
 }
 
 export interface ReducedRunSummary {
@@ -129,8 +131,10 @@ export async function solveReducedParticles(input: ConfigInput | Config, options
     while (true) {
       if (schedule.has(step)) {
         const { loss, coefficients } = system.measure();
-        const record = { step, time: step * stepSize, loss, coefficients: Array.from(coefficients), ...particleStatistics(system.getState(), p) };
+        const state = system.getState();
+        const record = { step, time: step * stepSize, loss, coefficients: Array.from(coefficients), ...particleStatistics(state, p) };
         records.push(record);
+        options.observe?.(step, step * stepSize, state);
         options.onRecord?.(record);
       }
       if (step >= steps) break;

@@ -28,8 +28,11 @@ export interface SimulateOptions {
   onRecord?: (record: MetricRecord) => void;
   /** Called every config.checkpointEvery steps (after that step's record) with the state to save. */
   onCheckpoint?: (state: RunState) => void;
-  /** Called after every step. */
-  onProgress?: (step: number, total: number) => void;
+  /**
+   * Called after every step. A returned promise is awaited before the next step, which lets a
+   * browser worker yield to its message queue (pause, stop) without changing any result.
+   */
+  onProgress?: (step: number, total: number) => void | Promise<void>;
   /** Called at every logged step with copies of the weights (w: N x inputDim, a: N), e.g. to compare particles with a PDE. */
   observe?: (step: number, time: number, w: Float64Array, a: Float64Array) => void;
   /** Continue from a saved state instead of step 0. */
@@ -128,7 +131,8 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
         divergence = { step: err.step, loss: err.loss, message: err.message };
         break;
       }
-      options.onProgress?.(t.step, t.totalSteps);
+      const paced = options.onProgress?.(t.step, t.totalSteps);
+      if (paced) await paced;
     }
     const wallSeconds = (performance.now() - started) / 1000;
     const done = t.step - firstStep;

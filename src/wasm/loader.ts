@@ -41,23 +41,34 @@ export function defaultWasmUrl(build: WasmBuild = "simd"): URL {
   }
 }
 
-async function readModuleBytes(url: URL): Promise<BufferSource> {
-  if (url.protocol === "file:") {
-    const fs = await import(/* @vite-ignore */ "node:fs/promises");
-    try {
-      return await fs.readFile(url);
-    } catch (err) {
-      throw new Error(
-        `meanfield: cannot read the Wasm module at ${url.pathname} (${(err as Error).message}); ` +
-          "run `npm run build` to compile it",
-      );
-    }
+// Node's file system comes from process.getBuiltinModule, not an import: bundlers then see no
+// Node built-in on the browser path, where only http(s) URLs occur.
+async function readModuleFile(url: URL): Promise<BufferSource> {
+  const fs = globalThis.process?.getBuiltinModule?.("node:fs/promises");
+  if (!fs) throw new Error(`meanfield: cannot read ${url.href} here (no file system); serve the Wasm module over http(s) or pass { bytes }`);
+  try {
+    return await fs.readFile(url);
+  } catch (err) {
+    throw new Error(
+      `meanfield: cannot read the Wasm module at ${url.pathname} (${(err as Error).message}); ` +
+        "run `npm run build` to compile it",
+    );
   }
+}
+
+async function compileFromUrl(url: URL): Promise<WebAssembly.Module> {
+  if (url.protocol === "file:") return WebAssembly.compile(await readModuleFile(url));
   const response = await fetch(url);
   if (!response.ok) {
     throw new Error(`meanfield: cannot fetch the Wasm module from ${url}: HTTP ${response.status}`);
   }
-  return response.arrayBuffer();
+  // compileStreaming compiles while the bytes arrive but insists on Content-Type application/wasm;
+  // a server that sends another type still works through the buffered path.
+  const type = response.headers.get("content-type") ?? "";
+  if (typeof WebAssembly.compileStreaming === "function" && type.split(";")[0]!.trim() === "application/wasm") {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
@@ -70,7 +81,7 @@ export function compileMeanfield(source: WasmSource = {}): Promise<WebAssembly.M
   const key = url.href;
   let pending = compiled.get(key);
   if (!pending) {
-    pending = readModuleBytes(url).then((bytes) => WebAssembly.compile(bytes));
+    pending = compileFromUrl(url);
     pending.catch(() => compiled.delete(key));
     compiled.set(key, pending);
   }

@@ -1,8 +1,10 @@
 // Starting a ThreadTeam's worker thread in Node: the one Node-specific piece of the threads.
 // A browser would start a Web Worker from a Blob of the same THREAD_PROGRAM and post it the
-// ThreadInit instead.
+// ThreadInit instead. worker_threads is imported through a variable so that bundles of the
+// browser entry point, which hold this module as a lazy chunk, neither resolve nor name a Node
+// built-in (the comments silence Vite's and webpack's notes about it); it stays an ordinary
+// import, which tests can mock.
 
-import { Worker } from "node:worker_threads";
 import { THREAD_PROGRAM, type ThreadInit } from "./threadProgram.js";
 import type { ThreadHandle } from "./threadTeam.js";
 
@@ -14,8 +16,11 @@ import("node:worker_threads").then(({ workerData, parentPort }) => {
 });
 `;
 
+const WORKER_THREADS = "node:worker_threads";
+
 /** A worker running the thread program, resolved once its instance is ready. */
-export function spawnNodeThread(init: ThreadInit): Promise<ThreadHandle> {
+export async function spawnNodeThread(init: ThreadInit): Promise<ThreadHandle> {
+  const { Worker }: typeof import("node:worker_threads") = await import(/* @vite-ignore */ /* webpackIgnore: true */ WORKER_THREADS);
   const worker = new Worker(BOOT, { eval: true, workerData: init });
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {

@@ -13,6 +13,7 @@
 // Worker.
 
 import type { WasmRuntime } from "./runtime.js";
+import { spawnWebThread } from "./webThread.js";
 import {
   ARGC,
   controlLayout,
@@ -48,11 +49,11 @@ export interface ThreadHandle {
 export type SpawnThread = (init: ThreadInit) => Promise<ThreadHandle>;
 
 async function spawnInHost(init: ThreadInit): Promise<ThreadHandle> {
-  if (!globalThis.process?.versions?.node) {
-    throw new Error("meanfield: threads > 1 needs a way to start worker threads here; pass a SpawnThread to ThreadTeam.start");
+  if (globalThis.process?.versions?.node) {
+    const { spawnNodeThread } = await import("./nodeThread.js");
+    return spawnNodeThread(init);
   }
-  const { spawnNodeThread } = await import("./nodeThread.js");
-  return spawnNodeThread(init);
+  return spawnWebThread(init);
 }
 
 export class ThreadTeam {
