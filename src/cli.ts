@@ -15,6 +15,8 @@ import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
 import { solveLimit } from "./pde/solveLimit.js";
 import { RunProgress } from "./run/progress.js";
 import { defaultRunDirectory, resumeRun, runToDirectory } from "./run/runDirectory.js";
+import { registerSweepCommand } from "./commands/sweep.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -202,6 +204,9 @@ program
         `${result.kernel} kernel ridge, n = ${result.n}, ridge ${result.ridge.toExponential(2)}: test loss ${result.testLoss.toExponential(4)} +- ${result.testLossSE.toExponential(2)} (m = ${result.m}, ${result.seconds.toFixed(2)} s)\n`,
       );
   });
+
+registerSweepCommand(program);
+registerWorkerCommand(program);
 
 program
   .command("bench")
