@@ -67,8 +67,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
     options.log(`done ${task.id}${delivered ? "" : " (an earlier attempt delivered it; kept that one)"}`);
     return { id: task.id, delivered };
   };
+  // BullMQ leaves connections it was given open; both are closed in close().
+  const workerConnection = redis.duplicate();
   const worker = new Worker<QueueJobData, JobOutcome>(options.queueName, process_, {
-    connection: redis.duplicate(),
+    connection: workerConnection,
     concurrency: options.workers,
     lockDuration: options.lockDurationMs,
     stalledInterval: options.stalledIntervalMs,
@@ -89,6 +91,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
       await worker.close(force);
       await monitor?.close();
       await pool.close();
+      workerConnection.disconnect();
       redis.disconnect();
       resolveStopped();
     })();
