@@ -3,3 +3,10 @@
 
 export { runToDirectory, resumeRun, type RunFileOptions, type DirectoryResult } from "./run/runDirectory.js";
 export { listCatalog, listExamples, type ExampleEntry, type ExperimentEntry } from "./catalog.js";
+export { runSweep, aggregateDirectories, type SweepOptions, type SweepOutcome, type QueueTarget } from "./sweep/runSweep.js";
+export { parseSweepSpec, sweepSpecSchema, type SweepSpec, type SweepSpecInput } from "./sweep/spec.js";
+export { expandSweep, type SweepRun } from "./sweep/expand.js";
+export { parseShard, inShard, type Shard } from "./sweep/shard.js";
+export { startQueueWorker, type QueueWorkerOptions, type RunningWorker } from "./sweep/queueWorker.js";
+export type { SweepAggregate } from "./sweep/aggregate.js";
+export type { RunResult } from "./sweep/runResult.js";
