@@ -122,6 +122,9 @@ describe("sweep spec and grid expansion", () => {
     expect(() => expandSweep(parseSweepSpec({ ...tinySpec(), axes: [{ path: "model.widht", values: [4] }] }))).toThrow(/^sweep point model\.widht=4, seed=0: model: Unrecognized key: "widht"/);
     expect(() => expandSweep(parseSweepSpec({ ...tinySpec(), axes: [{ path: "model.width", values: [16, 16] }] }))).toThrow(/resolves to the same run as model\.width=16, seed=0/);
     expect(() => expandSweep(parseSweepSpec({ ...tinySpec(), axes: [{ path: "algorithm.samples", values: [6000] }], methods: ["nngp"] }))).toThrow(/kernel ridge takes at most 5000 samples, got 6000/);
+    expect(() => expandSweep(parseSweepSpec({ ...tinySpec(), axes: [{ path: "model.activation", values: ["relu", "tanh"] }], methods: ["ntk"] }))).toThrow(
+      /^sweep point model\.activation="tanh", seed=0: method ntk: the NTK has a closed form for model\.activation relu only; use nngp$/,
+    );
   });
 
   it("the example sweeps parse and expand", () => {
@@ -240,6 +243,10 @@ describe("local sweeps", () => {
     const bad = spawnSync(process.execPath, [cli, "sweep", file, "--shard", "3/3"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^meanfield sweep: --shard: expected i\/n with integers 0 <= i < n \(e\.g\. 0\/4\), got 3\/3\n$/);
+    writeFileSync(join(root, "bad.json"), JSON.stringify({ ...tinySpec(), axes: [{ path: "algorithm.samples", values: [16, -1] }] }));
+    const badSpec = spawnSync(process.execPath, [cli, "sweep", join(root, "bad.json")], { encoding: "utf8" });
+    expect(badSpec.status).toBe(2);
+    expect(badSpec.stderr).toMatch(/^meanfield sweep point algorithm\.samples=-1, seed=0: algorithm\.samples: Too small: expected number to be >=1\n$/);
     const other = spawnSync(process.execPath, [cli, "sweep", "--aggregate", dirs[0]!, root], { encoding: "utf8" });
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/has no sweep\.spec\.json; is it a sweep directory\?/);

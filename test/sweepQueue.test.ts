@@ -104,7 +104,7 @@ describe("sweep on a Redis queue (BullMQ)", () => {
     expect(runs).toHaveLength(12);
 
     const shared = join(root, "shared");
-    const workerArgs = [cli, "worker", "--queue", url, "--queue-name", "q", "--workers", "1", "--out", shared, "--lock-duration", "1500", "--stalled-interval", "500"];
+    const workerArgs = [cli, "worker", "--queue", url, "--queue-name", "q", "--workers", "1", "--out", shared, "--lock-duration", "2000", "--stalled-interval", "500"];
     const doomed = start(process.execPath, workerArgs);
     const survivor = start(process.execPath, workerArgs);
     await Promise.all([doomed.waitFor(/worker ready/, 20_000), survivor.waitFor(/worker ready/, 20_000)]);

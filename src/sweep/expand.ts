@@ -4,6 +4,8 @@
 
 import { ConfigError, dataOf, parseConfig, type Config } from "../config.js";
 import { MAX_KERNEL_SAMPLES } from "../kernels/kernelRidge.js";
+import { parseActivation } from "../model/activation.js";
+import { linkToActivation } from "../tasks/link.js";
 import { runId } from "./runId.js";
 import { axisValues, type SweepMethod, type SweepSpec } from "./spec.js";
 
@@ -67,6 +69,9 @@ export function expandSweep(spec: SweepSpec): SweepRun[] {
           throw err;
         }
         if (method !== "network") {
+          if (method === "ntk" && parseActivation(linkToActivation(config.model.activation, config.task.d), "model.activation").kind !== "relu") {
+            throw new ConfigError(`sweep point ${describePoint(point, seed)}: method ntk: the NTK has a closed form for model.activation relu only; use nngp`);
+          }
           const data = dataOf(config.algorithm);
           if (data.kind === "samples" && data.n > MAX_KERNEL_SAMPLES) {
             throw new ConfigError(`sweep point ${describePoint(point, seed)}: method ${method}: kernel ridge takes at most ${MAX_KERNEL_SAMPLES} samples, got ${data.n}`);
