@@ -75,7 +75,7 @@ afterAll(() => {
 });
 
 describe("sweep on a Redis queue (BullMQ)", () => {
-  it("delivers all 12 results exactly once when a worker is killed mid-run", async () => {
+  it("delivers all 12 results exactly once when a worker is killed mid-run, and fails runs past their timeout", async () => {
     expect(hasRedis, "redis-server is not installed (apt-get install -y redis-server; .ci/run does it)").toBe(true);
     const root = mkdtempSync(join(tmpdir(), "meanfield-queue-"));
     const port = await freePort();
@@ -153,6 +153,14 @@ describe("sweep on a Redis queue (BullMQ)", () => {
     expect(again.stdout).toMatch(/12 runs; 0 already done, 12 to run on queue q/);
     expect(again.stdout).toMatch(/12 of 12 runs done/);
     expect(readFileSync(join(root, "again", "sweep.csv"), "utf8")).toBe(readFileSync(join(out, "sweep.csv"), "utf8"));
+
+    // A run longer than its timeout is aborted on every attempt and reported as failed.
+    const slow = join(root, "slow.json");
+    writeFileSync(slow, JSON.stringify({ ...spec, name: "slow", axes: [{ path: "algorithm.samples", values: [2000] }], seeds: [0] }));
+    const timedOut = spawnSync(process.execPath, [cli, "sweep", slow, "--queue", url, "--queue-name", "q", "--out", join(root, "slow"), "--attempts", "2", "--timeout", "0.2"], { encoding: "utf8" });
+    expect(timedOut.status, timedOut.stderr).toBe(1);
+    expect(timedOut.stderr).toMatch(/run [0-9a-f]{16} \(network algorithm\.samples=2000 seed=0\) failed: run [0-9a-f]{16} exceeded its timeout of 0\.2 s/);
+    await survivor.waitFor(/failed ([0-9a-f]{16}) attempt 1: run \1 exceeded its timeout[^]*failed \1 attempt 2: run \1 exceeded its timeout/, 10_000);
 
     survivor.proc.kill("SIGTERM");
     expect(await survivor.exited).toBe(0);
