@@ -53,7 +53,7 @@ console.log(`cores: ${availableParallelism()} (${cpus()[0]?.model ?? "?"}); load
 console.log(`1 worker:  ${one.seconds.toFixed(2)} s`);
 console.log(`2 workers: ${two.seconds.toFixed(2)} s`);
 console.log(`speed-up 1 -> 2 workers: ${ratio.toFixed(2)}x`);
-const resultsDir = new URL("../../bench/results/", import.meta.url);
+const resultsDir = new URL("../../results/", import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(
   new URL("sweepScaling.json", resultsDir),
