@@ -70,7 +70,13 @@ export function registerWorkerCommand(program: Command): void {
       let signals = 0;
       const stop = () => {
         signals++;
-        void worker.close(signals > 1);
+        if (signals === 1) {
+          process.stdout.write(`${new Date().toISOString()} stopping after the runs in progress (signal again to stop now)\n`);
+          void worker.close();
+        } else {
+          // The abandoned jobs' locks expire and other workers take them back.
+          process.exit(130);
+        }
       };
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);

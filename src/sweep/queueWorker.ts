@@ -39,8 +39,8 @@ export interface JobOutcome {
 export interface RunningWorker {
   /** Resolves when the worker has stopped (after close(), or on idle exit). */
   stopped: Promise<void>;
-  /** Finishes the runs in progress, then stops; force abandons them (other workers take them back). */
-  close(force?: boolean): Promise<void>;
+  /** Finishes the runs in progress, then stops. */
+  close(): Promise<void>;
 }
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<RunningWorker> {
@@ -48,7 +48,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
   const key = resultsKey(options.queueName);
   const pool = new RunPool(options.workers);
   const me = `${hostname()}:${process.pid}`;
-  const process_ = async (job: Job<QueueJobData, JobOutcome>): Promise<JobOutcome> => {
+  const processJob = async (job: Job<QueueJobData, JobOutcome>): Promise<JobOutcome> => {
     const { task, timeoutSeconds } = job.data;
     if ((await redis.hexists(key, task.id)) === 1) {
       options.log(`skip ${task.id}: its result is already delivered`);
@@ -69,7 +69,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
   };
   // BullMQ leaves connections it was given open; both are closed in close().
   const workerConnection = redis.duplicate();
-  const worker = new Worker<QueueJobData, JobOutcome>(options.queueName, process_, {
+  const worker = new Worker<QueueJobData, JobOutcome>(options.queueName, processJob, {
     connection: workerConnection,
     concurrency: options.workers,
     lockDuration: options.lockDurationMs,
@@ -85,10 +85,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
   let idleTimer: NodeJS.Timeout | null = null;
   const monitor = options.idleExitSeconds !== null ? new Queue(options.queueName, { connection: redis }) : null;
   let closing: Promise<void> | null = null;
-  const close = (force = false): Promise<void> => {
+  const close = (): Promise<void> => {
     closing ??= (async () => {
       if (idleTimer) clearInterval(idleTimer);
-      await worker.close(force);
+      await worker.close();
       await monitor?.close();
       await pool.close();
       workerConnection.disconnect();
