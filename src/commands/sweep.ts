@@ -75,7 +75,8 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
     onPlan: (p) => {
       todo = p.todo;
       const where = queue ? `queue ${queue.name} at ${queue.url}` : `${Math.min(opts.workers ?? defaultWorkers(), Math.max(1, p.todo))} worker thread(s)`;
-      say(`sweep ${spec.name}: ${p.total} runs${shard ? `, shard ${shard.index}/${shard.count}: ${p.selected}` : ""}; ${p.skipped} already done, ${p.todo} to run on ${where}; outputs in ${out}`);
+      const work = p.todo === 0 ? "nothing to run" : `${p.todo} to run on ${where}`;
+      say(`sweep ${spec.name}: ${p.total} runs${shard ? `, shard ${shard.index}/${shard.count}: ${p.selected}` : ""}; ${p.skipped} already done, ${work}; outputs in ${out}`);
       if (queue && p.todo > 0) say(`waiting for workers: meanfield worker --queue ${queue.url}${queue.name === DEFAULT_QUEUE_NAME ? "" : ` --queue-name ${queue.name}`}`);
     },
     onResult: (r) => {
