@@ -4,10 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
+import { kernelBaseline } from "../src/kernels/kernelRidge.js";
 import { runToDirectory } from "../src/run/runDirectory.js";
 import { studentTCentralProbability, studentTTwoSidedQuantile } from "../src/special/studentT.js";
 import { aggregateSweep, metricStats } from "../src/sweep/aggregate.js";
 import { expandSweep, setPath } from "../src/sweep/expand.js";
+import { sweepCsv } from "../src/sweep/report.js";
 import { readResults } from "../src/sweep/resultStore.js";
 import { canonicalJson, runId } from "../src/sweep/runId.js";
 import { aggregateDirectories, runSweep } from "../src/sweep/runSweep.js";
@@ -166,6 +168,15 @@ describe("aggregation", () => {
     expect(metricStats([])).toBeNull();
   });
 
+  it("sweep.csv quotes values that hold commas or quotes (object-valued axes)", () => {
+    const spec = parseSweepSpec({ ...tinySpec(), axes: [{ path: "task.link", values: ["relu", { kind: "He", k: 2 }] }], seeds: [0] });
+    const runs = expandSweep(spec);
+    const csv = sweepCsv(aggregateSweep(spec, runs, new Map())).split("\n");
+    expect(csv[0]).toMatch(/^method,task\.link,runs,done,diverged,/);
+    expect(csv[1]).toBe("network,relu,1,0,0,,,,,0,,,,,0");
+    expect(csv[2]).toBe('network,"{""kind"":""He"",""k"":2}",1,0,0,,,,,0,,,,,0');
+  });
+
   it("groups seeds per point, leaves diverged runs out of the statistics and counts missing runs", () => {
     const spec = parseSweepSpec(tinySpec());
     const runs = expandSweep(spec);
@@ -192,6 +203,9 @@ describe("local sweeps", () => {
     const inProcess = await runToDirectory(network.config, { out: join(out, "in-process") });
     expect(readFileSync(join(out, "runs", network.id, "metrics.ndjson"), "utf8")).toBe(readFileSync(join(inProcess.dir, "metrics.ndjson"), "utf8"));
     expect(readResults(out).get(network.id)!.metrics.testLoss).toBe(inProcess.summary.final!.testLoss);
+    const kernel = runs.find((r) => r.method === "nngp" && r.point["algorithm.samples"] === 64 && r.seed === 0)!;
+    const fit = await kernelBaseline(kernel.config, { kernel: "nngp", n: 64 });
+    expect(readResults(out).get(kernel.id)!.metrics).toMatchObject({ testLoss: fit.testLoss, testLossSE: fit.testLossSE, n: 64, ridge: fit.ridge });
 
     // Resume: nothing left to run; a deleted result is the only run that runs again.
     const stamp = (id: string) => statSync(join(out, "runs", id, "result.json")).mtimeMs;
