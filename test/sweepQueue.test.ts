@@ -164,5 +164,20 @@ describe("sweep on a Redis queue (BullMQ)", () => {
 
     survivor.proc.kill("SIGTERM");
     expect(await survivor.exited).toBe(0);
+
+    // Detached: enqueue with no worker running, let a later worker (stopping once idle) run the
+    // jobs, and collect the results by running the same command again.
+    const later = join(root, "later.json");
+    writeFileSync(later, JSON.stringify({ ...spec, name: "later", axes: [{ path: "algorithm.samples", values: [100, 200] }], seeds: [0] }));
+    const submitArgs = [cli, "sweep", later, "--queue", url, "--queue-name", "q", "--out", join(root, "later")];
+    const detached = spawnSync(process.execPath, [...submitArgs, "--no-wait"], { encoding: "utf8" });
+    expect(detached.status, detached.stderr).toBe(0);
+    expect(detached.stdout).toMatch(/0 of 2 runs done[^]*2 run\(s\) left on the queue for workers/);
+    const idle = start(process.execPath, [cli, "worker", "--queue", url, "--queue-name", "q", "--workers", "1", "--idle-exit", "1"]);
+    expect(await idle.exited, idle.output).toBe(0);
+    expect(idle.output).toMatch(/idle for 1 s; stopping/);
+    const collected = spawnSync(process.execPath, submitArgs, { encoding: "utf8" });
+    expect(collected.status, collected.stderr).toBe(0);
+    expect(collected.stdout).toMatch(/2 of 2 runs done/);
   }, 120_000);
 });

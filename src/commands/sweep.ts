@@ -21,6 +21,7 @@ interface SweepCommandOptions {
   queueName: string;
   attempts: number;
   timeout: number;
+  wait: boolean;
   aggregate?: boolean;
   json?: boolean;
 }
@@ -64,7 +65,7 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   if (!(opts.timeout > 0)) throw new ConfigError(`--timeout: expected seconds > 0, got ${opts.timeout}`);
   const out = opts.out ?? join("runs", `sweep-${spec.name}`);
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
-  const queue = opts.queue ? { url: checkQueueUrl(opts.queue), name: checkQueueName(opts.queueName), attempts: opts.attempts, timeoutSeconds: opts.timeout } : undefined;
+  const queue = opts.queue ? { url: checkQueueUrl(opts.queue), name: checkQueueName(opts.queueName), attempts: opts.attempts, timeoutSeconds: opts.timeout, wait: opts.wait } : undefined;
   let finished = 0;
   let todo = 0;
   const outcome = await runSweep(spec, {
@@ -77,7 +78,7 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
       const where = queue ? `queue ${queue.name} at ${queue.url}` : `${Math.min(opts.workers ?? defaultWorkers(), Math.max(1, p.todo))} worker thread(s)`;
       const work = p.todo === 0 ? "nothing to run" : `${p.todo} to run on ${where}`;
       say(`sweep ${spec.name}: ${p.total} runs${shard ? `, shard ${shard.index}/${shard.count}: ${p.selected}` : ""}; ${p.skipped} already done, ${work}; outputs in ${out}`);
-      if (queue && p.todo > 0) say(`waiting for workers: meanfield worker --queue ${queue.url}${queue.name === DEFAULT_QUEUE_NAME ? "" : ` --queue-name ${queue.name}`}`);
+      if (queue && queue.wait && p.todo > 0) say(`waiting for workers: meanfield worker --queue ${queue.url}${queue.name === DEFAULT_QUEUE_NAME ? "" : ` --queue-name ${queue.name}`}`);
     },
     onResult: (r) => {
       finished++;
@@ -87,6 +88,7 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
     onFailure: (run, reason) => process.stderr.write(`meanfield sweep: run ${run.id} (${run.method} ${describePoint(run.point)} seed=${run.seed}) failed: ${reason}\n`),
   });
   finish(outcome.aggregate, out, Boolean(opts.json));
+  if (outcome.queued > 0) say(`${outcome.queued} run(s) left on the queue for workers (meanfield worker --queue ${queue!.url}); run this command again to collect their results`);
   if (shard && outcome.aggregate.doneRuns < outcome.aggregate.totalRuns) say(`merge the shards with: meanfield sweep --aggregate DIR... [--out DIR]`);
   if (outcome.failed.length > 0) {
     process.stderr.write(`meanfield sweep: ${outcome.failed.length} run(s) failed; rerun the same command to retry them\n`);
@@ -106,6 +108,7 @@ export function registerSweepCommand(program: Command): void {
     .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
     .option("--attempts <int>", "with --queue: attempts per run before it counts as failed", Number, 3)
     .option("--timeout <seconds>", "with --queue: a run attempt taking longer is aborted and retried", Number, 3600)
+    .option("--no-wait", "with --queue: enqueue and exit; the same command later collects the results")
     .option("--aggregate", "merge the sweep directories given as arguments into one report (in --out, default the first)")
     .option("--json", "print the aggregate as JSON on stdout")
     .action(async (inputs: string[], opts: SweepCommandOptions) => {

@@ -22,11 +22,15 @@ export interface SubmitOptions {
   timeoutSeconds: number;
   /** Called once per run with its result, as results arrive. */
   onResult: (result: RunResult) => void;
+  /** False: enqueue, collect the results already there and return without waiting for the rest. */
+  wait?: boolean;
   pollMs?: number;
 }
 
 export interface SubmitOutcome {
   failed: { id: string; reason: string }[];
+  /** Runs still queued or running (only when not waiting). */
+  pending: number;
 }
 
 export function toTask(run: SweepRun): RunTask {
@@ -68,6 +72,10 @@ export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOp
     );
     const pollMs = options.pollMs ?? 250;
     let lastFailureCheck = 0;
+    if (options.wait === false) {
+      await collect();
+      return { failed, pending: pending.size };
+    }
     while (pending.size > 0) {
       await new Promise((r) => setTimeout(r, pollMs));
       await collect();
@@ -80,7 +88,7 @@ export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOp
         }
       }
     }
-    return { failed };
+    return { failed, pending: 0 };
   } finally {
     await queue.close();
     redis.disconnect();

@@ -19,6 +19,8 @@ export interface QueueTarget {
   name: string;
   attempts: number;
   timeoutSeconds: number;
+  /** False: enqueue and return; running the sweep again later collects the results. */
+  wait?: boolean;
 }
 
 export interface SweepOptions {
@@ -39,6 +41,8 @@ export interface SweepOutcome {
   ran: number;
   skipped: number;
   failed: { id: string; reason: string }[];
+  /** Runs left on the queue (queue.wait false). */
+  queued: number;
 }
 
 async function runLocally(todo: readonly SweepRun[], options: SweepOptions, done: (run: SweepRun, result: RunResult) => void, failed: SweepOutcome["failed"]): Promise<void> {
@@ -68,7 +72,12 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const todo = selected.filter((r) => !hasResult(options.out, r.id));
   options.onPlan?.({ total: runs.length, selected: selected.length, skipped: selected.length - todo.length, todo: todo.length });
   const failed: SweepOutcome["failed"] = [];
-  const done = (run: SweepRun, result: RunResult) => options.onResult?.(result, run);
+  let ran = 0;
+  let queued = 0;
+  const done = (run: SweepRun, result: RunResult) => {
+    ran++;
+    options.onResult?.(result, run);
+  };
   if (options.queue) {
     const byId = new Map(todo.map((r) => [r.id, r]));
     const outcome = await submitToQueue(todo, {
@@ -76,6 +85,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       queueName: options.queue.name,
       attempts: options.queue.attempts,
       timeoutSeconds: options.queue.timeoutSeconds,
+      ...(options.queue.wait === false ? { wait: false } : {}),
       onResult: (result) => {
         const run = byId.get(result.id)!;
         writeResult(runDirectoryOf(options.out, run.id), result);
@@ -86,11 +96,12 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       failed.push(f);
       options.onFailure?.(byId.get(f.id)!, f.reason);
     }
+    queued = outcome.pending;
   } else await runLocally(todo, options, done, failed);
   const results = readResults(options.out);
   const aggregate = aggregateSweep(spec, runs, results);
   writeSweepReport(options.out, aggregate, runs, results);
-  return { aggregate, ran: todo.length - failed.length, skipped: selected.length - todo.length, failed };
+  return { aggregate, ran, skipped: selected.length - todo.length, failed, queued };
 }
 
 /**
