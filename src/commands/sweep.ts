@@ -62,7 +62,8 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   const spec = parseSweepSpec(input);
   positiveInteger("--workers", opts.workers);
   positiveInteger("--attempts", opts.attempts);
-  if (!(opts.timeout > 0)) throw new ConfigError(`--timeout: expected seconds > 0, got ${opts.timeout}`);
+  // Timers hold at most 2^31 - 1 ms.
+  if (!(opts.timeout > 0 && opts.timeout <= 2_000_000)) throw new ConfigError(`--timeout: expected seconds in (0, 2000000], got ${opts.timeout}`);
   const out = opts.out ?? join("runs", `sweep-${spec.name}`);
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   const queue = opts.queue ? { url: checkQueueUrl(opts.queue), name: checkQueueName(opts.queueName), attempts: opts.attempts, timeoutSeconds: opts.timeout, wait: opts.wait } : undefined;
