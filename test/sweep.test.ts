@@ -254,6 +254,10 @@ describe("local sweeps", () => {
     expect(readFileSync(join(merged, "sweep.csv"), "utf8")).toBe(readFileSync(join(whole, "sweep.csv"), "utf8"));
     expect(readResults(merged).size).toBe(4);
 
+    const plan = spawnSync(process.execPath, [cli, "sweep", file, "--dry-run", "--shard", "0/3", "--out", dirs[0]!], { encoding: "utf8" });
+    expect(plan.status, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/^ {4}0 [0-9a-f]{16} network algorithm\.samples=16 seed=0 \(done\)\n {4}3 [0-9a-f]{16} network algorithm\.samples=64 seed=1 \(done\)\n2 of 4 runs in shard 0\/3; 2 done in /);
+
     const bad = spawnSync(process.execPath, [cli, "sweep", file, "--shard", "3/3"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^meanfield sweep: --shard: expected i\/n with integers 0 <= i < n \(e\.g\. 0\/4\), got 3\/3\n$/);
@@ -261,6 +265,12 @@ describe("local sweeps", () => {
     const badSpec = spawnSync(process.execPath, [cli, "sweep", join(root, "bad.json")], { encoding: "utf8" });
     expect(badSpec.status).toBe(2);
     expect(badSpec.stderr).toMatch(/^meanfield sweep point algorithm\.samples=-1, seed=0: algorithm\.samples: Too small: expected number to be >=1\n$/);
+    const noQueue = spawnSync(process.execPath, [cli, "worker"], { encoding: "utf8" });
+    expect(noQueue.status).toBe(2);
+    expect(noQueue.stderr).toBe("meanfield worker: --queue redis://HOST:PORT is required\n");
+    const badUrl = spawnSync(process.execPath, [cli, "sweep", file, "--queue", "http://localhost:6379"], { encoding: "utf8" });
+    expect(badUrl.status).toBe(2);
+    expect(badUrl.stderr).toBe("meanfield sweep: --queue: expected redis://HOST:PORT (or rediss://), got http://localhost:6379\n");
     const other = spawnSync(process.execPath, [cli, "sweep", "--aggregate", dirs[0]!, root], { encoding: "utf8" });
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/has no sweep\.spec\.json; is it a sweep directory\?/);

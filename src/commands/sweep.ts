@@ -7,10 +7,12 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../config.js";
 import type { SweepAggregate } from "../sweep/aggregate.js";
+import { expandSweep } from "../sweep/expand.js";
 import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueConnection.js";
+import { hasResult } from "../sweep/resultStore.js";
 import { defaultWorkers } from "../sweep/runPool.js";
 import { aggregateDirectories, runSweep } from "../sweep/runSweep.js";
-import { parseShard } from "../sweep/shard.js";
+import { inShard, parseShard } from "../sweep/shard.js";
 import { parseSweepSpec } from "../sweep/spec.js";
 
 interface SweepCommandOptions {
@@ -22,6 +24,7 @@ interface SweepCommandOptions {
   attempts: number;
   timeout: number;
   wait: boolean;
+  dryRun?: boolean;
   aggregate?: boolean;
   json?: boolean;
 }
@@ -66,6 +69,16 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   if (!(opts.timeout > 0 && opts.timeout <= 2_000_000)) throw new ConfigError(`--timeout: expected seconds in (0, 2000000], got ${opts.timeout}`);
   const out = opts.out ?? join("runs", `sweep-${spec.name}`);
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
+  if (opts.dryRun) {
+    const runs = expandSweep(spec);
+    const selected = shard ? inShard(runs, shard) : runs;
+    if (opts.json) process.stdout.write(`${JSON.stringify(selected.map(({ config: _config, ...r }) => ({ ...r, done: hasResult(out, r.id) })))}\n`);
+    else {
+      for (const r of selected) say(`${String(r.index).padStart(5)} ${r.id} ${r.method.padEnd(7)} ${describePoint(r.point)} seed=${r.seed}${hasResult(out, r.id) ? " (done)" : ""}`);
+      say(`${selected.length} of ${runs.length} runs${shard ? ` in shard ${shard.index}/${shard.count}` : ""}; ${selected.filter((r) => hasResult(out, r.id)).length} done in ${out}`);
+    }
+    return;
+  }
   const queue = opts.queue ? { url: checkQueueUrl(opts.queue), name: checkQueueName(opts.queueName), attempts: opts.attempts, timeoutSeconds: opts.timeout, wait: opts.wait } : undefined;
   let finished = 0;
   let todo = 0;
@@ -110,6 +123,7 @@ export function registerSweepCommand(program: Command): void {
     .option("--attempts <int>", "with --queue: attempts per run before it counts as failed", Number, 3)
     .option("--timeout <seconds>", "with --queue: a run attempt taking longer is aborted and retried", Number, 3600)
     .option("--no-wait", "with --queue: enqueue and exit; the same command later collects the results")
+    .option("--dry-run", "list the runs (index, id, method, point, seed, done) without running them")
     .option("--aggregate", "merge the sweep directories given as arguments into one report (in --out, default the first)")
     .option("--json", "print the aggregate as JSON on stdout")
     .action(async (inputs: string[], opts: SweepCommandOptions) => {
