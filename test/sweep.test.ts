@@ -218,6 +218,14 @@ describe("local sweeps", () => {
     for (const r of runs) if (r.id !== victim.id) expect(stamp(r.id), r.id).toBe(before.get(r.id));
     expect(existsSync(join(out, "runs", victim.id, "result.json"))).toBe(true);
 
+    // A grown sweep (a third seed) in the same directory runs only the new runs.
+    let changed: boolean | undefined;
+    const grown = await runSweep(parseSweepSpec(tinySpec({ methods: ["network", "nngp"], seeds: { count: 3 } })), { out, workers: 2, onPlan: (p) => (changed = p.specChanged) });
+    expect(changed).toBe(true);
+    expect(grown).toMatchObject({ ran: 4, skipped: 8 });
+    expect(grown.aggregate.points[0]).toMatchObject({ runs: 3, done: 3 });
+    await runSweep(spec, { out, workers: 2 });
+
     const csv = readFileSync(join(out, "sweep.csv"), "utf8").trim().split("\n");
     expect(csv[0]).toBe(
       "method,algorithm.samples,runs,done,diverged,testLoss_mean,testLoss_sd,testLoss_ci95_low,testLoss_ci95_high,testLoss_count,trainLoss_mean,trainLoss_sd,trainLoss_ci95_low,trainLoss_ci95_high,trainLoss_count",

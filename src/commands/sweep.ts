@@ -89,6 +89,7 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
     ...(queue ? { queue } : {}),
     onPlan: (p) => {
       todo = p.todo;
+      if (p.specChanged) say(`${out} held another version of this sweep; runs already done there are reused by id`);
       const where = queue ? `queue ${queue.name} at ${queue.url}` : `${Math.min(opts.workers ?? defaultWorkers(), Math.max(1, p.todo))} worker thread(s)`;
       const work = p.todo === 0 ? "nothing to run" : `${p.todo} to run on ${where}`;
       say(`sweep ${spec.name}: ${p.total} runs${shard ? `, shard ${shard.index}/${shard.count}: ${p.selected}` : ""}; ${p.skipped} already done, ${work}; outputs in ${out}`);

@@ -1,5 +1,5 @@
 // The sweep directory on disk:
-//   DIR/sweep.spec.json         the parsed sweep file (aggregation re-expands it)
+//   DIR/sweep.spec.json         the parsed sweep file, the latest run there (aggregation re-expands it)
 //   DIR/runs/<id>/              the run directory (config.json, metrics.ndjson, summary.json, checkpoints;
 //                               kernel.json for kernel baselines)
 //   DIR/runs/<id>/result.json   written last and atomically: a run is done exactly when it exists
@@ -47,21 +47,16 @@ export function readResults(out: string): Map<string, RunResult> {
 }
 
 /**
- * Records the sweep a directory belongs to; a directory already holding a different sweep is
- * refused, so shards of two sweeps never mix.
+ * Records the sweep a directory holds. A changed sweep (more seeds, another axis value) replaces
+ * the record: runs are stored by content id, so every run of the new grid that is already done
+ * counts, and results outside the grid stay on disk unused. Returns whether the record changed.
  */
-export function claimSweepDirectory(out: string, spec: SweepSpec): void {
+export function claimSweepDirectory(out: string, spec: SweepSpec): boolean {
   mkdirSync(join(out, "runs"), { recursive: true });
   const path = join(out, SPEC_FILE);
-  const text = `${JSON.stringify(spec, null, 2)}\n`;
-  if (existsSync(path)) {
-    const existing = readSweepSpec(out);
-    if (canonicalJson(existing) !== canonicalJson(spec)) {
-      throw new ConfigError(`sweep: ${out} holds another sweep (${existing.name}); use another --out directory`);
-    }
-    return;
-  }
-  writeAtomic(path, text);
+  const changed = existsSync(path) && canonicalJson(readSweepSpec(out)) !== canonicalJson(spec);
+  if (changed || !existsSync(path)) writeAtomic(path, `${JSON.stringify(spec, null, 2)}\n`);
+  return changed;
 }
 
 export function readSweepSpec(out: string): SweepSpec {

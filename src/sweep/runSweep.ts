@@ -30,8 +30,8 @@ export interface SweepOptions {
   shard?: Shard;
   /** Run through the distributed queue instead of the local pool. */
   queue?: QueueTarget;
-  /** Called when the runs to do are known. */
-  onPlan?: (plan: { total: number; selected: number; skipped: number; todo: number }) => void;
+  /** Called when the runs to do are known; specChanged: the directory held another version of the sweep. */
+  onPlan?: (plan: { total: number; selected: number; skipped: number; todo: number; specChanged: boolean }) => void;
   onResult?: (result: RunResult, run: SweepRun) => void;
   onFailure?: (run: SweepRun, reason: string) => void;
 }
@@ -67,10 +67,10 @@ async function runLocally(todo: readonly SweepRun[], options: SweepOptions, done
 
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepOutcome> {
   const runs = expandSweep(spec);
-  claimSweepDirectory(options.out, spec);
+  const specChanged = claimSweepDirectory(options.out, spec);
   const selected = options.shard ? inShard(runs, options.shard) : runs;
   const todo = selected.filter((r) => !hasResult(options.out, r.id));
-  options.onPlan?.({ total: runs.length, selected: selected.length, skipped: selected.length - todo.length, todo: todo.length });
+  options.onPlan?.({ total: runs.length, selected: selected.length, skipped: selected.length - todo.length, todo: todo.length, specChanged });
   const failed: SweepOutcome["failed"] = [];
   let ran = 0;
   let queued = 0;
