@@ -3,7 +3,7 @@
 // (SIGKILL) in the middle of a run. Every result must arrive exactly once, the killed run included.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,13 +83,13 @@ describe("sweep on a Redis queue (BullMQ)", () => {
     await redis.waitFor(/Ready to accept connections/, 10_000);
     const url = `redis://127.0.0.1:${port}`;
 
-    // 4 sample sizes x 3 seeds; each run takes about a second and checkpoints every 200 steps,
+    // 4 sample sizes x 3 seeds; each run takes about a second and checkpoints every 100 steps,
     // so the retried run continues from the killed attempt's checkpoint in the shared directory.
     const spec = {
       name: "queue-test",
       base: {
         name: "queue-test",
-        checkpointEvery: 200,
+        checkpointEvery: 100,
         task: { kind: "gaussianSingleIndex", d: 12, link: "relu" },
         model: { width: 64, activation: "relu" },
         algorithm: { kind: "empiricalGd", samples: 64, steps: 1600, stepSize: 0.5 },
@@ -111,9 +111,13 @@ describe("sweep on a Redis queue (BullMQ)", () => {
 
     const out = join(root, "out");
     const submit = start(process.execPath, [cli, "sweep", file, "--queue", url, "--queue-name", "q", "--out", out, "--attempts", "3", "--timeout", "60"]);
-    // Kill the first worker in the middle of its second run.
-    const [, killedId] = await doomed.waitFor(/start ([0-9a-f]{16}) attempt 1[^\n]*\n[^]*start ([0-9a-f]{16}) attempt 1/, 30_000).then((m) => [m[0], m[2]!]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Kill the first worker in the middle of its second run, as soon as that run has written its
+    // first checkpoint (1/16 of the way).
+    const killedId = (await doomed.waitFor(/start ([0-9a-f]{16}) attempt 1[^\n]*\n[^]*start ([0-9a-f]{16}) attempt 1/, 30_000))[2]!;
+    const checkpoint = join(shared, "runs", killedId, "checkpoint.json");
+    for (const started = Date.now(); !existsSync(checkpoint); await new Promise((r) => setTimeout(r, 2))) {
+      if (Date.now() - started > 30_000) throw new Error(`no checkpoint of ${killedId} after 30 s:\n${doomed.output}`);
+    }
     doomed.proc.kill("SIGKILL");
     expect(await doomed.exited).toBeNull();
     expect(doomed.output).not.toMatch(new RegExp(`done ${killedId}`));
@@ -121,7 +125,7 @@ describe("sweep on a Redis queue (BullMQ)", () => {
     const code = await Promise.race([submit.exited, new Promise((r) => setTimeout(() => r("timeout"), 60_000))]);
     expect(code, `submitter:\n${submit.output}\nkilled worker:\n${doomed.output}\nsurviving worker:\n${survivor.output}`).toBe(0);
     // The survivor took the killed run back after its lock expired.
-    expect(survivor.output).toMatch(new RegExp(`start ${killedId} attempt 2`));
+    expect(survivor.output).toMatch(new RegExp(`start ${killedId} attempt 2 \\([^)]*\\), from the checkpoint at step [1-9]\\d*00\n`));
 
     // Exactly once: the submitter reported each run once, Redis holds one result per run, and the
     // sweep directory has all 12.

@@ -5,7 +5,9 @@
 // (continuing from the dead attempt's checkpoint when workers share --out). A run past its
 // timeout is aborted (its thread terminated) and the attempt fails, to be retried with backoff.
 
+import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { Queue, Worker, type Job } from "bullmq";
 import { runDirectoryOf } from "./resultStore.js";
 import { connectRedis, resultsKey } from "./queueConnection.js";
@@ -43,6 +45,17 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
+/** The step of the checkpoint an earlier attempt left in runDir, if any. */
+function checkpointStep(runDir: string): number | null {
+  const path = join(runDir, "checkpoint.json");
+  if (!existsSync(path)) return null;
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as { step: number }).step;
+  } catch {
+    return null;
+  }
+}
+
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<RunningWorker> {
   const redis = connectRedis(options.url);
   const key = resultsKey(options.queueName);
@@ -54,11 +67,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
       options.log(`skip ${task.id}: its result is already delivered`);
       return { id: task.id, delivered: false };
     }
-    options.log(`start ${task.id} attempt ${job.attemptsStarted} (${me})`);
+    const runDir = options.out ? runDirectoryOf(options.out, task.id) : null;
+    const from = runDir ? checkpointStep(runDir) : null;
+    options.log(`start ${task.id} attempt ${job.attemptsStarted} (${me})${from === null ? "" : `, from the checkpoint at step ${from}`}`);
     const signal = AbortSignal.timeout(timeoutSeconds * 1000);
     let result;
     try {
-      result = await pool.run(task, options.out ? runDirectoryOf(options.out, task.id) : null, signal);
+      result = await pool.run(task, runDir, signal);
     } catch (err) {
       if (signal.aborted) throw new Error(`run ${task.id} exceeded its timeout of ${timeoutSeconds} s`);
       throw err;
