@@ -17,6 +17,8 @@ import { RunProgress } from "./run/progress.js";
 import { defaultRunDirectory, resumeRun, runToDirectory } from "./run/runDirectory.js";
 import { registerReport } from "./commands/report.js";
 import { registerReproduce } from "./commands/reproduce.js";
+import { registerSweepCommand } from "./commands/sweep.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -173,6 +175,9 @@ program
   });
 
 registerKernelCommand(program);
+
+registerSweepCommand(program);
+registerWorkerCommand(program);
 
 program
   .command("bench")

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -224,6 +224,27 @@ describe("runs on disk", () => {
     ).rejects.toThrow("interrupted");
     const resumed = await resumeRun(cut, { runtime: rt });
     expect(resumed.summary.steps).toBe(100);
+    expect(readFileSync(join(cut, "metrics.ndjson"), "utf8")).toBe(readFileSync(join(whole.dir, "metrics.ndjson"), "utf8"));
+  });
+
+  it("a process killed while writing a checkpoint resumes from the previous one, bit-identically", async () => {
+    const rt = await runtimeFor("simd");
+    const root = mkdtempSync(join(tmpdir(), "meanfield-torn-"));
+    const whole = await runToDirectory(config, { out: join(root, "whole"), runtime: rt });
+    const cut = join(root, "cut");
+    await expect(
+      runToDirectory(config, {
+        out: cut,
+        runtime: rt,
+        onProgress: (step) => {
+          if (step === 60) throw new Error("interrupted");
+        },
+      }),
+    ).rejects.toThrow("interrupted");
+    expect(readdirSync(cut).filter((f) => f.endsWith(".bin"))).toEqual(["checkpoint-50.bin"]);
+    // The weights of the next checkpoint were written, but the process died before the index named them.
+    writeFileSync(join(cut, "checkpoint-100.bin"), new Uint8Array(8 * 16));
+    await resumeRun(cut, { runtime: rt });
     expect(readFileSync(join(cut, "metrics.ndjson"), "utf8")).toBe(readFileSync(join(whole.dir, "metrics.ndjson"), "utf8"));
   });
 

@@ -33,7 +33,8 @@ export const CG_MAX = 60_000;
 export const FEATURE_MAX_DIM = 4000;
 /** Multiply-adds n p^2 / 2 of the normal equations the automatic choice of degree allows (about a minute here). */
 export const FEATURE_MAX_WORK = 2e11;
-const DEFAULT_TRAIN = 1000;
+/** Training samples when the config has no fixed training set. */
+export const DEFAULT_KERNEL_SAMPLES = 1000;
 const TEST_BLOCK_ROWS = 256;
 /** The most test points whose inputs are kept for Monte-Carlo degree fractions. */
 const MONTE_CARLO_MAX = 200_000;
@@ -199,7 +200,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
   const started = performance.now();
   const config = parseConfig(input);
   const algorithm = config.algorithm;
-  const configured = algorithm.kind === "empiricalGd" ? algorithm.samples : "data" in algorithm && algorithm.data.kind === "samples" ? algorithm.data.n : DEFAULT_TRAIN;
+  const configured = algorithm.kind === "empiricalGd" ? algorithm.samples : "data" in algorithm && algorithm.data.kind === "samples" ? algorithm.data.n : DEFAULT_KERNEL_SAMPLES;
   const n = options.n ?? configured;
   const m = options.m ?? config.metrics.testSamples;
   const kind = options.kernel ?? "nngp";

@@ -1,9 +1,9 @@
 // A run on disk (Node only): DIR/config.json (resolved), DIR/metrics.ndjson (one line per record,
-// written as it is produced), DIR/checkpoint.{json,bin} (every checkpointEvery steps, replaced
-// atomically), DIR/summary.json at the end. `resumeRun(DIR)` continues from the last checkpoint,
+// written as it is produced), DIR/checkpoint.json with DIR/checkpoint-<step>.bin (every
+// checkpointEvery steps), DIR/summary.json at the end. `resumeRun(DIR)` continues from the last checkpoint,
 // dropping records logged after it, to the same bytes an uninterrupted run writes.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig, type Config } from "../config.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
@@ -25,6 +25,8 @@ interface CheckpointIndex {
   step: number;
   /** metrics.ndjson lines written when the checkpoint was taken. */
   records: number;
+  /** The weights file; absent in checkpoints written before it was named by step (checkpoint.bin). */
+  file?: string;
   arrays: { name: string; length: number }[];
 }
 
@@ -51,14 +53,18 @@ function saveCheckpoint(dir: string, state: RunState, records: number): void {
     bytes.set(v, offset);
     offset += v.length;
   }
-  writeAtomic(join(dir, "checkpoint.bin"), new Uint8Array(bytes.buffer));
-  const index: CheckpointIndex = { step: state.trainer.step, records, arrays: arrays.map(([name, v]) => ({ name, length: v.length })) };
+  // The weights go to a new file named by the step and the index is switched to it atomically, so a
+  // process killed at any moment leaves an index and weights of the same step.
+  const file = `checkpoint-${state.trainer.step}.bin`;
+  writeAtomic(join(dir, file), new Uint8Array(bytes.buffer));
+  const index: CheckpointIndex = { step: state.trainer.step, records, file, arrays: arrays.map(([name, v]) => ({ name, length: v.length })) };
   writeAtomic(join(dir, "checkpoint.json"), `${JSON.stringify(index)}\n`);
+  for (const old of readdirSync(dir)) if (/^checkpoint(-\d+)?\.bin$/.test(old) && old !== file) rmSync(join(dir, old), { force: true });
 }
 
 function loadCheckpoint(dir: string): { state: RunState; records: number } {
   const index = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8")) as CheckpointIndex;
-  const raw = readFileSync(join(dir, "checkpoint.bin"));
+  const raw = readFileSync(join(dir, index.file ?? "checkpoint.bin"));
   const all = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   const arrays: Record<string, Float64Array> = {};
   let offset = 0;

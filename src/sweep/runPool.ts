@@ -1,0 +1,43 @@
+// A pool of worker threads (piscina) running sweep runs, one run per thread at a time. Runs are
+// independent and single-threaded, so K threads keep K cores busy; each thread instantiates its
+// own Wasm module, and a run computes the same bytes in a thread as in the main thread.
+
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { RunTask } from "./executeRun.js";
+import type { RunResult } from "./runResult.js";
+import type { PoolTask } from "./runTask.js";
+
+// Threads load compiled JavaScript. Under vitest this module is the TypeScript source, so the
+// thread entry is taken from dist/ (built by npm run build) instead.
+function threadEntry(): string {
+  const beside = fileURLToPath(new URL("./runTask.js", import.meta.url));
+  if (existsSync(beside)) return beside;
+  const built = fileURLToPath(new URL("../../dist/sweep/runTask.js", import.meta.url));
+  if (existsSync(built)) return built;
+  throw new Error("meanfield sweep: dist/sweep/runTask.js is missing; run npm run build");
+}
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+export class RunPool {
+  private readonly pool: Piscina<PoolTask, RunResult>;
+
+  constructor(readonly workers: number = defaultWorkers()) {
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: expected an integer >= 1, got ${workers}`);
+    this.pool = new Piscina<PoolTask, RunResult>({ filename: threadEntry(), minThreads: workers, maxThreads: workers, idleTimeout: Infinity });
+  }
+
+  /** Runs one task in a thread; aborting (e.g. on a timeout) terminates that thread. */
+  run(task: RunTask, runDir: string | null, signal?: AbortSignal): Promise<RunResult> {
+    return this.pool.run({ task, runDir }, signal ? { signal } : {});
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
