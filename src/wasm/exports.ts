@@ -4,6 +4,7 @@ export interface MeanfieldExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   simdEnabled(): number;
+  relaxedSimdEnabled(): number;
   forward(
     x: number, w: number, a: number, n: number, d: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, f: number,
