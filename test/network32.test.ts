@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { WasmActivation } from "../src/wasm/networkKernels.js";
+import type { WasmRuntime } from "../src/wasm/runtime.js";
+import { referenceActivation } from "./reference/activation.js";
+import { referenceBackward32, referenceForward32 } from "./reference/network32.js";
+import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
+
+// Around every blocking boundary of the f32 kernels: N mod 4, d mod 4 and mod 8, B odd, B past one sample block.
+const SHAPES = [
+  { n: 1, d: 1, b: 1 },
+  { n: 3, d: 5, b: 7 },
+  { n: 4, d: 8, b: 2 },
+  { n: 5, d: 3, b: 3 },
+  { n: 7, d: 9, b: 13 },
+  { n: 13, d: 12, b: 1 },
+  { n: 33, d: 17, b: 131 },
+  { n: 64, d: 50, b: 64 },
+  { n: 37, d: 101, b: 45 },
+  { n: 6, d: 1031, b: 5 },
+];
+// Both sides round to f32 at every product and partial sum, in different orders; what is left
+// is a few f32 ulps of the largest entry (f32 eps = 6e-8) times the length of the sums.
+const TOLERANCE = 1e-5;
+
+interface Pass32 {
+  z: Float64Array;
+  f: Float64Array;
+  gradW: Float64Array;
+  gradA: Float64Array;
+}
+
+/** forward32 then backward32 through the raw exports, over arena buffers that are freed again. */
+function pass32(rt: WasmRuntime, shape: { n: number; d: number; b: number }, inputs: Record<"x" | "w" | "a" | "r", Float64Array>, spec: (typeof ACTIVATIONS)[number][1]): Pass32 {
+  const { n, d, b } = shape;
+  const { arena, exports: ex } = rt;
+  const act = new WasmActivation(rt, spec);
+  const x = arena.f64From(inputs.x), w = arena.f64From(inputs.w), a = arena.f64From(inputs.a), r = arena.f64From(inputs.r);
+  const z = arena.f64(b * n), f = arena.f64(b), g = arena.f64(b * n), gradW = arena.f64(n * d), gradA = arena.f64(n);
+  const x32 = arena.f64(Math.ceil((b * d) / 2)), w32 = arena.f64(Math.ceil((n * d) / 2));
+  const g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64(Math.ceil((n * d) / 2));
+  try {
+    ex.narrowToF32(x.ptr, x32.ptr, b * d);
+    ex.narrowToF32(w.ptr, w32.ptr, n * d);
+    ex.forward32(x32.ptr, w32.ptr, a.ptr, n, d, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
+    ex.backward32(x32.ptr, a.ptr, n, d, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, r.ptr, g.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
+    return { z: z.toArray(), f: f.toArray(), gradW: gradW.toArray(), gradA: gradA.toArray() };
+  } finally {
+    for (const buf of [x, w, a, r, z, f, g, gradW, gradA, x32, w32, g32, gradW32]) buf.free();
+    act.free();
+  }
+}
+
+describe("f32 forward/backward kernels against the f32 TypeScript reference", () => {
+  for (const build of BUILDS) {
+    for (const [name, spec] of ACTIVATIONS) {
+      it(`${build}: ${name}, ${SHAPES.length} shapes, relative error <= ${TOLERANCE}`, async () => {
+        const rt = await runtimeFor(build);
+        const ref = referenceActivation(spec);
+        const rand = testRandom(17 + name.length);
+        for (const shape of SHAPES) {
+          const { n, d, b } = shape;
+          const inputs = { x: normals(rand, b * d), w: normals(rand, n * d, 1 / Math.sqrt(d)), a: normals(rand, n), r: normals(rand, b) };
+          const got = pass32(rt, shape, inputs, spec);
+          const fwd = referenceForward32(inputs.x, inputs.w, inputs.a, shape, 1 / n, ref);
+          const back = referenceBackward32(inputs.x, inputs.w, inputs.a, inputs.r, shape, 1 / n, ref);
+          const label = `${JSON.stringify(shape)}`;
+          expect(relativeError(got.z, fwd.z), `z ${label}`).toBeLessThanOrEqual(TOLERANCE);
+          expect(relativeError(got.f, fwd.f), `f ${label}`).toBeLessThanOrEqual(TOLERANCE);
+          expect(relativeError(got.gradW, back.gradW), `gradW ${label}`).toBeLessThanOrEqual(TOLERANCE);
+          expect(relativeError(got.gradA, back.gradA), `gradA ${label}`).toBeLessThanOrEqual(TOLERANCE);
+        }
+      });
+    }
+  }
+
+  it("narrowToF32 rounds to nearest like Math.fround, at every length mod 4", async () => {
+    const rt = await runtimeFor("simd");
+    const values = Float64Array.from(normals(testRandom(3), 11), (v) => v * 1e3 + 1 / 3);
+    for (let count = 0; count <= values.length; count++) {
+      const src = rt.arena.f64From(values.subarray(0, count));
+      const dst = rt.arena.f64(Math.ceil(count / 2) + 1);
+      try {
+        const got = new Float32Array(rt.exports.memory.buffer, dst.ptr, count);
+        rt.exports.narrowToF32(src.ptr, dst.ptr, count);
+        expect(Array.from(got)).toEqual(Array.from(values.subarray(0, count), Math.fround));
+      } finally {
+        src.free();
+        dst.free();
+      }
+    }
+  });
+});
