@@ -12,6 +12,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { measureCeiling, printCeiling, type Ceiling } from "./ceiling.js";
+import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
 
 // This file runs as bench/.build/bench/peers.js.
 const repoRoot = new URL("../../../", import.meta.url);
@@ -115,6 +117,7 @@ function casesFor(shape: Shape, torch: string | null, numpy: string | null): Cas
 }
 
 const key = (impl: Impl, precision: Precision) => `${impl} ${precision}`;
+const sameShape = (p: Shape, q: Shape) => p.d === q.d && p.n === q.n && p.b === q.b;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -182,11 +185,21 @@ async function main(): Promise<void> {
   if (!torch) console.warn("PyTorch not importable (apt-get install python3-torch): skipping the PyTorch peer.");
   if (!numpy) console.warn("NumPy not importable (apt-get install python3-numpy): skipping the NumPy peer.");
   const file = new URL("bench/results/peers.json", repoRoot);
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { shapes: ShapeResult[] }) : null;
+  const previous = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as { shapes: ShapeResult[]; ceiling?: Ceiling; kernels?: { shape: Shape; rates: KernelRate[] }[] })
+    : null;
+  const ceiling = await measureCeiling(repoRoot);
+  printCeiling(ceiling, previous?.ceiling ?? null);
+  const kernels: { shape: Shape; rates: KernelRate[] }[] = [];
+  for (const shape of SHAPES) {
+    const rates = await measureKernelRates(repoRoot, shape, ceiling);
+    printKernelRates(shape, rates, previous?.kernels?.find((k) => sameShape(k.shape, shape))?.rates);
+    kernels.push({ shape, rates });
+  }
   const results: ShapeResult[] = [];
   for (const shape of SHAPES) {
     const result = await measure(shape, casesFor(shape, torch, numpy));
-    printShape(result, previous?.shapes.find((p) => JSON.stringify(p.shape) === JSON.stringify(shape)));
+    printShape(result, previous?.shapes.find((p) => sameShape(p.shape, shape)));
     results.push(result);
   }
   const versions = (python: string | null, code: string) =>
@@ -197,6 +210,8 @@ async function main(): Promise<void> {
     node: process.version,
     torch: versions(torch, "import torch; print(torch.__version__, torch.__config__.parallel_info().splitlines()[0])"),
     numpy: versions(numpy, "import numpy; print(numpy.__version__)"),
+    ceiling,
+    kernels,
     method: `median of ${ROUNDS} slices of ${SLICE_SECONDS} s per implementation, round robin, order reversed every other round; 1 thread`,
     shapes: results,
   };

@@ -35,17 +35,18 @@ function pass32(rt: WasmRuntime, shape: { n: number; d: number; b: number }, inp
   const { arena, exports: ex } = rt;
   const act = new WasmActivation(rt, spec);
   const x = arena.f64From(inputs.x), w = arena.f64From(inputs.w), a = arena.f64From(inputs.a), r = arena.f64From(inputs.r);
-  const z = arena.f64(b * n), f = arena.f64(b), g = arena.f64(b * n), gradW = arena.f64(n * d), gradA = arena.f64(n);
-  const x32 = arena.f64(Math.ceil((b * d) / 2)), w32 = arena.f64(Math.ceil((n * d) / 2));
-  const g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64(Math.ceil((n * d) / 2));
+  const z = arena.f64(b * n), f = arena.f64(b), gradW = arena.f64(n * d), gradA = arena.f64(n);
+  const dp = ex.paddedDim(d);
+  const x32 = arena.f64((b * dp) / 2), w32 = arena.f64((n * dp) / 2);
+  const g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
   try {
-    ex.narrowToF32(x.ptr, x32.ptr, b * d);
-    ex.narrowToF32(w.ptr, w32.ptr, n * d);
-    ex.forward32(x32.ptr, w32.ptr, a.ptr, n, d, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
-    ex.backward32(x32.ptr, a.ptr, n, d, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, r.ptr, g.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
+    ex.narrowRowsToF32(x.ptr, x32.ptr, b, d, dp);
+    ex.narrowRowsToF32(w.ptr, w32.ptr, n, d, dp);
+    ex.forward32(x32.ptr, w32.ptr, a.ptr, n, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
+    ex.backward32(x32.ptr, a.ptr, n, d, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, r.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
     return { z: z.toArray(), f: f.toArray(), gradW: gradW.toArray(), gradA: gradA.toArray() };
   } finally {
-    for (const buf of [x, w, a, r, z, f, g, gradW, gradA, x32, w32, g32, gradW32]) buf.free();
+    for (const buf of [x, w, a, r, z, f, gradW, gradA, x32, w32, g32, gradW32]) buf.free();
     act.free();
   }
 }
@@ -73,16 +74,24 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
     }
   }
 
-  it("narrowToF32 rounds to nearest like Math.fround, at every length mod 4", async () => {
+  it("narrowRowsToF32 rounds to nearest like Math.fround and pads rows with zeros to a multiple of 8", async () => {
     const rt = await runtimeFor("simd");
-    const values = Float64Array.from(normals(testRandom(3), 11), (v) => v * 1e3 + 1 / 3);
-    for (let count = 0; count <= values.length; count++) {
-      const src = rt.arena.f64From(values.subarray(0, count));
-      const dst = rt.arena.f64(Math.ceil(count / 2) + 1);
+    const rows = 3;
+    for (const d of [1, 4, 5, 8, 11, 16]) {
+      const dp = rt.exports.paddedDim(d);
+      expect(dp % 8).toBe(0);
+      expect(dp - d).toBeGreaterThanOrEqual(0);
+      expect(dp - d).toBeLessThan(8);
+      const values = Float64Array.from(normals(testRandom(d), rows * d), (v) => v * 1e3 + 1 / 3);
+      const src = rt.arena.f64From(values);
+      const dst = rt.arena.f64((rows * dp) / 2);
       try {
-        const got = new Float32Array(rt.exports.memory.buffer, dst.ptr, count);
-        rt.exports.narrowToF32(src.ptr, dst.ptr, count);
-        expect(Array.from(got)).toEqual(Array.from(values.subarray(0, count), Math.fround));
+        dst.view.fill(Number.NaN);
+        rt.exports.narrowRowsToF32(src.ptr, dst.ptr, rows, d, dp);
+        const got = new Float32Array(rt.exports.memory.buffer, dst.ptr, rows * dp);
+        const expected = new Float32Array(rows * dp);
+        for (let s = 0; s < rows; s++) for (let k = 0; k < d; k++) expected[s * dp + k] = values[s * d + k]!;
+        expect(Array.from(got)).toEqual(Array.from(expected));
       } finally {
         src.free();
         dst.free();

@@ -27,6 +27,8 @@ export type Precision = "f64" | "f32";
 
 /** f32 scratch of the single-precision kernels, each in a buffer of half as many f64 entries. */
 interface SingleBuffers {
+  /** Row length of x32, w32 and gradW32: inputDim padded with zeros to a multiple of 8. */
+  dp: number;
   x32: WasmF64Array;
   w32: WasmF64Array;
   g32: WasmF64Array;
@@ -88,8 +90,9 @@ export class SampleObjective implements Objective {
         this.fixed = { x, y };
       } else this.fixed = null;
       const half = (count: number) => take(Math.ceil(count / 2));
+      const dp = net.runtime.exports.paddedDim(inputDim);
       this.single =
-        precision === "f32" ? { x32: half(c * inputDim), w32: half(n * inputDim), g32: half(c * n), gradW32: half(n * inputDim) } : null;
+        precision === "f32" ? { dp, x32: half(c * dp), w32: half(n * dp), g32: half(c * n), gradW32: half(n * dp) } : null;
       this.passes = new BlockedPasses(net.runtime, n, c);
     } catch (err) {
       for (const b of owned) b.free();
@@ -138,8 +141,8 @@ export class SampleObjective implements Objective {
     if (single) {
       const ex = net.runtime.exports;
       const act = net.activation;
-      ex.narrowToF32(x.ptr, single.x32.ptr, rows * inputDim);
-      ex.forward32(single.x32.ptr, single.w32.ptr, net.a.ptr, n, inputDim, rows, net.scale, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
+      ex.narrowRowsToF32(x.ptr, single.x32.ptr, rows, inputDim, single.dp);
+      ex.forward32(single.x32.ptr, single.w32.ptr, net.a.ptr, n, single.dp, rows, net.scale, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
     } else if (lin) {
       const zd = buf.zd.subarray(0, rows * n);
       this.passes.linearizedForward(shape, net.scale, net.activation, { x, w0: lin.w0, a0: lin.a0, dw: buf.dw, a: net.a, z, zd, f });
@@ -152,8 +155,8 @@ export class SampleObjective implements Objective {
   /** What the outputs need from the current weights: w - w0 (linearized) or the f32 copy of w. */
   private refreshDelta(): void {
     if (this.single) {
-      const { w } = this.net;
-      this.net.runtime.exports.narrowToF32(w.ptr, this.single.w32.ptr, w.length);
+      const { w, n, inputDim } = this.net;
+      this.net.runtime.exports.narrowRowsToF32(w.ptr, this.single.w32.ptr, n, inputDim, this.single.dp);
       return;
     }
     const lin = this.linearized;
@@ -212,8 +215,8 @@ export class SampleObjective implements Objective {
       if (single) {
         const act = net.activation;
         rt.exports.backward32(
-          single.x32.ptr, net.a.ptr, n, inputDim, rows, net.scale, act.code, act.params.ptr, act.params.length,
-          buf.z.ptr, buf.r.ptr, buf.g.ptr, single.g32.ptr, single.gradW32.ptr, (first ? gradW : buf.gradW).ptr, (first ? gradA : buf.gradA).ptr,
+          single.x32.ptr, net.a.ptr, n, inputDim, single.dp, rows, net.scale, act.code, act.params.ptr, act.params.length,
+          buf.z.ptr, buf.r.ptr, single.g32.ptr, single.gradW32.ptr, (first ? gradW : buf.gradW).ptr, (first ? gradA : buf.gradA).ptr,
         );
       } else {
         this.passes.backward({ d: inputDim, b: rows }, net.scale, net.activation, {
@@ -276,7 +279,7 @@ export class SampleObjective implements Objective {
   free(): void {
     this.passes.free();
     for (const b of Object.values(this.buf)) b.free();
-    if (this.single) for (const b of Object.values(this.single)) b.free();
+    if (this.single) for (const b of [this.single.x32, this.single.w32, this.single.g32, this.single.gradW32]) b.free();
     if (this.fixed) {
       this.fixed.x.free();
       this.fixed.y.free();

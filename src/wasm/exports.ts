@@ -13,18 +13,20 @@ export interface MeanfieldExports {
     x: number, a: number, n: number, d: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, r: number, g: number, gradW: number, gradA: number,
   ): void;
-  /** forward() with f32 products over f32 copies x32 (B x d) and w32 (N x d) of x and w. */
+  /** The row length of the f32 copies narrowRowsToF32 makes: d rounded up to a multiple of 8. */
+  paddedDim(d: number): number;
+  /** dst (rows x dp f32, zero past d) = src (rows x d f64) rounded to nearest. */
+  narrowRowsToF32(src: number, dst: number, rows: number, d: number, dp: number): void;
+  /** forward() with f32 products over f32 copies x32 (B x dp) and w32 (N x dp) of x and w. */
   forward32(
-    x32: number, w32: number, a: number, n: number, d: number, b: number, scale: number,
+    x32: number, w32: number, a: number, n: number, dp: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, f: number,
   ): void;
-  /** backward() with the gradient sums in f32; g32 (B x N f32) and gradW32 (N x d f32) are scratch. */
+  /** backward() with the gradient sums in f32; g32 (B x N f32) and gradW32 (N x dp f32) are scratch. */
   backward32(
-    x32: number, a: number, n: number, d: number, b: number, scale: number,
-    kind: number, params: number, nparams: number, z: number, r: number, g: number, g32: number, gradW32: number, gradW: number, gradA: number,
+    x32: number, a: number, n: number, d: number, dp: number, b: number, scale: number,
+    kind: number, params: number, nparams: number, z: number, r: number, g32: number, gradW32: number, gradW: number, gradA: number,
   ): void;
-  /** dst (f32) = src (f64) rounded to nearest, count entries. */
-  narrowToF32(src: number, dst: number, count: number): void;
   preactivations(x: number, w: number, n: number, d: number, b: number, z: number): void;
   neuronBlock(): number;
   forwardRange(
