@@ -30,8 +30,8 @@ function compileChains(repoRoot: URL, relaxed: boolean): Uint8Array<ArrayBuffer>
   return new Uint8Array(readFileSync(out));
 }
 
-/** Best GFLOP/s of `rounds` timed calls of one chain kernel, each about `seconds` long. */
-function peak(run: (iterations: number) => number, flopsPerIteration: number, rounds: number, seconds: number): number {
+/** One chain kernel, its iteration count calibrated to about `seconds` per call. */
+function calibrated(run: (iterations: number) => number, flopsPerIteration: number, seconds: number): () => number {
   // Warm-up calls long enough for the engine to tier the loop up to its optimizing compiler.
   for (let k = 0; k < 3; k++) run(1e6);
   let iterations = 1e5;
@@ -45,32 +45,41 @@ function peak(run: (iterations: number) => number, flopsPerIteration: number, ro
     }
     iterations *= 4;
   }
-  let best = 0;
-  for (let r = 0; r < rounds; r++) {
+  return () => {
     const t0 = performance.now();
     run(iterations);
-    const elapsed = (performance.now() - t0) / 1e3;
-    best = Math.max(best, (iterations * flopsPerIteration) / elapsed / 1e9);
-  }
-  return best;
+    return (iterations * flopsPerIteration) / ((performance.now() - t0) / 1e3) / 1e9;
+  };
 }
 
 /**
- * GFLOP/s of each instruction set's chains: the best of `rounds` runs of about 30 ms (short runs,
- * many of them, so that on a shared machine some run finds the core to itself).
+ * The ceiling as the best GFLOP/s seen so far per instruction set. sample() times each set once
+ * more (about 30 ms each): callers interleave samples with the kernels they compare, so that on
+ * a shared machine the peak and the kernels get the same chances of a quiet moment.
  */
-export async function measureCeiling(repoRoot: URL, rounds = 15): Promise<Ceiling> {
-  const ceiling: Ceiling = { f64x2: null, f32x4: null, "f64x2 fma": null, "f32x4 fma": null };
-  for (const relaxed of [false, true]) {
-    const bytes = compileChains(repoRoot, relaxed);
-    if (!WebAssembly.validate(bytes)) continue;
-    const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => {} } });
-    const ex = instance.exports as unknown as ChainExports;
-    const suffix = relaxed ? " fma" : "";
-    ceiling[`f64x2${suffix}` as InstructionSet] = peak((k) => ex.chainsF64(k, 0.5), ex.flopsPerIteration(2), rounds, 0.03);
-    ceiling[`f32x4${suffix}` as InstructionSet] = peak((k) => ex.chainsF32(k, 0.5), ex.flopsPerIteration(4), rounds, 0.03);
+export class CeilingMeter {
+  readonly ceiling: Ceiling = { f64x2: null, f32x4: null, "f64x2 fma": null, "f32x4 fma": null };
+  private constructor(private readonly timers: [InstructionSet, () => number][]) {}
+
+  static async start(repoRoot: URL, rounds = 15): Promise<CeilingMeter> {
+    const timers: [InstructionSet, () => number][] = [];
+    for (const relaxed of [false, true]) {
+      const bytes = compileChains(repoRoot, relaxed);
+      if (!WebAssembly.validate(bytes)) continue;
+      const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => {} } });
+      const ex = instance.exports as unknown as ChainExports;
+      const suffix = relaxed ? " fma" : "";
+      timers.push([`f64x2${suffix}` as InstructionSet, calibrated((k) => ex.chainsF64(k, 0.5), ex.flopsPerIteration(2), 0.03)]);
+      timers.push([`f32x4${suffix}` as InstructionSet, calibrated((k) => ex.chainsF32(k, 0.5), ex.flopsPerIteration(4), 0.03)]);
+    }
+    const meter = new CeilingMeter(timers);
+    for (let r = 0; r < rounds; r++) meter.sample();
+    return meter;
   }
-  return ceiling;
+
+  sample(): void {
+    for (const [set, time] of this.timers) this.ceiling[set] = Math.max(this.ceiling[set] ?? 0, time());
+  }
 }
 
 export function printCeiling(ceiling: Ceiling, previous: Ceiling | null): void {

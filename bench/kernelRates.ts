@@ -4,7 +4,7 @@
 
 import { WasmActivation, type NetworkShape } from "../src/wasm/networkKernels.js";
 import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
-import type { Ceiling, InstructionSet } from "./ceiling.js";
+import type { CeilingMeter, InstructionSet } from "./ceiling.js";
 
 export type KernelBuild = "simd" | "relaxed";
 export type KernelPrecision = "f64" | "f32";
@@ -70,9 +70,12 @@ function fastestMs(pass: () => void, rounds: number, seconds: number): number {
   return best;
 }
 
-/** Each build's and precision's pass, measured in alternation (the order reversed every other round). */
-export async function measureKernelRates(repoRoot: URL, shape: NetworkShape, ceiling: Ceiling, rounds = 7): Promise<KernelRate[]> {
-  const builds: KernelBuild[] = ceiling["f64x2 fma"] === null ? ["simd"] : ["simd", "relaxed"];
+/**
+ * Each build's and precision's pass, measured in alternation (the order reversed every other
+ * round) with a sample of the ceiling between rounds.
+ */
+export async function measureKernelRates(repoRoot: URL, shape: NetworkShape, meter: CeilingMeter, rounds = 7): Promise<KernelRate[]> {
+  const builds: KernelBuild[] = meter.ceiling["f64x2 fma"] === null ? ["simd"] : ["simd", "relaxed"];
   const cases: { build: KernelBuild; precision: KernelPrecision; pass: () => void }[] = [];
   for (const build of builds) {
     const rt = await loadRuntime({ url: new URL(`build/${FILES[build]}`, repoRoot) });
@@ -84,12 +87,13 @@ export async function measureKernelRates(repoRoot: URL, shape: NetworkShape, cei
     const order = cases.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     for (const i of order) best[i] = Math.min(best[i]!, fastestMs(cases[i]!.pass, 3, 0.05));
+    meter.sample();
   }
   const flops = 4 * shape.b * shape.n * shape.d;
   return cases.map((c, i) => {
     const gflops = flops / (best[i]! * 1e6);
     const instructionSet = `${c.precision === "f64" ? "f64x2" : "f32x4"}${c.build === "relaxed" ? " fma" : ""}` as InstructionSet;
-    const peak = ceiling[instructionSet];
+    const peak = meter.ceiling[instructionSet];
     return { build: c.build, precision: c.precision, gflops, instructionSet, shareOfPeak: peak === null ? null : gflops / peak };
   });
 }

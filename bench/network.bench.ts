@@ -15,7 +15,7 @@ import { referenceActivation } from "../test/reference/activation.js";
 import { referenceBackwardFromPreactivations, referenceForward } from "../test/reference/network.js";
 import { compileNative, runNative, type PassInputs, type PassOutputs } from "./nativeRunner.js";
 import { measureSgdThroughput, printThroughput, type ThroughputReport } from "./sgdThroughput.js";
-import { measureCeiling, printCeiling, type Ceiling } from "./ceiling.js";
+import { CeilingMeter, printCeiling, type Ceiling } from "./ceiling.js";
 import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
 
 // This file runs as bench/.build/bench/network.bench.js (bench/tsconfig.json), where the
@@ -223,7 +223,7 @@ const sameShape = (p: NetworkShape, q: NetworkShape) => p.d === q.d && p.n === q
 async function main(): Promise<void> {
   const resultsFile = new URL("bench/results/latest.json", repoRoot);
   const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as PreviousResults) : {};
-  const ceiling = await measureCeiling(repoRoot);
+  const meter = await CeilingMeter.start(repoRoot);
   const native = compileNative(repoRoot);
   if (native === null) console.warn("gcc not found: skipping the native C column.");
   const reports: ShapeReport[] = [];
@@ -256,12 +256,14 @@ async function main(): Promise<void> {
       if (reversed) timeNative();
       for (const [impl, m] of measureJs(reversed ? [...cases].reverse() : cases)) keepFaster(impl, m);
       if (!reversed) timeNative();
+      meter.sample();
     }
     reports.push(summarize(shape, best));
   }
 
   const kernelRates: { shape: NetworkShape; rates: KernelRate[] }[] = [];
-  for (const shape of SHAPES) kernelRates.push({ shape, rates: await measureKernelRates(repoRoot, shape, ceiling) });
+  for (const shape of SHAPES) kernelRates.push({ shape, rates: await measureKernelRates(repoRoot, shape, meter) });
+  const ceiling = meter.ceiling;
 
   const throughput: ThroughputReport[] = [];
   for (const shape of SHAPES) {

@@ -12,7 +12,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { measureCeiling, printCeiling, type Ceiling } from "./ceiling.js";
+import { CeilingMeter, printCeiling, type Ceiling } from "./ceiling.js";
 import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
 
 // This file runs as bench/.build/bench/peers.js.
@@ -188,14 +188,12 @@ async function main(): Promise<void> {
   const previous = existsSync(file)
     ? (JSON.parse(readFileSync(file, "utf8")) as { shapes: ShapeResult[]; ceiling?: Ceiling; kernels?: { shape: Shape; rates: KernelRate[] }[] })
     : null;
-  const ceiling = await measureCeiling(repoRoot);
-  printCeiling(ceiling, previous?.ceiling ?? null);
+  const meter = await CeilingMeter.start(repoRoot);
   const kernels: { shape: Shape; rates: KernelRate[] }[] = [];
-  for (const shape of SHAPES) {
-    const rates = await measureKernelRates(repoRoot, shape, ceiling);
-    printKernelRates(shape, rates, previous?.kernels?.find((k) => sameShape(k.shape, shape))?.rates);
-    kernels.push({ shape, rates });
-  }
+  for (const shape of SHAPES) kernels.push({ shape, rates: await measureKernelRates(repoRoot, shape, meter) });
+  const ceiling = meter.ceiling;
+  printCeiling(ceiling, previous?.ceiling ?? null);
+  for (const { shape, rates } of kernels) printKernelRates(shape, rates, previous?.kernels?.find((k) => sameShape(k.shape, shape))?.rates);
   const results: ShapeResult[] = [];
   for (const shape of SHAPES) {
     const result = await measure(shape, casesFor(shape, torch, numpy));
