@@ -28,7 +28,7 @@ export { reducedForward, reducedVelocities } from "./reducedParticles";
 export { pdeMoments, pdeStage } from "./pde";
 export { sphereSeriesRows } from "./sphereSeries";
 export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";
-export { forward32, backward32, narrowRowsToF32, paddedDim } from "./network32";
+export { forward32, backward32, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
 
 /** 1 when this build fuses multiply-adds through relaxed SIMD (relaxed_madd), 0 otherwise. */
 export function relaxedSimdEnabled(): i32 {

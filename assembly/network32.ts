@@ -4,11 +4,14 @@
 // so f_s = scale sum_i a_i sigma(z_si) (rowDot, in the same neuron blocks as forward()), the
 // residuals and gradA are computed exactly as in the f64 code.
 //
-// The f32 copies of x and w (narrowRowsToF32) have rows of dp = paddedDim(d) entries, a multiple
-// of 8, zero past d: the zeros add nothing to a dot product and their gradient entries are never
-// read, so the inner loops have no remainder to handle.
+// The f32 copy of x (narrowRowsToF32) has rows of dp = paddedDim(d) entries, a multiple of 8,
+// zero past d: the zeros add nothing and their gradient entries are never read, so the gradient
+// tiles have no remainder to handle. The f32 copy of w is transposed (narrowTransposedToF32):
+// d rows of nPad = paddedDim(N) entries, zero past N, so the forward tile takes 8 neurons'
+// weights for one coordinate in two loads and broadcasts the samples' coordinates, and its
+// sums come out lane by lane, 8 neurons wide, with no horizontal adds.
 //
-//   x32: B x dp f32, w32: N x dp f32, z: B x N f64, f: B f64, g32: B x N f32 scratch,
+//   x32: B x dp f32, wT32: d x nPad f32, z: B x N f64, f: B f64, g32: B x N f32 scratch,
 //   gradW32: N x dp f32 scratch, gradW: N x d f64 (written), gradA: N f64 (written).
 //
 // gradW is summed over the whole batch in f32 and widened once at the end. Nothing allocates.
@@ -17,10 +20,13 @@ import { rowBackward32, rowDot } from "./activation";
 import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
 
-/** The padded row length of the f32 copies: d rounded up to a multiple of 8. */
+/** The padded row length of the f32 copies: d (or N, for the transposed weights) rounded up to a multiple of 8. */
 export function paddedDim(d: i32): i32 {
   return (d + 7) & ~7;
 }
+
+/** Neurons per panel of the forward pass: 64 neurons' f32 weights stay in L1 while a sample block passes. */
+const PANEL: i32 = 64;
 
 /** Samples per block: about 16 KiB of f32 x, at least 2, at most 64, even. */
 function sampleBlock32(dp: i32): i32 {
@@ -28,10 +34,6 @@ function sampleBlock32(dp: i32): i32 {
   if (bs < 2) bs = 2;
   if (bs > 64) bs = 64;
   return bs & ~1;
-}
-
-@inline function hsum4(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
 /** dst (rows x dp, f32) = src (rows x d, f64) rounded to nearest, zero in columns d .. dp - 1. */
@@ -52,76 +54,122 @@ export function narrowRowsToF32(src: usize, dst: usize, rows: i32, d: i32, dp: i
   }
 }
 
-/** <u, v> over dp f32 entries (dp a multiple of 8), summed in f32. */
-function dot32(u: usize, v: usize, dp: i32): f32 {
-  if (ASC_FEATURE_SIMD) {
-    let acc = f32x4.splat(0);
-    for (let k: usize = 0; k < (<usize>dp << 2); k += 16) acc = madd32(v128.load(u + k), v128.load(v + k), acc);
-    return hsum4(acc);
+/** dst (d x nPad, f32) = the transpose of src (n x d, f64) rounded to nearest, zero in columns n .. nPad - 1. */
+export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nPad: i32): void {
+  const rowBytes = <usize>nPad << 2;
+  for (let i = 0; i < n; i++) {
+    const from = src + <usize>i * (<usize>d << 3);
+    const to = dst + (<usize>i << 2);
+    for (let k = 0; k < d; k++) store<f32>(to + <usize>k * rowBytes, <f32>load<f64>(from + (<usize>k << 3)));
   }
-  let s: f32 = 0;
-  for (let k: usize = 0; k < (<usize>dp << 2); k += 4) s += load<f32>(u + k) * load<f32>(v + k);
-  return s;
+  for (let k = 0; k < d; k++) {
+    for (let i = n; i < nPad; i++) store<f32>(dst + <usize>k * rowBytes + (<usize>i << 2), 0);
+  }
 }
 
-/** z[s, i..i+3] and z[s+1, i..i+3] (f64) for 2 samples and 4 neurons, products in f32x4. */
-@inline function dot2x4f32(x0: usize, x1: usize, w0: usize, z0: usize, z1: usize, rowBytes: usize): void {
-  const w1 = w0 + rowBytes;
-  const w2 = w1 + rowBytes;
-  const w3 = w2 + rowBytes;
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  for (let k: usize = 0; k < rowBytes; k += 16) {
-    const a0 = v128.load(x0 + k);
-    const a1 = v128.load(x1 + k);
-    const b0 = v128.load(w0 + k);
-    const b1 = v128.load(w1 + k);
-    const b2 = v128.load(w2 + k);
-    const b3 = v128.load(w3 + k);
-    c00 = madd32(a0, b0, c00); c01 = madd32(a0, b1, c01); c02 = madd32(a0, b2, c02); c03 = madd32(a0, b3, c03);
-    c10 = madd32(a1, b0, c10); c11 = madd32(a1, b1, c11); c12 = madd32(a1, b2, c12); c13 = madd32(a1, b3, c13);
+/** Stores the 8 f32 sums (two f32x4) widened to f64 at z, the first `count` of them when count < 8. */
+@inline function storeWidened8(z: usize, lo: v128, hi: v128, count: i32): void {
+  if (count >= 8) {
+    v128.store(z, f64x2.promote_low_f32x4(lo));
+    v128.store(z, f64x2.promote_low_f32x4(i64x2.shuffle(lo, lo, 1, 1)), 16);
+    v128.store(z, f64x2.promote_low_f32x4(hi), 32);
+    v128.store(z, f64x2.promote_low_f32x4(i64x2.shuffle(hi, hi, 1, 1)), 48);
+    return;
   }
-  store<f64>(z0, <f64>hsum4(c00)); store<f64>(z0, <f64>hsum4(c01), 8); store<f64>(z0, <f64>hsum4(c02), 16); store<f64>(z0, <f64>hsum4(c03), 24);
-  store<f64>(z1, <f64>hsum4(c10)); store<f64>(z1, <f64>hsum4(c11), 8); store<f64>(z1, <f64>hsum4(c12), 16); store<f64>(z1, <f64>hsum4(c13), 24);
+  if (count > 0) store<f64>(z, <f64>f32x4.extract_lane(lo, 0));
+  if (count > 1) store<f64>(z, <f64>f32x4.extract_lane(lo, 1), 8);
+  if (count > 2) store<f64>(z, <f64>f32x4.extract_lane(lo, 2), 16);
+  if (count > 3) store<f64>(z, <f64>f32x4.extract_lane(lo, 3), 24);
+  if (count > 4) store<f64>(z, <f64>f32x4.extract_lane(hi, 0), 32);
+  if (count > 5) store<f64>(z, <f64>f32x4.extract_lane(hi, 1), 40);
+  if (count > 6) store<f64>(z, <f64>f32x4.extract_lane(hi, 2), 48);
+}
+
+/**
+ * z[s..s+3, i..i+7] (f64) = x32[s..s+3] . wT32[:, i..i+7] over d coordinates, products in f32x4:
+ * 4 samples x 8 neurons in 8 registers, storing the first `count` neurons of each row.
+ */
+@inline function tile4x8(x: usize, xRow: usize, wt: usize, wRow: usize, d: i32, z: usize, zRow: usize, count: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const x1 = x + xRow;
+  const x2 = x1 + xRow;
+  const x3 = x2 + xRow;
+  let w = wt;
+  for (let k: usize = 0; k < (<usize>d << 2); k += 4) {
+    const w0 = v128.load(w);
+    const w1 = v128.load(w, 16);
+    const h0 = v128.load32_splat(x + k);
+    const h1 = v128.load32_splat(x1 + k);
+    const h2 = v128.load32_splat(x2 + k);
+    const h3 = v128.load32_splat(x3 + k);
+    c00 = madd32(h0, w0, c00); c01 = madd32(h0, w1, c01);
+    c10 = madd32(h1, w0, c10); c11 = madd32(h1, w1, c11);
+    c20 = madd32(h2, w0, c20); c21 = madd32(h2, w1, c21);
+    c30 = madd32(h3, w0, c30); c31 = madd32(h3, w1, c31);
+    w += wRow;
+  }
+  storeWidened8(z, c00, c01, count);
+  storeWidened8(z + zRow, c10, c11, count);
+  storeWidened8(z + 2 * zRow, c20, c21, count);
+  storeWidened8(z + 3 * zRow, c30, c31, count);
+}
+
+/** The same for one sample. */
+@inline function tile1x8(x: usize, wt: usize, wRow: usize, d: i32, z: usize, count: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  let w = wt;
+  for (let k: usize = 0; k < (<usize>d << 2); k += 4) {
+    const h = v128.load32_splat(x + k);
+    c0 = madd32(h, v128.load(w), c0);
+    c1 = madd32(h, v128.load(w, 16), c1);
+    w += wRow;
+  }
+  storeWidened8(z, c0, c1, count);
 }
 
 /** z[s, i] = <x_s, w_i> (f32 products, f64 storage) for samples s0 <= s < s1 and every neuron. */
-function preactivationBlock32(x32: usize, w32: usize, n: i32, dp: i32, s0: i32, s1: i32, z: usize): void {
-  const rowBytes = <usize>dp << 2;
-  const nBytes = <usize>n << 3;
-  const n4 = n & ~3;
-  let s = s0;
+function preactivationBlock32(x32: usize, wT32: usize, n: i32, nPad: i32, d: i32, dp: i32, s0: i32, s1: i32, z: usize): void {
+  const xRow = <usize>dp << 2;
+  const wRow = <usize>nPad << 2;
+  const zRow = <usize>n << 3;
   if (ASC_FEATURE_SIMD) {
-    for (; s + 2 <= s1; s += 2) {
-      const x0 = x32 + <usize>s * rowBytes;
-      const z0 = z + <usize>s * nBytes;
-      for (let i = 0; i < n4; i += 4) {
-        dot2x4f32(x0, x0 + rowBytes, w32 + <usize>i * rowBytes, z0 + (<usize>i << 3), z0 + nBytes + (<usize>i << 3), rowBytes);
+    for (let i0 = 0; i0 < n; i0 += PANEL) {
+      const i1 = min(i0 + PANEL, n);
+      let s = s0;
+      for (; s + 4 <= s1; s += 4) {
+        const xs = x32 + <usize>s * xRow;
+        const zs = z + <usize>s * zRow;
+        for (let i = i0; i < i1; i += 8) tile4x8(xs, xRow, wT32 + (<usize>i << 2), wRow, d, zs + (<usize>i << 3), zRow, i1 - i);
       }
-      for (let i = n4; i < n; i++) {
-        const wi = w32 + <usize>i * rowBytes;
-        store<f64>(z0 + (<usize>i << 3), <f64>dot32(x0, wi, dp));
-        store<f64>(z0 + nBytes + (<usize>i << 3), <f64>dot32(x0 + rowBytes, wi, dp));
+      for (; s < s1; s++) {
+        const xs = x32 + <usize>s * xRow;
+        const zs = z + <usize>s * zRow;
+        for (let i = i0; i < i1; i += 8) tile1x8(xs, wT32 + (<usize>i << 2), wRow, d, zs + (<usize>i << 3), i1 - i);
       }
     }
+    return;
   }
-  for (; s < s1; s++) {
-    const x0 = x32 + <usize>s * rowBytes;
-    const z0 = z + <usize>s * nBytes;
-    for (let i = 0; i < n; i++) store<f64>(z0 + (<usize>i << 3), <f64>dot32(x0, w32 + <usize>i * rowBytes, dp));
+  for (let s = s0; s < s1; s++) {
+    const xs = x32 + <usize>s * xRow;
+    for (let i = 0; i < n; i++) {
+      let acc: f32 = 0;
+      for (let k = 0; k < d; k++) acc += load<f32>(xs + (<usize>k << 2)) * load<f32>(wT32 + <usize>k * wRow + (<usize>i << 2));
+      store<f64>(z + <usize>s * zRow + (<usize>i << 3), <f64>acc);
+    }
   }
 }
 
 /** forward() with f32 products: z (B x N, f64) and f_s = scale * sum over neuron blocks, in order, of sum_i a_i sigma(z_si). */
 export function forward32(
-  x32: usize, w32: usize, a: usize, n: i32, dp: i32, b: i32, scale: f64,
+  x32: usize, wT32: usize, a: usize, n: i32, nPad: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, f: usize,
 ): void {
   const bs = sampleBlock32(dp);
   const nBytes = <usize>n << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    preactivationBlock32(x32, w32, n, dp, s0, s1, z);
+    preactivationBlock32(x32, wT32, n, nPad, d, dp, s0, s1, z);
     for (let s = s0; s < s1; s++) {
       const zs = z + <usize>s * nBytes;
       let total: f64 = 0.0;

@@ -37,13 +37,14 @@ function passFor(rt: WasmRuntime, { n, d, b }: NetworkShape, precision: KernelPr
     };
   }
   const dp = ex.paddedDim(d);
-  const x32 = arena.f64((b * dp) / 2), w32 = arena.f64((n * dp) / 2), g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
+  const nPad = ex.paddedDim(n);
+  const x32 = arena.f64((b * dp) / 2), wT32 = arena.f64((d * nPad) / 2), g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
   const { code } = act;
   const params = act.params;
   return () => {
     ex.narrowRowsToF32(x.ptr, x32.ptr, b, d, dp);
-    ex.narrowRowsToF32(w.ptr, w32.ptr, n, d, dp);
-    ex.forward32(x32.ptr, w32.ptr, a.ptr, n, dp, b, scale, code, params.ptr, params.length, z.ptr, f.ptr);
+    ex.narrowTransposedToF32(w.ptr, wT32.ptr, n, d, nPad);
+    ex.forward32(x32.ptr, wT32.ptr, a.ptr, n, nPad, d, dp, b, scale, code, params.ptr, params.length, z.ptr, f.ptr);
     ex.backward32(x32.ptr, a.ptr, n, d, dp, b, scale, code, params.ptr, params.length, z.ptr, r.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
   };
 }

@@ -5,7 +5,7 @@ import { referenceActivation } from "./reference/activation.js";
 import { referenceBackward32, referenceForward32 } from "./reference/network32.js";
 import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
 
-// Around every blocking boundary of the f32 kernels: N mod 4, d mod 4 and mod 8, B odd, B past one sample block.
+// Around every blocking boundary of the f32 kernels: N mod 8 and past 64-neuron panels, d mod 8, B mod 4, B past one sample block.
 const SHAPES = [
   { n: 1, d: 1, b: 1 },
   { n: 3, d: 5, b: 7 },
@@ -17,6 +17,8 @@ const SHAPES = [
   { n: 64, d: 50, b: 64 },
   { n: 37, d: 101, b: 45 },
   { n: 6, d: 1031, b: 5 },
+  { n: 71, d: 8, b: 9 },
+  { n: 130, d: 3, b: 4 },
 ];
 // Both sides round to f32 at every product and partial sum, in different orders; what is left
 // is a few f32 ulps of the largest entry (f32 eps = 6e-8) times the length of the sums.
@@ -37,12 +39,13 @@ function pass32(rt: WasmRuntime, shape: { n: number; d: number; b: number }, inp
   const x = arena.f64From(inputs.x), w = arena.f64From(inputs.w), a = arena.f64From(inputs.a), r = arena.f64From(inputs.r);
   const z = arena.f64(b * n), f = arena.f64(b), gradW = arena.f64(n * d), gradA = arena.f64(n);
   const dp = ex.paddedDim(d);
-  const x32 = arena.f64((b * dp) / 2), w32 = arena.f64((n * dp) / 2);
+  const nPad = ex.paddedDim(n);
+  const x32 = arena.f64((b * dp) / 2), w32 = arena.f64((d * nPad) / 2);
   const g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
   try {
     ex.narrowRowsToF32(x.ptr, x32.ptr, b, d, dp);
-    ex.narrowRowsToF32(w.ptr, w32.ptr, n, d, dp);
-    ex.forward32(x32.ptr, w32.ptr, a.ptr, n, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
+    ex.narrowTransposedToF32(w.ptr, w32.ptr, n, d, nPad);
+    ex.forward32(x32.ptr, w32.ptr, a.ptr, n, nPad, d, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
     ex.backward32(x32.ptr, a.ptr, n, d, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, r.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
     return { z: z.toArray(), f: f.toArray(), gradW: gradW.toArray(), gradA: gradA.toArray() };
   } finally {
@@ -73,6 +76,26 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
       });
     }
   }
+
+  it("narrowTransposedToF32 transposes, rounds like Math.fround and pads rows with zeros to a multiple of 8", async () => {
+    const rt = await runtimeFor("simd");
+    for (const [n, d] of [[1, 1], [5, 3], [8, 2], [13, 4]] as const) {
+      const nPad = rt.exports.paddedDim(n);
+      const values = Float64Array.from(normals(testRandom(n + d), n * d), (v) => v * 1e3 + 1 / 3);
+      const src = rt.arena.f64From(values);
+      const dst = rt.arena.f64((d * nPad) / 2);
+      try {
+        dst.view.fill(Number.NaN);
+        rt.exports.narrowTransposedToF32(src.ptr, dst.ptr, n, d, nPad);
+        const expected = new Float32Array(d * nPad);
+        for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) expected[k * nPad + i] = values[i * d + k]!;
+        expect(Array.from(new Float32Array(rt.exports.memory.buffer, dst.ptr, d * nPad))).toEqual(Array.from(expected));
+      } finally {
+        src.free();
+        dst.free();
+      }
+    }
+  });
 
   it("narrowRowsToF32 rounds to nearest like Math.fround and pads rows with zeros to a multiple of 8", async () => {
     const rt = await runtimeFor("simd");

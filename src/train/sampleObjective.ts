@@ -27,10 +27,13 @@ export type Precision = "f64" | "f32";
 
 /** f32 scratch of the single-precision kernels, each in a buffer of half as many f64 entries. */
 interface SingleBuffers {
-  /** Row length of x32, w32 and gradW32: inputDim padded with zeros to a multiple of 8. */
+  /** Row length of x32 and gradW32: inputDim padded with zeros to a multiple of 8. */
   dp: number;
+  /** Row length of wT32: N padded with zeros to a multiple of 8. */
+  nPad: number;
   x32: WasmF64Array;
-  w32: WasmF64Array;
+  /** w^T in f32, inputDim x nPad. */
+  wT32: WasmF64Array;
   g32: WasmF64Array;
   gradW32: WasmF64Array;
 }
@@ -91,8 +94,9 @@ export class SampleObjective implements Objective {
       } else this.fixed = null;
       const half = (count: number) => take(Math.ceil(count / 2));
       const dp = net.runtime.exports.paddedDim(inputDim);
+      const nPad = net.runtime.exports.paddedDim(n);
       this.single =
-        precision === "f32" ? { dp, x32: half(c * dp), w32: half(n * dp), g32: half(c * n), gradW32: half(n * dp) } : null;
+        precision === "f32" ? { dp, nPad, x32: half(c * dp), wT32: half(inputDim * nPad), g32: half(c * n), gradW32: half(n * dp) } : null;
       this.passes = new BlockedPasses(net.runtime, n, c);
     } catch (err) {
       for (const b of owned) b.free();
@@ -142,7 +146,10 @@ export class SampleObjective implements Objective {
       const ex = net.runtime.exports;
       const act = net.activation;
       ex.narrowRowsToF32(x.ptr, single.x32.ptr, rows, inputDim, single.dp);
-      ex.forward32(single.x32.ptr, single.w32.ptr, net.a.ptr, n, single.dp, rows, net.scale, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
+      ex.forward32(
+        single.x32.ptr, single.wT32.ptr, net.a.ptr, n, single.nPad, inputDim, single.dp, rows, net.scale,
+        act.code, act.params.ptr, act.params.length, z.ptr, f.ptr,
+      );
     } else if (lin) {
       const zd = buf.zd.subarray(0, rows * n);
       this.passes.linearizedForward(shape, net.scale, net.activation, { x, w0: lin.w0, a0: lin.a0, dw: buf.dw, a: net.a, z, zd, f });
@@ -156,7 +163,7 @@ export class SampleObjective implements Objective {
   private refreshDelta(): void {
     if (this.single) {
       const { w, n, inputDim } = this.net;
-      this.net.runtime.exports.narrowRowsToF32(w.ptr, this.single.w32.ptr, n, inputDim, this.single.dp);
+      this.net.runtime.exports.narrowTransposedToF32(w.ptr, this.single.wT32.ptr, n, inputDim, this.single.nPad);
       return;
     }
     const lin = this.linearized;
@@ -279,7 +286,7 @@ export class SampleObjective implements Objective {
   free(): void {
     this.passes.free();
     for (const b of Object.values(this.buf)) b.free();
-    if (this.single) for (const b of [this.single.x32, this.single.w32, this.single.g32, this.single.gradW32]) b.free();
+    if (this.single) for (const b of [this.single.x32, this.single.wT32, this.single.g32, this.single.gradW32]) b.free();
     if (this.fixed) {
       this.fixed.x.free();
       this.fixed.y.free();

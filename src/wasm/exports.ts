@@ -17,9 +17,11 @@ export interface MeanfieldExports {
   paddedDim(d: number): number;
   /** dst (rows x dp f32, zero past d) = src (rows x d f64) rounded to nearest. */
   narrowRowsToF32(src: number, dst: number, rows: number, d: number, dp: number): void;
-  /** forward() with f32 products over f32 copies x32 (B x dp) and w32 (N x dp) of x and w. */
+  /** dst (d x nPad f32, zero past n) = the transpose of src (n x d f64) rounded to nearest. */
+  narrowTransposedToF32(src: number, dst: number, n: number, d: number, nPad: number): void;
+  /** forward() with f32 products over f32 copies x32 (B x dp) of x and wT32 (d x nPad) of w^T. */
   forward32(
-    x32: number, w32: number, a: number, n: number, dp: number, b: number, scale: number,
+    x32: number, wT32: number, a: number, n: number, nPad: number, d: number, dp: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, f: number,
   ): void;
   /** backward() with the gradient sums in f32; g32 (B x N f32) and gradW32 (N x dp f32) are scratch. */
