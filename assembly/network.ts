@@ -21,6 +21,7 @@
 // the one sum over neurons is reduced in the same order whatever the split.
 
 import { rowBackward, rowDot, tangentDot } from "./activation";
+import { madd64 } from "./multiplyAdd";
 
 /** Neurons per block of the reduction: a multiple of the 4-neuron tile, so tiles never straddle blocks. */
 export const NEURON_BLOCK: i32 = 64;
@@ -52,14 +53,14 @@ function sampleBlock(d: i32): i32 {
     const b1 = v128.load(w1 + k);
     const b2 = v128.load(w2 + k);
     const b3 = v128.load(w3 + k);
-    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
-    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
-    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
-    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+    c00 = madd64(a0, b0, c00);
+    c01 = madd64(a0, b1, c01);
+    c02 = madd64(a0, b2, c02);
+    c03 = madd64(a0, b3, c03);
+    c10 = madd64(a1, b0, c10);
+    c11 = madd64(a1, b1, c11);
+    c12 = madd64(a1, b2, c12);
+    c13 = madd64(a1, b3, c13);
   }
   let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
   let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
@@ -107,7 +108,7 @@ function dot(u: usize, v: usize, d: i32): f64 {
   if (ASC_FEATURE_SIMD) {
     const even = <usize>(d & ~1) << 3;
     let acc = f64x2.splat(0.0);
-    for (; k < even; k += 16) acc = f64x2.add(acc, f64x2.mul(v128.load(u + k), v128.load(v + k)));
+    for (; k < even; k += 16) acc = madd64(v128.load(u + k), v128.load(v + k), acc);
     s = hsum(acc);
   }
   for (; k < end; k += 8) s += load<f64>(u + k) * load<f64>(v + k);
@@ -274,10 +275,10 @@ export function reduceBlocks(partial: usize, blocks: i32, b: i32, scale: f64, f:
     const h1 = v128.load64_splat(gs, 8);
     const h2 = v128.load64_splat(gs, 16);
     const h3 = v128.load64_splat(gs, 24);
-    c00 = f64x2.add(c00, f64x2.mul(h0, u0)); c01 = f64x2.add(c01, f64x2.mul(h0, u1));
-    c10 = f64x2.add(c10, f64x2.mul(h1, u0)); c11 = f64x2.add(c11, f64x2.mul(h1, u1));
-    c20 = f64x2.add(c20, f64x2.mul(h2, u0)); c21 = f64x2.add(c21, f64x2.mul(h2, u1));
-    c30 = f64x2.add(c30, f64x2.mul(h3, u0)); c31 = f64x2.add(c31, f64x2.mul(h3, u1));
+    c00 = madd64(h0, u0, c00); c01 = madd64(h0, u1, c01);
+    c10 = madd64(h1, u0, c10); c11 = madd64(h1, u1, c11);
+    c20 = madd64(h2, u0, c20); c21 = madd64(h2, u1, c21);
+    c30 = madd64(h3, u0, c30); c31 = madd64(h3, u1, c31);
     gs += nBytes;
     xs += dBytes;
   }

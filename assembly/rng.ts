@@ -67,14 +67,66 @@ export function fillUniform(k0: u32, k1: u32, s0: u32, s1: u32, start: f64, out:
   }
 }
 
+/** The high 32 bits of the four 32 x 32-bit products of the lanes of c and m. */
+@inline function mulHi(c: v128, m: v128): v128 {
+  return i32x4.shuffle(i64x2.extmul_low_i32x4_u(c, m), i64x2.extmul_high_i32x4_u(c, m), 1, 3, 5, 7);
+}
+
+/** Values 2m and 2m + 1 of a Gaussian stream from one block's words (w0, w1 for r, w2, w3 for the angle). */
+@inline function boxMuller(w0: u32, w1: u32, w2: u32, w3: u32, at: usize): void {
+  const radius = Math.sqrt(-2.0 * Math.log(1.0 - unitFromWords(w0, w1)));
+  const angle = TWO_PI * unitFromWords(w2, w3);
+  store<f64>(at, radius * Math.cos(angle));
+  store<f64>(at, radius * Math.sin(angle), 8);
+}
+
 /**
  * out[j] = standard normal, value index start + j of the stream, by Box-Muller on the two
  * halves of a block: values 2m and 2m+1 are r cos(2 pi u2) and r sin(2 pi u2) with
- * r = sqrt(-2 log(1 - u1)) from block m.
+ * r = sqrt(-2 log(1 - u1)) from block m. The SIMD build draws runs of four blocks at once;
+ * the values are the same either way.
  */
 export function fillGaussian(k0: u32, k1: u32, s0: u32, s1: u32, start: f64, out: usize, n: i32): void {
   const first = <u64>start;
   let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    if ((first & 1) != 0 && n > 0) {
+      block(first >> 1, k0, k1, s0, s1);
+      const radius = Math.sqrt(-2.0 * Math.log(1.0 - unitFromWords(r0, r1)));
+      store<f64>(out, radius * Math.sin(TWO_PI * unitFromWords(r2, r3)));
+      j = 1;
+    }
+    const m0 = i32x4.splat(<i32>M0);
+    const m1 = i32x4.splat(<i32>M1);
+    for (; j + 8 <= n; j += 8) {
+      // Blocks m .. m + 3, one per i32x4 lane, by the integer operations of philox(): the same
+      // bits at about an eighth of the cost of four scalar blocks.
+      const m = (first + <u64>j) >> 1;
+      let c0 = i32x4(<i32>m, <i32>(m + 1), <i32>(m + 2), <i32>(m + 3));
+      let c1 = i32x4(<i32>(m >> 32), <i32>((m + 1) >> 32), <i32>((m + 2) >> 32), <i32>((m + 3) >> 32));
+      let c2 = i32x4.splat(<i32>s0);
+      let c3 = i32x4.splat(<i32>s1);
+      let key0 = k0;
+      let key1 = k1;
+      for (let round = 0; round < 10; round++) {
+        const hi0 = mulHi(c0, m0);
+        const hi1 = mulHi(c2, m1);
+        const lo0 = i32x4.mul(c0, m0);
+        const lo1 = i32x4.mul(c2, m1);
+        c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>key0));
+        c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>key1));
+        c1 = lo1;
+        c3 = lo0;
+        key0 += W0;
+        key1 += W1;
+      }
+      const at = out + (<usize>j << 3);
+      boxMuller(i32x4.extract_lane(c0, 0), i32x4.extract_lane(c1, 0), i32x4.extract_lane(c2, 0), i32x4.extract_lane(c3, 0), at);
+      boxMuller(i32x4.extract_lane(c0, 1), i32x4.extract_lane(c1, 1), i32x4.extract_lane(c2, 1), i32x4.extract_lane(c3, 1), at + 16);
+      boxMuller(i32x4.extract_lane(c0, 2), i32x4.extract_lane(c1, 2), i32x4.extract_lane(c2, 2), i32x4.extract_lane(c3, 2), at + 32);
+      boxMuller(i32x4.extract_lane(c0, 3), i32x4.extract_lane(c1, 3), i32x4.extract_lane(c2, 3), i32x4.extract_lane(c3, 3), at + 48);
+    }
+  }
   while (j < n) {
     const idx = first + <u64>j;
     block(idx >> 1, k0, k1, s0, s1);

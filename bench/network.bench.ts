@@ -1,7 +1,10 @@
 // `npm run bench`: one forward + one backward pass of the two-layer network (ReLU, mean-field
 // scale 1/N) in the Wasm SIMD build, the Wasm no-SIMD build, the plain TypeScript reference
 // and native C, at two shapes; then whole online-SGD steps with 1 and 2 threads at the same
-// shapes (bench/sgdThroughput.ts). Prints a table per shape, writes bench/results/latest.json.
+// shapes (bench/sgdThroughput.ts). Wasm rows report their share of the measured Wasm ceiling
+// (bench/ceiling.ts), and the relaxed-SIMD build and the f32 kernels get their own table
+// (bench/kernelRates.ts). Prints a table per shape with the previous run's figures beside the
+// new ones, writes bench/results/latest.json.
 
 import Benchmark from "benchmark";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,6 +15,8 @@ import { referenceActivation } from "../test/reference/activation.js";
 import { referenceBackwardFromPreactivations, referenceForward } from "../test/reference/network.js";
 import { compileNative, runNative, type PassInputs, type PassOutputs } from "./nativeRunner.js";
 import { measureSgdThroughput, printThroughput, type ThroughputReport } from "./sgdThroughput.js";
+import { CeilingMeter, printCeiling, type Ceiling } from "./ceiling.js";
+import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
 
 // This file runs as bench/.build/bench/network.bench.js (bench/tsconfig.json), where the
 // loader's default URL for the Wasm modules would point inside bench/.build.
@@ -175,19 +180,27 @@ function summarize(shape: NetworkShape, best: Map<Impl, Measurement>): ShapeRepo
   };
 }
 
-function printTable(report: ShapeReport): void {
+/** The ceiling each implementation's instructions share: f64x2 for the SIMD build, none for the others. */
+function peakShare(impl: Impl, gflops: number, ceiling: Ceiling): string {
+  return impl === "wasmSimd" && ceiling.f64x2 !== null ? `${((100 * gflops) / ceiling.f64x2).toFixed(0)}%` : "-";
+}
+
+function printTable(report: ShapeReport, ceiling: Ceiling, previous: ShapeReport | undefined): void {
   const { d, n, b } = report.shape;
   const simdMs = report.implementations.wasmSimd!.ms;
-  const rows = [["implementation", "ms / fwd+bwd", "± %", "GFLOP/s", "SIMD speed-up"]];
+  const rows = [["implementation", "ms / fwd+bwd", "± %", "GFLOP/s", "% of f64x2 peak", "SIMD speed-up", "previous GFLOP/s"]];
   for (const impl of Object.keys(LABELS) as Impl[]) {
     const m = report.implementations[impl];
     if (!m) continue;
+    const before = previous?.implementations[impl]?.gflops;
     rows.push([
       LABELS[impl],
       m.ms.toFixed(3),
       m.rmePercent === null ? "-" : m.rmePercent.toFixed(1),
       m.gflops.toFixed(2),
+      peakShare(impl, m.gflops, ceiling),
       `${(m.ms / simdMs).toFixed(2)}x`,
+      before === undefined ? "-" : before.toFixed(2),
     ]);
   }
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
@@ -198,7 +211,19 @@ function printTable(report: ShapeReport): void {
   for (const row of rows.slice(1)) console.log(line(row));
 }
 
+interface PreviousResults {
+  shapes?: ShapeReport[];
+  ceiling?: Ceiling;
+  kernelRates?: { shape: NetworkShape; rates: KernelRate[] }[];
+  sgdThroughput?: { shapes: ThroughputReport[] };
+}
+
+const sameShape = (p: NetworkShape, q: NetworkShape) => p.d === q.d && p.n === q.n && p.b === q.b;
+
 async function main(): Promise<void> {
+  const resultsFile = new URL("bench/results/latest.json", repoRoot);
+  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as PreviousResults) : {};
+  const meter = await CeilingMeter.start(repoRoot);
   const native = compileNative(repoRoot);
   if (native === null) console.warn("gcc not found: skipping the native C column.");
   const reports: ShapeReport[] = [];
@@ -231,9 +256,14 @@ async function main(): Promise<void> {
       if (reversed) timeNative();
       for (const [impl, m] of measureJs(reversed ? [...cases].reverse() : cases)) keepFaster(impl, m);
       if (!reversed) timeNative();
+      meter.sample();
     }
     reports.push(summarize(shape, best));
   }
+
+  const kernelRates: { shape: NetworkShape; rates: KernelRate[] }[] = [];
+  for (const shape of SHAPES) kernelRates.push({ shape, rates: await measureKernelRates(repoRoot, shape, meter) });
+  const ceiling = meter.ceiling;
 
   const throughput: ThroughputReport[] = [];
   for (const shape of SHAPES) {
@@ -241,18 +271,21 @@ async function main(): Promise<void> {
     throughput.push(await measureSgdThroughput(repoRoot, shape, THROUGHPUT_ROUNDS, SEED));
   }
 
-  for (const report of reports) printTable(report);
-  printThroughput(throughput);
-  const resultsDir = new URL("bench/results/", repoRoot);
-  mkdirSync(resultsDir, { recursive: true });
-  const file = new URL("latest.json", resultsDir);
+  printCeiling(ceiling, previous.ceiling ?? null);
+  for (const report of reports) printTable(report, ceiling, previous.shapes?.find((p) => sameShape(p.shape, report.shape)));
+  for (const { shape, rates } of kernelRates) printKernelRates(shape, rates, previous.kernelRates?.find((k) => sameShape(k.shape, shape))?.rates);
+  printThroughput(throughput, previous.sgdThroughput?.shapes);
+  mkdirSync(new URL("bench/results/", repoRoot), { recursive: true });
+  const file = resultsFile;
   const results = {
     date: new Date().toISOString(),
     node: process.version,
     cpu: cpuModel(),
     method: `best of ${ROUNDS} rounds; Wasm and TypeScript timed by benchmark.js, C by itself (1 s after warm-up)`,
     flopsPerPass: "4 B N d",
+    ceiling,
     shapes: reports,
+    kernelRates,
     sgdThroughput: {
       method: `best of ${THROUGHPUT_ROUNDS} rounds of benchmark.js timing Trainer.advance() (online SGD, ReLU, gaussianSingleIndex task)`,
       shapes: throughput,

@@ -94,15 +94,19 @@ export async function measureSgdThroughput(repoRoot: URL, shape: NetworkShape, r
   }
 }
 
-export function printThroughput(reports: ThroughputReport[]): void {
+/** Prints the reports, with `previous` (an earlier run's reports) in the last two columns. */
+export function printThroughput(reports: ThroughputReport[], previous: ThroughputReport[] = []): void {
   console.log("\nonline SGD, whole steps (sampling, forward, backward, update)");
-  const rows = [["shape", "1 thread samples/s", "2 threads samples/s", "2 / 1"]];
+  const rows = [["shape", "1 thread samples/s", "2 threads samples/s", "2 / 1", "previous 1 thread", "previous 2 threads"]];
   for (const r of reports) {
+    const before = previous.find((p) => p.shape.d === r.shape.d && p.shape.n === r.shape.n && p.shape.b === r.shape.b);
     rows.push([
       `d = ${r.shape.d}, N = ${r.shape.n}, B = ${r.shape.b}`,
       r.threads[1].samplesPerSecond.toFixed(0),
       r.threads[2].samplesPerSecond.toFixed(0),
       `${r.speedup.toFixed(2)}x`,
+      before ? before.threads[1].samplesPerSecond.toFixed(0) : "-",
+      before ? before.threads[2].samplesPerSecond.toFixed(0) : "-",
     ]);
   }
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));

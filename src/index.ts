@@ -2,6 +2,7 @@
 
 export { loadRuntime, WasmRuntime } from "./wasm/runtime.js";
 export { compileMeanfield, instantiateMeanfield, defaultWasmUrl, type WasmBuild, type WasmSource } from "./wasm/loader.js";
+export { defaultBuild, defaultThreadsBuild, relaxedSimdSupported } from "./wasm/loader.js";
 export { Arena, WasmF64Array, WasmMemoryError, MAX_WASM_BYTES } from "./wasm/arena.js";
 export { ThreadTeam, TEAM_KERNELS, type SpawnThread, type ThreadHandle, type TeamKernel } from "./wasm/threadTeam.js";
 export { THREAD_PROGRAM, type ThreadInit } from "./wasm/threadProgram.js";

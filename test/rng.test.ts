@@ -79,6 +79,21 @@ describe("streams", () => {
     expect(Array.from(scalar.random.gaussian(9, "x", 999, 17))).toEqual(Array.from(simd.random.gaussian(9, "x", 999, 17)));
     expect(Array.from(scalar.random.sphere(9, "x", 5, 33))).toEqual(Array.from(simd.random.sphere(9, "x", 5, 33)));
   });
+
+  it("the SIMD build's four-blocks-at-once Gaussians equal the scalar build's at every start parity and length, and across the 2^32 block boundary", async () => {
+    const [simd, scalar] = await Promise.all([runtimeFor("simd"), runtimeFor("scalar")]);
+    // Block index 2^32 - 2 .. 2^32 + 2: lanes of one SIMD run then differ in the counter's high word.
+    for (const base of [0, 2 ** 33 - 4]) {
+      for (let offset = 0; offset < 4; offset++) {
+        for (let count = 0; count <= 19; count++) {
+          const start = base + offset;
+          expect(Array.from(simd.random.gaussian(4, "x", count, start)), `start ${start}, count ${count}`).toEqual(
+            Array.from(scalar.random.gaussian(4, "x", count, start)),
+          );
+        }
+      }
+    }
+  });
 });
 
 describe("distributions (Monte Carlo, thresholds at about 5 standard errors)", () => {

@@ -9,6 +9,7 @@ import { linkToActivation } from "../tasks/link.js";
 import { createTask } from "../tasks/createTask.js";
 import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/trainer.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
+import { defaultThreadsBuild } from "../wasm/loader.js";
 import { ThreadTeam } from "../wasm/threadTeam.js";
 import { metricSteps } from "./schedule.js";
 
@@ -62,7 +63,7 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
   const config = parseConfig(input);
   // Population objectives have no neuron blocks to split; they ignore threads.
   const threaded = config.threads > 1 && dataOf(config.algorithm).kind !== "population";
-  const rt = options.runtime ?? (await loadRuntime(threaded ? { build: "threads" } : {}));
+  const rt = options.runtime ?? (await loadRuntime(threaded ? { build: defaultThreadsBuild() } : {}));
   const { task: taskConfig, model } = config;
   const activation = linkToActivation(model.activation, taskConfig.d);
   const task = createTask(rt, taskConfig, config.seed, activation);

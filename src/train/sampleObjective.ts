@@ -3,7 +3,9 @@
 // With `linearized`, the model is f_0 + J_0 (theta - theta_0): outputs
 // scale sum_i [a_i sigma(z0_i) + a0_i sigma'(z0_i) <w_i - w0_i, x>], gradients from (a0, z0).
 // Outputs and gradients go through BlockedPasses, so the runtime's thread team, if any, splits
-// the neurons, and any number of threads gives the same bits.
+// the neurons, and any number of threads gives the same bits. With precision "f32" they go
+// through the f32x4 kernels (assembly/network32.ts) on this thread instead, over f32 copies of
+// each chunk's samples and of the weights taken at every evaluation; the weights stay f64.
 
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { Task } from "../tasks/task.js";
@@ -21,6 +23,21 @@ export interface Linearization {
   a0: WasmF64Array;
 }
 
+export type Precision = "f64" | "f32";
+
+/** f32 scratch of the single-precision kernels, each in a buffer of half as many f64 entries. */
+interface SingleBuffers {
+  /** Row length of x32 and gradW32: inputDim padded with zeros to a multiple of 8. */
+  dp: number;
+  /** Row length of wT32: N padded with zeros to a multiple of 8. */
+  nPad: number;
+  x32: WasmF64Array;
+  /** w^T in f32, inputDim x nPad. */
+  wT32: WasmF64Array;
+  g32: WasmF64Array;
+  gradW32: WasmF64Array;
+}
+
 export class SampleObjective implements Objective {
   private readonly rows: number;
   private readonly chunk: number;
@@ -28,6 +45,7 @@ export class SampleObjective implements Objective {
   private readonly passes: BlockedPasses;
   /** The whole training set for mode "samples" (n x inputDim and n). */
   private readonly fixed: { x: WasmF64Array; y: WasmF64Array } | null;
+  private readonly single: SingleBuffers | null;
 
   constructor(
     private readonly net: TwoLayerNetwork,
@@ -35,7 +53,9 @@ export class SampleObjective implements Objective {
     mode: SampleMode,
     private readonly stream: string,
     private readonly linearized: Linearization | null,
+    precision: Precision = "f64",
   ) {
+    if (precision === "f32" && linearized) throw new RangeError("meanfield: precision: f32 is not available for the linearized model");
     const { n, d, inputDim } = net;
     this.rows = mode.kind === "samples" ? mode.n : mode.batch;
     this.chunk = Math.min(this.rows, CHUNK);
@@ -72,6 +92,11 @@ export class SampleObjective implements Objective {
         }
         this.fixed = { x, y };
       } else this.fixed = null;
+      const half = (count: number) => take(Math.ceil(count / 2));
+      const dp = net.runtime.exports.paddedDim(inputDim);
+      const nPad = net.runtime.exports.paddedDim(n);
+      this.single =
+        precision === "f32" ? { dp, nPad, x32: half(c * dp), wT32: half(inputDim * nPad), g32: half(c * n), gradW32: half(n * dp) } : null;
       this.passes = new BlockedPasses(net.runtime, n, c);
     } catch (err) {
       for (const b of owned) b.free();
@@ -116,7 +141,16 @@ export class SampleObjective implements Objective {
     const z = buf.z.subarray(0, rows * n);
     const f = buf.f.subarray(0, rows);
     const lin = this.linearized;
-    if (lin) {
+    const single = this.single;
+    if (single) {
+      const ex = net.runtime.exports;
+      const act = net.activation;
+      ex.narrowRowsToF32(x.ptr, single.x32.ptr, rows, inputDim, single.dp);
+      ex.forward32(
+        single.x32.ptr, single.wT32.ptr, net.a.ptr, n, single.nPad, inputDim, single.dp, rows, net.scale,
+        act.code, act.params.ptr, act.params.length, z.ptr, f.ptr,
+      );
+    } else if (lin) {
       const zd = buf.zd.subarray(0, rows * n);
       this.passes.linearizedForward(shape, net.scale, net.activation, { x, w0: lin.w0, a0: lin.a0, dw: buf.dw, a: net.a, z, zd, f });
     } else {
@@ -125,8 +159,13 @@ export class SampleObjective implements Objective {
     return f;
   }
 
-  /** w - w0, which the linearized outputs need, from the current weights. */
+  /** What the outputs need from the current weights: w - w0 (linearized) or the f32 copy of w. */
   private refreshDelta(): void {
+    if (this.single) {
+      const { w, n, inputDim } = this.net;
+      this.net.runtime.exports.narrowTransposedToF32(w.ptr, this.single.wT32.ptr, n, inputDim, this.single.nPad);
+      return;
+    }
     const lin = this.linearized;
     if (!lin) return;
     const dw = this.buf.dw.view;
@@ -179,15 +218,24 @@ export class SampleObjective implements Objective {
         r[b] = e / this.rows;
       }
       const first = s0 === 0;
-      this.passes.backward({ d: inputDim, b: rows }, net.scale, net.activation, {
-        x,
-        a: lin ? lin.a0 : net.a,
-        z: buf.z.subarray(0, rows * n),
-        r: buf.r.subarray(0, rows),
-        g: buf.g.subarray(0, rows * n),
-        gradW: first ? gradW : buf.gradW,
-        gradA: first ? gradA : buf.gradA,
-      });
+      const single = this.single;
+      if (single) {
+        const act = net.activation;
+        rt.exports.backward32(
+          single.x32.ptr, net.a.ptr, n, inputDim, single.dp, rows, net.scale, act.code, act.params.ptr, act.params.length,
+          buf.z.ptr, buf.r.ptr, single.g32.ptr, single.gradW32.ptr, (first ? gradW : buf.gradW).ptr, (first ? gradA : buf.gradA).ptr,
+        );
+      } else {
+        this.passes.backward({ d: inputDim, b: rows }, net.scale, net.activation, {
+          x,
+          a: lin ? lin.a0 : net.a,
+          z: buf.z.subarray(0, rows * n),
+          r: buf.r.subarray(0, rows),
+          g: buf.g.subarray(0, rows * n),
+          gradW: first ? gradW : buf.gradW,
+          gradA: first ? gradA : buf.gradA,
+        });
+      }
       if (!first) {
         rt.exports.axpy(1, buf.gradW.ptr, gradW.ptr, n * inputDim);
         rt.exports.axpy(1, buf.gradA.ptr, gradA.ptr, n);
@@ -238,6 +286,7 @@ export class SampleObjective implements Objective {
   free(): void {
     this.passes.free();
     for (const b of Object.values(this.buf)) b.free();
+    if (this.single) for (const b of [this.single.x32, this.single.wT32, this.single.g32, this.single.gradW32]) b.free();
     if (this.fixed) {
       this.fixed.x.free();
       this.fixed.y.free();

@@ -72,7 +72,8 @@ export class Trainer {
       if (!task.population) throw new RangeError(`meanfield: algorithm: the ${task.kind} task has no exact population loss`);
       this.objective = new PopulationObjective(net, task.population);
     } else {
-      this.objective = new SampleObjective(net, task, data, data.kind === "samples" ? "train" : "train.batch", this.linearization);
+      const stream = data.kind === "samples" ? "train" : "train.batch";
+      this.objective = new SampleObjective(net, task, data, stream, this.linearization, config.precision);
     }
     this.gradW = rt.arena.f64(n * inputDim);
     this.gradA = rt.arena.f64(n);

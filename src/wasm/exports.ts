@@ -4,6 +4,7 @@ export interface MeanfieldExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   simdEnabled(): number;
+  relaxedSimdEnabled(): number;
   forward(
     x: number, w: number, a: number, n: number, d: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, f: number,
@@ -11,6 +12,22 @@ export interface MeanfieldExports {
   backward(
     x: number, a: number, n: number, d: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, r: number, g: number, gradW: number, gradA: number,
+  ): void;
+  /** The row length of the f32 copies narrowRowsToF32 makes: d rounded up to a multiple of 8. */
+  paddedDim(d: number): number;
+  /** dst (rows x dp f32, zero past d) = src (rows x d f64) rounded to nearest. */
+  narrowRowsToF32(src: number, dst: number, rows: number, d: number, dp: number): void;
+  /** dst (d x nPad f32, zero past n) = the transpose of src (n x d f64) rounded to nearest. */
+  narrowTransposedToF32(src: number, dst: number, n: number, d: number, nPad: number): void;
+  /** forward() with f32 products over f32 copies x32 (B x dp) of x and wT32 (d x nPad) of w^T. */
+  forward32(
+    x32: number, wT32: number, a: number, n: number, nPad: number, d: number, dp: number, b: number, scale: number,
+    kind: number, params: number, nparams: number, z: number, f: number,
+  ): void;
+  /** backward() with the gradient sums in f32; g32 (B x N f32) and gradW32 (N x dp f32) are scratch. */
+  backward32(
+    x32: number, a: number, n: number, d: number, dp: number, b: number, scale: number,
+    kind: number, params: number, nparams: number, z: number, r: number, g32: number, gradW32: number, gradW: number, gradA: number,
   ): void;
   preactivations(x: number, w: number, n: number, d: number, b: number, z: number): void;
   neuronBlock(): number;

@@ -9,15 +9,56 @@
 // build imports its memory (env.memory), which must be shared so worker threads can
 // instantiate the same module over it (src/wasm/threadTeam.ts).
 
-/** Which compiled module to load: SIMD (default), scalar (benchmarks only), debug, or SIMD over shared memory for `threads > 1`. */
-export type WasmBuild = "simd" | "scalar" | "debug" | "threads";
+/**
+ * Which compiled module to load: SIMD, SIMD with fused multiply-adds through relaxed SIMD,
+ * scalar (benchmarks only), debug, or SIMD over shared memory for `threads > 1` (without and
+ * with relaxed SIMD). Without a build, the loader picks "relaxed" where the engine validates
+ * relaxed SIMD and "simd" elsewhere; defaultThreadsBuild() picks between the two threads builds
+ * the same way, so a run gives the same bits with any number of threads.
+ */
+export type WasmBuild = "simd" | "relaxed" | "scalar" | "debug" | "threads" | "threadsRelaxed";
+
+/**
+ * A module whose one function returns f64x2.relaxed_madd of three v128 constants: the engine
+ * validates it exactly when it runs relaxed SIMD (on in current browsers and Node >= 22; Node 20
+ * needs --experimental-wasm-relaxed-simd).
+ */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x3d, 0x01, 0x3b, 0x00,
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x87, 0x02,
+  0x0b,
+]);
+
+let relaxedSupport: boolean | null = null;
+
+/** Whether this engine runs relaxed SIMD, by validating a tiny module that uses it (cached). */
+export function relaxedSimdSupported(): boolean {
+  relaxedSupport ??= WebAssembly.validate(RELAXED_SIMD_PROBE);
+  return relaxedSupport;
+}
+
+/** The build loaded when none is named: "relaxed" where the engine supports it, else "simd". */
+export function defaultBuild(): "simd" | "relaxed" {
+  return relaxedSimdSupported() ? "relaxed" : "simd";
+}
+
+/** The shared-memory build matching defaultBuild(): "threadsRelaxed" or "threads". */
+export function defaultThreadsBuild(): "threads" | "threadsRelaxed" {
+  return relaxedSimdSupported() ? "threadsRelaxed" : "threads";
+}
 
 /** The threads build's memory limits: asconfig.json's initialMemory and the "threads" target's maximumMemory. */
 const SHARED_INITIAL_PAGES = 16;
 const SHARED_MAXIMUM_PAGES = 65536;
 
 export interface WasmSource {
-  /** Which build to load when neither bytes, module nor url is given. Default "simd". */
+  /** Which build to load when neither bytes, module nor url is given. Default: defaultBuild(). */
   build?: WasmBuild;
   /** Where to fetch the module: http(s) in browsers, file: URLs or http(s) in Node. */
   url?: string | URL;
@@ -28,16 +69,20 @@ export interface WasmSource {
 }
 
 /** Where each build lives, relative to this file in both src/ and dist/. Literal URLs so bundlers can see them. */
-export function defaultWasmUrl(build: WasmBuild = "simd"): URL {
+export function defaultWasmUrl(build: WasmBuild = defaultBuild()): URL {
   switch (build) {
     case "simd":
       return new URL("../../build/meanfield.wasm", import.meta.url);
+    case "relaxed":
+      return new URL("../../build/meanfield.relaxed.wasm", import.meta.url);
     case "scalar":
       return new URL("../../build/meanfield.nosimd.wasm", import.meta.url);
     case "debug":
       return new URL("../../build/meanfield.debug.wasm", import.meta.url);
     case "threads":
       return new URL("../../build/meanfield.threads.wasm", import.meta.url);
+    case "threadsRelaxed":
+      return new URL("../../build/meanfield.threads.relaxed.wasm", import.meta.url);
   }
 }
 

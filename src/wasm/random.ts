@@ -22,13 +22,19 @@ const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
 const MASK64 = (1n << 64n) - 1n;
 
+/** Ids already hashed: training steps look up the same few names every step, and BigInt hashing costs microseconds. */
+const streamIds = new Map<string, bigint>();
+
 /** FNV-1a, 64-bit, over the UTF-8 bytes of name. */
 export function streamId(name: string): bigint {
+  const known = streamIds.get(name);
+  if (known !== undefined) return known;
   let h = FNV_OFFSET;
   for (const byte of new TextEncoder().encode(name)) {
     h ^= BigInt(byte);
     h = (h * FNV_PRIME) & MASK64;
   }
+  if (streamIds.size < 4096) streamIds.set(name, h);
   return h;
 }
 

@@ -24,8 +24,8 @@ export class WasmRuntime {
 
   constructor(
     readonly exports: MeanfieldExports,
-    /** "simd" or "scalar", read from the module itself. */
-    readonly build: Exclude<WasmBuild, "debug" | "threads">,
+    /** "simd", "relaxed" (SIMD with fused multiply-adds) or "scalar", read from the module itself. */
+    readonly build: Exclude<WasmBuild, "debug" | "threads" | "threadsRelaxed">,
     /** The compiled module, which worker threads instantiate over this runtime's memory. */
     readonly module: WebAssembly.Module,
   ) {
@@ -50,5 +50,6 @@ export async function loadRuntime(source: WasmSource = {}): Promise<WasmRuntime>
   const module = await compileMeanfield(source);
   const instance = await WebAssembly.instantiate(module, meanfieldImports(module));
   const exports = instance.exports as unknown as MeanfieldExports;
-  return new WasmRuntime(exports, exports.simdEnabled() ? "simd" : "scalar", module);
+  const build = exports.simdEnabled() ? (exports.relaxedSimdEnabled() ? "relaxed" : "simd") : "scalar";
+  return new WasmRuntime(exports, build, module);
 }

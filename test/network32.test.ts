@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { WasmActivation } from "../src/wasm/networkKernels.js";
+import type { WasmRuntime } from "../src/wasm/runtime.js";
+import { referenceActivation } from "./reference/activation.js";
+import { referenceBackward32, referenceForward32 } from "./reference/network32.js";
+import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
+
+// Around every blocking boundary of the f32 kernels: N mod 8 and past 64-neuron panels, d mod 8, B mod 4, B past one sample block.
+const SHAPES = [
+  { n: 1, d: 1, b: 1 },
+  { n: 3, d: 5, b: 7 },
+  { n: 4, d: 8, b: 2 },
+  { n: 5, d: 3, b: 3 },
+  { n: 7, d: 9, b: 13 },
+  { n: 13, d: 12, b: 1 },
+  { n: 33, d: 17, b: 131 },
+  { n: 64, d: 50, b: 64 },
+  { n: 37, d: 101, b: 45 },
+  { n: 6, d: 1031, b: 5 },
+  { n: 71, d: 8, b: 9 },
+  { n: 130, d: 3, b: 4 },
+];
+// Both sides round to f32 at every product and partial sum, in different orders; what is left
+// is a few f32 ulps of the largest entry (f32 eps = 6e-8) times the length of the sums.
+const TOLERANCE = 1e-5;
+
+interface Pass32 {
+  z: Float64Array;
+  f: Float64Array;
+  gradW: Float64Array;
+  gradA: Float64Array;
+}
+
+/** forward32 then backward32 through the raw exports, over arena buffers that are freed again. */
+function pass32(rt: WasmRuntime, shape: { n: number; d: number; b: number }, inputs: Record<"x" | "w" | "a" | "r", Float64Array>, spec: (typeof ACTIVATIONS)[number][1]): Pass32 {
+  const { n, d, b } = shape;
+  const { arena, exports: ex } = rt;
+  const act = new WasmActivation(rt, spec);
+  const x = arena.f64From(inputs.x), w = arena.f64From(inputs.w), a = arena.f64From(inputs.a), r = arena.f64From(inputs.r);
+  const z = arena.f64(b * n), f = arena.f64(b), gradW = arena.f64(n * d), gradA = arena.f64(n);
+  const dp = ex.paddedDim(d);
+  const nPad = ex.paddedDim(n);
+  const x32 = arena.f64((b * dp) / 2), w32 = arena.f64((d * nPad) / 2);
+  const g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
+  try {
+    ex.narrowRowsToF32(x.ptr, x32.ptr, b, d, dp);
+    ex.narrowTransposedToF32(w.ptr, w32.ptr, n, d, nPad);
+    ex.forward32(x32.ptr, w32.ptr, a.ptr, n, nPad, d, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
+    ex.backward32(x32.ptr, a.ptr, n, d, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, r.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
+    return { z: z.toArray(), f: f.toArray(), gradW: gradW.toArray(), gradA: gradA.toArray() };
+  } finally {
+    for (const buf of [x, w, a, r, z, f, gradW, gradA, x32, w32, g32, gradW32]) buf.free();
+    act.free();
+  }
+}
+
+describe("f32 forward/backward kernels against the f32 TypeScript reference", () => {
+  for (const build of BUILDS) {
+    for (const [name, spec] of ACTIVATIONS) {
+      it(`${build}: ${name}, ${SHAPES.length} shapes, relative error <= ${TOLERANCE}`, async () => {
+        const rt = await runtimeFor(build);
+        const ref = referenceActivation(spec);
+        const rand = testRandom(17 + name.length);
+        for (const shape of SHAPES) {
+          const { n, d, b } = shape;
+          const inputs = { x: normals(rand, b * d), w: normals(rand, n * d, 1 / Math.sqrt(d)), a: normals(rand, n), r: normals(rand, b) };
+          const got = pass32(rt, shape, inputs, spec);
+          const fwd = referenceForward32(inputs.x, inputs.w, inputs.a, shape, 1 / n, ref);
+          const back = referenceBackward32(inputs.x, inputs.w, inputs.a, inputs.r, shape, 1 / n, ref);
+          const label = `${JSON.stringify(shape)}`;
+          expect(relativeError(got.z, fwd.z), `z ${label}`).toBeLessThanOrEqual(TOLERANCE);
+          expect(relativeError(got.f, fwd.f), `f ${label}`).toBeLessThanOrEqual(TOLERANCE);
+          expect(relativeError(got.gradW, back.gradW), `gradW ${label}`).toBeLessThanOrEqual(TOLERANCE);
+          expect(relativeError(got.gradA, back.gradA), `gradA ${label}`).toBeLessThanOrEqual(TOLERANCE);
+        }
+      });
+    }
+  }
+
+  it("narrowTransposedToF32 transposes, rounds like Math.fround and pads rows with zeros to a multiple of 8", async () => {
+    const rt = await runtimeFor("simd");
+    for (const [n, d] of [[1, 1], [5, 3], [8, 2], [13, 4]] as const) {
+      const nPad = rt.exports.paddedDim(n);
+      const values = Float64Array.from(normals(testRandom(n + d), n * d), (v) => v * 1e3 + 1 / 3);
+      const src = rt.arena.f64From(values);
+      const dst = rt.arena.f64((d * nPad) / 2);
+      try {
+        dst.view.fill(Number.NaN);
+        rt.exports.narrowTransposedToF32(src.ptr, dst.ptr, n, d, nPad);
+        const expected = new Float32Array(d * nPad);
+        for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) expected[k * nPad + i] = values[i * d + k]!;
+        expect(Array.from(new Float32Array(rt.exports.memory.buffer, dst.ptr, d * nPad))).toEqual(Array.from(expected));
+      } finally {
+        src.free();
+        dst.free();
+      }
+    }
+  });
+
+  it("narrowRowsToF32 rounds to nearest like Math.fround and pads rows with zeros to a multiple of 8", async () => {
+    const rt = await runtimeFor("simd");
+    const rows = 3;
+    for (const d of [1, 4, 5, 8, 11, 16]) {
+      const dp = rt.exports.paddedDim(d);
+      expect(dp % 8).toBe(0);
+      expect(dp - d).toBeGreaterThanOrEqual(0);
+      expect(dp - d).toBeLessThan(8);
+      const values = Float64Array.from(normals(testRandom(d), rows * d), (v) => v * 1e3 + 1 / 3);
+      const src = rt.arena.f64From(values);
+      const dst = rt.arena.f64((rows * dp) / 2);
+      try {
+        dst.view.fill(Number.NaN);
+        rt.exports.narrowRowsToF32(src.ptr, dst.ptr, rows, d, dp);
+        const got = new Float32Array(rt.exports.memory.buffer, dst.ptr, rows * dp);
+        const expected = new Float32Array(rows * dp);
+        for (let s = 0; s < rows; s++) for (let k = 0; k < d; k++) expected[s * dp + k] = values[s * d + k]!;
+        expect(Array.from(got)).toEqual(Array.from(expected));
+      } finally {
+        src.free();
+        dst.free();
+      }
+    }
+  });
+});

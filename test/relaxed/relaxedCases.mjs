@@ -1,0 +1,25 @@
+// The cases test/relaxedBuild.test.ts runs in both builds: the plain SIMD build in the test
+// process, the relaxed-SIMD build in a child process (relaxedChild.mjs).
+
+export const SHAPE = { n: 67, d: 45, b: 33 };
+
+/** Inputs drawn from the runtime's Philox streams: integer arithmetic, the same bits in every build. */
+export function passInputs(rt) {
+  const { n, d, b } = SHAPE;
+  const draw = (name, count, sd) => rt.random.gaussian(5, name, count).map((t) => sd * t);
+  return { x: draw("x", b * d, 1), w: draw("w", n * d, 1 / Math.sqrt(d)), a: draw("a", n, 1), r: draw("r", b, 1 / b) };
+}
+
+const base = {
+  seed: 3,
+  task: { kind: "gaussianSingleIndex", d: 16, link: "relu" },
+  model: { width: 48, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } },
+  algorithm: { kind: "onlineSgd", batch: 32, steps: 150, stepSize: 0.05 },
+  metrics: { include: ["testLoss"], schedule: { kind: "every", steps: 15 }, testSamples: 500 },
+};
+
+export const RUN_CONFIGS = {
+  f64: base,
+  f32: { ...base, precision: "f32" },
+  twoThreads: { ...base, threads: 2 },
+};
