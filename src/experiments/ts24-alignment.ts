@@ -93,7 +93,9 @@ export const ts24Alignment: Experiment = {
     const frozen = await simulate(frozenConfig, { runtime: context.runtime });
     const fixedFeatures = frozen.records[frozen.records.length - 1]!.testLoss as number;
     context.log(`fixed kernel: NNGP kernel ridge regression on n = ${sizes.samples}`);
-    const nngp = await kernelBaseline(config, { n: sizes.samples, m: sizes.testSamples, runtime: context.runtime });
+    // The infinite-width kernels are defined for the network without its bias column.
+    const unbiased = { ...config, model: { ...config.model, bias: false } };
+    const nngp = await kernelBaseline(unbiased, { n: sizes.samples, m: sizes.testSamples, runtime: context.runtime });
     context.saveTable("baselines", [
       { baseline: "random features at initialization (first layer frozen)", testLoss: fixedFeatures },
       { baseline: "NNGP kernel ridge regression", testLoss: nngp.testLoss, testLossSE: nngp.testLossSE, ridge: nngp.ridge },

@@ -1,5 +1,5 @@
-// The Redis side of the queue backend. Runs travel as BullMQ jobs on the queue <name> (job id =
-// run id, so enqueuing a run twice adds it once); results live in the Redis hash
+// The Redis side of the queue backend. Runs travel as BullMQ jobs on the queue <name> (job id
+// "run-" + run id, so enqueuing a run twice adds it once); results live in the Redis hash
 // `meanfield:<name>:results`, field run id -> result JSON, written with HSETNX, so a result is
 // delivered once however many times its job ran (a retried job after a worker died, say).
 

@@ -33,6 +33,14 @@ export interface SubmitOutcome {
   pending: number;
 }
 
+/**
+ * BullMQ rejects custom job ids that parse as integers, which a hex run id such as "1234e5..."
+ * does; the prefix keeps every id a plain string.
+ */
+export function jobIdOf(runId: string): string {
+  return `run-${runId}`;
+}
+
 export function toTask(run: SweepRun): RunTask {
   return { id: run.id, method: run.method, point: run.point, seed: run.seed, config: run.config };
 }
@@ -58,7 +66,7 @@ export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOp
     const toAdd = [];
     for (const run of runs) {
       if (!pending.has(run.id)) continue;
-      const job = await queue.getJob(run.id);
+      const job = await queue.getJob(jobIdOf(run.id));
       // A job that failed in an earlier submission keeps its id; retrying it is how it runs again.
       if (job && (await job.isFailed())) await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
       else if (!job) toAdd.push(run);
@@ -67,7 +75,7 @@ export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOp
       toAdd.map((run) => ({
         name: "run",
         data: { task: toTask(run), timeoutSeconds: options.timeoutSeconds },
-        opts: { jobId: run.id, attempts: options.attempts, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: false },
+        opts: { jobId: jobIdOf(run.id), attempts: options.attempts, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: false },
       })),
     );
     const pollMs = options.pollMs ?? 250;
@@ -82,9 +90,10 @@ export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOp
       if (Date.now() - lastFailureCheck > 2000) {
         lastFailureCheck = Date.now();
         for (const job of await queue.getFailed(0, -1)) {
-          if (job.id === undefined || !pending.has(job.id)) continue;
-          pending.delete(job.id);
-          failed.push({ id: job.id, reason: job.failedReason });
+          const id = job.data.task.id;
+          if (!pending.has(id)) continue;
+          pending.delete(id);
+          failed.push({ id, reason: job.failedReason });
         }
       }
     }

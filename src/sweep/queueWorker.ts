@@ -91,7 +91,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
     stalledInterval: options.stalledIntervalMs,
     maxStalledCount: options.maxStalledCount,
   });
-  worker.on("failed", (job, err) => options.log(`failed ${job?.id ?? "?"} attempt ${job?.attemptsMade ?? "?"}: ${err.message}`));
+  worker.on("failed", (job, err) => options.log(`failed ${job?.data.task.id ?? "?"} attempt ${job?.attemptsMade ?? "?"}: ${err.message}`));
   worker.on("error", (err) => options.log(`worker error: ${err.message}`));
   await worker.waitUntilReady();
 
