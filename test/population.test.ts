@@ -224,7 +224,7 @@ describe("Gaussian-input population losses", () => {
       expectWithin(exact.loss, mc.loss, `loss (${JSON.stringify(activation)})`);
       expectWithin(directional(exact, dirs[0]!), mc.directional[0]!, `direction (${JSON.stringify(activation)})`);
     }
-  });
+  }, 60_000); // 1e6 Monte-Carlo samples: about 4 s alone, more on a loaded machine
 
   it("gradients match central differences of the exact losses", () => {
     const d = 5;
