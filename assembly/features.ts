@@ -5,6 +5,7 @@
 // every inner product of the normal equations runs along contiguous memory.
 
 import { dot } from "./gram";
+import { dot00, dot01, dot10, dot11, dotTile2x2 } from "./dotTile";
 
 /**
  * phiT[j * rows + s] = P_{k_j, d}(<x_s, v_j>) for anchors v_j (count x d) with degrees k_j:
@@ -79,49 +80,13 @@ export function hermiteFeatures(
   const xi1 = xi0 + rowBytes;
   const xj0 = phiT + <usize>j * rowBytes;
   const xj1 = xj0 + rowBytes;
-  let k: usize = 0;
-  const end = <usize>rows << 3;
-  let s00: f64 = 0.0;
-  let s01: f64 = 0.0;
-  let s10: f64 = 0.0;
-  let s11: f64 = 0.0;
-  if (ASC_FEATURE_SIMD) {
-    const even = <usize>(rows & ~1) << 3;
-    let a00 = f64x2.splat(0.0);
-    let a01 = f64x2.splat(0.0);
-    let a10 = f64x2.splat(0.0);
-    let a11 = f64x2.splat(0.0);
-    for (; k < even; k += 16) {
-      const u0 = v128.load(xi0 + k);
-      const u1 = v128.load(xi1 + k);
-      const v0 = v128.load(xj0 + k);
-      const v1 = v128.load(xj1 + k);
-      a00 = f64x2.add(a00, f64x2.mul(u0, v0));
-      a01 = f64x2.add(a01, f64x2.mul(u0, v1));
-      a10 = f64x2.add(a10, f64x2.mul(u1, v0));
-      a11 = f64x2.add(a11, f64x2.mul(u1, v1));
-    }
-    s00 = f64x2.extract_lane(a00, 0) + f64x2.extract_lane(a00, 1);
-    s01 = f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1);
-    s10 = f64x2.extract_lane(a10, 0) + f64x2.extract_lane(a10, 1);
-    s11 = f64x2.extract_lane(a11, 0) + f64x2.extract_lane(a11, 1);
-  }
-  for (; k < end; k += 8) {
-    const u0 = load<f64>(xi0 + k);
-    const u1 = load<f64>(xi1 + k);
-    const v0 = load<f64>(xj0 + k);
-    const v1 = load<f64>(xj1 + k);
-    s00 += u0 * v0;
-    s01 += u0 * v1;
-    s10 += u1 * v0;
-    s11 += u1 * v1;
-  }
+  dotTile2x2(xi0, xi1, xj0, xj1, rows);
   const gBytes = <usize>p << 3;
   const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
-  store<f64>(q, load<f64>(q) + s00);
-  if (j != i) store<f64>(q + 8, load<f64>(q + 8) + s01);
-  store<f64>(q + gBytes, load<f64>(q + gBytes) + s10);
-  store<f64>(q + gBytes + 8, load<f64>(q + gBytes + 8) + s11);
+  store<f64>(q, load<f64>(q) + dot00);
+  if (j != i) store<f64>(q + 8, load<f64>(q + 8) + dot01);
+  store<f64>(q + gBytes, load<f64>(q + gBytes) + dot10);
+  store<f64>(q + gBytes + 8, load<f64>(q + gBytes + 8) + dot11);
 }
 
 /** Lower triangle of the p x p row-major gram += phiT phiT^T (phiT is p x rows). */

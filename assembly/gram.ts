@@ -5,6 +5,8 @@
 // storage: that keeps the trailing update (nearly all of the n^3 / 3 flops) in SIMD dot
 // products over the panel's columns, reading only PANEL entries of each row per pass.
 
+import { dot00, dot01, dot10, dot11, dotTile2x2 } from "./dotTile";
+
 /** Columns per panel: 64 rows of one panel (32 KiB) stay in L1 while the block below is solved. */
 const PANEL: i32 = 64;
 /** Rows of the trailing update sharing each read of a pair of rows j: 32 panel rows are 16 KiB. */
@@ -37,48 +39,12 @@ const ROW_BLOCK: i32 = 32;
   const xi1 = xi0 + rowBytes;
   const xj0 = entry(a, n, j, k0);
   const xj1 = xj0 + rowBytes;
-  let k: usize = 0;
-  const end = <usize>kb << 3;
-  let s00: f64 = 0.0;
-  let s01: f64 = 0.0;
-  let s10: f64 = 0.0;
-  let s11: f64 = 0.0;
-  if (ASC_FEATURE_SIMD) {
-    const even = <usize>(kb & ~1) << 3;
-    let a00 = f64x2.splat(0.0);
-    let a01 = f64x2.splat(0.0);
-    let a10 = f64x2.splat(0.0);
-    let a11 = f64x2.splat(0.0);
-    for (; k < even; k += 16) {
-      const u0 = v128.load(xi0 + k);
-      const u1 = v128.load(xi1 + k);
-      const v0 = v128.load(xj0 + k);
-      const v1 = v128.load(xj1 + k);
-      a00 = f64x2.add(a00, f64x2.mul(u0, v0));
-      a01 = f64x2.add(a01, f64x2.mul(u0, v1));
-      a10 = f64x2.add(a10, f64x2.mul(u1, v0));
-      a11 = f64x2.add(a11, f64x2.mul(u1, v1));
-    }
-    s00 = f64x2.extract_lane(a00, 0) + f64x2.extract_lane(a00, 1);
-    s01 = f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1);
-    s10 = f64x2.extract_lane(a10, 0) + f64x2.extract_lane(a10, 1);
-    s11 = f64x2.extract_lane(a11, 0) + f64x2.extract_lane(a11, 1);
-  }
-  for (; k < end; k += 8) {
-    const u0 = load<f64>(xi0 + k);
-    const u1 = load<f64>(xi1 + k);
-    const v0 = load<f64>(xj0 + k);
-    const v1 = load<f64>(xj1 + k);
-    s00 += u0 * v0;
-    s01 += u0 * v1;
-    s10 += u1 * v0;
-    s11 += u1 * v1;
-  }
+  dotTile2x2(xi0, xi1, xj0, xj1, kb);
   const p = entry(a, n, i, j);
-  store<f64>(p, load<f64>(p) - s00);
-  if (j != i) store<f64>(p + 8, load<f64>(p + 8) - s01);
-  store<f64>(p + rowBytes, load<f64>(p + rowBytes) - s10);
-  store<f64>(p + rowBytes + 8, load<f64>(p + rowBytes + 8) - s11);
+  store<f64>(p, load<f64>(p) - dot00);
+  if (j != i) store<f64>(p + 8, load<f64>(p + 8) - dot01);
+  store<f64>(p + rowBytes, load<f64>(p + rowBytes) - dot10);
+  store<f64>(p + rowBytes + 8, load<f64>(p + rowBytes + 8) - dot11);
 }
 
 // Rows i, i + 1 against rows j .. j + 3 (all at or below the diagonal: j + 3 <= i): eight dot
