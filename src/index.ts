@@ -27,7 +27,7 @@ export {
   type ActivationSpec,
   type EncodedActivation,
 } from "./model/activation.js";
-export { TwoLayerNetwork, outputScale, type Scaling, type NetworkOptions, type FirstLayerInit, type SecondLayerInit } from "./model/network.js";
+export { TwoLayerNetwork, networkOptionsOf, outputScale, type Scaling, type NetworkOptions, type FirstLayerInit, type SecondLayerInit } from "./model/network.js";
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
 export { createTask } from "./tasks/createTask.js";
 export type { Task, PopulationEvaluator } from "./tasks/task.js";

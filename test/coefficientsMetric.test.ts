@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type ConfigInput } from "../src/config.js";
 import { createMetricRecorder } from "../src/metrics/recorder.js";
 import { activationFunction } from "../src/model/activationFunction.js";
-import { TwoLayerNetwork } from "../src/model/network.js";
+import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { linkToActivation } from "../src/tasks/link.js";
 import type { WasmRuntime } from "../src/wasm/runtime.js";
@@ -18,16 +18,7 @@ function recordWith(input: Pick<ConfigInput, "task" | "model" | "metrics">, weig
   const config = parseConfig({ algorithm: { kind: "onlineSgd", steps: 1, stepSize: 0.1, batch: 4 }, ...input });
   const activation = linkToActivation(config.model.activation, config.task.d);
   const task = createTask(rt, config.task, config.seed, activation);
-  const net = new TwoLayerNetwork(rt, {
-    n: config.model.width,
-    d: config.task.d,
-    activation,
-    scaling: config.model.scaling,
-    seed: config.seed,
-    firstLayer: config.model.init.firstLayer,
-    secondLayer: config.model.init.secondLayer,
-    bias: config.model.bias,
-  });
+  const net = new TwoLayerNetwork(rt, networkOptionsOf(config, activation));
   if (weights) net.setWeights(weights.w, weights.a);
   const recorder = createMetricRecorder({ runtime: rt, config, task, net, initialW: net.w.toArray(), initialA: net.a.toArray() });
   try {

@@ -3,7 +3,7 @@ import { ConfigError, configSchema, parseConfig, type Config, type ConfigInput }
 import { createMetricRecorder, type MetricContext, type MetricValues } from "../src/metrics/recorder.js";
 import type { ActivationSpec } from "../src/model/activation.js";
 import { activationFunction } from "../src/model/activationFunction.js";
-import { TwoLayerNetwork } from "../src/model/network.js";
+import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { GaussianActivation, gradedCuts } from "../src/population/gaussianActivation.js";
 import { sphereCoefficients } from "../src/special/coefficients.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../src/special/gegenbauer.js";
@@ -39,16 +39,7 @@ function setup(
   const config = resolve({ algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 8 }, ...input });
   const activation = linkToActivation(config.model.activation, config.task.d);
   const task = createTask(rt, config.task, config.seed, activation);
-  const net = new TwoLayerNetwork(rt, {
-    n: config.model.width,
-    d: config.task.d,
-    activation,
-    scaling: config.model.scaling,
-    seed: config.seed,
-    firstLayer: config.model.init.firstLayer,
-    secondLayer: config.model.init.secondLayer,
-    bias: config.model.bias,
-  });
+  const net = new TwoLayerNetwork(rt, networkOptionsOf(config, activation));
   if (weights) net.setWeights(weights.w, weights.a);
   const ctx: MetricContext = { runtime: rt, config, task, net, initialW: net.w.toArray(), initialA: net.a.toArray() };
   return {

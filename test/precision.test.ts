@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig, type ConfigInput } from "../src/config.js";
-import { TwoLayerNetwork } from "../src/model/network.js";
+import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { linkToActivation } from "../src/tasks/link.js";
 import { Trainer } from "../src/train/trainer.js";
@@ -25,16 +25,7 @@ async function trajectory(input: ConfigInput): Promise<{ losses: Float64Array; w
   const { d } = config.task;
   const activation = linkToActivation(config.model.activation, d);
   const task = createTask(rt, config.task, config.seed, activation);
-  const net = new TwoLayerNetwork(rt, {
-    n: config.model.width,
-    d,
-    activation,
-    scaling: config.model.scaling,
-    seed: config.seed,
-    firstLayer: config.model.init.firstLayer,
-    secondLayer: config.model.init.secondLayer,
-    bias: config.model.bias,
-  });
+  const net = new TwoLayerNetwork(rt, networkOptionsOf(config, activation));
   const trainer = new Trainer(config, task, net);
   try {
     const losses = new Float64Array(STEPS);

@@ -1,6 +1,7 @@
 // The state of a two-layer network f(x) = scale * sum_i a_i sigma(<w_i, x> + b_i) in Wasm memory.
 // A bias is stored as an extra last column of w, with inputs given a constant last coordinate 1.
 
+import type { Config } from "../config.js";
 import type { ActivationSpec } from "./activation.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { WasmActivation } from "../wasm/networkKernels.js";
@@ -47,6 +48,21 @@ export interface NetworkOptions {
   secondLayer?: SecondLayerInit;
   /** Add a trainable bias b_i (initialized to 0 unless given). */
   bias?: boolean;
+}
+
+/** The network a run config describes (its model section, its seed), with the resolved activation. */
+export function networkOptionsOf(config: Config, activation: ActivationSpec): NetworkOptions {
+  const { model } = config;
+  return {
+    n: model.width,
+    d: config.task.d,
+    activation,
+    scaling: model.scaling,
+    seed: config.seed,
+    firstLayer: model.init.firstLayer,
+    secondLayer: model.init.secondLayer,
+    bias: model.bias,
+  };
 }
 
 /** Stream names of the initialization, so other draws never shift it. */

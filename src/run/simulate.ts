@@ -4,7 +4,7 @@
 
 import { dataOf, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { createMetricRecorder } from "../metrics/recorder.js";
-import { TwoLayerNetwork } from "../model/network.js";
+import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
 import { linkToActivation } from "../tasks/link.js";
 import { createTask } from "../tasks/createTask.js";
 import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/trainer.js";
@@ -67,16 +67,7 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
   const { task: taskConfig, model } = config;
   const activation = linkToActivation(model.activation, taskConfig.d);
   const task = createTask(rt, taskConfig, config.seed, activation);
-  const net = new TwoLayerNetwork(rt, {
-    n: model.width,
-    d: taskConfig.d,
-    activation,
-    scaling: model.scaling,
-    seed: config.seed,
-    firstLayer: model.init.firstLayer,
-    secondLayer: model.init.secondLayer,
-    bias: model.bias,
-  });
+  const net = new TwoLayerNetwork(rt, networkOptionsOf(config, activation));
   let team: ThreadTeam | null = null;
   let trainer: Trainer | null = null;
   let recorder: ReturnType<typeof createMetricRecorder> | null = null;
