@@ -11,7 +11,7 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import { linkToActivation } from "./link.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
-import type { Task } from "./task.js";
+import type { BatchSource, Task } from "./task.js";
 
 export type GaussianSingleIndexConfig = Extract<TaskConfig, { kind: "gaussianSingleIndex" }>;
 
@@ -51,6 +51,10 @@ export class GaussianSingleIndexTask implements Task {
     checkSampleArguments(this.d, stream, start, x, y);
     this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * this.d, x);
     this.target.evaluateInto(x, y);
+  }
+
+  batchSource(stream: string): BatchSource {
+    return { input: "gaussian", key: streamKey(this.seed, `${stream}.x`), target: this.target };
   }
 
   /** c_0 .. c_kmax of h = sum_k c_k h_k in normalized Hermite polynomials h_k = He_k / sqrt(k!). */

@@ -11,7 +11,7 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import { linkToActivation } from "./link.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
-import type { PopulationEvaluator, Task } from "./task.js";
+import type { BatchSource, PopulationEvaluator, Task } from "./task.js";
 
 export type SphereSingleIndexConfig = Extract<TaskConfig, { kind: "sphereSingleIndex" }>;
 
@@ -49,6 +49,10 @@ export class SphereSingleIndexTask implements Task {
     const rows = checkSampleArguments(this.d, stream, start, x, y);
     this.runtime.random.sphereInto(streamKey(this.seed, `${stream}.x`), start, rows, this.d, x);
     this.target.evaluateInto(x, y);
+  }
+
+  batchSource(stream: string): BatchSource {
+    return { input: "sphere", key: streamKey(this.seed, `${stream}.x`), target: this.target };
   }
 
   /** c_0 .. c_kmax of h = sum_k c_k P_{k,d} in Legendre polynomials of dimension d. */

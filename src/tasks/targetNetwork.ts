@@ -11,11 +11,15 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 const SCRATCH_ENTRIES = 8192;
 
 export class TargetNetwork {
-  private readonly activation: WasmActivation;
-  private readonly w: WasmF64Array;
-  private readonly outputs: WasmF64Array;
-  private readonly z: WasmF64Array;
-  private readonly chunkRows: number;
+  readonly activation: WasmActivation;
+  /** v_j as rows, M x d. */
+  readonly w: WasmF64Array;
+  /** b_j. */
+  readonly outputs: WasmF64Array;
+  /** Pre-activation scratch, chunkRows x M. */
+  readonly z: WasmF64Array;
+  /** Rows labelled per kernel call. */
+  readonly chunkRows: number;
 
   constructor(
     private readonly runtime: WasmRuntime,

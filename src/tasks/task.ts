@@ -4,10 +4,23 @@
 import type { ActivationSpec } from "../model/activation.js";
 import type { PopulationResult } from "../population/gaussianNetwork.js";
 import type { WasmF64Array } from "../wasm/arena.js";
+import type { StreamKey } from "../wasm/random.js";
+import type { TargetNetwork } from "./targetNetwork.js";
 
 export interface PopulationEvaluator {
   /** Loss 1/2 E[(f - y)^2] and gradients at w (N x d), a (N), output scale. */
   evaluate(w: Float64Array, a: Float64Array, scale: number): PopulationResult;
+}
+
+/**
+ * How a task's sampleInto draws: inputs Gaussian (fillGaussian over values start * d ..) or on
+ * the sphere (fillSphere over rows start ..) from one stream, labelled by a target network. The
+ * fused online-SGD step (assembly/onlineStep.ts) redoes exactly that draw inside Wasm.
+ */
+export interface BatchSource {
+  input: "gaussian" | "sphere";
+  key: StreamKey;
+  target: TargetNetwork;
 }
 
 export interface Task {
@@ -34,6 +47,8 @@ export interface Task {
   linkCoefficients(kmax: number): Float64Array | null;
   /** The link as an activation spec (single-index tasks), for evaluating targets in Wasm. */
   readonly link: ActivationSpec | null;
+  /** The draw behind sampleInto(stream, ...) when Wasm can redo it alone; absent or null otherwise. */
+  batchSource?(stream: string): BatchSource | null;
   /** E[y^2]. */
   readonly targetSquare: number;
   free(): void;

@@ -10,7 +10,7 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import { randomOrthonormalRows } from "./orthonormalRows.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
-import type { Task } from "./task.js";
+import type { BatchSource, Task } from "./task.js";
 
 export type TeacherAbsConfig = Extract<TaskConfig, { kind: "teacherAbs" }>;
 
@@ -55,6 +55,10 @@ export class TeacherAbsTask implements Task {
     checkSampleArguments(this.d, stream, start, x, y);
     this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * this.d, x);
     this.target.evaluateInto(x, y);
+  }
+
+  batchSource(stream: string): BatchSource {
+    return { input: "gaussian", key: streamKey(this.seed, `${stream}.x`), target: this.target };
   }
 
   linkCoefficients(): null {

@@ -12,6 +12,7 @@ import type { Task } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { BlockedPasses } from "../wasm/blockedPasses.js";
 import type { Objective } from "./objective.js";
+import { OnlineStepPlan } from "./onlineStepPlan.js";
 
 /** Samples per kernel call: bounds the chunk x N scratch buffers. */
 const CHUNK = 4096;
@@ -46,6 +47,7 @@ export class SampleObjective implements Objective {
   /** The whole training set for mode "samples" (n x inputDim and n). */
   private readonly fixed: { x: WasmF64Array; y: WasmF64Array } | null;
   private readonly single: SingleBuffers | null;
+  private readonly online: boolean;
 
   constructor(
     private readonly net: TwoLayerNetwork,
@@ -58,6 +60,7 @@ export class SampleObjective implements Objective {
     if (precision === "f32" && linearized) throw new RangeError("meanfield: precision: f32 is not available for the linearized model");
     const { n, d, inputDim } = net;
     this.rows = mode.kind === "samples" ? mode.n : mode.batch;
+    this.online = mode.kind === "online";
     this.chunk = Math.min(this.rows, CHUNK);
     const c = this.chunk;
     const arena = net.runtime.arena;
@@ -242,6 +245,38 @@ export class SampleObjective implements Objective {
       }
     }
     return loss / (2 * this.rows);
+  }
+
+  /**
+   * A plan that runs a whole online step (draw, forward, backward, update) in one Wasm call and
+   * gives the same bits as evaluate() followed by the trainer's update; null where this
+   * objective's steps need more than that call does: fixed samples, the linearized model, a bias
+   * column, a thread team, a batch larger than one chunk, or a task whose draw Wasm cannot redo.
+   */
+  onlineStepPlan(gradW: WasmF64Array, gradA: WasmF64Array, limit: number): OnlineStepPlan | null {
+    const { net, buf } = this;
+    if (!this.online || this.linearized || net.bias || net.runtime.team || this.rows > this.chunk) return null;
+    const source = this.task.batchSource?.(this.stream) ?? null;
+    if (!source) return null;
+    return new OnlineStepPlan(net.runtime, source, {
+      n: net.n,
+      d: net.d,
+      rows: this.rows,
+      w: net.w,
+      a: net.a,
+      scale: net.scale,
+      activation: net.activation,
+      x: buf.x,
+      y: buf.y,
+      z: buf.z,
+      f: buf.f,
+      r: buf.r,
+      g: buf.g,
+      gradW,
+      gradA,
+      single: this.single,
+      limit,
+    });
   }
 
   secondLayerSystem(step: number): { gram: Float64Array; cross: Float64Array } {

@@ -16,6 +16,7 @@ import { streamKey } from "../wasm/random.js";
 import type { Objective } from "./objective.js";
 import { PopulationObjective } from "./populationObjective.js";
 import { solveRidge } from "./ridge.js";
+import type { OnlineStepPlan } from "./onlineStepPlan.js";
 import { SampleObjective, type Linearization } from "./sampleObjective.js";
 
 /** Thrown when the loss becomes NaN/Inf or explodes; the run keeps what it logged. */
@@ -43,6 +44,14 @@ export interface TrainerCheckpoint {
   arrays: Record<string, Float64Array>;
 }
 
+export interface TrainerOptions {
+  /**
+   * Run plain online-SGD steps as one Wasm call each (assembly/onlineStep.ts) where the task and
+   * the run allow it (default true). The bits are the same either way; tests turn it off to check that.
+   */
+  fused?: boolean;
+}
+
 export class Trainer {
   /** Steps taken so far (over all stages and trajectories). */
   step = 0;
@@ -56,11 +65,13 @@ export class Trainer {
   /** Layer-wise: the running sum of first-stage end points. */
   private readonly trajectorySum: Float64Array | null;
   private readonly divergenceLimit: number;
+  private readonly fusedStep: OnlineStepPlan | null;
 
   constructor(
     private readonly config: Config,
     task: Task,
     private readonly net: TwoLayerNetwork,
+    options: TrainerOptions = {},
   ) {
     const algorithm = config.algorithm;
     this.algorithm = algorithm;
@@ -86,6 +97,16 @@ export class Trainer {
       this.trajectorySum = null;
     }
     this.divergenceLimit = 1e6 * (1 + task.targetSquare);
+    const plain = !algorithm.projected && !algorithm.noise;
+    this.fusedStep =
+      options.fused !== false && plain && this.objective instanceof SampleObjective
+        ? this.objective.onlineStepPlan(this.gradW, this.gradA, this.divergenceLimit)
+        : null;
+  }
+
+  /** Whether steps run as one Wasm call each (TrainerOptions.fused). */
+  get fused(): boolean {
+    return this.fusedStep !== null;
   }
 
   get time(): number {
@@ -158,11 +179,19 @@ export class Trainer {
       const system = this.objective.secondLayerSystem(this.step);
       net.a.set(solveRidge(rt, system.gram, system.cross, net.scale, algorithm.ridge));
     }
-    const loss = this.objective.evaluate(this.step, this.gradW, this.gradA);
-    if (!Number.isFinite(loss) || loss > this.divergenceLimit) throw new DivergenceError(this.step, loss);
     const { first, second } = this.layers();
     const h = algorithm.stepSize;
     const rate = 1 / (n * net.scale * net.scale);
+    if (this.fusedStep) {
+      const drift = h * rate;
+      const loss = this.fusedStep.run(this.step, first ? drift : null, second ? drift : null);
+      if (!Number.isFinite(loss) || loss > this.divergenceLimit) throw new DivergenceError(this.step, loss);
+      this.step++;
+      this.stageBoundary();
+      return loss;
+    }
+    const loss = this.objective.evaluate(this.step, this.gradW, this.gradA);
+    if (!Number.isFinite(loss) || loss > this.divergenceLimit) throw new DivergenceError(this.step, loss);
     const w = net.w.view;
     const gw = this.gradW.view;
     if (first && algorithm.projected) {
@@ -223,6 +252,7 @@ export class Trainer {
   }
 
   free(): void {
+    this.fusedStep?.free();
     this.objective.free();
     this.gradW.free();
     this.gradA.free();

@@ -29,6 +29,10 @@ export interface MeanfieldExports {
     x32: number, a: number, n: number, d: number, dp: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, r: number, g32: number, gradW32: number, gradW: number, gradA: number,
   ): void;
+  /** The number of f64 slots of an online-step plan (src/train/onlineStepPlan.ts). */
+  onlineStepPlanSlots(): number;
+  /** One online-SGD step of a plan: draw, labels, forward, loss, backward and update; returns the loss. */
+  onlineStep(plan: number, step: number, moveW: number, driftW: number, moveA: number, driftA: number): number;
   preactivations(x: number, w: number, n: number, d: number, b: number, z: number): void;
   neuronBlock(): number;
   forwardRange(

@@ -1,0 +1,153 @@
+// One whole online-SGD step in a single call: draw the step's batch (Gaussian or spherical
+// inputs from a Philox stream), label it with the task's teacher network, run the forward and
+// backward passes, and move the weights. At small shapes a step is a few hundred microseconds,
+// so the crossings between JavaScript and Wasm and the JavaScript loops between kernels
+// (residuals, updates) would otherwise be a visible share of it.
+//
+// The step runs exactly the operations, in exactly the order, of the unfused path in
+// src/train/sampleObjective.ts and src/train/trainer.ts (fillGaussian/fillSphere, forward with
+// scale 1 for the labels, forward or narrow + forward32, the residual loop, backward or
+// backward32, axpy), so a run gives the same bits whichever path takes its steps.
+//
+// Everything a run fixes (dimensions, buffers, stream key, activations) is written once by the
+// TypeScript side into a plan: an array of f64 slots at the indices below, which
+// src/train/onlineStepPlan.ts mirrors.
+
+import { fillGaussian, fillSphere } from "./rng";
+import { backward, forward } from "./network";
+import { backward32, forward32, narrowRowsToF32, narrowTransposedToF32 } from "./network32";
+import { axpy } from "./vector";
+
+const KEY0: i32 = 0;
+const KEY1: i32 = 1;
+const STREAM0: i32 = 2;
+const STREAM1: i32 = 3;
+/** 0: x ~ N(0, I_d); 1: x uniform on the unit sphere. */
+const INPUT: i32 = 4;
+const D: i32 = 5;
+const ROWS: i32 = 6;
+const X: i32 = 7;
+const Y: i32 = 8;
+const TEACHER_M: i32 = 9;
+const TEACHER_W: i32 = 10;
+const TEACHER_B: i32 = 11;
+const TEACHER_KIND: i32 = 12;
+const TEACHER_PARAMS: i32 = 13;
+const TEACHER_NPARAMS: i32 = 14;
+const TEACHER_Z: i32 = 15;
+/** Rows of the teacher's pre-activation scratch: the labels are computed in chunks of this many. */
+const TEACHER_ROWS: i32 = 16;
+const N: i32 = 17;
+const W: i32 = 18;
+const A: i32 = 19;
+const SCALE: i32 = 20;
+const KIND: i32 = 21;
+const PARAMS: i32 = 22;
+const NPARAMS: i32 = 23;
+const Z: i32 = 24;
+const F: i32 = 25;
+const R: i32 = 26;
+const G: i32 = 27;
+const GRAD_W: i32 = 28;
+const GRAD_A: i32 = 29;
+/** 0: f64 passes; 1: the f32 passes of network32.ts over the copies below. */
+const SINGLE: i32 = 30;
+const X32: i32 = 31;
+const WT32: i32 = 32;
+const G32: i32 = 33;
+const GRAD_W32: i32 = 34;
+const DP: i32 = 35;
+const N_PAD: i32 = 36;
+/** Losses above this (or not finite) leave the weights where they were: the run stops there. */
+const LIMIT: i32 = 37;
+const PLAN_SLOTS: i32 = 38;
+
+@inline function slot(plan: usize, index: i32): f64 {
+  return load<f64>(plan + (<usize>index << 3));
+}
+
+@inline function pointer(plan: usize, index: i32): usize {
+  return <usize>slot(plan, index);
+}
+
+@inline function count(plan: usize, index: i32): i32 {
+  return <i32>slot(plan, index);
+}
+
+/** Plan slots, for the TypeScript side to check its layout against. */
+export function onlineStepPlanSlots(): i32 {
+  return PLAN_SLOTS;
+}
+
+/**
+ * Step `step` of the plan's run: batch rows step * B .. step * B + B - 1 of the stream, its loss
+ * 1/(2B) sum (f - y)^2 returned, and, when that loss is finite and within the plan's limit,
+ * w -= driftW gradW (moveW != 0) and a -= driftA gradA (moveA != 0).
+ */
+export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, moveA: i32, driftA: f64): f64 {
+  const d = count(plan, D);
+  const rows = count(plan, ROWS);
+  const n = count(plan, N);
+  const x = pointer(plan, X);
+  const y = pointer(plan, Y);
+  const k0 = <u32>slot(plan, KEY0);
+  const k1 = <u32>slot(plan, KEY1);
+  const s0 = <u32>slot(plan, STREAM0);
+  const s1 = <u32>slot(plan, STREAM1);
+  const start = step * <f64>rows;
+  if (count(plan, INPUT) == 0) fillGaussian(k0, k1, s0, s1, start * <f64>d, x, rows * d);
+  else fillSphere(k0, k1, s0, s1, start, x, rows, d);
+
+  const m = count(plan, TEACHER_M);
+  const chunk = count(plan, TEACHER_ROWS);
+  const rowBytes = <usize>d << 3;
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const b = min(chunk, rows - r0);
+    forward(
+      x + <usize>r0 * rowBytes, pointer(plan, TEACHER_W), pointer(plan, TEACHER_B), m, d, b, 1.0,
+      count(plan, TEACHER_KIND), pointer(plan, TEACHER_PARAMS), count(plan, TEACHER_NPARAMS),
+      pointer(plan, TEACHER_Z), y + (<usize>r0 << 3),
+    );
+  }
+
+  const w = pointer(plan, W);
+  const a = pointer(plan, A);
+  const scale = slot(plan, SCALE);
+  const kind = count(plan, KIND);
+  const params = pointer(plan, PARAMS);
+  const np = count(plan, NPARAMS);
+  const z = pointer(plan, Z);
+  const f = pointer(plan, F);
+  const r = pointer(plan, R);
+  const gradW = pointer(plan, GRAD_W);
+  const gradA = pointer(plan, GRAD_A);
+  const single = count(plan, SINGLE) != 0;
+  const x32 = pointer(plan, X32);
+  const dp = count(plan, DP);
+  if (single) {
+    const nPad = count(plan, N_PAD);
+    const wT32 = pointer(plan, WT32);
+    narrowTransposedToF32(w, wT32, n, d, nPad);
+    narrowRowsToF32(x, x32, rows, d, dp);
+    forward32(x32, wT32, a, n, nPad, d, dp, rows, scale, kind, params, np, z, f);
+  } else {
+    forward(x, w, a, n, d, rows, scale, kind, params, np, z, f);
+  }
+
+  let sum: f64 = 0.0;
+  const total = <f64>rows;
+  for (let b = 0; b < rows; b++) {
+    const at = <usize>b << 3;
+    const e = load<f64>(f + at) - load<f64>(y + at);
+    sum += e * e;
+    store<f64>(r + at, e / total);
+  }
+  const loss = sum / (2.0 * total);
+  if (!isFinite(loss) || loss > slot(plan, LIMIT)) return loss;
+
+  if (single) backward32(x32, a, n, d, dp, rows, scale, kind, params, np, z, r, pointer(plan, G32), pointer(plan, GRAD_W32), gradW, gradA);
+  else backward(x, a, n, d, rows, scale, kind, params, np, z, r, pointer(plan, G), gradW, gradA);
+  if (moveW != 0) axpy(-driftW, gradW, w, n * d);
+  if (moveA != 0) axpy(-driftA, gradA, a, n);
+  return loss;
+}

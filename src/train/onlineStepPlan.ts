@@ -1,0 +1,109 @@
+// The plan of assembly/onlineStep.ts: everything an online-SGD run fixes (stream key, teacher,
+// student, buffers) written once into f64 slots in Wasm memory, so that each step is one call
+// with the step index and the two layers' drifts. The slot indices mirror the constants at the
+// top of assembly/onlineStep.ts.
+
+import type { WasmF64Array } from "../wasm/arena.js";
+import type { WasmActivation } from "../wasm/networkKernels.js";
+import type { WasmRuntime } from "../wasm/runtime.js";
+import type { BatchSource } from "../tasks/task.js";
+
+const SLOTS = [
+  "key0", "key1", "stream0", "stream1", "input", "d", "rows", "x", "y",
+  "teacherM", "teacherW", "teacherB", "teacherKind", "teacherParams", "teacherNparams", "teacherZ", "teacherRows",
+  "n", "w", "a", "scale", "kind", "params", "nparams", "z", "f", "r", "g", "gradW", "gradA",
+  "single", "x32", "wT32", "g32", "gradW32", "dp", "nPad", "limit",
+] as const;
+type Slot = (typeof SLOTS)[number];
+
+/** What the student side of a step reads and writes; the f32 copies only with precision f32. */
+export interface StudentBuffers {
+  n: number;
+  d: number;
+  rows: number;
+  w: WasmF64Array;
+  a: WasmF64Array;
+  scale: number;
+  activation: WasmActivation;
+  x: WasmF64Array;
+  y: WasmF64Array;
+  z: WasmF64Array;
+  f: WasmF64Array;
+  r: WasmF64Array;
+  g: WasmF64Array;
+  gradW: WasmF64Array;
+  gradA: WasmF64Array;
+  single: { dp: number; nPad: number; x32: WasmF64Array; wT32: WasmF64Array; g32: WasmF64Array; gradW32: WasmF64Array } | null;
+  /** Losses above this, or not finite, leave the weights unmoved. */
+  limit: number;
+}
+
+export class OnlineStepPlan {
+  private readonly plan: WasmF64Array;
+
+  constructor(
+    private readonly runtime: WasmRuntime,
+    source: BatchSource,
+    student: StudentBuffers,
+  ) {
+    if (runtime.exports.onlineStepPlanSlots() !== SLOTS.length) {
+      throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.exports.onlineStepPlanSlots()} slots, this code writes ${SLOTS.length}`);
+    }
+    const { target, key } = source;
+    const single = student.single;
+    const values: Record<Slot, number> = {
+      key0: key.k0,
+      key1: key.k1,
+      stream0: key.s0,
+      stream1: key.s1,
+      input: source.input === "gaussian" ? 0 : 1,
+      d: student.d,
+      rows: student.rows,
+      x: student.x.ptr,
+      y: student.y.ptr,
+      teacherM: target.outputs.length,
+      teacherW: target.w.ptr,
+      teacherB: target.outputs.ptr,
+      teacherKind: target.activation.code,
+      teacherParams: target.activation.params.ptr,
+      teacherNparams: target.activation.params.length,
+      teacherZ: target.z.ptr,
+      teacherRows: target.chunkRows,
+      n: student.n,
+      w: student.w.ptr,
+      a: student.a.ptr,
+      scale: student.scale,
+      kind: student.activation.code,
+      params: student.activation.params.ptr,
+      nparams: student.activation.params.length,
+      z: student.z.ptr,
+      f: student.f.ptr,
+      r: student.r.ptr,
+      g: student.g.ptr,
+      gradW: student.gradW.ptr,
+      gradA: student.gradA.ptr,
+      single: single ? 1 : 0,
+      x32: single?.x32.ptr ?? 0,
+      wT32: single?.wT32.ptr ?? 0,
+      g32: single?.g32.ptr ?? 0,
+      gradW32: single?.gradW32.ptr ?? 0,
+      dp: single?.dp ?? 0,
+      nPad: single?.nPad ?? 0,
+      limit: student.limit,
+    };
+    this.plan = runtime.arena.f64From(Float64Array.from(SLOTS, (name) => values[name]));
+  }
+
+  /**
+   * Step `step`: draws its batch, returns the loss before the update and, when the loss is
+   * finite and within the limit, moves w by -driftW gradW and a by -driftA gradA (a null drift
+   * leaves that layer alone).
+   */
+  run(step: number, driftW: number | null, driftA: number | null): number {
+    return this.runtime.exports.onlineStep(this.plan.ptr, step, driftW === null ? 0 : 1, driftW ?? 0, driftA === null ? 0 : 1, driftA ?? 0);
+  }
+
+  free(): void {
+    this.plan.free();
+  }
+}
