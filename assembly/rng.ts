@@ -301,28 +301,47 @@ const INT_ONE_X2 = 34, INT_TWO_X2 = 35, EXPONENT_BIAS_X2 = 36, SIGN32_X2 = 37;
 }
 
 /**
- * Values 2m .. 2m + 7 at `at` as T from the words of blocks m .. m + 3, one block per lane of
- * c0 .. c3.
+ * Blocks m .. m + 3, one per lane of c0 .. c3, made into values 2m .. 2m + 7 at `at`. f64
+ * output takes two passes: here the blocks' (w, t) pairs (for blocks m, m + 1, then m + 2,
+ * m + 3) are staged in the output's eight slots, and transformStaged turns them into the values
+ * in place; f32 output, with too little room to stage, is transformed at once.
  */
-@inline function gaussianBlocksX4<T>(c0: v128, c1: v128, c2: v128, c3: v128, at: usize): void {
+@inline function blocksX4<T>(c0: v128, c1: v128, c2: v128, c3: v128, at: usize): void {
   // hi ^ 2^31 as signed is hi - 2^31, so signedUnitX2 of it is u1 - 1/2; hi as signed is
   // hi - 2^32 [hi >= 2^31], so signedUnitX2 of it at scale 4 is t.
   const a = v128.xor(c0, x2(SIGN32_X2));
   const b = i32x4.shr_u(c1, 11);
   const d = i32x4.shr_u(c3, 11);
   const i32 = x2(INV_2_32_X2), i53 = x2(INV_2_53_X2), i30 = x2(INV_2_30_X2), i51 = x2(INV_2_51_X2);
-  gaussianPairsX2<T>(signedUnitX2(a, b, i32, i53), signedUnitX2(c2, d, i30, i51), at);
-  gaussianPairsX2<T>(
-    signedUnitX2(i32x4.shuffle(a, a, 2, 3, 2, 3), i32x4.shuffle(b, b, 2, 3, 2, 3), i32, i53),
-    signedUnitX2(i32x4.shuffle(c2, c2, 2, 3, 2, 3), i32x4.shuffle(d, d, 2, 3, 2, 3), i30, i51),
-    at + 4 * sizeof<T>(),
-  );
+  const wLow = signedUnitX2(a, b, i32, i53);
+  const tLow = signedUnitX2(c2, d, i30, i51);
+  const wHigh = signedUnitX2(i32x4.shuffle(a, a, 2, 3, 2, 3), i32x4.shuffle(b, b, 2, 3, 2, 3), i32, i53);
+  const tHigh = signedUnitX2(i32x4.shuffle(c2, c2, 2, 3, 2, 3), i32x4.shuffle(d, d, 2, 3, 2, 3), i30, i51);
+  if (sizeof<T>() == 8) {
+    v128.store(at, wLow);
+    v128.store(at, tLow, 16);
+    v128.store(at, wHigh, 32);
+    v128.store(at, tHigh, 48);
+  } else {
+    gaussianPairsX2<T>(wLow, tLow, at);
+    gaussianPairsX2<T>(wHigh, tHigh, at + 4 * sizeof<T>());
+  }
 }
+
+/** The second pass of f64 output: the staged (w, t) pairs of f64 slots [from, to) made into values in place. */
+@inline function transformStaged(from: usize, to: usize): void {
+  for (let at = from; at < to; at += 32) gaussianPairsX2<f64>(v128.load(at), v128.load(at, 16), at);
+}
+
+// Values per chunk of f64 output: the staged chunk (8 KB) is still in L1 for the second pass.
+const STAGE_CHUNK = 1024;
 
 /**
  * out[j] = standard normal, value index start + j of the stream, stored as T (f32 values are
- * the f64 ones rounded). The SIMD build draws runs of four blocks at once and transforms them
- * two lanes at a time; the values are the same either way.
+ * the f64 ones rounded). The SIMD build draws eight blocks per step, two interleaved runs of
+ * four (one Philox round's latency is longer than its instructions take to issue, so the
+ * second run fills the gaps), and transforms them two lanes at a time; the values are the same
+ * either way.
  */
 @inline function fillGaussianAs<T>(k0: u32, k1: u32, s0: u32, s1: u32, start: f64, out: usize, n: i32): void {
   const first = <u64>start;
@@ -345,34 +364,59 @@ const INT_ONE_X2 = 34, INT_TWO_X2 = 35, EXPONENT_BIAS_X2 = 36, SIGN32_X2 = 37;
     const round1Hi = i32x4.splat(<i32>(s0m >> 32) ^ <i32>k0);
     const round1Lo = i32x4.splat(<i32>s0m);
     const c3First = i32x4.splat(<i32>s1 ^ <i32>k1);
-    for (; j + 8 <= n; j += 8) {
-      // Blocks m .. m + 3, one per i32x4 lane, by the integer operations of philox(): the same
-      // bits at about an eighth of the cost of four scalar blocks. Each round's 64-bit products
-      // give both its high words and its low words.
-      const m = (first + <u64>j) >> 1;
-      let c0 = i32x4(<i32>m, <i32>(m + 1), <i32>(m + 2), <i32>(m + 3));
-      const counterHi = i32x4(<i32>(m >> 32), <i32>((m + 1) >> 32), <i32>((m + 2) >> 32), <i32>((m + 3) >> 32));
-      let p0 = i64x2.extmul_low_i32x4_u(c0, m0);
-      let p1 = i64x2.extmul_high_i32x4_u(c0, m0);
-      let c2 = v128.xor(i32x4.shuffle(p0, p1, 1, 3, 5, 7), c3First);
-      let c3 = i32x4.shuffle(p0, p1, 0, 2, 4, 6);
-      c0 = v128.xor(round1Hi, counterHi);
-      let c1 = round1Lo;
-      let key0 = v128.add<i32>(i32x4.splat(<i32>k0), w0);
-      let key1 = v128.add<i32>(i32x4.splat(<i32>k1), w1);
-      for (let round = 1; round < 10; round++) {
-        p0 = i64x2.extmul_low_i32x4_u(c0, m0);
-        p1 = i64x2.extmul_high_i32x4_u(c0, m0);
-        const q0 = i64x2.extmul_low_i32x4_u(c2, m1);
-        const q1 = i64x2.extmul_high_i32x4_u(c2, m1);
-        c0 = v128.xor(v128.xor(i32x4.shuffle(q0, q1, 1, 3, 5, 7), c1), key0);
-        c2 = v128.xor(v128.xor(i32x4.shuffle(p0, p1, 1, 3, 5, 7), c3), key1);
-        c1 = i32x4.shuffle(q0, q1, 0, 2, 4, 6);
-        c3 = i32x4.shuffle(p0, p1, 0, 2, 4, 6);
-        key0 = i32x4.add(key0, w0);
-        key1 = i32x4.add(key1, w1);
+    // Whole runs of four blocks; the last step may have only one.
+    const simdEnd = j + ((n - j) & ~7);
+    while (j < simdEnd) {
+      const chunkStart = j;
+      const chunkEnd = min(j + STAGE_CHUNK, simdEnd);
+      for (; j < chunkEnd; j += 16) {
+        // Blocks m .. m + 3 (c) and m + 4 .. m + 7 (e), one per i32x4 lane, by the integer
+        // operations of philox(). Each round's 64-bit products give both its high words and
+        // its low words.
+        const m = (first + <u64>j) >> 1;
+        let c0 = i32x4(<i32>m, <i32>(m + 1), <i32>(m + 2), <i32>(m + 3));
+        let e0 = i32x4(<i32>(m + 4), <i32>(m + 5), <i32>(m + 6), <i32>(m + 7));
+        const cHi = i32x4(<i32>(m >> 32), <i32>((m + 1) >> 32), <i32>((m + 2) >> 32), <i32>((m + 3) >> 32));
+        const eHi = i32x4(<i32>((m + 4) >> 32), <i32>((m + 5) >> 32), <i32>((m + 6) >> 32), <i32>((m + 7) >> 32));
+        let p0 = i64x2.extmul_low_i32x4_u(c0, m0);
+        let p1 = i64x2.extmul_high_i32x4_u(c0, m0);
+        let c2 = v128.xor(i32x4.shuffle(p0, p1, 1, 3, 5, 7), c3First);
+        let c3 = i32x4.shuffle(p0, p1, 0, 2, 4, 6);
+        c0 = v128.xor(round1Hi, cHi);
+        let c1 = round1Lo;
+        p0 = i64x2.extmul_low_i32x4_u(e0, m0);
+        p1 = i64x2.extmul_high_i32x4_u(e0, m0);
+        let e2 = v128.xor(i32x4.shuffle(p0, p1, 1, 3, 5, 7), c3First);
+        let e3 = i32x4.shuffle(p0, p1, 0, 2, 4, 6);
+        e0 = v128.xor(round1Hi, eHi);
+        let e1 = round1Lo;
+        let key0 = i32x4.add(i32x4.splat(<i32>k0), w0);
+        let key1 = i32x4.add(i32x4.splat(<i32>k1), w1);
+        for (let round = 1; round < 10; round++) {
+          p0 = i64x2.extmul_low_i32x4_u(c0, m0);
+          p1 = i64x2.extmul_high_i32x4_u(c0, m0);
+          let q0 = i64x2.extmul_low_i32x4_u(c2, m1);
+          let q1 = i64x2.extmul_high_i32x4_u(c2, m1);
+          c0 = v128.xor(v128.xor(i32x4.shuffle(q0, q1, 1, 3, 5, 7), c1), key0);
+          c2 = v128.xor(v128.xor(i32x4.shuffle(p0, p1, 1, 3, 5, 7), c3), key1);
+          c1 = i32x4.shuffle(q0, q1, 0, 2, 4, 6);
+          c3 = i32x4.shuffle(p0, p1, 0, 2, 4, 6);
+          p0 = i64x2.extmul_low_i32x4_u(e0, m0);
+          p1 = i64x2.extmul_high_i32x4_u(e0, m0);
+          q0 = i64x2.extmul_low_i32x4_u(e2, m1);
+          q1 = i64x2.extmul_high_i32x4_u(e2, m1);
+          e0 = v128.xor(v128.xor(i32x4.shuffle(q0, q1, 1, 3, 5, 7), e1), key0);
+          e2 = v128.xor(v128.xor(i32x4.shuffle(p0, p1, 1, 3, 5, 7), e3), key1);
+          e1 = i32x4.shuffle(q0, q1, 0, 2, 4, 6);
+          e3 = i32x4.shuffle(p0, p1, 0, 2, 4, 6);
+          key0 = i32x4.add(key0, w0);
+          key1 = i32x4.add(key1, w1);
+        }
+        blocksX4<T>(c0, c1, c2, c3, out + <usize>j * size);
+        if (j + 16 <= chunkEnd) blocksX4<T>(e0, e1, e2, e3, out + <usize>(j + 8) * size);
       }
-      gaussianBlocksX4<T>(c0, c1, c2, c3, out + <usize>j * size);
+      j = chunkEnd;
+      if (sizeof<T>() == 8) transformStaged(out + (<usize>chunkStart << 3), out + (<usize>chunkEnd << 3));
     }
   }
   while (j < n) {
@@ -422,13 +466,15 @@ export function gaussianFromWords(words: usize, blocks: i32, out: usize): void {
       const p23 = i32x4.shuffle(p, q, 2, 6, 3, 7);
       const r01 = i32x4.shuffle(r, s, 0, 4, 1, 5);
       const r23 = i32x4.shuffle(r, s, 2, 6, 3, 7);
-      gaussianBlocksX4<f64>(
+      const at = out + (<usize>b << 4);
+      blocksX4<f64>(
         f64x2.shuffle(p01, r01, 0, 2),
         f64x2.shuffle(p01, r01, 1, 3),
         f64x2.shuffle(p23, r23, 0, 2),
         f64x2.shuffle(p23, r23, 1, 3),
-        out + (<usize>b << 4),
+        at,
       );
+      transformStaged(at, at + 64);
     }
   }
   for (; b < blocks; b++) {

@@ -138,6 +138,17 @@ describe("polynomial Box-Muller: Wasm equals the reference bit for bit", () => {
       }
     });
 
+    it(`${build}: fillGaussian over several of the SIMD build's 1024-value staging chunks`, async () => {
+      const rt = await runtimeFor(build);
+      const key = streamKey(5, "long");
+      const start = 2 ** 32 - 1001;
+      const got = rt.random.gaussian(5, "long", 3001, start);
+      const checked = [0, 1, 2, 7, 8, 15, 16, 1022, 1023, 1024, 1025, 1026, 2047, 2048, 2049, 2050, 2999, 3000];
+      expect(bits(checked.map((j) => got[j]!))).toEqual(bits(checked.map((j) => polynomialGaussian(key, start + j))));
+      const scalar = await runtimeFor("scalar");
+      expect(bits(got)).toEqual(bits(scalar.random.gaussian(5, "long", 3001, start)));
+    });
+
     it(`${build}: fillGaussian32 writes Math.fround of fillGaussian's values`, async () => {
       const rt = await runtimeFor(build);
       const key = streamKey(77, "x32");
