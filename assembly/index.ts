@@ -21,7 +21,7 @@ export function neuronBlock(): i32 {
 export function simdEnabled(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
-export { philoxBlock, fillUniform, fillGaussian, fillSphere, fillUniformRange, fillGaussianRange, fillSphereRange } from "./rng";
+export { philoxBlock, fillUniform, fillGaussian, fillGaussian32, gaussianFromWords, fillSphere, fillUniformRange, fillGaussianRange, fillSphereRange } from "./rng";
 export { axpy, sumSquares } from "./vector";
 export { gegenbauerTable, gegenbauerDerivativeTable, hermiteTable, hermiteDerivativeTable } from "./special";
 export { reducedForward, reducedVelocities } from "./reducedParticles";

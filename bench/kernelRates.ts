@@ -50,7 +50,7 @@ function passFor(rt: WasmRuntime, { n, d, b }: NetworkShape, precision: KernelPr
 }
 
 /** Fastest of `rounds` timings of about `seconds` each: other load only ever slows a round down. */
-function fastestMs(pass: () => void, rounds: number, seconds: number): number {
+export function fastestMs(pass: () => void, rounds: number, seconds: number): number {
   let reps = 1;
   for (;;) {
     const t0 = performance.now();

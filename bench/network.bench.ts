@@ -2,9 +2,10 @@
 // scale 1/N) in the Wasm SIMD build, the Wasm no-SIMD build, the plain TypeScript reference
 // and native C, at two shapes; then whole online-SGD steps with 1 and 2 threads at the same
 // shapes (bench/sgdThroughput.ts). Wasm rows report their share of the measured Wasm ceiling
-// (bench/ceiling.ts), and the relaxed-SIMD build and the f32 kernels get their own table
-// (bench/kernelRates.ts). Prints a table per shape with the previous run's figures beside the
-// new ones, writes bench/results/latest.json.
+// (bench/ceiling.ts), the relaxed-SIMD build and the f32 kernels get their own table
+// (bench/kernelRates.ts), and so does drawing the batch x ~ N(0, I_d) (bench/gaussianRates.ts).
+// Prints a table per shape with the previous run's figures beside the new ones, writes
+// bench/results/latest.json.
 
 import Benchmark from "benchmark";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { compileNative, runNative, type PassInputs, type PassOutputs } from "./n
 import { measureSgdThroughput, printThroughput, type ThroughputReport } from "./sgdThroughput.js";
 import { CeilingMeter, printCeiling, type Ceiling } from "./ceiling.js";
 import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
+import { measureGaussianRates, printGaussianRates, type GaussianRate } from "./gaussianRates.js";
 
 // This file runs as bench/.build/bench/network.bench.js (bench/tsconfig.json), where the
 // loader's default URL for the Wasm modules would point inside bench/.build.
@@ -216,6 +218,7 @@ interface PreviousResults {
   ceiling?: Ceiling;
   kernelRates?: { shape: NetworkShape; rates: KernelRate[] }[];
   sgdThroughput?: { shapes: ThroughputReport[] };
+  gaussianRates?: GaussianRate[];
 }
 
 const sameShape = (p: NetworkShape, q: NetworkShape) => p.d === q.d && p.n === q.n && p.b === q.b;
@@ -264,6 +267,7 @@ async function main(): Promise<void> {
   const kernelRates: { shape: NetworkShape; rates: KernelRate[] }[] = [];
   for (const shape of SHAPES) kernelRates.push({ shape, rates: await measureKernelRates(repoRoot, shape, meter) });
   const ceiling = meter.ceiling;
+  const gaussianRates = await measureGaussianRates(repoRoot, SHAPES, ceiling["f64x2 fma"] !== null);
 
   const throughput: ThroughputReport[] = [];
   for (const shape of SHAPES) {
@@ -274,6 +278,7 @@ async function main(): Promise<void> {
   printCeiling(ceiling, previous.ceiling ?? null);
   for (const report of reports) printTable(report, ceiling, previous.shapes?.find((p) => sameShape(p.shape, report.shape)));
   for (const { shape, rates } of kernelRates) printKernelRates(shape, rates, previous.kernelRates?.find((k) => sameShape(k.shape, shape))?.rates);
+  printGaussianRates(gaussianRates, previous.gaussianRates);
   printThroughput(throughput, previous.sgdThroughput?.shapes);
   mkdirSync(new URL("bench/results/", repoRoot), { recursive: true });
   const file = resultsFile;
@@ -286,6 +291,7 @@ async function main(): Promise<void> {
     ceiling,
     shapes: reports,
     kernelRates,
+    gaussianRates,
     sgdThroughput: {
       method: `best of ${THROUGHPUT_ROUNDS} rounds of benchmark.js timing Trainer.advance() (online SGD, ReLU, gaussianSingleIndex task)`,
       shapes: throughput,

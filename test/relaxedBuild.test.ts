@@ -9,7 +9,7 @@ import { referenceActivation } from "./reference/activation.js";
 import { referenceBackward, referenceForward } from "./reference/network.js";
 import { relativeError } from "./helpers.js";
 // @ts-expect-error plain ES module shared with the child process, which runs without a TypeScript loader
-import { passInputs, RUN_CONFIGS, SHAPE } from "./relaxed/relaxedCases.mjs";
+import { gaussianDraw, passInputs, RUN_CONFIGS, SHAPE } from "./relaxed/relaxedCases.mjs";
 
 // Node 20 enables relaxed SIMD only by a V8 flag at start-up, so the relaxed build runs in a child
 // Node started with --experimental-wasm-relaxed-simd, over the built package (dist/).
@@ -21,6 +21,7 @@ interface ChildReport {
   defaultBuild: string;
   defaultThreadsBuild: string;
   runtimeBuild: string;
+  gaussians: number[];
   f: number[];
   z: number[];
   gradW: number[];
@@ -80,6 +81,12 @@ describe("relaxed-SIMD build", () => {
     expect(relativeError(report.gradW, plain.gradW)).toBeLessThanOrEqual(KERNEL_TOLERANCE);
     // Fused multiply-adds really ran: not the plain build's bits.
     expect(report.gradW).not.toEqual(Array.from(plain.gradW));
+  });
+
+  it("draws the plain build's Gaussians bit for bit", async () => {
+    const gaussians = gaussianDraw(await loadRuntime({ build: "simd" })) as number[];
+    expect(report.gaussians.length).toBe(999);
+    expect(report.gaussians).toEqual(gaussians);
   });
 
   it("gives the same bits on every run, and with 2 threads as with 1", () => {

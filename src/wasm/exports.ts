@@ -55,6 +55,10 @@ export interface MeanfieldExports {
   philoxBlock(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: number): void;
   fillUniform(k0: number, k1: number, s0: number, s1: number, start: number, out: number, n: number): void;
   fillGaussian(k0: number, k1: number, s0: number, s1: number, start: number, out: number, n: number): void;
+  /** fillGaussian's values rounded to f32, written as n f32 at out. */
+  fillGaussian32(k0: number, k1: number, s0: number, s1: number, start: number, out: number, n: number): void;
+  /** Box-Muller alone on chosen Philox words: blocks x 4 u32 at words -> blocks x 2 f64 at out. */
+  gaussianFromWords(words: number, blocks: number, out: number): void;
   fillSphere(k0: number, k1: number, s0: number, s1: number, start: number, out: number, rows: number, d: number): void;
   fillUniformRange(k0: number, k1: number, s0: number, s1: number, start: number, out: number, j0: number, j1: number): void;
   fillGaussianRange(k0: number, k1: number, s0: number, s1: number, start: number, out: number, j0: number, j1: number): void;

@@ -4,7 +4,7 @@
 // and backward pass on Philox inputs, and loss trajectories of short runs, each run twice.
 
 import { defaultBuild, defaultThreadsBuild, loadRuntime, relaxedSimdSupported, simulate } from "../../dist/index.js";
-import { passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
+import { gaussianDraw, passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
 
 const rt = await loadRuntime();
 const inputs = passInputs(rt);
@@ -25,6 +25,7 @@ console.log(
     defaultBuild: defaultBuild(),
     defaultThreadsBuild: defaultThreadsBuild(),
     runtimeBuild: rt.build,
+    gaussians: gaussianDraw(rt),
     f: Array.from(forward.f),
     z: Array.from(forward.z),
     gradW: Array.from(pass.gradW),
