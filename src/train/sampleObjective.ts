@@ -96,7 +96,7 @@ export class SampleObjective implements Objective {
       const dp = net.runtime.exports.paddedDim(inputDim);
       const nPad = net.runtime.exports.paddedDim(n);
       this.single =
-        precision === "f32" ? { dp, nPad, x32: half(c * dp), wT32: half(inputDim * nPad), g32: half(c * n), gradW32: half(n * dp) } : null;
+        precision === "f32" ? { dp, nPad, x32: take(c * dp), wT32: half(inputDim * nPad), g32: half(c * n), gradW32: half(n * dp) } : null;
       this.passes = new BlockedPasses(net.runtime, n, c);
     } catch (err) {
       for (const b of owned) b.free();
