@@ -269,13 +269,19 @@ function preactivationBlock32(xg: usize, wT32: usize, n: i32, d: i32, b: i32, s0
   return total;
 }
 
-/** outputSumOf with the activation's kind a constant for the vector kinds. */
+// One function per vector kind, so that each copy's activation is a constant and its loop
+// carries no dispatch (as cases of one switch, the optimizer folds the copies back into one).
+function outputSumRelu(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(RELU, p, np, z, a, n); }
+function outputSumAbs(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(ABS, p, np, z, a, n); }
+function outputSumPolynomial(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(POLYNOMIAL, p, np, z, a, n); }
+function outputSumPiecewise(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(PIECEWISE, p, np, z, a, n); }
+
 function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
   switch (kind) {
-    case RELU: return outputSumOf(RELU, p, np, z, a, n);
-    case ABS: return outputSumOf(ABS, p, np, z, a, n);
-    case POLYNOMIAL: return outputSumOf(POLYNOMIAL, p, np, z, a, n);
-    case PIECEWISE: return outputSumOf(PIECEWISE, p, np, z, a, n);
+    case RELU: return outputSumRelu(p, np, z, a, n);
+    case ABS: return outputSumAbs(p, np, z, a, n);
+    case POLYNOMIAL: return outputSumPolynomial(p, np, z, a, n);
+    case PIECEWISE: return outputSumPiecewise(p, np, z, a, n);
     default: return outputSumOf(kind, p, np, z, a, n);
   }
 }
@@ -350,16 +356,29 @@ export function forward32(
   }
 }
 
-/** panelGradientsOf with the activation's kind a constant for the vector kinds, so their loops carry no dispatch. */
+function panelGradientsRelu(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(RELU, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+function panelGradientsAbs(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(ABS, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+function panelGradientsPolynomial(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(POLYNOMIAL, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+function panelGradientsPiecewise(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(PIECEWISE, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+
+/** panelGradientsOf, through a copy per vector kind as for outputSum. */
 function panelGradients(
   kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32,
   s0: i32, s1: i32, gradA: usize, g: usize,
 ): void {
   switch (kind) {
-    case RELU: panelGradientsOf(RELU, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
-    case ABS: panelGradientsOf(ABS, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
-    case POLYNOMIAL: panelGradientsOf(POLYNOMIAL, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
-    case PIECEWISE: panelGradientsOf(PIECEWISE, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    case RELU: panelGradientsRelu(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    case ABS: panelGradientsAbs(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    case POLYNOMIAL: panelGradientsPolynomial(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    case PIECEWISE: panelGradientsPiecewise(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
     default: panelGradientsOf(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
   }
 }
