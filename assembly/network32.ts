@@ -56,6 +56,22 @@ function backwardBlock(dp: i32): i32 {
   return bs;
 }
 
+/** 4 f64 values from each of 4 rows narrowed to f32 and transposed: row j's k-th value goes to to + k stride + 4 j. */
+@inline function narrowTransposed4x4(r0: usize, r1: usize, r2: usize, r3: usize, to: usize, stride: usize): void {
+  const a0 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r0)), f32x4.demote_f64x2_zero(v128.load(r0, 16)), 0, 2);
+  const a1 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r1)), f32x4.demote_f64x2_zero(v128.load(r1, 16)), 0, 2);
+  const a2 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r2)), f32x4.demote_f64x2_zero(v128.load(r2, 16)), 0, 2);
+  const a3 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r3)), f32x4.demote_f64x2_zero(v128.load(r3, 16)), 0, 2);
+  const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+  v128.store(to, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(to + stride, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(to + 2 * stride, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(to + 3 * stride, i64x2.shuffle(t2, t3, 1, 3));
+}
+
 /**
  * dst = the two f32 copies of src (rows x d, f64) rounded to nearest: rows x dp, zero in columns
  * d .. dp - 1, then the groups of XG samples with coordinates outermost. dst holds 2 rows dp f32.
@@ -76,16 +92,21 @@ export function narrowRowsToF32(src: usize, dst: usize, rows: i32, d: i32, dp: i
     for (; k < dp; k++) store<f32>(to + (<usize>k << 2), 0);
   }
   const grouped = dst + <usize>rows * (<usize>dp << 2);
+  const rowBytes = <usize>d << 3;
   for (let g0 = 0; g0 < rows; g0 += XG) {
     const width = min(XG, rows - g0);
     const base = grouped + <usize>g0 * (<usize>d << 2);
-    for (let j = 0; j < width; j++) {
-      const row = dst + <usize>(g0 + j) * (<usize>dp << 2);
-      let to = base + (<usize>j << 2);
-      for (let k = 0; k < d; k++) {
-        store<f32>(to, load<f32>(row + (<usize>k << 2)));
-        to += <usize>width << 2;
+    const r0 = src + <usize>g0 * rowBytes;
+    let k = 0;
+    if (ASC_FEATURE_SIMD && width == 4) {
+      for (; k + 4 <= d; k += 4) {
+        const off = <usize>k << 3;
+        narrowTransposed4x4(r0 + off, r0 + rowBytes + off, r0 + 2 * rowBytes + off, r0 + 3 * rowBytes + off, base + (<usize>k << 4), 16);
       }
+    }
+    for (let j = 0; j < width; j++) {
+      const from = r0 + <usize>j * rowBytes;
+      for (let kk = k; kk < d; kk++) store<f32>(base + <usize>(kk * width + j) * 4, <f32>load<f64>(from + (<usize>kk << 3)));
     }
   }
 }
@@ -108,19 +129,7 @@ export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nP
       let k = 0;
       for (; k + 4 <= d; k += 4) {
         const off = <usize>k << 3;
-        const a0 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r0 + off)), f32x4.demote_f64x2_zero(v128.load(r0 + off, 16)), 0, 2);
-        const a1 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r1 + off)), f32x4.demote_f64x2_zero(v128.load(r1 + off, 16)), 0, 2);
-        const a2 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r2 + off)), f32x4.demote_f64x2_zero(v128.load(r2 + off, 16)), 0, 2);
-        const a3 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r3 + off)), f32x4.demote_f64x2_zero(v128.load(r3 + off, 16)), 0, 2);
-        const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
-        const t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
-        const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
-        const t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
-        const to = panel + (<usize>k << 5);
-        v128.store(to, i64x2.shuffle(t0, t1, 0, 2));
-        v128.store(to, i64x2.shuffle(t0, t1, 1, 3), 32);
-        v128.store(to, i64x2.shuffle(t2, t3, 0, 2), 64);
-        v128.store(to, i64x2.shuffle(t2, t3, 1, 3), 96);
+        narrowTransposed4x4(r0 + off, r1 + off, r2 + off, r3 + off, panel + (<usize>k << 5), 32);
       }
       for (; k < d; k++) {
         const off = <usize>k << 3;
