@@ -15,15 +15,18 @@
 //   coordinate k, w_{8j..8j+7, k} side by side (zero past N), so the forward tile takes 8
 //   neurons' weights for one coordinate in two loads, 32 bytes on from the previous ones, and its
 //   sums come out lane by lane, 8 neurons wide, with no horizontal adds.
-//   g32: the backward pass writes each sample block's g for GR neurons at a time, sample by
-//   sample, GR values side by side, right before the gradient tiles of those neurons read them.
+//   g32: the backward pass writes a sample block's g for a panel of 64 neurons, GR neurons at a
+//   time, sample by sample, GR values side by side, right before the gradient tiles of those
+//   neurons read them; gradA is summed in the same pass, in sample order as in backward().
 //
 //   x32: 2 B dp f32, wT32: d nPad f32 (nPad = paddedDim(N)), z: B x N f64, f: B f64,
 //   g32: B x N f32 scratch, gradW32: N x dp f32 scratch, gradW: N x d f64 (written), gradA: N f64 (written).
 //
-// Tiles keep 12 f32x4 accumulators (6 samples or 6 neurons x 8 lanes), enough independent chains
-// to cover the latency of a fused multiply-add at two per cycle. gradW is summed over the whole
-// batch in f32 and widened as the last sample block's tiles store it. Nothing allocates.
+// Tiles are 4 x 8 (8 f32x4 accumulators, 2 vector loads and 4 broadcasts per 8 multiply-adds):
+// V8 allocates 15 xmm registers, and 5- or 6-wide tiles (10 or 12 accumulators) spill inside the
+// loop and run at half the speed. gradW is summed over the whole batch in f32 and widened as the
+// last sample block's tiles store it. The activation sums run in one copy per vector kind, so
+// that their loops carry no dispatch. Nothing allocates.
 
 import { ABS, activationDerivative, activationValue, derivativePair, PIECEWISE, POLYNOMIAL, RELU, valuePair } from "./activation";
 import { madd32 } from "./multiplyAdd";
