@@ -80,7 +80,7 @@ export function activationDerivative(kind: i32, p: usize, np: i32, z: f64): f64 
 
 // Two lanes at once. Transcendental kinds go lane by lane through the scalar code so both
 // builds (SIMD and scalar) produce the same bits.
-@inline function valuePair(kind: i32, p: usize, np: i32, z: v128): v128 {
+@inline export function valuePair(kind: i32, p: usize, np: i32, z: v128): v128 {
   switch (kind) {
     case POLYNOMIAL: {
       let s = v128.load64_splat(p + (<usize>(np - 1) << 3));
@@ -108,7 +108,7 @@ export function activationDerivative(kind: i32, p: usize, np: i32, z: f64): f64 
   }
 }
 
-@inline function derivativePair(kind: i32, p: usize, np: i32, z: v128): v128 {
+@inline export function derivativePair(kind: i32, p: usize, np: i32, z: v128): v128 {
   switch (kind) {
     case POLYNOMIAL: {
       if (np < 2) return f64x2.splat(0.0);
@@ -250,28 +250,5 @@ export function activationDerivatives(kind: i32, p: usize, np: i32, z: usize, ou
   for (; i < n; i++) {
     const off = <usize>i << 3;
     store<f64>(out + off, activationDerivative(kind, p, np, load<f64>(z + off)));
-  }
-}
-
-/** rowBackward() with g written as f32 (g32[i] = f32(coef * a[i] * sigma'(z[i]))), for the f32 passes. */
-export function rowBackward32(
-  kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32, coef: f64, gradA: usize, g32: usize,
-): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const c = f64x2.splat(coef);
-    for (; i + 2 <= n; i += 2) {
-      const off = <usize>i << 3;
-      const zz = v128.load(z + off);
-      v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, zz))));
-      const g = f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, zz));
-      v128.store64_lane(g32 + (<usize>i << 2), f32x4.demote_f64x2_zero(g), 0);
-    }
-  }
-  for (; i < n; i++) {
-    const off = <usize>i << 3;
-    const zz = load<f64>(z + off);
-    store<f64>(gradA + off, load<f64>(gradA + off) + coef * activationValue(kind, p, np, zz));
-    store<f32>(g32 + (<usize>i << 2), <f32>(coef * load<f64>(a + off) * activationDerivative(kind, p, np, zz)));
   }
 }

@@ -1,42 +1,84 @@
 // The forward and backward passes of assembly/network.ts with single-precision products: the
 // d-long dot products <w_i, x_s> and the gradient sums sum_s g_si x_s run on f32x4 lanes (twice
 // the lanes of f64x2), while everything summed over neurons stays in f64: z is widened to f64,
-// so f_s = scale sum_i a_i sigma(z_si) (rowDot, in the same neuron blocks as forward()), the
-// residuals and gradA are computed exactly as in the f64 code.
+// f_s = scale sum_i a_i sigma(z_si) is summed in f64, and the residuals and gradA are computed
+// exactly as in the f64 code.
 //
-// The f32 copy of x (narrowRowsToF32) has rows of dp = paddedDim(d) entries, a multiple of 8,
-// zero past d: the zeros add nothing and their gradient entries are never read, so the gradient
-// tiles have no remainder to handle. The f32 copy of w is transposed (narrowTransposedToF32):
-// d rows of nPad = paddedDim(N) entries, zero past N, so the forward tile takes 8 neurons'
-// weights for one coordinate in two loads and broadcasts the samples' coordinates, and its
-// sums come out lane by lane, 8 neurons wide, with no horizontal adds.
+// Layouts are chosen so that every tile walks its operands with one pointer each, at fixed
+// offsets, and reads memory in order:
+//   x32 (narrowRowsToF32) holds two f32 copies of x. First B rows of dp = paddedDim(d) entries,
+//   zero past d, for the gradient tiles (8 coordinates of one sample in two loads; the zeros add
+//   nothing and their gradient entries are never written). Then the same samples in groups of
+//   XG: group g holds, for each coordinate k < d, x_k of its samples side by side, so the
+//   forward tile broadcasts its samples' coordinates from one pointer.
+//   wT32 (narrowTransposedToF32) holds w in panels of 8 neurons: panel j holds, for each
+//   coordinate k, w_{8j..8j+7, k} side by side (zero past N), so the forward tile takes 8
+//   neurons' weights for one coordinate in two loads, 32 bytes on from the previous ones, and its
+//   sums come out lane by lane, 8 neurons wide, with no horizontal adds.
+//   g32: the backward pass writes a sample block's g for a panel of 64 neurons, GR neurons at a
+//   time, sample by sample, GR values side by side, right before the gradient tiles of those
+//   neurons read them; gradA is summed in the same pass, in sample order as in backward().
 //
-//   x32: B x dp f32, wT32: d x nPad f32, z: B x N f64, f: B f64, g32: B x N f32 scratch,
-//   gradW32: N x dp f32 scratch, gradW: N x d f64 (written), gradA: N f64 (written).
+//   x32: 2 B dp f32, wT32: d nPad f32 (nPad = paddedDim(N)), z: B x N f64, f: B f64,
+//   g32: B x N f32 scratch, gradW32: N x dp f32 scratch, gradW: N x d f64 (written), gradA: N f64 (written).
 //
-// gradW is summed over the whole batch in f32 and widened once at the end. Nothing allocates.
+// Tiles are 4 x 8 (8 f32x4 accumulators, 2 vector loads and 4 broadcasts per 8 multiply-adds):
+// V8 allocates 15 xmm registers, and 5- or 6-wide tiles (10 or 12 accumulators) spill inside the
+// loop and run at half the speed. gradW is summed over the whole batch in f32 and widened as the
+// last sample block's tiles store it. The activation sums run in one copy per vector kind, so
+// that their loops carry no dispatch. Nothing allocates.
 
-import { rowBackward32, rowDot } from "./activation";
+import { ABS, activationDerivative, activationValue, derivativePair, PIECEWISE, POLYNOMIAL, RELU, valuePair } from "./activation";
 import { madd32 } from "./multiplyAdd";
-import { NEURON_BLOCK } from "./network";
 
 /** The padded row length of the f32 copies: d (or N, for the transposed weights) rounded up to a multiple of 8. */
 export function paddedDim(d: i32): i32 {
   return (d + 7) & ~7;
 }
 
+/** Samples per group of the forward copy of x, and per forward tile. */
+const XG: i32 = 4;
+
+/** Neurons per group of the backward pass: its gradient tiles are GR neurons x 8 coordinates. */
+const GR: i32 = 4;
+
 /** Neurons per panel of the forward pass: 64 neurons' f32 weights stay in L1 while a sample block passes. */
 const PANEL: i32 = 64;
 
-/** Samples per block: about 16 KiB of f32 x, at least 2, at most 64, even. */
-function sampleBlock32(dp: i32): i32 {
+/** Forward samples per block: a multiple of XG, about 16 KiB of f32 x. */
+function forwardBlock(d: i32): i32 {
+  const groups = 4096 / (d * XG);
+  return (groups < 1 ? 1 : groups) * XG;
+}
+
+/** Backward samples per block: about 16 KiB of f32 x, at least 2, at most 64. */
+function backwardBlock(dp: i32): i32 {
   let bs = 4096 / dp;
   if (bs < 2) bs = 2;
   if (bs > 64) bs = 64;
-  return bs & ~1;
+  return bs;
 }
 
-/** dst (rows x dp, f32) = src (rows x d, f64) rounded to nearest, zero in columns d .. dp - 1. */
+/** 4 f64 values from each of 4 rows narrowed to f32 and transposed: row j's k-th value goes to to + k stride + 4 j. */
+@inline function narrowTransposed4x4(r0: usize, r1: usize, r2: usize, r3: usize, to: usize, stride: usize): void {
+  const a0 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r0)), f32x4.demote_f64x2_zero(v128.load(r0, 16)), 0, 2);
+  const a1 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r1)), f32x4.demote_f64x2_zero(v128.load(r1, 16)), 0, 2);
+  const a2 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r2)), f32x4.demote_f64x2_zero(v128.load(r2, 16)), 0, 2);
+  const a3 = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(r3)), f32x4.demote_f64x2_zero(v128.load(r3, 16)), 0, 2);
+  const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+  v128.store(to, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(to + stride, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(to + 2 * stride, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(to + 3 * stride, i64x2.shuffle(t2, t3, 1, 3));
+}
+
+/**
+ * dst = the two f32 copies of src (rows x d, f64) rounded to nearest: rows x dp, zero in columns
+ * d .. dp - 1, then the groups of XG samples with coordinates outermost. dst holds 2 rows dp f32.
+ */
 export function narrowRowsToF32(src: usize, dst: usize, rows: i32, d: i32, dp: i32): void {
   for (let s = 0; s < rows; s++) {
     const from = src + <usize>s * (<usize>d << 3);
@@ -52,18 +94,64 @@ export function narrowRowsToF32(src: usize, dst: usize, rows: i32, d: i32, dp: i
     for (; k < d; k++) store<f32>(to + (<usize>k << 2), <f32>load<f64>(from + (<usize>k << 3)));
     for (; k < dp; k++) store<f32>(to + (<usize>k << 2), 0);
   }
+  const grouped = dst + <usize>rows * (<usize>dp << 2);
+  const rowBytes = <usize>d << 3;
+  for (let g0 = 0; g0 < rows; g0 += XG) {
+    const width = min(XG, rows - g0);
+    const base = grouped + <usize>g0 * (<usize>d << 2);
+    const r0 = src + <usize>g0 * rowBytes;
+    let k = 0;
+    if (ASC_FEATURE_SIMD && width == 4) {
+      for (; k + 4 <= d; k += 4) {
+        const off = <usize>k << 3;
+        narrowTransposed4x4(r0 + off, r0 + rowBytes + off, r0 + 2 * rowBytes + off, r0 + 3 * rowBytes + off, base + (<usize>k << 4), 16);
+      }
+    }
+    for (let j = 0; j < width; j++) {
+      const from = r0 + <usize>j * rowBytes;
+      for (let kk = k; kk < d; kk++) store<f32>(base + <usize>(kk * width + j) * 4, <f32>load<f64>(from + (<usize>kk << 3)));
+    }
+  }
 }
 
-/** dst (d x nPad, f32) = the transpose of src (n x d, f64) rounded to nearest, zero in columns n .. nPad - 1. */
+/**
+ * dst (d x nPad f32, in panels of 8 neurons: entry (k, i) at (i / 8) 8 d + 8 k + i % 8) = the
+ * transpose of src (n x d, f64) rounded to nearest, zero for neurons n .. nPad - 1.
+ */
 export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nPad: i32): void {
-  const rowBytes = <usize>nPad << 2;
-  for (let i = 0; i < n; i++) {
-    const from = src + <usize>i * (<usize>d << 3);
-    const to = dst + (<usize>i << 2);
-    for (let k = 0; k < d; k++) store<f32>(to + <usize>k * rowBytes, <f32>load<f64>(from + (<usize>k << 3)));
+  const rowBytes = <usize>d << 3;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // 4 neurons x 4 coordinates at a time: narrow 4 rows of 4, transpose them in registers.
+    for (; i + 4 <= n; i += 4) {
+      const r0 = src + <usize>i * rowBytes;
+      const r1 = r0 + rowBytes;
+      const r2 = r1 + rowBytes;
+      const r3 = r2 + rowBytes;
+      const panel = dst + <usize>(i >> 3) * (<usize>d << 5) + (<usize>(i & 7) << 2);
+      let k = 0;
+      for (; k + 4 <= d; k += 4) {
+        const off = <usize>k << 3;
+        narrowTransposed4x4(r0 + off, r1 + off, r2 + off, r3 + off, panel + (<usize>k << 5), 32);
+      }
+      for (; k < d; k++) {
+        const off = <usize>k << 3;
+        const to = panel + (<usize>k << 5);
+        store<f32>(to, <f32>load<f64>(r0 + off));
+        store<f32>(to, <f32>load<f64>(r1 + off), 4);
+        store<f32>(to, <f32>load<f64>(r2 + off), 8);
+        store<f32>(to, <f32>load<f64>(r3 + off), 12);
+      }
+    }
   }
-  for (let k = 0; k < d; k++) {
-    for (let i = n; i < nPad; i++) store<f32>(dst + <usize>k * rowBytes + (<usize>i << 2), 0);
+  for (; i < nPad; i++) {
+    const from = src + <usize>i * rowBytes;
+    let to = dst + <usize>(i >> 3) * (<usize>d << 5) + (<usize>(i & 7) << 2);
+    for (let k = 0; k < d; k++) {
+      if (i < n) store<f32>(to, <f32>load<f64>(from + (<usize>k << 3)));
+      else store<f32>(to, 0);
+      to += 32;
+    }
   }
 }
 
@@ -86,28 +174,26 @@ export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nP
 }
 
 /**
- * z[s..s+3, i..i+7] (f64) = x32[s..s+3] . wT32[:, i..i+7] over d coordinates, products in f32x4:
- * 4 samples x 8 neurons in 8 registers, storing the first `count` neurons of each row.
+ * z[s..s+3, i..i+7] (f64) = the 4 samples of a forward group (xg, step bytes per coordinate)
+ * . one panel of 8 neurons (wt) over d coordinates, storing the first `count` neurons of each row.
  */
-@inline function tile4x8(x: usize, xRow: usize, wt: usize, wRow: usize, d: i32, z: usize, zRow: usize, count: i32): void {
+@inline function forwardTile4(xg: usize, step: usize, wt: usize, d: i32, z: usize, zRow: usize, count: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const x1 = x + xRow;
-  const x2 = x1 + xRow;
-  const x3 = x2 + xRow;
-  let w = wt;
-  for (let k: usize = 0; k < (<usize>d << 2); k += 4) {
+  let x = xg;
+  const end = wt + (<usize>d << 5);
+  for (let w = wt; w < end; w += 32) {
     const w0 = v128.load(w);
     const w1 = v128.load(w, 16);
-    const h0 = v128.load32_splat(x + k);
-    const h1 = v128.load32_splat(x1 + k);
-    const h2 = v128.load32_splat(x2 + k);
-    const h3 = v128.load32_splat(x3 + k);
-    c00 = madd32(h0, w0, c00); c01 = madd32(h0, w1, c01);
-    c10 = madd32(h1, w0, c10); c11 = madd32(h1, w1, c11);
-    c20 = madd32(h2, w0, c20); c21 = madd32(h2, w1, c21);
-    c30 = madd32(h3, w0, c30); c31 = madd32(h3, w1, c31);
-    w += wRow;
+    let h = v128.load32_splat(x);
+    c00 = madd32(h, w0, c00); c01 = madd32(h, w1, c01);
+    h = v128.load32_splat(x, 4);
+    c10 = madd32(h, w0, c10); c11 = madd32(h, w1, c11);
+    h = v128.load32_splat(x, 8);
+    c20 = madd32(h, w0, c20); c21 = madd32(h, w1, c21);
+    h = v128.load32_splat(x, 12);
+    c30 = madd32(h, w0, c30); c31 = madd32(h, w1, c31);
+    x += step;
   }
   storeWidened8(z, c00, c01, count);
   storeWidened8(z + zRow, c10, c11, count);
@@ -115,179 +201,338 @@ export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nP
   storeWidened8(z + 3 * zRow, c30, c31, count);
 }
 
-/** The same for one sample. */
-@inline function tile1x8(x: usize, wt: usize, wRow: usize, d: i32, z: usize, count: i32): void {
+/** The same for one sample of a group. */
+@inline function forwardTile1(xg: usize, step: usize, wt: usize, d: i32, z: usize, count: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-  let w = wt;
-  for (let k: usize = 0; k < (<usize>d << 2); k += 4) {
-    const h = v128.load32_splat(x + k);
+  let x = xg;
+  const end = wt + (<usize>d << 5);
+  for (let w = wt; w < end; w += 32) {
+    const h = v128.load32_splat(x);
     c0 = madd32(h, v128.load(w), c0);
     c1 = madd32(h, v128.load(w, 16), c1);
-    w += wRow;
+    x += step;
   }
   storeWidened8(z, c0, c1, count);
 }
 
-/** z[s, i] = <x_s, w_i> (f32 products, f64 storage) for samples s0 <= s < s1 and every neuron. */
-function preactivationBlock32(x32: usize, wT32: usize, n: i32, nPad: i32, d: i32, dp: i32, s0: i32, s1: i32, z: usize): void {
-  const xRow = <usize>dp << 2;
-  const wRow = <usize>nPad << 2;
+/** z[s, i] = <x_s, w_i> (f32 products, f64 storage) for samples s0 <= s < s1 (s0 a multiple of XG) and every neuron. */
+function preactivationBlock32(xg: usize, wT32: usize, n: i32, d: i32, b: i32, s0: i32, s1: i32, z: usize): void {
   const zRow = <usize>n << 3;
+  const panelBytes = <usize>d << 5;
   if (ASC_FEATURE_SIMD) {
     for (let i0 = 0; i0 < n; i0 += PANEL) {
       const i1 = min(i0 + PANEL, n);
-      let s = s0;
-      for (; s + 4 <= s1; s += 4) {
-        const xs = x32 + <usize>s * xRow;
-        const zs = z + <usize>s * zRow;
-        for (let i = i0; i < i1; i += 8) tile4x8(xs, xRow, wT32 + (<usize>i << 2), wRow, d, zs + (<usize>i << 3), zRow, i1 - i);
-      }
-      for (; s < s1; s++) {
-        const xs = x32 + <usize>s * xRow;
-        const zs = z + <usize>s * zRow;
-        for (let i = i0; i < i1; i += 8) tile1x8(xs, wT32 + (<usize>i << 2), wRow, d, zs + (<usize>i << 3), i1 - i);
+      for (let g0 = s0; g0 < s1; g0 += XG) {
+        const width = min(XG, b - g0);
+        const x = xg + <usize>g0 * (<usize>d << 2);
+        const step = <usize>width << 2;
+        const zg = z + <usize>g0 * zRow;
+        for (let i = i0; i < i1; i += 8) {
+          const wt = wT32 + <usize>(i >> 3) * panelBytes;
+          const zi = zg + (<usize>i << 3);
+          const count = i1 - i;
+          if (width == XG) {
+            forwardTile4(x, step, wt, d, zi, zRow, count);
+            continue;
+          }
+          for (let j = 0; j < width; j++) forwardTile1(x + (<usize>j << 2), step, wt, d, zi + <usize>j * zRow, count);
+        }
       }
     }
     return;
   }
   for (let s = s0; s < s1; s++) {
-    const xs = x32 + <usize>s * xRow;
+    const g0 = s - s % XG;
+    const width = min(XG, b - g0);
+    const x = xg + <usize>g0 * (<usize>d << 2) + (<usize>(s - g0) << 2);
     for (let i = 0; i < n; i++) {
+      const wt = wT32 + <usize>(i >> 3) * panelBytes + (<usize>(i & 7) << 2);
       let acc: f32 = 0;
-      for (let k = 0; k < d; k++) acc += load<f32>(xs + (<usize>k << 2)) * load<f32>(wT32 + <usize>k * wRow + (<usize>i << 2));
+      for (let k = 0; k < d; k++) acc += load<f32>(x + <usize>(k * width) * 4) * load<f32>(wt + (<usize>k << 5));
       store<f64>(z + <usize>s * zRow + (<usize>i << 3), <f64>acc);
     }
   }
 }
 
-/** forward() with f32 products: z (B x N, f64) and f_s = scale * sum over neuron blocks, in order, of sum_i a_i sigma(z_si). */
+/** sum_i a_i sigma(z_i) over n neurons in f64: four f64x2 partial sums over 8-neuron strides, then the rest in order. */
+@inline function outputSumOf(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
+  let i = 0;
+  let total: f64 = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = f64x2.splat(0.0), s1 = f64x2.splat(0.0), s2 = f64x2.splat(0.0), s3 = f64x2.splat(0.0);
+    for (; i + 8 <= n; i += 8) {
+      const off = <usize>i << 3;
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(a + off, 16), valuePair(kind, p, np, v128.load(z + off, 16))));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(a + off, 32), valuePair(kind, p, np, v128.load(z + off, 32))));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(a + off, 48), valuePair(kind, p, np, v128.load(z + off, 48))));
+    }
+    for (; i + 2 <= n; i += 2) {
+      const off = <usize>i << 3;
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
+    }
+    const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 3;
+    total += load<f64>(a + off) * activationValue(kind, p, np, load<f64>(z + off));
+  }
+  return total;
+}
+
+// One function per vector kind, so that each copy's activation is a constant and its loop
+// carries no dispatch (as cases of one switch, the optimizer folds the copies back into one).
+function outputSumRelu(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(RELU, p, np, z, a, n); }
+function outputSumAbs(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(ABS, p, np, z, a, n); }
+function outputSumPolynomial(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(POLYNOMIAL, p, np, z, a, n); }
+function outputSumPiecewise(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(PIECEWISE, p, np, z, a, n); }
+
+function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
+  switch (kind) {
+    case RELU: return outputSumRelu(p, np, z, a, n);
+    case ABS: return outputSumAbs(p, np, z, a, n);
+    case POLYNOMIAL: return outputSumPolynomial(p, np, z, a, n);
+    case PIECEWISE: return outputSumPiecewise(p, np, z, a, n);
+    default: return outputSumOf(kind, p, np, z, a, n);
+  }
+}
+
+/** forward() with f32 products: z (B x N, f64) and f_s = scale * sum_i a_i sigma(z_si) (outputSum). */
 export function forward32(
   x32: usize, wT32: usize, a: usize, n: i32, nPad: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, f: usize,
 ): void {
-  const bs = sampleBlock32(dp);
+  const xg = x32 + <usize>b * (<usize>dp << 2);
+  const bs = forwardBlock(d);
   const nBytes = <usize>n << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    preactivationBlock32(x32, wT32, n, nPad, d, dp, s0, s1, z);
-    for (let s = s0; s < s1; s++) {
-      const zs = z + <usize>s * nBytes;
-      let total: f64 = 0.0;
-      for (let i = 0; i < n; i += NEURON_BLOCK) {
+    preactivationBlock32(xg, wT32, n, d, b, s0, s1, z);
+    for (let s = s0; s < s1; s++) store<f64>(f + (<usize>s << 3), scale * outputSum(kind, p, np, z + <usize>s * nBytes, a, n));
+  }
+}
+
+/** Where g_si goes in a panel's group layout (g for neurons i0 .. i1 - 1, `rows` samples, t = s - s0). */
+@inline function gradientAt(g: usize, i0: i32, i1: i32, rows: i32, t: i32, i: i32): usize {
+  const j = (i - i0) & ~(GR - 1);
+  const width = min(GR, i1 - i0 - j);
+  return g + <usize>j * (<usize>rows << 2) + <usize>(t * width) * 4 + (<usize>((i - i0) & (GR - 1)) << 2);
+}
+
+/**
+ * The backward pass's per-neuron work for samples s0 .. s1 - 1 and neurons i0 .. i1 - 1 (i0 a
+ * multiple of GR), with coef_s = scale r_s: gradA_i += coef_s sigma(z_si), sample by sample as in
+ * backward(), and g_si = f32(coef_s a_i sigma'(z_si)) in groups of GR neurons (gradientAt).
+ */
+@inline function panelGradientsOf(
+  kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32,
+  s0: i32, s1: i32, gradA: usize, g: usize,
+): void {
+  const nBytes = <usize>n << 3;
+  const rows = s1 - s0;
+  const full = i0 + ((i1 - i0) & ~(GR - 1));
+  const groupBytes = <usize>rows << 4;
+  for (let s = s0; s < s1; s++) {
+    const coef = scale * load<f64>(r + (<usize>s << 3));
+    const zs = z + <usize>s * nBytes;
+    let i = i0;
+    if (ASC_FEATURE_SIMD) {
+      const c = f64x2.splat(coef);
+      let gs = g + (<usize>(s - s0) << 4);
+      for (; i < full; i += 4) {
         const off = <usize>i << 3;
-        total += rowDot(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, n - i));
+        const z0 = v128.load(zs + off);
+        const z1 = v128.load(zs + off, 16);
+        v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, z0))));
+        v128.store(gradA + off, f64x2.add(v128.load(gradA + off, 16), f64x2.mul(c, valuePair(kind, p, np, z1))), 16);
+        const g0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, z0)));
+        const g1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, v128.load(a + off, 16)), derivativePair(kind, p, np, z1)));
+        v128.store(gs, i64x2.shuffle(g0, g1, 0, 2));
+        gs += groupBytes;
       }
-      store<f64>(f + (<usize>s << 3), scale * total);
+      for (; i + 2 <= i1; i += 2) {
+        const off = <usize>i << 3;
+        const zz = v128.load(zs + off);
+        v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, zz))));
+        const gg = f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, zz));
+        v128.store64_lane(gradientAt(g, i0, i1, rows, s - s0, i), f32x4.demote_f64x2_zero(gg), 0);
+      }
+    }
+    for (; i < i1; i++) {
+      const off = <usize>i << 3;
+      const zz = load<f64>(zs + off);
+      store<f64>(gradA + off, load<f64>(gradA + off) + coef * activationValue(kind, p, np, zz));
+      store<f32>(gradientAt(g, i0, i1, rows, s - s0, i), <f32>(coef * load<f64>(a + off) * activationDerivative(kind, p, np, zz)));
     }
   }
 }
 
-/** gradW32[i..i+3, k..k+7] += sum_{s0 <= s < s1} g32[s, i..i+3] x32[s, k..k+7] (f32x4). */
-@inline function accumulate4x8(g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, rowBytes: usize): void {
-  const r1 = gw + rowBytes;
-  const r2 = r1 + rowBytes;
-  const r3 = r2 + rowBytes;
-  let c00 = v128.load(gw), c01 = v128.load(gw, 16);
-  let c10 = v128.load(r1), c11 = v128.load(r1, 16);
-  let c20 = v128.load(r2), c21 = v128.load(r2, 16);
-  let c30 = v128.load(r3), c31 = v128.load(r3, 16);
-  let gs = g + <usize>s0 * nBytes;
-  let xs = x + <usize>s0 * rowBytes;
-  for (let s = s0; s < s1; s++) {
+function panelGradientsRelu(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(RELU, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+function panelGradientsAbs(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(ABS, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+function panelGradientsPolynomial(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(POLYNOMIAL, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+function panelGradientsPiecewise(p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize): void {
+  panelGradientsOf(PIECEWISE, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+}
+
+/** panelGradientsOf, through a copy per vector kind as for outputSum. */
+function panelGradients(
+  kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32,
+  s0: i32, s1: i32, gradA: usize, g: usize,
+): void {
+  switch (kind) {
+    case RELU: panelGradientsRelu(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    case ABS: panelGradientsAbs(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    case POLYNOMIAL: panelGradientsPolynomial(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    case PIECEWISE: panelGradientsPiecewise(p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g); break;
+    default: panelGradientsOf(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+  }
+}
+
+/**
+ * Ends a gradient tile row: the 8 f32 sums go back to gradW32 (gw), or, after the last sample
+ * block, widened to gradW (out, the first `count` of them).
+ */
+@inline function finishRow(gw: usize, out: usize, lo: v128, hi: v128, last: bool, count: i32): void {
+  if (last) {
+    storeWidened8(out, lo, hi, count);
+    return;
+  }
+  v128.store(gw, lo);
+  v128.store(gw, hi, 16);
+}
+
+@inline function startRow(gw: usize, first: bool): v128 {
+  return first ? f32x4.splat(0) : v128.load(gw);
+}
+
+/**
+ * gradW[i..i+3, k..k+7] += sum over `rows` samples of g[s, i..i+3] x32[s, k..k+7]: g in a
+ * group's layout (gStep bytes per sample), x32 rows of xRow bytes, gradW32 rows (gw) of xRow
+ * bytes and gradW rows (out) of outRow bytes; `count` coordinates are written to gradW.
+ */
+@inline function gradientTile4(
+  g: usize, gStep: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, outRow: usize, first: bool, last: bool, count: i32,
+): void {
+  let c00 = startRow(gw, first), c01 = startRow(gw + 16, first);
+  let c10 = startRow(gw + xRow, first), c11 = startRow(gw + xRow + 16, first);
+  let c20 = startRow(gw + 2 * xRow, first), c21 = startRow(gw + 2 * xRow + 16, first);
+  let c30 = startRow(gw + 3 * xRow, first), c31 = startRow(gw + 3 * xRow + 16, first);
+  let gs = g;
+  let xs = x;
+  const end = g + <usize>rows * gStep;
+  for (; gs < end; gs += gStep) {
     const u0 = v128.load(xs);
     const u1 = v128.load(xs, 16);
-    const h0 = v128.load32_splat(gs);
-    const h1 = v128.load32_splat(gs, 4);
-    const h2 = v128.load32_splat(gs, 8);
-    const h3 = v128.load32_splat(gs, 12);
-    c00 = madd32(h0, u0, c00); c01 = madd32(h0, u1, c01);
-    c10 = madd32(h1, u0, c10); c11 = madd32(h1, u1, c11);
-    c20 = madd32(h2, u0, c20); c21 = madd32(h2, u1, c21);
-    c30 = madd32(h3, u0, c30); c31 = madd32(h3, u1, c31);
-    gs += nBytes;
-    xs += rowBytes;
+    let h = v128.load32_splat(gs);
+    c00 = madd32(h, u0, c00); c01 = madd32(h, u1, c01);
+    h = v128.load32_splat(gs, 4);
+    c10 = madd32(h, u0, c10); c11 = madd32(h, u1, c11);
+    h = v128.load32_splat(gs, 8);
+    c20 = madd32(h, u0, c20); c21 = madd32(h, u1, c21);
+    h = v128.load32_splat(gs, 12);
+    c30 = madd32(h, u0, c30); c31 = madd32(h, u1, c31);
+    xs += xRow;
   }
-  v128.store(gw, c00); v128.store(gw, c01, 16);
-  v128.store(r1, c10); v128.store(r1, c11, 16);
-  v128.store(r2, c20); v128.store(r2, c21, 16);
-  v128.store(r3, c30); v128.store(r3, c31, 16);
+  finishRow(gw, out, c00, c01, last, count);
+  finishRow(gw + xRow, out + outRow, c10, c11, last, count);
+  finishRow(gw + 2 * xRow, out + 2 * outRow, c20, c21, last, count);
+  finishRow(gw + 3 * xRow, out + 3 * outRow, c30, c31, last, count);
 }
 
-/** gradW32[i, k] += sum_s g32[s, i] x32[s, k] for one neuron and one coordinate. */
-@inline function accumulate1x1f32(g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, rowBytes: usize): void {
-  let c = load<f32>(gw);
-  let gs = g + <usize>s0 * nBytes;
-  let xs = x + <usize>s0 * rowBytes;
-  for (let s = s0; s < s1; s++) {
-    c += load<f32>(gs) * load<f32>(xs);
-    gs += nBytes;
-    xs += rowBytes;
+/** The same for one neuron. */
+@inline function gradientTile1(
+  g: usize, gStep: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, first: bool, last: bool, count: i32,
+): void {
+  let c0 = startRow(gw, first), c1 = startRow(gw + 16, first);
+  let gs = g;
+  let xs = x;
+  const end = g + <usize>rows * gStep;
+  for (; gs < end; gs += gStep) {
+    const h = v128.load32_splat(gs);
+    c0 = madd32(h, v128.load(xs), c0);
+    c1 = madd32(h, v128.load(xs, 16), c1);
+    xs += xRow;
   }
-  store<f32>(gw, c);
+  finishRow(gw, out, c0, c1, last, count);
 }
 
-/** gradW32 += g32[s0:s1]^T x32[s0:s1] over every neuron and the first d coordinates. */
-function accumulateBlock32(g32: usize, x32: usize, n: i32, d: i32, dp: i32, s0: i32, s1: i32, gradW32: usize): void {
-  const rowBytes = <usize>dp << 2;
-  const nBytes = <usize>n << 2;
+/**
+ * gradW32[i0 .. i0 + width - 1] += sum over the block's `rows` samples of g_si x_s (g in the
+ * group layout groupGradients writes), or after the last block, that sum widened into gradW.
+ */
+function groupWeightSums(
+  g: usize, width: i32, x: usize, xRow: usize, d: i32, rows: i32, gw: usize, out: usize, first: bool, last: bool,
+): void {
+  const gStep = <usize>width << 2;
+  const outRow = <usize>d << 3;
   if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    for (let i = 0; i < n4; i += 4) {
-      const gi = g32 + (<usize>i << 2);
-      const gw = gradW32 + <usize>i * rowBytes;
-      for (let k = 0; k < d; k += 8) {
-        const off = <usize>k << 2;
-        accumulate4x8(gi, x32 + off, gw + off, s0, s1, nBytes, rowBytes);
+    for (let k = 0; k < d; k += 8) {
+      const xk = x + (<usize>k << 2);
+      const gwk = gw + (<usize>k << 2);
+      const outk = out + (<usize>k << 3);
+      const count = d - k;
+      if (width == GR) {
+        gradientTile4(g, gStep, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+        continue;
       }
-    }
-    for (let i = n4; i < n; i++) {
-      for (let k = 0; k < d; k++) {
-        const off = <usize>k << 2;
-        accumulate1x1f32(g32 + (<usize>i << 2), x32 + off, gradW32 + <usize>i * rowBytes + off, s0, s1, nBytes, rowBytes);
+      for (let j = 0; j < width; j++) {
+        gradientTile1(g + (<usize>j << 2), gStep, xk, xRow, rows, gwk + <usize>j * xRow, outk + <usize>j * outRow, first, last, count);
       }
     }
     return;
   }
-  for (let i = 0; i < n; i++) {
+  for (let j = 0; j < width; j++) {
     for (let k = 0; k < d; k++) {
-      const off = <usize>k << 2;
-      accumulate1x1f32(g32 + (<usize>i << 2), x32 + off, gradW32 + <usize>i * rowBytes + off, s0, s1, nBytes, rowBytes);
+      const gwk = gw + <usize>j * xRow + (<usize>k << 2);
+      let c: f32 = first ? 0 : load<f32>(gwk);
+      let gs = g + (<usize>j << 2);
+      let xs = x + (<usize>k << 2);
+      for (let s = 0; s < rows; s++) {
+        c += load<f32>(gs) * load<f32>(xs);
+        gs += gStep;
+        xs += xRow;
+      }
+      if (last) store<f64>(out + <usize>j * outRow + (<usize>k << 3), <f64>c);
+      else store<f32>(gwk, c);
     }
   }
 }
 
 /**
  * backward() with f32 gradient sums: gradA_i = scale sum_b r_b sigma(z_bi) (f64),
- * gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b (each term rounded to f32, summed in f32,
- * widened). gradW (N x d) and gradA are overwritten; g32 and gradW32 are scratch.
+ * gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b (each term rounded to f32, summed in f32 in
+ * sample order, widened). gradW (N x d) and gradA are overwritten; g32 and gradW32 are scratch.
  */
 export function backward32(
   x32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, r: usize, g32: usize, gradW32: usize, gradW: usize, gradA: usize,
 ): void {
-  memory.fill(gradW32, 0, <usize>n * (<usize>dp << 2));
+  const bs = backwardBlock(dp);
+  const xRow = <usize>dp << 2;
+  const outRow = <usize>d << 3;
+  if (b <= 0) memory.fill(gradW, 0, <usize>n * outRow);
   memory.fill(gradA, 0, <usize>n << 3);
-  const bs = sampleBlock32(dp);
-  const nBytes = <usize>n << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    for (let s = s0; s < s1; s++) {
-      const coef = scale * load<f64>(r + (<usize>s << 3));
-      rowBackward32(kind, p, np, z + <usize>s * nBytes, a, n, coef, gradA, g32 + <usize>s * (<usize>n << 2));
-    }
-    accumulateBlock32(g32, x32, n, d, dp, s0, s1, gradW32);
-  }
-  for (let i = 0; i < n; i++) {
-    const from = gradW32 + <usize>i * (<usize>dp << 2);
-    const to = gradW + <usize>i * (<usize>d << 3);
-    let k = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; k + 4 <= d; k += 4) {
-        const v = v128.load(from + (<usize>k << 2));
-        v128.store(to + (<usize>k << 3), f64x2.promote_low_f32x4(v));
-        v128.store(to + (<usize>k << 3), f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 1)), 16);
+    const rows = s1 - s0;
+    const first = s0 == 0;
+    const last = s1 == b;
+    const x = x32 + <usize>s0 * xRow;
+    for (let i0 = 0; i0 < n; i0 += PANEL) {
+      const i1 = min(i0 + PANEL, n);
+      const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
+      panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+      for (let j0 = i0; j0 < i1; j0 += GR) {
+        const gj = g + <usize>(j0 - i0) * (<usize>rows << 2);
+        groupWeightSums(gj, min(GR, i1 - j0), x, xRow, d, rows, gradW32 + <usize>j0 * xRow, gradW + <usize>j0 * outRow, first, last);
       }
     }
-    for (; k < d; k++) store<f64>(to + (<usize>k << 3), <f64>load<f32>(from + (<usize>k << 2)));
   }
 }

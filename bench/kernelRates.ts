@@ -38,7 +38,7 @@ function passFor(rt: WasmRuntime, { n, d, b }: NetworkShape, precision: KernelPr
   }
   const dp = ex.paddedDim(d);
   const nPad = ex.paddedDim(n);
-  const x32 = arena.f64((b * dp) / 2), wT32 = arena.f64((d * nPad) / 2), g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
+  const x32 = arena.f64(b * dp), wT32 = arena.f64((d * nPad) / 2), g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
   const { code } = act;
   const params = act.params;
   return () => {

@@ -5,7 +5,7 @@ import { referenceActivation } from "./reference/activation.js";
 import { referenceBackward32, referenceForward32 } from "./reference/network32.js";
 import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
 
-// Around every blocking boundary of the f32 kernels: N mod 8 and past 64-neuron panels, d mod 8, B mod 4, B past one sample block.
+// Around every blocking boundary of the f32 kernels: N mod 4, N mod 8 and past 64-neuron panels, d mod 8, B mod 4, B past one sample block.
 const SHAPES = [
   { n: 1, d: 1, b: 1 },
   { n: 3, d: 5, b: 7 },
@@ -40,7 +40,7 @@ function pass32(rt: WasmRuntime, shape: { n: number; d: number; b: number }, inp
   const z = arena.f64(b * n), f = arena.f64(b), gradW = arena.f64(n * d), gradA = arena.f64(n);
   const dp = ex.paddedDim(d);
   const nPad = ex.paddedDim(n);
-  const x32 = arena.f64((b * dp) / 2), w32 = arena.f64((d * nPad) / 2);
+  const x32 = arena.f64(b * dp), w32 = arena.f64((d * nPad) / 2);
   const g32 = arena.f64(Math.ceil((b * n) / 2)), gradW32 = arena.f64((n * dp) / 2);
   try {
     ex.narrowRowsToF32(x.ptr, x32.ptr, b, d, dp);
@@ -77,9 +77,9 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
     }
   }
 
-  it("narrowTransposedToF32 transposes, rounds like Math.fround and pads rows with zeros to a multiple of 8", async () => {
+  it("narrowTransposedToF32 transposes into panels of 8 neurons, rounds like Math.fround and pads with zero neurons to a multiple of 8", async () => {
     const rt = await runtimeFor("simd");
-    for (const [n, d] of [[1, 1], [5, 3], [8, 2], [13, 4]] as const) {
+    for (const [n, d] of [[1, 1], [5, 3], [8, 2], [13, 4], [12, 9], [17, 8]] as const) {
       const nPad = rt.exports.paddedDim(n);
       const values = Float64Array.from(normals(testRandom(n + d), n * d), (v) => v * 1e3 + 1 / 3);
       const src = rt.arena.f64From(values);
@@ -88,7 +88,7 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
         dst.view.fill(Number.NaN);
         rt.exports.narrowTransposedToF32(src.ptr, dst.ptr, n, d, nPad);
         const expected = new Float32Array(d * nPad);
-        for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) expected[k * nPad + i] = values[i * d + k]!;
+        for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) expected[(i >> 3) * 8 * d + 8 * k + (i & 7)] = values[i * d + k]!;
         expect(Array.from(new Float32Array(rt.exports.memory.buffer, dst.ptr, d * nPad))).toEqual(Array.from(expected));
       } finally {
         src.free();
@@ -97,27 +97,32 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
     }
   });
 
-  it("narrowRowsToF32 rounds to nearest like Math.fround and pads rows with zeros to a multiple of 8", async () => {
+  it("narrowRowsToF32 rounds like Math.fround into rows padded with zeros to a multiple of 8, then groups of 4 samples coordinate by coordinate", async () => {
     const rt = await runtimeFor("simd");
-    const rows = 3;
-    for (const d of [1, 4, 5, 8, 11, 16]) {
-      const dp = rt.exports.paddedDim(d);
-      expect(dp % 8).toBe(0);
-      expect(dp - d).toBeGreaterThanOrEqual(0);
-      expect(dp - d).toBeLessThan(8);
-      const values = Float64Array.from(normals(testRandom(d), rows * d), (v) => v * 1e3 + 1 / 3);
-      const src = rt.arena.f64From(values);
-      const dst = rt.arena.f64((rows * dp) / 2);
-      try {
-        dst.view.fill(Number.NaN);
-        rt.exports.narrowRowsToF32(src.ptr, dst.ptr, rows, d, dp);
-        const got = new Float32Array(rt.exports.memory.buffer, dst.ptr, rows * dp);
-        const expected = new Float32Array(rows * dp);
-        for (let s = 0; s < rows; s++) for (let k = 0; k < d; k++) expected[s * dp + k] = values[s * d + k]!;
-        expect(Array.from(got)).toEqual(Array.from(expected));
-      } finally {
-        src.free();
-        dst.free();
+    for (const rows of [3, 8, 13]) {
+      for (const d of [1, 4, 5, 8, 11, 16]) {
+        const dp = rt.exports.paddedDim(d);
+        expect(dp % 8).toBe(0);
+        expect(dp - d).toBeGreaterThanOrEqual(0);
+        expect(dp - d).toBeLessThan(8);
+        const values = Float64Array.from(normals(testRandom(d + rows), rows * d), (v) => v * 1e3 + 1 / 3);
+        const src = rt.arena.f64From(values);
+        const dst = rt.arena.f64(rows * dp);
+        try {
+          dst.view.fill(Number.NaN);
+          rt.exports.narrowRowsToF32(src.ptr, dst.ptr, rows, d, dp);
+          const got = new Float32Array(rt.exports.memory.buffer, dst.ptr, rows * dp + rows * d);
+          const expected = new Float32Array(rows * dp + rows * d);
+          for (let s = 0; s < rows; s++) for (let k = 0; k < d; k++) expected[s * dp + k] = values[s * d + k]!;
+          for (let g0 = 0; g0 < rows; g0 += 4) {
+            const width = Math.min(4, rows - g0);
+            for (let j = 0; j < width; j++) for (let k = 0; k < d; k++) expected[rows * dp + g0 * d + k * width + j] = values[(g0 + j) * d + k]!;
+          }
+          expect(Array.from(got)).toEqual(Array.from(expected));
+        } finally {
+          src.free();
+          dst.free();
+        }
       }
     }
   });

@@ -7,6 +7,7 @@ import { defaultBuild, defaultThreadsBuild, relaxedSimdSupported } from "../src/
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { referenceActivation } from "./reference/activation.js";
 import { referenceBackward, referenceForward } from "./reference/network.js";
+import { referenceBackward32, referenceForward32 } from "./reference/network32.js";
 import { relativeError } from "./helpers.js";
 // @ts-expect-error plain ES module shared with the child process, which runs without a TypeScript loader
 import { gaussianDraw, passInputs, RUN_CONFIGS, SHAPE } from "./relaxed/relaxedCases.mjs";
@@ -26,6 +27,7 @@ interface ChildReport {
   z: number[];
   gradW: number[];
   gradA: number[];
+  pass32: Record<"z" | "f" | "gradW" | "gradA", number[]>;
   runs: Record<string, number[][]>;
 }
 
@@ -37,6 +39,8 @@ type Inputs = Record<"x" | "w" | "a" | "r", Float64Array>;
 // RUN_TOLERANCE of itself (measured: 5e-16 in f64, 6e-9 in f32, where the products round to f32).
 const KERNEL_TOLERANCE = 1e-12;
 const RUN_TOLERANCE = { f64: 1e-11, f32: 1e-7 };
+// The f32 kernels against their f32 reference, as in test/network32.test.ts.
+const KERNEL32_TOLERANCE = 1e-5;
 
 function maxRelative(got: number[], ref: number[]): number {
   return Math.max(...ref.map((v, i) => Math.abs(got[i]! - v) / Math.abs(v)));
@@ -87,6 +91,20 @@ describe("relaxed-SIMD build", () => {
     const gaussians = gaussianDraw(await loadRuntime({ build: "simd" })) as number[];
     expect(report.gaussians.length).toBe(999);
     expect(report.gaussians).toEqual(gaussians);
+  });
+
+  it(`f32 forward/backward match the f32 TypeScript reference within ${KERNEL32_TOLERANCE}`, async () => {
+    const rt = await loadRuntime({ build: "simd" });
+    const inputs = passInputs(rt) as Inputs;
+    const ref = referenceActivation("tanh");
+    const scale = 1 / SHAPE.n;
+    const fwd = referenceForward32(inputs.x, inputs.w, inputs.a, SHAPE, scale, ref);
+    const back = referenceBackward32(inputs.x, inputs.w, inputs.a, inputs.r, SHAPE, scale, ref);
+    const got = report.pass32;
+    expect(relativeError(got.z, fwd.z)).toBeLessThanOrEqual(KERNEL32_TOLERANCE);
+    expect(relativeError(got.f, fwd.f)).toBeLessThanOrEqual(KERNEL32_TOLERANCE);
+    expect(relativeError(got.gradW, back.gradW)).toBeLessThanOrEqual(KERNEL32_TOLERANCE);
+    expect(relativeError(got.gradA, back.gradA)).toBeLessThanOrEqual(KERNEL32_TOLERANCE);
   });
 
   it("gives the same bits on every run, and with 2 threads as with 1", () => {

@@ -30,10 +30,11 @@ export type Precision = "f64" | "f32";
 interface SingleBuffers {
   /** Row length of x32 and gradW32: inputDim padded with zeros to a multiple of 8. */
   dp: number;
-  /** Row length of wT32: N padded with zeros to a multiple of 8. */
+  /** N padded with zeros to a multiple of 8, the neuron panels of wT32. */
   nPad: number;
+  /** x in f32 twice (chunk x dp rows, then grouped for the forward tiles): 2 chunk dp f32. */
   x32: WasmF64Array;
-  /** w^T in f32, inputDim x nPad. */
+  /** w^T in f32, in panels of 8 neurons: inputDim nPad f32. */
   wT32: WasmF64Array;
   g32: WasmF64Array;
   gradW32: WasmF64Array;
@@ -99,7 +100,7 @@ export class SampleObjective implements Objective {
       const dp = net.runtime.exports.paddedDim(inputDim);
       const nPad = net.runtime.exports.paddedDim(n);
       this.single =
-        precision === "f32" ? { dp, nPad, x32: half(c * dp), wT32: half(inputDim * nPad), g32: half(c * n), gradW32: half(n * dp) } : null;
+        precision === "f32" ? { dp, nPad, x32: take(c * dp), wT32: half(inputDim * nPad), g32: half(c * n), gradW32: half(n * dp) } : null;
       this.passes = new BlockedPasses(net.runtime, n, c);
     } catch (err) {
       for (const b of owned) b.free();

@@ -15,11 +15,11 @@ export interface MeanfieldExports {
   ): void;
   /** The row length of the f32 copies narrowRowsToF32 makes: d rounded up to a multiple of 8. */
   paddedDim(d: number): number;
-  /** dst (rows x dp f32, zero past d) = src (rows x d f64) rounded to nearest. */
+  /** dst (2 rows dp f32) = src (rows x d f64) rounded to nearest: rows x dp (zero past d), then groups of 4 samples coordinate by coordinate. */
   narrowRowsToF32(src: number, dst: number, rows: number, d: number, dp: number): void;
-  /** dst (d x nPad f32, zero past n) = the transpose of src (n x d f64) rounded to nearest. */
+  /** dst (d nPad f32) = the transpose of src (n x d f64) rounded to nearest, in panels of 8 neurons (d x 8 each), zero past n. */
   narrowTransposedToF32(src: number, dst: number, n: number, d: number, nPad: number): void;
-  /** forward() with f32 products over f32 copies x32 (B x dp) of x and wT32 (d x nPad) of w^T. */
+  /** forward() with f32 products over the f32 copies x32 (narrowRowsToF32) of x and wT32 (narrowTransposedToF32) of w. */
   forward32(
     x32: number, wT32: number, a: number, n: number, nPad: number, d: number, dp: number, b: number, scale: number,
     kind: number, params: number, nparams: number, z: number, f: number,
