@@ -1,19 +1,21 @@
 // The practical peak of this machine for each Wasm instruction set: bench/ceiling/chains.ts
 // (independent multiply-add chains, no memory traffic) compiled with SIMD and with relaxed SIMD,
-// timed in this process. Kernels report their GFLOP/s as a share of the peak of the
-// instructions they use. The relaxed figures need an engine with relaxed SIMD (Node 20:
+// timed in this process: scalar f64 (the no-SIMD build's instructions), f64x2 and f32x4, and the
+// two vector sets again with fused multiply-adds. Kernels report their GFLOP/s as a share of the
+// peak of the instructions they use (formatShare). The relaxed figures need an engine with relaxed SIMD (Node 20:
 // --experimental-wasm-relaxed-simd, which the bench scripts pass); elsewhere they are null.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export type InstructionSet = "f64x2" | "f32x4" | "f64x2 fma" | "f32x4 fma";
+export type InstructionSet = "f64" | "f64x2" | "f32x4" | "f64x2 fma" | "f32x4 fma";
 export type Ceiling = Record<InstructionSet, number | null>;
 
 interface ChainExports {
   chainsF64(iterations: number, seed: number): number;
   chainsF32(iterations: number, seed: number): number;
+  chainsScalarF64(iterations: number, seed: number): number;
   flopsPerIteration(lanes: number): number;
 }
 
@@ -58,7 +60,7 @@ function calibrated(run: (iterations: number) => number, flopsPerIteration: numb
  * a shared machine the peak and the kernels get the same chances of a quiet moment.
  */
 export class CeilingMeter {
-  readonly ceiling: Ceiling = { f64x2: null, f32x4: null, "f64x2 fma": null, "f32x4 fma": null };
+  readonly ceiling: Ceiling = { f64: null, f64x2: null, f32x4: null, "f64x2 fma": null, "f32x4 fma": null };
   private constructor(private readonly timers: [InstructionSet, () => number][]) {}
 
   static async start(repoRoot: URL, rounds = 15): Promise<CeilingMeter> {
@@ -69,6 +71,7 @@ export class CeilingMeter {
       const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => {} } });
       const ex = instance.exports as unknown as ChainExports;
       const suffix = relaxed ? " fma" : "";
+      if (!relaxed) timers.push(["f64", calibrated((k) => ex.chainsScalarF64(k, 0.5), ex.flopsPerIteration(1), 0.03)]);
       timers.push([`f64x2${suffix}` as InstructionSet, calibrated((k) => ex.chainsF64(k, 0.5), ex.flopsPerIteration(2), 0.03)]);
       timers.push([`f32x4${suffix}` as InstructionSet, calibrated((k) => ex.chainsF32(k, 0.5), ex.flopsPerIteration(4), 0.03)]);
     }
@@ -83,10 +86,15 @@ export class CeilingMeter {
 }
 
 export function printCeiling(ceiling: Ceiling, previous: Ceiling | null): void {
-  console.log("\nWasm ceiling: independent multiply-add chains, no memory traffic (GFLOP/s, 1 thread)");
+  console.log("\nWasm ceiling: independent multiply-add chains, no memory traffic (GFLOP/s, 1 thread; f64 is scalar)");
   for (const [set, value] of Object.entries(ceiling)) {
     const before = previous?.[set as InstructionSet];
     const was = before === undefined || before === null ? "" : `   (previous ${before.toFixed(1)})`;
     console.log(`  ${set.padEnd(10)} ${value === null ? "n/a (engine without relaxed SIMD)" : value.toFixed(1)}${was}`);
   }
+}
+
+/** gflops as a percentage of peak; "-" when either is missing (a peak not measured, an old result). */
+export function formatShare(gflops: number | null | undefined, peak: number | null | undefined): string {
+  return gflops === null || gflops === undefined || peak === null || peak === undefined ? "-" : `${((100 * gflops) / peak).toFixed(0)}%`;
 }

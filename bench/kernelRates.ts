@@ -5,6 +5,7 @@
 import { WasmActivation, type NetworkShape } from "../src/wasm/networkKernels.js";
 import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
 import type { CeilingMeter, InstructionSet } from "./ceiling.js";
+import { printColumns } from "./textTable.js";
 
 export type KernelBuild = "simd" | "relaxed";
 export type KernelPrecision = "f64" | "f32";
@@ -114,9 +115,5 @@ export function printKernelRates(shape: NetworkShape, rates: KernelRate[], previ
       before ? before.gflops.toFixed(1) : "-",
     ]);
   }
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ");
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const row of rows.slice(1)) console.log(line(row));
+  printColumns(rows);
 }

@@ -4,14 +4,19 @@
 //   exact KRR (Cholesky) n = 8000,  d = 20, relu NNGP
 //   explicit features    n = 200000, d = 10, degree 4 (p = 990), streamed normal equations
 // with wall time, CPU time (the wall time on an idle core: the machine may be shared) and memory: the process's peak resident set (CG runs first, so its peak is
-// its own) and the Wasm memory reached. Writes bench/results/kernels.json.
+// its own) and the Wasm memory reached. Then, per solver, the time spent in each of its Wasm
+// kernels, their GFLOP/s by the counts of KERNEL_FLOPS and its share of the f64x2 ceiling
+// (bench/ceiling.ts), beside the previous run's figures. Writes bench/results/kernels.json.
 // Usage: node bench/.build/bench/kernels.bench.js [cg] [cholesky] [features]
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { ConfigInput } from "../src/config.js";
 import { kernelBaseline, type KernelBaselineResult } from "../src/kernels/kernelRidge.js";
 import { formatBytes } from "../src/wasm/arena.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
+import { CeilingMeter, formatShare, printCeiling, type Ceiling } from "./ceiling.js";
+import { printColumns } from "./textTable.js";
+import { TimedExports, type FlopModel, type KernelTally } from "./timedExports.js";
 
 const repoRoot = new URL("../../../", import.meta.url);
 
@@ -31,7 +36,54 @@ interface Case {
   run: () => Promise<KernelBaselineResult>;
 }
 
+/** Flops of a K(x, y) entry of the tabulated kernels (assembly/gram.ts) for d-dimensional points, less its dot product's 2 d: the cosine (2), tableValue's 20 (the node coordinate 3, its fraction 1, f - 1, f - 2, f + 1 (3), the 4-point Lagrange sum 13) and the two scales (2). */
+const TABLE_ENTRY_FLOPS = 24;
+
+/**
+ * Flops of one call of each timed Wasm kernel (assembly/gram.ts, assembly/features.ts) from its
+ * arguments: additions, multiplications, divisions and square roots as the source writes them;
+ * min, max, floor and comparisons are not counted. A multiply-add counts 2.
+ */
+const KERNEL_FLOPS: Record<string, FlopModel> = {
+  // n^3 / 3, the leading term of the right-looking factorization.
+  choleskyInPlace: (_a, n) => n ** 3 / 3,
+  // n^2 m each: a multiply-add per entry below the diagonal and a division per row, per right-hand side.
+  solveLower: (_l, n, _b, m) => n * n * m,
+  solveLowerTransposed: (_l, n, _b, m) => n * n * m,
+  // Every entry of the rows x cols block: its d-long dot product and TABLE_ENTRY_FLOPS.
+  tableKernelBlock: (_xl, rows, _xr, cols, d) => rows * cols * (2 * d + TABLE_ENTRY_FLOPS),
+  // (K + ridge I) v with each of the n (n + 1) / 2 entries on or below the diagonal evaluated once
+  // and used twice: the entry and 4 more (below the diagonal two multiply-adds into out, on it the
+  // ridge and 3 for its product).
+  tableKernelSymv: (_x, n, d) => ((n * (n + 1)) / 2) * (2 * d + TABLE_ENTRY_FLOPS + 4),
+  blockGemv: (_block, rows, cols) => 2 * rows * cols,
+  // The lower triangle of Phi^T Phi: a rows-long dot product per entry (the 2x2 tiles' extra entry
+  // above the diagonal is not counted).
+  accumulateNormal: (_phiT, p, rows) => p * (p + 1) * rows,
+  featuresTransposedTimes: (_phiT, p, rows) => 2 * p * rows,
+  featuresTimes: (_phiT, p, rows) => 2 * p * rows,
+  // A d-long dot product per (feature, sample), and 10 flops per step of the Legendre recurrence
+  // (k - 1 steps for degree k): the degrees are read from the module's memory.
+  sphereFeatures: (_x, rows, d, _anchors, degrees, count) => {
+    const k = new Float64Array(runtime.exports.memory.buffer, degrees, count);
+    let steps = 0;
+    for (const degree of k) steps += Math.max(degree - 1, 0);
+    return rows * (count * 2 * d + 10 * steps);
+  },
+};
+
 const runtime = await loadRuntime({ url: new URL("build/meanfield.wasm", repoRoot) });
+const resultsFile = new URL("bench/results/kernels.json", repoRoot);
+interface CaseResult {
+  case: string;
+  seconds: number;
+  wasmKernels?: (KernelTally & { gflops: number | null })[];
+}
+// Earlier results are an array of cases, later ones { ceiling, cases }.
+const previousFile = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as CaseResult[] | { ceiling: Ceiling; cases: CaseResult[] }) : null;
+const previous = previousFile === null ? null : Array.isArray(previousFile) ? { ceiling: null, cases: previousFile } : previousFile;
+const meter = await CeilingMeter.start(repoRoot);
+const timed = new TimedExports(runtime, KERNEL_FLOPS);
 const cases: Case[] = [
   {
     name: "cg",
@@ -53,11 +105,15 @@ const cases: Case[] = [
 
 const wanted = process.argv.slice(2);
 const results: Record<string, unknown>[] = [];
+const tables: { name: string; wall: number; kernels: (KernelTally & { gflops: number | null })[] }[] = [];
 for (const c of cases) {
   if (wanted.length > 0 && !wanted.includes(c.name)) continue;
   const cpuBefore = process.cpuUsage();
   const r = await c.run();
   const cpu = process.cpuUsage(cpuBefore);
+  const kernels = timed.take().map((t) => ({ ...t, gflops: t.flops === null ? null : t.flops / t.seconds / 1e9 }));
+  tables.push({ name: c.name, wall: r.seconds, kernels });
+  meter.sample();
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const wasmBytes = runtime.exports.memory.buffer.byteLength;
@@ -71,7 +127,28 @@ for (const c of cases) {
     `${c.name.padEnd(9)} n = ${String(r.n).padStart(6)}: ${r.seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU (limit ${c.limitSeconds} s)${extra}; ` +
       `peak RSS ${formatBytes(peakRss)}, Wasm memory ${formatBytes(wasmBytes)}; test loss ${r.testLoss.toExponential(3)}`,
   );
-  results.push({ ...r, cpuSeconds, case: c.name, limitSeconds: c.limitSeconds, peakRssBytes: peakRss, wasmBytes });
+  results.push({ ...r, cpuSeconds, case: c.name, limitSeconds: c.limitSeconds, peakRssBytes: peakRss, wasmBytes, wasmKernels: kernels });
+}
+const ceiling = meter.ceiling;
+printCeiling(ceiling, previous?.ceiling ?? null);
+for (const { name, wall, kernels } of tables) {
+  console.log(`\n${name}: time in its Wasm kernels (SIMD build), GFLOP/s by KERNEL_FLOPS, share of the f64x2 peak`);
+  const before = previous?.cases.find((p) => p.case === name);
+  const rows = [["kernel", "calls", "seconds", "% of wall", "GFLOP", "GFLOP/s", "% of peak", "previous GFLOP/s"]];
+  for (const k of kernels) {
+    const was = before?.wasmKernels?.find((p) => p.kernel === k.kernel)?.gflops;
+    rows.push([
+      k.kernel,
+      String(k.calls),
+      k.seconds.toFixed(2),
+      `${((100 * k.seconds) / wall).toFixed(0)}%`,
+      k.flops === null ? "-" : (k.flops / 1e9).toFixed(1),
+      k.gflops === null ? "-" : k.gflops.toFixed(2),
+      formatShare(k.gflops, ceiling.f64x2),
+      was === undefined || was === null ? "-" : was.toFixed(2),
+    ]);
+  }
+  printColumns(rows);
 }
 mkdirSync(new URL("bench/results/", repoRoot), { recursive: true });
-writeFileSync(new URL("bench/results/kernels.json", repoRoot), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ceiling, cases: results }, null, 2)}\n`);

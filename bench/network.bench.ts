@@ -2,10 +2,10 @@
 // scale 1/N) in the Wasm SIMD build, the Wasm no-SIMD build, the plain TypeScript reference
 // and native C, at two shapes; then whole online-SGD steps with 1 and 2 threads at the same
 // shapes (bench/sgdThroughput.ts). Wasm rows report their share of the measured Wasm ceiling
-// (bench/ceiling.ts), the relaxed-SIMD build and the f32 kernels get their own table
-// (bench/kernelRates.ts), and so does drawing the batch x ~ N(0, I_d) (bench/gaussianRates.ts).
-// Prints a table per shape with the previous run's figures beside the new ones, writes
-// bench/results/latest.json.
+// (bench/ceiling.ts) of the instructions they run on (scalar f64 for the no-SIMD build), the
+// relaxed-SIMD build and the f32 kernels get their own table (bench/kernelRates.ts), and so does
+// drawing the batch x ~ N(0, I_d) (bench/gaussianRates.ts). Prints a table per shape with the
+// previous run's figures beside the new ones, writes bench/results/latest.json.
 
 import Benchmark from "benchmark";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,9 +16,10 @@ import { referenceActivation } from "../test/reference/activation.js";
 import { referenceBackwardFromPreactivations, referenceForward } from "../test/reference/network.js";
 import { compileNative, runNative, type PassInputs, type PassOutputs } from "./nativeRunner.js";
 import { measureSgdThroughput, printThroughput, type ThroughputReport } from "./sgdThroughput.js";
-import { CeilingMeter, printCeiling, type Ceiling } from "./ceiling.js";
+import { CeilingMeter, formatShare, printCeiling, type Ceiling, type InstructionSet } from "./ceiling.js";
 import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
 import { measureGaussianRates, printGaussianRates, type GaussianRate } from "./gaussianRates.js";
+import { printColumns } from "./textTable.js";
 
 // This file runs as bench/.build/bench/network.bench.js (bench/tsconfig.json), where the
 // loader's default URL for the Wasm modules would point inside bench/.build.
@@ -182,15 +183,13 @@ function summarize(shape: NetworkShape, best: Map<Impl, Measurement>): ShapeRepo
   };
 }
 
-/** The ceiling each implementation's instructions share: f64x2 for the SIMD build, none for the others. */
-function peakShare(impl: Impl, gflops: number, ceiling: Ceiling): string {
-  return impl === "wasmSimd" && ceiling.f64x2 !== null ? `${((100 * gflops) / ceiling.f64x2).toFixed(0)}%` : "-";
-}
+/** The Wasm instructions each implementation runs on; the TypeScript and C rows have no Wasm ceiling. */
+const PEAK_SET: Record<Impl, InstructionSet | null> = { wasmSimd: "f64x2", wasmNoSimd: "f64", plainTs: null, nativeC: null };
 
 function printTable(report: ShapeReport, ceiling: Ceiling, previous: ShapeReport | undefined): void {
   const { d, n, b } = report.shape;
   const simdMs = report.implementations.wasmSimd!.ms;
-  const rows = [["implementation", "ms / fwd+bwd", "± %", "GFLOP/s", "% of f64x2 peak", "SIMD speed-up", "previous GFLOP/s"]];
+  const rows = [["implementation", "ms / fwd+bwd", "± %", "GFLOP/s", "peak set", "% of peak", "SIMD speed-up", "previous GFLOP/s"]];
   for (const impl of Object.keys(LABELS) as Impl[]) {
     const m = report.implementations[impl];
     if (!m) continue;
@@ -200,17 +199,14 @@ function printTable(report: ShapeReport, ceiling: Ceiling, previous: ShapeReport
       m.ms.toFixed(3),
       m.rmePercent === null ? "-" : m.rmePercent.toFixed(1),
       m.gflops.toFixed(2),
-      peakShare(impl, m.gflops, ceiling),
+      PEAK_SET[impl] ?? "-",
+      formatShare(m.gflops, PEAK_SET[impl] === null ? null : ceiling[PEAK_SET[impl]]),
       `${(m.ms / simdMs).toFixed(2)}x`,
       before === undefined ? "-" : before.toFixed(2),
     ]);
   }
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ");
   console.log(`\nd = ${d}, N = ${n}, B = ${b}: ${(report.flopsPerPass / 1e6).toFixed(1)} MFLOP per forward + backward`);
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const row of rows.slice(1)) console.log(line(row));
+  printColumns(rows);
 }
 
 interface PreviousResults {
@@ -279,7 +275,7 @@ async function main(): Promise<void> {
   for (const report of reports) printTable(report, ceiling, previous.shapes?.find((p) => sameShape(p.shape, report.shape)));
   for (const { shape, rates } of kernelRates) printKernelRates(shape, rates, previous.kernelRates?.find((k) => sameShape(k.shape, shape))?.rates);
   printGaussianRates(gaussianRates, previous.gaussianRates);
-  printThroughput(throughput, previous.sgdThroughput?.shapes);
+  printThroughput(throughput, ceiling, previous.sgdThroughput?.shapes);
   mkdirSync(new URL("bench/results/", repoRoot), { recursive: true });
   const file = resultsFile;
   const results = {

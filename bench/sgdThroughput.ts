@@ -1,6 +1,9 @@
 // Online-SGD throughput (samples per second) of whole training steps (batch sampling, forward,
 // backward, update) through the Trainer, with 1 and with 2 threads, as `threads` in a run config
 // gives them: threads 1 on the SIMD build, threads 2 on the shared-memory build with a worker.
+// GFLOP/s count a step as its forward + backward pass, 4 B N d flops (the batch sampling, the loss
+// and the update add O(B d + N d)), and their share is of the f64x2 ceiling times the threads
+// (the ceiling is one core's).
 
 import Benchmark from "benchmark";
 import { parseConfig } from "../src/config.js";
@@ -11,13 +14,16 @@ import { Trainer } from "../src/train/trainer.js";
 import type { NetworkShape } from "../src/wasm/networkKernels.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { ThreadTeam } from "../src/wasm/threadTeam.js";
+import { formatShare, type Ceiling } from "./ceiling.js";
+import { printColumns } from "./textTable.js";
 
 export const THREAD_COUNTS = [1, 2] as const;
 export type ThreadCount = (typeof THREAD_COUNTS)[number];
 
 export interface ThroughputReport {
   shape: NetworkShape;
-  threads: Record<ThreadCount, { msPerStep: number; rmePercent: number; samplesPerSecond: number }>;
+  /** gflops: 4 B N d per step. */
+  threads: Record<ThreadCount, { msPerStep: number; rmePercent: number; samplesPerSecond: number; gflops: number }>;
   /** Samples per second with 2 threads over 1 thread. */
   speedup: number;
 }
@@ -85,7 +91,7 @@ export async function measureSgdThroughput(repoRoot: URL, shape: NetworkShape, r
     }
     const entry = (t: ThreadCount) => {
       const m = best.get(t)!;
-      return { msPerStep: m.ms, rmePercent: m.rme, samplesPerSecond: (shape.b * 1e3) / m.ms };
+      return { msPerStep: m.ms, rmePercent: m.rme, samplesPerSecond: (shape.b * 1e3) / m.ms, gflops: (4 * shape.b * shape.n * shape.d) / (m.ms * 1e6) };
     };
     const threads = { 1: entry(1), 2: entry(2) };
     return { shape, threads, speedup: threads[2].samplesPerSecond / threads[1].samplesPerSecond };
@@ -94,24 +100,25 @@ export async function measureSgdThroughput(repoRoot: URL, shape: NetworkShape, r
   }
 }
 
-/** Prints the reports, with `previous` (an earlier run's reports) in the last two columns. */
-export function printThroughput(reports: ThroughputReport[], previous: ThroughputReport[] = []): void {
-  console.log("\nonline SGD, whole steps (sampling, forward, backward, update)");
-  const rows = [["shape", "1 thread samples/s", "2 threads samples/s", "2 / 1", "previous 1 thread", "previous 2 threads"]];
+/** Prints the reports, with `previous` (an earlier run's reports) in the last columns. */
+export function printThroughput(reports: ThroughputReport[], ceiling: Ceiling, previous: ThroughputReport[] = []): void {
+  console.log("\nonline SGD, whole steps (sampling, forward, backward, update); GFLOP/s of 4 B N d per step, % of threads x f64x2 peak");
+  const rows = [["shape", "1 thread samples/s", "GFLOP/s", "% of peak", "2 threads samples/s", "GFLOP/s", "% of peak", "2 / 1", "previous 1 thread", "previous 2 threads"]];
+  const share = (gflops: number, threads: number) => formatShare(gflops, ceiling.f64x2 === null ? null : threads * ceiling.f64x2);
   for (const r of reports) {
     const before = previous.find((p) => p.shape.d === r.shape.d && p.shape.n === r.shape.n && p.shape.b === r.shape.b);
     rows.push([
       `d = ${r.shape.d}, N = ${r.shape.n}, B = ${r.shape.b}`,
       r.threads[1].samplesPerSecond.toFixed(0),
+      r.threads[1].gflops.toFixed(2),
+      share(r.threads[1].gflops, 1),
       r.threads[2].samplesPerSecond.toFixed(0),
+      r.threads[2].gflops.toFixed(2),
+      share(r.threads[2].gflops, 2),
       `${r.speedup.toFixed(2)}x`,
       before ? before.threads[1].samplesPerSecond.toFixed(0) : "-",
       before ? before.threads[2].samplesPerSecond.toFixed(0) : "-",
     ]);
   }
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ");
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const row of rows.slice(1)) console.log(line(row));
+  printColumns(rows);
 }

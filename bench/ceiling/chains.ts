@@ -3,7 +3,8 @@
 // itself (the optimizer cannot hoist the product), and 12 chains cover the latency of a
 // multiply followed by an add on two pipes each while leaving registers for m and c (x64 V8
 // allocates v128 values to 16 xmm registers). Compiled twice by bench/ceiling.ts: with SIMD
-// only (f64x2, f32x4) and with relaxed SIMD (the same chains through relaxed_madd).
+// only (f64x2, f32x4, and scalar f64: the peak of the no-SIMD build) and with relaxed SIMD (the
+// same vector chains through relaxed_madd; Wasm has no scalar relaxed multiply-add).
 
 /** Multiply-adds (as 2 flops each) done by one call of a chain kernel: 12 chains of `lanes` lanes per iteration. */
 export function flopsPerIteration(lanes: i32): i32 {
@@ -54,4 +55,18 @@ export function chainsF32(iterations: i32, seed: f32): f64 {
   const u = f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11));
   const v = f32x4.add(s, u);
   return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
+}
+
+/** `iterations` rounds of 12 scalar f64 chains (f64.mul then f64.add): the no-SIMD build's peak. */
+export function chainsScalarF64(iterations: i32, seed: f64): f64 {
+  const m: f64 = 0.9999999;
+  const c: f64 = 1e-7;
+  let a0 = seed, a1 = seed + 1, a2 = seed + 2, a3 = seed + 3, a4 = seed + 4, a5 = seed + 5;
+  let a6 = seed + 6, a7 = seed + 7, a8 = seed + 8, a9 = seed + 9, a10 = seed + 10, a11 = seed + 11;
+  for (let t = 0; t < iterations; t++) {
+    a0 = a0 * m + c; a1 = a1 * m + c; a2 = a2 * m + c; a3 = a3 * m + c;
+    a4 = a4 * m + c; a5 = a5 * m + c; a6 = a6 * m + c; a7 = a7 * m + c;
+    a8 = a8 * m + c; a9 = a9 * m + c; a10 = a10 * m + c; a11 = a11 * m + c;
+  }
+  return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11));
 }
