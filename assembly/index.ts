@@ -31,7 +31,7 @@ export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";
 export { tableKernelBlock, tableKernelSymv, blockGemv } from "./gram";
 export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
-export { forward32, backward32, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
+export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
 
 /** 1 when this build fuses multiply-adds through relaxed SIMD (relaxed_madd), 0 otherwise. */
 export function relaxedSimdEnabled(): i32 {

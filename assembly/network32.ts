@@ -30,6 +30,7 @@
 
 import { ABS, activationDerivative, activationValue, derivativePair, PIECEWISE, POLYNOMIAL, RELU, valuePair } from "./activation";
 import { madd32 } from "./multiplyAdd";
+import { NEURON_BLOCK } from "./network";
 
 /** The padded row length of the f32 copies: d (or N, for the transposed weights) rounded up to a multiple of 8. */
 export function paddedDim(d: i32): i32 {
@@ -42,8 +43,11 @@ const XG: i32 = 4;
 /** Neurons per group of the backward pass: its gradient tiles are GR neurons x 8 coordinates. */
 const GR: i32 = 4;
 
-/** Neurons per panel of the forward pass: 64 neurons' f32 weights stay in L1 while a sample block passes. */
-const PANEL: i32 = 64;
+/**
+ * Neurons per panel of the forward pass: 64 neurons' f32 weights stay in L1 while a sample block
+ * passes. Equal to NEURON_BLOCK, so that the *Range kernels' neuron blocks are whole panels.
+ */
+const PANEL: i32 = NEURON_BLOCK;
 
 /** Forward samples per block: a multiple of XG, about 16 KiB of f32 x. */
 function forwardBlock(d: i32): i32 {
@@ -215,13 +219,16 @@ export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nP
   storeWidened8(z, c0, c1, count);
 }
 
-/** z[s, i] = <x_s, w_i> (f32 products, f64 storage) for samples s0 <= s < s1 (s0 a multiple of XG) and every neuron. */
-function preactivationBlock32(xg: usize, wT32: usize, n: i32, d: i32, b: i32, s0: i32, s1: i32, z: usize): void {
+/**
+ * z[s, i] = <x_s, w_i> (f32 products, f64 storage) for samples s0 <= s < s1 (s0 a multiple of XG)
+ * and neurons n0 <= i < n1 (n0 a multiple of PANEL).
+ */
+function preactivationBlock32(xg: usize, wT32: usize, n: i32, d: i32, b: i32, s0: i32, s1: i32, z: usize, n0: i32, n1: i32): void {
   const zRow = <usize>n << 3;
   const panelBytes = <usize>d << 5;
   if (ASC_FEATURE_SIMD) {
-    for (let i0 = 0; i0 < n; i0 += PANEL) {
-      const i1 = min(i0 + PANEL, n);
+    for (let i0 = n0; i0 < n1; i0 += PANEL) {
+      const i1 = min(i0 + PANEL, n1);
       for (let g0 = s0; g0 < s1; g0 += XG) {
         const width = min(XG, b - g0);
         const x = xg + <usize>g0 * (<usize>d << 2);
@@ -245,7 +252,7 @@ function preactivationBlock32(xg: usize, wT32: usize, n: i32, d: i32, b: i32, s0
     const g0 = s - s % XG;
     const width = min(XG, b - g0);
     const x = xg + <usize>g0 * (<usize>d << 2) + (<usize>(s - g0) << 2);
-    for (let i = 0; i < n; i++) {
+    for (let i = n0; i < n1; i++) {
       const wt = wT32 + <usize>(i >> 3) * panelBytes + (<usize>(i & 7) << 2);
       let acc: f32 = 0;
       for (let k = 0; k < d; k++) acc += load<f32>(x + <usize>(k * width) * 4) * load<f32>(wt + (<usize>k << 5));
@@ -298,19 +305,57 @@ function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f6
   }
 }
 
-/** forward() with f32 products: z (B x N, f64) and f_s = scale * sum_i a_i sigma(z_si) (outputSum). */
+/**
+ * The forward work of neuron blocks [j0, j1) (NEURON_BLOCK neurons each): their columns of z and,
+ * with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks x B);
+ * with partial zero, f_s = scale * the blocks' sums added in block order, which is what
+ * reduceBlocks() makes of partial, so forward32 and its split across threads agree bit for bit.
+ */
+function forwardBlocks32(
+  x32: usize, wT32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
+  kind: i32, p: usize, np: i32, z: usize, f: usize, partial: usize, j0: i32, j1: i32,
+): void {
+  const n0 = j0 * NEURON_BLOCK;
+  const n1 = min(j1 * NEURON_BLOCK, n);
+  if (n0 >= n1) return;
+  const xg = x32 + <usize>b * (<usize>dp << 2);
+  const bs = forwardBlock(d);
+  const nBytes = <usize>n << 3;
+  const partialRow = <usize>b << 3;
+  for (let s0 = 0; s0 < b; s0 += bs) {
+    const s1 = min(s0 + bs, b);
+    preactivationBlock32(xg, wT32, n, d, b, s0, s1, z, n0, n1);
+    for (let s = s0; s < s1; s++) {
+      const zs = z + <usize>s * nBytes;
+      let total: f64 = 0.0;
+      let out = partial + <usize>j0 * partialRow + (<usize>s << 3);
+      for (let i = n0; i < n1; i += NEURON_BLOCK) {
+        const off = <usize>i << 3;
+        const sum = outputSum(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, n1 - i));
+        if (partial != 0) {
+          store<f64>(out, sum);
+          out += partialRow;
+        } else total += sum;
+      }
+      if (partial == 0) store<f64>(f + (<usize>s << 3), scale * total);
+    }
+  }
+}
+
+/** forward() with f32 products: z (B x N, f64) and f_s = scale * sum_i a_i sigma(z_si), summed in f64 by neuron blocks as forward() does. */
 export function forward32(
   x32: usize, wT32: usize, a: usize, n: i32, nPad: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, f: usize,
 ): void {
-  const xg = x32 + <usize>b * (<usize>dp << 2);
-  const bs = forwardBlock(d);
-  const nBytes = <usize>n << 3;
-  for (let s0 = 0; s0 < b; s0 += bs) {
-    const s1 = min(s0 + bs, b);
-    preactivationBlock32(xg, wT32, n, d, b, s0, s1, z);
-    for (let s = s0; s < s1; s++) store<f64>(f + (<usize>s << 3), scale * outputSum(kind, p, np, z + <usize>s * nBytes, a, n));
-  }
+  forwardBlocks32(x32, wT32, a, n, d, dp, b, scale, kind, p, np, z, f, 0, 0, (n + NEURON_BLOCK - 1) / NEURON_BLOCK);
+}
+
+/** forward32's work for neuron blocks [j0, j1): their columns of z and partial sums, as forwardRange() gives them for forward(). */
+export function forward32Range(
+  x32: usize, wT32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32,
+  kind: i32, p: usize, np: i32, z: usize, partial: usize, j0: i32, j1: i32,
+): void {
+  forwardBlocks32(x32, wT32, a, n, d, dp, b, 1.0, kind, p, np, z, 0, partial, j0, j1);
 }
 
 /** Where g_si goes in a panel's group layout (g for neurons i0 .. i1 - 1, `rows` samples, t = s - s0). */
@@ -514,24 +559,39 @@ export function backward32(
   x32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, r: usize, g32: usize, gradW32: usize, gradW: usize, gradA: usize,
 ): void {
+  backward32Range(x32, a, n, d, dp, b, scale, kind, p, np, z, r, g32, gradW32, gradW, gradA, 0, (n + NEURON_BLOCK - 1) / NEURON_BLOCK);
+}
+
+/**
+ * backward32 for the neurons of blocks [j0, j1) only: their rows of gradW and gradW32, entries of
+ * gradA and panels of g32. A neuron's results depend on no other neuron, so any split across
+ * threads gives backward32's bits.
+ */
+export function backward32Range(
+  x32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
+  kind: i32, p: usize, np: i32, z: usize, r: usize, g32: usize, gradW32: usize, gradW: usize, gradA: usize, j0: i32, j1: i32,
+): void {
+  const n0 = j0 * NEURON_BLOCK;
+  const n1 = min(j1 * NEURON_BLOCK, n);
+  if (n0 >= n1) return;
   const bs = backwardBlock(dp);
   const xRow = <usize>dp << 2;
   const outRow = <usize>d << 3;
-  if (b <= 0) memory.fill(gradW, 0, <usize>n * outRow);
-  memory.fill(gradA, 0, <usize>n << 3);
+  if (b <= 0) memory.fill(gradW + <usize>n0 * outRow, 0, <usize>(n1 - n0) * outRow);
+  memory.fill(gradA + (<usize>n0 << 3), 0, <usize>(n1 - n0) << 3);
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
     const rows = s1 - s0;
     const first = s0 == 0;
     const last = s1 == b;
     const x = x32 + <usize>s0 * xRow;
-    for (let i0 = 0; i0 < n; i0 += PANEL) {
-      const i1 = min(i0 + PANEL, n);
+    for (let i0 = n0; i0 < n1; i0 += PANEL) {
+      const i1 = min(i0 + PANEL, n1);
       const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
       panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
-      for (let j0 = i0; j0 < i1; j0 += GR) {
-        const gj = g + <usize>(j0 - i0) * (<usize>rows << 2);
-        groupWeightSums(gj, min(GR, i1 - j0), x, xRow, d, rows, gradW32 + <usize>j0 * xRow, gradW + <usize>j0 * outRow, first, last);
+      for (let j = i0; j < i1; j += GR) {
+        const gj = g + <usize>(j - i0) * (<usize>rows << 2);
+        groupWeightSums(gj, min(GR, i1 - j), x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW + <usize>j * outRow, first, last);
       }
     }
   }

@@ -313,7 +313,6 @@ function consistency(config: Config): string | null {
   if (config.precision === "f32") {
     if (data === "population") return `precision: f32 applies to sample-based objectives (samples or online data); population objectives compute in f64`;
     if (algorithm.linearize) return `precision: f32 is not available for the linearized model; use f64`;
-    if (config.threads > 1) return `precision: f32 runs on one thread; set threads to 1 or use f64`;
   }
   if (algorithm.kind === "twoTimescale" && algorithm.ridge === 0 && algorithm.data.kind !== "population") {
     return `algorithm.ridge: must be > 0 so the second-layer system is positive definite`;

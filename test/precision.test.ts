@@ -72,7 +72,6 @@ describe("precision f32", () => {
 
   it("rejects f32 where it does not apply, naming the field", () => {
     const base = configFor("f32", { kind: "onlineSgd", batch: 8, steps: 1, stepSize: 0.1 });
-    expect(() => parseConfig({ ...base, threads: 2 })).toThrow(/^precision: f32 runs on one thread/);
     expect(() => parseConfig({ ...base, algorithm: { kind: "populationGd", steps: 1, stepSize: 0.1 } })).toThrow(/^precision: f32 applies to sample-based/);
     expect(() => parseConfig({ ...base, algorithm: { kind: "onlineSgd", batch: 8, steps: 1, stepSize: 0.1, linearize: true } })).toThrow(/^precision: f32 is not available for the linearized/);
     expect(() => parseConfig({ ...base, precision: "f16" })).toThrow(/^precision: /);

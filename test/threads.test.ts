@@ -112,6 +112,61 @@ describe("range kernels against the whole-network kernels", () => {
     });
   }
 
+  for (const build of ["simd", "scalar", "threads"] as const) {
+    it(`${build}: forward32Range + reduceBlocks and backward32Range reproduce forward32 and backward32 bit for bit`, async () => {
+      const rt = build === "threads" ? await sharedRuntime() : await runtimeFor(build);
+      const ex = rt.exports;
+      const block = ex.neuronBlock();
+      const rand = testRandom(8);
+      for (const [name, spec] of KERNEL_ACTIVATIONS) {
+        const act = new WasmActivation(rt, spec);
+        for (const { n, d, b } of SHAPES) {
+          const blocks = Math.ceil(n / block);
+          const dp = ex.paddedDim(d);
+          const nPad = ex.paddedDim(n);
+          const owned: WasmF64Array[] = [];
+          const take = (values: Float64Array | number) => {
+            const buf = typeof values === "number" ? rt.arena.f64(values) : rt.arena.f64From(values);
+            owned.push(buf);
+            return buf;
+          };
+          const x = take(normals(rand, b * d));
+          const w = take(normals(rand, n * d, 1 / Math.sqrt(d)));
+          const a = take(normals(rand, n));
+          const r = take(normals(rand, b, 1 / b));
+          const [x32, wT32] = [take(b * dp), take(Math.ceil((d * nPad) / 2))];
+          ex.narrowRowsToF32(x.ptr, x32.ptr, b, d, dp);
+          ex.narrowTransposedToF32(w.ptr, wT32.ptr, n, d, nPad);
+          const scratch = () => [take(Math.ceil((b * n) / 2)), take(Math.ceil((n * dp) / 2))] as const;
+          const [z, f, gradW, gradA] = [take(b * n), take(b), take(n * d), take(n)];
+          const [g32, gradW32] = scratch();
+          const [z2, f2, gradW2, gradA2, partial] = [take(b * n), take(b), take(n * d), take(n), take(blocks * b)];
+          const [g32b, gradW32b] = scratch();
+          const scale = 1 / n;
+          const kind = [act.code, act.params.ptr, act.params.length] as const;
+          ex.forward32(x32.ptr, wT32.ptr, a.ptr, n, nPad, d, dp, b, scale, ...kind, z.ptr, f.ptr);
+          ex.backward32(x32.ptr, a.ptr, n, d, dp, b, scale, ...kind, z.ptr, r.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
+          for (const parts of partitions(blocks)) {
+            const label = `${name} ${JSON.stringify({ n, d, b })} ${JSON.stringify(parts)}`;
+            for (const v of [z2, f2, gradW2, gradA2, partial]) v.view.fill(Number.NaN);
+            for (const [j0, j1] of parts) ex.forward32Range(x32.ptr, wT32.ptr, a.ptr, n, d, dp, b, ...kind, z2.ptr, partial.ptr, j0, j1);
+            ex.reduceBlocks(partial.ptr, blocks, b, scale, f2.ptr);
+            for (const [j0, j1] of parts) {
+              ex.backward32Range(x32.ptr, a.ptr, n, d, dp, b, scale, ...kind, z2.ptr, r.ptr, g32b.ptr, gradW32b.ptr, gradW2.ptr, gradA2.ptr, j0, j1);
+            }
+            expect(sameBits(z2.view, z.view), `z ${label}`).toBe(true);
+            expect(sameBits(f2.view, f.view), `f ${label}`).toBe(true);
+            expect(sameBits(gradW2.view, gradW.view), `gradW ${label}`).toBe(true);
+            expect(sameBits(gradA2.view, gradA.view), `gradA ${label}`).toBe(true);
+          }
+          for (const buf of owned) buf.free();
+        }
+        act.free();
+      }
+      expect(rt.arena.bytesInUse).toBe(0);
+    });
+  }
+
   it("linearizedForwardRange gives the linearized model's outputs, whatever the split", async () => {
     const rt = await runtimeFor("simd");
     const ex = rt.exports;
@@ -262,6 +317,17 @@ const CONFIGS: [string, ConfigInput][] = [
       task: { kind: "teacherAbs", d: 8, width: 3 },
       model: { width: 130, activation: { kind: "polynomial", coefficients: [0, 1, 0.5, 0, 0.1] }, scaling: "ntk", bias: true },
       algorithm: { kind: "onlineSgd", batch: 257, steps: 20, stepSize: 0.05, linearize: true },
+      metrics: { include: ["testLoss", "movement"], schedule: every(5), testSamples: 2000 },
+    },
+  ],
+  [
+    "online SGD in f32, tanh, on the sphere",
+    {
+      seed: 6,
+      precision: "f32",
+      task: { kind: "sphereSingleIndex", d: 11, link: { kind: "legendre", coefficients: [0, 0.5, 0, 1] } },
+      model: { width: 150, activation: "tanh", init: { secondLayer: { kind: "gaussian", std: 1 } } },
+      algorithm: { kind: "onlineSgd", batch: 300, steps: 20, stepSize: 0.1 },
       metrics: { include: ["testLoss", "movement"], schedule: every(5), testSamples: 2000 },
     },
   ],

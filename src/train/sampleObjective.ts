@@ -4,13 +4,13 @@
 // scale sum_i [a_i sigma(z0_i) + a0_i sigma'(z0_i) <w_i - w0_i, x>], gradients from (a0, z0).
 // Outputs and gradients go through BlockedPasses, so the runtime's thread team, if any, splits
 // the neurons, and any number of threads gives the same bits. With precision "f32" they go
-// through the f32x4 kernels (assembly/network32.ts) on this thread instead, over f32 copies of
+// through the f32x4 kernels (assembly/network32.ts), split the same way, over f32 copies of
 // each chunk's samples and of the weights taken at every evaluation; the weights stay f64.
 
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { Task } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
-import { BlockedPasses } from "../wasm/blockedPasses.js";
+import { BlockedPasses, type SingleBuffers as PassSingleBuffers } from "../wasm/blockedPasses.js";
 import type { Objective } from "./objective.js";
 import { OnlineStepPlan } from "./onlineStepPlan.js";
 
@@ -26,18 +26,14 @@ export interface Linearization {
 
 export type Precision = "f64" | "f32";
 
-/** f32 scratch of the single-precision kernels, each in a buffer of half as many f64 entries. */
-interface SingleBuffers {
-  /** Row length of x32 and gradW32: inputDim padded with zeros to a multiple of 8. */
-  dp: number;
+/**
+ * f32 scratch of the single-precision kernels, each in a buffer of half as many f64 entries: x
+ * in f32 twice (chunk x dp rows, then grouped for the forward tiles), w^T in panels of 8 neurons
+ * (inputDim x nPad f32), g32 and gradW32.
+ */
+interface SingleBuffers extends PassSingleBuffers {
   /** N padded with zeros to a multiple of 8, the neuron panels of wT32. */
   nPad: number;
-  /** x in f32 twice (chunk x dp rows, then grouped for the forward tiles): 2 chunk dp f32. */
-  x32: WasmF64Array;
-  /** w^T in f32, in panels of 8 neurons: inputDim nPad f32. */
-  wT32: WasmF64Array;
-  g32: WasmF64Array;
-  gradW32: WasmF64Array;
 }
 
 export class SampleObjective implements Objective {
@@ -147,13 +143,8 @@ export class SampleObjective implements Objective {
     const lin = this.linearized;
     const single = this.single;
     if (single) {
-      const ex = net.runtime.exports;
-      const act = net.activation;
-      ex.narrowRowsToF32(x.ptr, single.x32.ptr, rows, inputDim, single.dp);
-      ex.forward32(
-        single.x32.ptr, single.wT32.ptr, net.a.ptr, n, single.nPad, inputDim, single.dp, rows, net.scale,
-        act.code, act.params.ptr, act.params.length, z.ptr, f.ptr,
-      );
+      net.runtime.exports.narrowRowsToF32(x.ptr, single.x32.ptr, rows, inputDim, single.dp);
+      this.passes.forward32(shape, net.scale, net.activation, { a: net.a, z, f }, single);
     } else if (lin) {
       const zd = buf.zd.subarray(0, rows * n);
       this.passes.linearizedForward(shape, net.scale, net.activation, { x, w0: lin.w0, a0: lin.a0, dw: buf.dw, a: net.a, z, zd, f });
@@ -224,11 +215,13 @@ export class SampleObjective implements Objective {
       const first = s0 === 0;
       const single = this.single;
       if (single) {
-        const act = net.activation;
-        rt.exports.backward32(
-          single.x32.ptr, net.a.ptr, n, inputDim, single.dp, rows, net.scale, act.code, act.params.ptr, act.params.length,
-          buf.z.ptr, buf.r.ptr, single.g32.ptr, single.gradW32.ptr, (first ? gradW : buf.gradW).ptr, (first ? gradA : buf.gradA).ptr,
-        );
+        this.passes.backward32({ d: inputDim, b: rows }, net.scale, net.activation, {
+          a: net.a,
+          z: buf.z.subarray(0, rows * n),
+          r: buf.r.subarray(0, rows),
+          gradW: first ? gradW : buf.gradW,
+          gradA: first ? gradA : buf.gradA,
+        }, single);
       } else {
         this.passes.backward({ d: inputDim, b: rows }, net.scale, net.activation, {
           x,

@@ -33,6 +33,18 @@ export interface LinearizedForwardBuffers {
   f: WasmF64Array;
 }
 
+/** The f32 copies of assembly/network32.ts a single-precision pass reads (x32, wT32) and uses as scratch. */
+export interface SingleBuffers {
+  /** Row length of the f32 rows of x and gradW32: paddedDim(d). */
+  dp: number;
+  /** Both f32 copies of x (narrowRowsToF32). */
+  x32: WasmF64Array;
+  /** w^T in panels (narrowTransposedToF32). */
+  wT32: WasmF64Array;
+  g32: WasmF64Array;
+  gradW32: WasmF64Array;
+}
+
 export class BlockedPasses {
   readonly blocks: number;
   /** Per-block partial sums of the outputs, blocks x rows. */
@@ -74,6 +86,25 @@ export class BlockedPasses {
     this.run("backwardRange", [
       buf.x.ptr, buf.a.ptr, this.n, d, b, scale,
       act.code, act.params.ptr, act.params.length, buf.z.ptr, buf.r.ptr, buf.g.ptr, buf.gradW.ptr, buf.gradA.ptr,
+    ]);
+  }
+
+  /** forward() with f32 products over the copies in single (forward32 / forward32Range). */
+  forward32(shape: PassShape, scale: number, act: WasmActivation, buf: Omit<ForwardBuffers, "x" | "w">, single: SingleBuffers): void {
+    const { d, b } = this.check(shape);
+    this.run("forward32Range", [
+      single.x32.ptr, single.wT32.ptr, buf.a.ptr, this.n, d, single.dp, b,
+      act.code, act.params.ptr, act.params.length, buf.z.ptr, this.partial.ptr,
+    ]);
+    this.runtime.exports.reduceBlocks(this.partial.ptr, this.blocks, b, scale, buf.f.ptr);
+  }
+
+  /** backward() with f32 gradient sums over the copies in single (backward32 / backward32Range). */
+  backward32(shape: PassShape, scale: number, act: WasmActivation, buf: Omit<BackwardBuffers, "x" | "g">, single: SingleBuffers): void {
+    const { d, b } = this.check(shape);
+    this.run("backward32Range", [
+      single.x32.ptr, buf.a.ptr, this.n, d, single.dp, b, scale,
+      act.code, act.params.ptr, act.params.length, buf.z.ptr, buf.r.ptr, single.g32.ptr, single.gradW32.ptr, buf.gradW.ptr, buf.gradA.ptr,
     ]);
   }
 

@@ -33,6 +33,17 @@ export interface MeanfieldExports {
   onlineStepPlanSlots(): number;
   /** One online-SGD step of a plan: draw, labels, forward, loss, backward and update; returns the loss. */
   onlineStep(plan: number, step: number, moveW: number, driftW: number, moveA: number, driftA: number): number;
+  /** forward32's work for neuron blocks [j0, j1): their columns of z and per-block partial sums (numBlocks x B). */
+  forward32Range(
+    x32: number, wT32: number, a: number, n: number, d: number, dp: number, b: number,
+    kind: number, params: number, nparams: number, z: number, partial: number, j0: number, j1: number,
+  ): void;
+  /** backward32 for the neurons of blocks [j0, j1) only. */
+  backward32Range(
+    x32: number, a: number, n: number, d: number, dp: number, b: number, scale: number,
+    kind: number, params: number, nparams: number, z: number, r: number, g32: number, gradW32: number, gradW: number, gradA: number,
+    j0: number, j1: number,
+  ): void;
   preactivations(x: number, w: number, n: number, d: number, b: number, z: number): void;
   neuronBlock(): number;
   forwardRange(

@@ -34,6 +34,8 @@ export const TEAM_KERNELS = [
   "forwardRange",
   "linearizedForwardRange",
   "backwardRange",
+  "forward32Range",
+  "backward32Range",
   "fillUniformRange",
   "fillGaussianRange",
   "fillSphereRange",
