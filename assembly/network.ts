@@ -41,6 +41,11 @@ function gradientSampleBlock(d: i32): i32 {
   return bs;
 }
 
+/** [hsum(c), hsum(e)]. */
+@inline function pairSum(c: v128, e: v128): v128 {
+  return f64x2.add(i64x2.shuffle(c, e, 0, 2), i64x2.shuffle(c, e, 1, 3));
+}
+
 @inline function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
@@ -69,20 +74,19 @@ function gradientSampleBlock(d: i32): i32 {
     c12 = madd64(a1, b2, c12);
     c13 = madd64(a1, b3, c13);
   }
-  let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
-  let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
+  // Horizontal sums two at a time: lane j of pairSum(c, e) is hsum of the j-th argument.
+  let s0a = pairSum(c00, c01), s0b = pairSum(c02, c03);
+  let s1a = pairSum(c10, c11), s1b = pairSum(c12, c13);
   if (d & 1) {
-    const u0 = load<f64>(x0 + even);
-    const u1 = load<f64>(x1 + even);
-    const v0 = load<f64>(w0 + even);
-    const v1 = load<f64>(w1 + even);
-    const v2 = load<f64>(w2 + even);
-    const v3 = load<f64>(w3 + even);
-    s00 += u0 * v0; s01 += u0 * v1; s02 += u0 * v2; s03 += u0 * v3;
-    s10 += u1 * v0; s11 += u1 * v1; s12 += u1 * v2; s13 += u1 * v3;
+    const u0 = v128.load64_splat(x0 + even);
+    const u1 = v128.load64_splat(x1 + even);
+    const va = v128.load64_lane(w1 + even, v128.load64_zero(w0 + even), 1);
+    const vb = v128.load64_lane(w3 + even, v128.load64_zero(w2 + even), 1);
+    s0a = f64x2.add(s0a, f64x2.mul(u0, va)); s0b = f64x2.add(s0b, f64x2.mul(u0, vb));
+    s1a = f64x2.add(s1a, f64x2.mul(u1, va)); s1b = f64x2.add(s1b, f64x2.mul(u1, vb));
   }
-  store<f64>(z0, s00); store<f64>(z0, s01, 8); store<f64>(z0, s02, 16); store<f64>(z0, s03, 24);
-  store<f64>(z1, s10); store<f64>(z1, s11, 8); store<f64>(z1, s12, 16); store<f64>(z1, s13, 24);
+  v128.store(z0, s0a); v128.store(z0, s0b, 16);
+  v128.store(z1, s1a); v128.store(z1, s1b, 16);
 }
 
 /** The same tile with scalar arithmetic, for the build without SIMD. */
