@@ -9,10 +9,13 @@
 //   gradW_i = scale * a_i * sum_b r_b sigma'(z_bi) x_b
 // so for L = 1/(2B) sum_b (f_b - y_b)^2 the caller passes r_b = (f_b - y_b) / B.
 //
-// Samples are processed in blocks small enough that a block of x stays in L1 while every
-// neuron is visited; inside a block, micro-kernels hold a 2-sample x 4-neuron tile of
-// dot products (forward) or a 4-neuron x 4-coordinate tile of gradients (backward) in
-// registers. Nothing here allocates.
+// Samples are processed in blocks: in forward small enough that a block of z stays in cache
+// for the sums over neurons, in backward large enough that the gradient tiles run over many
+// samples per load and store of gradW (the whole batch at the usual sizes) while the block of x
+// stays in L2. Inside a block, micro-kernels hold a 2-sample x 4-neuron tile of dot products
+// (forward) or a 4-neuron x 4-coordinate tile of gradients (backward) in registers; the d mod 4
+// coordinates past the last gradient tile go through 8-neuron edge tiles with the lanes over
+// neurons, which keep as many independent sums in flight. Nothing here allocates.
 //
 // f_s sums over fixed blocks of NEURON_BLOCK neurons: each block's partial sum, then the
 // partial sums in block order. The *Range kernels do the work of blocks [j0, j1) only, so
@@ -25,9 +28,11 @@ import { madd64 } from "./multiplyAdd";
 
 /** Neurons per block of the reduction: a multiple of the 4-neuron tile, so tiles never straddle blocks. */
 export const NEURON_BLOCK: i32 = 64;
-const BACK_BYTES: i32 = 16384;
 
-/** Samples per block: about 16 KiB of x, at least 2, at most 64, even. */
+/** Entries of x (128 KiB) per sample block of backward: the block stays in L2 while every neuron's tiles pass over it. */
+const GRADIENT_BLOCK_ENTRIES: i32 = 16384;
+
+/** Samples per block of the forward passes: about 16 KiB of x, at least 2, at most 64, even. */
 function sampleBlock(d: i32): i32 {
   let bs = 2048 / d;
   if (bs < 2) bs = 2;
@@ -35,8 +40,9 @@ function sampleBlock(d: i32): i32 {
   return bs & ~1;
 }
 
+/** Samples per block of backward: GRADIENT_BLOCK_ENTRIES / d, at least 2. */
 function gradientSampleBlock(d: i32): i32 {
-  let bs = BACK_BYTES / d;
+  let bs = GRADIENT_BLOCK_ENTRIES / d;
   if (bs < 2) bs = 2;
   return bs;
 }
@@ -412,18 +418,19 @@ function gradientRow4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, n
   }
 }
 
-/** The d mod 4 edge coordinates of 8 neurons, or of 4. */
+/** gradientEdge for 8 neurons. */
 function gradientEdge8(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
   if (first) gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 8, true);
   else gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 8, false);
 }
 
+/** gradientEdge for 4 neurons. */
 function gradientEdge4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
   if (first) gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 4, true);
   else gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 4, false);
 }
 
-/** The same tile with scalar arithmetic, for the build without SIMD. */
+/** gradW[i..i+3, k..k+3] += sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3] in scalar arithmetic, for the build without SIMD. */
 @inline function accumulate4x4Scalar(
   g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize,
 ): void {
