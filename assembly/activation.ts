@@ -141,16 +141,30 @@ export function activationDerivative(kind: i32, p: usize, np: i32, z: f64): f64 
   }
 }
 
+/** rowDot's vector loop for one kind: after inlining with a constant kind the switch in valuePair folds away. */
+@inline function rowDotPairs(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): v128 {
+  let acc = f64x2.splat(0.0);
+  for (let i = 0; i + 2 <= n; i += 2) {
+    const off = <usize>i << 3;
+    acc = f64x2.add(acc, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
+  }
+  return acc;
+}
+
 /** sum_i a[i] * sigma(z[i]) over n entries. */
 export function rowDot(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
   let i = 0;
   let total: f64 = 0.0;
   if (ASC_FEATURE_SIMD) {
-    let acc = f64x2.splat(0.0);
-    for (; i + 2 <= n; i += 2) {
-      const off = <usize>i << 3;
-      acc = f64x2.add(acc, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
+    let acc: v128;
+    switch (kind) {
+      case RELU: acc = rowDotPairs(RELU, p, np, z, a, n); break;
+      case ABS: acc = rowDotPairs(ABS, p, np, z, a, n); break;
+      case POLYNOMIAL: acc = rowDotPairs(POLYNOMIAL, p, np, z, a, n); break;
+      case PIECEWISE: acc = rowDotPairs(PIECEWISE, p, np, z, a, n); break;
+      default: acc = rowDotPairs(kind, p, np, z, a, n);
     }
+    i = n & ~1;
     total = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   } else {
     let even: f64 = 0.0;
@@ -198,6 +212,19 @@ export function tangentDot(kind: i32, p: usize, np: i32, z: usize, a: usize, t: 
   return total;
 }
 
+/** rowBackward's vector loop for one kind (the switches fold away once kind is a constant); returns the entries done. */
+@inline function rowBackwardPairs(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32, coef: f64, gradA: usize, g: usize): i32 {
+  const c = f64x2.splat(coef);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const off = <usize>i << 3;
+    const zz = v128.load(z + off);
+    v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, zz))));
+    v128.store(g + off, f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, zz)));
+  }
+  return i;
+}
+
 /**
  * One sample's share of the backward pass, for coef = scale * r_b:
  * gradA[i] += coef * sigma(z[i]);  g[i] = coef * a[i] * sigma'(z[i]).
@@ -207,12 +234,12 @@ export function rowBackward(
 ): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    const c = f64x2.splat(coef);
-    for (; i + 2 <= n; i += 2) {
-      const off = <usize>i << 3;
-      const zz = v128.load(z + off);
-      v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, zz))));
-      v128.store(g + off, f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, zz)));
+    switch (kind) {
+      case RELU: i = rowBackwardPairs(RELU, p, np, z, a, n, coef, gradA, g); break;
+      case ABS: i = rowBackwardPairs(ABS, p, np, z, a, n, coef, gradA, g); break;
+      case POLYNOMIAL: i = rowBackwardPairs(POLYNOMIAL, p, np, z, a, n, coef, gradA, g); break;
+      case PIECEWISE: i = rowBackwardPairs(PIECEWISE, p, np, z, a, n, coef, gradA, g); break;
+      default: i = rowBackwardPairs(kind, p, np, z, a, n, coef, gradA, g);
     }
   }
   for (; i < n; i++) {

@@ -9,10 +9,13 @@
 //   gradW_i = scale * a_i * sum_b r_b sigma'(z_bi) x_b
 // so for L = 1/(2B) sum_b (f_b - y_b)^2 the caller passes r_b = (f_b - y_b) / B.
 //
-// Samples are processed in blocks small enough that a block of x stays in L1 while every
-// neuron is visited; inside a block, micro-kernels hold a 2-sample x 4-neuron tile of
-// dot products (forward) or a 4-neuron x 4-coordinate tile of gradients (backward) in
-// registers. Nothing here allocates.
+// Samples are processed in blocks: in forward small enough that a block of z stays in cache
+// for the sums over neurons, in backward large enough that the gradient tiles run over many
+// samples per load and store of gradW (the whole batch at the usual sizes) while the block of x
+// stays in L2. Inside a block, micro-kernels hold a 2-sample x 4-neuron tile of dot products
+// (forward) or a 4-neuron x 4-coordinate tile of gradients (backward) in registers; the d mod 4
+// coordinates past the last gradient tile go through 8-neuron edge tiles with the lanes over
+// neurons, which keep as many independent sums in flight. Nothing here allocates.
 //
 // f_s sums over fixed blocks of NEURON_BLOCK neurons: each block's partial sum, then the
 // partial sums in block order. The *Range kernels do the work of blocks [j0, j1) only, so
@@ -26,12 +29,27 @@ import { madd64 } from "./multiplyAdd";
 /** Neurons per block of the reduction: a multiple of the 4-neuron tile, so tiles never straddle blocks. */
 export const NEURON_BLOCK: i32 = 64;
 
-/** Samples per block: about 16 KiB of x, at least 2, at most 64, even. */
+/** Entries of x (128 KiB) per sample block of backward: the block stays in L2 while every neuron's tiles pass over it. */
+const GRADIENT_BLOCK_ENTRIES: i32 = 16384;
+
+/** Samples per block of the forward passes: about 16 KiB of x, at least 2, at most 64, even. */
 function sampleBlock(d: i32): i32 {
   let bs = 2048 / d;
   if (bs < 2) bs = 2;
   if (bs > 64) bs = 64;
   return bs & ~1;
+}
+
+/** Samples per block of backward: GRADIENT_BLOCK_ENTRIES / d, at least 2. */
+function gradientSampleBlock(d: i32): i32 {
+  let bs = GRADIENT_BLOCK_ENTRIES / d;
+  if (bs < 2) bs = 2;
+  return bs;
+}
+
+/** [hsum(c), hsum(e)]. */
+@inline function pairSum(c: v128, e: v128): v128 {
+  return f64x2.add(i64x2.shuffle(c, e, 0, 2), i64x2.shuffle(c, e, 1, 3));
 }
 
 @inline function hsum(v: v128): f64 {
@@ -62,20 +80,19 @@ function sampleBlock(d: i32): i32 {
     c12 = madd64(a1, b2, c12);
     c13 = madd64(a1, b3, c13);
   }
-  let s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
-  let s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
+  // Horizontal sums two at a time: lane j of pairSum(c, e) is hsum of the j-th argument.
+  let s0a = pairSum(c00, c01), s0b = pairSum(c02, c03);
+  let s1a = pairSum(c10, c11), s1b = pairSum(c12, c13);
   if (d & 1) {
-    const u0 = load<f64>(x0 + even);
-    const u1 = load<f64>(x1 + even);
-    const v0 = load<f64>(w0 + even);
-    const v1 = load<f64>(w1 + even);
-    const v2 = load<f64>(w2 + even);
-    const v3 = load<f64>(w3 + even);
-    s00 += u0 * v0; s01 += u0 * v1; s02 += u0 * v2; s03 += u0 * v3;
-    s10 += u1 * v0; s11 += u1 * v1; s12 += u1 * v2; s13 += u1 * v3;
+    const u0 = v128.load64_splat(x0 + even);
+    const u1 = v128.load64_splat(x1 + even);
+    const va = v128.load64_lane(w1 + even, v128.load64_zero(w0 + even), 1);
+    const vb = v128.load64_lane(w3 + even, v128.load64_zero(w2 + even), 1);
+    s0a = f64x2.add(s0a, f64x2.mul(u0, va)); s0b = f64x2.add(s0b, f64x2.mul(u0, vb));
+    s1a = f64x2.add(s1a, f64x2.mul(u1, va)); s1b = f64x2.add(s1b, f64x2.mul(u1, vb));
   }
-  store<f64>(z0, s00); store<f64>(z0, s01, 8); store<f64>(z0, s02, 16); store<f64>(z0, s03, 24);
-  store<f64>(z1, s10); store<f64>(z1, s11, 8); store<f64>(z1, s12, 16); store<f64>(z1, s13, 24);
+  v128.store(z0, s0a); v128.store(z0, s0b, 16);
+  v128.store(z1, s1a); v128.store(z1, s1b, 16);
 }
 
 /** The same tile with scalar arithmetic, for the build without SIMD. */
@@ -255,17 +272,24 @@ export function reduceBlocks(partial: usize, blocks: i32, b: i32, scale: f64, f:
   }
 }
 
-/** gradW[i..i+3, k..k+3] += sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3] (SIMD). */
-@inline function accumulate4x4(
-  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize,
+/**
+ * gradW[i..i+3, k..k+3] = (first ? 0 : gradW[i..i+3, k..k+3]) + sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3]
+ * (SIMD): 8 sums in registers, each sample two loads of x and four splats of g.
+ */
+@inline function gradientTile4x4(
+  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool,
 ): void {
   const r1 = gw + dBytes;
   const r2 = r1 + dBytes;
   const r3 = r2 + dBytes;
-  let c00 = v128.load(gw), c01 = v128.load(gw, 16);
-  let c10 = v128.load(r1), c11 = v128.load(r1, 16);
-  let c20 = v128.load(r2), c21 = v128.load(r2, 16);
-  let c30 = v128.load(r3), c31 = v128.load(r3, 16);
+  let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0), c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0);
+  let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0), c30 = f64x2.splat(0.0), c31 = f64x2.splat(0.0);
+  if (!first) {
+    c00 = v128.load(gw); c01 = v128.load(gw, 16);
+    c10 = v128.load(r1); c11 = v128.load(r1, 16);
+    c20 = v128.load(r2); c21 = v128.load(r2, 16);
+    c30 = v128.load(r3); c31 = v128.load(r3, 16);
+  }
   let gs = g + <usize>s0 * nBytes;
   let xs = x + <usize>s0 * dBytes;
   for (let s = s0; s < s1; s++) {
@@ -288,7 +312,125 @@ export function reduceBlocks(partial: usize, blocks: i32, b: i32, scale: f64, f:
   v128.store(r3, c30); v128.store(r3, c31, 16);
 }
 
-/** The same tile with scalar arithmetic, for the build without SIMD. */
+/** Two lanes of one gradW column (rows gw and gw + dBytes) as one vector. */
+@inline function loadColumnPair(gw: usize, dBytes: usize): v128 {
+  return v128.load64_lane(gw + dBytes, v128.load64_zero(gw), 1);
+}
+
+@inline function storeColumnPair(gw: usize, dBytes: usize, v: v128): void {
+  v128.store64_lane(gw, v, 0);
+  v128.store64_lane(gw + dBytes, v, 1);
+}
+
+/**
+ * The coordinates k, k + 1 (width 2) or k alone (width 1) past the 4-wide tiles, for 4 or 8
+ * neurons (SIMD). A 4x4 tile's layout would leave 2 or 4 independent sums here, a chain of
+ * dependent adds; instead the lanes run over neurons (g[s, i..] is contiguous) and x is
+ * splatted, so 8 neurons x 2 coordinates keep 8 sums in flight like the full tiles. The sums
+ * are transposed (one register holds one coordinate of two neurons) and stored lane by lane.
+ */
+@inline function edgeTile(
+  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize, neurons: i32, width: i32, first: bool,
+): void {
+  const pair = dBytes << 1;
+  let a0 = f64x2.splat(0.0), b0 = f64x2.splat(0.0), c0 = f64x2.splat(0.0), d0 = f64x2.splat(0.0);
+  let a1 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), d1 = f64x2.splat(0.0);
+  if (!first) {
+    a0 = loadColumnPair(gw, dBytes);
+    b0 = loadColumnPair(gw + pair, dBytes);
+    if (neurons == 8) {
+      c0 = loadColumnPair(gw + 2 * pair, dBytes);
+      d0 = loadColumnPair(gw + 3 * pair, dBytes);
+    }
+    if (width == 2) {
+      a1 = loadColumnPair(gw + 8, dBytes);
+      b1 = loadColumnPair(gw + pair + 8, dBytes);
+      if (neurons == 8) {
+        c1 = loadColumnPair(gw + 2 * pair + 8, dBytes);
+        d1 = loadColumnPair(gw + 3 * pair + 8, dBytes);
+      }
+    }
+  }
+  let gs = g + <usize>s0 * nBytes;
+  let xs = x + <usize>s0 * dBytes;
+  for (let s = s0; s < s1; s++) {
+    const ga = v128.load(gs);
+    const gb = v128.load(gs, 16);
+    const h0 = v128.load64_splat(xs);
+    a0 = madd64(ga, h0, a0); b0 = madd64(gb, h0, b0);
+    if (neurons == 8) {
+      const gc = v128.load(gs, 32);
+      const gd = v128.load(gs, 48);
+      c0 = madd64(gc, h0, c0); d0 = madd64(gd, h0, d0);
+      if (width == 2) {
+        const h1 = v128.load64_splat(xs, 8);
+        a1 = madd64(ga, h1, a1); b1 = madd64(gb, h1, b1);
+        c1 = madd64(gc, h1, c1); d1 = madd64(gd, h1, d1);
+      }
+    } else if (width == 2) {
+      const h1 = v128.load64_splat(xs, 8);
+      a1 = madd64(ga, h1, a1); b1 = madd64(gb, h1, b1);
+    }
+    gs += nBytes;
+    xs += dBytes;
+  }
+  storeColumnPair(gw, dBytes, a0);
+  storeColumnPair(gw + pair, dBytes, b0);
+  if (neurons == 8) {
+    storeColumnPair(gw + 2 * pair, dBytes, c0);
+    storeColumnPair(gw + 3 * pair, dBytes, d0);
+  }
+  if (width == 2) {
+    storeColumnPair(gw + 8, dBytes, a1);
+    storeColumnPair(gw + pair + 8, dBytes, b1);
+    if (neurons == 8) {
+      storeColumnPair(gw + 2 * pair + 8, dBytes, c1);
+      storeColumnPair(gw + 3 * pair + 8, dBytes, d1);
+    }
+  }
+}
+
+/** edgeTile over the d mod 4 coordinates from k = d & ~3 (SIMD). */
+@inline function gradientEdge(
+  g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, neurons: i32, first: bool,
+): void {
+  const rest = d & 3;
+  if (rest == 0) return;
+  const off = <usize>(d & ~3) << 3;
+  if (rest >= 2) {
+    if (first) edgeTile(g, x + off, gw + off, s0, s1, nBytes, dBytes, neurons, 2, true);
+    else edgeTile(g, x + off, gw + off, s0, s1, nBytes, dBytes, neurons, 2, false);
+  }
+  if (rest != 2) {
+    const one = off + (rest == 3 ? 16 : 0);
+    if (first) edgeTile(g, x + one, gw + one, s0, s1, nBytes, dBytes, neurons, 1, true);
+    else edgeTile(g, x + one, gw + one, s0, s1, nBytes, dBytes, neurons, 1, false);
+  }
+}
+
+/** gradientTile4x4 over the first d & ~3 coordinates of 4 neurons (SIMD). */
+function gradientRow4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
+  const d4 = d & ~3;
+  for (let k = 0; k < d4; k += 4) {
+    const off = <usize>k << 3;
+    if (first) gradientTile4x4(g, x + off, gw + off, s0, s1, nBytes, dBytes, true);
+    else gradientTile4x4(g, x + off, gw + off, s0, s1, nBytes, dBytes, false);
+  }
+}
+
+/** gradientEdge for 8 neurons. */
+function gradientEdge8(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
+  if (first) gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 8, true);
+  else gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 8, false);
+}
+
+/** gradientEdge for 4 neurons. */
+function gradientEdge4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
+  if (first) gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 4, true);
+  else gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 4, false);
+}
+
+/** gradW[i..i+3, k..k+3] += sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3] in scalar arithmetic, for the build without SIMD. */
 @inline function accumulate4x4Scalar(
   g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize,
 ): void {
@@ -321,20 +463,39 @@ export function reduceBlocks(partial: usize, blocks: i32, b: i32, scale: f64, f:
   store<f64>(gw, c);
 }
 
-/** gradW += g[s0:s1]^T x[s0:s1] over neurons i0 <= i < i1 (i0 a multiple of 4) and every coordinate. */
-function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize): void {
+/**
+ * gradW += g[s0:s1]^T x[s0:s1] over neurons i0 <= i < i1 (i0 a multiple of 4) and every coordinate;
+ * in the SIMD build the 4-neuron tiles write gradW = g[s0:s1]^T x[s0:s1] when first is set.
+ */
+function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize, first: bool): void {
   const dBytes = <usize>d << 3;
   const nBytes = <usize>n << 3;
   const i4 = i0 + ((i1 - i0) & ~3);
   const d4 = d & ~3;
   let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    const i8 = i0 + ((i1 - i0) & ~7);
+    for (; i < i8; i += 8) {
+      const gi = g + (<usize>i << 3);
+      const gw = gradW + <usize>i * dBytes;
+      gradientRow4(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
+      gradientRow4(gi + 32, x, gw + 4 * dBytes, d, s0, s1, nBytes, dBytes, first);
+      gradientEdge8(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
+    }
+    if (i < i4) {
+      const gi = g + (<usize>i << 3);
+      const gw = gradW + <usize>i * dBytes;
+      gradientRow4(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
+      gradientEdge4(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
+      i += 4;
+    }
+  }
   for (; i < i4; i += 4) {
     const gi = g + (<usize>i << 3);
     const gw = gradW + <usize>i * dBytes;
     for (let k = 0; k < d4; k += 4) {
       const off = <usize>k << 3;
-      if (ASC_FEATURE_SIMD) accumulate4x4(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
-      else accumulate4x4Scalar(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
+      accumulate4x4Scalar(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
     }
     for (let j = 0; j < 4; j++) {
       for (let k = d4; k < d; k++) {
@@ -362,9 +523,11 @@ function backwardNeurons(
   const dBytes = <usize>d << 3;
   const first = <usize>i0 << 3;
   const count = i1 - i0;
-  memory.fill(gradW + <usize>i0 * dBytes, 0, <usize>count * dBytes);
+  // The SIMD tiles overwrite gradW in the first sample block; only the rows summed one by one need zeros.
+  const zeroFrom = ASC_FEATURE_SIMD ? i0 + (count & ~3) : i0;
+  memory.fill(gradW + <usize>zeroFrom * dBytes, 0, <usize>(i1 - zeroFrom) * dBytes);
   memory.fill(gradA + first, 0, <usize>count << 3);
-  const bs = sampleBlock(d);
+  const bs = gradientSampleBlock(d);
   const nBytes = <usize>n << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
@@ -373,7 +536,7 @@ function backwardNeurons(
       const row = <usize>s * nBytes + first;
       rowBackward(kind, p, np, z + row, a + first, count, coef, gradA + first, g + row);
     }
-    accumulateBlock(g, x, n, d, s0, s1, i0, i1, gradW);
+    accumulateBlock(g, x, n, d, s0, s1, i0, i1, gradW, s0 == 0);
   }
 }
 

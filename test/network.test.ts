@@ -3,7 +3,7 @@ import { referenceActivation } from "./reference/activation.js";
 import { referenceBackward, referenceForward } from "./reference/network.js";
 import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
 
-// Shapes around every blocking boundary: N mod 4, d mod 4 and mod 2, B odd, B past one sample block.
+// Shapes around every blocking boundary: N mod 4 and mod 8, d mod 4 and mod 2, B odd, B past one sample block.
 const SHAPES = [
   { n: 1, d: 1, b: 1 },
   { n: 3, d: 5, b: 7 },
@@ -15,6 +15,10 @@ const SHAPES = [
   { n: 64, d: 50, b: 64 },
   { n: 37, d: 101, b: 45 },
   { n: 6, d: 1031, b: 5 },
+  { n: 12, d: 6, b: 9 },
+  { n: 29, d: 7, b: 70 },
+  { n: 8, d: 11, b: 3 },
+  { n: 20, d: 3, b: 6000 },
 ];
 
 describe("forward/backward kernels against the TypeScript reference", () => {

@@ -47,13 +47,15 @@ const KERNEL_ACTIVATIONS: [string, ActivationSpec][] = [
   ["quartic", { kind: "polynomial", coefficients: [0.3, -1, 0.5, 0.25, 1] }],
   ["piecewise", { kind: "piecewiseLinear", breakpoints: [-1, 0.5], slopes: [0.2, 1, -0.5], valueAtZero: 0.1 }],
 ];
-// N around the 64-neuron block (and the 4-neuron tile), d odd and even, B odd and past a sample block.
+// N around the 64-neuron block (and the 4- and 8-neuron tiles), d odd and even, B odd and past a sample block.
 const SHAPES = [
   { n: 1, d: 3, b: 1 },
   { n: 63, d: 4, b: 9 },
   { n: 64, d: 17, b: 41 },
   { n: 65, d: 2, b: 130 },
   { n: 201, d: 9, b: 33 },
+  { n: 76, d: 7, b: 20 },
+  { n: 140, d: 6, b: 3000 },
 ];
 
 /** Ways to cut blocks [0, count) into contiguous ranges: whole, block by block, and two uneven cuts. */
