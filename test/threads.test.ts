@@ -59,6 +59,17 @@ const SHAPES = [
 ];
 
 /** Ways to cut blocks [0, count) into contiguous ranges: whole, block by block, and two uneven cuts. */
+/** Wasm buffers of one test case: take() allocates (zeros, or a copy of values) and records it in owned. */
+function ownedBuffers(rt: WasmRuntime): { take: (values: Float64Array | number) => WasmF64Array; owned: WasmF64Array[] } {
+  const owned: WasmF64Array[] = [];
+  const take = (values: Float64Array | number) => {
+    const buf = typeof values === "number" ? rt.arena.f64(values) : rt.arena.f64From(values);
+    owned.push(buf);
+    return buf;
+  };
+  return { take, owned };
+}
+
 function partitions(count: number): [number, number][][] {
   const byBlock = Array.from({ length: count }, (_, j): [number, number] => [j, j + 1]);
   const cut = (at: number): [number, number][] => [[0, at], [at, at], [at, count]];
@@ -76,12 +87,7 @@ describe("range kernels against the whole-network kernels", () => {
         const act = new WasmActivation(rt, spec);
         for (const { n, d, b } of SHAPES) {
           const blocks = Math.ceil(n / block);
-          const owned: WasmF64Array[] = [];
-          const take = (values: Float64Array | number) => {
-            const buf = typeof values === "number" ? rt.arena.f64(values) : rt.arena.f64From(values);
-            owned.push(buf);
-            return buf;
-          };
+          const { take, owned } = ownedBuffers(rt);
           const x = take(normals(rand, b * d));
           const w = take(normals(rand, n * d, 1 / Math.sqrt(d)));
           const a = take(normals(rand, n));
@@ -126,12 +132,7 @@ describe("range kernels against the whole-network kernels", () => {
           const blocks = Math.ceil(n / block);
           const dp = ex.paddedDim(d);
           const nPad = ex.paddedDim(n);
-          const owned: WasmF64Array[] = [];
-          const take = (values: Float64Array | number) => {
-            const buf = typeof values === "number" ? rt.arena.f64(values) : rt.arena.f64From(values);
-            owned.push(buf);
-            return buf;
-          };
+          const { take, owned } = ownedBuffers(rt);
           const x = take(normals(rand, b * d));
           const w = take(normals(rand, n * d, 1 / Math.sqrt(d)));
           const a = take(normals(rand, n));
