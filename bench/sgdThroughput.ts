@@ -7,7 +7,7 @@
 
 import Benchmark from "benchmark";
 import { parseConfig } from "../src/config.js";
-import { TwoLayerNetwork } from "../src/model/network.js";
+import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { linkToActivation } from "../src/tasks/link.js";
 import { Trainer } from "../src/train/trainer.js";
@@ -46,16 +46,7 @@ async function sgdCase(repoRoot: URL, { d, n, b }: NetworkShape, threads: Thread
   });
   const activation = linkToActivation(config.model.activation, d);
   const task = createTask(runtime, config.task, seed, activation);
-  const net = new TwoLayerNetwork(runtime, {
-    n,
-    d,
-    activation,
-    scaling: config.model.scaling,
-    seed,
-    firstLayer: config.model.init.firstLayer,
-    secondLayer: config.model.init.secondLayer,
-    bias: false,
-  });
+  const net = new TwoLayerNetwork(runtime, networkOptionsOf(config, activation));
   const team = threads > 1 ? await ThreadTeam.start(runtime, threads) : null;
   const trainer = new Trainer(config, task, net);
   return {

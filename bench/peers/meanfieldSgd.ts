@@ -6,7 +6,7 @@
 
 import { createInterface } from "node:readline";
 import { parseConfig } from "../../src/config.js";
-import { TwoLayerNetwork } from "../../src/model/network.js";
+import { networkOptionsOf, TwoLayerNetwork } from "../../src/model/network.js";
 import { createTask } from "../../src/tasks/createTask.js";
 import { linkToActivation } from "../../src/tasks/link.js";
 import { Trainer } from "../../src/train/trainer.js";
@@ -36,16 +36,7 @@ async function main(): Promise<void> {
   });
   const activation = linkToActivation(config.model.activation, d);
   const task = createTask(runtime, config.task, seed, activation);
-  const net = new TwoLayerNetwork(runtime, {
-    n,
-    d,
-    activation,
-    scaling: config.model.scaling,
-    seed,
-    firstLayer: config.model.init.firstLayer,
-    secondLayer: config.model.init.secondLayer,
-    bias: false,
-  });
+  const net = new TwoLayerNetwork(runtime, networkOptionsOf(config, activation));
   const trainer = new Trainer(config, task, net);
   for (let t = 0; t < WARM_UP_STEPS; t++) trainer.advance();
   console.log(JSON.stringify({ ready: true }));
