@@ -2,6 +2,7 @@
 // paper experiments.
 
 import { readdirSync, readFileSync } from "node:fs";
+import { citationText, type PaperCitation } from "./experiments/experiment.js";
 import { experiments as registered } from "./experiments/registry.js";
 
 export interface ExampleEntry {
@@ -13,10 +14,21 @@ export interface ExampleEntry {
 export interface ExperimentEntry {
   id: string;
   description: string;
+  papers: PaperCitation[];
+  /** The papers as one line: authors (year), venue, arXiv id, figure. */
+  cites: string;
+  /** Broken variants and the checks each must fail (`meanfield reproduce <id> --variant <name>`). */
+  brokenVariants: { name: string; fails: string[] }[];
 }
 
 /** Paper experiments runnable by `meanfield reproduce <id>` (src/experiments/registry.ts). */
-export const experiments: ExperimentEntry[] = registered.map((e) => ({ id: e.id, description: e.description }));
+export const experiments: ExperimentEntry[] = registered.map((e) => ({
+  id: e.id,
+  description: e.description,
+  papers: e.papers,
+  cites: e.papers.map(citationText).join("; "),
+  brokenVariants: e.brokenVariants.map((v) => ({ name: v.name, fails: v.fails })),
+}));
 
 export const examplesDir = new URL("../examples/", import.meta.url);
 

@@ -43,7 +43,7 @@ program
     process.stdout.write("Examples (examples/*.json):\n");
     for (const e of catalog.examples) process.stdout.write(`  ${e.name.padEnd(28)} ${e.description}\n`);
     process.stdout.write("Experiments (meanfield reproduce <id>):\n");
-    for (const e of catalog.experiments) process.stdout.write(`  ${e.id.padEnd(28)} ${e.description}\n`);
+    for (const e of catalog.experiments) process.stdout.write(`  ${e.id.padEnd(28)} ${e.description}\n  ${"".padEnd(28)} ${e.cites}\n`);
   });
 
 program

@@ -9,13 +9,14 @@ export interface MemoryContext extends ExperimentContext {
   messages: string[];
 }
 
-export function memoryContext(runtime: WasmRuntime, scale: ExperimentScale = "test", seed = 1): MemoryContext {
+export function memoryContext(runtime: WasmRuntime, scale: ExperimentScale = "test", seed = 1, variant: string | null = null): MemoryContext {
   const configs = new Map<string, unknown>();
   const tables = new Map<string, Record<string, number | string | null>[]>();
   const messages: string[] = [];
   return {
     scale,
     seed,
+    variant,
     runtime,
     configs,
     tables,

@@ -75,7 +75,7 @@ describe("CSV and NDJSON export", () => {
 });
 
 function fakeExperiment(run: Experiment["run"]): Experiment {
-  return { id: "fake", seeds: "000", title: "A fake experiment", description: "For the tests: <b>escaped</b> & shown.", run };
+  return { id: "fake", papers: [{ authors: "Doe, Roe", year: 2020, title: "A <fake> paper", arxiv: "2001.00001", figure: "Figure 1" }], brokenVariants: [], title: "A fake experiment", description: "For the tests: <b>escaped</b> & shown.", run };
 }
 
 describe("run directory and report.html", () => {
@@ -114,6 +114,7 @@ describe("run directory and report.html", () => {
       expect((html.match(/<svg/g) ?? []).length).toBe(2);
       expect(balanced(html.replace(/<!DOCTYPE html>/, "").replace(/<meta[^>]*>/g, ""))).toBe(true);
       expect(html).toContain("&lt;b&gt;escaped&lt;/b&gt; &amp; shown.");
+      expect(html).toContain("A &lt;fake&gt; paper. Doe, Roe (2020), arXiv 2001.00001, Figure 1.");
       expect(html).toContain("ALL CHECKS PASS");
       expect(html).toContain(onDisk.command);
       expect(html).toContain("≥ 1");

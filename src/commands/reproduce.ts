@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { findExperiment, experiments } from "../experiments/registry.js";
 import { DEFAULT_SEED, runExperiment, SCALES } from "../experiments/runExperiment.js";
-import type { ExperimentScale } from "../experiments/experiment.js";
+import { citationText, type ExperimentScale } from "../experiments/experiment.js";
 import { formatNumber } from "../report/reportHtml.js";
 
 function badInput(message: string): never {
@@ -22,19 +22,24 @@ export function registerReproduce(program: Command): void {
     .option("--seed <int>", "base seed of every run in the experiment", String(DEFAULT_SEED))
     .option("--out <dir>", "output directory (default runs/<id>-<scale>-<timestamp>)")
     .option("--json", "print summary.json on stdout instead of the table")
-    .action(async (id: string, opts: { scale: string; seed: string; out?: string; json?: boolean }) => {
+    .option("--variant <name>", "run a deliberately broken variant (its checks named in meanfield list must fail)")
+    .action(async (id: string, opts: { scale: string; seed: string; out?: string; json?: boolean; variant?: string }) => {
       const experiment = findExperiment(id);
       if (!experiment) badInput(`unknown experiment "${id}"; one of ${experiments.map((e) => e.id).join(", ")}`);
       if (!SCALES.includes(opts.scale as ExperimentScale)) badInput(`--scale: must be one of ${SCALES.join(", ")}, got "${opts.scale}"`);
+      if (opts.variant !== undefined && !experiment.brokenVariants.some((v) => v.name === opts.variant)) {
+        badInput(`--variant: ${experiment.id} has ${experiment.brokenVariants.length ? `the broken variants ${experiment.brokenVariants.map((v) => v.name).join(", ")}` : "no broken variants"}, got "${opts.variant}"`);
+      }
       const seed = Number(opts.seed);
       if (!/^\d+$/.test(opts.seed) || !Number.isSafeInteger(seed)) badInput(`--seed: must be an integer >= 0, got "${opts.seed}"`);
       const say = (line: string) => {
         if (!opts.json) process.stdout.write(`${line}\n`);
       };
-      say(`${experiment.id} (seed ${experiment.seeds}), scale ${opts.scale}, seed ${seed}`);
+      say(`${experiment.id} (${experiment.papers.map(citationText).join("; ")}), scale ${opts.scale}, seed ${seed}${opts.variant ? `, broken variant ${opts.variant}` : ""}`);
       const { dir, summary } = await runExperiment(experiment, {
         scale: opts.scale as ExperimentScale,
         seed,
+        variant: opts.variant ?? null,
         ...(opts.out ? { out: opts.out } : {}),
         log: (m) => say(`  ${m}`),
       });
@@ -42,6 +47,9 @@ export function registerReproduce(program: Command): void {
       for (const c of summary.checks) {
         const [lo, hi] = c.expected;
         say(`  ${c.pass ? "pass" : "FAIL"}  ${c.name.padEnd(32)} ${formatNumber(c.measured).padStart(11)}  in [${lo === null ? "-inf" : formatNumber(lo)}, ${hi === null ? "inf" : formatNumber(hi)}]`);
+      }
+      for (const [k, e] of Object.entries(summary.exponents)) {
+        say(`  ${k.padEnd(38)} ${formatNumber(e.value).padStart(11)}  95% [${formatNumber(e.ci95[0])}, ${formatNumber(e.ci95[1])}] (${e.points} points)`);
       }
       if (summary.error) process.stderr.write(`meanfield reproduce: ${experiment.id} stopped: ${summary.error}\n`);
       say(`${summary.pass ? "all checks pass" : "some checks fail"} in ${summary.wallSeconds.toFixed(1)} s; report: ${dir}/report.html`);

@@ -12,6 +12,7 @@ import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
 import { meanInterval } from "./intervals.js";
+import { ABBE_BOIX_MISIAKIEWICZ_2022 } from "./papers.js";
 
 interface Sizes {
   d: number;
@@ -58,7 +59,8 @@ function firstTime(rows: ChartRow[], field: string, level: number): number {
 
 export const abam22Staircase: Experiment = {
   id: "abam22-staircase",
-  seeds: "001",
+  papers: [{ ...ABBE_BOIX_MISIAKIEWICZ_2022, figure: "Figure 1" }],
+  brokenVariants: [],
   title: "Merged staircase on the hypercube: batch SGD against the DF-PDE (ABAM22)",
   description:
     "Batch SGD on z1 + z1z2 + z1z2z3 + z1z2z3z4 (10 runs, 95% intervals, m = 300 test samples) against its dimension-free mean-field PDE: test error and the four Fourier coefficients learned in staircase order.",

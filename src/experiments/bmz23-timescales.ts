@@ -12,6 +12,7 @@ import { category, plotSpec, quantity } from "../report/plotSpecs.js";
 import { solveReducedParticles } from "../pde/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
+import { BERTHIER_MONTANARI_ZHOU_2023 } from "./papers.js";
 
 const SIZES = {
   test: { d: 30, width: 256, batch: 128, stepSize: 0.1, steps: 1500 },
@@ -171,7 +172,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const bmz23Timescales: Experiment = {
   id: "bmz23-timescales",
-  seeds: "001",
+  papers: [{ ...BERTHIER_MONTANARI_ZHOU_2023, figure: "Figure 2" }],
+  brokenVariants: [],
   title: "Learning time scales (BMZ23): Hermite components learned one by one",
   description: "A ReLU network learning y = He0 - He1 + 2/3 He2 by online SGD: the loss drops, plateaus and drops again as the Hermite components are learned one degree at a time (log time axis).",
   run,

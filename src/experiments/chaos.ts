@@ -10,6 +10,7 @@ import type { TableRow } from "../report/csv.js";
 import { category, plotSpec, quantity } from "../report/plotSpecs.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { sphereQuarticConfig } from "./sphereQuartic.js";
+import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
 
 const SIZES = {
   test: { d: 16, widths: [50, 200, 800], seeds: 4, steps: 20 },
@@ -82,7 +83,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const chaos: Experiment = {
   id: "chaos",
-  seeds: "001",
+  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "propagation of chaos (Theorem 3)" }],
+  brokenVariants: [],
   title: "Propagation of chaos: particles against the mean-field PDE",
   description: "Distance between N trained particles and the mean-field PDE against N, with the fitted slope (propagation of chaos predicts N^(-1/2)).",
   run,

@@ -1,5 +1,10 @@
 // The contract between a paper experiment (`src/experiments/<id>.ts`) and the runner that writes
 // its run directory and report: an experiment computes; the runner owns every file it writes.
+//
+// Every experiment has the same shape: sizes per scale, the resolved configs it runs (saved so
+// each part can be rerun), its measurements (tables), checks with ranges a wrong run would leave,
+// fitted exponents with 95% intervals where the paper's claim is a scaling law, plots, and
+// deliberately broken variants, each naming the checks it must fail (the test suite runs them).
 
 import type { WasmRuntime } from "../wasm/runtime.js";
 
@@ -10,6 +15,11 @@ export interface ExperimentContext {
   scale: ExperimentScale;
   /** Base seed; an experiment derives every run's seed from it so the whole experiment is reproducible. */
   seed: number;
+  /**
+   * Name of one of the experiment's `brokenVariants`, or null for the experiment itself. A broken
+   * variant changes one thing (a wrong target, a frozen layer, ...) so that the checks it names fail.
+   */
+  variant: string | null;
   runtime: WasmRuntime;
   /** One line of progress for the terminal (the runner decides where it goes). */
   log(message: string): void;
@@ -37,24 +47,65 @@ export interface ExperimentPlot {
   spec: Record<string, unknown>;
 }
 
+/** A fitted scaling exponent (slope of log y against log x) with its two-sided 95% interval. */
+export interface FittedExponent {
+  value: number;
+  ci95: [number, number];
+  /** Number of (x, y) points in the fit. */
+  points: number;
+}
+
 export interface ExperimentResult {
   checks: ExperimentCheck[];
   plots: ExperimentPlot[];
   /** Headline numbers worth printing in the report beside the checks. */
   figures?: Record<string, number | string>;
+  /** Fitted scaling exponents; every key contains "exponent" (e.g. "networkExponent"). */
+  exponents?: Record<string, FittedExponent>;
+}
+
+/** A published source of an experiment, cited by authors, year and arXiv id (or DOI). */
+export interface PaperCitation {
+  /** "Mei, Montanari, Nguyen" */
+  authors: string;
+  year: number;
+  title: string;
+  /** "1804.06561" */
+  arxiv?: string;
+  doi?: string;
+  /** "PNAS" */
+  venue?: string;
+  /** The figure or result the experiment corresponds to, e.g. "Figure 4". */
+  figure?: string;
+}
+
+/** A deliberately broken version of an experiment and the checks that must then fail. */
+export interface BrokenVariant {
+  name: string;
+  /** What is broken and why the named checks must notice. */
+  description: string;
+  /** Names of checks of the experiment that fail under this variant. */
+  fails: string[];
 }
 
 export interface Experiment {
   id: string;
-  /** Seed paper(s) the experiment reproduces, e.g. "000" or "000, 002, 004". */
-  seeds: string;
+  /** The papers the experiment reproduces. */
+  papers: PaperCitation[];
   title: string;
   /** One sentence for `meanfield list` and the README. */
   description: string;
+  brokenVariants: BrokenVariant[];
   run(context: ExperimentContext): Promise<ExperimentResult>;
 }
 
 export function check(name: string, description: string, measured: number, expected: [number, number]): ExperimentCheck {
   const pass = Number.isFinite(measured) && measured >= expected[0] && measured <= expected[1];
   return { name, description, measured, expected, pass };
+}
+
+/** "Mei, Montanari, Nguyen (2018), arXiv 1804.06561, Figure 4" */
+export function citationText(p: PaperCitation): string {
+  const id = p.arxiv ? `arXiv ${p.arxiv}` : p.doi ? `doi ${p.doi}` : "";
+  return [`${p.authors} (${p.year})`, p.venue, id, p.figure].filter(Boolean).join(", ");
 }

@@ -20,6 +20,7 @@ import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentScale } from "./experiment.js";
+import { MAHANKALI_2023, LI_MA_ZHANG_2020, TAKAKURA_SUZUKI_2024 } from "./papers.js";
 
 interface PanelSizes {
   d: number;
@@ -184,7 +185,8 @@ async function runPanel(panel: Panel, context: ExperimentContext): Promise<{ che
 
 export const kernelSeparation: Experiment = {
   id: "kernel-separation",
-  seeds: "000, 002, 004",
+  papers: [MAHANKALI_2023, LI_MA_ZHANG_2020, TAKAKURA_SUZUKI_2024],
+  brokenVariants: [],
   title: "Sample complexity: trained networks against kernel ridge regression",
   description:
     "Test loss against n, log-log, for mean-field networks trained by online SGD and for NNGP and ReLU-NTK kernel ridge regression on the same tasks (seed 000's quartic single index, seed 002's |.| teacher): the kernels sit on the loss of the high-degree part while the networks go below it.",

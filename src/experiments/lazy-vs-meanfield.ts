@@ -10,6 +10,7 @@ import type { TableRow } from "../report/csv.js";
 import { category, plotSpec, quantity } from "../report/plotSpecs.js";
 import { simulate } from "../run/simulate.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
+import { CHIZAT_OYALLON_BACH_2019 } from "./papers.js";
 
 const SIZES = {
   test: { d: 10, widths: [50, 200, 800], steps: 100, testSamples: 1000, points: 12 },
@@ -139,7 +140,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const lazyVsMeanfield: Experiment = {
   id: "lazy-vs-meanfield",
-  seeds: "001",
+  papers: [CHIZAT_OYALLON_BACH_2019],
+  brokenVariants: [],
   title: "Lazy (NTK) against mean-field scaling",
   description: "One task under NTK and mean-field scaling for N from 10^2 to 10^4: relative weight movement vs N (slope -1/2 vs flat) and the linearized model's loss against the network's.",
   run,

@@ -11,6 +11,7 @@ import type { ConfigInput } from "../config.js";
 import { simulate, type MetricRecord } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
+import { LI_MA_ZHANG_2020 } from "./papers.js";
 
 interface Sizes {
   d: number;
@@ -79,7 +80,8 @@ function longForm(rows: ChartRow[]): ChartRow[] {
 
 export const lmz20Tensors: Experiment = {
   id: "lmz20-tensors",
-  seeds: "002",
+  papers: [LI_MA_ZHANG_2020],
+  brokenVariants: [],
   title: "Hermite tensor orders of a teacher a*ᵀ|W*x| learned stage by stage (LMZ20)",
   description:
     "Population GD of an |.| student on the teacher a*ᵀ|W*x|: the loss of each Hermite tensor order over time, over-parametrized (orders 0, 2, then 4, 6) and properly parametrized (orders 4 and 6 stall).",

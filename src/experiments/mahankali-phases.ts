@@ -13,6 +13,7 @@ import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { sphereQuarticConfig } from "./sphereQuartic.js";
+import { MAHANKALI_2023 } from "./papers.js";
 
 const SIZES = {
   test: { d: 32, width: 300, time: 20, stepSize: 0.1, records: 20, snapshots: 4 },
@@ -214,7 +215,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const mahankaliPhases: Experiment = {
   id: "mahankali-phases",
-  seeds: "000",
+  papers: [{ ...MAHANKALI_2023, figure: "Section 4: the three phases of the 1-D dynamics" }],
+  brokenVariants: [],
   title: "Three phases of projected gradient flow on the sphere (quartic activation and link)",
   description: "Projected GD of N unit-norm quartic neurons on the sphere against the 1-D PDE: D_2, D_4, the law of w over time, the Phi spread and the three phases.",
   run,

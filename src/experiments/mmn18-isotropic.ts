@@ -15,6 +15,7 @@ import type { TableRow } from "../report/csv.js";
 import { category, plotSpec, quantity } from "../report/plotSpecs.js";
 import { simulate } from "../run/simulate.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult } from "./experiment.js";
+import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
 
 /** MMN18's activation as in examples/isotropic-gaussians.json: -0.75 below 0.5, slope 1.5 up to 0.75 at 1.5, flat above. */
 const ACTIVATION = { kind: "piecewiseLinear" as const, breakpoints: [0.5, 1.5], slopes: [0, 1.5, 0], valueAtZero: -0.75 };
@@ -156,7 +157,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const mmn18Isotropic: Experiment = {
   id: "mmn18-isotropic",
-  seeds: "001",
+  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "Figure 4" }],
+  brokenVariants: [],
   title: "Isotropic Gaussians (MMN18): SGD against the radial PDE",
   description: "Separating two isotropic Gaussians (Delta = 0.5, kappa = 0.1 and 0.4; N = 800, d = 320 at paper scale): SGD risk and mean |w| against the radial PDE (the lecture's Figure 4).",
   run,

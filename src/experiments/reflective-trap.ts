@@ -19,6 +19,7 @@ import { simulate, type MetricRecord } from "../run/simulate.js";
 import { reflectiveCoordinateSubspaces, type MonomialTerm } from "../tasks/reflectiveProperty.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
+import { CHEN_GE_2024 } from "./papers.js";
 
 interface Sizes {
   d: number;
@@ -90,7 +91,8 @@ function projectionOn(record: MetricRecord, s: number[]): number {
 
 export const reflectiveTrap: Experiment = {
   id: "reflective-trap",
-  seeds: "003",
+  papers: [CHEN_GE_2024],
+  brokenVariants: [],
   title: "The reflective property traps SGD; two-stage training with trajectory averaging learns the rest",
   description:
     "A target even in z2 (reflective for S = span(e2)) against the merged staircase z1 + z1z2: the weights' projection on S stays at its initial size for the first and grows for the second, and two-stage training averaged over p trajectories drives only the second's loss to zero.",

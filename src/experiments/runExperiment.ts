@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultRunDirectory } from "../run/runDirectory.js";
 import { tableColumns, toCsv, toNdjson, type TableRow } from "../report/csv.js";
-import { summaryCheck, summaryFigures, type ExperimentSummary } from "../report/summary.js";
+import { summaryCheck, summaryExponents, summaryFigures, type ExperimentSummary } from "../report/summary.js";
 import { writeReport } from "../report/writeReport.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { experiments, findExperiment } from "./registry.js";
@@ -27,6 +27,8 @@ export interface RunExperimentOptions {
   out?: string;
   runtime?: WasmRuntime;
   log?: (message: string) => void;
+  /** One of the experiment's broken variants (for tests of its checks); null or absent for the experiment itself. */
+  variant?: string | null;
 }
 
 export interface ExperimentRun {
@@ -48,9 +50,9 @@ function checkName(kind: string, name: string, used: Set<string>): void {
 }
 
 /** The shell command that repeats a run. */
-export function rerunCommand(id: string, scale: ExperimentScale, seed: number, dir: string): string {
+export function rerunCommand(id: string, scale: ExperimentScale, seed: number, dir: string, variant: string | null = null): string {
   const quote = (s: string) => (/^[A-Za-z0-9._\/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return `meanfield reproduce ${id} --scale ${scale} --seed ${seed} --out ${quote(dir)}`;
+  return `meanfield reproduce ${id} --scale ${scale} --seed ${seed}${variant ? ` --variant ${variant}` : ""} --out ${quote(dir)}`;
 }
 
 /** `meanfield reproduce <id>` from code: the registered experiment `id` into a run directory. */
@@ -65,6 +67,11 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   if (!SCALES.includes(scale)) throw new RangeError(`--scale: must be one of ${SCALES.join(", ")}, got ${String(scale)}`);
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`--seed: must be an integer >= 0, got ${seed}`);
+  const variant = options.variant ?? null;
+  if (variant !== null && !experiment.brokenVariants.some((v) => v.name === variant)) {
+    const names = experiment.brokenVariants.map((v) => v.name);
+    throw new RangeError(`--variant: ${experiment.id} has ${names.length ? `the broken variants ${names.join(", ")}` : "no broken variants"}, got "${variant}"`);
+  }
   const dir = options.out ?? defaultRunDirectory(`${experiment.id}-${scale}`);
   for (const sub of ["configs", "metrics", "plots"]) mkdirSync(join(dir, sub), { recursive: true });
   const runtime = options.runtime ?? (await loadRuntime());
@@ -75,6 +82,7 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   const context: ExperimentContext = {
     scale,
     seed,
+    variant,
     runtime,
     log: options.log ?? (() => {}),
     saveConfig(name, config) {
@@ -113,19 +121,21 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   const summary: ExperimentSummary = {
     id: experiment.id,
     title: experiment.title,
-    seeds: experiment.seeds,
+    papers: experiment.papers,
     description: experiment.description,
     scale,
     seed,
+    variant,
     pass: error === null && checks.length > 0 && checks.every((c) => c.pass),
     status: error === null ? "completed" : "failed",
     error,
     checks,
     figures: summaryFigures(result?.figures ?? {}),
+    exponents: summaryExponents(result?.exponents ?? {}),
     plots,
     configs,
     tables,
-    command: rerunCommand(experiment.id, scale, seed, dir),
+    command: rerunCommand(experiment.id, scale, seed, dir, variant),
     startedAt,
     wallSeconds,
     version: version(),

@@ -13,6 +13,7 @@ import { kernelBaseline } from "../kernels/kernelRidge.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
+import { TAKAKURA_SUZUKI_2024 } from "./papers.js";
 
 interface Sizes {
   d: number;
@@ -61,7 +62,8 @@ function runConfig(name: string, seed: number, sizes: Sizes, steps: number, step
 
 export const ts24Alignment: Experiment = {
   id: "ts24-alignment",
-  seeds: "004",
+  papers: [TAKAKURA_SUZUKI_2024],
+  brokenVariants: [],
   title: "Two-timescale mean-field Langevin training: the kernel aligns with the target (TS24)",
   description:
     "Two-timescale training (second layer re-solved by ridge every step, first layer by mean-field Langevin dynamics): kernel-target alignment rises from its random-features value to order one, and the loss beats the fixed-kernel baselines.",

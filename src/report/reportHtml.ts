@@ -2,6 +2,7 @@
 // opens from disk without a network: the verdict, the command that reruns it, the checks, the
 // figures, every plot, the resolved configs and the metric files.
 
+import { citationText } from "../experiments/experiment.js";
 import type { ExperimentSummary } from "./summary.js";
 import { inlineSvg } from "./renderSvg.js";
 
@@ -59,6 +60,10 @@ export function reportHtml({ summary: s, svgs, configs }: ReportInput): string {
   const figures = Object.entries(s.figures)
     .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="num">${typeof v === "string" ? escapeHtml(v) : formatNumber(v)}</td></tr>`)
     .join("\n");
+  const exponents = Object.entries(s.exponents ?? {})
+    .map(([k, e]) => `<tr><td>${escapeHtml(k)}</td><td class="num">${formatNumber(e.value)}</td><td class="num">[${formatNumber(e.ci95[0])}, ${formatNumber(e.ci95[1])}]</td><td class="num">${e.points}</td></tr>`)
+    .join("\n");
+  const papers = s.papers.map((p) => `<li>${escapeHtml(p.title)}. ${escapeHtml(citationText(p))}.</li>`).join("\n");
   const plots = s.plots
     .map((p) => {
       const svg = svgs[p.name];
@@ -82,8 +87,12 @@ export function reportHtml({ summary: s, svgs, configs }: ReportInput): string {
 </head>
 <body>
 <h1>${escapeHtml(s.title)}</h1>
-<p class="meta">experiment <b>${escapeHtml(s.id)}</b> · seed paper(s) ${escapeHtml(s.seeds)} · scale <b>${escapeHtml(s.scale)}</b> · seed ${s.seed} · started ${escapeHtml(s.startedAt)} · ${s.wallSeconds.toFixed(1)} s · meanfield ${escapeHtml(s.version)}</p>
+<p class="meta">experiment <b>${escapeHtml(s.id)}</b>${s.variant ? ` · <b>broken variant ${escapeHtml(s.variant)}</b>` : ""} · scale <b>${escapeHtml(s.scale)}</b> · seed ${s.seed} · started ${escapeHtml(s.startedAt)} · ${s.wallSeconds.toFixed(1)} s · meanfield ${escapeHtml(s.version)}</p>
 <p>${escapeHtml(s.description)}</p>
+<p>Reproduces:</p>
+<ul>
+${papers}
+</ul>
 <p><span class="badge ${s.pass && s.status === "completed" ? "pass" : "fail"}">${verdict}</span> ${s.checks.filter((c) => c.pass).length} of ${s.checks.length} checks pass</p>
 ${s.error ? `<pre>${escapeHtml(s.error)}</pre>` : ""}
 <h2>Run it again</h2>
@@ -94,7 +103,8 @@ ${s.error ? `<pre>${escapeHtml(s.error)}</pre>` : ""}
 <tr><th></th><th>check</th><th>claim</th><th>measured</th><th>expected</th></tr>
 ${checks}
 </table>
-${figures ? `<h2>Figures</h2>\n<table>\n${figures}\n</table>` : ""}
+${exponents ? `<h2>Fitted exponents</h2>\n<table>\n<tr><th>exponent</th><th>value</th><th>95% interval</th><th>points</th></tr>\n${exponents}\n</table>` : ""}
+${figures ? `<h2>Measured values</h2>\n<table>\n${figures}\n</table>` : ""}
 <h2>Plots</h2>
 <div class="plots">
 ${plots}

@@ -2,7 +2,7 @@
 // and the files the run wrote. JSON has no Infinity, so an unbounded side of an expected range is
 // null, and a measured value that is not a finite number is null (and that check fails).
 
-import type { ExperimentCheck, ExperimentScale } from "../experiments/experiment.js";
+import type { ExperimentCheck, ExperimentScale, FittedExponent, PaperCitation } from "../experiments/experiment.js";
 
 export interface SummaryCheck {
   name: string;
@@ -11,6 +11,12 @@ export interface SummaryCheck {
   /** [low, high], inclusive; null where the range is unbounded. */
   expected: [number | null, number | null];
   pass: boolean;
+}
+
+export interface SummaryExponent {
+  value: number | null;
+  ci95: [number | null, number | null];
+  points: number;
 }
 
 export interface SummaryPlot {
@@ -33,10 +39,12 @@ export interface SummaryTable {
 export interface ExperimentSummary {
   id: string;
   title: string;
-  seeds: string;
+  papers: PaperCitation[];
   description: string;
   scale: ExperimentScale;
   seed: number;
+  /** The broken variant that ran, or null for the experiment itself. */
+  variant: string | null;
   /** True when every check passes. */
   pass: boolean;
   status: "completed" | "failed";
@@ -45,6 +53,8 @@ export interface ExperimentSummary {
   checks: SummaryCheck[];
   /** Headline numbers; null where the experiment measured no finite value. */
   figures: Record<string, number | string | null>;
+  /** Fitted scaling exponents (value, 95% interval; null where not finite), keyed by names containing "exponent". */
+  exponents: Record<string, SummaryExponent>;
   plots: SummaryPlot[];
   configs: string[];
   tables: SummaryTable[];
@@ -63,4 +73,13 @@ export function summaryFigures(figures: Record<string, number | string>): Record
 
 export function summaryCheck(c: ExperimentCheck): SummaryCheck {
   return { name: c.name, description: c.description, measured: finiteOrNull(c.measured), expected: [finiteOrNull(c.expected[0]), finiteOrNull(c.expected[1])], pass: c.pass };
+}
+
+export function summaryExponents(exponents: Record<string, FittedExponent>): Record<string, SummaryExponent> {
+  return Object.fromEntries(
+    Object.entries(exponents).map(([k, e]) => {
+      if (!k.toLowerCase().includes("exponent")) throw new RangeError(`meanfield: exponent key "${k}" must contain "exponent"`);
+      return [k, { value: finiteOrNull(e.value), ci95: [finiteOrNull(e.ci95[0]), finiteOrNull(e.ci95[1])], points: e.points }];
+    }),
+  );
 }

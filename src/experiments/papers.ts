@@ -1,0 +1,73 @@
+// The papers the experiments reproduce: one citation each, shared by the experiments that use it.
+
+import type { PaperCitation } from "./experiment.js";
+
+export const MAHANKALI_2023: PaperCitation = {
+  authors: "Mahankali, HaoChen, Dong, Glasgow, Ma",
+  year: 2023,
+  title: "Beyond NTK with Vanilla Gradient Descent: A Mean-Field Analysis of Neural Networks with Polynomial Width, Samples, and Time",
+  arxiv: "2306.16361",
+  venue: "NeurIPS",
+};
+
+export const MEI_MONTANARI_NGUYEN_2018: PaperCitation = {
+  authors: "Mei, Montanari, Nguyen",
+  year: 2018,
+  title: "A mean field view of the landscape of two-layer neural networks",
+  arxiv: "1804.06561",
+  venue: "PNAS",
+};
+
+export const CHIZAT_OYALLON_BACH_2019: PaperCitation = {
+  authors: "Chizat, Oyallon, Bach",
+  year: 2019,
+  title: "On Lazy Training in Differentiable Programming",
+  arxiv: "1812.07956",
+  venue: "NeurIPS",
+};
+
+export const BERTHIER_MONTANARI_ZHOU_2023: PaperCitation = {
+  authors: "Berthier, Montanari, Zhou",
+  year: 2023,
+  title: "Learning time-scales in two-layers neural networks",
+  arxiv: "2303.00055",
+};
+
+export const ABBE_BOIX_MISIAKIEWICZ_2022: PaperCitation = {
+  authors: "Abbe, Boix-Adserà, Misiakiewicz",
+  year: 2022,
+  title: "The merged-staircase property: a necessary and nearly sufficient condition for SGD learning of sparse functions on two-layer neural networks",
+  arxiv: "2202.08658",
+  venue: "COLT",
+};
+
+export const BEN_AROUS_GHEISSARI_JAGANNATH_2021: PaperCitation = {
+  authors: "Ben Arous, Gheissari, Jagannath",
+  year: 2021,
+  title: "Online stochastic gradient descent on non-convex losses from high-dimensional inference",
+  arxiv: "2003.10409",
+  venue: "JMLR",
+};
+
+export const LI_MA_ZHANG_2020: PaperCitation = {
+  authors: "Li, Ma, Zhang",
+  year: 2020,
+  title: "Learning Over-Parametrized Two-Layer ReLU Neural Networks beyond NTK",
+  arxiv: "2007.04596",
+  venue: "COLT",
+};
+
+export const CHEN_GE_2024: PaperCitation = {
+  authors: "Chen, Ge",
+  year: 2024,
+  title: "Mean-Field Analysis for Learning Subspace-Sparse Polynomials with Gaussian Input",
+  arxiv: "2402.08948",
+};
+
+export const TAKAKURA_SUZUKI_2024: PaperCitation = {
+  authors: "Takakura, Suzuki",
+  year: 2024,
+  title: "Mean-field Analysis on Two-layer Neural Networks from a Kernel Perspective",
+  arxiv: "2403.14917",
+  venue: "ICML",
+};
