@@ -3,8 +3,8 @@
 // of simulate() in Node bit for bit and its config.json and metrics.ndjson downloads are the bytes
 // `meanfield run` writes; Reset clears it; a diverging run stops with the library's message; NTK
 // scaling runs without a limit; the query string sets the form; schema errors appear next to
-// their fields; a paused run resumes to the same records. Chromium missing is a failure, not a
-// skip: CI (.ci/run) installs it.
+// their fields; a paused run resumes to the same records. The browser is Debian's Chromium when
+// installed (.ci/run installs it), else the one npm ci brings (@sparticuz/chromium): never a skip.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +51,7 @@ describe("the demo page in Chromium", () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
+    console.log(`browser tests drive ${browser.engine}`);
     dist = await buildDemo();
     server = await serveStatic(dist);
   }, 120_000);

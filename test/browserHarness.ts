@@ -12,7 +12,24 @@ import { build } from "vite";
 import type { DemoState } from "../web/src/main.ts";
 import type { DemoSettings } from "../web/src/presets.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** Debian's Chromium, used when installed (`.ci/run` installs it). */
+export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * The Chromium the browser tests drive: `MEANFIELD_CHROMIUM` when set (a path), else Debian's when
+ * installed, else the headless build shipped inside the npm package @sparticuz/chromium (a bare
+ * machine with only Node gets a browser from `npm ci`, unpacked into the temp directory).
+ */
+export async function chromiumExecutable(): Promise<{ path: string; source: string }> {
+  const override = process.env.MEANFIELD_CHROMIUM;
+  if (override) {
+    if (!existsSync(override)) throw new Error(`MEANFIELD_CHROMIUM=${override}: no such file`);
+    return { path: override, source: "MEANFIELD_CHROMIUM" };
+  }
+  if (existsSync(DEBIAN_CHROMIUM)) return { path: DEBIAN_CHROMIUM, source: "Debian" };
+  const { default: packaged } = await import("@sparticuz/chromium");
+  return { path: await packaged.executablePath(), source: "@sparticuz/chromium" };
+}
 export const WEB_ROOT = fileURLToPath(new URL("../web/", import.meta.url));
 export const WEB_DIST = join(WEB_ROOT, "dist");
 
@@ -67,17 +84,17 @@ export interface Chromium {
   page: Page;
   /** What the page printed to its console and any uncaught errors, for failure messages. */
   log: string[];
+  /** Which Chromium runs: its source and its version, e.g. "Debian, HeadlessChrome/156.0.8078.114". */
+  engine: string;
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile and no background traffic; fails clearly when it is not installed. */
+/** Headless Chromium (see chromiumExecutable) with a fresh profile and no background traffic. */
 export async function launchChromium(): Promise<Chromium> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the browser test drives Debian's Chromium; install it with \`apt-get install -y chromium\` (.ci/run does)`);
-  }
+  const executable = await chromiumExecutable();
   const profile = mkdtempSync(join(tmpdir(), "meanfield-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: executable.path,
     headless: true,
     viewport: { width: 1360, height: 900 },
     args: [
@@ -94,10 +111,13 @@ export async function launchChromium(): Promise<Chromium> {
   const log: string[] = [];
   page.on("console", (m) => log.push(`console.${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  const engine = `${executable.source}, ${/HeadlessChrome\/[\d.]+|Chrome\/[\d.]+/.exec(userAgent)?.[0] ?? userAgent}`;
   return {
     context,
     page,
     log,
+    engine,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -17,6 +17,12 @@ import { parseSweepSpec } from "../src/sweep/spec.js";
 
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
+// No npm package ships a redis-server that installs without a download, so on a bare machine this
+// test is skipped with a message; under CI=true (.ci/run sets it and installs the server) a missing
+// server is a failure.
+const underCi = process.env.CI === "true" || process.env.CI === "1";
+const skipWithoutRedis = !hasRedis && !underCi;
+if (skipWithoutRedis) console.warn("test/sweepQueue.test.ts skipped: it needs redis-server on PATH (apt-get install -y redis-server); with CI=true it fails instead");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -75,8 +81,8 @@ afterAll(() => {
 });
 
 describe("sweep on a Redis queue (BullMQ)", () => {
-  it("delivers all 12 results exactly once when a worker is killed mid-run, and fails runs past their timeout", async () => {
-    expect(hasRedis, "redis-server is not installed (apt-get install -y redis-server; .ci/run does it)").toBe(true);
+  it.skipIf(skipWithoutRedis)("delivers all 12 results exactly once when a worker is killed mid-run, and fails runs past their timeout", async () => {
+    expect(hasRedis, "redis-server is not installed (apt-get install -y redis-server; .ci/run does it), and CI=true requires it").toBe(true);
     const root = mkdtempSync(join(tmpdir(), "meanfield-queue-"));
     const port = await freePort();
     const redis = start("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", root]);
