@@ -19,7 +19,7 @@ export const taskSchema = z.discriminatedUnion(
   [
     z
       .object({
-        kind: z.literal("sphereSingleIndex").describe("x ~ Unif(S^{d-1}), y = h(<q*, x>) (seed 000)"),
+        kind: z.literal("sphereSingleIndex").describe("x ~ Unif(S^{d-1}), y = h(<q*, x>) (Mahankali et al. 2023)"),
         d: dimension.min(2),
         link: linkSchema.describe("h"),
       })
@@ -33,7 +33,7 @@ export const taskSchema = z.discriminatedUnion(
       .strict(),
     z
       .object({
-        kind: z.literal("gaussianMultiIndex").describe("x ~ N(0, I_d), y = sum_t c_t prod_p h_{k_tp}(<u_p, x>) (seed 003)"),
+        kind: z.literal("gaussianMultiIndex").describe("x ~ N(0, I_d), y = sum_t c_t prod_p h_{k_tp}(<u_p, x>) (Chen, Ge 2024)"),
         d: dimension,
         terms: z.array(hermiteTerm).min(1).max(64).describe("normalized-Hermite monomials in P directions"),
         directions: z
@@ -51,13 +51,13 @@ export const taskSchema = z.discriminatedUnion(
       .strict(),
     z
       .object({
-        kind: z.literal("teacherAbs").describe("x ~ N(0, I_d), y = sum_j a*_j |<w*_j, x>| with orthonormal w*_j (seed 002)"),
+        kind: z.literal("teacherAbs").describe("x ~ N(0, I_d), y = sum_j a*_j |<w*_j, x>| with orthonormal w*_j (Li, Ma, Zhang 2020)"),
         d: dimension,
         width: z.number().int().min(1).max(100_000).describe("M teacher neurons (M <= d)"),
         outputs: z
           .union([z.literal("ones"), z.array(z.number()).min(1)])
           .default("ones")
-          .describe("a* (nonnegative in seed 002)"),
+          .describe("a* (nonnegative in Li, Ma, Zhang 2020)"),
       })
       .strict(),
     z
@@ -138,7 +138,7 @@ export const algorithmSchema = z.discriminatedUnion(
     z.object({ kind: z.literal("onlineSgd"), ...common, batch: z.number().int().min(1).max(1_000_000).describe("B") }).strict(),
     z
       .object({
-        kind: z.literal("twoTimescale").describe("second layer re-solved by ridge regression before every first-layer step (seed 004)"),
+        kind: z.literal("twoTimescale").describe("second layer re-solved by ridge regression before every first-layer step (Takakura, Suzuki 2024)"),
         ...common,
         data: dataSchema,
         ridge: z.number().min(0).default(1e-3).describe("ridge penalty lambda_a on |a|^2 / 2"),
@@ -146,7 +146,7 @@ export const algorithmSchema = z.discriminatedUnion(
       .strict(),
     z
       .object({
-        kind: z.literal("layerwise").describe("stage 1 trains w with a fixed, averaged over p trajectories; stage 2 trains a (seed 003)"),
+        kind: z.literal("layerwise").describe("stage 1 trains w with a fixed, averaged over p trajectories; stage 2 trains a (Chen, Ge 2024)"),
         ...common,
         data: dataSchema,
         trajectories: z.number().int().min(1).max(1000).default(1).describe("p independent first-stage runs averaged"),

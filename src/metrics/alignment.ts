@@ -1,4 +1,4 @@
-// Kernel alignment of the network's current feature kernel with the target (seed 004: it rises
+// Kernel alignment of the network's current feature kernel with the target (Takakura, Suzuki 2024: it rises
 // from O(1/sqrt d) at initialization to Omega(1) as features are learned). On the fixed
 // alignment set (stream "alignment", config.metrics.alignmentSamples = m rows, drawn once), with
 // features F_bi = sigma(<w_i, x_b>) (bias included) and K = F F^T (m x m, unweighted by a):

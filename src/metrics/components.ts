@@ -1,5 +1,5 @@
 // The components of f along the target direction q* of a single-index task, exact (no sampling),
-// in the basis the task's link coefficients use (DESIGN.md conventions). Record keys:
+// in the basis the task's link coefficients use (docs/conventions.md). Record keys:
 //   components  f_0 .. f_K (K = config.metrics.degrees)
 //   residuals   D_k = f_k - h_k, with h_k = task.linkCoefficients(K)
 //
@@ -7,7 +7,7 @@
 // sum_k f_k P_{k,d}(<q,x>) and, by Funk–Hecke,
 //   f_k = scale sum_i a_i s_k(r_i, b_i) P_{k,d}(<w_i,q>/r_i),   r_i = |w_i|,
 // where s_k(r, b) are the Legendre coefficients of t -> sigma(r t + b) on [-1, 1]. With every
-// r_i = 1 and no bias one vector s_k = sigma_k serves all neurons (seed 000's D_k(t)). The
+// r_i = 1 and no bias one vector s_k = sigma_k serves all neurons (Mahankali et al.'s D_k(t)). The
 // zonal part of f - y, sum_k D_k P_{k,d}(<q,x>), contributes 1/2 sum_k D_k^2 / N(d,k) to the loss.
 // Gaussian, x ~ N(0, I_d): f_k = E[f(x) h_k(<q,x>)] = scale sum_i a_i alpha_k(r_i, b_i) (<w_i,q>/r_i)^k
 // with alpha_k(r, b) = E[sigma(r Z + b) h_k(Z)]; the part of f - y along h_k(<q,x>) contributes

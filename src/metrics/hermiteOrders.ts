@@ -1,4 +1,4 @@
-// The population loss split by Hermite order (seed 002), for a teacher made of neurons on
+// The population loss split by Hermite order (Li, Ma, Zhang 2020), for a teacher made of neurons on
 // Gaussian input: the teacher a*^T |W* x| (rows of W* = task.directions, a* = config.task.outputs)
 // or a single-index target y = h(<q*, x>) as one neuron with activation h. Record key:
 //   hermiteOrders  [L_0, .., L_K] (K = config.metrics.degrees) with

@@ -8,7 +8,7 @@
 //                        (q_p = m_(h) at h = p (N-1), 0-based, between neighbours)
 //     overlapHistogram   counts in config.metrics.histogramBins equal bins on [-1, 1], bin j
 //                        covering [-1 + 2j/B, -1 + 2(j+1)/B) and the last one closed; sums to N
-//   phiSpread (seed 000's potential Phi(m) = log(m / sqrt(1 - m^2)) over particles with 0 < m < 1,
+//   phiSpread (Mahankali et al.'s potential Phi(m) = log(m / sqrt(1 - m^2)) over particles with 0 < m < 1,
 //              whose differences grow for same-sign particles, keeping them off saddles):
 //     phiStd             standard deviation (1/count) of Phi, null when no particle qualifies
 //     phiIqr             q75 - q25 of Phi (as above), null when no particle qualifies

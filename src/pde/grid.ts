@@ -5,7 +5,7 @@
 // Clustering around a point c of [a, b] uses x(xi) = c + A sinh(beta (xi - xi_c)), xi uniform in
 // [0, 1]: cells are narrowest at c (width A beta / n) and widen like cosh away from it. The sphere
 // grid can also cluster at the ends w = +-1 by composing with sin(pi u / 2), whose cells shrink
-// quadratically there (where the seed-000 density piles up when neurons align with +-q*).
+// quadratically there (where the density of Mahankali et al.'s setting piles up when neurons align with +-q*).
 
 import { checkCount, checkFiniteNumber } from "../wasm/validate.js";
 

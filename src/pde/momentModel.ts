@@ -3,7 +3,7 @@
 //   v(x) = -sum_j D_j T_j(x),   D_j = weight_j E_rho[phi_j] - target_j,
 //   loss = 1/2 sum_j lossWeight_j D_j^2 + lossOffset,
 // i.e. a Wasserstein gradient flow of a loss quadratic in finitely many moments. The sphere PDE of
-// seed 000 has phi_k = P_{k,d}, the radial PDE of MMN18 has phi_pm(r) = E sigma(tau_pm r Z); the
+// Mahankali et al.'s sphere model has phi_k = P_{k,d}, the radial PDE of MMN18 has phi_pm(r) = E sigma(tau_pm r Z); the
 // finite-volume and quantile solvers need nothing else.
 
 export interface MomentModel {

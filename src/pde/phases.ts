@@ -1,4 +1,4 @@
-// The three phases of the seed-000 analysis (Mahankali et al. 2023), detected on the solution of
+// The three phases of the analysis of Mahankali et al. (2023), detected on the solution of
 // the sphere PDE.
 //
 // The seed describes the population dynamics from the sphere-uniform start as (1) a burn-in in
@@ -10,7 +10,7 @@
 // them spread so the average velocity stays large (its Case 1 is D_4 <= 0).
 //
 // With k* the leading degree (the lowest k >= 1 whose velocity weight sigma_k D_k(0) / N(d,k) is
-// not negligible: 2 in seed 000, where D_2(0) = -h_2) and r(t) = |D_k*(t)| / |D_k*(0)|:
+// not negligible: 2 in Mahankali et al. 2023, where D_2(0) = -h_2) and r(t) = |D_k*(t)| / |D_k*(0)|:
 //   phase 1 starts when r(t) <= 1 - start      (default start = 1e-3: D_k* has measurably
 //                                               started to decrease, the bulk near 0 moves),
 //   phase 2 starts when r(t) <= half            (default 1/2: E[P_k*(w)] is half way to its

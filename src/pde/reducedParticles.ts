@@ -1,12 +1,12 @@
 // The dimension-free mean-field dynamics of a two-layer network on a target of P coordinates
-// (ABAM22's DF-PDE; for a Gaussian single index, the symmetry-reduced PDE of the seed-001 lecture,
+// (ABAM22's DF-PDE; for a Gaussian single index, the symmetry-reduced PDE of Berthier, Montanari, Zhou 2023,
 // section 2.4), solved with M reduced particles (a, w_S, r). The kernels are in
 // assembly/reducedParticles.ts and assembly/smoothedActivation.ts.
 //
 // Derivation. f(x) = (1/N) sum_i a_i sigma(<w_i, x>), L = 1/2 E[(f(x) - y)^2], y = h(x_S) with x_S the
 // P relevant coordinates (hypercube {-1,1}^d, or x ~ N(0, I_d) with the relevant directions rotated
 // onto the first P axes; a single index has q* = e_1 and w_S = s = <q*, w>). Write w = (w_S, w_perp),
-// x = (x_S, x_perp), r = |w_perp|, t = <w_S, x_S>. In mean-field time (DESIGN.md) particle i moves
+// x = (x_S, x_perp), r = |w_perp|, t = <w_S, x_S>. In mean-field time (docs/conventions.md) particle i moves
 // with velocity -N grad_{theta_i} L:
 //   da_i/dt = -E[(f - y) sigma(<w_i, x>)],   dw_i/dt = -E[(f - y) a_i sigma'(<w_i, x>) x].
 // As N -> infinity the particles' law rho replaces the sum. On Gaussian input the data law, the

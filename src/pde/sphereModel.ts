@@ -1,14 +1,14 @@
-// The seed-000 reduced dynamics on the sphere as a MomentModel: x ~ Unif(S^{d-1}), y = h(<q*, x>),
+// The reduced dynamics of Mahankali et al. (2023) on the sphere as a MomentModel: x ~ Unif(S^{d-1}), y = h(<q*, x>),
 // f(x) = (c/N) sum_i sigma(<u_i, x>) with unit u_i trained by projected gradient flow (velocity
-// -N grad, mean-field time) and the second layer fixed at a_i = c (c = 1 in seed 000). For a law
+// -N grad, mean-field time) and the second layer fixed at a_i = c (c = 1 in Mahankali et al. 2023). For a law
 // of u that is invariant under rotations fixing q*, only w = <q*, u> matters: with sigma and h
 // truncated to degrees <= K,
 //   D_k = c sigma_k E[P_{k,d}(w)] - h_k,   loss = 1/2 sum_{k<=K} D_k^2 / N(d,k) + 1/2 tail_h,
 //   v(w) = -(1 - w^2) sum_{k=1}^K c sigma_k D_k P'_{k,d}(w) / N(d,k)
-// (DESIGN.md), tail_h = E[h^2] - sum_{k<=K} h_k^2 / N(d,k) the part of the target no degree <= K
+// (docs/conventions.md), tail_h = E[h^2] - sum_{k<=K} h_k^2 / N(d,k) the part of the target no degree <= K
 // reaches. Degree 0 does not move w, so the moments are k = 1..K and D_0 = c sigma_0 - h_0 sits in
 // the loss offset. Degrees of sigma above K are dropped: the PDE is that of the truncated
-// activation, exact for polynomial activations of degree <= K (seed 000's quartic).
+// activation, exact for polynomial activations of degree <= K (the quartic of Mahankali et al. 2023).
 
 import { parseActivation, type ActivationSpec } from "../model/activation.js";
 import { SphereSingleIndexPopulation } from "../population/sphereSingleIndex.js";

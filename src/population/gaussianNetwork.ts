@@ -1,9 +1,9 @@
 // Exact population loss and gradients of f(x) = scale sum_i a_i sigma(<w_i, x>) on Gaussian
 // input x ~ N(0, I_d), weights of any norm, for two kinds of target:
-//   teacher neurons y = sum_j b_j tau(<v_j, x>) (single-index: one neuron; the seed-002 teacher
+//   teacher neurons y = sum_j b_j tau(<v_j, x>) (single-index: one neuron; the teacher of Li, Ma, Zhang 2020
 //     a*^T |W* x|: abs neurons with orthonormal v_j), and
 //   Hermite polynomials of a few directions, y = sum_t c_t prod_p h_{k_tp}(<u_p, x>) with
-//     orthonormal u_p (multi-index / subspace-sparse targets, seed 003).
+//     orthonormal u_p (multi-index / subspace-sparse targets, Chen, Ge 2024).
 // Every expectation is a pair E[sigma(<w,x>) tau(<v,x>)] = C(|w|, |v|, cos angle) from
 // gaussianPair.ts, or, for Hermite targets, the identity
 //   E[sigma(<w,x>) prod_p h_{k_p}(<u_p,x>)] = alpha_K(|w|) sqrt(K!/prod k_p!) prod_p (<u_p,w>/|w|)^{k_p}
@@ -312,7 +312,7 @@ export class GaussianNetworkPopulation {
   /**
    * The loss split by Hermite order for teacher-neuron targets: L = sum_k L_k with
    * L_k = 1/2 |scale sum_i a_i alpha_k(|w_i|) (w_i/|w_i|)^{(x)k} - sum_j b_j beta_k(|v_j|) (v_j/|v_j|)^{(x)k}|^2,
-   * the "tensor" terms of seed 002 (odd orders above 1 vanish for even activations such as abs).
+   * the "tensor" terms of Li, Ma, Zhang 2020 (odd orders above 1 vanish for even activations such as abs).
    */
   hermiteOrders(w: Float64Array, a: Float64Array, scale: number, kmax: number): Float64Array {
     const target = this.target;

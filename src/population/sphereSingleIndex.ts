@@ -1,5 +1,5 @@
 // Exact population loss of a two-layer network on the sphere for a single-index target
-// (the seed-000 setting): x ~ Unif(S^{d-1}), y = h(<q, x>), f(x) = scale sum_i a_i sigma(<w_i, x>)
+// (the setting of Mahankali et al. 2023): x ~ Unif(S^{d-1}), y = h(<q, x>), f(x) = scale sum_i a_i sigma(<w_i, x>)
 // with unit-norm w_i and q.
 //
 // By Funk–Hecke, E[sigma(<u,x>) g(<v,x>)] = sum_k sigma_k g_k P_{k,d}(<u,v>) / N(d,k) for unit u, v,
@@ -209,7 +209,7 @@ export class SphereSingleIndexPopulation {
 
   /**
    * D_k = sigma_k * scale * sum_i a_i P_{k,d}(<w_i, q>) - h_k for k = 0..K: the residual of f - y along
-   * the degree-k zonal harmonic of q (seed 000's D_k(t) for a_i = 1, scale = 1/N).
+   * the degree-k zonal harmonic of q (Mahankali et al.'s D_k(t) for a_i = 1, scale = 1/N).
    */
   residualComponents(w: Float64Array, a: Float64Array, q: Float64Array, scale: number): Float64Array {
     const { d, degree } = this;

@@ -1,5 +1,5 @@
 // The steps at which metrics are logged: always 0 and the last step, plus every k steps or
-// `points` log-spaced steps (the seed papers plot on log time axes).
+// `points` log-spaced steps (the papers plot on log time axes).
 
 import type { MetricsConfig } from "../config.js";
 

@@ -1,5 +1,5 @@
 // Expansion coefficients of functions in the sphere's Legendre basis P_{k,d} and in the
-// normalized Hermite basis h_k, with the normalizations of DESIGN.md:
+// normalized Hermite basis h_k, with the normalizations of docs/conventions.md:
 //   f(t) = sum_k c_k P_{k,d}(t),  c_k = N(d,k) E_u[f(u_1) P_{k,d}(u_1)],  u ~ Unif(S^{d-1});
 //   f(z) = sum_k a_k h_k(z),      a_k = E[f(z) h_k(z)],                  z ~ N(0,1).
 // Polynomials are expanded exactly (no quadrature); everything else by the composite rules of

@@ -1,5 +1,5 @@
 // Legendre polynomials of dimension d (normalized Gegenbauer polynomials) and the dimension
-// of the space of degree-k spherical harmonics on S^{d-1}, in the conventions of DESIGN.md:
+// of the space of degree-k spherical harmonics on S^{d-1}, in the conventions of docs/conventions.md:
 // P_{k,d}(1) = 1 and E_u[P_{k,d}(u_1)^2] = 1/N(d,k) for u uniform on S^{d-1}.
 
 import { checkInteger, checkUnitInterval } from "./validate.js";

@@ -1,4 +1,4 @@
-// Multi-index / subspace-sparse polynomials on Gaussian input (seed 003):
+// Multi-index / subspace-sparse polynomials on Gaussian input (Chen, Ge 2024):
 // x ~ N(0, I_d), y = sum_t c_t prod_p h_{k_tp}(<u_p, x>) with orthonormal u_1..u_P.
 
 import type { Activation } from "../model/activation.js";

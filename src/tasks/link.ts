@@ -1,6 +1,6 @@
 // Target links h in y = h(<q, x>): any activation, or a polynomial given in the basis the
 // analysis uses (Hermite He_k for Gaussian input, Legendre P_{k,d} for the sphere), or a named
-// one from the seed papers. Every polynomial link is converted to monomial coefficients so the
+// one from the papers. Every polynomial link is converted to monomial coefficients so the
 // Wasm kernels (which evaluate polynomials by Horner) and the exact population losses see one form.
 
 import { z } from "zod";

@@ -1,4 +1,4 @@
-// Single-index regression on the sphere (seed 000): x ~ Unif(S^{d-1}), y = h(<q*, x>) with q*
+// Single-index regression on the sphere (Mahankali et al. 2023): x ~ Unif(S^{d-1}), y = h(<q*, x>) with q*
 // uniform on the sphere.
 
 import type { Activation, ActivationSpec } from "../model/activation.js";

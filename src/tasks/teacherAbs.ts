@@ -1,4 +1,4 @@
-// The teacher network of seed 002: x ~ N(0, I_d), y = sum_j a*_j |<w*_j, x>| with orthonormal
+// The teacher network of Li, Ma, Zhang 2020: x ~ N(0, I_d), y = sum_j a*_j |<w*_j, x>| with orthonormal
 // w*_1..w*_M.
 
 import type { Activation } from "../model/activation.js";
@@ -22,7 +22,7 @@ export class TeacherAbsTask implements Task {
   readonly directions: Float64Array;
   /** a*_1..a*_M. */
   readonly outputs: Float64Array;
-  /** Teacher-neuron target; also gives the loss by Hermite order (seed 002's tensor terms). */
+  /** Teacher-neuron target; also gives the loss by Hermite order (Li, Ma, Zhang's tensor terms). */
   readonly population: GaussianNetworkPopulation;
   readonly targetSquare: number;
   private readonly target: TargetNetwork;

@@ -1,4 +1,4 @@
-// The second layer of the two-timescale limit (seed 004): a = argmin_a L(a) + ridge/2 |a|^2 with
+// The second layer of the two-timescale limit (Takakura, Suzuki 2024): a = argmin_a L(a) + ridge/2 |a|^2 with
 // L(a) = 1/2 scale^2 a^T G a - scale a^T c + const, i.e. (scale^2 G + ridge I) a = scale c,
 // solved by the Wasm Cholesky of src/kernels/cholesky.ts (positive definite for ridge > 0).
 

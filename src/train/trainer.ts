@@ -4,7 +4,7 @@
 // and layer-wise training (w trained with a fixed, averaged over p trajectories, then a).
 //
 // Time: each neuron moves with velocity -(1 / (N scale^2)) grad_{theta_i} L, which is -N grad
-// under mean-field scaling (DESIGN.md) and the plain gradient under NTK scaling, so f moves O(1)
+// under mean-field scaling (docs/conventions.md) and the plain gradient under NTK scaling, so f moves O(1)
 // per unit time under both; a step of size h advances time by h. Every random draw of step t
 // (batch, noise) is indexed by t, so a run restored from a checkpoint continues bit for bit.
 

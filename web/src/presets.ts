@@ -30,7 +30,7 @@ export interface TaskPreset {
 
 export const TASKS: Record<TaskId, TaskPreset> = {
   sphere: {
-    label: "Seed 000: sphere, quartic link",
+    label: "Mahankali et al. 2023: sphere, quartic link",
     blurb:
       "x ~ Unif(S^{d-1}), y = 0.3 P2(<q*,x>) + P4(<q*,x>), activation 0.5 P2 + P4, projected online SGD of the first layer (a_i = 1): the 1-D PDE of w = <q*, u> applies.",
     defaults: { width: 256, d: 32, batch: 256, steps: 1000, stepSize: 10, loss: "population" },
