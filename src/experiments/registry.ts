@@ -10,6 +10,7 @@ import { lmz20Tensors } from "./lmz20-tensors.js";
 import { mahankaliPhases } from "./mahankali-phases.js";
 import { mmn18Isotropic } from "./mmn18-isotropic.js";
 import { reflectiveTrap } from "./reflective-trap.js";
+import { saadSollaPlateau } from "./saad-solla-plateau.js";
 import { ts24Alignment } from "./ts24-alignment.js";
 
 export const experiments: Experiment[] = [
@@ -23,6 +24,7 @@ export const experiments: Experiment[] = [
   reflectiveTrap,
   ts24Alignment,
   kernelSeparation,
+  saadSollaPlateau,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {

@@ -9,7 +9,7 @@
 // like 1/d; a config at a finite d is compared with it at its own η. Population GD is the same
 // flow without the η² term (B -> infinity).
 
-import { parseConfig, type Config, type ConfigInput } from "../config.js";
+import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork, networkOptionsOf, outputScale } from "../model/network.js";
 import { metricSteps } from "../run/schedule.js";
 import { createTask } from "../tasks/createTask.js";
@@ -51,10 +51,16 @@ export interface SolveOdeOptions {
   orders?: QuadratureOrders;
   /** Drop the η² term (for the broken-variant tests: the first-order flow only). */
   withoutSecondOrder?: boolean;
+  /**
+   * Start on the subspace invariant under permutations of the teacher's neurons (R_kn averaged over
+   * n, T averaged to equal diagonal and off-diagonal entries; needs equal teacher outputs): the
+   * dynamics stay there and settle on the symmetric fixed point, the plateau of Saad, Solla 1995.
+   */
+  symmetrize?: boolean;
 }
 
 function unsupported(field: string, why: string): never {
-  throw new RangeError(`meanfield ode: ${field}: ${why}`);
+  throw new ConfigError(`${field}: ${why}`);
 }
 
 /** The teacher activation and second layer of a teacher-student task, or a one-line error naming the field. */
@@ -72,6 +78,19 @@ function teacherOf(config: Config): { activation: ActivationSpec; outputs: Float
     default:
       return unsupported("task.kind", `the ODEs are for Gaussian teacher-student tasks (gaussianSingleIndex, teacherAbs, teacherNetwork), not ${task.kind}`);
   }
+}
+
+function symmetrize(p: OrderParameters, t: Float64Array, outputs: Float64Array, k: number, m: number): void {
+  if (outputs.some((o) => o !== outputs[0])) throw new ConfigError("task.outputs: a symmetric start needs equal teacher outputs");
+  for (let i = 0; i < k; i++) {
+    let mean = 0;
+    for (let n = 0; n < m; n++) mean += p.r[i * m + n]! / m;
+    for (let n = 0; n < m; n++) p.r[i * m + n] = mean;
+  }
+  let diag = 0;
+  let off = 0;
+  for (let n = 0; n < m; n++) for (let o = 0; o < m; o++) n === o ? (diag += t[n * m + o]! / m) : (off += t[n * m + o]! / Math.max(1, m * (m - 1)));
+  for (let n = 0; n < m; n++) for (let o = 0; o < m; o++) t[n * m + o] = n === o ? diag : off;
 }
 
 /** Order parameters of the network `meanfield run` starts from, and the ODE of the config. */
@@ -111,6 +130,7 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
     }
     const t = new Float64Array(m * m);
     for (let n = 0; n < m; n++) for (let o = 0; o < m; o++) t[n * m + o] = dot(wStar, n, wStar, o);
+    if (options.symmetrize) symmetrize(initial, t, teacher.outputs, k, m);
     const h = algorithm.stepSize;
     const trainFirst = model.train !== "second";
     const trainSecond = model.train !== "first";
@@ -184,7 +204,7 @@ export async function solveOde(input: ConfigInput | Config, options: SolveOdeOpt
     if (target > tNow) evaluations += integrate(dy, y, tNow, target, tolerance, stepState);
     tNow = target;
     const r = record(setup, step, parameterViews(y, k, m));
-    if (!Number.isFinite(r.populationLoss)) throw new RangeError(`meanfield ode: the loss became ${r.populationLoss} at step ${step} (t = ${target}); lower algorithm.stepSize`);
+    if (!Number.isFinite(r.populationLoss)) throw new ConfigError(`algorithm.stepSize: the ODE's loss became ${r.populationLoss} at step ${step} (t = ${target}); lower the step size`);
     records.push(r);
   }
   return { setup, records, evaluations };
