@@ -107,9 +107,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       perRun.push({ d, seed, gap, sgdEscape, odeEscape: escapeTime(times, ode, plateau), plateauLoss, finalLoss: sgd[sgd.length - 1]! });
       if (s === 0) {
         for (let i = 0; i < times.length; i++) {
-          if (times[i]! <= 0) continue;
-          trajectories.push({ d, t: times[i]!, loss: sgd[i]!, method: `SGD, d = ${d}` });
-          trajectories.push({ d, t: times[i]!, loss: ode[i]!, method: `ODE, d = ${d}` });
+          trajectories.push({ d, dimension: `d = ${d}`, t: times[i]!, loss: sgd[i]!, method: "SGD" });
+          trajectories.push({ d, dimension: `d = ${d}`, t: times[i]!, loss: ode[i]!, method: "ODE" });
         }
       }
       ctx.log(`d = ${d}, seed ${seed}: gap (t <= ${size.window}) ${gap.toExponential(2)}, escape SGD ${sgdEscape.toFixed(1)} / ODE ${perRun[perRun.length - 1]!.odeEscape.toFixed(1)}`);
@@ -162,9 +161,10 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
         spec: lineChart({
           title: "Population loss against t = steps / d",
           rows: trajectories,
-          x: { field: "t", title: "t = steps / d", log: true },
+          x: { field: "t", title: "t = steps / d" },
           y: { field: "loss", title: "population loss", log: true },
-          series: { field: "method", title: "run" },
+          series: { field: "dimension", title: "input dimension" },
+          dash: { field: "method", title: "", dashed: "ODE" },
         }),
       },
       {
