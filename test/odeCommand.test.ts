@@ -1,4 +1,4 @@
-// `meanfield ode` and the saad-solla-plateau experiment end to end: the command writes the ODE's
+// `meanfield ode` and the ODE experiments (saad-solla-plateau, two-limits) end to end: the command writes the ODE's
 // records (and the SGD comparison), refuses what has no ODE in one line with exit 2, and the
 // experiment's checks pass at scale "test".
 
@@ -50,11 +50,17 @@ describe("meanfield ode", () => {
   });
 });
 
-describe("saad-solla-plateau at scale test", () => {
-  it("every check passes", async () => {
+describe("the ODE experiments at scale test", () => {
+  it("saad-solla-plateau: every check passes", async () => {
     const context = memoryContext(await runtimeFor("simd"), "test", 1);
     const result = await findExperiment("saad-solla-plateau")!.run(context);
     for (const c of result.checks) expect(c.pass, `${c.name}: ${c.measured} in ${JSON.stringify(c.expected)}`).toBe(true);
     expect(result.exponents?.gapExponent?.points).toBe(3);
+  }, 120_000);
+
+  it("two-limits: every check passes", async () => {
+    const context = memoryContext(await runtimeFor("simd"), "test", 1);
+    const result = await findExperiment("two-limits")!.run(context);
+    for (const c of result.checks) expect(c.pass, `${c.name}: ${c.measured} in ${JSON.stringify(c.expected)}`).toBe(true);
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { mmn18Isotropic } from "./mmn18-isotropic.js";
 import { reflectiveTrap } from "./reflective-trap.js";
 import { saadSollaPlateau } from "./saad-solla-plateau.js";
 import { ts24Alignment } from "./ts24-alignment.js";
+import { twoLimits } from "./two-limits.js";
 
 export const experiments: Experiment[] = [
   mahankaliPhases,
@@ -25,6 +26,7 @@ export const experiments: Experiment[] = [
   ts24Alignment,
   kernelSeparation,
   saadSollaPlateau,
+  twoLimits,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {
