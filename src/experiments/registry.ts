@@ -8,12 +8,14 @@ import { kernelSeparation } from "./kernel-separation.js";
 import { lazyVsMeanfield } from "./lazy-vs-meanfield.js";
 import { lmz20Tensors } from "./lmz20-tensors.js";
 import { mahankaliPhases } from "./mahankali-phases.js";
+import { mahankaliSampleComplexity } from "./mahankali-sample-complexity.js";
 import { mmn18Isotropic } from "./mmn18-isotropic.js";
 import { reflectiveTrap } from "./reflective-trap.js";
 import { ts24Alignment } from "./ts24-alignment.js";
 
 export const experiments: Experiment[] = [
   mahankaliPhases,
+  mahankaliSampleComplexity,
   lazyVsMeanfield,
   chaos,
   mmn18Isotropic,
