@@ -7,10 +7,9 @@
 // each exponent with its 95% interval: the kernels need the degree-4 harmonics, N(d,4) ~ d^4 / 24 of
 // them, the network only to find q*.
 
-import { parseConfig } from "../config.js";
+import { parseConfig, type Config } from "../config.js";
 import { modelKernel } from "../kernels/modelKernel.js";
 import { fitSphereKernels } from "../kernels/sphereKernelRidge.js";
-import { networkConfigFor } from "../kernels/sampleSweep.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
@@ -35,14 +34,14 @@ const SIZES = {
 const EPSILON = 0.1;
 /** Network runs (data and initialization seeds) per d; n* is their geometric mean. */
 const NETWORK_SEEDS = 3;
-/** The kernels' grid starts at this fraction of N(d,4) (a kernel crossing before it gives NaN, never a wrong n*). */
-const KERNEL_START = 0.3;
+/** The kernels' grid walk starts at this fraction of N(d,4). */
+const KERNEL_START = 0.6;
 /** Ratio of consecutive sample sizes in the search grid. */
 const GRID_RATIO = 1.25;
 /** Kernel ridge lambda = RIDGE n K(1) (near-interpolation: the target is noiseless). */
 const RIDGE = 1e-6;
 /** kappa_4 / kappa_2 of the extra degree-{2,4} kernels, relative to the NNGP's. */
-const BEST_RATIOS = [0.1, 10];
+const BEST_RATIOS = [10];
 
 interface Curve {
   n: number[];
@@ -61,10 +60,38 @@ function crossing(curve: Curve, epsilon: number): number {
   return Math.exp(n0 + ((Math.log(epsilon) - l0) / (l1 - l0)) * (n1 - n0));
 }
 
-function grid(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let n = from; n <= to; n = Math.max(n + 1, Math.round(n * GRID_RATIO))) out.push(n);
-  return out;
+/** The config's network trained by projected GD on the first n samples, only its exact population loss recorded (at the end). */
+function empiricalGd(config: Config, n: number): Config {
+  const { steps, stepSize } = config.algorithm as { steps: number; stepSize: number };
+  return parseConfig({
+    ...config,
+    algorithm: { kind: "empiricalGd", steps, stepSize, projected: true, samples: n },
+    metrics: { ...config.metrics, include: ["populationLoss"], schedule: { kind: "every", steps } },
+  });
+}
+
+/**
+ * Losses on a geometric grid (ratio GRID_RATIO) through `start`, walked down from it while every
+ * loss is <= epsilon and up while some loss is above it, within [min, max]: the grid points that
+ * bracket each model's crossing. Returns the grid sorted by n, with one loss per model.
+ */
+async function bracket(start: number, min: number, max: number, epsilon: number, evaluate: (n: number) => Promise<number[]> | number[]) {
+  const seen = new Map<number, number[]>();
+  const at = async (n: number) => {
+    if (!seen.has(n)) seen.set(n, await evaluate(n));
+    return seen.get(n)!;
+  };
+  let n = Math.max(min, Math.min(max, Math.round(start)));
+  const first = await at(n);
+  if (first.some((l) => l <= epsilon)) {
+    while (n > min && (await at(n)).some((l) => l <= epsilon)) n = Math.max(min, Math.min(n - 1, Math.round(n / GRID_RATIO)));
+    await at(n);
+    n = Math.round(start);
+  }
+  while (n < max && (await at(n)).some((l) => !(l <= epsilon))) n = Math.min(max, Math.max(n + 1, Math.round(n * GRID_RATIO)));
+  await at(n);
+  const ns = [...seen.keys()].sort((a, b) => a - b);
+  return { ns, losses: ns.map((k) => seen.get(k)!) };
 }
 
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
@@ -74,6 +101,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const rows: Record<string, number | string | null>[] = [];
   const found: { d: number; network: number; nngp: number; ntk: number; best: number }[] = [];
   let nullLoss = NaN;
+  let previousNetwork: { d: number; n: number } | null = null;
   for (const d of size.dims) {
     const quartic = sphereQuarticConfig({ name: "mahankali-sample-complexity", seed: ctx.seed + d, d, width: size.width, steps, stepSize: size.stepSize, every: steps, instance: REALIZABLE });
     const base = parseConfig({ ...quartic, metrics: { include: ["populationLoss"], schedule: { kind: "every", steps }, degrees: 4 } });
@@ -91,52 +119,50 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const networkStars: number[] = [];
     for (let r = 0; r < NETWORK_SEEDS; r++) {
       const seeded = r === 0 ? config : parseConfig({ ...config, seed: config.seed + 1000 * r });
-      const network: Curve = { n: [], loss: [] };
-      for (const n of grid(2 * d, 150 * d)) {
-        const result = await simulate(networkConfigFor(seeded, n), { runtime: ctx.runtime });
+      // Start from the previous d's n* grown like d^2 (the walk goes down as well as up).
+      const guess = previousNetwork ? previousNetwork.n * (d / previousNetwork.d) ** 2 : 10 * d;
+      const curve = await bracket(guess, 2 * d, 100 * d, epsilon, async (n) => {
+        const result = await simulate(empiricalGd(seeded, n), { runtime: ctx.runtime });
         const loss = result.summary.final?.populationLoss as number;
-        network.n.push(n);
-        network.loss.push(loss);
         rows.push({ d, n, model: `network (seed ${r + 1})`, loss: loss / nullLoss });
-        if (loss <= epsilon) break;
-      }
-      networkStars.push(crossing(network, epsilon));
-      if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, networkConfigFor(seeded, network.n[network.n.length - 1]!));
+        return [loss];
+      });
+      networkStars.push(crossing({ n: curve.ns, loss: curve.losses.map((l) => l[0]!) }, epsilon));
+      if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!));
+      // A seed that never reaches epsilon already makes n* undefined at this d.
+      if (!Number.isFinite(networkStars[r])) break;
     }
-    const networkStar = Math.exp(networkStars.reduce((s, v) => s + Math.log(v), 0) / NETWORK_SEEDS);
+    const networkStar = Math.exp(networkStars.reduce((s, v) => s + Math.log(v), 0) / networkStars.length);
+    if (Number.isFinite(networkStar)) previousNetwork = { d, n: networkStar };
 
     // The kernels on the same samples: the model's NNGP and NTK, and degree-{2,4} kernels with other kappa_4 / kappa_2.
     const nngp = modelKernel(base, "nngp").degreeWeights;
     const ntk = modelKernel(base, "ntk").degreeWeights;
     const extra = BEST_RATIOS.map((r) => Float64Array.from({ length: 5 }, (_, k) => (k === 2 ? nngp[2]! : k === 4 ? r * nngp[4]! : 0)));
     const kernels = [nngp, ntk, ...extra];
-    const curves = kernels.map((): Curve => ({ n: [], loss: [] }));
-    const best: Curve = { n: [], loss: [] };
     let dimension = 0;
     for (let k = 0; k <= 4; k++) dimension += sphericalHarmonicsDim(d, k);
     const xs = ctx.runtime.arena.f64(dimension * 2 * d);
     const ys = ctx.runtime.arena.f64(dimension * 2);
+    let curves: Curve[];
     try {
       task.sampleInto("train", 0, xs, ys);
       const x = xs.toArray();
       const y = ys.toArray();
-      for (const n of grid(Math.round(KERNEL_START * sphericalHarmonicsDim(d, 4)), 2 * dimension)) {
-        const fits = fitSphereKernels(ctx.runtime, x.subarray(0, n * d), y.subarray(0, n), d, kernels, RIDGE, q, link);
-        fits.forEach((f, i) => {
-          curves[i]!.n.push(n);
-          curves[i]!.loss.push(f.populationLoss);
-        });
-        const min = Math.min(...fits.map((f) => f.populationLoss));
-        best.n.push(n);
-        best.loss.push(min);
-        rows.push({ d, n, model: "NNGP", loss: fits[0]!.populationLoss / nullLoss }, { d, n, model: "NTK", loss: fits[1]!.populationLoss / nullLoss }, { d, n, model: "best degree-4 kernel", loss: min / nullLoss });
-        if (fits.every((f) => f.populationLoss <= epsilon)) break;
-      }
+      // The walk stops when every kernel, and so the best of them, is at or below epsilon.
+      const grid = await bracket(KERNEL_START * sphericalHarmonicsDim(d, 4), sphericalHarmonicsDim(d, 2), 2 * dimension, epsilon, (n) => {
+        const losses = fitSphereKernels(ctx.runtime, x.subarray(0, n * d), y.subarray(0, n), d, kernels, RIDGE, q, link).map((f) => f.populationLoss);
+        const all = [...losses, Math.min(...losses)];
+        rows.push({ d, n, model: "NNGP", loss: all[0]! / nullLoss }, { d, n, model: "NTK", loss: all[1]! / nullLoss }, { d, n, model: "best degree-4 kernel", loss: all[all.length - 1]! / nullLoss });
+        return all;
+      });
+      curves = grid.losses[0]!.map((_, i) => ({ n: grid.ns, loss: grid.losses.map((l) => l[i]!) }));
     } finally {
       xs.free();
       ys.free();
       task.free();
     }
+    const best = curves[curves.length - 1]!;
     const entry = { d, network: networkStar, nngp: crossing(curves[0]!, epsilon), ntk: crossing(curves[1]!, epsilon), best: crossing(best, epsilon) };
     if (swapped) [entry.network, entry.best] = [entry.best, entry.network];
     found.push(entry);
