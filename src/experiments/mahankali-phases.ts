@@ -290,7 +290,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     {
       name: "residuals",
       title: "D_2(t) and D_4(t): particles (points) on the PDE (lines)",
-      caption: `Residuals in the orthonormal Legendre basis, D_k / sqrt(N(d,k)), on the realizable instance gamma = (${gammas(instance).join(", ")}). Projected population GD with N = ${N} neurons in d = ${d} against the 1-D PDE started from their overlaps. Vertical rules: phase starts detected on the particles (phase 2: the velocity turns nonlinear; phase 3: D_2's part of the loss below epsilon). Corresponds to the three phases of the paper's Section 4.`,
+      caption: `Residuals in the orthonormal Legendre basis, D_k / sqrt(N(d,k)), on the realizable instance gamma = (${gammas(instance).join(", ")}). Projected population GD with N = ${N} neurons in d = ${d} against the 1-D PDE started from their overlaps. Vertical rules: phase starts detected on the particles (phase 2: the velocity turns nonlinear; phase 3: D_2's part of the loss below epsilon). Corresponds to the three phases of the paper's proof overview.`,
       spec: plotSpec({
         title: "Residuals D_k(t)",
         values: curves,
@@ -393,7 +393,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const mahankaliPhases: Experiment = {
   id: "mahankali-phases",
-  papers: [{ ...MAHANKALI_2023, figure: "Section 4: the three phases of the 1-D dynamics and the potential Phi" }],
+  papers: [{ ...MAHANKALI_2023, figure: "proof overview: the three phases of the population dynamics and the potential Phi" }],
   brokenVariants: [
     {
       name: "unrealizable",

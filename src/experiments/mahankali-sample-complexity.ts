@@ -232,7 +232,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const mahankaliSampleComplexity: Experiment = {
   id: "mahankali-sample-complexity",
-  papers: [{ ...MAHANKALI_2023, figure: "Theorem 3.3 / 3.5 (sample complexity of GD against inner-product kernels)" }],
+  papers: [{ ...MAHANKALI_2023, figure: "main theorem: sample complexity of projected GD against inner-product kernels" }],
   brokenVariants: [
     {
       name: "kernel and network swapped",
