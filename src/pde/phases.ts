@@ -134,6 +134,11 @@ export class PhaseDetector {
     if (!(this.nonlinearity > 0)) throw new RangeError(`meanfield: phase nonlinearity must be > 0, got ${this.nonlinearity}`);
   }
 
+  /** Whether observe still needs the nonlinearity (phase 2 not yet found); afterwards NaN will do. */
+  get wantsNonlinearity(): boolean {
+    return this.leading !== null && this.times[0] === null;
+  }
+
   /** residuals: D_1 .. D_K at `time`; nonlinearity: velocityNonlinearity of the law at `time`. */
   observe(time: number, residuals: ArrayLike<number>, nonlinearity: number): void {
     if (this.leading === null) return;

@@ -120,9 +120,9 @@ export async function solveSpherePde(options: SpherePdeOptions): Promise<SphereP
     const centres = Float64Array.from(solver.widths, (w, i) => faces[i]! + w / 2);
     const table = transportTable((w, out) => model.transport(w, out), model.count, centres);
     const observe = (s: FiniteVolumeSolver) => {
-      const masses = s.density().map((rho, i) => rho * s.widths[i]!);
       const residuals = s.residuals();
-      phases.observe(s.time, residuals, velocityNonlinearity(table, residuals, masses));
+      const nonlinearity = phases.wantsNonlinearity ? velocityNonlinearity(table, residuals, s.density().map((rho, i) => rho * s.widths[i]!)) : NaN;
+      phases.observe(s.time, residuals, nonlinearity);
     };
     observe(solver);
     const snapshot = densitySnapshots(options.density, times.length);
