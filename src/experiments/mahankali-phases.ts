@@ -2,7 +2,7 @@
 // neurons on the sphere (second layer fixed) on a realizable degree-2/4 target, against the 1-D
 // PDE of the law of w = <q*, u> started from the same particles. Measures the loss reaching the
 // target error epsilon, the gap between particles and PDE, the phases detected from the dynamics
-// (phases.ts) on both, the growth of the burn-in with log d (PDE at four d), and the potential
+// (phases.ts) on both, the growth of the burn-in with log d (the PDE at several d), and the potential
 // Phi(w) = log(w / sqrt(1 - w^2)): through Phase 3 in Case 1 (D_4 <= 0) the gap |Phi(w) - Phi(w')|
 // of every same-sign pair grows, because dPhi/dt = v(w) / (w (1 - w^2)) is then increasing in
 // w^2. The unrealizable target (gamma_4 = 1.2 > 1) is solved beside it as a labelled second case.
@@ -39,12 +39,13 @@ function instanceFor(variant: string | null): QuarticInstance {
   return REALIZABLE;
 }
 
-function sphereModelOf(config: Config): SphereModel & { activationSpec: ActivationSpec; linkSpec: ActivationSpec } {
+/** The config's sphere model (K = 4) with the activation and link specs it was built from. */
+function sphereModelOf(config: Config): { model: SphereModel; activation: ActivationSpec; link: ActivationSpec } {
   const { task } = config;
   if (task.kind !== "sphereSingleIndex") throw new Error("expected the sphere single-index task");
-  const activationSpec = linkToActivation(config.model.activation, task.d);
-  const linkSpec = linkToActivation(task.link, task.d);
-  return Object.assign(new SphereModel({ d: task.d, activation: activationSpec, link: linkSpec, degree: 4 }), { activationSpec, linkSpec });
+  const activation = linkToActivation(config.model.activation, task.d);
+  const link = linkToActivation(task.link, task.d);
+  return { model: new SphereModel({ d: task.d, activation, link, degree: 4 }), activation, link };
 }
 
 const phi = (w: number) => Math.log(Math.abs(w) / Math.sqrt(1 - w * w));
@@ -114,7 +115,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     },
   });
   ctx.log(`network: ${sim.summary.wallSeconds.toFixed(1)} s; solving the PDE from the same initial overlaps`);
-  const model = sphereModelOf(config);
+  const { model, activation, link } = sphereModelOf(config);
   const initialLoss = sim.records[0]!.populationLoss as number;
   const epsilon = EPSILON * initialLoss;
   // Phase 3 starts when D_2's part of the loss is below epsilon.
@@ -175,8 +176,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const times = records.map((r) => r.time);
   const limit = solveSphereQuantiles({
     d,
-    activation: model.activationSpec,
-    link: model.linkSpec,
+    activation,
+    link,
     degree: 4,
     times,
     initial: { kind: "samples", samples: overlaps[0]! },
@@ -201,7 +202,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const cfg = parseConfig({ ...input, task: { ...config.task, d: dd, link: quarticLegendre(dd, ...instance.link) }, model: { ...config.model, activation: quarticLegendre(dd, ...instance.activation) } });
     const r = await pdeFromConfig(cfg, { runtime: ctx.runtime, degree: 4, cells: 1024 });
     if (r.kind !== "sphere") throw new Error("expected the sphere PDE");
-    const m = sphereModelOf(cfg);
+    const m = sphereModelOf(cfg).model;
     const at0 = transportTable((w, out) => m.transport(w, out), m.count, [0]);
     const rate = -r.result.records[0]!.residuals.slice(1).reduce((s, D, k) => s + D * at0.slopeAtZero[k]!, 0);
     burnIn.push({ d: dd, phase2: r.result.phases.phase2, phase3: r.result.phases.phase3, rate });
