@@ -112,7 +112,7 @@ export {
   coarsen,
   type GridDensity,
 } from "./pde/gridDensity.js";
-export { PhaseDetector, type SpherePhases, type PhaseThresholds } from "./pde/phases.js";
+export { PhaseDetector, transportTable, velocityNonlinearity, type SpherePhases, type PhaseOptions, type TransportTable } from "./pde/phases.js";
 export type { DensityOutput, DensitySnapshot } from "./pde/output.js";
 export { solvePde, type PdeSolution } from "./pde/solvePde.js";
 export { compareWithNetwork, sweepWidths, logLogSlope, type ComparisonRecord, type ComparisonResult, type SweepPoint, type SweepResult } from "./pde/compare.js";

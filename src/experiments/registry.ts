@@ -8,6 +8,7 @@ import { kernelSeparation } from "./kernel-separation.js";
 import { lazyVsMeanfield } from "./lazy-vs-meanfield.js";
 import { lmz20Tensors } from "./lmz20-tensors.js";
 import { mahankaliPhases } from "./mahankali-phases.js";
+import { mahankaliSampleComplexity } from "./mahankali-sample-complexity.js";
 import { mmn18Isotropic } from "./mmn18-isotropic.js";
 import { reflectiveTrap } from "./reflective-trap.js";
 import { saadSollaPlateau } from "./saad-solla-plateau.js";
@@ -16,6 +17,7 @@ import { twoLimits } from "./two-limits.js";
 
 export const experiments: Experiment[] = [
   mahankaliPhases,
+  mahankaliSampleComplexity,
   lazyVsMeanfield,
   chaos,
   mmn18Isotropic,

@@ -13,7 +13,7 @@ import { linkToActivation } from "../tasks/link.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import type { FiniteVolumeOptions } from "./finiteVolume.js";
 import type { DensityOutput } from "./output.js";
-import type { PhaseThresholds } from "./phases.js";
+import type { PhaseOptions } from "./phases.js";
 import { solveRadialPde, type RadialInitialLaw, type RadialPdeResult } from "./radialPde.js";
 import { solveSpherePde, type SphereInitialLaw, type SpherePdeResult } from "./spherePde.js";
 
@@ -31,7 +31,7 @@ export interface PdeFromConfigOptions {
   degree?: number;
   solver?: FiniteVolumeOptions;
   density?: DensityOutput | boolean;
-  phases?: PhaseThresholds;
+  phases?: PhaseOptions;
 }
 
 export type PdeFromConfigResult =

@@ -1,7 +1,7 @@
-// The sphere PDE of Mahankali et al. (2023) solved: the law of w = <q*, u> under projected mean-field gradient flow
+// The seed-000 sphere PDE solved: the law of w = <q*, u> under projected mean-field gradient flow
 // (sphereModel.ts), by the finite-volume scheme (solveSpherePde) or by the quantile solver
 // (solveSphereQuantiles), recorded at given times with the loss, D_k, E[P_k(w)], optionally the
-// density, and the three phases of Mahankali et al. (2023) (phases.ts).
+// density, and the three phases of Mahankali et al. 2023 (phases.ts).
 
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { FiniteVolumeSolver, type FiniteVolumeOptions } from "./finiteVolume.js";
@@ -9,7 +9,7 @@ import { checkFaces, sphereFaces, type SphereGridOptions } from "./grid.js";
 import { gridQuantile, type GridDensity } from "./gridDensity.js";
 import { histogramDensity, sphereUniformDensity } from "./initialDensity.js";
 import { checkTimes, densitySnapshots, type DensityOutput, type DensitySnapshot } from "./output.js";
-import { PhaseDetector, type PhaseThresholds, type SpherePhases } from "./phases.js";
+import { PhaseDetector, transportTable, velocityNonlinearity, type PhaseOptions, type SpherePhases } from "./phases.js";
 import { QuantileSolver, type QuantileSolverOptions } from "./quantileSolver.js";
 import { SphereModel, type SphereModelOptions } from "./sphereModel.js";
 
@@ -29,7 +29,7 @@ export interface SpherePdeOptions extends SphereModelOptions {
   solver?: FiniteVolumeOptions;
   /** Include the density in the records. */
   density?: DensityOutput | boolean;
-  phases?: PhaseThresholds;
+  phases?: PhaseOptions;
   runtime?: WasmRuntime;
 }
 
@@ -100,9 +100,9 @@ function fullRecord(model: SphereModel, moments: Float64Array, residuals: Float6
   };
 }
 
-function detector(model: SphereModel, residuals: Float64Array, thresholds: PhaseThresholds | undefined): PhaseDetector {
+function detector(model: SphereModel, residuals: Float64Array, options: PhaseOptions | undefined): PhaseDetector {
   const weights = residuals.map((r, k) => (model.weights[k]! * r) / model.harmonics[k + 1]!);
-  return new PhaseDetector(residuals, weights, thresholds);
+  return new PhaseDetector(residuals, weights, model.harmonics.subarray(1), options);
 }
 
 /** The finite-volume solution of the sphere PDE. */
@@ -117,11 +117,19 @@ export async function solveSpherePde(options: SpherePdeOptions): Promise<SphereP
   const solver = new FiniteVolumeSolver(runtime, model, faces, density, options.solver);
   try {
     const phases = detector(model, solver.residuals(), options.phases);
+    const centres = Float64Array.from(solver.widths, (w, i) => faces[i]! + w / 2);
+    const table = transportTable((w, out) => model.transport(w, out), model.count, centres);
+    const observe = (s: FiniteVolumeSolver) => {
+      const residuals = s.residuals();
+      const nonlinearity = phases.wantsNonlinearity ? velocityNonlinearity(table, residuals, s.density().map((rho, i) => rho * s.widths[i]!)) : NaN;
+      phases.observe(s.time, residuals, nonlinearity);
+    };
+    observe(solver);
     const snapshot = densitySnapshots(options.density, times.length);
     const records: SpherePdeRecord[] = [];
     let massError = 0;
     for (let k = 0; k < times.length; k++) {
-      solver.advanceTo(times[k]!, (s) => phases.observe(s.time, s.residuals()));
+      solver.advanceTo(times[k]!, observe);
       const mass = solver.mass();
       massError = Math.max(massError, Math.abs(mass - 1));
       const record: SpherePdeRecord = { time: times[k]!, loss: solver.loss(), ...fullRecord(model, solver.moments(), solver.residuals(), mass) };
