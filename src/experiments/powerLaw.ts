@@ -3,6 +3,7 @@
 
 import type { FittedExponent } from "./experiment.js";
 import { tQuantile975 } from "./intervals.js";
+import { exp, log } from "../special/portableMath.js";
 
 export interface PowerLawFit {
   /** y ≈ prefactor · x^exponent.value */
@@ -23,8 +24,8 @@ export function fitPowerLaw(x: readonly number[], y: readonly number[]): PowerLa
   for (let k = 0; k < n; k++) {
     if (!(x[k]! > 0) || !(y[k]! > 0)) throw new RangeError(`meanfield: fitPowerLaw needs positive values, got x[${k}] = ${x[k]}, y[${k}] = ${y[k]}`);
   }
-  const lx = x.map(Math.log);
-  const ly = y.map(Math.log);
+  const lx = x.map(log);
+  const ly = y.map(log);
   const mx = lx.reduce((s, v) => s + v, 0) / n;
   const my = ly.reduce((s, v) => s + v, 0) / n;
   let sxx = 0;
@@ -41,7 +42,7 @@ export function fitPowerLaw(x: readonly number[], y: readonly number[]): PowerLa
   const half = n > 2 ? tQuantile975(n - 2) * Math.sqrt(rss / (n - 2) / sxx) : Infinity;
   return {
     exponent: { value: slope, ci95: [slope - half, slope + half], points: n },
-    prefactor: Math.exp(my - slope * mx),
+    prefactor: exp(my - slope * mx),
     r2: syy === 0 ? 1 : 1 - rss / syy,
   };
 }
