@@ -10,6 +10,7 @@ import { DEMO_CONFIG, demoConfig, demoHeader, demoLine } from "./demo.js";
 import { simulate } from "./run/simulate.js";
 import { listCatalog } from "./catalog.js";
 import { ConfigError, parseConfig } from "./config.js";
+import { registerOdeCommand } from "./commands/ode.js";
 import { registerKernelCommand } from "./commands/kernel.js";
 import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
 import { solveLimit } from "./pde/solveLimit.js";
@@ -174,6 +175,7 @@ program
   });
 
 registerKernelCommand(program);
+registerOdeCommand(program);
 
 registerSweepCommand(program);
 registerWorkerCommand(program);

@@ -4,6 +4,7 @@
 
 import { z } from "zod";
 import { linkSchema } from "./tasks/link.js";
+import { activationSchema } from "./model/activation.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const dimension = z.number().int().min(1).max(100_000).describe("input dimension d");
@@ -62,13 +63,25 @@ export const taskSchema = z.discriminatedUnion(
       .strict(),
     z
       .object({
+        kind: z.literal("teacherNetwork").describe("x ~ N(0, I_d), y = sum_j a*_j g*(<w*_j, x>) with orthonormal w*_j (soft committee machine)"),
+        d: dimension,
+        width: z.number().int().min(1).max(100_000).describe("M teacher neurons (M <= d)"),
+        activation: activationSchema.describe("g*"),
+        outputs: z
+          .union([z.literal("ones"), z.array(z.number()).min(1)])
+          .default("ones")
+          .describe("a*"),
+      })
+      .strict(),
+    z
+      .object({
         kind: z.literal("isotropicGaussians").describe("y = +-1, x | y ~ N(0, (1 + y Delta)^2 I_d) (MMN18)"),
         d: dimension,
         delta: z.number().gt(0).lt(1).describe("Delta in (0, 1)"),
       })
       .strict(),
   ],
-  { error: (issue) => (issue.code === "invalid_union" ? "kind must be one of sphereSingleIndex, gaussianSingleIndex, gaussianMultiIndex, staircase, teacherAbs, isotropicGaussians" : undefined) },
+  { error: (issue) => (issue.code === "invalid_union" ? "kind must be one of sphereSingleIndex, gaussianSingleIndex, gaussianMultiIndex, staircase, teacherAbs, teacherNetwork, isotropicGaussians" : undefined) },
 );
 
 const firstLayerInit = z.discriminatedUnion("kind", [
@@ -95,7 +108,7 @@ export const modelSchema = z
     activation: linkSchema
       .default({ kind: "relu" })
       .describe("sigma: any activation, or a polynomial in the Hermite/Legendre basis like a link"),
-    scaling: z.enum(["meanfield", "ntk"]).default("meanfield").describe("output scale 1/N or 1/sqrt(N)"),
+    scaling: z.enum(["meanfield", "ntk", "committee"]).default("meanfield").describe("output scale 1/N, 1/sqrt(N) or 1 (committee)"),
     train: z.enum(["both", "first", "second"]).default("both").describe("which layers move"),
     bias: z.boolean().default(false).describe("f = scale sum_i a_i sigma(<w_i, x> + b_i); b_i trains with w_i"),
     init: z
@@ -264,7 +277,7 @@ function consistency(config: Config): string | null {
   if (second.kind === "given" && second.values.length !== model.width) {
     return `model.init.secondLayer.values: expected ${model.width} numbers (model.width), got ${second.values.length}`;
   }
-  if (task.kind === "teacherAbs") {
+  if (task.kind === "teacherAbs" || task.kind === "teacherNetwork") {
     if (task.width > task.d) return `task.width: at most d = ${task.d} orthonormal teacher neurons, got ${task.width}`;
     if (Array.isArray(task.outputs) && task.outputs.length !== task.width) {
       return `task.outputs: expected ${task.width} numbers (task.width), got ${task.outputs.length}`;
@@ -283,8 +296,8 @@ function consistency(config: Config): string | null {
     if (model.bias) return `model.bias: exact population losses are not available with a bias; set it false or use sampled data`;
     if (algorithm.linearize) return `algorithm.linearize: the linearized model has no exact population loss here; use sampled data`;
   }
-  if (metrics.include.includes("hermiteOrders") && task.kind !== "teacherAbs" && task.kind !== "gaussianSingleIndex") {
-    return `metrics.include: hermiteOrders needs a teacher (teacherAbs or gaussianSingleIndex task)`;
+  if (metrics.include.includes("hermiteOrders") && task.kind !== "teacherAbs" && task.kind !== "teacherNetwork" && task.kind !== "gaussianSingleIndex") {
+    return `metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task)`;
   }
   if (metrics.include.includes("projections") && task.kind !== "gaussianMultiIndex" && task.kind !== "staircase") {
     return `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)`;

@@ -44,12 +44,15 @@ function plottable(rows: ChartRow[], fields: string[]): ChartRow[] {
 
 export function lineChart(options: LineChartOptions): Record<string, unknown> {
   const { x, y, series, band, dash } = options;
-  const logFields = [...(x.log ? [x.field] : []), ...(y.log ? [y.field] : []), ...(y.log && band ? [band.lower, band.upper] : [])];
-  const rows = logFields.length > 0 ? plottable(options.rows, logFields) : options.rows;
+  const lineFields = [...(x.log ? [x.field] : []), ...(y.log ? [y.field] : [])];
+  const rows = lineFields.length > 0 ? plottable(options.rows, lineFields) : options.rows;
+  // A band is drawn where its bounds are plottable; a row without one still draws its line.
+  const bandRows = band ? plottable(options.rows, [...(x.log ? [x.field] : []), ...(y.log ? [band.lower, band.upper] : [])]).filter((r) => typeof r[band.lower] === "number" && typeof r[band.upper] === "number") : [];
   const color = series ? { color: { field: series.field, type: "nominal", title: series.title, legend: { labelLimit: 400 } } } : {};
   const layers: Record<string, unknown>[] = [];
   if (band) {
     layers.push({
+      data: { values: bandRows },
       mark: { type: "area", opacity: 0.25 },
       encoding: {
         x: axis(x),
@@ -86,8 +89,8 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   return {
     $schema: SCHEMA,
     title: options.title,
-    width: options.width ?? 420,
-    height: options.height ?? 260,
+    ...(options.width !== undefined ? { width: options.width } : {}),
+    ...(options.height !== undefined ? { height: options.height } : {}),
     data: { values: rows },
     layer: layers,
   };

@@ -71,3 +71,19 @@ export const TAKAKURA_SUZUKI_2024: PaperCitation = {
   arxiv: "2403.14917",
   venue: "ICML",
 };
+
+export const SAAD_SOLLA_1995: PaperCitation = {
+  authors: "Saad, Solla",
+  year: 1995,
+  title: "On-line learning in soft committee machines",
+  doi: "10.1103/PhysRevE.52.4225",
+  venue: "Physical Review E 52, 4225",
+};
+
+export const GOLDT_2019: PaperCitation = {
+  authors: "Goldt, Advani, Saxe, Krzakala, Zdeborová",
+  year: 2019,
+  title: "Dynamics of stochastic gradient descent for two-layer neural networks in the teacher-student setup",
+  arxiv: "1906.08632",
+  venue: "NeurIPS",
+};

@@ -1,5 +1,5 @@
-// Scaling laws measured, not asserted: the least-squares line through (log x, log y) with the
-// Student-t 95% interval of its slope (n - 2 degrees of freedom).
+// Scaling laws measured, not asserted: least-squares lines (through (log x, log y) for power laws)
+// with the Student-t 95% interval of the slope (n - 2 degrees of freedom).
 
 import type { FittedExponent } from "./experiment.js";
 import { tQuantile975 } from "./intervals.js";
@@ -13,36 +13,46 @@ export interface PowerLawFit {
   r2: number;
 }
 
+export interface LineFit {
+  /** y ≈ intercept + slope.value · x */
+  slope: FittedExponent;
+  intercept: number;
+  /** Coefficient of determination. */
+  r2: number;
+}
+
 /**
- * Fits log y = log c + p log x by ordinary least squares. The interval is slope ± t_{0.975,n-2} · se,
- * se² = (residual sum of squares / (n - 2)) / Σ (log x - mean)²; with two points it is unbounded.
+ * Ordinary least squares y = b0 + b1 x. The interval is b1 ± t_{0.975,n-2} · se,
+ * se² = (residual sum of squares / (n - 2)) / Σ (x - mean)²; with two points it is unbounded.
  */
-export function fitPowerLaw(x: readonly number[], y: readonly number[]): PowerLawFit {
+export function fitLine(x: readonly number[], y: readonly number[]): LineFit {
   const n = x.length;
-  if (n !== y.length) throw new RangeError(`meanfield: fitPowerLaw needs as many x as y, got ${n} and ${y.length}`);
-  if (n < 2) throw new RangeError(`meanfield: fitPowerLaw needs at least 2 points, got ${n}`);
-  for (let k = 0; k < n; k++) {
-    if (!(x[k]! > 0) || !(y[k]! > 0)) throw new RangeError(`meanfield: fitPowerLaw needs positive values, got x[${k}] = ${x[k]}, y[${k}] = ${y[k]}`);
-  }
-  const lx = x.map(log);
-  const ly = y.map(log);
-  const mx = lx.reduce((s, v) => s + v, 0) / n;
-  const my = ly.reduce((s, v) => s + v, 0) / n;
+  if (n !== y.length) throw new RangeError(`meanfield: fitLine needs as many x as y, got ${n} and ${y.length}`);
+  if (n < 2) throw new RangeError(`meanfield: fitLine needs at least 2 points, got ${n}`);
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
   for (let k = 0; k < n; k++) {
-    sxx += (lx[k]! - mx) ** 2;
-    sxy += (lx[k]! - mx) * (ly[k]! - my);
-    syy += (ly[k]! - my) ** 2;
+    sxx += (x[k]! - mx) ** 2;
+    sxy += (x[k]! - mx) * (y[k]! - my);
+    syy += (y[k]! - my) ** 2;
   }
-  if (sxx === 0) throw new RangeError("meanfield: fitPowerLaw needs at least two distinct x");
+  if (sxx === 0) throw new RangeError("meanfield: fitLine needs at least two distinct x");
   const slope = sxy / sxx;
   const rss = Math.max(0, syy - slope * sxy);
   const half = n > 2 ? tQuantile975(n - 2) * Math.sqrt(rss / (n - 2) / sxx) : Infinity;
-  return {
-    exponent: { value: slope, ci95: [slope - half, slope + half], points: n },
-    prefactor: exp(my - slope * mx),
-    r2: syy === 0 ? 1 : 1 - rss / syy,
-  };
+  return { slope: { value: slope, ci95: [slope - half, slope + half], points: n }, intercept: my - slope * mx, r2: syy === 0 ? 1 : 1 - rss / syy };
+}
+
+/** Fits log y = log c + p log x by ordinary least squares (fitLine on the logarithms). */
+export function fitPowerLaw(x: readonly number[], y: readonly number[]): PowerLawFit {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError(`meanfield: fitPowerLaw needs as many x as y, got ${n} and ${y.length}`);
+  for (let k = 0; k < n; k++) {
+    if (!(x[k]! > 0) || !(y[k]! > 0)) throw new RangeError(`meanfield: fitPowerLaw needs positive values, got x[${k}] = ${x[k]}, y[${k}] = ${y[k]}`);
+  }
+  const line = fitLine(x.map(log), y.map(log));
+  return { exponent: line.slope, prefactor: exp(line.intercept), r2: line.r2 };
 }

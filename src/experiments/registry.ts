@@ -10,7 +10,9 @@ import { lmz20Tensors } from "./lmz20-tensors.js";
 import { mahankaliPhases } from "./mahankali-phases.js";
 import { mmn18Isotropic } from "./mmn18-isotropic.js";
 import { reflectiveTrap } from "./reflective-trap.js";
+import { saadSollaPlateau } from "./saad-solla-plateau.js";
 import { ts24Alignment } from "./ts24-alignment.js";
+import { twoLimits } from "./two-limits.js";
 
 export const experiments: Experiment[] = [
   mahankaliPhases,
@@ -23,6 +25,8 @@ export const experiments: Experiment[] = [
   reflectiveTrap,
   ts24Alignment,
   kernelSeparation,
+  saadSollaPlateau,
+  twoLimits,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { defaultRunDirectory } from "../run/runDirectory.js";
 import { tableColumns, toCsv, toNdjson, type TableRow } from "../report/csv.js";
 import { summaryCheck, summaryExponents, summaryFigures, type ExperimentSummary } from "../report/summary.js";
+import { styleFigure } from "../report/figureStyle.js";
 import { writeReport } from "../report/writeReport.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { experiments, findExperiment } from "./registry.js";
@@ -111,10 +112,10 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const plotNames = new Set<string>();
-  const plots = (result?.plots ?? []).map((p) => {
+  const plots = (result?.plots ?? []).map((p, i) => {
     checkName("plot", p.name, plotNames);
     const spec = `plots/${p.name}.vl.json`;
-    writeFileSync(join(dir, spec), `${JSON.stringify(p.spec)}\n`);
+    writeFileSync(join(dir, spec), `${JSON.stringify(styleFigure(p.spec, i))}\n`);
     return { name: p.name, title: p.title, caption: p.caption, spec, svg: `plots/${p.name}.svg` };
   });
   const checks = (result?.checks ?? []).map(summaryCheck);

@@ -12,6 +12,7 @@
 
 import { ConfigError } from "../config.js";
 import { GaussianNetworkPopulation, type TeacherNeuronsTarget } from "../population/gaussianNetwork.js";
+import { teacherActivationOf } from "../tasks/teacherNetwork.js";
 import { particles } from "./particles.js";
 import type { Metric, MetricContext } from "./recorder.js";
 
@@ -19,14 +20,14 @@ function teacher(ctx: MetricContext): TeacherNeuronsTarget {
   const { task, config, net } = ctx;
   const t = config.task;
   const d = net.d;
-  if (t.kind === "teacherAbs") {
+  if (t.kind === "teacherAbs" || t.kind === "teacherNetwork") {
     const outputs = t.outputs === "ones" ? new Float64Array(t.width).fill(1) : Float64Array.from(t.outputs);
-    return { kind: "neurons", activation: "abs", weights: task.directions.slice(0, t.width * d), outputs };
+    return { kind: "neurons", activation: teacherActivationOf(t), weights: task.directions.slice(0, t.width * d), outputs };
   }
   if (t.kind === "gaussianSingleIndex" && task.link) {
     return { kind: "neurons", activation: task.link, weights: task.directions.slice(0, d), outputs: Float64Array.of(1) };
   }
-  throw new ConfigError(`metrics.include: hermiteOrders needs a teacher (teacherAbs or gaussianSingleIndex task), not ${t.kind}`);
+  throw new ConfigError(`metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task), not ${t.kind}`);
 }
 
 export function createHermiteOrders(ctx: MetricContext): Metric {

@@ -9,8 +9,8 @@ import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
 
-/** mean-field: scale 1/N; ntk: scale 1/sqrt(N). */
-export type Scaling = "meanfield" | "ntk";
+/** mean-field: scale 1/N; ntk: scale 1/sqrt(N); committee: scale 1 (the soft committee machine of Saad, Solla 1995). */
+export type Scaling = "meanfield" | "ntk" | "committee";
 
 export function outputScale(scaling: Scaling, n: number): number {
   switch (scaling) {
@@ -18,8 +18,10 @@ export function outputScale(scaling: Scaling, n: number): number {
       return 1 / n;
     case "ntk":
       return 1 / Math.sqrt(n);
+    case "committee":
+      return 1;
     default:
-      throw new RangeError(`meanfield: scaling must be "meanfield" or "ntk", got ${String(scaling)}`);
+      throw new RangeError(`meanfield: scaling must be "meanfield", "ntk" or "committee", got ${String(scaling)}`);
   }
 }
 

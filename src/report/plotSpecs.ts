@@ -1,5 +1,5 @@
-// Small builders for the Vega-Lite specs experiments hand to the report layer: one place for the
-// size, fonts and scales every plot shares, so an experiment states only what it plots.
+// Small builders for the Vega-Lite specs experiments hand to the report layer, so an experiment
+// states only what it plots; size, fonts and colours come from figureStyle.ts when it is saved.
 
 import type { TableRow } from "./csv.js";
 
@@ -59,11 +59,9 @@ export function plotSpec(options: PlotSpecOptions): Record<string, unknown> {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title,
-    width: options.width ?? 420,
-    height: options.height ?? 260,
-    background: "white",
+    ...(options.width !== undefined ? { width: options.width } : {}),
+    ...(options.height !== undefined ? { height: options.height } : {}),
     data: { values: options.values },
     layer: options.layers.map(layerSpec),
-    config: { font: "sans-serif", axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
   };
 }

@@ -45,8 +45,8 @@ th, td { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; verti
 th { background: #f4f4f4; }
 td.num { font-family: ui-monospace, monospace; text-align: right; white-space: nowrap; }
 pre { background: #f6f8fa; padding: 0.6rem; overflow-x: auto; }
-figure { margin: 1.5rem 0; } figcaption { color: #444; max-width: 800px; }
-.plots svg { max-width: 100%; height: auto; }
+figure { margin: 2rem 0; } figcaption { color: #333; font-size: 1rem; line-height: 1.45; margin-top: 0.4rem; }
+.plots svg { width: 100%; height: auto; }
 `;
 
 export function reportHtml({ summary: s, svgs, configs }: ReportInput): string {

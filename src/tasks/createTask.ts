@@ -9,7 +9,7 @@ import { GaussianSingleIndexTask } from "./gaussianSingleIndex.js";
 import { IsotropicGaussiansTask } from "./isotropicGaussians.js";
 import { SphereSingleIndexTask } from "./sphereSingleIndex.js";
 import { StaircaseTask } from "./staircase.js";
-import { TeacherAbsTask } from "./teacherAbs.js";
+import { TeacherNetworkTask } from "./teacherNetwork.js";
 import type { Task } from "./task.js";
 
 /**
@@ -31,7 +31,8 @@ export function createTask(runtime: WasmRuntime, config: TaskConfig, seed: numbe
     case "staircase":
       return new StaircaseTask(runtime, config, seed);
     case "teacherAbs":
-      return new TeacherAbsTask(runtime, config, seed, student);
+    case "teacherNetwork":
+      return new TeacherNetworkTask(runtime, config, seed, student);
     case "isotropicGaussians":
       return new IsotropicGaussiansTask(runtime, config, seed, student);
     default:

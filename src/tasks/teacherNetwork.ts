@@ -1,7 +1,8 @@
-// The teacher network of Li, Ma, Zhang 2020: x ~ N(0, I_d), y = sum_j a*_j |<w*_j, x>| with orthonormal
-// w*_1..w*_M.
+// Teacher networks on Gaussian input: x ~ N(0, I_d), y = sum_j a*_j g*(<w*_j, x>) with orthonormal
+// w*_1..w*_M. `teacherAbs` is g* = |.| (the teacher of Li, Ma, Zhang 2020); `teacherNetwork` takes
+// any activation (e.g. erf, the soft committee machines of Saad, Solla 1995).
 
-import type { Activation } from "../model/activation.js";
+import type { Activation, ActivationSpec } from "../model/activation.js";
 import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
@@ -12,16 +13,23 @@ import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";
 
-export type TeacherAbsConfig = Extract<TaskConfig, { kind: "teacherAbs" }>;
+export type TeacherNetworkConfig = Extract<TaskConfig, { kind: "teacherAbs" | "teacherNetwork" }>;
 
-export class TeacherAbsTask implements Task {
-  readonly kind = "teacherAbs";
+/** g* of a teacher config: |.| for teacherAbs. */
+export function teacherActivationOf(config: TeacherNetworkConfig): ActivationSpec {
+  return config.kind === "teacherAbs" ? "abs" : config.activation;
+}
+
+export class TeacherNetworkTask implements Task {
+  readonly kind: TeacherNetworkConfig["kind"];
   readonly d: number;
   readonly link = null;
   /** w*_1..w*_M (M x d). */
   readonly directions: Float64Array;
   /** a*_1..a*_M. */
   readonly outputs: Float64Array;
+  /** g*. */
+  readonly teacherActivation: ActivationSpec;
   /** Teacher-neuron target; also gives the loss by Hermite order (Li, Ma, Zhang's tensor terms). */
   readonly population: GaussianNetworkPopulation;
   readonly targetSquare: number;
@@ -29,7 +37,7 @@ export class TeacherAbsTask implements Task {
 
   constructor(
     private readonly runtime: WasmRuntime,
-    config: TeacherAbsConfig,
+    config: TeacherNetworkConfig,
     private readonly seed: number,
     student: Activation,
   ) {
@@ -39,16 +47,18 @@ export class TeacherAbsTask implements Task {
     if (Array.isArray(config.outputs) && config.outputs.length !== width) {
       throw new RangeError(`meanfield: task.outputs: expected ${width} numbers (task.width), got ${config.outputs.length}`);
     }
+    this.kind = config.kind;
     this.d = d;
+    this.teacherActivation = teacherActivationOf(config);
     this.directions = randomOrthonormalRows(runtime, seed, "task.teacher", width, d);
     this.outputs = config.outputs === "ones" ? new Float64Array(width).fill(1) : Float64Array.from(config.outputs);
     this.population = new GaussianNetworkPopulation({
       d,
       activation: student,
-      target: { kind: "neurons", activation: "abs", weights: this.directions, outputs: this.outputs },
+      target: { kind: "neurons", activation: this.teacherActivation, weights: this.directions, outputs: this.outputs },
     });
     this.targetSquare = this.population.targetSquare;
-    this.target = new TargetNetwork(runtime, d, this.directions, this.outputs, "abs", "task.teacher");
+    this.target = new TargetNetwork(runtime, d, this.directions, this.outputs, this.teacherActivation, "task.activation");
   }
 
   sampleInto(stream: string, start: number, x: WasmF64Array, y: WasmF64Array): void {

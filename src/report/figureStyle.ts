@@ -1,0 +1,98 @@
+// The one figure style of the package: every Vega-Lite spec an experiment hands over goes through
+// styleFigure before it is saved and rendered, so reports, README images and exported files look
+// alike whatever builder made the spec. A colour-blind-safe palette (Okabe, Ito 2008), fonts of at
+// least 12 px at print width, line symbols in legends, panel letters, and decade ticks written 10^k
+// on log axes.
+
+/** Okabe–Ito: distinguishable under the common colour-vision deficiencies; black last. */
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+
+/** Print-size figure area in CSS pixels (the report scales it to the page width). */
+export const FIGURE_WIDTH = 640;
+export const FIGURE_HEIGHT = 320;
+
+export const FIGURE_CONFIG: Record<string, unknown> = {
+  font: "Helvetica, Arial, sans-serif",
+  background: "white",
+  title: { fontSize: 16, anchor: "start", offset: 10 },
+  axis: { labelFontSize: 13, titleFontSize: 14, titleFontWeight: "normal", grid: true, gridColor: "#e6e6e6" },
+  // symbolOpacity 1: a light band in a series' colour must not make its legend symbol pale.
+  legend: { labelFontSize: 13, titleFontSize: 13, symbolType: "stroke", symbolStrokeWidth: 2.5, symbolSize: 300, symbolOpacity: 1, labelLimit: 360 },
+  line: { strokeWidth: 2 },
+  point: { size: 45, filled: true },
+  range: { category: PALETTE },
+  view: { stroke: null },
+};
+
+const SUPERSCRIPTS: [string, string][] = [
+  ["-", "⁻"],
+  ["0", "⁰"],
+  ["1", "¹"],
+  ["2", "²"],
+  ["3", "³"],
+  ["4", "⁴"],
+  ["5", "⁵"],
+  ["6", "⁶"],
+  ["7", "⁷"],
+  ["8", "⁸"],
+  ["9", "⁹"],
+];
+
+/** A Vega expression labelling decades 10^k (k in superscript) and leaving other log ticks blank. */
+export const DECADE_LABELS = (() => {
+  const k = "round(log(datum.value) / LN10)";
+  let text = `'' + ${k}`;
+  for (const [digit, sup] of SUPERSCRIPTS) text = `replace(${text}, regexp('${digit}', 'g'), '${sup}')`;
+  return `abs(log(datum.value) / LN10 - ${k}) < 1e-6 ? (${k} === 0 ? '1' : ${k} === 1 ? '10' : '10' + ${text}) : ''`;
+})();
+
+type Spec = Record<string, unknown>;
+
+function isObject(v: unknown): v is Spec {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Log-scaled x/y encodings get decade labels, unless the spec labels them itself. */
+function labelLogAxes(node: Spec): void {
+  const encoding = node.encoding;
+  if (isObject(encoding)) {
+    for (const channel of ["x", "y"]) {
+      const enc = encoding[channel];
+      if (!isObject(enc) || !isObject(enc.scale) || enc.scale.type !== "log") continue;
+      const axis: Spec = isObject(enc.axis) ? { ...enc.axis } : {};
+      if (axis.labelExpr !== undefined) continue;
+      delete axis.format;
+      enc.axis = { ...axis, labelExpr: DECADE_LABELS };
+    }
+  }
+  for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
+    const children = node[key];
+    if (Array.isArray(children)) for (const child of children) if (isObject(child)) labelLogAxes(child);
+  }
+  if (isObject(node.spec)) labelLogAxes(node.spec);
+}
+
+/** "(a)", "(b)", ... for the panel at index i. */
+export function panelLetter(i: number): string {
+  return `(${String.fromCharCode(97 + (i % 26))})`;
+}
+
+/**
+ * The spec in the package's style: FIGURE_CONFIG under the spec's own config (the style wins on
+ * the keys it sets), print size where the spec sets none, decade labels on log axes, and the panel
+ * letter before the title. Returns a new object; the input is not changed.
+ */
+export function styleFigure(spec: Spec, panel: number): Spec {
+  const out = structuredClone(spec) as Spec;
+  const own = isObject(out.config) ? out.config : {};
+  out.config = { ...own, ...FIGURE_CONFIG };
+  if (out.width === undefined && !out.hconcat && !out.concat) out.width = FIGURE_WIDTH;
+  if (out.height === undefined && !out.vconcat && !out.concat) out.height = FIGURE_HEIGHT;
+  if (typeof out.width === "number" && out.width < FIGURE_WIDTH) out.width = FIGURE_WIDTH;
+  labelLogAxes(out);
+  const letter = panelLetter(panel);
+  if (typeof out.title === "string") out.title = `${letter} ${out.title}`;
+  else if (isObject(out.title) && typeof out.title.text === "string") out.title = { ...out.title, text: `${letter} ${out.title.text}` };
+  else out.title = letter;
+  return out;
+}
