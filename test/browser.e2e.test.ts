@@ -1,6 +1,7 @@
 // The demo page in Debian's headless Chromium: the bundle names no Node built-in; a 300-step run
-// driven through the form trains (the loss falls, the plots are drawn), its records equal those
-// of simulate() in Node bit for bit and its config.json and metrics.ndjson downloads are the bytes
+// driven through the form trains (the loss falls, the plots are drawn), its records and those of
+// the mean-field limit drawn beside it equal Node's bit for bit (src/ uses no engine-rounded
+// Math: test/deterministicMath.test.ts) and its config.json and metrics.ndjson downloads are the bytes
 // `meanfield run` writes; Reset clears it; a diverging run stops with the library's message; NTK
 // scaling runs without a limit; the query string sets the form; schema errors appear next to
 // their fields; a paused run resumes to the same records. The browser is Debian's Chromium when
@@ -14,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The page bundles the built package (web/vite.config.ts), so Node runs the built package too.
 import { simulate, type ConfigInput, type MetricRecord } from "../dist/index.js";
 import { runToDirectory } from "../dist/node.js";
+import { solveDemoLimit } from "../web/src/limit.ts";
 import { COLORS } from "../web/src/plots.ts";
+import type { LimitRecord } from "../web/src/protocol.ts";
 import {
   buildDemo,
   countColor,
@@ -42,6 +45,16 @@ function bits(value: unknown): unknown {
 
 async function nodeRecords(config: ConfigInput): Promise<MetricRecord[]> {
   return (await simulate(config)).records;
+}
+
+/** The limit the page's worker solves (web/src/limit.ts), solved in Node. */
+async function nodeLimit(config: ConfigInput): Promise<{ kind: string; records: LimitRecord[] }> {
+  const out = { kind: "", records: [] as LimitRecord[] };
+  await solveDemoLimit(config, (kind, records) => {
+    out.kind = kind;
+    out.records.push(...records);
+  });
+  return out;
 }
 
 describe("the demo page in Chromium", () => {
@@ -75,7 +88,7 @@ describe("the demo page in Chromium", () => {
     expect(readdirSync(assets).some((f) => /^meanfield-.*\.wasm$/.test(f))).toBe(true);
   });
 
-  it("runs 300 steps: the loss falls, the plots are drawn, the records equal Node's bit for bit and the downloads are meanfield run's files", async () => {
+  it("runs 300 steps: the loss falls, the plots are drawn, the records and the limit's equal Node's bit for bit and the downloads are meanfield run's files", async () => {
     const { page, log } = browser;
     const state = await runDemo(page, server.url, { task: "bmz23", width: 256, d: 30, steps: 300, seed: 7 }, 60_000).catch((err: Error) => {
       throw new Error(`${err.message}\n${log.join("\n")}`);
@@ -90,6 +103,9 @@ describe("the demo page in Chromium", () => {
     await page.waitForFunction(() => window.meanfieldDemo.limit?.done === true, null, { timeout: 30_000 });
     await page.waitForTimeout(200);
     expect(await countColor(page, "#histogram-plot", COLORS.limit)).toBeGreaterThan(100);
+    const limit = (await demoState(page)).limit!;
+    expect(limit.kind).toMatch(/^reduced particles/);
+    expect(bits(limit.records)).toEqual(bits((await nodeLimit(state.config!)).records));
     const out = mkdtempSync(join(tmpdir(), "meanfield-e2e-"));
     const node = await runToDirectory(state.config, { out });
     expect(bits(state.records)).toEqual(bits(node.records));
@@ -163,7 +179,7 @@ describe("the demo page in Chromium", () => {
     expect(await page.isDisabled("#run")).toBe(true);
   });
 
-  it("pauses and resumes a sphere run, whose histogram is drawn against the PDE density, with Node's records", async () => {
+  it("pauses and resumes a sphere run, whose histogram is drawn against the PDE density, with Node's records and PDE solution", async () => {
     const { page } = browser;
     await page.goto(server.url);
     await fillSettings(page, { task: "sphere", width: 128, d: 16, steps: 400, stepSize: 5 });
@@ -187,5 +203,8 @@ describe("the demo page in Chromium", () => {
     await page.waitForTimeout(200);
     expect(await countColor(page, "#histogram-plot", COLORS.limit)).toBeGreaterThan(100);
     expect(bits(state.records)).toEqual(bits(await nodeRecords(state.config!)));
+    const limit = (await demoState(page)).limit!;
+    expect(limit.kind).toMatch(/^sphere PDE/);
+    expect(bits(limit.records)).toEqual(bits((await nodeLimit(state.config!)).records));
   }, 120_000);
 });

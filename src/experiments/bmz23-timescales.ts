@@ -13,6 +13,9 @@ import { solveReducedParticles } from "../pde/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { BERTHIER_MONTANARI_ZHOU_2023 } from "./papers.js";
+import { exp, log, pow } from "../special/portableMath.js";
+
+const QUARTER_OCTAVE = pow(2, 0.25);
 
 const SIZES = {
   test: { d: 30, width: 256, batch: 128, stepSize: 0.1, steps: 1500 },
@@ -34,15 +37,15 @@ function learnedAt(times: number[], residuals: number[]): number {
   if (j === 0 || times[j - 1]! <= 0) return times[j]!;
   const [r0, r1] = [Math.abs(residuals[j - 1]!), Math.abs(residuals[j]!)];
   const w = (r0 - level) / (r0 - r1);
-  return Math.exp((1 - w) * Math.log(times[j - 1]!) + w * Math.log(times[j]!));
+  return exp((1 - w) * log(times[j - 1]!) + w * log(times[j]!));
 }
 
 /** Loss at time t, linear in log t between records. */
 function lossAt(times: number[], losses: number[], t: number): number {
   const j = times.findIndex((s) => s >= t);
   if (j <= 0) return j === 0 ? losses[0]! : losses[losses.length - 1]!;
-  const w = (Math.log(t) - Math.log(times[j - 1]!)) / (Math.log(times[j]!) - Math.log(times[j - 1]!));
-  return Math.exp((1 - w) * Math.log(losses[j - 1]!) + w * Math.log(losses[j]!));
+  const w = (log(t) - log(times[j - 1]!)) / (log(times[j]!) - log(times[j - 1]!));
+  return exp((1 - w) * log(losses[j - 1]!) + w * log(losses[j]!));
 }
 
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
@@ -89,10 +92,10 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const l0 = sim.records[0]!.populationLoss as number;
   const afterDrop = lossAt(times, losses, fast);
   // Rate of decrease per doubling of time, -log2 (L(2t) / L(t)): large in a drop, small on a plateau.
-  const rate = (t: number) => Math.log2(lossAt(times, losses, t) / lossAt(times, losses, 2 * t));
+  const rate = (t: number) => log(lossAt(times, losses, t) / lossAt(times, losses, 2 * t)) / Math.LN2;
   const dropRate = rate(fast / 2);
   let plateauRate = Infinity;
-  for (let t = fast; 2 * t <= Math.min(slow, times[times.length - 1]!); t *= 2 ** 0.25) plateauRate = Math.min(plateauRate, rate(t));
+  for (let t = fast; 2 * t <= Math.min(slow, times[times.length - 1]!); t *= QUARTER_OCTAVE) plateauRate = Math.min(plateauRate, rate(t));
   const final = losses[losses.length - 1]!;
   const checks = [
     check("first drop", `loss when He0 and He1 are learned (|D_k| <= ${LEARNED} |D_k(0)|) over the initial loss`, afterDrop / l0, [0, 0.15]),

@@ -11,6 +11,7 @@ import { category, plotSpec, quantity } from "../report/plotSpecs.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { sphereQuarticConfig } from "./sphereQuartic.js";
 import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
+import { exp, log } from "../special/portableMath.js";
 
 const SIZES = {
   test: { d: 16, widths: [50, 200, 800], seeds: 4, steps: 20 },
@@ -36,12 +37,12 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const { slope } = sweep;
   // The fitted line through the geometric means, for the plot.
   const n = sweep.points.length;
-  const meanLogN = sweep.points.reduce((s, p) => s + Math.log(p.width), 0) / n;
-  const meanLogW = sweep.points.reduce((s, p) => s + Math.log(p.w1), 0) / n;
+  const meanLogN = sweep.points.reduce((s, p) => s + log(p.width), 0) / n;
+  const meanLogW = sweep.points.reduce((s, p) => s + log(p.w1), 0) / n;
   const ends = [size.widths[0]!, size.widths[n - 1]!];
   const lines: TableRow[] = [
-    ...ends.map((width) => ({ width, w1: Math.exp(meanLogW + slope * (Math.log(width) - meanLogN)), line: `fit, slope ${slope.toFixed(2)}` })),
-    ...ends.map((width) => ({ width, w1: Math.exp(meanLogW - 0.5 * (Math.log(width) - meanLogN)), line: "slope -1/2" })),
+    ...ends.map((width) => ({ width, w1: exp(meanLogW + slope * (log(width) - meanLogN)), line: `fit, slope ${slope.toFixed(2)}` })),
+    ...ends.map((width) => ({ width, w1: exp(meanLogW - 0.5 * (log(width) - meanLogN)), line: "slope -1/2" })),
   ];
   const first = sweep.points[0]!;
   const last = sweep.points[n - 1]!;

@@ -1,6 +1,8 @@
 // Means over independent runs with two-sided 95% confidence intervals (Student t), as the
 // experiments report them (ABAM22 Figure 1: "average and 95% confidence interval over 10 experiments").
 
+import { integerPower } from "../special/portableMath.js";
+
 /** t_{0.975, df} for df = 1..30 (scipy.stats.t.ppf, 3 decimals). */
 const T975 = [
   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
@@ -22,7 +24,8 @@ export function tQuantile975(df: number): number {
   if (!Number.isInteger(df) || df < 1) throw new RangeError(`meanfield: degrees of freedom must be an integer >= 1, got ${df}`);
   if (df <= T975.length) return T975[df - 1]!;
   const z = Z975;
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+  const z3 = integerPower(z, 3);
+  return z + (z3 + z) / (4 * df) + (5 * integerPower(z, 5) + 16 * z3 + 3 * z) / (96 * df * df);
 }
 
 /** Mean of the values with the 95% t-interval of the mean (zero width for a single value). */

@@ -16,6 +16,7 @@ import { category, plotSpec, quantity } from "../report/plotSpecs.js";
 import { simulate } from "../run/simulate.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
+import { exp, log } from "../special/portableMath.js";
 
 /** MMN18's activation as in examples/isotropic-gaussians.json: -0.75 below 0.5, slope 1.5 up to 0.75 at 1.5, flat above. */
 const ACTIVATION = { kind: "piecewiseLinear" as const, breakpoints: [0.5, 1.5], slopes: [0, 1.5, 0], valueAtZero: -0.75 };
@@ -35,7 +36,7 @@ function firstTimeBelow(times: number[], risks: number[], level: number): number
   if (j < 0) return Infinity;
   if (j === 0 || times[j - 1]! <= 0) return times[j]!;
   const w = (risks[j - 1]! - level) / (risks[j - 1]! - risks[j]!);
-  return Math.exp((1 - w) * Math.log(times[j - 1]!) + w * Math.log(times[j]!));
+  return exp((1 - w) * log(times[j - 1]!) + w * log(times[j]!));
 }
 
 const SIZES = {

@@ -3,6 +3,7 @@
 
 import type { FittedExponent } from "./experiment.js";
 import { tQuantile975 } from "./intervals.js";
+import { exp, log } from "../special/portableMath.js";
 
 export interface PowerLawFit {
   /** y ≈ prefactor · x^exponent.value */
@@ -52,6 +53,6 @@ export function fitPowerLaw(x: readonly number[], y: readonly number[]): PowerLa
   for (let k = 0; k < n; k++) {
     if (!(x[k]! > 0) || !(y[k]! > 0)) throw new RangeError(`meanfield: fitPowerLaw needs positive values, got x[${k}] = ${x[k]}, y[${k}] = ${y[k]}`);
   }
-  const line = fitLine(x.map(Math.log), y.map(Math.log));
-  return { exponent: line.slope, prefactor: Math.exp(line.intercept), r2: line.r2 };
+  const line = fitLine(x.map(log), y.map(log));
+  return { exponent: line.slope, prefactor: exp(line.intercept), r2: line.r2 };
 }

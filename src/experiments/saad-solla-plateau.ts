@@ -19,6 +19,7 @@ import { check, type Experiment, type ExperimentContext, type ExperimentResult }
 import { meanInterval } from "./intervals.js";
 import { GOLDT_2019, SAAD_SOLLA_1995 } from "./papers.js";
 import { fitLine, fitPowerLaw } from "./powerLaw.js";
+import { log, pow } from "../special/portableMath.js";
 
 interface Sizes {
   dims: number[];
@@ -62,7 +63,7 @@ function flattestLoss(times: number[], losses: number[], from: number, to: numbe
   let loss = Number.NaN;
   for (let i = 0; i + 1 < times.length; i++) {
     if (times[i]! <= from || times[i + 1]! >= to) continue;
-    const rate = Math.abs(Math.log(losses[i + 1]! / losses[i]!)) / (times[i + 1]! - times[i]!);
+    const rate = Math.abs(log(losses[i + 1]! / losses[i]!)) / (times[i + 1]! - times[i]!);
     if (rate < best) {
       best = rate;
       loss = Math.sqrt(losses[i]! * losses[i + 1]!);
@@ -136,7 +137,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const escapes = perRun.filter((r) => Number.isFinite(r.sgdEscape));
   const finalRatio = Math.max(...perRun.map((r) => r.finalLoss)) / plateau;
   // Escape time against log d: t_esc = a + b ln d over all runs.
-  const escapeFit = escapes.length >= 3 ? fitLine(escapes.map((r) => Math.log(r.d)), escapes.map((r) => r.sgdEscape)).slope : null;
+  const escapeFit = escapes.length >= 3 ? fitLine(escapes.map((r) => log(r.d)), escapes.map((r) => r.sgdEscape)).slope : null;
   const checks = [
     check("gap exponent", "ODE-SGD gap of (Q, R) before the escape against d: slope of log gap on log d (theory -1/2: the ODE is exact as d -> infinity)", gapFit.exponent.value, [-0.8, -0.3]),
     check("SGD plateau / symmetric fixed point", `SGD at d = ${d0}: its loss where it changes slowest before the escape, over the ODE's symmetric fixed point ε* (1 when SGD sits on the plateau the ODE predicts)`, plateauRatio, [0.9, 1.1]),
@@ -144,7 +145,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     check("final loss / plateau loss", `largest SGD loss at t = ${size.horizon} over ε*: specialization drives it far below the plateau`, finalRatio, [0, 1e-2]),
   ];
   const gapRows = byD.map((p) => ({ d: p.d, gap: p.gap.mean, lower: p.gap.lower, upper: p.gap.upper, series: "measured (mean, 95% interval)" }));
-  const fitRows = byD.map((p) => ({ d: p.d, gap: gapFit.prefactor * p.d ** gapFit.exponent.value, lower: null, upper: null, series: `fit: d^${gapFit.exponent.value.toFixed(2)}` }));
+  const fitRows = byD.map((p) => ({ d: p.d, gap: gapFit.prefactor * pow(p.d, gapFit.exponent.value), lower: null, upper: null, series: `fit: d^${gapFit.exponent.value.toFixed(2)}` }));
   return {
     checks,
     exponents: { gapExponent: gapFit.exponent },

@@ -14,6 +14,7 @@ import { simulate } from "../run/simulate.js";
 import { lineChart } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { GOLDT_2019, MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
+import { exp, log } from "../special/portableMath.js";
 
 interface Sizes {
   /** The mean-field side: d and N of SGD, particles of the limit, batch. */
@@ -88,7 +89,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       const j = times.findIndex((s) => s >= t);
       if (j <= 0) return values[Math.max(j, 0)]!;
       const u = (t - times[j - 1]!) / (times[j]! - times[j - 1]!);
-      return Math.exp((1 - u) * Math.log(values[j - 1]!) + u * Math.log(values[j]!));
+      return exp((1 - u) * log(values[j - 1]!) + u * log(values[j]!));
     });
   const wideTimes = sgdWide.records.map((r) => r.time);
   const narrowTimes = odeSide.records.map((r) => r.time);

@@ -16,6 +16,7 @@ import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { GaussianNeurons } from "../population/gaussianNetwork.js";
 import { checkCount } from "../wasm/validate.js";
+import { acos, sin } from "../special/portableMath.js";
 
 function checkCorrelation(rho: number): void {
   if (!(Math.abs(rho) <= 1)) throw new RangeError(`meanfield: rho must be a correlation in [-1, 1], got ${rho}`);
@@ -24,14 +25,14 @@ function checkCorrelation(rho: number): void {
 /** Arc-cosine kernel of order 0, 1 or 2 at correlation rho for unit-norm inputs. */
 export function arcCosineKernel(order: 0 | 1 | 2, rho: number): number {
   checkCorrelation(rho);
-  const t = Math.acos(rho);
+  const t = acos(rho);
   switch (order) {
     case 0:
       return (Math.PI - t) / (2 * Math.PI);
     case 1:
-      return (Math.sin(t) + (Math.PI - t) * rho) / (2 * Math.PI);
+      return (sin(t) + (Math.PI - t) * rho) / (2 * Math.PI);
     case 2:
-      return (3 * Math.sin(t) * rho + (Math.PI - t) * (1 + 2 * rho * rho)) / (2 * Math.PI);
+      return (3 * sin(t) * rho + (Math.PI - t) * (1 + 2 * rho * rho)) / (2 * Math.PI);
     default:
       throw new RangeError(`meanfield: arcCosineKernel order must be 0, 1 or 2, got ${String(order)}`);
   }

@@ -28,6 +28,7 @@ import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { gaussianExpectation, sphereExpectation } from "../special/quadrature.js";
 import { linkToActivation } from "../tasks/link.js";
 import { arcCosineKernel } from "./closedForms.js";
+import { asin } from "../special/portableMath.js";
 
 export type KernelKind = "nngp" | "ntk";
 export type InputLaw = "sphere" | "gaussian";
@@ -141,10 +142,10 @@ function sphereKernel(config: Config, kind: KernelKind, spec: ActivationSpec): M
 
 // E[|z1||z2|] and E[sgn z1 sgn z2] for unit Gaussians with correlation rho.
 function absKernel(rho: number): number {
-  return (2 / Math.PI) * (Math.sqrt(Math.max(0, 1 - rho * rho)) + rho * Math.asin(rho));
+  return (2 / Math.PI) * (Math.sqrt(Math.max(0, 1 - rho * rho)) + rho * asin(rho));
 }
 function signKernel(rho: number): number {
-  return (2 / Math.PI) * Math.asin(rho);
+  return (2 / Math.PI) * asin(rho);
 }
 
 function gaussianKernel(config: Config, kind: KernelKind, spec: ActivationSpec): ModelKernel {

@@ -12,6 +12,7 @@ import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { kernelBaseline, type BaselineKind, type KernelBaselineOptions } from "./kernelRidge.js";
 import { inputLawOf } from "./modelKernel.js";
 import { cleanLink, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
+import { pow } from "../special/portableMath.js";
 
 export interface SweepOptions extends Omit<KernelBaselineOptions, "n" | "kernel" | "runtime"> {
   /** The training-set sizes (default: 6 points log-spaced over [100, 10000]). */
@@ -44,7 +45,7 @@ export function logGrid(min: number, max: number, count: number): number[] {
   }
   if (!(Number.isInteger(count) && count >= 1 && count <= 100)) throw new ConfigError(`--sweep-n: expected 1 to 100 points, got ${count}`);
   const out = new Set<number>();
-  for (let i = 0; i < count; i++) out.add(Math.round(count === 1 ? max : min * (max / min) ** (i / (count - 1))));
+  for (let i = 0; i < count; i++) out.add(Math.round(count === 1 ? max : min * pow(max / min, i / (count - 1))));
   return [...out];
 }
 

@@ -14,6 +14,7 @@ import { fillGegenbauer, gegenbauerAll, sphericalHarmonicsDim } from "../special
 import { fillHermite, hermiteAll } from "../special/hermite.js";
 import { gaussianRule, sphereRule } from "../special/quadrature.js";
 import type { InputLaw } from "./modelKernel.js";
+import { integerPower } from "../special/portableMath.js";
 
 /** Per degree k: the fraction, null where the target has no degree-k part. */
 export type DegreeFractions = (number | null)[];
@@ -87,7 +88,7 @@ export function ridgeSumFractions(
       cache.set(r, radial);
     }
     const u = Math.max(-1, Math.min(1, t / r));
-    const along = law === "sphere" ? gegenbauerAll(kmax, d, u) : Float64Array.from({ length: kmax + 1 }, (_, k) => u ** k);
+    const along = law === "sphere" ? gegenbauerAll(kmax, d, u) : Float64Array.from({ length: kmax + 1 }, (_, k) => integerPower(u, k));
     for (let k = 0; k <= kmax; k++) sums[k]! += c[i]! * radial[k]! * along[k]!;
   }
   return finish(sums, link);

@@ -114,12 +114,17 @@ class NeuronExpansion {
    * kept per J across records.
    */
   private sharedRule(rMax: number): TabulatedRule {
-    let levels = 0;
-    while (4 ** -levels > 1 / rMax) levels++;
+    // Powers of 1/4 by repeated multiplication: exact, so no engine's pow is involved.
+    const cuts: number[] = [];
+    for (let cut = 1; cut > 1 / rMax; ) {
+      cut *= 0.25;
+      cuts.push(cut);
+    }
+    const levels = cuts.length;
     let rule = this.rules.get(levels);
     if (rule) return rule;
     const kinks = [0];
-    for (let j = 1; j <= levels; j++) kinks.push(-(4 ** -j), 4 ** -j);
+    for (const cut of cuts) kinks.push(-cut, cut);
     const options = { kinks, order: Math.max(DEFAULT_ORDER, this.kmax + 8) };
     const { basis, kmax } = this;
     const { nodes, weights } = basis.kind === "legendre" ? sphereRule(basis.d, options) : gaussianRule(options);

@@ -17,6 +17,7 @@
 import { ConfigError } from "../config.js";
 import { overlapsWith, particles } from "./particles.js";
 import type { Metric, MetricContext } from "./recorder.js";
+import { log } from "../special/portableMath.js";
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
 
@@ -71,7 +72,7 @@ export function createPhiSpread(ctx: MetricContext): Metric {
       const m = overlapsWith(particles(net), task.directions, 0);
       const phi = Float64Array.from(
         m.filter((v) => v > 0 && v < 1),
-        (v) => Math.log(v / Math.sqrt((1 - v) * (1 + v))),
+        (v) => log(v / Math.sqrt((1 - v) * (1 + v))),
       );
       out.phiCount = phi.length;
       if (phi.length === 0) {

@@ -5,6 +5,7 @@
 
 import { erf, erfDerivative } from "../special/erf.js";
 import { encodeActivation, parseActivation, type ActivationSpec } from "./activation.js";
+import { exp, tanh } from "../special/portableMath.js";
 
 export interface ActivationFunction {
   value(t: number): number;
@@ -15,13 +16,14 @@ export interface ActivationFunction {
 }
 
 function sigmoid(t: number): number {
-  return 1.0 / (1.0 + Math.exp(-t));
+  return 1.0 / (1.0 + exp(-t));
 }
 
 /**
  * sigma and sigma' of an activation spec (validated like everywhere else; throws a RangeError
  * naming `field`). Polynomial, relu, abs and piecewiseLinear agree with the Wasm kernels bit
- * for bit; tanh, erf and sigmoid to the last bits of the hosts' Math.exp / Math.tanh.
+ * for bit; tanh, erf and sigmoid to an ulp or so (their exp and tanh are portableMath's, the same in
+ * every engine, the kernels' are AssemblyScript's libm).
  */
 export function activationFunction(spec: ActivationSpec, field = "activation"): ActivationFunction {
   const act = parseActivation(spec, field);
@@ -50,9 +52,9 @@ export function activationFunction(spec: ActivationSpec, field = "activation"): 
       return { value: Math.abs, derivative: (t) => (t > 0 ? 1 : t < 0 ? -1 : 0), kinks: [0] };
     case "tanh":
       return {
-        value: Math.tanh,
+        value: tanh,
         derivative: (t) => {
-          const th = Math.tanh(t);
+          const th = tanh(t);
           return 1 - th * th;
         },
         kinks: [],

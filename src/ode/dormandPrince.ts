@@ -1,6 +1,8 @@
 // The Dormand–Prince 5(4) pair with step-size control (Hairer, Nørsett, Wanner, "Solving ODEs I",
 // II.5): the fifth-order solution is kept, the embedded fourth-order one estimates the error.
 
+import { pow } from "../special/portableMath.js";
+
 /** dy/dt = f(y) (autonomous), written into dy. */
 export type Derivative = (y: Float64Array, dy: Float64Array) => void;
 
@@ -64,7 +66,7 @@ export function integrate(f: Derivative, y: Float64Array, t0: number, t1: number
       k[0]!.set(k[6]!);
     }
     // The standard controller: safety 0.9, growth within [1/5, 5].
-    const factor = err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * Math.pow(err, -0.2)));
+    const factor = err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * pow(err, -0.2)));
     h *= factor;
     if (err <= 1 && last) {
       state.h = Math.max(h, state.h);

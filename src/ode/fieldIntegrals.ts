@@ -14,6 +14,7 @@
 import { activationFunction } from "../model/activationFunction.js";
 import type { ActivationSpec } from "../model/activation.js";
 import { parseActivation } from "../model/activation.js";
+import { asin } from "../special/portableMath.js";
 import { gaussHermite } from "../special/quadrature.js";
 
 /** Which network's activation a field carries. */
@@ -50,7 +51,7 @@ export class ErfIntegrals implements FieldIntegrals {
 
   i2(c: Float64Array): number {
     const s = this.s2;
-    return TWO_OVER_PI * Math.asin((s * c[1]!) / Math.sqrt((1 + s * c[0]!) * (1 + s * c[3]!)));
+    return TWO_OVER_PI * asin((s * c[1]!) / Math.sqrt((1 + s * c[0]!) * (1 + s * c[3]!)));
   }
 
   i3(c: Float64Array): number {
@@ -81,7 +82,7 @@ export class ErfIntegrals implements FieldIntegrals {
     const lambda0 = lambda4 * c34 - c23 * c24 * (1 + c11) - c13 * c14 * (1 + c22) + c12 * c13 * c24 + c12 * c14 * c23;
     const lambda1 = lambda4 * (1 + c33) - c23 * c23 * (1 + c11) - c13 * c13 * (1 + c22) + 2 * c12 * c13 * c23;
     const lambda2 = lambda4 * (1 + c44) - c24 * c24 * (1 + c11) - c14 * c14 * (1 + c22) + 2 * c12 * c14 * c24;
-    return this.d1 * this.d1 * (FOUR_OVER_PI2 / Math.sqrt(lambda4)) * Math.asin(lambda0 / Math.sqrt(lambda1 * lambda2));
+    return this.d1 * this.d1 * (FOUR_OVER_PI2 / Math.sqrt(lambda4)) * asin(lambda0 / Math.sqrt(lambda1 * lambda2));
   }
 
   j2(c: Float64Array): number {

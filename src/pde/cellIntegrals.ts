@@ -2,6 +2,7 @@
 // finite-volume solver and the exact cell masses of initial laws.
 
 import { gaussLegendre } from "../special/quadrature.js";
+import { exp } from "../special/portableMath.js";
 
 /**
  * table[j * n + i] = the integral over cell i of phi_j, j < count, where fill(x, out) writes
@@ -70,7 +71,7 @@ export function cellMasses(
   if (!Number.isFinite(peak)) throw new RangeError("meanfield: initial law: the density vanishes on the whole grid");
   const masses = new Float64Array(n);
   visit((i, y, w) => {
-    masses[i]! += w * Math.exp(logWeight(y) - peak);
+    masses[i]! += w * exp(logWeight(y) - peak);
   });
   let total = 0;
   for (let i = 0; i < n; i++) total += masses[i]!;

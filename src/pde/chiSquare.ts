@@ -7,6 +7,7 @@
 // streams, so it does not depend on how many draws precede it or how many are made.
 
 import type { RandomStreams } from "../wasm/random.js";
+import { log, pow } from "../special/portableMath.js";
 
 /** Candidates per draw; each is accepted with probability > 0.95, so 16 never all fail in practice (< 1e-20). */
 const TRIES = 16;
@@ -32,13 +33,13 @@ export function chiSquare(random: RandomStreams, seed: number, name: string, cou
       const v = base * base * base;
       // 1 - u instead of u: Philox uniforms lie in [0, 1), and the log needs (0, 1].
       const uk = 1 - u[k]!;
-      if (Math.log(uk) < 0.5 * zk * zk + dd - dd * v + dd * Math.log(v)) {
+      if (log(uk) < 0.5 * zk * zk + dd - dd * v + dd * log(v)) {
         gamma = dd * v;
         break;
       }
     }
     if (Number.isNaN(gamma)) throw new Error(`meanfield: chiSquare: draw ${i} of ${name} rejected ${TRIES} candidates`);
-    if (boost) gamma *= (1 - boost[i]!) ** (1 / half);
+    if (boost) gamma *= pow(1 - boost[i]!, 1 / half);
     out[i] = 2 * gamma;
   }
   return out;

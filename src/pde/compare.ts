@@ -9,6 +9,7 @@ import { simulate } from "../run/simulate.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { pdeFromConfig, type PdeFromConfigResult } from "./fromConfig.js";
 import { wasserstein1 } from "./gridDensity.js";
+import { log } from "../special/portableMath.js";
 
 export interface ComparisonRecord {
   step: number;
@@ -106,14 +107,14 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): number 
   let mx = 0;
   let my = 0;
   for (let k = 0; k < n; k++) {
-    mx += Math.log(x[k]!) / n;
-    my += Math.log(y[k]!) / n;
+    mx += log(x[k]!) / n;
+    my += log(y[k]!) / n;
   }
   let sxy = 0;
   let sxx = 0;
   for (let k = 0; k < n; k++) {
-    const dx = Math.log(x[k]!) - mx;
-    sxy += dx * (Math.log(y[k]!) - my);
+    const dx = log(x[k]!) - mx;
+    sxy += dx * (log(y[k]!) - my);
     sxx += dx * dx;
   }
   return sxy / sxx;

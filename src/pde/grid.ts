@@ -8,6 +8,7 @@
 // quadratically there (where the density of Mahankali et al.'s setting piles up when neurons align with +-q*).
 
 import { checkCount, checkFiniteNumber } from "../wasm/validate.js";
+import { sin, sinh } from "../special/portableMath.js";
 
 export type Limiter = "minmod" | "mc";
 
@@ -33,7 +34,7 @@ function centreParameter(beta: number, ratio: number): number {
   let hi = 1;
   for (let it = 0; it < 200 && hi - lo > 1e-16; it++) {
     const mid = 0.5 * (lo + hi);
-    if (Math.sinh(beta * (1 - mid)) / Math.sinh(beta * mid) > ratio) lo = mid;
+    if (sinh(beta * (1 - mid)) / sinh(beta * mid) > ratio) lo = mid;
     else hi = mid;
   }
   return 0.5 * (lo + hi);
@@ -42,7 +43,7 @@ function centreParameter(beta: number, ratio: number): number {
 /** The centre cell width of the sinh map with strength beta (its derivative at xi_c over n). */
 function centreWidth(a: number, b: number, c: number, beta: number, cells: number): number {
   const xc = centreParameter(beta, (b - c) / (c - a));
-  const amplitude = xc < 1 ? (b - c) / Math.sinh(beta * (1 - xc)) : (c - a) / Math.sinh(beta * xc);
+  const amplitude = xc < 1 ? (b - c) / sinh(beta * (1 - xc)) : (c - a) / sinh(beta * xc);
   return (amplitude * beta) / cells;
 }
 
@@ -73,9 +74,9 @@ export function clusteredFaces(a: number, b: number, cells: number, cluster?: Cl
   }
   const beta = lo;
   const xc = centreParameter(beta, (b - c) / (c - a));
-  const amplitude = xc < 1 ? (b - c) / Math.sinh(beta * (1 - xc)) : (c - a) / Math.sinh(beta * xc);
+  const amplitude = xc < 1 ? (b - c) / sinh(beta * (1 - xc)) : (c - a) / sinh(beta * xc);
   const faces = new Float64Array(cells + 1);
-  for (let f = 0; f <= cells; f++) faces[f] = c + amplitude * Math.sinh(beta * (f / cells - xc));
+  for (let f = 0; f <= cells; f++) faces[f] = c + amplitude * sinh(beta * (f / cells - xc));
   faces[0] = a;
   faces[cells] = b;
   return faces;
@@ -101,7 +102,7 @@ export function sphereFaces(options: SphereGridOptions): Float64Array {
   const u = clusteredFaces(-1, 1, cells, width === undefined ? undefined : { center: 0, centerWidth: width });
   const faces = new Float64Array(cells + 1);
   for (let f = 0; 2 * f <= cells; f++) {
-    const w = ends ? Math.sin((Math.PI / 2) * u[f]!) : u[f]!;
+    const w = ends ? sin((Math.PI / 2) * u[f]!) : u[f]!;
     faces[f] = w;
     faces[cells - f] = -w;
   }

@@ -3,6 +3,7 @@
 
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
 import { cellMasses } from "./cellIntegrals.js";
+import { asin, log, log1p, sin } from "../special/portableMath.js";
 
 function averages(faces: Float64Array, masses: Float64Array): Float64Array {
   return masses.map((m, i) => m / (faces[i + 1]! - faces[i]!));
@@ -10,8 +11,8 @@ function averages(faces: Float64Array, masses: Float64Array): Float64Array {
 
 /** log cos(phi), accurate relative to phi^2 near 0 where cos^{d-2} carries the mass for large d. */
 function logCos(phi: number): number {
-  const h = Math.sin(phi / 2);
-  return Math.log1p(-2 * h * h);
+  const h = sin(phi / 2);
+  return log1p(-2 * h * h);
 }
 
 /**
@@ -23,7 +24,7 @@ function logCos(phi: number): number {
 export function sphereUniformDensity(faces: Float64Array, d: number): Float64Array {
   checkCount("d (input dimension)", d, 2);
   const scale = d > 3 ? 1 / Math.sqrt(d - 2) : Math.PI / 8;
-  const masses = cellMasses(faces, (w) => Math.asin(Math.max(-1, Math.min(1, w))), (phi) => (d === 2 ? 0 : (d - 2) * logCos(phi)), scale);
+  const masses = cellMasses(faces, (w) => asin(Math.max(-1, Math.min(1, w))), (phi) => (d === 2 ? 0 : (d - 2) * logCos(phi)), scale);
   return averages(faces, masses);
 }
 
@@ -40,7 +41,7 @@ export function chiDensity(faces: Float64Array, d: number, kappa: number): Float
   const masses = cellMasses(
     faces,
     (r) => r,
-    (r) => (d === 1 ? 0 : (d - 1) * Math.log(r)) - precision * r * r,
+    (r) => (d === 1 ? 0 : (d - 1) * log(r)) - precision * r * r,
     kappa / Math.sqrt(2 * d),
   );
   return averages(faces, masses);

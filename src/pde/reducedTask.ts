@@ -19,6 +19,7 @@ import { fillHermite } from "../special/hermite.js";
 import { gaussHermite } from "../special/quadrature.js";
 import { linkToActivation } from "../tasks/link.js";
 import { symmetricTensorRule, type PointRule } from "./symmetricTensorRule.js";
+import { pow } from "../special/portableMath.js";
 
 export type ReducedTaskKind = "staircase" | "gaussianMultiIndex" | "gaussianSingleIndex";
 
@@ -52,7 +53,7 @@ const DEFAULT_POINTS = 4096;
 const MAX_DEFAULT_NODES = 128;
 
 function gaussianRule(p: number, maxDegree: number, nodes: number | undefined): PointRule {
-  const n = nodes ?? Math.max(maxDegree + 1, Math.min(MAX_DEFAULT_NODES, Math.floor(DEFAULT_POINTS ** (1 / p) + 1e-9)));
+  const n = nodes ?? Math.max(maxDegree + 1, Math.min(MAX_DEFAULT_NODES, Math.floor(pow(DEFAULT_POINTS, 1 / p) + 1e-9)));
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`meanfield: nodes must be an integer >= 1, got ${n}`);
   const rule = gaussHermite(n);
   return symmetricTensorRule(rule.nodes, rule.weights, p);

@@ -4,6 +4,8 @@
 // for activations with a reflection law, halving the transcendental work. The hypercube {-1,1}^P
 // is the rule with 1-D nodes (-1, 1) and weights (1/2, 1/2); Gaussian input uses Gauss–Hermite.
 
+import { integerPower } from "../special/portableMath.js";
+
 /** Q points in R^P with weights summing to 1. */
 export interface PointRule {
   readonly p: number;
@@ -25,7 +27,7 @@ export function symmetricTensorRule(nodes: Float64Array, weights: Float64Array, 
       throw new RangeError(`meanfield: symmetricTensorRule: the 1-D rule is not symmetric at node ${j}`);
     }
   }
-  const q = n ** p;
+  const q = integerPower(n, p);
   if (!Number.isSafeInteger(q) || q > 2 ** 26) {
     throw new RangeError(`meanfield: a tensor rule of ${n} nodes in ${p} coordinates has ${n}^${p} points, more than 2^26`);
   }

@@ -15,6 +15,7 @@ import { hermiteCoefficients, hermiteCoefficientsOfPolynomial } from "../special
 import { erf } from "../special/erf.js";
 import { hermiteAll } from "../special/hermite.js";
 import { gaussianRule, type GaussRule } from "../special/quadrature.js";
+import { asin, exp, integerPower } from "../special/portableMath.js";
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 /** Composite rule resolution for the quadratures here: 32 panels of 16 nodes, plus the cuts. */
@@ -32,7 +33,7 @@ export function gradedCuts(at: number, h: number): number[] {
 }
 
 export function normalPdf(x: number): number {
-  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+  return INV_SQRT_2PI * exp(-0.5 * x * x);
 }
 
 /** P(Z <= x). */
@@ -132,8 +133,8 @@ export class GaussianActivation {
     const derivatives = new Float64Array(kmax + 1);
     if (this.polynomial) {
       const c = this.polynomial;
-      const scaled = c.map((ck, k) => ck * r ** k);
-      const dScaled = c.map((ck, k) => (k === 0 ? 0 : k * ck * r ** (k - 1)));
+      const scaled = c.map((ck, k) => ck * integerPower(r, k));
+      const dScaled = c.map((ck, k) => (k === 0 ? 0 : k * ck * integerPower(r, k - 1)));
       const a = hermiteCoefficientsOfPolynomial(scaled);
       const da = hermiteCoefficientsOfPolynomial(dScaled);
       for (let k = 0; k <= kmax && k < a.length; k++) {
@@ -193,7 +194,7 @@ export class GaussianActivation {
       // E[erf(rX) erf(rY)] at correlation 1: (2/pi) asin(2r^2 / (1 + 2r^2)).
       const u = (2 * r * r) / (1 + 2 * r * r);
       const du = (4 * r) / (1 + 2 * r * r) ** 2;
-      return { value: (2 / Math.PI) * Math.asin(u), dr: ((2 / Math.PI) * du) / Math.sqrt(1 - u * u) };
+      return { value: (2 / Math.PI) * asin(u), dr: ((2 / Math.PI) * du) / Math.sqrt(1 - u * u) };
     }
     if (this.polynomial) {
       const deg = this.polynomial.length - 1;

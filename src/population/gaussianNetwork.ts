@@ -14,6 +14,7 @@ import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js"
 import { checkNetworkArguments } from "./networkArguments.js";
 import { GaussianActivation } from "./gaussianActivation.js";
 import { pairMoments, type PairMoments, type TruncatedHermite } from "./gaussianPair.js";
+import { integerPower } from "../special/portableMath.js";
 
 export interface TeacherNeuronsTarget {
   kind: "neurons";
@@ -281,15 +282,15 @@ export class GaussianNetworkPopulation {
         const de = new Float64Array(p);
         for (const term of this.terms) {
           let mono = 1;
-          for (let q = 0; q < p; q++) mono *= e[q]! ** term.degrees[q]!;
+          for (let q = 0; q < p; q++) mono *= integerPower(e[q]!, term.degrees[q]!);
           const base = term.coefficient * term.multinomial;
           cross += base * h.values[term.total]! * mono;
           dr += base * h.derivatives[term.total]! * mono;
           for (let q = 0; q < p; q++) {
             const kq = term.degrees[q]!;
             if (kq === 0) continue;
-            let partial = kq * e[q]! ** (kq - 1);
-            for (let o = 0; o < p; o++) if (o !== q) partial *= e[o]! ** term.degrees[o]!;
+            let partial = kq * integerPower(e[q]!, kq - 1);
+            for (let o = 0; o < p; o++) if (o !== q) partial *= integerPower(e[o]!, term.degrees[o]!);
             de[q]! += base * h.values[term.total]! * partial;
           }
         }

@@ -17,6 +17,7 @@ import {
   gradedCuts, normalCdf, normalPdf, ORDER, PANELS,
   type GaussianActivation, type HermiteMoments, type PiecewiseLinearForm,
 } from "./gaussianActivation.js";
+import { acos, asin, integerPower } from "../special/portableMath.js";
 
 export interface PairMoments {
   value: number;
@@ -43,13 +44,13 @@ const SERIES_CORRELATION = 0.5;
 function closedForm(kind: string, r1: number, r2: number, rho: number): PairMoments | null {
   switch (kind) {
     case "relu": {
-      const k1 = (Math.sqrt(1 - rho * rho) + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
-      const dk = (Math.PI - Math.acos(rho)) / (2 * Math.PI);
+      const k1 = (Math.sqrt(1 - rho * rho) + (Math.PI - acos(rho)) * rho) / (2 * Math.PI);
+      const dk = (Math.PI - acos(rho)) / (2 * Math.PI);
       return { value: r1 * r2 * k1, dr1: r2 * k1, dr2: r1 * k1, drho: r1 * r2 * dk, bound: 0 };
     }
     case "abs": {
-      const k = (2 / Math.PI) * (Math.sqrt(1 - rho * rho) + rho * Math.asin(rho));
-      const dk = (2 / Math.PI) * Math.asin(rho);
+      const k = (2 / Math.PI) * (Math.sqrt(1 - rho * rho) + rho * asin(rho));
+      const dk = (2 / Math.PI) * asin(rho);
       return { value: r1 * r2 * k, dr1: r2 * k, dr2: r1 * k, drho: r1 * r2 * dk, bound: 0 };
     }
     case "erf": {
@@ -58,7 +59,7 @@ function closedForm(kind: string, r1: number, r2: number, rho: number): PairMome
       const b = (2 * r1 * r2) / Math.sqrt(q1 * q2);
       const a = b * rho;
       const inv = 2 / Math.PI / Math.sqrt(1 - a * a);
-      return { value: (2 / Math.PI) * Math.asin(a), dr1: (inv * a) / (r1 * q1), dr2: (inv * a) / (r2 * q2), drho: inv * b, bound: 0 };
+      return { value: (2 / Math.PI) * asin(a), dr1: (inv * a) / (r1 * q1), dr2: (inv * a) / (r2 * q2), drho: inv * b, bound: 0 };
     }
     default:
       return null;
@@ -84,7 +85,7 @@ function series(alpha: TruncatedHermite, beta: TruncatedHermite, rho: number): P
     power *= rho;
   }
   const parseval = Math.sqrt(Math.max(0, alpha.tail) * Math.max(0, beta.tail));
-  const geometric = Math.abs(rho) ** (kmax + 1) * Math.sqrt(alpha.square * beta.square);
+  const geometric = integerPower(Math.abs(rho), kmax + 1) * Math.sqrt(alpha.square * beta.square);
   return { value, dr1, dr2, drho, bound: Math.min(parseval, geometric) };
 }
 

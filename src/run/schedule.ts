@@ -2,6 +2,7 @@
 // `points` log-spaced steps (the papers plot on log time axes).
 
 import type { MetricsConfig } from "../config.js";
+import { exp, log } from "../special/portableMath.js";
 
 export function metricSteps(schedule: MetricsConfig["schedule"], total: number): number[] {
   const steps = new Set<number>([0, total]);
@@ -9,7 +10,7 @@ export function metricSteps(schedule: MetricsConfig["schedule"], total: number):
     for (let s = schedule.steps; s < total; s += schedule.steps) steps.add(s);
   } else if (total > 1) {
     const m = schedule.points;
-    for (let j = 0; j < m; j++) steps.add(Math.round(Math.exp((Math.log(total) * j) / (m - 1))));
+    for (let j = 0; j < m; j++) steps.add(Math.round(exp((log(total) * j) / (m - 1))));
   }
   return [...steps].filter((s) => s <= total).sort((a, b) => a - b);
 }

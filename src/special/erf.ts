@@ -1,12 +1,15 @@
 // The error function in plain JavaScript: the algorithm of assembly/erf.ts operation for
 // operation (same series, continued fraction, depth and thresholds), so JS and Wasm agree to
-// the last bits that their Math.exp implementations share.
+// the last bits that their exponentials share (Wasm: AssemblyScript's libm; here portableMath's exp,
+// the same in every engine, so erf is too).
 //
 // |x| < 2.5: erf(x) = 2/sqrt(pi) * x * exp(-x^2) * sum_n (2x^2)^n / (2n+1)!!, positive terms.
 // 2.5 <= |x| < 6: erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))),
 // the Laplace continued fraction evaluated backwards from depth 28.
 // |x| >= 6: erfc(x) < 2.2e-17, below half an ulp of 1.
 // Against mpmath at 40 digits (test/fixtures/erf.json): relative error < 2e-15.
+
+import { exp } from "./portableMath.js";
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
@@ -24,7 +27,7 @@ function erfSeries(x: number): number {
     sum += term;
     if (term < 1e-17 * sum) break;
   }
-  return TWO_OVER_SQRT_PI * x * Math.exp(-x2) * sum;
+  return TWO_OVER_SQRT_PI * x * exp(-x2) * sum;
 }
 
 /** erfc(x) for x >= 2.5 by the continued fraction. */
@@ -33,7 +36,7 @@ function erfcTail(x: number): number {
   for (let n = FRACTION_DEPTH; n > 0; n--) {
     t = x + (n * 0.5) / t;
   }
-  return (ONE_OVER_SQRT_PI * Math.exp(-x * x)) / t;
+  return (ONE_OVER_SQRT_PI * exp(-x * x)) / t;
 }
 
 /** erf(x) for every double x (odd, erf(+-Infinity) = +-1, NaN in NaN out); relative error < 2e-15. */
@@ -47,5 +50,5 @@ export function erf(x: number): number {
 
 /** d/dx erf(x) = 2/sqrt(pi) exp(-x^2). */
 export function erfDerivative(x: number): number {
-  return TWO_OVER_SQRT_PI * Math.exp(-x * x);
+  return TWO_OVER_SQRT_PI * exp(-x * x);
 }

@@ -8,6 +8,7 @@
 // the eigenvector weights lose accuracy in the tails; Newton brings each node to within an ulp
 // and the Christoffel sum gives each weight to a few ulps times its sensitivity to the node.
 
+import { asin, cos, exp, hypot, log, log1p, powerOfTwo, sin } from "./portableMath.js";
 import { checkGreaterThan, checkInteger, checkReal } from "./validate.js";
 
 /** Nodes ascending and their weights. */
@@ -63,13 +64,13 @@ export function jacobiMass(alpha: number, beta: number): number {
   }
   const s = p + q;
   const logScaled =
-    (p - 0.5) * Math.log1p((p - q) / s) +
-    (q - 0.5) * Math.log1p((q - p) / s) +
-    0.5 * Math.log((2 * Math.PI) / s) +
+    (p - 0.5) * log1p((p - q) / s) +
+    (q - 0.5) * log1p((q - p) / s) +
+    0.5 * log((2 * Math.PI) / s) +
     stirlingCorrection(p) +
     stirlingCorrection(q) -
     stirlingCorrection(s);
-  return factor * Math.exp(logScaled) * 2 ** -lifts;
+  return factor * exp(logScaled) * powerOfTwo(-lifts);
 }
 
 /**
@@ -90,7 +91,7 @@ function tridiagonalEigenvalues(diag: Float64Array, off: Float64Array): Float64A
       if (m === l) break;
       if (iter === 60) throw new Error("meanfield: Golub-Welsch: the QL iteration did not converge");
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
-      let r = Math.hypot(g, 1);
+      let r = hypot(g, 1);
       g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
       let s = 1;
       let c = 1;
@@ -99,7 +100,7 @@ function tridiagonalEigenvalues(diag: Float64Array, off: Float64Array): Float64A
       for (let i = m - 1; i >= l; i--) {
         const f = s * e[i]!;
         const b = c * e[i]!;
-        r = Math.hypot(f, g);
+        r = hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           // An off-diagonal underflowed: the matrix split, restart on the smaller block.
@@ -180,7 +181,7 @@ function evaluate(rec: Recurrence, x: number): Evaluation {
     // The norms run from 1e-625 (Jacobi, d = 1e5) to 1e375 (Hermite, n = 200): move powers of
     // two from norm to p, which leaves every p^2 / norm unchanged.
     if (norm < 1 / NORM_RANGE || norm > NORM_RANGE) {
-      const c = 2 ** -Math.round(Math.log2(norm) / 2);
+      const c = powerOfTwo(-Math.round(log(norm) / (2 * Math.LN2)));
       p *= c;
       pPrev *= c;
       dp *= c;
@@ -429,9 +430,9 @@ function normalized(nodes: number[], weights: number[]): GaussRule {
 
 /** log cos(phi) for |phi| <= pi/2, accurate relative to phi^2 near 0 (where cos^{d-2} matters for large d). */
 function logCos(phi: number): number {
-  if (Math.abs(phi) > Math.PI / 3) return Math.log(Math.cos(phi));
-  const h = Math.sin(phi / 2);
-  return Math.log1p(-2 * h * h);
+  if (Math.abs(phi) > Math.PI / 3) return log(cos(phi));
+  const h = sin(phi / 2);
+  return log1p(-2 * h * h);
 }
 
 /**
@@ -445,13 +446,13 @@ function logCos(phi: number): number {
 export function sphereRule(d: number, options: ExpectationOptions = {}, fn = "sphereRule"): GaussRule {
   checkInteger(fn, "d", d, 2);
   const m = d - 2;
-  const plan = layout(fn, options, (kink) => (Math.abs(kink) < 1 ? Math.asin(kink) : null));
+  const plan = layout(fn, options, (kink) => (Math.abs(kink) < 1 ? asin(kink) : null));
   const reach = m === 0 ? Math.PI / 2 : Math.min(Math.PI / 2, REACH / Math.sqrt(m));
   const nodes: number[] = [];
   const weights: number[] = [];
   composite(reach, plan, (phi, w) => {
-    nodes.push(Math.sin(phi));
-    weights.push(m === 0 ? w : w * Math.exp(m * logCos(phi)));
+    nodes.push(sin(phi));
+    weights.push(m === 0 ? w : w * exp(m * logCos(phi)));
   });
   return normalized(nodes, weights);
 }
@@ -467,7 +468,7 @@ export function gaussianRule(options: ExpectationOptions = {}, fn = "gaussianRul
   const weights: number[] = [];
   composite(REACH, plan, (z, w) => {
     nodes.push(z);
-    weights.push(w * Math.exp(-0.5 * z * z));
+    weights.push(w * exp(-0.5 * z * z));
   });
   return normalized(nodes, weights);
 }

@@ -4,13 +4,14 @@
 // needed; the quantile is found by bisection on that monotone function.
 
 import { checkInteger } from "./validate.js";
+import { atan, cos, sin } from "./portableMath.js";
 
 /** P(|T| <= t) for T ~ Student t with nu degrees of freedom (t >= 0). */
 export function studentTCentralProbability(t: number, nu: number): number {
   checkInteger("studentTCentralProbability", "nu", nu, 1);
-  const theta = Math.atan(t / Math.sqrt(nu));
-  const s = Math.sin(theta);
-  const c2 = Math.cos(theta) ** 2;
+  const theta = atan(t / Math.sqrt(nu));
+  const s = sin(theta);
+  const c2 = cos(theta) ** 2;
   if (nu % 2 === 0) {
     // sin(theta) (1 + 1/2 cos^2 + (1 3)/(2 4) cos^4 + ... up to cos^(nu-2))
     let term = 1;
@@ -29,7 +30,7 @@ export function studentTCentralProbability(t: number, nu: number): number {
     term *= ((k - 1) / k) * c2;
     sum += term;
   }
-  return (2 / Math.PI) * (theta + s * Math.cos(theta) * sum);
+  return (2 / Math.PI) * (theta + s * cos(theta) * sum);
 }
 
 /** The t with P(|T| <= t) = level, e.g. level 0.95 gives the half-width factor of a 95% interval. */

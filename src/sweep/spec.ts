@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import { ConfigError } from "../config.js";
+import { pow } from "../special/portableMath.js";
 
 const path = z
   .string()
@@ -106,7 +107,7 @@ export function axisValues(axis: SweepAxis): unknown[] {
   const raw = Array.from({ length: points }, (_, k) => {
     if (k === points - 1) return to;
     const s = k / (points - 1);
-    return "log" in axis ? from * (to / from) ** s : from + (to - from) * s;
+    return "log" in axis ? from * pow(to / from, s) : from + (to - from) * s;
   });
   if (!axis.integer) return raw;
   return [...new Set(raw.map((v) => Math.round(v)))];
