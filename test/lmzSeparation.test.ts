@@ -77,11 +77,14 @@ describe("normalized teacher of Li, Ma, Zhang 2020", () => {
   it("scores feature-space kernel ridge by its exact population loss, within 4 standard errors of a 200000-point test set", async () => {
     const rt = await runtimeFor("simd");
     const d = 10;
-    const exact = teacherFeatureRidge(rt, config(d), "nngp", 2, 3000);
+    const [early, exact, ntk] = teacherFeatureRidge(rt, config(d), ["nngp", "ntk"], 2, [1000, 3000]).filter((_, i) => i !== 1);
+    // The path's fit at n = 1000 is the fit on the first 1000 samples alone.
+    expect(early!.loss / teacherFeatureRidge(rt, config(d), ["nngp"], 2, [1000])[0]!.loss).toBeCloseTo(1, 10);
+    expect(ntk!.kernel).toBe("ntk");
     const mc = await kernelBaseline(config(d), { n: 3000, m: 200_000, kernel: "nngp", method: "features", degree: 2, runtime: rt });
-    expect(exact.features).toBe(1 + 55);
-    expect(Math.abs(exact.loss - mc.testLoss)).toBeLessThan(4 * mc.testLossSE);
+    expect(exact!.features).toBe(1 + 55);
+    expect(Math.abs(exact!.loss - mc.testLoss)).toBeLessThan(4 * mc.testLossSE);
     // A degree-2 kernel keeps at least the orders >= 4 (orders 1 and 3 are zero for |.|).
-    expect(exact.loss).toBeGreaterThan(tailAbove(teacherOrders(rt, normalizedTeacherTask(d), 5, 12), 3));
+    expect(exact!.loss).toBeGreaterThan(tailAbove(teacherOrders(rt, normalizedTeacherTask(d), 5, 12), 3));
   });
 });

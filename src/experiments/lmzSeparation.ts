@@ -103,11 +103,9 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
     const tailLoss = tailAbove(orders, 3);
     const p = hermiteDim(d, 0) + hermiteDim(d, 2);
     const kernelN = Math.min(n, Math.max(10 * p, Math.floor(sizes.kernelWork / (p * p))));
-    const losses: Record<KernelKind, number> = { nngp: 0, ntk: 0 };
-    for (const kind of KERNELS) {
-      context.log(`separation d = ${d}: ${kind} ridge, degree ${KERNEL_DEGREE} Hermite features (p = ${p}), n = ${kernelN}`);
-      losses[kind] = teacherFeatureRidge(context.runtime, config, kind, KERNEL_DEGREE, kernelN).loss;
-    }
+    context.log(`separation d = ${d}: NNGP and NTK ridge, degree ${KERNEL_DEGREE} Hermite features (p = ${p}), n = ${kernelN}`);
+    const fits = teacherFeatureRidge(context.runtime, config, KERNELS, KERNEL_DEGREE, [kernelN]);
+    const losses = Object.fromEntries(fits.map((f) => [f.kernel, f.loss])) as Record<KernelKind, number>;
     const reportedNetwork = broken.swapKernelAndNetwork ? Math.min(losses.nngp, losses.ntk) : networkLoss;
     for (const kind of KERNELS) kernel[kind].push(broken.swapKernelAndNetwork ? networkLoss : losses[kind]);
     network.push(reportedNetwork);
