@@ -29,15 +29,15 @@ interface Sizes {
 const SIZES: Record<ExperimentScale, Sizes> = {
   test: {
     d: 10, teacher: 10, width: 80, steps: 1000, stepSize: 0.1,
-    separation: { dims: [16, 20, 24], budget: 8, batch: 32, stepSize: 1, kernelWork: 2e9 },
+    separation: { dims: [20, 24, 28], budget: 8, batch: 32, stepSize: 1, kernelWork: 5e8 },
   },
   quick: {
     d: 20, teacher: 20, width: 200, steps: 2000, stepSize: 0.05,
-    separation: { dims: [16, 24, 32, 48], budget: 8, batch: 32, stepSize: 1, kernelWork: 1.5e10 },
+    separation: { dims: [20, 24, 32, 40, 48], budget: 8, batch: 32, stepSize: 1, kernelWork: 1e10 },
   },
   paper: {
     d: 30, teacher: 30, width: 400, steps: 2400, stepSize: 0.05,
-    separation: { dims: [16, 24, 32, 48, 64, 96], budget: 8, batch: 32, stepSize: 1, kernelWork: 1e11 },
+    separation: { dims: [20, 24, 32, 40, 48, 64, 80], budget: 8, batch: 32, stepSize: 1, kernelWork: 5e10 },
   },
 };
 

@@ -3,8 +3,9 @@
 // an over-parametrized |.| network trained by online SGD on a polynomial sample budget
 // n(d) = c d^3 reaches a population loss that falls faster than 1/d, while every kernel with n
 // samples keeps at least the loss of the orders it cannot resolve: Omega(1/d).
-//   network    f = (1/N) sum_i a_i |<w_i, x>|, N = 4d, online SGD with batch B on n(d) fresh
-//              samples; its exact population loss (Gaussian pair moments).
+//   network    f = (1/N) sum_i a_i |<w_i, x>|, N = 4d, online SGD with batch B on n(d) samples,
+//              the last quarter at a quarter of the step; its exact population loss (Gaussian
+//              pair moments).
 //   floor      half the energy of the orders above the highest degree whose Hermite space has at
 //              most n(d) elements (resolvableDegree: generous to the kernels), exact.
 //   kernels    ridge regression with the network's NNGP and NTK truncated at degree 2 (Hermite
@@ -49,27 +50,62 @@ const KERNELS: KernelKind[] = ["nngp", "ntk"];
 const KERNEL_DEGREE = 2;
 const WIDTH_PER_DIM = 4;
 
-function separationConfig(task: TeacherAbsConfig, n: number, sizes: SeparationSizes, seed: number, broken: SeparationBreak): ConfigInput {
+/** Fraction of the budget run at the full step size; the rest runs at ANNEAL_FACTOR of it. */
+const FIRST_PHASE = 0.75;
+const ANNEAL_FACTOR = 0.25;
+
+/**
+ * Online SGD on `samples` draws at step h from the initialization, or from given weights. The
+ * unnormalized teacher's outputs are d times larger, its gradients too, so its step shrinks by d^2
+ * to stay stable.
+ */
+function phaseConfig(task: TeacherAbsConfig, samples: number, stepSize: number, sizes: SeparationSizes, seed: number, broken: SeparationBreak, start: { w: Float64Array; a: Float64Array } | null): ConfigInput {
   const d = task.d;
+  const width = WIDTH_PER_DIM * d;
   return {
-    name: `lmz20-separation-d${d}`,
+    name: `lmz20-separation-d${d}${start ? "-annealed" : ""}`,
     seed,
     task,
     model: {
-      width: WIDTH_PER_DIM * d,
+      width,
       activation: "abs",
       train: broken.frozenFirstLayer ? "second" : "both",
-      init: { firstLayer: { kind: "gaussian", kappa: 1 }, secondLayer: { kind: "constant", value: 1 } },
+      init: start
+        ? {
+            firstLayer: { kind: "given", weights: Array.from({ length: width }, (_, i) => Array.from(start.w.subarray(i * d, (i + 1) * d))) },
+            secondLayer: { kind: "given", values: Array.from(start.a) },
+          }
+        : { firstLayer: { kind: "gaussian", kappa: 1 }, secondLayer: { kind: "constant", value: 1 } },
     },
-    // The unnormalized teacher's outputs are d times larger: its gradients too, so the step shrinks to stay stable.
     algorithm: {
       kind: "onlineSgd",
       batch: sizes.batch,
-      steps: Math.max(1, Math.round(n / sizes.batch)),
-      stepSize: broken.teacher === "ones" ? sizes.stepSize / d ** 2 : sizes.stepSize,
+      steps: Math.max(1, Math.round(samples / sizes.batch)),
+      stepSize: broken.teacher === "ones" ? stepSize / d ** 2 : stepSize,
     },
     metrics: { include: ["populationLoss"], schedule: { kind: "logSpaced", points: 2 } },
   };
+}
+
+/**
+ * The network's exact population loss after n samples: FIRST_PHASE n at step h, then the rest
+ * at ANNEAL_FACTOR h (a step decay, so the loss is not the SGD noise level of step h). The second
+ * phase restarts the online stream, revisiting the first phase's earliest samples: at most n
+ * distinct samples in all.
+ */
+async function trainNetwork(context: ExperimentContext, task: TeacherAbsConfig, n: number, sizes: SeparationSizes, broken: SeparationBreak): Promise<number> {
+  const d = task.d;
+  const seed = context.seed + d;
+  let start: { w: Float64Array; a: Float64Array } | null = null;
+  let loss = NaN;
+  for (const [samples, h] of [[FIRST_PHASE * n, sizes.stepSize], [(1 - FIRST_PHASE) * n, ANNEAL_FACTOR * sizes.stepSize]] as const) {
+    const config = phaseConfig(task, samples, h, sizes, seed, broken, start);
+    context.saveConfig(config.name!, config);
+    const result = await simulate(config, { runtime: context.runtime, observe: (_s, _t, w, a) => (start = { w, a }) });
+    if (result.summary.status !== "completed") throw new Error(`lmz20-tensors: the separation network at d = ${d} diverged: ${result.summary.divergence?.message}`);
+    loss = result.records[result.records.length - 1]!.populationLoss as number;
+  }
+  return loss;
 }
 
 export interface SeparationResult {
@@ -91,12 +127,8 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
   for (const d of sizes.dims) {
     const n = sizes.budget * (broken.fixedBudget ? d0 : d) ** 3;
     const task = normalizedTeacherTask(d, broken.teacher ?? "normalized");
-    const config = separationConfig(task, n, sizes, context.seed + d, broken);
-    context.saveConfig(`separation-d${d}`, config);
     context.log(`separation d = ${d}: network N = ${WIDTH_PER_DIM * d}, online SGD on n = ${n} samples`);
-    const result = await simulate(config, { runtime: context.runtime });
-    if (result.summary.status !== "completed") throw new Error(`lmz20-tensors: the separation network at d = ${d} diverged: ${result.summary.divergence?.message}`);
-    const networkLoss = result.records[result.records.length - 1]!.populationLoss as number;
+    const networkLoss = await trainNetwork(context, task, n, sizes, broken);
     const orders = teacherOrders(context.runtime, task, context.seed + d, 12);
     const resolvable = resolvableDegree(d, n);
     const floorLoss = tailAbove(orders, resolvable);
@@ -104,7 +136,7 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
     const p = hermiteDim(d, 0) + hermiteDim(d, 2);
     const kernelN = Math.min(n, Math.max(10 * p, Math.floor(sizes.kernelWork / (p * p))));
     context.log(`separation d = ${d}: NNGP and NTK ridge, degree ${KERNEL_DEGREE} Hermite features (p = ${p}), n = ${kernelN}`);
-    const fits = teacherFeatureRidge(context.runtime, config, KERNELS, KERNEL_DEGREE, [kernelN]);
+    const fits = teacherFeatureRidge(context.runtime, phaseConfig(task, n, sizes.stepSize, sizes, context.seed + d, broken, null), KERNELS, KERNEL_DEGREE, [kernelN]);
     const losses = Object.fromEntries(fits.map((f) => [f.kernel, f.loss])) as Record<KernelKind, number>;
     const reportedNetwork = broken.swapKernelAndNetwork ? Math.min(losses.nngp, losses.ntk) : networkLoss;
     for (const kind of KERNELS) kernel[kind].push(broken.swapKernelAndNetwork ? networkLoss : losses[kind]);
