@@ -35,10 +35,17 @@ export interface SphereKernelRidgeResult {
 
 /**
  * Fits (K + lambda n I) alpha = y, lambda = 1e-6 E_x K(x, x), on the first n samples of the
- * task's "train" stream for each n in `ns` and each kernel; the config's task must be
- * sphereSingleIndex with a polynomial link of degree <= 8.
+ * task's "train" stream for each n in `ns` and each kernel (dense Cholesky up to `denseMax`
+ * samples, conjugate gradients above); the config's task must be sphereSingleIndex with a
+ * polynomial link of degree <= 8.
  */
-export function sphereKernelRidge(runtime: WasmRuntime, input: ConfigInput, kinds: readonly KernelKind[], ns: readonly number[]): SphereKernelRidgeResult[] {
+export function sphereKernelRidge(
+  runtime: WasmRuntime,
+  input: ConfigInput,
+  kinds: readonly KernelKind[],
+  ns: readonly number[],
+  denseMax = SPHERE_DENSE_MAX,
+): SphereKernelRidgeResult[] {
   const config = parseConfig(input);
   if (config.task.kind !== "sphereSingleIndex") throw new ConfigError(`task.kind: exact sphere kernel losses need a sphereSingleIndex task, got ${config.task.kind}`);
   const d = config.task.d;
@@ -64,7 +71,7 @@ export function sphereKernelRidge(runtime: WasmRuntime, input: ConfigInput, kind
         let alpha: Float64Array;
         let method: "cholesky" | "cg";
         try {
-          if (n <= SPHERE_DENSE_MAX) {
+          if (n <= denseMax) {
             method = "cholesky";
             const factor = CholeskyFactor.inPlace(runtime, gram.dense(), n, lambda);
             const b = runtime.arena.f64From(y.view.subarray(0, n));
