@@ -156,7 +156,7 @@ async function spherePanel(context: ExperimentContext, broken: Break): Promise<P
     plot: plotOf(
       "sphere-quartic",
       `Sphere, quartic single index, d = ${s.d} (Mahankali et al. 2023)`,
-      `d = ${s.d}. Network: N = ${s.width}, projected online SGD, batch ${s.batch}, step ${s.stepSize} (n = samples seen). Kernels: ridge regression with the network's NNGP and NTK on the first n samples of the same stream, over the network's n range. Every loss is exact (Gaussian-free Funk–Hecke sums for the kernels, the population loss for the network). Flat line: the degree-4 part; dashed-like line: the share (1 − n/N(d,4)) of it no kernel with n samples can reach. The network goes below the degree-4 part long before n reaches N(d,4) = ${n4}.`,
+      `d = ${s.d}. Network: N = ${s.width}, projected online SGD, batch ${s.batch}, step ${s.stepSize} (n = samples seen). Kernels: ridge regression with the network's NNGP and NTK on the first n samples of the same stream, over the network's n range. Every loss is exact (Funk–Hecke sums for the kernels, the population loss for the network). Flat line: the degree-4 part; the line below it: the share (1 − n/N(d,4)) of it no kernel with n samples can reach. The network goes below the degree-4 part long before n reaches N(d,4) = ${n4}.`,
       rows,
     ),
     figures: {
