@@ -9,7 +9,7 @@
 
 import { parseConfig, type Config } from "../config.js";
 import { modelKernel } from "../kernels/modelKernel.js";
-import { fitSphereKernels } from "../kernels/sphereKernelRidge.js";
+import { fitSphereKernels } from "../kernels/sphereKernelFits.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";

@@ -127,3 +127,64 @@ export function predictFeatures(
     runtime.exports.featuresTimes(phiT.ptr, features.p, count, beta.ptr, out.ptr + 8 * start);
   });
 }
+
+/**
+ * beta of the feature model fitted on the first n samples for every n in `ns` (increasing) and
+ * every ridge metric in `penalties` (M^{-1} of kernels sharing these features, p x p), with
+ * lambda(n) = ridge * n: one streaming pass over x, since Psi^T Psi and Psi^T y over the first n
+ * samples are prefix sums. out[i][j] is beta at ns[i] with penalties[j].
+ */
+export function fitFeatureRidgePath(
+  runtime: WasmRuntime,
+  features: FeatureMap,
+  x: WasmF64Array,
+  y: WasmF64Array,
+  ns: readonly number[],
+  penalties: readonly Float64Array[],
+  ridge: number,
+): Float64Array[][] {
+  const { p } = features;
+  for (let i = 0; i < ns.length; i++) {
+    if (!(Number.isInteger(ns[i]) && ns[i]! >= 1 && (i === 0 || ns[i]! > ns[i - 1]!))) throw new RangeError(`meanfield: ns must be increasing positive integers, got ${ns.join(", ")}`);
+  }
+  for (const penalty of penalties) if (penalty.length !== p * p) throw new RangeError(`meanfield: every penalty must be p x p = ${p * p} numbers, got ${penalty.length}`);
+  const ex = runtime.exports;
+  const arena = runtime.arena;
+  const matrix = arena.f64(p * p);
+  const rhs = arena.f64(p);
+  const out: Float64Array[][] = [];
+  try {
+    matrix.view.fill(0);
+    rhs.view.fill(0);
+    let done = 0;
+    for (const n of ns) {
+      const view = x.subarray(done * features.d, n * features.d);
+      forEachFeatureBlock(runtime, features, view, n - done, (phiT, start, rows) => {
+        ex.accumulateNormal(phiT.ptr, p, rows, matrix.ptr);
+        ex.featuresTransposedTimes(phiT.ptr, p, rows, y.ptr + 8 * (done + start), rhs.ptr);
+      });
+      done = n;
+      out.push(
+        penalties.map((penalty) => {
+          const shifted = arena.f64(p * p);
+          const a = shifted.view;
+          a.set(matrix.view);
+          for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) a[i * p + j]! += ridge * n * penalty[i * p + j]!;
+          const factor = CholeskyFactor.inPlace(runtime, shifted, p);
+          const b = arena.f64From(rhs.view);
+          try {
+            factor.solveInPlace(b);
+            return b.toArray();
+          } finally {
+            b.free();
+            factor.free();
+          }
+        }),
+      );
+    }
+    return out;
+  } finally {
+    matrix.free();
+    rhs.free();
+  }
+}

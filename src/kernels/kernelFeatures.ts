@@ -196,6 +196,36 @@ export class KernelFeatures implements FeatureMap {
     return out;
   }
 
+  /**
+   * Gaussian features only: c_j = E[H_alpha_j(x) y(x)] for a sum of neurons y = sum_m b_m tau(<v_m, x>)
+   * (rows v_m of `weights`, any norm), from E[H_alpha tau(<v, x>)] = tau_k(|v|) sqrt(k! / alpha!) u^alpha,
+   * u = v / |v|, k = |alpha|, tau_k(r) = E[tau(r z) h_k(z)] (`hermiteOf(r)`: tau_0 .. tau_K, orthonormal
+   * h_k). With these, the population loss of the model psi^T beta is
+   * 1/2 (|beta - c|^2 + E y^2 - |c|^2), the features being orthonormal.
+   */
+  neuronProjection(weights: Float64Array, outputs: Float64Array, hermiteOf: (r: number) => Float64Array): Float64Array {
+    if (this.anchorRows) throw new ConfigError("kernel: neuron projections are for Hermite features (Gaussian inputs)");
+    const d = this.kernel.d;
+    const out = new Float64Array(this.p);
+    for (let m = 0; m < outputs.length; m++) {
+      let r2 = 0;
+      for (let c = 0; c < d; c++) r2 += weights[m * d + c]! ** 2;
+      const r = Math.sqrt(r2);
+      if (!(r > 0)) throw new RangeError(`meanfield: weights row ${m} is zero`);
+      const tau = hermiteOf(r);
+      for (const b of this.blocks) {
+        const scale = outputs[m]! * (tau[b.degree] ?? 0);
+        if (scale === 0) continue;
+        for (let j = b.offset; j < b.offset + b.size; j++) {
+          let ua = 1;
+          for (const c of this.monomials[j]!) ua *= weights[m * d + c]! / r;
+          out[j]! += scale * ua * Math.sqrt(multinomial(this.monomials[j]!));
+        }
+      }
+    }
+    return out;
+  }
+
   free(): void {
     this.anchors?.free();
     this.codes.free();

@@ -95,7 +95,8 @@ function polynomialDegreeOf(spec: ActivationSpec): number | null {
   return deg;
 }
 
-function tabulate(g: (t: number) => number): Float64Array {
+/** g at the TABLE_SIZE equispaced nodes of [-1, 1] the Wasm Gram kernels interpolate. */
+export function tabulate(g: (t: number) => number): Float64Array {
   const out = new Float64Array(TABLE_SIZE);
   for (let m = 0; m < TABLE_SIZE; m++) out[m] = g(m === TABLE_SIZE - 1 ? 1 : -1 + (2 * m) / (TABLE_SIZE - 1));
   return out;

@@ -1,104 +1,130 @@
-// Kernel ridge regression on the sphere with inner-product kernels given by their degree weights,
-// K(x, y) = sum_k kappa_k P_{k,d}(<x, y>) (P_{k,d}(1) = 1), fitted on one sample set by dense
-// Cholesky (Gram built once per sample set, one factorization per kernel), and scored by the exact
-// population loss for a single-index target y = sum_k h_k P_{k,d}(<q, x>) (Funk–Hecke,
-// E_x[P_k(<a, x>) P_l(<b, x>)] = delta_kl P_k(<a, b>) / N(d,k)):
-//   f = sum_j alpha_j K(<x_j, .>),   E f^2 = alpha^T K2 alpha,  K2(t) = sum_k kappa_k^2 P_k(t) / N(d,k),
-//   E f y = sum_k kappa_k h_k / N(d,k) sum_j alpha_j P_k(<x_j, q>),   E y^2 = sum_k h_k^2 / N(d,k),
-//   loss = 1/2 (E f^2 - 2 E f y + E y^2).
-// No test set: the loss is the expectation a test set would estimate.
+// Kernel ridge regression of a single-index target on the sphere, y = sum_k h_k P_{k,d}(<q, x>)
+// (x uniform on S^{d-1}, P_{k,d}(1) = 1), with the model's inner-product kernel
+// K(t) = sum_k kappa_k P_{k,d}(t), scored by its exact population loss (Funk–Hecke:
+// E_x[P_k(<a, x>) P_l(<b, x>)] = delta_kl P_k(<a, b>) / N(d,k)). For f = sum_i alpha_i K(<x_i, x>):
+//   E f^2   = alpha^T K2 alpha,  K2(t) = sum_k kappa_k^2 / N(d,k) P_k(t)  (a Gram matrix, Wasm products)
+//   E f y   = sum_k kappa_k h_k / N(d,k) sum_i alpha_i P_k(<x_i, q>)
+//   E y^2   = sum_k h_k^2 / N(d,k),
+// loss = 1/2 (E f^2 - 2 E f y + E y^2), without a test sample. Non-polynomial kernels are
+// summed to the degree of their table (SERIES_DEGREE), whose tail bounds the error.
 
-import { fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
-import type { WasmF64Array } from "../wasm/arena.js";
+import { parseConfig, ConfigError, type ConfigInput } from "../config.js";
+import { gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
+import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
+import { createTask } from "../tasks/createTask.js";
+import { linkToActivation } from "../tasks/link.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { CholeskyFactor } from "./cholesky.js";
+import { solveConjugateGradient } from "./conjugateGradient.js";
+import { GramOperator } from "./gramOperator.js";
+import { modelKernel, tabulate, type KernelKind } from "./modelKernel.js";
+import { cleanLink } from "./targetFractions.js";
 
-export interface SphereKernelFit {
-  /** 1/2 E_x (f(x) - y(x))^2, exact. */
-  populationLoss: number;
-  alpha: Float64Array;
+/** Largest n solved by a dense Cholesky factorization; above it, conjugate gradients. */
+export const SPHERE_DENSE_MAX = 4000;
+
+export interface SphereKernelRidgeResult {
+  n: number;
+  kernel: KernelKind;
+  method: "cholesky" | "cg";
+  /** Exact population loss 1/2 E[(f - y)^2]. */
+  loss: number;
+  /** Per degree k: the fraction of the target's degree-k part the predictor reproduces, null where h_k = 0. */
+  degreeFractions: (number | null)[];
 }
 
 /**
- * Fits (K + lambda I) alpha = y for each kernel (degree weights kappa, k = 0..K) on the n points x
- * (n x d, unit rows) with lambda = ridge * n * K(1), and returns each fit's exact population loss for
- * the target with direction q (unit) and Legendre coefficients link (h_k of P_{k,d}, k = 0..).
+ * Fits (K + lambda n I) alpha = y, lambda = 1e-6 E_x K(x, x), on the first n samples of the
+ * task's "train" stream for each n in `ns` and each kernel (dense Cholesky up to `denseMax`
+ * samples, conjugate gradients above); the config's task must be sphereSingleIndex with a
+ * polynomial link of degree <= 8.
  */
-export function fitSphereKernels(
+export function sphereKernelRidge(
   runtime: WasmRuntime,
-  x: Float64Array,
-  y: Float64Array,
-  d: number,
-  kernels: ArrayLike<number>[],
-  ridge: number,
-  q: Float64Array,
-  link: ArrayLike<number>,
-): SphereKernelFit[] {
-  const n = y.length;
-  if (x.length !== n * d) throw new RangeError(`meanfield: x must be n x d = ${n} x ${d}, got length ${x.length}`);
-  if (!(ridge >= 0)) throw new RangeError(`meanfield: ridge must be >= 0, got ${ridge}`);
-  const K = Math.max(link.length - 1, ...kernels.map((k) => k.length - 1));
-  const harmonics = Float64Array.from({ length: K + 1 }, (_, k) => sphericalHarmonicsDim(d, k));
-  // <x_i, x_j> for i >= j, packed by rows of the lower triangle (the Legendre values are recomputed per kernel: n^2 (K + 1) would not fit).
-  const dots = new Float64Array((n * (n + 1)) / 2);
-  for (let i = 0, p = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++, p++) {
-      let t = 0;
-      for (let c = 0; c < d; c++) t += x[i * d + c]! * x[j * d + c]!;
-      dots[p] = Math.max(-1, Math.min(1, t));
+  input: ConfigInput,
+  kinds: readonly KernelKind[],
+  ns: readonly number[],
+  denseMax = SPHERE_DENSE_MAX,
+): SphereKernelRidgeResult[] {
+  const config = parseConfig(input);
+  if (config.task.kind !== "sphereSingleIndex") throw new ConfigError(`task.kind: exact sphere kernel losses need a sphereSingleIndex task, got ${config.task.kind}`);
+  const d = config.task.d;
+  const nMax = Math.max(...ns);
+  const task = createTask(runtime, config.task, config.seed, linkToActivation(config.model.activation, d));
+  const x = runtime.arena.f64(nMax * d);
+  const y = runtime.arena.f64(nMax);
+  const out: SphereKernelRidgeResult[] = [];
+  try {
+    task.sampleInto("train", 0, x, y);
+    const link = cleanLink(task.linkCoefficients(8))!;
+    const q = task.directions.slice(0, d);
+    const energy = Array.from(link, (h, k) => (h * h) / sphericalHarmonicsDim(d, k));
+    for (const kind of kinds) {
+      const kernel = modelKernel(config, kind);
+      const kappa = kernel.degreeWeights;
+      const squared = kappa.map((w, k) => (w * w) / sphericalHarmonicsDim(d, k));
+      const squareKernel = { ...kernel, table: tabulate((t) => gegenbauerSeries(squared, d, t).value) };
+      for (const n of ns) {
+        const xn = x.subarray(0, n * d);
+        const lambda = 1e-6 * kernel.diagonal * n;
+        const gram = new GramOperator(runtime, kernel, xn, n);
+        let alpha: Float64Array;
+        let method: "cholesky" | "cg";
+        try {
+          if (n <= denseMax) {
+            method = "cholesky";
+            const factor = CholeskyFactor.inPlace(runtime, gram.dense(), n, lambda);
+            const b = runtime.arena.f64From(y.view.subarray(0, n));
+            try {
+              factor.solveInPlace(b);
+              alpha = b.toArray();
+            } finally {
+              b.free();
+              factor.free();
+            }
+          } else {
+            method = "cg";
+            alpha = solveConjugateGradient(runtime, gram, y.view.slice(0, n), lambda, { seed: config.seed }).alpha;
+          }
+        } finally {
+          gram.free();
+        }
+        // alpha^T K2 alpha by one Wasm Gram product.
+        const square = new GramOperator(runtime, squareKernel, xn, n);
+        const a = runtime.arena.f64From(alpha);
+        const ka = runtime.arena.f64(n);
+        let fSquare = 0;
+        try {
+          square.times(a, ka, 0);
+          const kv = ka.view;
+          for (let i = 0; i < n; i++) fSquare += alpha[i]! * kv[i]!;
+        } finally {
+          a.free();
+          ka.free();
+          square.free();
+        }
+        const kmax = link.length - 1;
+        // Views detach when Wasm memory grows: take x's after the allocations above.
+        const xs = x.view;
+        const along = new Float64Array(kmax + 1);
+        for (let i = 0; i < n; i++) {
+          let t = 0;
+          for (let c = 0; c < d; c++) t += xs[i * d + c]! * q[c]!;
+          const p = gegenbauerAll(kmax, d, Math.max(-1, Math.min(1, t)));
+          for (let k = 0; k <= kmax; k++) along[k]! += alpha[i]! * p[k]!;
+        }
+        // fraction_k = E[f y_k] / E[y_k^2] = kappa_k sum_i alpha_i P_k(<x_i, q>) / h_k (as targetFractions.ts).
+        const degreeFractions = Array.from(link, (h, k) => (h === 0 ? null : ((kappa[k] ?? 0) * along[k]!) / h));
+        let crossTotal = 0;
+        for (let k = 0; k <= kmax; k++) crossTotal += ((kappa[k] ?? 0) * link[k]! * along[k]!) / sphericalHarmonicsDim(d, k);
+        const ySquare = energy.reduce((s, v) => s + v, 0);
+        out.push({ n, kernel: kind, method: method!, loss: 0.5 * (fSquare - 2 * crossTotal + ySquare), degreeFractions });
+      }
     }
+    return out;
+  } finally {
+    x.free();
+    y.free();
+    task.free();
   }
-  const legendre = new Float64Array(K + 1);
-  const along = new Float64Array(n * (K + 1));
-  for (let i = 0; i < n; i++) {
-    let t = 0;
-    for (let c = 0; c < d; c++) t += x[i * d + c]! * q[c]!;
-    fillGegenbauer(along, i * (K + 1), K, d, Math.max(-1, Math.min(1, t)));
-  }
-  let targetEnergy = 0;
-  for (let k = 0; k < link.length; k++) targetEnergy += link[k]! ** 2 / harmonics[k]!;
-
-  return kernels.map((kappaIn) => {
-    const kappa = Float64Array.from({ length: K + 1 }, (_, k) => kappaIn[k] ?? 0);
-    const diagonal = kappa.reduce((s, v) => s + v, 0);
-    const squares = kappa.map((v, k) => v ** 2 / harmonics[k]!);
-    const kernelOf = (weights: Float64Array, p: number) => {
-      fillGegenbauer(legendre, 0, K, d, dots[p]!);
-      let v = 0;
-      for (let k = 0; k <= K; k++) v += weights[k]! * legendre[k]!;
-      return v;
-    };
-    let gram: WasmF64Array | null = runtime.arena.f64(n * n);
-    const b = runtime.arena.f64(n);
-    let factor: CholeskyFactor | null = null;
-    try {
-      const g = gram.view;
-      for (let i = 0, p = 0; i < n; i++) {
-        for (let j = 0; j <= i; j++, p++) g[i * n + j] = kernelOf(kappa, p);
-      }
-      // inPlace owns (and frees) the matrix from here on.
-      const matrix = gram;
-      gram = null;
-      factor = CholeskyFactor.inPlace(runtime, matrix, n, ridge * n * diagonal);
-      b.view.set(y);
-      factor.solveInPlace(b);
-      const alpha = b.toArray();
-      let square = 0;
-      for (let i = 0, p = 0; i < n; i++) {
-        for (let j = 0; j <= i; j++, p++) square += (i === j ? 1 : 2) * alpha[i]! * alpha[j]! * kernelOf(squares, p);
-      }
-      let cross = 0;
-      for (let k = 0; k < link.length; k++) {
-        if (link[k] === 0 || kappa[k] === 0) continue;
-        let s = 0;
-        for (let i = 0; i < n; i++) s += alpha[i]! * along[i * (K + 1) + k]!;
-        cross += (kappa[k]! * link[k]! * s) / harmonics[k]!;
-      }
-      return { populationLoss: 0.5 * (square - 2 * cross + targetEnergy), alpha };
-    } finally {
-      factor?.free();
-      gram?.free();
-      b.free();
-    }
-  });
 }
