@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, configSchema, parseConfig, type Config, type ConfigInput } from "../src/config.js";
 import { createMetricRecorder, type MetricContext, type MetricValues } from "../src/metrics/recorder.js";
+import { kernelAlignment } from "../src/metrics/alignment.js";
 import type { ActivationSpec } from "../src/model/activation.js";
 import { activationFunction } from "../src/model/activationFunction.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
@@ -585,6 +586,14 @@ describe("alignment", () => {
         const expected = plainAlignment(s.net, x, y, activationFunction("erf").value);
         worstDeviations[`alignment vs plain JS, ${c.name} (abs. difference)`] = Math.abs((r.alignment as number) - expected);
         expect(Math.abs((r.alignment as number) - expected)).toBeLessThan(1e-13);
+        if (!c.bias) {
+          // The explicit-kernel form on K = F F^T gives the same number.
+          const w = s.net.w.view;
+          const K = new Float64Array(c.m * c.m);
+          const F = Array.from({ length: c.m }, (_, b) => Array.from({ length: c.n }, (_, i) => activationFunction("erf").value(w.subarray(i * d, (i + 1) * d).reduce((z, v, k) => z + v * x[b * d + k]!, 0))));
+          for (let b = 0; b < c.m; b++) for (let e = 0; e < c.m; e++) K[b * c.m + e] = F[b]!.reduce((acc, v, i) => acc + v * F[e]![i]!, 0);
+          expect(Math.abs(kernelAlignment(K, y)! - expected)).toBeLessThan(1e-12);
+        }
       } finally {
         s.free();
       }

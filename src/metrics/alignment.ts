@@ -113,3 +113,40 @@ export function createAlignment(ctx: MetricContext): Metric {
     },
   };
 }
+
+/**
+ * Kernel-target alignment of an explicit m x m kernel matrix (row-major, symmetric) with y:
+ * centered (default) (Hy)^T HKH (Hy) / (||HKH||_F ||Hy||^2) as the metric above, or uncentered
+ * y^T K y / (||K||_F ||y||^2); null if a norm is 0.
+ */
+export function kernelAlignment(gram: Float64Array, y: Float64Array, centered = true): number | null {
+  const m = y.length;
+  if (gram.length !== m * m) throw new RangeError(`meanfield: kernelAlignment: expected an ${m} x ${m} kernel for ${m} labels, got ${gram.length} entries`);
+  const rowMean = new Float64Array(m);
+  let grand = 0;
+  let yMean = 0;
+  if (centered) {
+    for (let b = 0; b < m; b++) {
+      let s = 0;
+      for (let c = 0; c < m; c++) s += gram[b * m + c]!;
+      rowMean[b] = s / m;
+      grand += s / (m * m);
+      yMean += y[b]! / m;
+    }
+  }
+  let yKy = 0;
+  let frobenius2 = 0;
+  let yy = 0;
+  for (let b = 0; b < m; b++) {
+    const yb = y[b]! - yMean;
+    yy += yb * yb;
+    for (let c = 0; c < m; c++) {
+      // The symmetric kernel's row means are its column means.
+      const k = gram[b * m + c]! - rowMean[b]! - rowMean[c]! + grand;
+      yKy += yb * k * (y[c]! - yMean);
+      frobenius2 += k * k;
+    }
+  }
+  const denominator = Math.sqrt(frobenius2) * yy;
+  return denominator > 0 ? yKy / denominator : null;
+}
