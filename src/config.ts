@@ -123,7 +123,13 @@ export const modelSchema = z
 
 const dataSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("population").describe("exact expectations") }).strict(),
-  z.object({ kind: z.literal("samples"), n: z.number().int().min(1).max(10_000_000).describe("n fixed training samples") }).strict(),
+  z
+    .object({
+      kind: z.literal("samples"),
+      n: z.number().int().min(1).max(10_000_000).describe("n fixed training samples"),
+      labelNoise: z.number().min(0).max(1e6).default(0).describe("sigma: training labels y + eps, eps ~ Unif[-sigma, sigma] (TS24)"),
+    })
+    .strict(),
   z.object({ kind: z.literal("online"), batch: z.number().int().min(1).max(1_000_000).describe("fresh batch B per step") }).strict(),
 ]);
 
@@ -247,7 +253,7 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "") || "(config)";
 }
 
-export type DataConfig = { kind: "population" } | { kind: "samples"; n: number } | { kind: "online"; batch: number };
+export type DataConfig = { kind: "population" } | { kind: "samples"; n: number; labelNoise?: number } | { kind: "online"; batch: number };
 
 /** The data an algorithm's gradients come from. */
 export function dataOf(algorithm: AlgorithmConfig): DataConfig {

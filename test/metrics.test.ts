@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, configSchema, parseConfig, type Config, type ConfigInput } from "../src/config.js";
 import { createMetricRecorder, type MetricContext, type MetricValues } from "../src/metrics/recorder.js";
+import { kernelAlignment } from "../src/metrics/alignment.js";
 import type { ActivationSpec } from "../src/model/activation.js";
 import { activationFunction } from "../src/model/activationFunction.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
@@ -527,7 +528,7 @@ describe("projections", () => {
   }
 });
 
-/** A(K, y) by the definition: K_bc = sum_i sigma(<w_i, x_b>) sigma(<w_i, x_c>), O(m^2 N). */
+/** Centered A(K, y) by the definition: K_bc = sum_i sigma(<w_i, x_b>) sigma(<w_i, x_c>), K_c = HKH, O(m^2 N). */
 function plainAlignment(net: TwoLayerNetwork, x: Float64Array, y: Float64Array, sigma: (t: number) => number): number {
   const m = y.length;
   const { n, d, inputDim } = net;
@@ -540,17 +541,29 @@ function plainAlignment(net: TwoLayerNetwork, x: Float64Array, y: Float64Array, 
       F[b * n + i] = sigma(z);
     }
   }
-  let yKy = 0;
-  let frob = 0;
+  const K = new Float64Array(m * m);
   for (let b = 0; b < m; b++) {
     for (let c = 0; c < m; c++) {
       let kbc = 0;
       for (let i = 0; i < n; i++) kbc += F[b * n + i]! * F[c * n + i]!;
-      yKy += y[b]! * kbc * y[c]!;
-      frob += kbc * kbc;
+      K[b * m + c] = kbc;
     }
   }
-  const yy = y.reduce((p, v) => p + v * v, 0);
+  // (HKH)_bc = K_bc - rowMean_b - colMean_c + grandMean.
+  const rowMean = new Float64Array(m);
+  for (let b = 0; b < m; b++) for (let c = 0; c < m; c++) rowMean[b]! += K[b * m + c]! / m;
+  const grand = rowMean.reduce((p, v) => p + v, 0) / m;
+  const yMean = y.reduce((p, v) => p + v, 0) / m;
+  let yKy = 0;
+  let frob = 0;
+  for (let b = 0; b < m; b++) {
+    for (let c = 0; c < m; c++) {
+      const kc = K[b * m + c]! - rowMean[b]! - rowMean[c]! + grand;
+      yKy += (y[b]! - yMean) * kc * (y[c]! - yMean);
+      frob += kc * kc;
+    }
+  }
+  const yy = y.reduce((p, v) => p + (v - yMean) ** 2, 0);
   return yKy / (Math.sqrt(frob) * yy);
 }
 
@@ -573,6 +586,14 @@ describe("alignment", () => {
         const expected = plainAlignment(s.net, x, y, activationFunction("erf").value);
         worstDeviations[`alignment vs plain JS, ${c.name} (abs. difference)`] = Math.abs((r.alignment as number) - expected);
         expect(Math.abs((r.alignment as number) - expected)).toBeLessThan(1e-13);
+        if (!c.bias) {
+          // The explicit-kernel form on K = F F^T gives the same number.
+          const w = s.net.w.view;
+          const K = new Float64Array(c.m * c.m);
+          const F = Array.from({ length: c.m }, (_, b) => Array.from({ length: c.n }, (_, i) => activationFunction("erf").value(w.subarray(i * d, (i + 1) * d).reduce((z, v, k) => z + v * x[b * d + k]!, 0))));
+          for (let b = 0; b < c.m; b++) for (let e = 0; e < c.m; e++) K[b * c.m + e] = F[b]!.reduce((acc, v, i) => acc + v * F[e]![i]!, 0);
+          expect(Math.abs(kernelAlignment(K, y)! - expected)).toBeLessThan(1e-12);
+        }
       } finally {
         s.free();
       }
@@ -597,11 +618,19 @@ describe("alignment", () => {
           for (let k = 0; k < d; k++) z += w[i * d + k]! * x[b * d + k]!;
           Ft[i * m + b] = Math.tanh(z);
         }
+      // Centering HKH = (HF)(HF)^T: each neuron's feature minus its mean over the set, and y minus its mean.
+      for (let i = 0; i < n; i++) {
+        let mean = 0;
+        for (let b = 0; b < m; b++) mean += Ft[i * m + b]! / m;
+        for (let b = 0; b < m; b++) Ft[i * m + b]! -= mean;
+      }
+      const yMean = y.reduce((p, t) => p + t, 0) / m;
+      const yc = y.map((t) => t - yMean);
       let yKy = 0;
       let frob = 0;
       for (let i = 0; i < n; i++) {
         let v = 0;
-        for (let b = 0; b < m; b++) v += Ft[i * m + b]! * y[b]!;
+        for (let b = 0; b < m; b++) v += Ft[i * m + b]! * yc[b]!;
         yKy += v * v;
         for (let j = 0; j <= i; j++) {
           let g = 0;
@@ -609,7 +638,7 @@ describe("alignment", () => {
           frob += (i === j ? 1 : 2) * g * g;
         }
       }
-      const expected = yKy / (Math.sqrt(frob) * y.reduce((p, t) => p + t * t, 0));
+      const expected = yKy / (Math.sqrt(frob) * yc.reduce((p, t) => p + t * t, 0));
       worstDeviations["alignment vs plain JS, several Gram blocks (abs. difference)"] = Math.abs((r.alignment as number) - expected);
       expect(Math.abs((r.alignment as number) - expected)).toBeLessThan(1e-12);
     } finally {

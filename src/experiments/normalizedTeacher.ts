@@ -10,7 +10,7 @@
 
 import { hermiteDim } from "../kernels/kernelFeatures.js";
 import { parseActivation } from "../model/activation.js";
-import { TeacherAbsTask, type TeacherAbsConfig } from "../tasks/teacherAbs.js";
+import { TeacherNetworkTask, type TeacherAbsConfig } from "../tasks/teacherNetwork.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 
 export type TeacherScale = "normalized" | "ones";
@@ -29,7 +29,7 @@ export interface TeacherOrders {
 
 /** The teacher's loss split by Hermite order: L_k of the zero predictor (exact). */
 export function teacherOrders(runtime: WasmRuntime, task: TeacherAbsConfig, seed: number, kmax: number): TeacherOrders {
-  const t = new TeacherAbsTask(runtime, task, seed, parseActivation("abs"));
+  const t = new TeacherNetworkTask(runtime, task, seed, parseActivation("abs"));
   try {
     const w = new Float64Array(task.d);
     w[0] = 1;

@@ -9,7 +9,7 @@ import { parseConfig, ConfigError, type ConfigInput } from "../config.js";
 import { GaussianActivation } from "../population/gaussianActivation.js";
 import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../tasks/link.js";
-import type { TeacherAbsTask } from "../tasks/teacherAbs.js";
+import type { TeacherNetworkTask } from "../tasks/teacherNetwork.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { fitFeatureRidgePath } from "./featureRidge.js";
 import { KernelFeatures } from "./kernelFeatures.js";
@@ -44,7 +44,7 @@ export function teacherFeatureRidge(
   const n = Math.max(...ns);
   const d = config.task.d;
   const kernels = kinds.map((kind) => modelKernel(config, kind));
-  const task = createTask(runtime, config.task, config.seed, linkToActivation(config.model.activation, d)) as TeacherAbsTask;
+  const task = createTask(runtime, config.task, config.seed, linkToActivation(config.model.activation, d)) as TeacherNetworkTask;
   const all = kernels.map((kernel) => new KernelFeatures(runtime, kernel, degree, config.seed));
   const x = runtime.arena.f64(n * d);
   const y = runtime.arena.f64(n);

@@ -1,10 +1,15 @@
-// Kernel alignment of the network's current feature kernel with the target (Takakura, Suzuki 2024: it rises
-// from O(1/sqrt d) at initialization to Omega(1) as features are learned). On the fixed
-// alignment set (stream "alignment", config.metrics.alignmentSamples = m rows, drawn once), with
-// features F_bi = sigma(<w_i, x_b>) (bias included) and K = F F^T (m x m, unweighted by a):
-//   alignment  A(K, y) = y^T K y / (||K||_F ||y||^2), in [0, 1] for the PSD K; null if K or y is 0.
+// Centered kernel-target alignment of the network's current feature kernel with the target
+// (Takakura, Suzuki 2024, arXiv 2403.14917: it rises from O(1/sqrt d) at initialization to
+// Omega(1) as features are learned). On the fixed alignment set (stream "alignment",
+// config.metrics.alignmentSamples = m rows, drawn once), with features F_bi = sigma(<w_i, x_b>)
+// (bias included), K = F F^T (m x m, unweighted by a) and the centering H = I - 1 1^T / m:
+//   alignment  A(K, y) = (Hy)^T (HKH) (Hy) / (||HKH||_F ||Hy||^2), in [0, 1]; null if HKH or Hy is 0.
+// Centering (Cortes, Mohri, Rostamizadeh 2012, arXiv 1203.0550) removes the constant part every
+// kernel shares with E[y]^2 and the constant feature: the uncentered A of random ReLU features is
+// dominated by that part and starts near 1/d rather than at the paper's 1/sqrt(d).
 //
-// y^T K y = |F^T y|^2 costs O(mN). ||K||_F = ||F F^T||_F = ||F^T F||_F, so the Gram matrix is
+// HKH = (HF)(HF)^T, so centering is subtracting each neuron's mean over the set. y^T K y =
+// |F^T y|^2 costs O(mN). ||K||_F = ||F F^T||_F = ||F^T F||_F, so the Gram matrix is
 // formed over whichever of samples and neurons is fewer (R = min(m, N) rows of length
 // max(m, N)), by the Wasm GEMM `preactivations`, in blocks of rows against the rows before them
 // (the lower triangle, off-diagonal entries counted twice): R^2 max(m, N) / 2 multiply-adds and
@@ -49,7 +54,21 @@ export function createAlignment(ctx: MetricContext): Metric {
     const act = net.activation;
     ex.activationValues(act.code, act.params.ptr, act.params.length, features.ptr, features.ptr, m * n);
     const f = features.view;
-    const y = set.y.view;
+    const y = Float64Array.from(set.y.view);
+    const yMean = y.reduce((s, v) => s + v, 0) / m;
+    for (let b = 0; b < m; b++) y[b]! -= yMean;
+    const mean = new Float64Array(n);
+    if (byNeuron) {
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let b = 0; b < m; b++) s += f[i * m + b]!;
+        s /= m;
+        for (let b = 0; b < m; b++) f[i * m + b]! -= s;
+      }
+    } else {
+      for (let b = 0; b < m; b++) for (let i = 0; i < n; i++) mean[i]! += f[b * n + i]! / m;
+      for (let b = 0; b < m; b++) for (let i = 0; i < n; i++) f[b * n + i]! -= mean[i]!;
+    }
     const v = new Float64Array(n);
     if (byNeuron) {
       for (let i = 0; i < n; i++) {
@@ -93,4 +112,41 @@ export function createAlignment(ctx: MetricContext): Metric {
       set.free();
     },
   };
+}
+
+/**
+ * Kernel-target alignment of an explicit m x m kernel matrix (row-major, symmetric) with y:
+ * centered (default) (Hy)^T HKH (Hy) / (||HKH||_F ||Hy||^2) as the metric above, or uncentered
+ * y^T K y / (||K||_F ||y||^2); null if a norm is 0.
+ */
+export function kernelAlignment(gram: Float64Array, y: Float64Array, centered = true): number | null {
+  const m = y.length;
+  if (gram.length !== m * m) throw new RangeError(`meanfield: kernelAlignment: expected an ${m} x ${m} kernel for ${m} labels, got ${gram.length} entries`);
+  const rowMean = new Float64Array(m);
+  let grand = 0;
+  let yMean = 0;
+  if (centered) {
+    for (let b = 0; b < m; b++) {
+      let s = 0;
+      for (let c = 0; c < m; c++) s += gram[b * m + c]!;
+      rowMean[b] = s / m;
+      grand += s / (m * m);
+      yMean += y[b]! / m;
+    }
+  }
+  let yKy = 0;
+  let frobenius2 = 0;
+  let yy = 0;
+  for (let b = 0; b < m; b++) {
+    const yb = y[b]! - yMean;
+    yy += yb * yb;
+    for (let c = 0; c < m; c++) {
+      // The symmetric kernel's row means are its column means.
+      const k = gram[b * m + c]! - rowMean[b]! - rowMean[c]! + grand;
+      yKy += yb * k * (y[c]! - yMean);
+      frobenius2 += k * k;
+    }
+  }
+  const denominator = Math.sqrt(frobenius2) * yy;
+  return denominator > 0 ? yKy / denominator : null;
 }

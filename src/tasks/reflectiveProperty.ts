@@ -1,4 +1,4 @@
-// The reflective property of Chen, Ge 2024 for targets that are sums of normalized-Hermite monomials
+// The reflective property (Chen, Ge 2024, arXiv 2402.08948) for targets that are sums of normalized-Hermite monomials
 // y = sum_t c_t prod_p h_{k_tp}(z_p): y is reflective with respect to a subspace S when
 // y(z_{S-perp} - z_S) = y(z), and then gradient flow started with w_S = 0 keeps w_S = 0 (a trap).
 // For a coordinate subspace S, h_k(-z) = (-1)^k h_k(z) makes the reflection multiply each

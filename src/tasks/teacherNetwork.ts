@@ -14,6 +14,7 @@ import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";
 
 export type TeacherNetworkConfig = Extract<TaskConfig, { kind: "teacherAbs" | "teacherNetwork" }>;
+export type TeacherAbsConfig = Extract<TaskConfig, { kind: "teacherAbs" }>;
 
 /** g* of a teacher config: |.| for teacherAbs. */
 export function teacherActivationOf(config: TeacherNetworkConfig): ActivationSpec {

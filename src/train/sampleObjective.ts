@@ -7,6 +7,7 @@
 // through the f32x4 kernels (assembly/network32.ts), split the same way, over f32 copies of
 // each chunk's samples and of the weights taken at every evaluation; the weights stay f64.
 
+import { labelNoise } from "../tasks/labelNoise.js";
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { Task } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
@@ -17,7 +18,8 @@ import { OnlineStepPlan } from "./onlineStepPlan.js";
 /** Samples per kernel call: bounds the chunk x N scratch buffers. */
 const CHUNK = 4096;
 
-export type SampleMode = { kind: "samples"; n: number } | { kind: "online"; batch: number };
+/** Fixed samples may carry label noise: y_b + eps_b with eps from labelNoise(seed) (src/tasks/labelNoise.ts). */
+export type SampleMode = { kind: "samples"; n: number; labelNoise?: { halfWidth: number; seed: number } } | { kind: "online"; batch: number };
 
 export interface Linearization {
   w0: WasmF64Array;
@@ -89,6 +91,12 @@ export class SampleObjective implements Objective {
           this.draw(s0, rows);
           x.view.set(this.buf.x.view.subarray(0, rows * inputDim), s0 * inputDim);
           y.view.set(this.buf.y.view.subarray(0, rows), s0);
+        }
+        const noise = mode.labelNoise;
+        if (noise && noise.halfWidth > 0) {
+          const eps = labelNoise(net.runtime, noise.seed, mode.n, noise.halfWidth);
+          const yv = y.view;
+          for (let b = 0; b < mode.n; b++) yv[b]! += eps[b]!;
         }
         this.fixed = { x, y };
       } else this.fixed = null;

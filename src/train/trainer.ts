@@ -84,7 +84,8 @@ export class Trainer {
       this.objective = new PopulationObjective(net, task.population);
     } else {
       const stream = data.kind === "samples" ? "train" : "train.batch";
-      this.objective = new SampleObjective(net, task, data, stream, this.linearization, config.precision);
+      const mode = data.kind === "samples" ? { kind: "samples" as const, n: data.n, labelNoise: { halfWidth: data.labelNoise ?? 0, seed: config.seed } } : data;
+      this.objective = new SampleObjective(net, task, mode, stream, this.linearization, config.precision);
     }
     this.gradW = rt.arena.f64(n * inputDim);
     this.gradA = rt.arena.f64(n);

@@ -1,0 +1,45 @@
+// The infinite-width kernels of a ReLU network with a bias, f(x) = scale sum_i a_i relu(<w_i, x> + b_i),
+// at the initialization w ~ N(0, I/d), b ~ N(0, beta^2), a = +-1, in closed form for any inputs.
+// With u = (w sqrt(d), b / beta) ~ N(0, I_{d+1}) and the augmented input x~ = (x / sqrt(d), beta),
+// <w, x> + b = <u, x~>, so the pair moments are the arc-cosine kernels (Cho, Saul 2009) of x~:
+//   NNGP  K(x, y) = E[relu(<u,x~>) relu(<u,y~>)] = |x~||y~| (sin t + (pi - t) cos t) / (2 pi)
+//   NTK   K(x, y) = NNGP + E[a^2] (<x, y>/d + beta^2) E[1{<u,x~> > 0} 1{<u,y~> > 0}]
+//                = NNGP + (<x, y>/d + beta^2) (pi - t) / (2 pi)
+// with cos t = <x~, y~> / (|x~||y~|) (the NTK's second term is the first layer and bias moving,
+// per unit of mean-field time, for the init's variances). The bias term is what lets these kernels
+// fit the even and higher odd parts of a target beyond what relu(<w, x>) alone reaches.
+
+export type ReluBiasKernel = "nngp" | "ntk";
+
+/** rows(a) x rows(b) Gram matrix K(a_r, b_c) for row-major inputs with d columns; bias scale beta. */
+export function reluBiasGram(kind: ReluBiasKernel, a: Float64Array, b: Float64Array, d: number, beta: number): Float64Array {
+  if (kind !== "nngp" && kind !== "ntk") throw new RangeError(`meanfield: kernel: expected nngp or ntk, got ${String(kind)}`);
+  if (!(Number.isInteger(d) && d >= 1)) throw new RangeError(`meanfield: d: expected an integer >= 1, got ${d}`);
+  if (a.length % d !== 0 || b.length % d !== 0) throw new RangeError(`meanfield: inputs: expected rows of d = ${d} numbers`);
+  if (!(Number.isFinite(beta) && beta > 0)) throw new RangeError(`meanfield: beta: expected a finite number > 0, got ${beta}`);
+  const ra = a.length / d;
+  const rb = b.length / d;
+  const b2 = beta * beta;
+  const normsOf = (x: Float64Array, rows: number) =>
+    Float64Array.from({ length: rows }, (_, r) => {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[r * d + k]! ** 2;
+      return Math.sqrt(s / d + b2);
+    });
+  const na = normsOf(a, ra);
+  const nb = normsOf(b, rb);
+  const out = new Float64Array(ra * rb);
+  for (let r = 0; r < ra; r++) {
+    for (let c = 0; c < rb; c++) {
+      let dot = 0;
+      for (let k = 0; k < d; k++) dot += a[r * d + k]! * b[c * d + k]!;
+      const inner = dot / d + b2;
+      const cos = Math.max(-1, Math.min(1, inner / (na[r]! * nb[c]!)));
+      const t = Math.acos(cos);
+      const sin = Math.sqrt(Math.max(0, 1 - cos * cos));
+      const nngp = (na[r]! * nb[c]! * (sin + (Math.PI - t) * cos)) / (2 * Math.PI);
+      out[r * rb + c] = kind === "nngp" ? nngp : nngp + (inner * (Math.PI - t)) / (2 * Math.PI);
+    }
+  }
+  return out;
+}
