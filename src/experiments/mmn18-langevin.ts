@@ -28,7 +28,7 @@ const KAPPA = 0.4;
 const SIZES = {
   test: { d: 20, width: 120, batch: 50, stepSize: 0.02, time: 16, points: 8, betaOverD: [2, 20] },
   quick: { d: 40, width: 400, batch: 200, stepSize: 0.01, time: 24, points: 12, betaOverD: [2, 5, 20] },
-  paper: { d: 80, width: 1000, batch: 400, stepSize: 0.01, time: 40, points: 20, betaOverD: [1, 2, 5, 20, 50] },
+  paper: { d: 60, width: 600, batch: 200, stepSize: 0.01, time: 32, points: 16, betaOverD: [1, 2, 5, 20] },
 };
 
 /**
