@@ -139,7 +139,7 @@ const noiseSchema = z
     beta: positive.describe("inverse temperature beta"),
   })
   .strict()
-  .describe("mean-field Langevin: theta <- (1 - 2 lambda h) theta - 2 h grad + N(0, h/beta)");
+  .describe("noisy GD (mean-field Langevin): theta <- (1 - lambda h) theta + h velocity + N(0, 2h/beta), velocity the noiseless one; stationary law exp(-beta Psi_lambda) (docs/conventions.md)");
 
 const common = {
   steps: z.number().int().min(1).max(1e9).describe("number of steps"),

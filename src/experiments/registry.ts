@@ -10,6 +10,7 @@ import { lmz20Tensors } from "./lmz20-tensors.js";
 import { mahankaliPhases } from "./mahankali-phases.js";
 import { mahankaliSampleComplexity } from "./mahankali-sample-complexity.js";
 import { mmn18Isotropic } from "./mmn18-isotropic.js";
+import { mmn18Langevin } from "./mmn18-langevin.js";
 import { reflectiveTrap } from "./reflective-trap.js";
 import { saadSollaPlateau } from "./saad-solla-plateau.js";
 import { ts24Alignment } from "./ts24-alignment.js";
@@ -21,6 +22,7 @@ export const experiments: Experiment[] = [
   lazyVsMeanfield,
   chaos,
   mmn18Isotropic,
+  mmn18Langevin,
   bmz23Timescales,
   abam22Staircase,
   lmz20Tensors,

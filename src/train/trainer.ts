@@ -203,13 +203,15 @@ export class Trainer {
       }
     }
     const noise = algorithm.noise;
-    // Langevin: theta <- (1 - 2 lambda h) theta - 2 h g + N(0, h / beta), g the mean-field gradient.
-    const drift = noise ? 2 * h * rate : h * rate;
+    // Noisy GD (docs/conventions.md, "Noisy GD"): theta <- (1 - lambda h) theta - h rate g + N(0, 2h/beta),
+    // Euler-Maruyama for d theta = -grad Psi_lambda dt + sqrt(2/beta) dB, whose stationary law is
+    // exp(-beta Psi_lambda). The drift is the noiseless one, so beta -> infinity recovers plain GD.
+    const drift = h * rate;
     if (noise) {
       rt.random.gaussianInto(streamKey(this.config.seed, "train.noise"), this.step * (n * inputDim + n), this.noise!);
     }
-    const sd = noise ? Math.sqrt(h / noise.beta) : 0;
-    const decay = noise ? -2 * noise.lambda * h : 0;
+    const sd = noise ? Math.sqrt((2 * h) / noise.beta) : 0;
+    const decay = noise ? -noise.lambda * h : 0;
     if (first) {
       if (decay !== 0) rt.exports.axpy(decay, net.w.ptr, net.w.ptr, n * inputDim);
       rt.exports.axpy(-drift, this.gradW.ptr, net.w.ptr, n * inputDim);
