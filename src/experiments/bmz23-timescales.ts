@@ -53,13 +53,13 @@ const SIZES: Record<ExperimentScale, Sizes> = {
     figureEpsilons: [1e-3, 1e-6],
     sweepEpsilons: [1e-2, 3e-3, 1e-3, 3e-4, 1e-4],
     sweepParticles: 200,
-    network: { width: 256, d: 30, batch: 256, epsilon: 1e-2, horizon: 1, limitParticles: 1000 },
+    network: { width: 128, d: 30, batch: 256, epsilon: 1e-2, horizon: 1, limitParticles: 500 },
   },
   paper: {
     figureEpsilons: [1e-3, 1e-6],
     sweepEpsilons: [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5],
     sweepParticles: 1000,
-    network: { width: 1024, d: 50, batch: 512, epsilon: 1e-2, horizon: 1, limitParticles: 4000 },
+    network: { width: 512, d: 50, batch: 512, epsilon: 1e-2, horizon: 1, limitParticles: 2000 },
   },
 };
 
@@ -241,7 +241,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const netStep = 0.2;
   const netSteps = Math.ceil(net.horizon / net.epsilon / netStep);
   const netInput: ConfigInput = {
-    ...baseConfig("network", ctx.seed, net.width, net.d, netRatio, netSteps, netStep, 120),
+    ...baseConfig("network", ctx.seed, net.width, net.d, netRatio, netSteps, netStep, 60),
     algorithm: { kind: "onlineSgd", batch: net.batch, steps: netSteps, stepSize: netStep, projected: true, firstLayerStepRatio: netRatio },
   };
   const netConfig = parseConfig(netInput);
