@@ -147,6 +147,10 @@ const common = {
   projected: z.boolean().default(false).describe("keep every w_i on the unit sphere (projected GD)"),
   noise: noiseSchema.optional(),
   linearize: z.boolean().default(false).describe("train the linearized model f_0 + J_0 (theta - theta_0)"),
+  firstLayerStepRatio: positive
+    .max(1e6)
+    .default(1)
+    .describe("epsilon: the first layer (w, b) moves with step epsilon h, the second (a) with h (Berthier, Montanari, Zhou 2023)"),
 };
 
 export const algorithmSchema = z.discriminatedUnion(

@@ -33,8 +33,12 @@ const TERMS = ["x1", "x1x2", "x1x2x3", "x1x2x3x4"];
 const TEST_SAMPLES = 300;
 const STEP_SIZE = 0.1;
 const BATCH = 64;
+/** A coefficient has started when it reaches a tenth of its target (1). */
+const ONSET = 0.1;
+/** Consecutive onsets must be at least this far apart in time (ratio). */
+const ORDER_MARGIN = 1.2;
 
-function runConfig(seed: number, sizes: Sizes): ConfigInput {
+function runConfig(seed: number, sizes: Sizes, variant: string | null): ConfigInput {
   return {
     name: `abam22-staircase-seed${seed}`,
     seed,
@@ -44,23 +48,34 @@ function runConfig(seed: number, sizes: Sizes): ConfigInput {
       // relu(z + 1/2) with a trainable bias: plain relu cannot represent the odd cubic term.
       activation: { kind: "piecewiseLinear", breakpoints: [-0.5], slopes: [0, 1], valueAtZero: 0.5 },
       bias: true,
+      ...(variant === "frozen-first-layer" ? { train: "second" as const } : {}),
       init: { firstLayer: { kind: "gaussian", kappa: 1 }, secondLayer: { kind: "constant", value: 0 } },
     },
     algorithm: { kind: "onlineSgd", batch: BATCH, steps: sizes.steps, stepSize: STEP_SIZE },
-    metrics: { include: ["testLoss", "coefficients"], schedule: { kind: "logSpaced", points: 50 }, testSamples: TEST_SAMPLES },
+    metrics: { include: ["testLoss", "coefficients"], schedule: { kind: "logSpaced", points: 200 }, testSamples: TEST_SAMPLES },
   };
 }
 
-/** First time the series reaches `level` (Infinity if never). */
+/** First time the series reaches `level`, linear between records (Infinity if never). */
 function firstTime(rows: ChartRow[], field: string, level: number): number {
-  const hit = rows.find((r) => (r[field] as number) >= level);
-  return hit ? (hit.time as number) : Infinity;
+  const j = rows.findIndex((r) => (r[field] as number) >= level);
+  if (j < 0) return Infinity;
+  if (j === 0) return rows[0]!.time as number;
+  const [v0, v1] = [rows[j - 1]![field] as number, rows[j]![field] as number];
+  const [t0, t1] = [rows[j - 1]!.time as number, rows[j]!.time as number];
+  return t0 + ((level - v0) / (v1 - v0)) * (t1 - t0);
 }
 
 export const abam22Staircase: Experiment = {
   id: "abam22-staircase",
   papers: [{ ...ABBE_BOIX_MISIAKIEWICZ_2022, figure: "Figure 1" }],
-  brokenVariants: [],
+  brokenVariants: [
+    {
+      name: "frozen-first-layer",
+      description: "Only the second layer trains (random features, in bSGD and in the DF-PDE): x1 is fitted from the initial features, but x1x2 and the later monomials never start (their coefficients stay below 0.1), so the loss stays high and no step of the staircase is taken.",
+      fails: ["sgd.finalLoss", "pde.finalLoss", "sgd.coefficients", "pde.order x1x2 -> x1x2x3", "pde.order x1x2x3 -> x1x2x3x4"],
+    },
+  ],
   title: "Merged staircase on the hypercube: batch SGD against the DF-PDE (ABAM22)",
   description:
     "Batch SGD on z1 + z1z2 + z1z2z3 + z1z2z3z4 (10 runs, 95% intervals, m = 300 test samples) against its dimension-free mean-field PDE: test error and the four Fourier coefficients learned in staircase order.",
@@ -68,7 +83,7 @@ export const abam22Staircase: Experiment = {
     const sizes = SIZES[context.scale];
     const perRun: ChartRow[][] = [];
     for (let k = 0; k < sizes.runs; k++) {
-      const config = runConfig(context.seed + k, sizes);
+      const config = runConfig(context.seed + k, sizes, context.variant);
       context.saveConfig(`sgd-run${k}`, config);
       context.log(`bSGD run ${k + 1}/${sizes.runs}: d = ${sizes.d}, N = ${sizes.width}, B = ${BATCH}, ${sizes.steps} steps`);
       const result = await simulate(config, { runtime: context.runtime });
@@ -98,7 +113,7 @@ export const abam22Staircase: Experiment = {
     });
     context.saveTable("sgd-mean", sgd);
 
-    const limitConfig = runConfig(context.seed, sizes);
+    const limitConfig = runConfig(context.seed, sizes, context.variant);
     context.log(`DF-PDE: ${sizes.particles} reduced particles`);
     const limit = await solveReducedParticles(limitConfig, { runtime: context.runtime, particles: sizes.particles });
     if (limit.summary.status !== "completed") throw new Error("abam22-staircase: the DF-PDE diverged");
@@ -119,9 +134,33 @@ export const abam22Staircase: Experiment = {
       lossGap = Math.max(lossGap, Math.abs((row.testLoss as number) - (pde[i]!.testLoss as number)));
       for (const t of TERMS) coefficientGap = Math.max(coefficientGap, Math.abs((row[t] as number) - (pde[i]![t] as number)));
     });
-    const crossing = TERMS.map((t) => firstTime(sgd, t, 0.5));
-    const orderMargin = Math.min(crossing[1]! / crossing[0]!, crossing[2]! / crossing[1]!);
+    // Staircase order as onset times: each coefficient's first passage through ONSET, a tenth of its
+    // target. Onset is the claim of the merged-staircase property (the monomial of degree k + 1 can
+    // only start once the directions of the one of degree k are being learned). Completion is not
+    // ordered here: in the DF-PDE itself x1x2x3 rises slowly after its onset and x1x2x3x4 overtakes
+    // it before both reach 1/2 (docs/experiments.md), so a check at level 1/2 would test a claim the
+    // limit does not make for this network.
+    const onset = (rows: ChartRow[]) => TERMS.map((t) => firstTime(rows, t, ONSET));
+    const sgdOnset = onset(sgd);
+    const pdeOnset = onset(pde);
+    const ratio = (times: number[], k: number) => (Number.isFinite(times[k]!) && Number.isFinite(times[k + 1]!) ? times[k + 1]! / times[k]! : NaN);
     const initialLoss = sgd[0]!.testLoss as number;
+    const orderChecks = [0, 1, 2].flatMap((k) => {
+      const step = `${TERMS[k]} -> ${TERMS[k + 1]}`;
+      const limitCheck = check(
+        `pde.order ${step}`,
+        `DF-PDE: onset time of ${TERMS[k + 1]} (coefficient ${ONSET}) over that of ${TERMS[k]}; > 1 is staircase order`,
+        ratio(pdeOnset, k),
+        [ORDER_MARGIN, Infinity],
+      );
+      // bSGD at d = 30 lags the limit on x1x2x3 (its onset needs x3 alignments of size 1/sqrt(d) to grow), and
+      // reaches x1x2x3x4's onset first; that step is reported, not checked (docs/experiments.md).
+      if (k === 2) return [limitCheck];
+      return [
+        limitCheck,
+        check(`sgd.order ${step}`, `bSGD mean: onset time of ${TERMS[k + 1]} over that of ${TERMS[k]}`, ratio(sgdOnset, k), [ORDER_MARGIN, Infinity]),
+      ];
+    });
     const checks = [
       check("sgd.finalLoss", "bSGD: final test loss over the initial one (mean of the runs)", (last.testLoss as number) / initialLoss, [0, 0.02]),
       check("pde.finalLoss", "DF-PDE: final loss over the initial one", (lastPde.testLoss as number) / (pde[0]!.testLoss as number), [0, 0.01]),
@@ -131,14 +170,9 @@ export const abam22Staircase: Experiment = {
         Math.min(...TERMS.map((t) => last[t] as number)),
         [0.8, 1.25],
       ),
-      check(
-        "staircase.order",
-        "bSGD: time for coefficient x1x2 to reach 1/2 over that of x1, and x1x2x3 over x1x2 (smaller of the two; > 1 means staircase order)",
-        orderMargin,
-        [1.2, Infinity],
-      ),
-      check("pde.lossGap", "Largest gap between the bSGD mean test loss and the DF-PDE loss over time", lossGap, [0, 0.4]),
-      check("pde.coefficientGap", "Largest gap between a bSGD mean Fourier coefficient and the DF-PDE's over time", coefficientGap, [0, 0.4]),
+      ...orderChecks,
+      check("pde.lossGap", "Largest gap between the bSGD mean test loss and the DF-PDE loss over time, over the initial loss", lossGap / initialLoss, [0, 0.1]),
+      check("pde.coefficientGap", "Largest gap between a bSGD mean Fourier coefficient and the DF-PDE's over time (targets 1)", coefficientGap, [0, 0.25]),
     ];
 
     const withPde = (field: string): ChartRow[] => [
@@ -195,7 +229,9 @@ export const abam22Staircase: Experiment = {
       figures: {
         "bSGD final test loss (mean)": last.testLoss as number,
         "DF-PDE final loss": lastPde.testLoss as number,
-        ...Object.fromEntries(TERMS.map((t, j) => [`time to coefficient ${t} = 1/2`, crossing[j]!])),
+        ...Object.fromEntries(TERMS.map((t, j) => [`onset time (coefficient ${ONSET}) of ${t}: bSGD, DF-PDE`, `${sgdOnset[j]!.toFixed(2)}, ${pdeOnset[j]!.toFixed(2)}`])),
+        ...Object.fromEntries(TERMS.map((t) => [`time coefficient ${t} reaches 1/2: bSGD, DF-PDE`, `${firstTime(sgd, t, 0.5).toFixed(2)}, ${firstTime(pde, t, 0.5).toFixed(2)}`])),
+        "bSGD onset ratio x1x2x3x4 / x1x2x3 (reported, not checked)": ratio(sgdOnset, 2),
       },
     };
   },

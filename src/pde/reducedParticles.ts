@@ -29,6 +29,8 @@
 // (src/pde/reducedInit.ts). They are also -M grad_{theta_i} of the reduced loss
 // 1/2 E_{x_S}[(f - y)^2] of M particles with f = (1/M) sum_i a_i sigma_{r_i}, which the tests check
 // by finite differences. model.train "first" freezes a, "second" freezes (w_S, r).
+// algorithm.firstLayerStepRatio epsilon multiplies the velocity of (w_S, r, b), as it multiplies
+// the finite network's first-layer step; algorithm.projected keeps |w|^2 = |w_S|^2 + r^2 = 1.
 //
 // Expectations over x_S use the task's rule (src/pde/reducedTask.ts): the 2^P hypercube points,
 // exact; or tensor Gauss–Hermite on Gaussian input, exact for polynomial activations and targets
@@ -64,6 +66,18 @@ export interface ReducedParticlesOptions {
   train?: TrainedLayers;
   /** Trainable biases (model.bias); the state then carries b. Default false. */
   bias?: boolean;
+  /**
+   * algorithm.firstLayerStepRatio, epsilon: (w_S, r, b) move at epsilon times their velocity, a at
+   * its own (Berthier, Montanari, Zhou 2023). Default 1.
+   */
+  firstLayerStepRatio?: number;
+  /**
+   * algorithm.projected: every w stays on the unit sphere. In reduced coordinates w = (w_S, r u_perp)
+   * with |w|^2 = |w_S|^2 + r^2, so the tangent projection of the velocity is
+   * (v_S, v_r) - (<v_S, w_S> + v_r r) (w_S, r) / |w|^2, and each step ends with (w_S, r) rescaled to
+   * norm 1, as the finite network renormalizes w. Default false; not with a bias.
+   */
+  projected?: boolean;
   /**
    * Gauss–Hermite nodes in g for activations without a closed form sigma_r: polynomials (default
    * ceil((degree + 1) / 2), exact), tanh and sigmoid (default 128). Their poles at distance
@@ -115,6 +129,8 @@ export class ReducedParticles {
   /** Columns of the kernels' w: P, or P + 1 with the bias last. */
   private readonly columns: number;
   readonly train: TrainedLayers;
+  readonly firstLayerStepRatio: number;
+  readonly projected: boolean;
   private readonly runtime: WasmRuntime;
   private readonly task: ReducedTask;
   private readonly activation: WasmActivation;
@@ -146,6 +162,12 @@ export class ReducedParticles {
     this.bias = options.bias ?? false;
     this.columns = p + (this.bias ? 1 : 0);
     this.train = options.train ?? "both";
+    this.firstLayerStepRatio = options.firstLayerStepRatio ?? 1;
+    if (!(this.firstLayerStepRatio > 0) || !Number.isFinite(this.firstLayerStepRatio)) {
+      throw new RangeError(`meanfield: reduced particles: firstLayerStepRatio must be a finite number > 0, got ${this.firstLayerStepRatio}`);
+    }
+    this.projected = options.projected ?? false;
+    if (this.projected && this.bias) throw new RangeError(`meanfield: reduced particles: projection onto the sphere is not defined with a bias`);
     this.runtime = runtime;
     this.task = task;
     this.reflection = this.bias ? { alpha: 0, beta: 0, gamma: 0 } : reflectionLaw(activation);
@@ -260,9 +282,46 @@ export class ReducedParticles {
       this.gaussNodes.ptr, this.gaussWeights.ptr, this.ng,
       law.alpha, law.beta, law.gamma, this.cache?.ptr ?? 0, this.scratch.ptr, this.e.ptr, this.velocity.ptr,
     );
-    if (this.train === "first") this.velocity.view.fill(0, 0, m);
-    if (this.train === "second") this.velocity.view.fill(0, m);
+    const v = this.velocity.view;
+    if (this.train === "first") v.fill(0, 0, m);
+    if (this.train === "second") v.fill(0, m);
+    if (this.projected) this.projectVelocity();
+    const ratio = this.firstLayerStepRatio;
+    if (ratio !== 1) for (let k = m; k < v.length; k++) v[k]! *= ratio;
     return loss;
+  }
+
+  /** The tangent part of each particle's (w_S, r) velocity (ReducedParticlesOptions.projected). */
+  private projectVelocity(): void {
+    const { m, p, columns } = this;
+    const x = this.state.view;
+    const v = this.velocity.view;
+    for (let i = 0; i < m; i++) {
+      const row = 2 * m + i * columns;
+      let dot = v[m + i]! * x[m + i]!;
+      let norm2 = x[m + i]! ** 2;
+      for (let k = 0; k < p; k++) {
+        dot += v[row + k]! * x[row + k]!;
+        norm2 += x[row + k]! ** 2;
+      }
+      const c = dot / norm2;
+      v[m + i]! -= c * x[m + i]!;
+      for (let k = 0; k < p; k++) v[row + k]! -= c * x[row + k]!;
+    }
+  }
+
+  /** Rescales each particle's (w_S, r) to norm 1 (ReducedParticlesOptions.projected). */
+  private normalize(): void {
+    const { m, p, columns } = this;
+    const x = this.state.view;
+    for (let i = 0; i < m; i++) {
+      const row = 2 * m + i * columns;
+      let norm2 = x[m + i]! ** 2;
+      for (let k = 0; k < p; k++) norm2 += x[row + k]! ** 2;
+      const inv = 1 / Math.sqrt(norm2);
+      x[m + i]! *= inv;
+      for (let k = 0; k < p; k++) x[row + k]! *= inv;
+    }
   }
 
   /**
@@ -282,6 +341,7 @@ export class ReducedParticles {
     const loss = this.computeVelocity();
     if (scheme === "euler") {
       exports.axpy(h, this.velocity.ptr, this.state.ptr, size);
+      if (this.projected) this.normalize();
       return loss;
     }
     this.saved.view.set(this.state.view);
@@ -291,6 +351,7 @@ export class ReducedParticles {
     this.state.view.set(this.saved.view);
     exports.axpy(h / 2, this.savedVelocity.ptr, this.state.ptr, size);
     exports.axpy(h / 2, this.velocity.ptr, this.state.ptr, size);
+    if (this.projected) this.normalize();
     return loss;
   }
 

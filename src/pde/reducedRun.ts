@@ -27,11 +27,16 @@ export interface ReducedRecord {
   meanR: number;
 }
 
-/** train and bias come from the config's model. */
-export interface ReducedRunOptions extends Omit<ReducedParticlesOptions, "train" | "bias">, ReducedTaskOptions {
+/** train and bias come from the config's model, firstLayerStepRatio and projected from its algorithm. */
+export interface ReducedRunOptions extends Omit<ReducedParticlesOptions, "train" | "bias" | "firstLayerStepRatio" | "projected">, ReducedTaskOptions {
   runtime?: WasmRuntime;
   /** M, the number of reduced particles; default model.width. */
   particles?: number;
+  /**
+   * Particles to start from instead of a draw of the config's initialization law, e.g. the
+   * d -> infinity law w_S = 0, r = 1 of Berthier, Montanari, Zhou (2023); M is then their number.
+   */
+  initial?: ReducedParticleState;
   /** Default "heun". */
   scheme?: ReducedScheme;
   onRecord?: (record: ReducedRecord) => void;
@@ -75,7 +80,6 @@ export function checkReducible(config: Config): void {
   if (algorithm.kind !== "populationGd" && algorithm.kind !== "onlineSgd") {
     throw new ConfigError(`algorithm.kind: the reduced-coordinate solver is the limit of populationGd and onlineSgd, not ${algorithm.kind}`);
   }
-  if (algorithm.projected) throw new ConfigError(`algorithm.projected: the reduced-coordinate solver does not project onto the sphere`);
   if (algorithm.noise) throw new ConfigError(`algorithm.noise: the reduced-coordinate solver has no Langevin noise`);
   if (algorithm.linearize) throw new ConfigError(`algorithm.linearize: the reduced-coordinate solver is the nonlinear limit`);
 }
@@ -109,16 +113,18 @@ export async function solveReducedParticles(input: ConfigInput | Config, options
   checkReducible(config);
   const runtime = options.runtime ?? (await loadRuntime());
   const p = relevantCoordinates(config);
-  const m = options.particles ?? config.model.width;
+  const m = options.initial?.a.length ?? options.particles ?? config.model.width;
   if (!Number.isInteger(m) || m < 1) throw new RangeError(`meanfield: particles must be an integer >= 1, got ${m}`);
   const scheme = options.scheme ?? "heun";
   if (scheme !== "heun" && scheme !== "euler") throw new RangeError(`meanfield: scheme must be "heun" or "euler", got ${String(scheme)}`);
   const task = createReducedTask(config, options);
   const activation = linkToActivation(config.model.activation, config.task.d);
-  const system = new ReducedParticles(runtime, task, activation, initialParticles(runtime, config, p, m), {
+  const system = new ReducedParticles(runtime, task, activation, options.initial ?? initialParticles(runtime, config, p, m), {
     ...options,
     train: config.model.train,
     bias: config.model.bias,
+    firstLayerStepRatio: config.algorithm.firstLayerStepRatio,
+    projected: config.algorithm.projected,
   });
   try {
     const { steps, stepSize } = config.algorithm;

@@ -5,8 +5,10 @@
 //
 // Time: each neuron moves with velocity -(1 / (N scale^2)) grad_{theta_i} L, which is -N grad
 // under mean-field scaling (docs/conventions.md) and the plain gradient under NTK scaling, so f moves O(1)
-// per unit time under both; a step of size h advances time by h. Every random draw of step t
-// (batch, noise) is indexed by t, so a run restored from a checkpoint continues bit for bit.
+// per unit time under both; a step of size h advances time by h. With algorithm.firstLayerStepRatio
+// = epsilon the first layer (w and its bias) steps by epsilon h and the second by h, so time is the
+// second layer's. Every random draw of step t (batch, noise) is indexed by t, so a run restored
+// from a checkpoint continues bit for bit.
 
 import { dataOf, type AlgorithmConfig, type Config } from "../config.js";
 import { TwoLayerNetwork } from "../model/network.js";
@@ -183,9 +185,11 @@ export class Trainer {
     const { first, second } = this.layers();
     const h = algorithm.stepSize;
     const rate = 1 / (n * net.scale * net.scale);
+    // BMZ23's learning-rate ratio: the first layer's step is epsilon h, the second layer's h.
+    const ratio = algorithm.firstLayerStepRatio;
     if (this.fusedStep) {
       const drift = h * rate;
-      const loss = this.fusedStep.run(this.step, first ? drift : null, second ? drift : null);
+      const loss = this.fusedStep.run(this.step, first ? ratio * drift : null, second ? drift : null);
       if (!Number.isFinite(loss) || loss > this.divergenceLimit) throw new DivergenceError(this.step, loss);
       this.step++;
       this.stageBoundary();
@@ -213,9 +217,10 @@ export class Trainer {
     const sd = noise ? Math.sqrt((2 * h) / noise.beta) : 0;
     const decay = noise ? -noise.lambda * h : 0;
     if (first) {
-      if (decay !== 0) rt.exports.axpy(decay, net.w.ptr, net.w.ptr, n * inputDim);
-      rt.exports.axpy(-drift, this.gradW.ptr, net.w.ptr, n * inputDim);
-      if (noise) rt.exports.axpy(sd, this.noise!.ptr, net.w.ptr, n * inputDim);
+      // The first layer's step is ratio h: its drift, decay and noise variance all scale with it.
+      if (decay !== 0) rt.exports.axpy(ratio * decay, net.w.ptr, net.w.ptr, n * inputDim);
+      rt.exports.axpy(-ratio * drift, this.gradW.ptr, net.w.ptr, n * inputDim);
+      if (noise) rt.exports.axpy(Math.sqrt(ratio) * sd, this.noise!.ptr, net.w.ptr, n * inputDim);
     }
     if (second) {
       if (decay !== 0) rt.exports.axpy(decay, net.a.ptr, net.a.ptr, n);
