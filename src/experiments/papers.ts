@@ -71,3 +71,11 @@ export const TAKAKURA_SUZUKI_2024: PaperCitation = {
   arxiv: "2403.14917",
   venue: "ICML",
 };
+
+export const MEI_MISIAKIEWICZ_MONTANARI_2019: PaperCitation = {
+  authors: "Mei, Misiakiewicz, Montanari",
+  year: 2019,
+  title: "Mean-field theory of two-layers neural networks: dimension-free bounds and kernel limit",
+  arxiv: "1902.06015",
+  venue: "COLT",
+};
