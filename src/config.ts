@@ -95,7 +95,12 @@ export const modelSchema = z
     activation: linkSchema
       .default({ kind: "relu" })
       .describe("sigma: any activation, or a polynomial in the Hermite/Legendre basis like a link"),
-    scaling: z.enum(["meanfield", "ntk"]).default("meanfield").describe("output scale 1/N or 1/sqrt(N)"),
+    scaling: z
+      .union([z.enum(["meanfield", "ntk"]), z.number().min(0).max(2)], {
+        error: () => 'expected "meanfield", "ntk" or a number q in [0, 2] (output scale N^-q)',
+      })
+      .default("meanfield")
+      .describe("output scale gamma: 1/N (meanfield), 1/sqrt(N) (ntk), or N^-q for a number q"),
     train: z.enum(["both", "first", "second"]).default("both").describe("which layers move"),
     bias: z.boolean().default(false).describe("f = scale sum_i a_i sigma(<w_i, x> + b_i); b_i trains with w_i"),
     init: z

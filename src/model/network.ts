@@ -9,17 +9,21 @@ import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
 
-/** mean-field: scale 1/N; ntk: scale 1/sqrt(N). */
-export type Scaling = "meanfield" | "ntk";
+/** mean-field: scale 1/N; ntk: scale 1/sqrt(N); a number q: scale N^-q (q = 1 and 1/2 are the two named ones). */
+export type Scaling = "meanfield" | "ntk" | number;
 
 export function outputScale(scaling: Scaling, n: number): number {
+  if (typeof scaling === "number") {
+    if (!(scaling >= 0 && scaling <= 2)) throw new RangeError(`meanfield: a numeric scaling q (scale N^-q) must be in [0, 2], got ${scaling}`);
+    return n ** -scaling;
+  }
   switch (scaling) {
     case "meanfield":
       return 1 / n;
     case "ntk":
       return 1 / Math.sqrt(n);
     default:
-      throw new RangeError(`meanfield: scaling must be "meanfield" or "ntk", got ${String(scaling)}`);
+      throw new RangeError(`meanfield: scaling must be "meanfield", "ntk" or a number q in [0, 2], got ${String(scaling)}`);
   }
 }
 
