@@ -41,7 +41,7 @@ interface Size {
 const SIZES: Record<"test" | "quick" | "paper", Size> = {
   test: { d: 16, widths: [16, 64, 256], widthArmStepLog: 13, stepLogs: [5, 7, 9], stepArmWidth: 1024, time: 2, snapshots: 8, particles: 8192, limitStepLog: 5 },
   quick: { d: 16, widths: [16, 64, 256, 1024], widthArmStepLog: 15, stepLogs: [6, 8, 10, 12], stepArmWidth: 4096, time: 2, snapshots: 16, particles: 65536, limitStepLog: 5 },
-  paper: { d: 16, widths: [16, 64, 256, 1024, 4096], widthArmStepLog: 17, stepLogs: [6, 8, 10, 12, 14], stepArmWidth: 16384, time: 4, snapshots: 32, particles: 262144, limitStepLog: 6 },
+  paper: { d: 16, widths: [16, 64, 256, 1024, 4096], widthArmStepLog: 17, stepLogs: [6, 8, 10, 12, 14], stepArmWidth: 16384, time: 3, snapshots: 24, particles: 262144, limitStepLog: 6 },
 };
 
 const NODES = 64;
