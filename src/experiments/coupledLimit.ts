@@ -34,9 +34,8 @@ export interface CoupledLimit {
   perpDirections: Float64Array;
   nMax: number;
   snapshots: LimitSnapshot[];
-  /** The first nMax particles' s at t = 0 and of all M particles, for sampling-error controls. */
-  initialS: Float64Array;
-  allInitialS: Float64Array;
+  /** s of all M particles at t = 0 and at the last snapshot: the limit's law, for sampling-error controls. */
+  allS: { initial: Float64Array; final: Float64Array };
   wallSeconds: number;
 }
 
@@ -93,8 +92,8 @@ export function coupledLimit(runtime: WasmRuntime, input: Config, options: Coupl
     state.wS[i] = s;
     state.r[i] = r;
   }
-  const initialS = state.wS.slice(0, nMax);
-  const allInitialS = state.wS.slice();
+  const initialS = state.wS.slice();
+  let finalS: Float64Array = initialS;
   const system = new ReducedParticles(runtime, createReducedTask(wide, options.nodes ? { nodes: options.nodes } : {}), activation, state, { train: config.model.train });
   const snapshots: LimitSnapshot[] = [];
   const started = performance.now();
@@ -104,6 +103,7 @@ export function coupledLimit(runtime: WasmRuntime, input: Config, options: Coupl
         const { loss } = system.measure();
         const s = system.getState();
         snapshots.push({ time: step * options.stepSize, a: s.a.slice(0, nMax), s: s.wS.slice(0, nMax), r: s.r.slice(0, nMax), loss });
+        finalS = s.wS;
       }
       if (step >= options.steps) break;
       system.step(options.stepSize, "heun");
@@ -111,7 +111,7 @@ export function coupledLimit(runtime: WasmRuntime, input: Config, options: Coupl
   } finally {
     system.free();
   }
-  return { direction: q, perpDirections, nMax, snapshots, initialS, allInitialS, wallSeconds: (performance.now() - started) / 1000 };
+  return { direction: q, perpDirections, nMax, snapshots, allS: { initial: initialS, final: finalS }, wallSeconds: (performance.now() - started) / 1000 };
 }
 
 /**
