@@ -186,7 +186,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       {
         name: "distance-vs-x",
         title: "Coupled distance against max(1/N, h)",
-        caption: `max_i sup_{kh <= ${size.time}} ||theta_i^(k) - theta_bar_i(kh)|| of online SGD (batch 1) against its coupled mean-field trajectory: the N arm (N in {${size.widths.join(", ")}}, h = ${hWidthArm}, x = 1/N) and the h arm (N = ${size.stepArmWidth}, h = 2^-k, k in {${size.stepLogs.join(", ")}}, x = h). Dashed: the common fit, exponent ${common.exponent.value.toFixed(3)} [${common.exponent.ci95.map((v) => v.toFixed(3)).join(", ")}] (Theorem 1 of the lecture, after Mei, Montanari, Nguyen 2018, Theorem 3: 1/2); rms over neurons: ${commonRms.exponent.value.toFixed(3)} [${commonRms.exponent.ci95.map((v) => v.toFixed(3)).join(", ")}].`,
+        caption: `max_i sup_{kh <= ${size.time}} ||theta_i^(k) - theta_bar_i(kh)|| of online SGD (batch 1) against its coupled mean-field trajectory: the N arm (N in {${size.widths.join(", ")}}, h = ${hWidthArm}, x = 1/N) and the h arm (N = ${size.stepArmWidth}, h = 2^-k, k in {${size.stepLogs.join(", ")}}, x = h). Dashed: the common fit, exponent ${common.exponent.value.toFixed(3)} [${common.exponent.ci95.map((v) => v.toFixed(3)).join(", ")}] (the lecture's Theorem 1, after Mei, Montanari, Nguyen 2018: 1/2); rms over neurons: ${commonRms.exponent.value.toFixed(3)} [${commonRms.exponent.ci95.map((v) => v.toFixed(3)).join(", ")}].`,
         spec: lineChart({
           title: "Propagation of chaos: error vs max(1/N, h) (log-log)",
           rows: [
@@ -243,8 +243,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 export const chaos: Experiment = {
   id: "chaos",
   papers: [
-    { ...MEI_MONTANARI_NGUYEN_2018, figure: "Theorem 3 (the lecture's Theorem 1)" },
-    { ...MEI_MISIAKIEWICZ_MONTANARI_2019, figure: "Theorem 1" },
+    { ...MEI_MONTANARI_NGUYEN_2018, figure: "the SGD-to-PDE bound (the lecture's Theorem 1)" },
+    { ...MEI_MISIAKIEWICZ_MONTANARI_2019, figure: "the dimension-free coupling bound" },
   ],
   brokenVariants: [
     {

@@ -308,7 +308,7 @@ function analyse(ctx: ExperimentContext, size: Size, points: Point[], lossRows: 
 
 export const lazyVsMeanfield: Experiment = {
   id: "lazy-vs-meanfield",
-  papers: [{ ...CHIZAT_OYALLON_BACH_2019, figure: "Section 2 (the scale alpha), Figure 2" }],
+  papers: [{ ...CHIZAT_OYALLON_BACH_2019, figure: "Section 2 (the scale alpha), Figure 1 (test loss against the scale)" }],
   brokenVariants: [
     {
       name: "linearized-network",
