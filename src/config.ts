@@ -108,7 +108,12 @@ export const modelSchema = z
     activation: linkSchema
       .default({ kind: "relu" })
       .describe("sigma: any activation, or a polynomial in the Hermite/Legendre basis like a link"),
-    scaling: z.enum(["meanfield", "ntk", "committee"]).default("meanfield").describe("output scale 1/N, 1/sqrt(N) or 1 (committee)"),
+    scaling: z
+      .union([z.enum(["meanfield", "ntk", "committee"]), z.number().min(0).max(2)], {
+        error: () => 'expected "meanfield", "ntk", "committee" or a number q in [0, 2] (output scale N^-q)',
+      })
+      .default("meanfield")
+      .describe("output scale gamma: 1/N (meanfield), 1/sqrt(N) (ntk), 1 (committee), or N^-q for a number q"),
     train: z.enum(["both", "first", "second"]).default("both").describe("which layers move"),
     bias: z.boolean().default(false).describe("f = scale sum_i a_i sigma(<w_i, x> + b_i); b_i trains with w_i"),
     init: z

@@ -87,3 +87,11 @@ export const GOLDT_2019: PaperCitation = {
   arxiv: "1906.08632",
   venue: "NeurIPS",
 };
+
+export const MEI_MISIAKIEWICZ_MONTANARI_2019: PaperCitation = {
+  authors: "Mei, Misiakiewicz, Montanari",
+  year: 2019,
+  title: "Mean-field theory of two-layers neural networks: dimension-free bounds and kernel limit",
+  arxiv: "1902.06015",
+  venue: "COLT",
+};

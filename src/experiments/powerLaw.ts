@@ -56,3 +56,42 @@ export function fitPowerLaw(x: readonly number[], y: readonly number[]): PowerLa
   const line = fitLine(x.map(log), y.map(log));
   return { exponent: line.slope, prefactor: exp(line.intercept), r2: line.r2 };
 }
+
+/**
+ * Fits log y = log c_g + p log x with one exponent p shared by several groups of points and a
+ * prefactor c_g per group (e.g. an error ~ sqrt(1/N) along one arm of a sweep and ~ sqrt(h), with
+ * another constant, along the other). Least squares within groups; the interval is
+ * p ± t_{0.975, n-G-1} · se, se² = (residual sum of squares / (n - G - 1)) / Σ_g Σ (log x - mean_g)².
+ */
+export function fitCommonPowerLaw(groups: readonly { x: readonly number[]; y: readonly number[] }[]): { exponent: FittedExponent; prefactors: number[] } {
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  let n = 0;
+  const means = groups.map(({ x, y }, g) => {
+    if (x.length !== y.length || x.length < 2) throw new RangeError(`meanfield: fitCommonPowerLaw group ${g} needs as many x as y, at least 2, got ${x.length} and ${y.length}`);
+    for (let k = 0; k < x.length; k++) {
+      if (!(x[k]! > 0) || !(y[k]! > 0)) throw new RangeError(`meanfield: fitCommonPowerLaw needs positive values, got x = ${x[k]}, y = ${y[k]} in group ${g}`);
+    }
+    const lx = x.map(Math.log);
+    const ly = y.map(Math.log);
+    const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
+    const my = ly.reduce((s, v) => s + v, 0) / ly.length;
+    for (let k = 0; k < lx.length; k++) {
+      sxx += (lx[k]! - mx) ** 2;
+      sxy += (lx[k]! - mx) * (ly[k]! - my);
+      syy += (ly[k]! - my) ** 2;
+    }
+    n += lx.length;
+    return { mx, my };
+  });
+  if (sxx === 0) throw new RangeError("meanfield: fitCommonPowerLaw needs two distinct x in some group");
+  const slope = sxy / sxx;
+  const rss = Math.max(0, syy - slope * sxy);
+  const df = n - groups.length - 1;
+  const half = df > 0 ? tQuantile975(df) * Math.sqrt(rss / df / sxx) : Infinity;
+  return {
+    exponent: { value: slope, ci95: [slope - half, slope + half], points: n },
+    prefactors: means.map(({ mx, my }) => Math.exp(my - slope * mx)),
+  };
+}

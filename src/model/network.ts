@@ -1,6 +1,7 @@
 // The state of a two-layer network f(x) = scale * sum_i a_i sigma(<w_i, x> + b_i) in Wasm memory.
 // A bias is stored as an extra last column of w, with inputs given a constant last coordinate 1.
 
+import { pow } from "../special/portableMath.js";
 import type { Config } from "../config.js";
 import type { ActivationSpec } from "./activation.js";
 import type { WasmF64Array } from "../wasm/arena.js";
@@ -9,10 +10,14 @@ import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
 
-/** mean-field: scale 1/N; ntk: scale 1/sqrt(N); committee: scale 1 (the soft committee machine of Saad, Solla 1995). */
-export type Scaling = "meanfield" | "ntk" | "committee";
+/** mean-field: scale 1/N; ntk: scale 1/sqrt(N); committee: scale 1 (Saad, Solla 1995); a number q: scale N^-q (q = 1 and 1/2 are the two named ones). */
+export type Scaling = "meanfield" | "ntk" | "committee" | number;
 
 export function outputScale(scaling: Scaling, n: number): number {
+  if (typeof scaling === "number") {
+    if (!(scaling >= 0 && scaling <= 2)) throw new RangeError(`meanfield: a numeric scaling q (scale N^-q) must be in [0, 2], got ${scaling}`);
+    return pow(n, -scaling);
+  }
   switch (scaling) {
     case "meanfield":
       return 1 / n;
@@ -21,7 +26,7 @@ export function outputScale(scaling: Scaling, n: number): number {
     case "committee":
       return 1;
     default:
-      throw new RangeError(`meanfield: scaling must be "meanfield", "ntk" or "committee", got ${String(scaling)}`);
+      throw new RangeError(`meanfield: scaling must be "meanfield", "ntk", "committee" or a number q in [0, 2], got ${String(scaling)}`);
   }
 }
 
