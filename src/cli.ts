@@ -15,6 +15,7 @@ import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
 import { solveLimit } from "./pde/solveLimit.js";
 import { RunProgress } from "./run/progress.js";
 import { defaultRunDirectory, resumeRun, runToDirectory } from "./run/runDirectory.js";
+import { readJsonFile } from "./run/runFiles.js";
 import { registerReport } from "./commands/report.js";
 import { registerReproduce } from "./commands/reproduce.js";
 import { registerSweepCommand } from "./commands/sweep.js";
@@ -50,36 +51,31 @@ program
   .command("run")
   .argument("[config]", "run configuration (JSON; see examples/)")
   .description("train a network as the config says, writing config.json, metrics.ndjson, checkpoints and summary.json")
-  .option("--out <dir>", "output directory (default runs/<name>-<timestamp>)")
-  .option("--resume <dir>", "continue the run in DIR from its last checkpoint")
+  .option("--out <dir>", "output directory (default runs/<name>-<timestamp>); refused if it holds another run")
+  .option("--resume <dir>", "continue the run in DIR from its last checkpoint (its config.json says what runs)")
+  .option("--force", "replace the run an --out directory holds")
   .option("--json", "print the summary as JSON on stdout")
-  .action(async (configPath: string | undefined, opts: { out?: string; resume?: string; json?: boolean }) => {
-    if (!configPath && !opts.resume) {
-      process.stderr.write("meanfield run: give a config file, or --resume DIR\n");
+  .action(async (configPath: string | undefined, opts: { out?: string; resume?: string; force?: boolean; json?: boolean }) => {
+    const fail = (message: string): never => {
+      process.stderr.write(`meanfield run: ${message}\n`);
       process.exit(2);
-    }
-    let input: unknown = null;
-    if (configPath) {
-      try {
-        input = JSON.parse(readFileSync(configPath, "utf8"));
-      } catch (err) {
-        process.stderr.write(`meanfield run: cannot read ${configPath}: ${(err as Error).message}\n`);
-        process.exit(2);
-      }
-    }
+    };
+    if (opts.resume !== undefined && configPath) fail(`give a config file or --resume DIR, not both (a resumed run uses DIR/config.json)`);
+    if (opts.resume !== undefined && opts.out !== undefined) fail(`--resume continues in its own directory; drop --out`);
+    if (opts.resume !== undefined && opts.force) fail(`--force replaces an --out directory; it does not apply to --resume`);
+    if (!configPath && opts.resume === undefined) fail("give a config file, or --resume DIR");
     const progress = new RunProgress(!opts.json);
     let result;
     try {
       const hooks = { onRecord: progress.record, onProgress: progress.update };
-      result = opts.resume ? await resumeRun(opts.resume, hooks) : await runToDirectory(input, { ...hooks, ...(opts.out ? { out: opts.out } : {}) });
+      if (opts.resume !== undefined) result = await resumeRun(opts.resume, hooks);
+      else result = await runToDirectory(readJsonFile(configPath!), { ...hooks, ...(opts.out ? { out: opts.out } : {}), ...(opts.force ? { force: true } : {}) });
     } catch (err) {
       progress.stop();
-      if (err instanceof ConfigError) {
-        process.stderr.write(`meanfield run: ${err.message}\n`);
-        process.exit(2);
-      }
+      if (err instanceof ConfigError) fail(err.message);
       throw err;
     }
+    if (result.alreadyFinished && !opts.json) process.stdout.write(`${result.dir} has already finished; nothing changed\n`);
     progress.stop();
     const { summary, dir } = result;
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

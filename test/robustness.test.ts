@@ -1,0 +1,170 @@
+// Nothing lost, nothing mixed, nothing silently wrong (issue 18): each block reproduces one way a
+// run directory, a resume, a checkpoint, a sweep, the queue or an input limit used to lose, mix or
+// silently corrupt results, and checks it no longer does.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CheckpointError } from "../src/run/checkpoint.js";
+import { DirectoryLock, LOCK_FILE } from "../src/run/directoryLock.js";
+import { resumeRun, runToDirectory } from "../src/run/runDirectory.js";
+import { RunFileError } from "../src/run/runFiles.js";
+import { runSweep } from "../src/sweep/runSweep.js";
+import { expandSweep } from "../src/sweep/expand.js";
+import { parseSweepSpec } from "../src/sweep/spec.js";
+import { runtimeFor } from "./helpers.js";
+
+const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+
+function cliRun(...args: string[]) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+}
+
+function temp(label: string): string {
+  return mkdtempSync(join(tmpdir(), `meanfield-robust-${label}-`));
+}
+
+/** A run of a few hundredths of a second with a checkpoint every 25 of its 100 steps. */
+const config = {
+  name: "robust",
+  seed: 3,
+  checkpointEvery: 25,
+  task: { kind: "gaussianSingleIndex", d: 6, link: "relu" },
+  model: { width: 16, activation: "tanh" },
+  algorithm: { kind: "onlineSgd", batch: 32, steps: 100, stepSize: 0.1 },
+  metrics: { include: ["testLoss"], schedule: { kind: "every", steps: 10 }, testSamples: 300 },
+};
+
+/** Runs config into dir, stopping it (like a kill) after step `stopAt`. */
+async function interrupted(dir: string, stopAt: number, input: object = config) {
+  const rt = await runtimeFor("simd");
+  await expect(
+    runToDirectory(input, {
+      out: dir,
+      runtime: rt,
+      onProgress: (step) => {
+        if (step === stopAt) throw new Error("killed");
+      },
+    }),
+  ).rejects.toThrow("killed");
+}
+
+describe("1. nothing lost: sweeps and resume", () => {
+  it("a sweep run killed between its last checkpoint and result.json, or stored with empty metrics, is run again", async () => {
+    const out = temp("sweep");
+    const spec = parseSweepSpec({ name: "lost", base: config, seeds: { count: 4 }, metrics: ["testLoss"] });
+    await runSweep(spec, { out, workers: 1 });
+    const [killed, empty] = expandSweep(spec);
+    // Killed after the checkpoint at the last step: no summary.json, no result.json.
+    rmSync(join(out, "runs", killed!.id, "summary.json"));
+    rmSync(join(out, "runs", killed!.id, "result.json"));
+    // What the old resume stored for such a run: "completed" with no metrics.
+    const stored = JSON.parse(readFileSync(join(out, "runs", empty!.id, "result.json"), "utf8"));
+    writeFileSync(join(out, "runs", empty!.id, "result.json"), JSON.stringify({ ...stored, metrics: {} }));
+    writeFileSync(join(out, "runs", empty!.id, "summary.json"), JSON.stringify({ status: "completed", final: null }));
+    const again = await runSweep(spec, { out, workers: 1 });
+    expect(again).toMatchObject({ ran: 2, skipped: 2, failed: [] });
+    expect(again.aggregate.points[0]!.metrics.testLoss!.count).toBe(4);
+    const csv = readFileSync(join(out, "sweep.csv"), "utf8").trim().split("\n");
+    expect(csv[1]!.split(",").slice(1, 3)).toEqual(["4", "4"]);
+  }, 60_000);
+
+  it("--resume on a finished run changes nothing; resuming after the last checkpoint writes the real final record", async () => {
+    const dir = join(temp("finished"), "run");
+    const rt = await runtimeFor("simd");
+    const whole = await runToDirectory(config, { out: dir, runtime: rt });
+    const summary = readFileSync(join(dir, "summary.json"), "utf8");
+    const again = await resumeRun(dir, { runtime: rt });
+    expect(again.alreadyFinished).toBe(true);
+    expect(readFileSync(join(dir, "summary.json"), "utf8")).toBe(summary);
+    // Killed after the checkpoint at step 100 but before summary.json.
+    rmSync(join(dir, "summary.json"));
+    const resumed = await resumeRun(dir, { runtime: rt });
+    expect(resumed.summary.final).toEqual(whole.summary.final);
+    expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).final.testLoss).toBe(whole.summary.final!.testLoss);
+  });
+
+  it("a resume that fails leaves metrics.ndjson as it was", async () => {
+    const dir = join(temp("failed"), "run");
+    await interrupted(dir, 65);
+    const metrics = readFileSync(join(dir, "metrics.ndjson"), "utf8");
+    expect(metrics.trim().split("\n")).toHaveLength(7); // steps 0..60, past the checkpoint at 50
+    const bin = join(dir, "checkpoint-50.bin");
+    const bytes = readFileSync(bin);
+    bytes[100] ^= 1;
+    writeFileSync(bin, bytes);
+    await expect(resumeRun(dir, { runtime: await runtimeFor("simd") })).rejects.toThrow(CheckpointError);
+    expect(readFileSync(join(dir, "metrics.ndjson"), "utf8")).toBe(metrics);
+  });
+});
+
+describe("2. nothing mixed: run directories", () => {
+  it("a directory in use by a live process is refused; a lock left by a dead process is taken over", async () => {
+    const rt = await runtimeFor("simd");
+    const dir = temp("lock");
+    const held = DirectoryLock.acquire(dir);
+    await expect(runToDirectory(config, { out: dir, runtime: rt })).rejects.toThrow(new RegExp(`is in use by process ${process.pid} on ${hostname()}`));
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    held.release();
+    // A pid that cannot exist (beyond pid_max) on this host: the owner is gone.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 30, host: hostname(), since: "then", token: "x" }));
+    const result = await runToDirectory(config, { out: dir, runtime: rt });
+    expect(result.summary.status).toBe("completed");
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it("two processes writing into one directory: one runs, the other exits 2 naming the directory", () => {
+    const root = temp("two");
+    const file = join(root, "c.json");
+    writeFileSync(file, JSON.stringify({ ...config, algorithm: { ...config.algorithm, steps: 3000 } }));
+    const out = join(root, "run");
+    const [a, b] = [0, 1].map(() => spawnSync("sh", ["-c", `node ${cli} run ${file} --out ${out} --json & node ${cli} run ${file} --out ${out} --json; wait`], { encoding: "utf8" }));
+    for (const r of [a!, b!]) {
+      const failures = r.stderr.split("\n").filter((l) => l.length > 0);
+      // Either both ran one after the other (the lock was free each time) or one was refused.
+      for (const line of failures) expect(line).toMatch(new RegExp(`^meanfield run: ${out.replace(/[/.]/g, "\\$&")} is in use by process \\d+ on `));
+    }
+    const lines = readFileSync(join(out, "metrics.ndjson"), "utf8").trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l).step)).toEqual(Array.from({ length: 301 }, (_, k) => 10 * k));
+  }, 60_000);
+
+  it("a directory holding another run is refused unless --force, which leaves no old checkpoint behind", async () => {
+    const rt = await runtimeFor("simd");
+    const dir = join(temp("reuse"), "run");
+    await interrupted(dir, 60);
+    const other = { ...config, seed: 4, checkpointEvery: 0 };
+    await expect(runToDirectory(other, { out: dir, runtime: rt })).rejects.toThrow(/holds another run \(a different config\.json\); choose an empty directory, continue it with --resume, or pass --force/);
+    expect(readdirSync(dir).sort()).toEqual(["checkpoint-50.bin", "checkpoint.json", "config.json", "metrics.ndjson"]);
+    await runToDirectory(other, { out: dir, runtime: rt, force: true });
+    expect(readdirSync(dir).sort()).toEqual(["config.json", "metrics.ndjson", "summary.json"]);
+    const foreign = temp("foreign");
+    writeFileSync(join(foreign, "notes.txt"), "mine");
+    await expect(runToDirectory(config, { out: foreign, runtime: rt })).rejects.toThrow(RunFileError);
+    expect(readFileSync(join(foreign, "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  it("the same run again starts over in its directory", async () => {
+    const rt = await runtimeFor("simd");
+    const dir = join(temp("same"), "run");
+    await interrupted(dir, 60);
+    const result = await runToDirectory(config, { out: dir, runtime: rt });
+    expect(result.summary.status).toBe("completed");
+    expect(readFileSync(join(dir, "metrics.ndjson"), "utf8").trim().split("\n")).toHaveLength(11);
+  });
+
+  it("run CONFIG --resume DIR and --resume DIR --out X are rejected in one line", () => {
+    const root = temp("flags");
+    writeFileSync(join(root, "c.json"), JSON.stringify(config));
+    const both = cliRun("run", join(root, "c.json"), "--resume", root);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toBe("meanfield run: give a config file or --resume DIR, not both (a resumed run uses DIR/config.json)\n");
+    const out = cliRun("run", "--resume", root, "--out", join(root, "x"));
+    expect(out.status).toBe(2);
+    expect(out.stderr).toBe("meanfield run: --resume continues in its own directory; drop --out\n");
+    const none = cliRun("run", "--resume", join(root, "nothing"));
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^meanfield run: --resume \S+nothing: no config\.json there; is it a run directory\?\n$/);
+  }, 30_000);
+});
