@@ -168,3 +168,64 @@ describe("2. nothing mixed: run directories", () => {
     expect(none.stderr).toMatch(/^meanfield run: --resume \S+nothing: no config\.json there; is it a run directory\?\n$/);
   }, 30_000);
 });
+
+describe("3. checkpoints with integrity", () => {
+  type Corruption = [name: string, corrupt: (dir: string) => void, file: RegExp];
+  const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8"));
+  const editManifest = (edit: (m: Record<string, unknown>) => void) => (dir: string) => {
+    const m = manifest(dir);
+    edit(m);
+    writeFileSync(join(dir, "checkpoint.json"), JSON.stringify(m));
+  };
+  const corruptions: Corruption[] = [
+    ["a flipped bit in the weights", (dir) => {
+      const b = readFileSync(join(dir, "checkpoint-50.bin"));
+      b[9] ^= 4;
+      writeFileSync(join(dir, "checkpoint-50.bin"), b);
+    }, /checkpoint-50\.bin: SHA-256 mismatch/],
+    ["truncated weights", (dir) => writeFileSync(join(dir, "checkpoint-50.bin"), readFileSync(join(dir, "checkpoint-50.bin")).subarray(0, 64)), /checkpoint-50\.bin: 64 bytes, expected/],
+    ["missing weights", (dir) => rmSync(join(dir, "checkpoint-50.bin")), /checkpoint-50\.bin: missing/],
+    ["a wrong record count", editManifest((m) => (m.records = 5)), /checkpoint\.json: its checksum does not match/],
+    ["a wrong step", editManifest((m) => (m.step = 75)), /checkpoint\.json: its checksum does not match/],
+    ["garbage", (dir) => writeFileSync(join(dir, "checkpoint.json"), "g{"), /checkpoint\.json: not valid JSON/],
+    ["an old manifest without checksums", (dir) => writeFileSync(join(dir, "checkpoint.json"), JSON.stringify({ step: 50, records: 6, arrays: [] })), /checkpoint\.json: format: /],
+    ["an edited metrics line before the checkpoint", (dir) => {
+      const lines = readFileSync(join(dir, "metrics.ndjson"), "utf8").split("\n");
+      lines[2] = lines[2]!.replace(/"testLoss":\d/, '"testLoss":9');
+      writeFileSync(join(dir, "metrics.ndjson"), lines.join("\n"));
+    }, /metrics\.ndjson: its first 6 lines differ/],
+    ["truncated metrics", (dir) => writeFileSync(join(dir, "metrics.ndjson"), readFileSync(join(dir, "metrics.ndjson"), "utf8").split("\n").slice(0, 3).join("\n")), /metrics\.ndjson: 3 lines, but the checkpoint covers 6/],
+    ["another config.json", (dir) => writeFileSync(join(dir, "config.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, "config.json"), "utf8")), seed: 9 })), /checkpoint\.json: written by a run of another config/],
+  ];
+
+  it("every corruption is a one-line error naming the file, and nothing is modified", async () => {
+    const root = temp("corrupt");
+    const pristine = join(root, "pristine");
+    await interrupted(pristine, 65);
+    for (const [name, corrupt, file] of corruptions) {
+      const dir = join(root, name.replace(/\W+/g, "-"));
+      spawnSync("cp", ["-r", pristine, dir]);
+      corrupt(dir);
+      const before = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
+      const error = await resumeRun(dir, { runtime: await runtimeFor("simd") }).then(
+        () => null,
+        (err: Error) => err,
+      );
+      expect(error, name).toBeInstanceOf(RunFileError);
+      expect(error!.message, name).toMatch(file);
+      expect(error!.message, name).not.toMatch(/\n/);
+      for (const [f, bytes] of Object.entries(before)) expect(readFileSync(join(dir, f)).equals(bytes), `${name}: ${f}`).toBe(true);
+    }
+    // The pristine copy resumes to the end.
+    expect((await resumeRun(pristine, { runtime: await runtimeFor("simd") })).summary.status).toBe("completed");
+  });
+
+  it("the CLI exits 2 with that line", async () => {
+    const dir = join(temp("corrupt-cli"), "run");
+    await interrupted(dir, 65);
+    writeFileSync(join(dir, "checkpoint-50.bin"), Buffer.alloc(8));
+    const out = cliRun("run", "--resume", dir);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/^meanfield run: \S+checkpoint-50\.bin: 8 bytes, expected \d+\n$/);
+  }, 30_000);
+});
