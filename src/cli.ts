@@ -102,7 +102,8 @@ program
       process.exit(2);
     }
     if (!opts.json) process.stdout.write(`${demoHeader(config)}\n`);
-    const { summary } = await simulate(config, { onRecord: (r) => process.stdout.write(`${opts.json ? JSON.stringify(r) : demoLine(r)}\n`) });
+    const shown = config;
+    const { summary } = await simulate(config, { onRecord: (r) => process.stdout.write(`${opts.json ? JSON.stringify(r) : demoLine(r, shown)}\n`) });
     if (!opts.json) process.stdout.write(`${summary.status} in ${summary.wallSeconds.toFixed(2)} s\n`);
     if (summary.divergence) {
       process.stderr.write(`meanfield demo: ${summary.divergence.message}\n`);

@@ -229,3 +229,64 @@ describe("3. checkpoints with integrity", () => {
     expect(out.stderr).toMatch(/^meanfield run: \S+checkpoint-50\.bin: 8 bytes, expected \d+\n$/);
   }, 30_000);
 });
+
+describe("4. results finite or the run fails", () => {
+  const base = {
+    task: { kind: "gaussianSingleIndex", d: 5, link: "relu" },
+    model: { width: 8 },
+    algorithm: { kind: "onlineSgd", batch: 8, steps: 10, stepSize: 0.1 },
+    metrics: { testSamples: 100, schedule: { kind: "every", steps: 1 } },
+  };
+
+  it("a non-finite metric stops the run with exit 3 naming it; nothing non-finite reaches metrics.ndjson", () => {
+    const root = temp("finite");
+    writeFileSync(join(root, "hot.json"), JSON.stringify({ ...base, algorithm: { ...base.algorithm, noise: { beta: 1e-300 } } }));
+    const hot = cliRun("run", join(root, "hot.json"), "--out", join(root, "hot"));
+    expect(hot.status).toBe(3);
+    expect(hot.stderr).toMatch(/^meanfield run: metric testLoss is Infinity at step 1; the likely cause is a step size too large \(lower algorithm\.stepSize\) or too much noise; the metrics logged so far are in \S+\n$/);
+    const metrics = readFileSync(join(root, "hot", "metrics.ndjson"), "utf8");
+    expect(metrics).not.toMatch(/null|NaN|Infinity/);
+    expect(JSON.parse(readFileSync(join(root, "hot", "summary.json"), "utf8")).status).toBe("diverged");
+  }, 30_000);
+
+  it("divergence at step 0 blames the initial state, later divergence the step size", async () => {
+    const { simulate } = await import("../src/run/simulate.js");
+    const { DivergenceError } = await import("../src/train/trainer.js");
+    const rt = await runtimeFor("simd");
+    const huge = await simulate({ ...base, model: { width: 8, init: { secondLayer: { kind: "constant", value: 1e200 } } } } as never, { runtime: rt });
+    expect(huge.summary.status).toBe("diverged");
+    expect(huge.summary.divergence!.message).toMatch(/^metric testLoss is \S+ at step 0.*before any update/);
+    expect(new DivergenceError(0, Number.NaN).message).toMatch(/at step 0, before any update: the initial state is at fault, not the step size/);
+    expect(new DivergenceError(7, 1e9).message).toMatch(/at step 7; the likely cause is a step size too large/);
+  });
+
+  it("kernel exits 3 naming the field instead of printing Infinity", () => {
+    const root = temp("kernel");
+    writeFileSync(join(root, "k.json"), JSON.stringify({ ...base, task: { kind: "gaussianSingleIndex", d: 5, link: { kind: "polynomial", coefficients: [0, 1e200] } } }));
+    const out = cliRun("kernel", join(root, "k.json"), "--n", "50");
+    expect(out.status).toBe(3);
+    expect(out.stdout).toBe("");
+    expect(out.stderr).toMatch(/^meanfield kernel: the fit's testLoss is Infinity; [^\n]*\n$/);
+  }, 30_000);
+
+  it("demo shows every shipped run example without NaN and refuses the sweep example in one line", async () => {
+    const { demoConfig, demoHeader, demoLine } = await import("../src/demo.js");
+    const { simulate } = await import("../src/run/simulate.js");
+    const rt = await runtimeFor("simd");
+    const examples = readdirSync(new URL("../examples/", import.meta.url)).filter((f) => f.endsWith(".json"));
+    for (const file of examples) {
+      const path = new URL(`../examples/${file}`, import.meta.url);
+      if (file === "sweep-n.json") {
+        expect(() => demoConfig(path)).toThrow(/sweep-n\.json is a sweep file; run it with meanfield sweep/);
+        continue;
+      }
+      const config = demoConfig(path, { steps: 2 });
+      const input = { ...config, metrics: { ...config.metrics, testSamples: Math.min(config.metrics.testSamples, 500), alignmentSamples: 50 } };
+      const lines = [demoHeader(config)];
+      await simulate(input, { runtime: rt, onRecord: (r) => lines.push(demoLine(r, config)) });
+      expect(lines.length, file).toBeGreaterThan(2);
+      expect(lines.join("\n"), file).not.toMatch(/NaN|Infinity/);
+      expect(lines[1], file).toMatch(/^\s+0\s+0\.00\s+\d\.\d{4}e[-+]\d+ /);
+    }
+  }, 60_000);
+});

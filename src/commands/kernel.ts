@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, type Config } from "../config.js";
 import { kernelBaseline, type BaselineKind, type KernelBaselineOptions, type KernelBaselineResult } from "../kernels/kernelRidge.js";
 import { logGrid, sampleComplexitySweep, type SweepRow } from "../kernels/sampleSweep.js";
 import type { DegreeFractions } from "../kernels/targetFractions.js";
+import { firstNonFinite } from "../run/nonFinite.js";
 
 interface KernelCliOptions {
   n?: number;
@@ -94,6 +95,14 @@ function sweepTable(rows: SweepRow[]): string {
   return table(header, cells);
 }
 
+/** A fit that is not finite is a failed fit: exit 3 naming the number, instead of printing Infinity or NaN. */
+function refuseNonFinite(result: unknown, what: string): void {
+  const bad = firstNonFinite(result);
+  if (!bad) return;
+  process.stderr.write(`meanfield kernel: the ${what}'s ${bad.path} is ${bad.value}; the kernel system is too ill-conditioned or the data too extreme for this solver (raise --ridge or change --method)\n`);
+  process.exit(3);
+}
+
 export function registerKernelCommand(program: Command): void {
   program
     .command("kernel")
@@ -143,10 +152,12 @@ export function registerKernelCommand(program: Command): void {
               if (!opts.json) process.stderr.write(`  n = ${r.n} ${r.model}: ${r.testLoss.toExponential(3)} (${r.seconds.toFixed(1)} s)\n`);
             },
           });
+          refuseNonFinite(rows, "sweep");
           process.stdout.write(opts.json ? `${JSON.stringify({ sweep: rows })}\n` : sweepTable(rows));
           return;
         }
         const result = await kernelBaseline(config, { ...options, kernel: opts.kernel as BaselineKind, ...(opts.n !== undefined ? { n: opts.n } : {}) });
+        refuseNonFinite(result, "fit");
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : describeSingle(result));
       } catch (err) {
         if (err instanceof ConfigError) {
