@@ -12,7 +12,7 @@ const positive = z.number().positive();
 const hermiteTerm = z.object({
   coefficient: z.number().describe("c_t"),
   degrees: z.array(z.number().int().min(0).max(12)).min(1).max(16).describe("degree in each relevant direction"),
-});
+}).strict();
 
 export const taskSchema = z.discriminatedUnion(
   "kind",

@@ -290,3 +290,36 @@ describe("4. results finite or the run fails", () => {
     }
   }, 60_000);
 });
+
+describe("5. strict schemas at every depth", () => {
+  const base = { task: { kind: "gaussianSingleIndex", d: 5, link: "relu" }, model: { width: 4 }, algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 4 } };
+
+  it("unknown keys are rejected inside activations, links, Hermite terms and as __proto__, naming the field", async () => {
+    const { parseConfig } = await import("../src/config.js");
+    const cases: [string, (c: Record<string, any>) => void, string][] = [
+      ["relu slope", (c) => (c.model.activation = { kind: "relu", slope: 0.1 }), 'model.activation: Unrecognized key: "slope"'],
+      ["polynomial extra", (c) => (c.model.activation = { kind: "polynomial", coefficients: [0, 1], degree: 1 }), 'model.activation: Unrecognized key: "degree"'],
+      ["piecewise extra", (c) => (c.model.activation = { kind: "piecewiseLinear", breakpoints: [0], slopes: [0, 1], offset: 1 }), 'model.activation: Unrecognized key: "offset"'],
+      ["hermite link extra", (c) => (c.task.link = { kind: "hermite", coefficients: [0, 1], normalized: true }), 'task.link: Unrecognized key: "normalized"'],
+      ["He link extra", (c) => (c.task.link = { kind: "He", k: 2, q: [1] }), 'task.link: Unrecognized key: "q"'],
+      ["legendre link extra", (c) => (c.task.link = { kind: "legendre", coefficients: [0, 1], d: 3 }), 'task.link: Unrecognized key: "d"'],
+      ["bmz23 extra", (c) => (c.task.link = { kind: "bmz23", scale: 2 }), 'task.link: Unrecognized key: "scale"'],
+      ["named link extra", (c) => (c.task.link = { kind: "tanh", gain: 2 }), 'task.link: Unrecognized key: "gain"'],
+      ["Hermite term extra", (c) => (c.task = { kind: "gaussianMultiIndex", d: 5, terms: [{ coefficient: 1, degrees: [1], direction: 0 }] }), 'task.terms[0]: Unrecognized key: "direction"'],
+      ["__proto__ in a link", (c) => (c.task.link = JSON.parse('{"kind": "He", "k": 2, "__proto__": {"k": 9}}')), 'task.link: Unrecognized key: "__proto__"'],
+      ["__proto__ at the top", (c) => Object.defineProperty(c, "__proto__", { value: { seed: 1 }, enumerable: true }), '(config): Unrecognized key: "__proto__"'],
+    ];
+    for (const [name, patch, message] of cases) {
+      const c = structuredClone(base) as Record<string, any>;
+      patch(c);
+      expect(() => parseConfig(c), name).toThrow(message);
+    }
+  });
+
+  it("sweep metric names are checked against the registry and against what the runs log", async () => {
+    const { parseSweepSpec } = await import("../src/sweep/spec.js");
+    expect(() => parseSweepSpec({ base, metrics: ["testLos"] })).toThrow(/^sweep metrics\[0\]: unknown metric "testLos"; one of step, time, populationLoss/);
+    expect(() => expandSweep(parseSweepSpec({ base, metrics: ["trainLoss"] }))).toThrow("sweep metrics: no run at seed=0 reports trainLoss");
+    expect(expandSweep(parseSweepSpec({ base, metrics: ["testLoss", "ridge"], methods: ["network", "nngp"] }))).toHaveLength(2);
+  });
+});

@@ -6,6 +6,7 @@ import { ConfigError, dataOf, parseConfig, type Config } from "../config.js";
 import { DEFAULT_KERNEL_SAMPLES, planSolver } from "../kernels/kernelRidge.js";
 import { modelKernel } from "../kernels/modelKernel.js";
 import { runId } from "./runId.js";
+import { producesMetric } from "./sweepMetrics.js";
 import { axisValues, type SweepMethod, type SweepSpec } from "./spec.js";
 
 export type PointValue = unknown;
@@ -77,6 +78,10 @@ export function expandSweep(spec: SweepSpec): SweepRun[] {
             if (err instanceof ConfigError) throw new ConfigError(`sweep point ${describePoint(point, seed)}: method ${method}: ${err.message}`);
             throw err;
           }
+        }
+        const missing = spec.metrics.find((m) => !spec.methods.some((other) => producesMetric(other, config, m)));
+        if (missing !== undefined) {
+          throw new ConfigError(`sweep metrics: no run at ${describePoint(point, seed)} reports ${missing} (a network run logs it only when its metric is in base.metrics.include)`);
         }
         const id = runId(method, config);
         const twin = ids.get(id);

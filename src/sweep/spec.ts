@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import { ConfigError } from "../config.js";
+import { SWEEP_METRICS } from "./sweepMetrics.js";
 
 const path = z
   .string()
@@ -70,7 +71,12 @@ export const sweepSpecSchema = z
       .min(1)
       .default(["network"])
       .describe("network: train the config; nngp / ntk: kernel ridge with that infinite-width kernel on the same task and n"),
-    metrics: z.array(z.string().min(1)).min(1).default(["testLoss"]).describe("final-record metrics aggregated per point"),
+    metrics: z
+      .array(z.string().refine((m) => SWEEP_METRICS.includes(m), { error: (issue) => `unknown metric "${String(issue.input)}"; one of ${SWEEP_METRICS.join(", ")}` }))
+      .min(1)
+      .max(32)
+      .default(["testLoss"])
+      .describe("final-record metrics aggregated per point"),
   })
   .strict();
 
