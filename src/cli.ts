@@ -2,7 +2,7 @@
 // The `meanfield` command line.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
@@ -15,7 +15,8 @@ import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
 import { solveLimit } from "./pde/solveLimit.js";
 import { RunProgress } from "./run/progress.js";
 import { defaultRunDirectory, resumeRun, runToDirectory } from "./run/runDirectory.js";
-import { readJsonFile } from "./run/runFiles.js";
+import { checkBudget, formatBytes, formatSeconds } from "./run/budget.js";
+import { ensureDirectory, readJsonFile } from "./run/runFiles.js";
 import { registerReport } from "./commands/report.js";
 import { registerReproduce } from "./commands/reproduce.js";
 import { registerSweepCommand } from "./commands/sweep.js";
@@ -53,7 +54,7 @@ program
   .description("train a network as the config says, writing config.json, metrics.ndjson, checkpoints and summary.json")
   .option("--out <dir>", "output directory (default runs/<name>-<timestamp>); refused if it holds another run")
   .option("--resume <dir>", "continue the run in DIR from its last checkpoint (its config.json says what runs)")
-  .option("--force", "replace the run an --out directory holds")
+  .option("--force", "replace the run an --out directory holds; run beyond the memory and time budget")
   .option("--json", "print the summary as JSON on stdout")
   .action(async (configPath: string | undefined, opts: { out?: string; resume?: string; force?: boolean; json?: boolean }) => {
     const fail = (message: string): never => {
@@ -69,7 +70,12 @@ program
     try {
       const hooks = { onRecord: progress.record, onProgress: progress.update };
       if (opts.resume !== undefined) result = await resumeRun(opts.resume, hooks);
-      else result = await runToDirectory(readJsonFile(configPath!), { ...hooks, ...(opts.out ? { out: opts.out } : {}), ...(opts.force ? { force: true } : {}) });
+      else {
+        const config = parseConfig(readJsonFile(configPath!));
+        const estimate = checkBudget(config, opts.force);
+        if (!opts.json) process.stdout.write(`estimated ${formatBytes(estimate.bytes)} of memory and ${formatSeconds(estimate.seconds)}\n`);
+        result = await runToDirectory(config, { ...hooks, ...(opts.out ? { out: opts.out } : {}), ...(opts.force ? { force: true } : {}) });
+      }
     } catch (err) {
       progress.stop();
       if (err instanceof ConfigError) fail(err.message);
@@ -92,11 +98,13 @@ program
   .description("run a config in memory and print the test loss as it falls (npm run demo)")
   .option("--steps <int>", "override algorithm.steps", Number)
   .option("--seed <int>", "override seed", Number)
+  .option("--force", "run beyond the memory and time budget")
   .option("--json", "print one JSON record per line instead of a table")
-  .action(async (configPath: string | undefined, opts: { steps?: number; seed?: number; json?: boolean }) => {
+  .action(async (configPath: string | undefined, opts: { steps?: number; seed?: number; force?: boolean; json?: boolean }) => {
     let config;
     try {
       config = demoConfig(configPath ?? DEMO_CONFIG, { ...(opts.steps !== undefined ? { steps: opts.steps } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+      checkBudget(config, opts.force);
     } catch (err) {
       process.stderr.write(`meanfield demo: ${(err as Error).message}\n`);
       process.exit(2);
@@ -130,7 +138,12 @@ program
       process.exit(2);
     }
     const dir = opts.out ?? defaultRunDirectory(`${config.name}-pde`);
-    mkdirSync(dir, { recursive: true });
+    try {
+      ensureDirectory(dir);
+    } catch (err) {
+      process.stderr.write(`meanfield pde: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
     writeFileSync(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
     const say = (line: string) => {
       if (!opts.json) process.stdout.write(`${line}\n`);

@@ -323,3 +323,61 @@ describe("5. strict schemas at every depth", () => {
     expect(expandSweep(parseSweepSpec({ base, metrics: ["testLoss", "ridge"], methods: ["network", "nngp"] }))).toHaveLength(2);
   });
 });
+
+describe("6. size limits with the real maximum, estimates and budgets", () => {
+  const base = { task: { kind: "gaussianSingleIndex", d: 5, link: "relu" }, model: { width: 4 }, algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 4 } };
+
+  it("every integer field out of range names its real maximum, never 2^53 - 1 as a number", async () => {
+    const { parseConfig } = await import("../src/config.js");
+    const cases: [(c: Record<string, any>) => void, string][] = [
+      [(c) => (c.task.d = 1e20), "task.d: Too big: expected number to be <=100000"],
+      [(c) => (c.model.width = 1e20), "model.width: Too big: expected number to be <=1000000"],
+      [(c) => (c.algorithm.steps = 1e20), "algorithm.steps: Too big: expected number to be <=1000000000"],
+      [(c) => (c.algorithm.batch = 1e20), "algorithm.batch: Too big: expected number to be <=1000000"],
+      [(c) => (c.checkpointEvery = 1e20), "checkpointEvery: Too big: expected number to be <=1000000000"],
+      [(c) => (c.metrics = { schedule: { kind: "every", steps: 1e20 } }), "metrics.schedule.steps: Too big: expected number to be <=1000000000"],
+      [(c) => (c.seed = 1e20), "seed: Too big: expected int to be <=2^53 - 1"],
+      [(c) => ((c.algorithm.steps = 2 ** 24), (c.metrics = { schedule: { kind: "every", steps: 1 } })), "metrics.schedule.steps: logging every 1 of 16777216 steps makes 16777218 records; at most 100000 (every >= 168)"],
+    ];
+    for (const [patch, message] of cases) {
+      const c = structuredClone(base) as Record<string, any>;
+      patch(c);
+      expect(() => parseConfig(c)).toThrow(message);
+    }
+  });
+
+  it("a sweep too large to hold is refused before it is expanded", async () => {
+    const { parseSweepSpec } = await import("../src/sweep/spec.js");
+    const axes = ["algorithm.stepSize", "model.init.firstLayer.kappa", "metrics.testSamples"].map((path) => ({ path, linear: { from: 1, to: 2, points: 10_000 } }));
+    const started = performance.now();
+    expect(() => expandSweep(parseSweepSpec({ base, axes }))).toThrow(
+      "sweep: 10000 (algorithm.stepSize) x 10000 (model.init.firstLayer.kappa) x 10000 (metrics.testSamples) x 1 method(s) x 1 seed(s) = 1000000000000 runs; at most 10000",
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("a run beyond the memory or time budget is refused with its estimate unless --force; beyond Wasm memory always", async () => {
+    const { parseConfig } = await import("../src/config.js");
+    const { checkBudget, estimateRun } = await import("../src/run/budget.js");
+    const huge = parseConfig({ ...base, task: { kind: "gaussianSingleIndex", d: 100_000, link: "relu" }, model: { width: 100 }, algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 1_000_000 } });
+    expect(() => checkBudget(huge, true)).toThrow(/^metrics\.testSamples: this run needs an estimated 1\d\.\d GB of memory, mostly metrics\.testSamples x task\.d \(the test set\); a Wasm memory holds at most 4\.29 GB$/);
+    const slow = parseConfig({ ...base, task: { kind: "gaussianSingleIndex", d: 1000, link: "relu" }, model: { width: 1000 }, algorithm: { kind: "onlineSgd", steps: 1e8, stepSize: 0.1, batch: 1000 } });
+    expect(() => checkBudget(slow)).toThrow(/^algorithm\.steps: this run needs an estimated \S+ days, mostly algorithm\.steps x algorithm\.batch, above the budget of 24 h; make it smaller or pass --force$/);
+    expect(checkBudget(slow, true).seconds).toBeGreaterThan(86_400);
+    expect(estimateRun(parseConfig(base)).bytes).toBeLessThan(1e7);
+    const root = temp("budget");
+    writeFileSync(join(root, "huge.json"), JSON.stringify(huge));
+    const out = cliRun("run", join(root, "huge.json"), "--out", join(root, "o"));
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/^meanfield run: metrics\.testSamples: this run needs an estimated [^\n]+\n$/);
+    expect(existsSync(join(root, "o"))).toBe(false);
+  }, 30_000);
+
+  it("an output directory that cannot be created is one line, not a spin", () => {
+    const root = temp("proc");
+    writeFileSync(join(root, "c.json"), JSON.stringify(base));
+    const out = spawnSync(process.execPath, [cli, "run", join(root, "c.json"), "--out", "/proc/meanfield-x"], { encoding: "utf8", timeout: 20_000 });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toBe("meanfield run: cannot create /proc/meanfield-x: /proc does not accept new directories\n");
+  }, 30_000);
+});

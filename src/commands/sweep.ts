@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../config.js";
 import type { SweepAggregate } from "../sweep/aggregate.js";
+import { checkBudget, formatSeconds } from "../run/budget.js";
 import { expandSweep } from "../sweep/expand.js";
 import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueConnection.js";
 import { hasResult } from "../sweep/resultStore.js";
@@ -25,6 +26,7 @@ interface SweepCommandOptions {
   timeout: number;
   wait: boolean;
   dryRun?: boolean;
+  force?: boolean;
   aggregate?: boolean;
   json?: boolean;
 }
@@ -68,9 +70,21 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   // Timers hold at most 2^31 - 1 ms.
   if (!(opts.timeout > 0 && opts.timeout <= 2_000_000)) throw new ConfigError(`--timeout: expected seconds in (0, 2000000], got ${opts.timeout}`);
   const out = opts.out ?? join("runs", `sweep-${spec.name}`);
+  const expanded = expandSweep(spec);
+  let seconds = 0;
+  for (const run of expanded) {
+    if (run.method !== "network") continue;
+    try {
+      seconds += checkBudget(run.config, opts.force).seconds;
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ConfigError(`sweep run ${run.index} (${describePoint(run.point)} seed=${run.seed}): ${err.message}`);
+      throw err;
+    }
+  }
+  if (seconds > 0) say(`estimated ${formatSeconds(seconds)} of network runs on one thread`);
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (opts.dryRun) {
-    const runs = expandSweep(spec);
+    const runs = expanded;
     const selected = shard ? inShard(runs, shard) : runs;
     if (opts.json) process.stdout.write(`${JSON.stringify(selected.map(({ config: _config, ...r }) => ({ ...r, done: hasResult(out, r.id) })))}\n`);
     else {
@@ -124,6 +138,7 @@ export function registerSweepCommand(program: Command): void {
     .option("--attempts <int>", "with --queue: attempts per run before it counts as failed", Number, 3)
     .option("--timeout <seconds>", "with --queue: a run attempt taking longer is aborted and retried", Number, 3600)
     .option("--no-wait", "with --queue: enqueue and exit; the same command later collects the results")
+    .option("--force", "run configs beyond the memory and time budget")
     .option("--dry-run", "list the runs (index, id, method, point, seed, done) without running them")
     .option("--aggregate", "merge the sweep directories given as arguments into one report (in --out, default the first)")
     .option("--json", "print the aggregate as JSON on stdout")

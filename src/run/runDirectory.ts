@@ -10,13 +10,13 @@
 // a finished run it changes nothing.
 
 import { createHash, type Hash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, parseConfig, type Config } from "../config.js";
+import { ConfigError, parseConfig, totalStepsOf, type Config } from "../config.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from "./checkpoint.js";
 import { DirectoryLock, LOCK_FILE } from "./directoryLock.js";
-import { RunFileError, configHash, oneLine, readJsonFile, writeAtomic } from "./runFiles.js";
+import { RunFileError, configHash, ensureDirectory, readJsonFile, writeAtomic } from "./runFiles.js";
 import { simulate, type MetricRecord, type RunSummary, type SimulationResult } from "./simulate.js";
 
 export interface RunFileOptions {
@@ -43,16 +43,6 @@ export function defaultRunDirectory(label: string): string {
   return join("runs", `${label}-${new Date().toISOString().replace(/:/g, "-").replace(/\..*$/, "")}`);
 }
 
-/** Creates dir (and parents); a path that cannot be a directory is a RunFileError naming it. */
-export function ensureDirectory(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
-  } catch (err) {
-    throw new RunFileError(`cannot use ${dir} as an output directory: ${(err as NodeJS.ErrnoException).code ?? oneLine(err)}`);
-  }
-}
-
 function readRunConfig(dir: string): Config {
   const path = join(dir, "config.json");
   const input = readJsonFile(path);
@@ -62,11 +52,6 @@ function readRunConfig(dir: string): Config {
     if (err instanceof ConfigError) throw new RunFileError(`${path}: ${err.message}`);
     throw err;
   }
-}
-
-function totalStepsOf(config: Config): number {
-  const algorithm = config.algorithm;
-  return algorithm.kind === "layerwise" ? algorithm.trajectories * algorithm.steps + algorithm.secondStageSteps : algorithm.steps;
 }
 
 async function runIn(dir: string, config: Config, hash: string, lock: DirectoryLock, options: RunFileOptions, resume: LoadedCheckpoint | null): Promise<DirectoryResult> {
@@ -152,7 +137,7 @@ export async function resumeRun(dir: string, options: Omit<RunFileOptions, "out"
     const hash = configHash(config);
     const finished = finishedSummary(dir);
     if (finished) return { config, records: [], summary: finished, dir, alreadyFinished: true };
-    const resume = existsSync(join(dir, CHECKPOINT_FILE)) ? loadCheckpoint(dir, config, hash, totalStepsOf(config)) : null;
+    const resume = existsSync(join(dir, CHECKPOINT_FILE)) ? loadCheckpoint(dir, config, hash, totalStepsOf(config.algorithm)) : null;
     return await runIn(dir, config, hash, lock, options, resume);
   } finally {
     lock.release();

@@ -3,7 +3,8 @@
 // hash that says whether two resolved configs are the same run.
 
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { ConfigError } from "../config.js";
 import { canonicalJson } from "../sweep/runId.js";
 
@@ -59,4 +60,33 @@ export function sha256(data: string | Uint8Array): string {
 /** SHA-256 of the canonical JSON of a resolved config: equal exactly when the two runs compute the same thing. */
 export function configHash(config: unknown): string {
   return sha256(canonicalJson(config));
+}
+
+/**
+ * Creates dir and its missing parents, one level at a time: mkdir's recursive mode loops forever
+ * where a parent exists but refuses children (/proc/x). A path that cannot be a directory is a
+ * RunFileError naming it.
+ */
+export function ensureDirectory(dir: string): void {
+  const target = resolve(dir);
+  const missing: string[] = [];
+  for (let p = target; ; p = dirname(p)) {
+    let isDirectory: boolean | null = null;
+    try {
+      isDirectory = statSync(p).isDirectory();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new RunFileError(`cannot use ${dir} as a directory: ${(err as NodeJS.ErrnoException).code ?? oneLine(err)} on ${p}`);
+    }
+    if (isDirectory === false) throw new RunFileError(`cannot use ${dir} as a directory: ${p} is a file`);
+    if (isDirectory || dirname(p) === p) break;
+    missing.push(p);
+  }
+  for (const p of missing.reverse()) {
+    try {
+      mkdirSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") throw new RunFileError(`cannot create ${dir}: ${code === "ENOENT" ? `${dirname(p)} does not accept new directories` : (code ?? oneLine(err))}`);
+    }
+  }
 }

@@ -2,13 +2,13 @@
 // network through the same simulate()/runToDirectory() as `meanfield run`, so a run gives the same
 // bytes in every place, or a kernel ridge baseline on the same task with n = the config's samples.
 
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { dataOf, type Config } from "../config.js";
 import { kernelBaseline } from "../kernels/kernelRidge.js";
 import { CheckpointError } from "../run/checkpoint.js";
 import { resumeRun, runToDirectory } from "../run/runDirectory.js";
-import { writeAtomic } from "../run/runFiles.js";
+import { ensureDirectory, writeAtomic } from "../run/runFiles.js";
 import { simulate, type RunSummary } from "../run/simulate.js";
 import { writeResult } from "./resultStore.js";
 import { isCompleteResult, type RunResult } from "./runResult.js";
@@ -73,7 +73,7 @@ export async function executeRun(task: RunTask, runDir: string | null): Promise<
     const data = dataOf(task.config.algorithm);
     const fit = await kernelBaseline(task.config, { kernel: task.method, ...(data.kind === "samples" ? { n: data.n } : {}) });
     if (runDir) {
-      mkdirSync(runDir, { recursive: true });
+      ensureDirectory(runDir);
       writeAtomic(join(runDir, "config.json"), `${JSON.stringify(task.config, null, 2)}\n`);
       writeAtomic(join(runDir, "kernel.json"), `${JSON.stringify(fit, null, 2)}\n`);
     }

@@ -46,11 +46,20 @@ function describePoint(point: Record<string, PointValue>, seed: number): string 
   return [...Object.entries(point).map(([k, v]) => `${k}=${JSON.stringify(v)}`), `seed=${seed}`].join(", ");
 }
 
+/** Runs a sweep may hold: each is a directory, a result and a row of the report. */
+export const MAX_SWEEP_RUNS = 10_000;
+
 /** Every run of the sweep, in expansion order. */
 export function expandSweep(spec: SweepSpec): SweepRun[] {
+  const axes = spec.axes.map(axisValues);
+  const count = axes.reduce((n, values) => n * values.length, 1) * spec.methods.length * seedsOf(spec).length;
+  if (count > MAX_SWEEP_RUNS) {
+    const factors = [...axes.map((v, i) => `${v.length} (${spec.axes[i]!.path})`), `${spec.methods.length} method(s)`, `${seedsOf(spec).length} seed(s)`];
+    throw new ConfigError(`sweep: ${factors.join(" x ")} = ${count} runs; at most ${MAX_SWEEP_RUNS}`);
+  }
   let points: Record<string, PointValue>[] = [{}];
-  for (const axis of spec.axes) {
-    const values = axisValues(axis);
+  for (const [a, axis] of spec.axes.entries()) {
+    const values = axes[a]!;
     points = points.flatMap((p) => values.map((v) => ({ ...p, [axis.path]: v })));
   }
   const seeds = seedsOf(spec);

@@ -6,10 +6,10 @@
 //   DIR/sweep.csv, runs.csv, sweep.json, sweep.md, sweep.html   the aggregate (report.ts)
 // Several shards or machines may share DIR: runs never share a directory and ids are content hashes.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../config.js";
-import { readJsonFile, writeAtomic } from "../run/runFiles.js";
+import { ensureDirectory, readJsonFile, writeAtomic } from "../run/runFiles.js";
 import { canonicalJson } from "./runId.js";
 import { isCompleteResult, parseRunResult, type RunResult } from "./runResult.js";
 import { parseSweepSpec, type SweepSpec } from "./spec.js";
@@ -37,7 +37,7 @@ export function hasResult(out: string, id: string): boolean {
 }
 
 export function writeResult(runDir: string, result: RunResult): void {
-  mkdirSync(runDir, { recursive: true });
+  ensureDirectory(runDir);
   writeAtomic(join(runDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
 }
 
@@ -59,7 +59,7 @@ export function readResults(out: string): Map<string, RunResult> {
  * counts, and results outside the grid stay on disk unused. Returns whether the record changed.
  */
 export function claimSweepDirectory(out: string, spec: SweepSpec): boolean {
-  mkdirSync(join(out, "runs"), { recursive: true });
+  ensureDirectory(join(out, "runs"));
   const path = join(out, SPEC_FILE);
   const changed = existsSync(path) && canonicalJson(readSweepSpec(out)) !== canonicalJson(spec);
   if (changed || !existsSync(path)) writeAtomic(path, `${JSON.stringify(spec, null, 2)}\n`);
