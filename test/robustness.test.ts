@@ -381,3 +381,19 @@ describe("6. size limits with the real maximum, estimates and budgets", () => {
     expect(out.stderr).toBe("meanfield run: cannot create /proc/meanfield-x: /proc does not accept new directories\n");
   }, 30_000);
 });
+
+describe("7. queue connections", () => {
+  it("an unreachable Redis is a bounded retry, then exit 2 with one line naming the URL (sweep and worker)", () => {
+    const root = temp("queue");
+    writeFileSync(join(root, "s.json"), JSON.stringify({ base: { task: { kind: "gaussianSingleIndex", d: 5, link: "relu" }, model: { width: 4 }, algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 4 } } }));
+    const url = "redis://127.0.0.1:1";
+    const [sweep, worker] = [
+      ["sweep", join(root, "s.json"), "--queue", url, "--out", join(root, "out"), "--json"],
+      ["worker", "--queue", url],
+    ].map((args) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 40_000 }));
+    for (const [name, r] of [["sweep", sweep!], ["worker", worker!]] as const) {
+      expect(r.status, name).toBe(2);
+      expect(r.stderr, name).toBe(`meanfield ${name}: --queue: cannot reach ${url} after 6 attempts (ECONNREFUSED)\n`);
+    }
+  }, 60_000);
+});

@@ -57,6 +57,10 @@ export function registerWorkerCommand(program: Command): void {
           maxStalledCount: opts.maxStalled,
           idleExitSeconds: opts.idleExit ?? null,
           log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+          onConnectionLost: (err) => {
+            process.stderr.write(`meanfield worker: ${err.message}\n`);
+            process.exit(2);
+          },
         });
         process.stdout.write(`${new Date().toISOString()} worker ready: queue ${queueName} at ${url}, ${workers} thread(s)\n`);
       } catch (err) {
