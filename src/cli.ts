@@ -132,9 +132,10 @@ program
   .action(async (configPath: string, opts: { out?: string; compare?: boolean; sweepN?: string; seeds?: number; cells?: number; json?: boolean }) => {
     let config;
     try {
-      config = parseConfig(JSON.parse(readFileSync(configPath, "utf8")));
+      config = parseConfig(readJsonFile(configPath));
     } catch (err) {
-      process.stderr.write(`meanfield pde: ${err instanceof SyntaxError ? `cannot read ${configPath}: ` : ""}${(err as Error).message}\n`);
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`meanfield pde: ${err.message}\n`);
       process.exit(2);
     }
     const dir = opts.out ?? defaultRunDirectory(`${config.name}-pde`);

@@ -288,6 +288,10 @@ function consistency(config: Config): string | null {
     const bad = first.weights.findIndex((row) => row.length !== inputDim);
     if (bad >= 0) return `model.init.firstLayer.weights[${bad}]: expected ${inputDim} numbers (d${model.bias ? " + 1 for the bias" : ""}), got ${first.weights[bad]!.length}`;
   }
+  if (first.kind === "given" && (dataOf(algorithm).kind === "population" || metrics.include.includes("populationLoss"))) {
+    const zero = first.weights.findIndex((row) => row.slice(0, task.d).every((v) => v === 0));
+    if (zero >= 0) return `model.init.firstLayer.weights[${zero}]: a zero row; exact population losses need every w_i nonzero`;
+  }
   const second = model.init.secondLayer;
   if (second.kind === "given" && second.values.length !== model.width) {
     return `model.init.secondLayer.values: expected ${model.width} numbers (model.width), got ${second.values.length}`;

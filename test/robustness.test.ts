@@ -397,3 +397,28 @@ describe("7. queue connections", () => {
     }
   }, 60_000);
 });
+
+describe("8. messages name the field or the file", () => {
+  const base = { task: { kind: "gaussianSingleIndex", d: 5, link: "relu" }, model: { width: 4 }, algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1, batch: 4 }, metrics: { testSamples: 100 } };
+
+  it("a UTF-8 byte-order mark is accepted; bad JSON is one line naming the file", () => {
+    const root = temp("bom");
+    writeFileSync(join(root, "c.json"), `\uFEFF${JSON.stringify(base)}`);
+    writeFileSync(join(root, "s.json"), `\uFEFF${JSON.stringify({ base })}`);
+    writeFileSync(join(root, "bad.json"), "{ task: 1 }");
+    const run = cliRun("run", join(root, "c.json"), "--out", join(root, "out"), "--json");
+    expect(run.status, run.stderr).toBe(0);
+    const sweep = cliRun("sweep", join(root, "s.json"), "--dry-run", "--out", join(root, "sw"));
+    expect(sweep.status, sweep.stderr).toBe(0);
+    const bad = cliRun("run", join(root, "bad.json"));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^meanfield run: \S+bad\.json: not valid JSON \([^\n]+\)\n$/);
+  }, 30_000);
+
+  it("a zero first-layer row names the field", async () => {
+    const { parseConfig } = await import("../src/config.js");
+    expect(() =>
+      parseConfig({ ...base, task: { kind: "gaussianSingleIndex", d: 2, link: "relu" }, model: { width: 2, init: { firstLayer: { kind: "given", weights: [[1, 0], [0, 0]] } } }, algorithm: { kind: "populationGd", steps: 5, stepSize: 0.1 }, metrics: { include: ["populationLoss"] } }),
+    ).toThrow("model.init.firstLayer.weights[1]: a zero row; exact population losses need every w_i nonzero");
+  });
+});

@@ -1,7 +1,6 @@
 // `meanfield kernel <config>`: a kernel baseline on the config's task, or with --sweep-n the
 // test loss against n of the trained network and each kernel on the same draws of data.
 
-import { readFileSync } from "node:fs";
 import { freemem, totalmem } from "node:os";
 import type { Command } from "commander";
 import { ConfigError, parseConfig, type Config } from "../config.js";
@@ -9,6 +8,7 @@ import { kernelBaseline, type BaselineKind, type KernelBaselineOptions, type Ker
 import { logGrid, sampleComplexitySweep, type SweepRow } from "../kernels/sampleSweep.js";
 import type { DegreeFractions } from "../kernels/targetFractions.js";
 import { firstNonFinite } from "../run/nonFinite.js";
+import { readJsonFile } from "../run/runFiles.js";
 
 interface KernelCliOptions {
   n?: number;
@@ -122,13 +122,7 @@ export function registerKernelCommand(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (configPath: string, opts: KernelCliOptions) => {
       try {
-        let config: Config;
-        try {
-          config = parseConfig(JSON.parse(readFileSync(configPath, "utf8")) as unknown);
-        } catch (err) {
-          if (err instanceof SyntaxError || (err as NodeJS.ErrnoException).code === "ENOENT") throw new ConfigError(`cannot read ${configPath}: ${(err as Error).message}`);
-          throw err;
-        }
+        const config: Config = parseConfig(readJsonFile(configPath));
         const options: KernelBaselineOptions = {
           method: opts.method as KernelBaselineOptions["method"],
           // Leave room for the rest of the process: the solver may use most of the free memory.

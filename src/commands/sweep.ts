@@ -2,11 +2,11 @@
 // (--shard i/n), or through a Redis queue (--queue); `meanfield sweep --aggregate DIR...` merges
 // sweep directories into one report.
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../config.js";
 import type { SweepAggregate } from "../sweep/aggregate.js";
+import { readJsonFile } from "../run/runFiles.js";
 import { checkBudget, formatSeconds } from "../run/budget.js";
 import { expandSweep } from "../sweep/expand.js";
 import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueConnection.js";
@@ -58,13 +58,7 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   }
   if (inputs.length !== 1) throw new ConfigError(`sweep: give one sweep file (or --aggregate DIR...), got ${inputs.length}`);
   const file = inputs[0]!;
-  let input: unknown;
-  try {
-    input = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new ConfigError(`sweep: cannot read ${file}: ${(err as Error).message}`);
-  }
-  const spec = parseSweepSpec(input);
+  const spec = parseSweepSpec(readJsonFile(file));
   positiveInteger("--workers", opts.workers);
   positiveInteger("--attempts", opts.attempts);
   // Timers hold at most 2^31 - 1 ms.

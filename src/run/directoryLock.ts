@@ -55,6 +55,15 @@ function isStale(owner: LockOwner | null, path: string): boolean {
   return ageMs(path) > STALE_AFTER_MS;
 }
 
+/**
+ * Removes dir's lock if this process holds it: for a run whose thread was terminated (a sweep run
+ * past its timeout), which never reached its release().
+ */
+export function clearAbandonedLock(dir: string): void {
+  const path = join(dir, LOCK_FILE);
+  if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
+}
+
 export class DirectoryLock {
   private lastBeat = Date.now();
 
