@@ -1,22 +1,16 @@
 #!/usr/bin/env node
 // The `meanfield` command line.
 
+// Startup loads only commander: every command imports what it needs when it runs, so `--version`
+// and `--help` do not pay for zod, the Wasm runtime, the queue or the plotting libraries.
+
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
-import { DEMO_CONFIG, demoConfig, demoHeader, demoLine } from "./demo.js";
-import { simulate } from "./run/simulate.js";
-import { listCatalog } from "./catalog.js";
-import { ConfigError, parseConfig } from "./config.js";
+import { ConfigError } from "./configError.js";
 import { registerKernelCommand } from "./commands/kernel.js";
-import { compareWithNetwork, sweepWidths } from "./pde/compare.js";
-import { solveLimit } from "./pde/solveLimit.js";
-import { RunProgress } from "./run/progress.js";
-import { defaultRunDirectory, resumeRun, runToDirectory } from "./run/runDirectory.js";
-import { checkBudget, formatBytes, formatSeconds } from "./run/budget.js";
-import { ensureDirectory, readJsonFile } from "./run/runFiles.js";
 import { registerReport } from "./commands/report.js";
 import { registerReproduce } from "./commands/reproduce.js";
 import { registerSweepCommand } from "./commands/sweep.js";
@@ -36,7 +30,8 @@ program
   .command("list")
   .description("list the example configs and paper experiments")
   .option("--json", "print the list as JSON")
-  .action((opts: { json?: boolean }) => {
+  .action(async (opts: { json?: boolean }) => {
+    const { listCatalog } = await import("./catalog.js");
     const catalog = listCatalog();
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
@@ -65,6 +60,13 @@ program
     if (opts.resume !== undefined && opts.out !== undefined) fail(`--resume continues in its own directory; drop --out`);
     if (opts.resume !== undefined && opts.force) fail(`--force replaces an --out directory; it does not apply to --resume`);
     if (!configPath && opts.resume === undefined) fail("give a config file, or --resume DIR");
+    const [{ RunProgress }, { resumeRun, runToDirectory }, { checkBudget, formatBytes, formatSeconds }, { readJsonFile }, { parseConfig }] = await Promise.all([
+      import("./run/progress.js"),
+      import("./run/runDirectory.js"),
+      import("./run/budget.js"),
+      import("./run/runFiles.js"),
+      import("./config.js"),
+    ]);
     const progress = new RunProgress(!opts.json);
     let result;
     try {
@@ -101,6 +103,7 @@ program
   .option("--force", "run beyond the memory and time budget")
   .option("--json", "print one JSON record per line instead of a table")
   .action(async (configPath: string | undefined, opts: { steps?: number; seed?: number; force?: boolean; json?: boolean }) => {
+    const [{ DEMO_CONFIG, demoConfig, demoHeader, demoLine }, { checkBudget }, { simulate }] = await Promise.all([import("./demo.js"), import("./run/budget.js"), import("./run/simulate.js")]);
     let config;
     try {
       config = demoConfig(configPath ?? DEMO_CONFIG, { ...(opts.steps !== undefined ? { steps: opts.steps } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
@@ -130,6 +133,13 @@ program
   .option("--cells <int>", "PDE grid cells (default 4096)", Number)
   .option("--json", "print the result summary as JSON on stdout")
   .action(async (configPath: string, opts: { out?: string; compare?: boolean; sweepN?: string; seeds?: number; cells?: number; json?: boolean }) => {
+    const [{ parseConfig }, { readJsonFile, ensureDirectory }, { defaultRunDirectory }, { compareWithNetwork, sweepWidths }, { solveLimit }] = await Promise.all([
+      import("./config.js"),
+      import("./run/runFiles.js"),
+      import("./run/runDirectory.js"),
+      import("./pde/compare.js"),
+      import("./pde/solveLimit.js"),
+    ]);
     let config;
     try {
       config = parseConfig(readJsonFile(configPath));

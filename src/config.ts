@@ -3,6 +3,7 @@
 // exactly what ran.
 
 import { z } from "zod";
+import { ConfigError } from "./configError.js";
 import { linkSchema } from "./tasks/link.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -225,10 +226,7 @@ export type ModelConfig = Config["model"];
 export type AlgorithmConfig = Config["algorithm"];
 export type MetricsConfig = Config["metrics"];
 
-/** A config error: `path: message`, one line. */
-export class ConfigError extends RangeError {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "") || "(config)";

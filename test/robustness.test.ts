@@ -422,3 +422,33 @@ describe("8. messages name the field or the file", () => {
     ).toThrow("model.init.firstLayer.weights[1]: a zero row; exact population losses need every w_i nonzero");
   });
 });
+
+describe("9. startup and progress", () => {
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+  const wall = (args: string[]) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    return performance.now() - t;
+  };
+
+  it("--version and --help load only the command line: under 150 ms beyond a bare node", () => {
+    const bare = median([0, 1, 2, 3, 4].map(() => wall(["-e", "0"])));
+    for (const flag of ["--version", "--help"]) {
+      const cost = median([0, 1, 2, 3, 4].map(() => wall([cli, flag])));
+      expect(cost - bare, flag).toBeLessThan(150);
+    }
+  }, 30_000);
+
+  it("kernel reports the stage it is in once a fit has run for a second", async () => {
+    const { kernelBaseline } = await import("../src/kernels/kernelRidge.js");
+    const { progressLine } = await import("../src/commands/kernel.js");
+    const stages: string[] = [];
+    await kernelBaseline({ task: { kind: "gaussianSingleIndex", d: 5, link: "relu" }, model: { width: 8 }, algorithm: { kind: "empiricalGd", samples: 64, steps: 1, stepSize: 0.1 }, metrics: { testSamples: 100 } } as never, { kernel: "nngp", method: "cholesky", onStage: (s) => stages.push(s) });
+    expect(stages).toEqual(["drawing 64 training samples", "factorizing the 64 x 64 Gram matrix (Cholesky)", "testing on samples 1..100 of 100"]);
+    const lines: string[] = [];
+    progressLine(performance.now(), "quick", (l) => lines.push(l));
+    progressLine(performance.now() - 2500, "factorizing", (l) => lines.push(l));
+    expect(lines).toEqual(["  2.5 s: factorizing\n"]);
+  });
+});

@@ -3,12 +3,12 @@
 
 import { freemem, totalmem } from "node:os";
 import type { Command } from "commander";
-import { ConfigError, parseConfig, type Config } from "../config.js";
-import { kernelBaseline, type BaselineKind, type KernelBaselineOptions, type KernelBaselineResult } from "../kernels/kernelRidge.js";
-import { logGrid, sampleComplexitySweep, type SweepRow } from "../kernels/sampleSweep.js";
+import type { Config } from "../config.js";
+import { ConfigError } from "../configError.js";
+import type { BaselineKind, KernelBaselineOptions, KernelBaselineResult } from "../kernels/kernelRidge.js";
+import type { SweepRow } from "../kernels/sampleSweep.js";
 import type { DegreeFractions } from "../kernels/targetFractions.js";
 import { firstNonFinite } from "../run/nonFinite.js";
-import { readJsonFile } from "../run/runFiles.js";
 
 interface KernelCliOptions {
   n?: number;
@@ -33,7 +33,7 @@ function parseKinds(list: string): BaselineKind[] {
   return kinds as BaselineKind[];
 }
 
-function parseGrid(spec: string | boolean): number[] {
+function parseGrid(spec: string | boolean, logGrid: (min: number, max: number, points: number) => number[]): number[] {
   if (spec === true) return logGrid(100, 10_000, 6);
   const parts = String(spec).split(":").map(Number);
   if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v))) {
@@ -95,6 +95,12 @@ function sweepTable(rows: SweepRow[]): string {
   return table(header, cells);
 }
 
+/** One progress line on stderr, once the fit has run for a second. */
+export function progressLine(started: number, stage: string, write: (line: string) => void = (l) => process.stderr.write(l)): void {
+  const seconds = (performance.now() - started) / 1000;
+  if (seconds >= 1) write(`  ${seconds.toFixed(1)} s: ${stage}\n`);
+}
+
 /** A fit that is not finite is a failed fit: exit 3 naming the number, instead of printing Infinity or NaN. */
 function refuseNonFinite(result: unknown, what: string): void {
   const bad = firstNonFinite(result);
@@ -122,8 +128,17 @@ export function registerKernelCommand(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (configPath: string, opts: KernelCliOptions) => {
       try {
+        const [{ parseConfig }, { readJsonFile }, { kernelBaseline }, { logGrid, sampleComplexitySweep }] = await Promise.all([
+          import("../config.js"),
+          import("../run/runFiles.js"),
+          import("../kernels/kernelRidge.js"),
+          import("../kernels/sampleSweep.js"),
+        ]);
         const config: Config = parseConfig(readJsonFile(configPath));
+        const started = performance.now();
         const options: KernelBaselineOptions = {
+          // A stage beginning after the first second is shown, so long solves report where they are and short ones stay quiet.
+          ...(opts.json ? {} : { onStage: (stage: string) => progressLine(started, stage) }),
           method: opts.method as KernelBaselineOptions["method"],
           // Leave room for the rest of the process: the solver may use most of the free memory.
           memoryBytes: Math.max(freemem(), totalmem() / 2),
@@ -134,7 +149,7 @@ export function registerKernelCommand(program: Command): void {
           ...(opts.tolerance !== undefined ? { tolerance: opts.tolerance } : {}),
         };
         if (opts.sweepN !== undefined) {
-          const ns = parseGrid(opts.sweepN);
+          const ns = parseGrid(opts.sweepN, logGrid);
           const kernels = parseKinds(opts.kernels);
           if (!opts.json) process.stderr.write(`sweep over n = ${ns.join(", ")}\n`);
           const rows = await sampleComplexitySweep(config, {

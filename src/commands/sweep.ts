@@ -4,17 +4,10 @@
 
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ConfigError } from "../config.js";
+import { availableParallelism } from "node:os";
+import { ConfigError } from "../configError.js";
 import type { SweepAggregate } from "../sweep/aggregate.js";
-import { readJsonFile } from "../run/runFiles.js";
-import { checkBudget, formatSeconds } from "../run/budget.js";
-import { expandSweep } from "../sweep/expand.js";
-import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueConnection.js";
-import { hasResult } from "../sweep/resultStore.js";
-import { defaultWorkers } from "../sweep/runPool.js";
-import { aggregateDirectories, runSweep } from "../sweep/runSweep.js";
-import { inShard, parseShard } from "../sweep/shard.js";
-import { parseSweepSpec } from "../sweep/spec.js";
+import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueNames.js";
 
 interface SweepCommandOptions {
   out?: string;
@@ -50,6 +43,15 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   const say = (line: string) => {
     if (!opts.json) process.stdout.write(`${line}\n`);
   };
+  const [{ readJsonFile }, { checkBudget, formatSeconds }, { expandSweep }, { hasResult }, { aggregateDirectories, runSweep }, { inShard, parseShard }, { parseSweepSpec }] = await Promise.all([
+    import("../run/runFiles.js"),
+    import("../run/budget.js"),
+    import("../sweep/expand.js"),
+    import("../sweep/resultStore.js"),
+    import("../sweep/runSweep.js"),
+    import("../sweep/shard.js"),
+    import("../sweep/spec.js"),
+  ]);
   if (opts.aggregate) {
     const out = opts.out ?? inputs[0];
     if (!out) throw new ConfigError("sweep --aggregate: give the sweep directories to merge");
@@ -98,7 +100,7 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
     onPlan: (p) => {
       todo = p.todo;
       if (p.specChanged) say(`${out} held another version of this sweep; runs already done there are reused by id`);
-      const where = queue ? `queue ${queue.name} at ${queue.url}` : `${Math.min(opts.workers ?? defaultWorkers(), Math.max(1, p.todo))} worker thread(s)`;
+      const where = queue ? `queue ${queue.name} at ${queue.url}` : `${Math.min(opts.workers ?? availableParallelism(), Math.max(1, p.todo))} worker thread(s)`;
       const work = p.todo === 0 ? "nothing to run" : `${p.todo} to run on ${where}`;
       say(`sweep ${spec.name}: ${p.total} runs${shard ? `, shard ${shard.index}/${shard.count}: ${p.selected}` : ""}; ${p.skipped} already done, ${work}; outputs in ${out}`);
       if (queue && queue.wait && p.todo > 0) say(`waiting for workers: meanfield worker --queue ${queue.url}${queue.name === DEFAULT_QUEUE_NAME ? "" : ` --queue-name ${queue.name}`}`);
@@ -125,7 +127,7 @@ export function registerSweepCommand(program: Command): void {
     .argument("[inputs...]", "a sweep file (see examples/sweep-n.json), or with --aggregate the sweep directories to merge")
     .description("run a parameter grid over seeds on all cores, a shard of it, or through a Redis queue; resume skips finished runs; writes sweep.csv and a report")
     .option("--out <dir>", "sweep directory (default runs/sweep-<name>; rerunning with the same directory resumes)")
-    .option("--workers <int>", `local worker threads (default all cores: ${defaultWorkers()})`, Number)
+    .option("--workers <int>", `local worker threads (default all cores: ${availableParallelism()})`, Number)
     .option("--shard <i/n>", "run only slice i of n (0 <= i < n), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT")
     .option("--queue <url>", "enqueue the runs on redis://HOST:PORT for `meanfield worker` processes and collect their results")
     .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)

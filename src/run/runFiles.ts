@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../configError.js";
 import { canonicalJson } from "../sweep/runId.js";
 
 /** A run directory or one of its files cannot be used as it is; one line naming the path. Exit 2. */

@@ -4,29 +4,10 @@
 // delivered once however many times its job ran (a retried job after a worker died, say).
 
 import { Redis } from "ioredis";
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../configError.js";
+import { checkQueueUrl } from "./queueNames.js";
 
-export const DEFAULT_QUEUE_NAME = "meanfield";
-
-export function resultsKey(queueName: string): string {
-  return `meanfield:${queueName}:results`;
-}
-
-export function checkQueueUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(`--queue: expected redis://HOST:PORT, got ${url}`);
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") throw new ConfigError(`--queue: expected redis://HOST:PORT (or rediss://), got ${url}`);
-  return url;
-}
-
-export function checkQueueName(name: string): string {
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(name)) throw new ConfigError(`--queue-name: letters, digits, '_' and '-' only, got ${name}`);
-  return name;
-}
+export { DEFAULT_QUEUE_NAME, checkQueueName, checkQueueUrl, resultsKey } from "./queueNames.js";
 
 /** Reconnection attempts before a connection counts as lost, and the first delay (doubling, at most 5 s). */
 export const CONNECT_ATTEMPTS = 6;

@@ -109,6 +109,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
       await monitor?.close();
       await pool.close();
       workerConnection.disconnect();
+      // A deliberate close is not a lost connection.
+      redis.removeAllListeners("end");
       redis.disconnect();
       resolveStopped();
     })();
