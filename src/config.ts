@@ -77,7 +77,7 @@ const firstLayerInit = z.discriminatedUnion("kind", [
   z
     .object({
       kind: z.literal("gaussian").describe("w_i ~ N(0, kappa^2/d I_d)"),
-      kappa: positive.max(1e6).describe("kappa"),
+      kappa: z.number().min(1e-6).max(1e6).describe("kappa (below 1e-6 the squared weights underflow)"),
     })
     .strict(),
   z.object({ kind: z.literal("given"), weights: z.array(z.array(z.number())).describe("N rows of d (d+1 with bias) numbers") }).strict(),

@@ -117,7 +117,8 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   if (shard && outcome.aggregate.doneRuns < outcome.aggregate.totalRuns) say(`merge the shards with: meanfield sweep --aggregate DIR... [--out DIR]`);
   if (outcome.failed.length > 0) {
     process.stderr.write(`meanfield sweep: ${outcome.failed.length} run(s) failed; rerun the same command to retry them\n`);
-    process.exitCode = 1;
+    // Like a diverged run: the command ran, but results are missing.
+    process.exitCode = 3;
   }
 }
 
