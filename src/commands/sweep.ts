@@ -77,7 +77,6 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
       throw err;
     }
   }
-  if (seconds > 0) say(`estimated ${formatSeconds(seconds)} of network runs on one thread`);
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (opts.dryRun) {
     const runs = expanded;
@@ -89,6 +88,7 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
     }
     return;
   }
+  if (seconds > 0) say(`estimated ${formatSeconds(seconds)} of network runs on one thread`);
   const queue = opts.queue ? { url: checkQueueUrl(opts.queue), name: checkQueueName(opts.queueName), attempts: opts.attempts, timeoutSeconds: opts.timeout, wait: opts.wait } : undefined;
   let finished = 0;
   let todo = 0;
