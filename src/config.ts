@@ -3,6 +3,7 @@
 // exactly what ran.
 
 import { z } from "zod";
+import { ConfigError } from "./configError.js";
 import { linkSchema } from "./tasks/link.js";
 import { activationSchema } from "./model/activation.js";
 
@@ -13,7 +14,7 @@ const positive = z.number().positive();
 const hermiteTerm = z.object({
   coefficient: z.number().describe("c_t"),
   degrees: z.array(z.number().int().min(0).max(12)).min(1).max(16).describe("degree in each relevant direction"),
-});
+}).strict();
 
 export const taskSchema = z.discriminatedUnion(
   "kind",
@@ -89,7 +90,7 @@ const firstLayerInit = z.discriminatedUnion("kind", [
   z
     .object({
       kind: z.literal("gaussian").describe("w_i ~ N(0, kappa^2/d I_d)"),
-      kappa: positive.max(1e6).describe("kappa"),
+      kappa: z.number().min(1e-6).max(1e6).describe("kappa (below 1e-6 the squared weights underflow)"),
     })
     .strict(),
   z.object({ kind: z.literal("given"), weights: z.array(z.array(z.number())).describe("N rows of d (d+1 with bias) numbers") }).strict(),
@@ -205,7 +206,7 @@ export const metricsSchema = z
     include: z.array(z.enum(METRICS)).min(1).default(["testLoss"]).describe("metrics logged at every scheduled step"),
     schedule: z
       .discriminatedUnion("kind", [
-        z.object({ kind: z.literal("every"), steps: z.number().int().min(1) }).strict(),
+        z.object({ kind: z.literal("every"), steps: z.number().int().min(1).max(1e9) }).strict(),
         z.object({ kind: z.literal("logSpaced"), points: z.number().int().min(2).max(100_000) }).strict(),
       ])
       .default({ kind: "logSpaced", points: 40 })
@@ -238,7 +239,7 @@ export const configSchema = z
       .enum(["f64", "f32"])
       .default("f64")
       .describe("arithmetic of the d-long products in sample-based forward/backward passes: f32 runs them on f32x4 lanes (about twice the speed); weights, sums over neurons and the loss stay f64"),
-    checkpointEvery: z.number().int().min(0).default(0).describe("steps between checkpoints (0: none)"),
+    checkpointEvery: z.number().int().min(0).max(1e9).default(0).describe("steps between checkpoints (0: none)"),
     task: taskSchema,
     model: modelSchema,
     algorithm: algorithmSchema,
@@ -253,13 +254,31 @@ export type ModelConfig = Config["model"];
 export type AlgorithmConfig = Config["algorithm"];
 export type MetricsConfig = Config["metrics"];
 
-/** A config error: `path: message`, one line. */
-export class ConfigError extends RangeError {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "") || "(config)";
+}
+
+/**
+ * The issue to report, as `path: message`. zod checks integers against 2^53 - 1 besides the
+ * field's own range; that bound is never the field's real limit, so the field's own issue at the
+ * same path is preferred, and the bare number is spelled out where it is the only one.
+ */
+export function describeIssue(issues: readonly z.core.$ZodIssue[], root: string): string {
+  const safe = (i: z.core.$ZodIssue) => /9007199254740991/.test(i.message);
+  const first = issues[0]!;
+  const issue = safe(first) ? (issues.find((i) => !safe(i) && formatPath(i.path) === formatPath(first.path)) ?? first) : first;
+  const path = formatPath(issue.path).replace(/^\(config\)$/, root);
+  return `${path}: ${issue.message.replace("9007199254740991", "2^53 - 1")}`;
+}
+
+/** At most this many metric records per run (they are kept in memory and written as lines). */
+export const MAX_RECORDS = 100_000;
+
+/** Steps of the whole run (layer-wise: every trajectory, then the second stage). */
+export function totalStepsOf(algorithm: AlgorithmConfig): number {
+  return algorithm.kind === "layerwise" ? algorithm.trajectories * algorithm.steps + algorithm.secondStageSteps : algorithm.steps;
 }
 
 export type DataConfig = { kind: "population" } | { kind: "samples"; n: number; labelNoise?: number } | { kind: "online"; batch: number };
@@ -282,11 +301,22 @@ export function dataOf(algorithm: AlgorithmConfig): DataConfig {
 function consistency(config: Config): string | null {
   const { task, model, algorithm, metrics } = config;
   const inputDim = task.d + (model.bias ? 1 : 0);
+  if (metrics.schedule.kind === "every") {
+    const total = totalStepsOf(algorithm);
+    const records = Math.floor(total / metrics.schedule.steps) + 2;
+    if (records > MAX_RECORDS) {
+      return `metrics.schedule.steps: logging every ${metrics.schedule.steps} of ${total} steps makes ${records} records; at most ${MAX_RECORDS} (every >= ${Math.ceil(total / (MAX_RECORDS - 2))})`;
+    }
+  }
   const first = model.init.firstLayer;
   if (first.kind === "given") {
     if (first.weights.length !== model.width) return `model.init.firstLayer.weights: expected ${model.width} rows (model.width), got ${first.weights.length}`;
     const bad = first.weights.findIndex((row) => row.length !== inputDim);
     if (bad >= 0) return `model.init.firstLayer.weights[${bad}]: expected ${inputDim} numbers (d${model.bias ? " + 1 for the bias" : ""}), got ${first.weights[bad]!.length}`;
+  }
+  if (first.kind === "given" && (dataOf(algorithm).kind === "population" || metrics.include.includes("populationLoss"))) {
+    const zero = first.weights.findIndex((row) => row.slice(0, task.d).every((v) => v === 0));
+    if (zero >= 0) return `model.init.firstLayer.weights[${zero}]: a zero row; exact population losses need every w_i nonzero`;
   }
   const second = model.init.secondLayer;
   if (second.kind === "given" && second.values.length !== model.width) {
@@ -351,10 +381,7 @@ function consistency(config: Config): string | null {
 /** Parses and resolves a config; throws ConfigError with one line naming the field. */
 export function parseConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ConfigError(`${formatPath(issue.path)}: ${issue.message}`);
-  }
+  if (!result.success) throw new ConfigError(describeIssue(result.error.issues, "(config)"));
   const problem = consistency(result.data);
   if (problem) throw new ConfigError(problem);
   return result.data;

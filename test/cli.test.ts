@@ -74,7 +74,7 @@ describe("meanfield CLI", () => {
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...config, algorithm: { ...config.algorithm, stepSize: 1e4 }, metrics: { ...config.metrics, schedule: { kind: "every", steps: 1 } } }));
     const bad = run("run", join(dir, "bad.json"), "--out", join(dir, "bad"));
     expect(bad.status).toBe(3);
-    expect(bad.stderr).toMatch(/^meanfield run: the loss (exploded to \S+|became \S+) at step \d+; the likely cause is a step size too large.*metrics\.ndjson\n$/);
+    expect(bad.stderr).toMatch(/^meanfield run: (the loss (exploded to \S+|became \S+)|metric testLoss is \S+) at step \d+[;,] .*the likely cause is a step size too large.*metrics\.ndjson\n$/);
     expect(readFileSync(join(dir, "bad", "metrics.ndjson"), "utf8").length).toBeGreaterThan(0);
   });
 

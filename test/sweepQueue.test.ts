@@ -168,7 +168,7 @@ describe("sweep on a Redis queue (BullMQ)", () => {
     const slow = join(root, "slow.json");
     writeFileSync(slow, JSON.stringify({ ...spec, name: "slow", axes: [{ path: "algorithm.samples", values: [2000] }], seeds: [0] }));
     const timedOut = spawnSync(process.execPath, [cli, "sweep", slow, "--queue", url, "--queue-name", "q", "--out", join(root, "slow"), "--attempts", "2", "--timeout", "0.2"], { encoding: "utf8" });
-    expect(timedOut.status, timedOut.stderr).toBe(1);
+    expect(timedOut.status, timedOut.stderr).toBe(3);
     expect(timedOut.stderr).toMatch(/run [0-9a-f]{16} \(network algorithm\.samples=2000 seed=0\) failed: run [0-9a-f]{16} exceeded its timeout of 0\.2 s/);
     await survivor.waitFor(/failed ([0-9a-f]{16}) attempt 1: run \1 exceeded its timeout[^]*failed \1 attempt 2: run \1 exceeded its timeout/, 10_000);
 

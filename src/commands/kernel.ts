@@ -1,13 +1,14 @@
 // `meanfield kernel <config>`: a kernel baseline on the config's task, or with --sweep-n the
 // test loss against n of the trained network and each kernel on the same draws of data.
 
-import { readFileSync } from "node:fs";
 import { freemem, totalmem } from "node:os";
 import type { Command } from "commander";
-import { ConfigError, parseConfig, type Config } from "../config.js";
-import { kernelBaseline, type BaselineKind, type KernelBaselineOptions, type KernelBaselineResult } from "../kernels/kernelRidge.js";
-import { logGrid, sampleComplexitySweep, type SweepRow } from "../kernels/sampleSweep.js";
+import type { Config } from "../config.js";
+import { ConfigError } from "../configError.js";
+import type { BaselineKind, KernelBaselineOptions, KernelBaselineResult } from "../kernels/kernelRidge.js";
+import type { SweepRow } from "../kernels/sampleSweep.js";
 import type { DegreeFractions } from "../kernels/targetFractions.js";
+import { firstNonFinite } from "../run/nonFinite.js";
 
 interface KernelCliOptions {
   n?: number;
@@ -32,7 +33,7 @@ function parseKinds(list: string): BaselineKind[] {
   return kinds as BaselineKind[];
 }
 
-function parseGrid(spec: string | boolean): number[] {
+function parseGrid(spec: string | boolean, logGrid: (min: number, max: number, points: number) => number[]): number[] {
   if (spec === true) return logGrid(100, 10_000, 6);
   const parts = String(spec).split(":").map(Number);
   if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v))) {
@@ -94,6 +95,20 @@ function sweepTable(rows: SweepRow[]): string {
   return table(header, cells);
 }
 
+/** One progress line on stderr, once the fit has run for a second. */
+export function progressLine(started: number, stage: string, write: (line: string) => void = (l) => process.stderr.write(l)): void {
+  const seconds = (performance.now() - started) / 1000;
+  if (seconds >= 1) write(`  ${seconds.toFixed(1)} s: ${stage}\n`);
+}
+
+/** A fit that is not finite is a failed fit: exit 3 naming the number, instead of printing Infinity or NaN. */
+function refuseNonFinite(result: unknown, what: string): void {
+  const bad = firstNonFinite(result);
+  if (!bad) return;
+  process.stderr.write(`meanfield kernel: the ${what}'s ${bad.path} is ${bad.value}; the kernel system is too ill-conditioned or the data too extreme for this solver (raise --ridge or change --method)\n`);
+  process.exit(3);
+}
+
 export function registerKernelCommand(program: Command): void {
   program
     .command("kernel")
@@ -113,14 +128,17 @@ export function registerKernelCommand(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (configPath: string, opts: KernelCliOptions) => {
       try {
-        let config: Config;
-        try {
-          config = parseConfig(JSON.parse(readFileSync(configPath, "utf8")) as unknown);
-        } catch (err) {
-          if (err instanceof SyntaxError || (err as NodeJS.ErrnoException).code === "ENOENT") throw new ConfigError(`cannot read ${configPath}: ${(err as Error).message}`);
-          throw err;
-        }
+        const [{ parseConfig }, { readJsonFile }, { kernelBaseline }, { logGrid, sampleComplexitySweep }] = await Promise.all([
+          import("../config.js"),
+          import("../run/runFiles.js"),
+          import("../kernels/kernelRidge.js"),
+          import("../kernels/sampleSweep.js"),
+        ]);
+        const config: Config = parseConfig(readJsonFile(configPath));
+        const started = performance.now();
         const options: KernelBaselineOptions = {
+          // A stage beginning after the first second is shown, so long solves report where they are and short ones stay quiet.
+          ...(opts.json ? {} : { onStage: (stage: string) => progressLine(started, stage) }),
           method: opts.method as KernelBaselineOptions["method"],
           // Leave room for the rest of the process: the solver may use most of the free memory.
           memoryBytes: Math.max(freemem(), totalmem() / 2),
@@ -131,7 +149,7 @@ export function registerKernelCommand(program: Command): void {
           ...(opts.tolerance !== undefined ? { tolerance: opts.tolerance } : {}),
         };
         if (opts.sweepN !== undefined) {
-          const ns = parseGrid(opts.sweepN);
+          const ns = parseGrid(opts.sweepN, logGrid);
           const kernels = parseKinds(opts.kernels);
           if (!opts.json) process.stderr.write(`sweep over n = ${ns.join(", ")}\n`);
           const rows = await sampleComplexitySweep(config, {
@@ -143,10 +161,12 @@ export function registerKernelCommand(program: Command): void {
               if (!opts.json) process.stderr.write(`  n = ${r.n} ${r.model}: ${r.testLoss.toExponential(3)} (${r.seconds.toFixed(1)} s)\n`);
             },
           });
+          refuseNonFinite(rows, "sweep");
           process.stdout.write(opts.json ? `${JSON.stringify({ sweep: rows })}\n` : sweepTable(rows));
           return;
         }
         const result = await kernelBaseline(config, { ...options, kernel: opts.kernel as BaselineKind, ...(opts.n !== undefined ? { n: opts.n } : {}) });
+        refuseNonFinite(result, "fit");
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : describeSingle(result));
       } catch (err) {
         if (err instanceof ConfigError) {

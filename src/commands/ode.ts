@@ -5,10 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ConfigError, parseConfig } from "../config.js";
-import { compareOdeWithNetwork } from "../ode/compare.js";
-import { solveOde } from "../ode/solveOde.js";
-import { defaultRunDirectory } from "../run/runDirectory.js";
+import { ConfigError } from "../configError.js";
 
 const ndjson = (rows: unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
 
@@ -25,6 +22,13 @@ export function registerOdeCommand(program: Command): void {
         if (!opts.json) process.stdout.write(`${line}\n`);
       };
       try {
+        // Loaded here, not at start-up: `meanfield --help` should not pay for the solvers.
+        const [{ parseConfig }, { compareOdeWithNetwork }, { solveOde }, { defaultRunDirectory }] = await Promise.all([
+          import("../config.js"),
+          import("../ode/compare.js"),
+          import("../ode/solveOde.js"),
+          import("../run/runDirectory.js"),
+        ]);
         let raw: unknown;
         try {
           raw = JSON.parse(readFileSync(configPath, "utf8"));

@@ -2,7 +2,7 @@
 // written by `meanfield reproduce`.
 
 import type { Command } from "commander";
-import { RunDirectoryError, writeReport } from "../report/writeReport.js";
+
 
 export function registerReport(program: Command): void {
   program
@@ -10,6 +10,7 @@ export function registerReport(program: Command): void {
     .argument("<dir>", "a run directory written by meanfield reproduce")
     .description("rebuild report.html and the SVG plots of a run directory from its summary.json and plot specs")
     .action(async (dir: string) => {
+      const { RunDirectoryError, writeReport } = await import("../report/writeReport.js");
       try {
         const path = await writeReport(dir);
         process.stdout.write(`${path}\n`);

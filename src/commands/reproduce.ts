@@ -3,10 +3,7 @@
 // experiment stops with an error), 2 on bad input.
 
 import type { Command } from "commander";
-import { findExperiment, experiments } from "../experiments/registry.js";
-import { DEFAULT_SEED, runExperiment, SCALES } from "../experiments/runExperiment.js";
-import { citationText, type ExperimentScale } from "../experiments/experiment.js";
-import { formatNumber } from "../report/reportHtml.js";
+import type { ExperimentScale } from "../experiments/experiment.js";
 
 function badInput(message: string): never {
   process.stderr.write(`meanfield reproduce: ${message}\n`);
@@ -18,20 +15,35 @@ export function registerReproduce(program: Command): void {
     .command("reproduce")
     .argument("<id>", "experiment id (meanfield list shows them)")
     .description("run a paper experiment: configs, metrics (CSV), summary.json with its checks, SVG plots and report.html")
-    .option("--scale <scale>", `size of the run: ${SCALES.join(", ")} (quick: under a minute; paper: the paper's parameters)`, "quick")
-    .option("--seed <int>", "base seed of every run in the experiment", String(DEFAULT_SEED))
+    .option("--scale <scale>", "size of the run: test, quick or paper (quick: under a minute; paper: the paper's parameters)", "quick")
+    .option("--seed <int>", "base seed of every run in the experiment (default: the experiments' base seed)")
     .option("--out <dir>", "output directory (default runs/<id>-<scale>-<timestamp>)")
     .option("--json", "print summary.json on stdout instead of the table")
     .option("--variant <name>", "run a deliberately broken variant (its checks named in meanfield list must fail)")
-    .action(async (id: string, opts: { scale: string; seed: string; out?: string; json?: boolean; variant?: string }) => {
+    .action(async (id: string, opts: { scale: string; seed?: string; out?: string; json?: boolean; variant?: string }) => {
+      const [{ findExperiment, experiments }, { DEFAULT_SEED, runExperiment, SCALES }, { citationText }, { formatNumber }, { ensureDirectory }] = await Promise.all([
+        import("../experiments/registry.js"),
+        import("../experiments/runExperiment.js"),
+        import("../experiments/experiment.js"),
+        import("../report/reportHtml.js"),
+        import("../run/runFiles.js"),
+      ]);
+      const seedText = opts.seed ?? String(DEFAULT_SEED);
       const experiment = findExperiment(id);
       if (!experiment) badInput(`unknown experiment "${id}"; one of ${experiments.map((e) => e.id).join(", ")}`);
       if (!SCALES.includes(opts.scale as ExperimentScale)) badInput(`--scale: must be one of ${SCALES.join(", ")}, got "${opts.scale}"`);
       if (opts.variant !== undefined && !experiment.brokenVariants.some((v) => v.name === opts.variant)) {
         badInput(`--variant: ${experiment.id} has ${experiment.brokenVariants.length ? `the broken variants ${experiment.brokenVariants.map((v) => v.name).join(", ")}` : "no broken variants"}, got "${opts.variant}"`);
       }
-      const seed = Number(opts.seed);
-      if (!/^\d+$/.test(opts.seed) || !Number.isSafeInteger(seed)) badInput(`--seed: must be an integer >= 0, got "${opts.seed}"`);
+      const seed = Number(seedText);
+      if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed)) badInput(`--seed: must be an integer >= 0, got "${seedText}"`);
+      if (opts.out !== undefined) {
+        try {
+          ensureDirectory(opts.out);
+        } catch (err) {
+          badInput((err as Error).message);
+        }
+      }
       const say = (line: string) => {
         if (!opts.json) process.stdout.write(`${line}\n`);
       };

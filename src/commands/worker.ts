@@ -3,10 +3,9 @@
 // leaving them to other workers) or, with --idle-exit, once the queue stays empty.
 
 import type { Command } from "commander";
-import { ConfigError } from "../config.js";
-import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueConnection.js";
-import { startQueueWorker } from "../sweep/queueWorker.js";
-import { defaultWorkers } from "../sweep/runPool.js";
+import { availableParallelism } from "node:os";
+import { ConfigError } from "../configError.js";
+import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueNames.js";
 
 interface WorkerCommandOptions {
   queue?: string;
@@ -29,7 +28,7 @@ export function registerWorkerCommand(program: Command): void {
     .description("execute sweep runs from a Redis queue (meanfield sweep --queue); results go to Redis, run directories to --out")
     .option("--queue <url>", "redis://HOST:PORT of the queue")
     .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
-    .option("--workers <int>", `runs at once, one thread each (default all cores: ${defaultWorkers()})`, Number)
+    .option("--workers <int>", `runs at once, one thread each (default all cores: ${availableParallelism()})`, Number)
     .option("--out <dir>", "also keep every run's directory (metrics.ndjson, checkpoints) under DIR/runs/<id>; share it between workers to resume killed runs from checkpoints")
     .option("--lock-duration <ms>", "job lock lifetime: a dead worker's job is taken back after about this long", Number, 30_000)
     .option("--stalled-interval <ms>", "how often to look for jobs of dead workers", Number, 30_000)
@@ -39,7 +38,7 @@ export function registerWorkerCommand(program: Command): void {
       let running;
       try {
         if (!opts.queue) throw new ConfigError("worker: --queue redis://HOST:PORT is required");
-        const workers = opts.workers ?? defaultWorkers();
+        const workers = opts.workers ?? availableParallelism();
         check("--workers", workers, 1);
         check("--lock-duration", opts.lockDuration, 100);
         check("--stalled-interval", opts.stalledInterval, 100);
@@ -47,6 +46,7 @@ export function registerWorkerCommand(program: Command): void {
         if (opts.idleExit !== undefined && !(opts.idleExit >= 0)) throw new ConfigError(`--idle-exit: expected seconds >= 0, got ${opts.idleExit}`);
         const url = checkQueueUrl(opts.queue);
         const queueName = checkQueueName(opts.queueName);
+        const { startQueueWorker } = await import("../sweep/queueWorker.js");
         running = await startQueueWorker({
           url,
           queueName,
@@ -57,6 +57,10 @@ export function registerWorkerCommand(program: Command): void {
           maxStalledCount: opts.maxStalled,
           idleExitSeconds: opts.idleExit ?? null,
           log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+          onConnectionLost: (err) => {
+            process.stderr.write(`meanfield worker: ${err.message}\n`);
+            process.exit(2);
+          },
         });
         process.stdout.write(`${new Date().toISOString()} worker ready: queue ${queueName} at ${url}, ${workers} thread(s)\n`);
       } catch (err) {

@@ -58,6 +58,8 @@ export interface KernelBaselineOptions {
   /** Bytes the solver may use (default: what a Wasm module can address, 4 GiB). */
   memoryBytes?: number;
   runtime?: WasmRuntime;
+  /** Called as each stage of the fit begins (sampling, the solve, each block of test samples), for progress. */
+  onStage?: (stage: string) => void;
 }
 
 export interface KernelBaselineResult {
@@ -229,9 +231,11 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
     owned.push(a);
     return a;
   };
+  const stage = options.onStage ?? (() => {});
   try {
     const x = alloc(n * d);
     const y = alloc(n);
+    stage(`drawing ${n} training samples`);
     task.sampleInto("train", 0, x, y);
     const diagonal = kernel ? kernel.diagonal : modelKernel(config, "nngp").diagonal;
     const ridge = options.ridge ?? 1e-6 * diagonal;
@@ -268,6 +272,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
         map = new RandomFeatures(rt, net);
       }
       result.features = map.p;
+      stage(`solving the ridge system in ${map.p} features`);
       const beta = fitFeatureRidge(rt, map, x, y, n, lambda);
       const betaW = alloc(beta.length);
       betaW.view.set(beta);
@@ -283,6 +288,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
       owned.push(gram);
       let alpha: Float64Array;
       if (plan.method === "cholesky") {
+        stage(`factorizing the ${n} x ${n} Gram matrix (Cholesky)`);
         const factor = CholeskyFactor.inPlace(rt, gram.dense(), n, lambda);
         owned.push(factor);
         const b = alloc(n);
@@ -290,6 +296,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
         factor.solveInPlace(b);
         alpha = b.toArray();
       } else {
+        stage(`solving the ${n} x ${n} Gram system (conjugate gradient)`);
         const solved = solveConjugateGradient(rt, gram, y.toArray(), lambda, { tolerance: options.tolerance, seed: config.seed });
         alpha = solved.alpha;
         result.iterations = solved.iterations;
@@ -324,6 +331,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
     let sumSquares = 0;
     for (let start = 0; start < m; start += rows) {
       const count = Math.min(rows, m - start);
+      stage(`testing on samples ${start + 1}..${start + count} of ${m}`);
       const xb = xt.subarray(0, count * d);
       const yb = yt.subarray(0, count);
       task.sampleInto("test", start, xb, yb);

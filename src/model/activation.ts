@@ -26,7 +26,7 @@ export const polynomialSchema = z.object({
     .min(1)
     .max(MAX_POLYNOMIAL_DEGREE + 1)
     .describe("c_0, c_1, ..., c_k of sigma(t) = sum_k c_k t^k; degree k <= 12"),
-});
+}).strict();
 
 export const piecewiseSchema = z
   .object({
@@ -39,6 +39,7 @@ export const piecewiseSchema = z
     slopes: z.array(z.number()).describe("m + 1 slopes: left of b_1, between kinks, right of b_m"),
     valueAtZero: z.number().default(0).describe("sigma(0)"),
   })
+  .strict()
   .superRefine((spec, ctx) => {
     for (let j = 1; j < spec.breakpoints.length; j++) {
       if (!(spec.breakpoints[j]! > spec.breakpoints[j - 1]!)) {
@@ -55,7 +56,7 @@ export const piecewiseSchema = z
     }
   });
 
-export const namedSchema = z.object({ kind: z.enum(namedKinds) });
+export const namedSchema = z.object({ kind: z.enum(namedKinds) }).strict();
 
 const allKinds = [...namedKinds, "polynomial", "piecewiseLinear"] as const;
 

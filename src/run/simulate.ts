@@ -11,6 +11,7 @@ import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/train
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { defaultThreadsBuild } from "../wasm/loader.js";
 import { ThreadTeam } from "../wasm/threadTeam.js";
+import { firstNonFinite } from "./nonFinite.js";
 import { metricSteps } from "./schedule.js";
 
 export type MetricRecord = { step: number; time: number } & Record<string, number | number[] | null>;
@@ -58,7 +59,14 @@ export interface SimulationResult {
   summary: RunSummary;
 }
 
-/** Runs a config to its last step (or to divergence, which is reported, not thrown). */
+/** Record keys that are losses: one beyond the trainer's divergence limit means the run diverged. */
+const LOSS_KEYS = ["populationLoss", "testLoss", "trainLoss"];
+
+/**
+ * Runs a config to its last step (or to divergence, which is reported, not thrown). A metric that
+ * is not finite, or a loss beyond the divergence limit, stops the run as diverged, naming it; that
+ * record is not emitted.
+ */
 export async function simulate(input: ConfigInput | Config, options: SimulateOptions = {}): Promise<SimulationResult> {
   const config = parseConfig(input);
   // Population objectives have no neuron blocks to split; they ignore threads.
@@ -101,17 +109,24 @@ export async function simulate(input: ConfigInput | Config, options: SimulateOpt
     const started = performance.now();
     const firstStep = t.step;
     let divergence: RunSummary["divergence"] = null;
-    const record = () => {
+    /** Records the current state; returns a divergence when a metric is not a usable number. */
+    const record = (): RunSummary["divergence"] => {
       const entry = { step: t.step, time: t.time, ...recorder!.record() } as MetricRecord;
+      const bad = firstNonFinite(entry);
+      if (bad) return { step: t.step, loss: bad.value, message: `metric ${bad.path} is ${bad.value} at step ${t.step}${t.step === 0 ? ", before any update: the initial network or the task gives it (check the task parameters and model.init)" : "; the likely cause is a step size too large (lower algorithm.stepSize) or too much noise"}` };
+      const blown = LOSS_KEYS.find((k) => typeof entry[k] === "number" && (entry[k] as number) > t.divergenceLimit);
+      if (blown) return { step: t.step, loss: entry[blown] as number, message: `metric ${blown} is ${(entry[blown] as number).toExponential(3)} at step ${t.step}, beyond the divergence limit ${t.divergenceLimit.toExponential(3)}${t.step === 0 ? " before any update (check the task parameters and model.init)" : "; the likely cause is a step size too large (lower algorithm.stepSize) or too much noise"}` };
       records.push(entry);
       options.onRecord?.(entry);
       options.observe?.(t.step, t.time, net.w.toArray(), net.a.toArray());
+      return null;
     };
     const checkpoint = () =>
       options.onCheckpoint?.({ w: net.w.toArray(), a: net.a.toArray(), trainer: t.checkpoint() });
     while (true) {
       if (schedule[next] === t.step) {
-        record();
+        divergence = record();
+        if (divergence) break;
         next++;
       }
       if (config.checkpointEvery > 0 && t.step % config.checkpointEvery === 0 && t.step !== firstStep) checkpoint();

@@ -2,14 +2,16 @@
 // network through the same simulate()/runToDirectory() as `meanfield run`, so a run gives the same
 // bytes in every place, or a kernel ridge baseline on the same task with n = the config's samples.
 
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { dataOf, type Config } from "../config.js";
 import { kernelBaseline } from "../kernels/kernelRidge.js";
+import { CheckpointError } from "../run/checkpoint.js";
 import { resumeRun, runToDirectory } from "../run/runDirectory.js";
+import { ensureDirectory, writeAtomic } from "../run/runFiles.js";
 import { simulate, type RunSummary } from "../run/simulate.js";
 import { writeResult } from "./resultStore.js";
-import type { RunResult } from "./runResult.js";
+import { isCompleteResult, type RunResult } from "./runResult.js";
 import type { SweepMethod } from "./spec.js";
 
 /** A run as it travels to a worker thread or through the queue (plain JSON). */
@@ -41,6 +43,22 @@ function fromSummary(task: RunTask, summary: RunSummary): RunResult {
 }
 
 /**
+ * The run in its sweep directory: continued from the checkpoint a killed attempt left, or started
+ * over when there is none or it fails verification (the directory belongs to this run id, and a
+ * run recomputed from step 0 gives the same bytes).
+ */
+async function runInDirectory(task: RunTask, runDir: string): Promise<RunSummary> {
+  if (existsSync(join(runDir, "checkpoint.json")) && existsSync(join(runDir, "config.json"))) {
+    try {
+      return (await resumeRun(runDir)).summary;
+    } catch (err) {
+      if (!(err instanceof CheckpointError)) throw err;
+    }
+  }
+  return (await runToDirectory(task.config, { out: runDir, force: true })).summary;
+}
+
+/**
  * Runs the task. With runDir, writes the run directory there (continuing from a checkpoint a
  * killed attempt left) and result.json last; without, runs in memory.
  */
@@ -49,20 +67,21 @@ export async function executeRun(task: RunTask, runDir: string | null): Promise<
   if (task.method === "network") {
     let summary: RunSummary;
     if (!runDir) summary = (await simulate(task.config)).summary;
-    else if (existsSync(join(runDir, "checkpoint.json")) && existsSync(join(runDir, "config.json"))) summary = (await resumeRun(runDir)).summary;
-    else summary = (await runToDirectory(task.config, { out: runDir })).summary;
+    else summary = await runInDirectory(task, runDir);
     result = fromSummary(task, summary);
   } else {
     const data = dataOf(task.config.algorithm);
     const fit = await kernelBaseline(task.config, { kernel: task.method, ...(data.kind === "samples" ? { n: data.n } : {}) });
     if (runDir) {
-      mkdirSync(runDir, { recursive: true });
-      writeFileSync(join(runDir, "config.json"), `${JSON.stringify(task.config, null, 2)}\n`);
-      writeFileSync(join(runDir, "kernel.json"), `${JSON.stringify(fit, null, 2)}\n`);
+      ensureDirectory(runDir);
+      writeAtomic(join(runDir, "config.json"), `${JSON.stringify(task.config, null, 2)}\n`);
+      writeAtomic(join(runDir, "kernel.json"), `${JSON.stringify(fit, null, 2)}\n`);
     }
     const { kernel: _kernel, seconds, ...numbers } = fit;
     result = { id: task.id, method: task.method, point: task.point, seed: task.seed, status: "completed", metrics: scalars(numbers), wallSeconds: seconds };
   }
+  // A result without metrics would count the run as done and drop it from the aggregate for good.
+  if (!isCompleteResult(result)) throw new Error(`run ${task.id} finished without final metrics; it is left undone`);
   if (runDir) writeResult(runDir, result);
   return result;
 }

@@ -6,6 +6,7 @@ import { ConfigError, dataOf, parseConfig, type Config } from "../config.js";
 import { DEFAULT_KERNEL_SAMPLES, planSolver } from "../kernels/kernelRidge.js";
 import { modelKernel } from "../kernels/modelKernel.js";
 import { runId } from "./runId.js";
+import { producesMetric } from "./sweepMetrics.js";
 import { axisValues, type SweepMethod, type SweepSpec } from "./spec.js";
 
 export type PointValue = unknown;
@@ -45,11 +46,20 @@ function describePoint(point: Record<string, PointValue>, seed: number): string 
   return [...Object.entries(point).map(([k, v]) => `${k}=${JSON.stringify(v)}`), `seed=${seed}`].join(", ");
 }
 
+/** Runs a sweep may hold: each is a directory, a result and a row of the report. */
+export const MAX_SWEEP_RUNS = 10_000;
+
 /** Every run of the sweep, in expansion order. */
 export function expandSweep(spec: SweepSpec): SweepRun[] {
+  const axes = spec.axes.map(axisValues);
+  const count = axes.reduce((n, values) => n * values.length, 1) * spec.methods.length * seedsOf(spec).length;
+  if (count > MAX_SWEEP_RUNS) {
+    const factors = [...axes.map((v, i) => `${v.length} (${spec.axes[i]!.path})`), `${spec.methods.length} method(s)`, `${seedsOf(spec).length} seed(s)`];
+    throw new ConfigError(`sweep: ${factors.join(" x ")} = ${count} runs; at most ${MAX_SWEEP_RUNS}`);
+  }
   let points: Record<string, PointValue>[] = [{}];
-  for (const axis of spec.axes) {
-    const values = axisValues(axis);
+  for (const [a, axis] of spec.axes.entries()) {
+    const values = axes[a]!;
     points = points.flatMap((p) => values.map((v) => ({ ...p, [axis.path]: v })));
   }
   const seeds = seedsOf(spec);
@@ -77,6 +87,10 @@ export function expandSweep(spec: SweepSpec): SweepRun[] {
             if (err instanceof ConfigError) throw new ConfigError(`sweep point ${describePoint(point, seed)}: method ${method}: ${err.message}`);
             throw err;
           }
+        }
+        const missing = spec.metrics.find((m) => !spec.methods.some((other) => producesMetric(other, config, m)));
+        if (missing !== undefined) {
+          throw new ConfigError(`sweep metrics: no run at ${describePoint(point, seed)} reports ${missing} (a network run logs it only when its metric is in base.metrics.include)`);
         }
         const id = runId(method, config);
         const twin = ids.get(id);

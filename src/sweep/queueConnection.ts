@@ -4,31 +4,40 @@
 // delivered once however many times its job ran (a retried job after a worker died, say).
 
 import { Redis } from "ioredis";
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../configError.js";
+import { checkQueueUrl } from "./queueNames.js";
 
-export const DEFAULT_QUEUE_NAME = "meanfield";
+export { DEFAULT_QUEUE_NAME, checkQueueName, checkQueueUrl, resultsKey } from "./queueNames.js";
 
-export function resultsKey(queueName: string): string {
-  return `meanfield:${queueName}:results`;
+/** Reconnection attempts before a connection counts as lost, and the first delay (doubling, at most 5 s). */
+export const CONNECT_ATTEMPTS = 6;
+const FIRST_DELAY_MS = 200;
+
+/** The queue's Redis cannot be reached (or was lost); one line naming the URL. Exit 2. */
+export class QueueConnectionError extends ConfigError {
+  override name = "QueueConnectionError";
 }
 
-export function checkQueueUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(`--queue: expected redis://HOST:PORT, got ${url}`);
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") throw new ConfigError(`--queue: expected redis://HOST:PORT (or rediss://), got ${url}`);
-  return url;
-}
-
-export function checkQueueName(name: string): string {
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(name)) throw new ConfigError(`--queue-name: letters, digits, '_' and '-' only, got ${name}`);
-  return name;
-}
-
-/** A connection as BullMQ workers need it: commands wait for a reconnect instead of failing. */
-export function connectRedis(url: string): Redis {
-  return new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null });
+/**
+ * A connection as BullMQ workers need it (commands wait for a reconnect instead of failing), with
+ * a bounded retry: CONNECT_ATTEMPTS attempts with doubling delays (about 6 s in all), then the
+ * connection ends. Resolves once it is ready; rejects with a QueueConnectionError naming the URL.
+ * onLost is called (once) when a ready connection later ends the same way.
+ */
+export async function connectRedis(url: string, onLost?: (error: QueueConnectionError) => void): Promise<Redis> {
+  let lastError = "no answer";
+  const redis = new Redis(checkQueueUrl(url), {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => (times >= CONNECT_ATTEMPTS ? null : Math.min(FIRST_DELAY_MS * 2 ** (times - 1), 5000)),
+  });
+  // Every failed attempt emits an error; the outcome is reported once, below, instead of as traces.
+  redis.on("error", (err: NodeJS.ErrnoException) => {
+    lastError = err.code ?? err.message.split("\n")[0]!;
+  });
+  await new Promise<void>((resolve, reject) => {
+    redis.once("ready", () => resolve());
+    redis.once("end", () => reject(new QueueConnectionError(`--queue: cannot reach ${url} after ${CONNECT_ATTEMPTS} attempts (${lastError})`)));
+  });
+  redis.once("end", () => onLost?.(new QueueConnectionError(`--queue: lost the connection to ${url} (${lastError}) and could not reconnect in ${CONNECT_ATTEMPTS} attempts`)));
+  return redis;
 }

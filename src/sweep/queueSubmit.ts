@@ -46,7 +46,8 @@ export function toTask(run: SweepRun): RunTask {
 }
 
 export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOptions): Promise<SubmitOutcome> {
-  const redis = connectRedis(options.url);
+  let lost: Error | null = null;
+  const redis = await connectRedis(options.url, (err) => (lost = err));
   const queue = new Queue<QueueJobData>(options.queueName, { connection: redis });
   const key = resultsKey(options.queueName);
   const pending = new Set(runs.map((r) => r.id));
@@ -98,6 +99,8 @@ export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOp
       }
     }
     return { failed, pending: 0 };
+  } catch (err) {
+    throw lost ?? err;
   } finally {
     await queue.close();
     redis.disconnect();

@@ -30,6 +30,8 @@ export interface QueueWorkerOptions {
   /** Stop after the queue has had nothing waiting or running for this long (null: run until a signal). */
   idleExitSeconds: number | null;
   log: (line: string) => void;
+  /** Called when the connection to Redis is lost for good (bounded retries); the worker cannot go on. */
+  onConnectionLost?: (error: Error) => void;
 }
 
 export interface JobOutcome {
@@ -57,7 +59,7 @@ function checkpointStep(runDir: string): number | null {
 }
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<RunningWorker> {
-  const redis = connectRedis(options.url);
+  const redis = await connectRedis(options.url, (err) => options.onConnectionLost?.(err));
   const key = resultsKey(options.queueName);
   const pool = new RunPool(options.workers);
   const me = `${hostname()}:${process.pid}`;
@@ -107,6 +109,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
       await monitor?.close();
       await pool.close();
       workerConnection.disconnect();
+      // A deliberate close is not a lost connection.
+      redis.removeAllListeners("end");
       redis.disconnect();
       resolveStopped();
     })();

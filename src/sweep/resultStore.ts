@@ -6,11 +6,12 @@
 //   DIR/sweep.csv, runs.csv, sweep.json, sweep.md, sweep.html   the aggregate (report.ts)
 // Several shards or machines may share DIR: runs never share a directory and ids are content hashes.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../config.js";
+import { ensureDirectory, readJsonFile, writeAtomic } from "../run/runFiles.js";
 import { canonicalJson } from "./runId.js";
-import { parseRunResult, type RunResult } from "./runResult.js";
+import { isCompleteResult, parseRunResult, type RunResult } from "./runResult.js";
 import { parseSweepSpec, type SweepSpec } from "./spec.js";
 
 export const SPEC_FILE = "sweep.spec.json";
@@ -19,29 +20,35 @@ export function runDirectoryOf(out: string, id: string): string {
   return join(out, "runs", id);
 }
 
-export function writeAtomic(path: string, data: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+/** The complete result stored for a run, or null (none, unreadable, or incomplete: the run is to be done again). */
+function storedResult(path: string): RunResult | null {
+  if (!existsSync(path)) return null;
+  try {
+    const result = parseRunResult(readFileSync(path, "utf8"), path);
+    return isCompleteResult(result) ? result : null;
+  } catch {
+    return null;
+  }
 }
 
+/** Whether the run is done: its result.json exists and is complete (isCompleteResult). */
 export function hasResult(out: string, id: string): boolean {
-  return existsSync(join(runDirectoryOf(out, id), "result.json"));
+  return storedResult(join(runDirectoryOf(out, id), "result.json")) !== null;
 }
 
 export function writeResult(runDir: string, result: RunResult): void {
-  mkdirSync(runDir, { recursive: true });
+  ensureDirectory(runDir);
   writeAtomic(join(runDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
 }
 
-/** Every result stored under out/runs, by id. */
+/** Every complete result stored under out/runs, by id. */
 export function readResults(out: string): Map<string, RunResult> {
   const results = new Map<string, RunResult>();
   const runs = join(out, "runs");
   if (!existsSync(runs)) return results;
   for (const id of readdirSync(runs)) {
-    const path = join(runs, id, "result.json");
-    if (existsSync(path)) results.set(id, parseRunResult(readFileSync(path, "utf8"), path));
+    const result = storedResult(join(runs, id, "result.json"));
+    if (result) results.set(id, result);
   }
   return results;
 }
@@ -52,7 +59,7 @@ export function readResults(out: string): Map<string, RunResult> {
  * counts, and results outside the grid stay on disk unused. Returns whether the record changed.
  */
 export function claimSweepDirectory(out: string, spec: SweepSpec): boolean {
-  mkdirSync(join(out, "runs"), { recursive: true });
+  ensureDirectory(join(out, "runs"));
   const path = join(out, SPEC_FILE);
   const changed = existsSync(path) && canonicalJson(readSweepSpec(out)) !== canonicalJson(spec);
   if (changed || !existsSync(path)) writeAtomic(path, `${JSON.stringify(spec, null, 2)}\n`);
@@ -62,5 +69,5 @@ export function claimSweepDirectory(out: string, spec: SweepSpec): boolean {
 export function readSweepSpec(out: string): SweepSpec {
   const path = join(out, SPEC_FILE);
   if (!existsSync(path)) throw new ConfigError(`sweep --aggregate: ${out} has no ${SPEC_FILE}; is it a sweep directory?`);
-  return parseSweepSpec(JSON.parse(readFileSync(path, "utf8")));
+  return parseSweepSpec(readJsonFile(path));
 }

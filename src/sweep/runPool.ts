@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
+import { clearAbandonedLock } from "../run/directoryLock.js";
 import type { RunTask } from "./executeRun.js";
 import type { RunResult } from "./runResult.js";
 import type { PoolTask } from "./runTask.js";
@@ -33,8 +34,14 @@ export class RunPool {
   }
 
   /** Runs one task in a thread; aborting (e.g. on a timeout) terminates that thread. */
-  run(task: RunTask, runDir: string | null, signal?: AbortSignal): Promise<RunResult> {
-    return this.pool.run({ task, runDir }, signal ? { signal } : {});
+  async run(task: RunTask, runDir: string | null, signal?: AbortSignal): Promise<RunResult> {
+    try {
+      return await this.pool.run({ task, runDir }, signal ? { signal } : {});
+    } catch (err) {
+      // The terminated thread held the run directory's lock; the next attempt needs it.
+      if (signal?.aborted && runDir) clearAbandonedLock(runDir);
+      throw err;
+    }
   }
 
   close(): Promise<void> {

@@ -19,6 +19,16 @@ export interface RunResult {
 
 const STATUSES = new Set(["completed", "diverged"]);
 
+/**
+ * Whether a result can count its run as done: diverged (with its message), or completed with at
+ * least one finite final metric. Anything else (an attempt killed between its last checkpoint and
+ * its result, say) is run again.
+ */
+export function isCompleteResult(r: RunResult): boolean {
+  if (r.status === "diverged") return true;
+  return Object.values(r.metrics).some((v) => typeof v === "number" && Number.isFinite(v));
+}
+
 /** Checks the shape of a stored result, naming where it came from when it is not one. */
 export function parseRunResult(json: string, source: string): RunResult {
   let value: unknown;

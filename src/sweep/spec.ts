@@ -4,7 +4,8 @@
 // resolved run config is checked by the run schema when the grid is expanded.
 
 import { z } from "zod";
-import { ConfigError } from "../config.js";
+import { ConfigError, describeIssue } from "../config.js";
+import { SWEEP_METRICS } from "./sweepMetrics.js";
 import { pow } from "../special/portableMath.js";
 
 const path = z
@@ -62,7 +63,7 @@ export const sweepSpecSchema = z
     seeds: z
       .union([
         z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(10_000),
-        z.object({ count: z.number().int().min(1).max(10_000), start: z.number().int().min(0).default(0) }).strict(),
+        z.object({ count: z.number().int().min(1).max(10_000), start: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER - 10_000).default(0) }).strict(),
       ])
       .default({ count: 1, start: 0 })
       .describe("config.seed of the runs at each point: a list, or count consecutive seeds from start"),
@@ -71,7 +72,12 @@ export const sweepSpecSchema = z
       .min(1)
       .default(["network"])
       .describe("network: train the config; nngp / ntk: kernel ridge with that infinite-width kernel on the same task and n"),
-    metrics: z.array(z.string().min(1)).min(1).default(["testLoss"]).describe("final-record metrics aggregated per point"),
+    metrics: z
+      .array(z.string().refine((m) => SWEEP_METRICS.includes(m), { error: (issue) => `unknown metric "${String(issue.input)}"; one of ${SWEEP_METRICS.join(", ")}` }))
+      .min(1)
+      .max(32)
+      .default(["testLoss"])
+      .describe("final-record metrics aggregated per point"),
   })
   .strict();
 
@@ -79,17 +85,10 @@ export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
 export type SweepAxis = SweepSpec["axes"][number];
 
-function formatPath(p: readonly PropertyKey[]): string {
-  return p.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), "") || "(sweep)";
-}
-
 /** Parses a sweep file; throws ConfigError with one line naming the field. */
 export function parseSweepSpec(input: unknown): SweepSpec {
   const result = sweepSpecSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ConfigError(`sweep ${formatPath(issue.path)}: ${issue.message}`);
-  }
+  if (!result.success) throw new ConfigError(`sweep ${describeIssue(result.error.issues, "(sweep)")}`);
   const spec = result.data;
   const seen = new Set<string>();
   for (const [i, axis] of spec.axes.entries()) {

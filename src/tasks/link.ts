@@ -21,13 +21,13 @@ const degreeCoefficients = z
 const hermiteLink = z.object({
   kind: z.literal("hermite"),
   coefficients: degreeCoefficients.describe("c_0..c_k of h = sum_k c_k He_k (probabilists' Hermite, unnormalized)"),
-});
-const singleHermite = z.object({ kind: z.literal("He"), k: z.number().int().min(0).max(MAX_POLYNOMIAL_DEGREE).describe("h = He_k") });
+}).strict();
+const singleHermite = z.object({ kind: z.literal("He"), k: z.number().int().min(0).max(MAX_POLYNOMIAL_DEGREE).describe("h = He_k") }).strict();
 const legendreLink = z.object({
   kind: z.literal("legendre"),
   coefficients: degreeCoefficients.describe("c_0..c_k of h = sum_k c_k P_{k,d} (normalized Gegenbauer, P_{k,d}(1) = 1)"),
-});
-const bmz23 = z.object({ kind: z.literal("bmz23").describe("Berthier–Montanari–Zhou: He_0 - He_1 + (2/3) He_2") });
+}).strict();
+const bmz23 = z.object({ kind: z.literal("bmz23").describe("Berthier–Montanari–Zhou: He_0 - He_1 + (2/3) He_2") }).strict();
 
 const linkKinds = [...namedKinds, "polynomial", "piecewiseLinear", "hermite", "He", "legendre", "bmz23"] as const;
 

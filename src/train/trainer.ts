@@ -21,16 +21,21 @@ import { solveRidge } from "./ridge.js";
 import type { OnlineStepPlan } from "./onlineStepPlan.js";
 import { SampleObjective, type Linearization } from "./sampleObjective.js";
 
-/** Thrown when the loss becomes NaN/Inf or explodes; the run keeps what it logged. */
+/**
+ * Thrown when the loss becomes NaN/Inf or explodes; the run keeps what it logged. At step 0 no
+ * update has happened yet, so the step size cannot be the cause and the message says so.
+ */
 export class DivergenceError extends Error {
   override name = "DivergenceError";
   constructor(
     readonly step: number,
     readonly loss: number,
   ) {
+    const what = Number.isFinite(loss) ? `exploded to ${loss.toExponential(3)}` : `became ${loss}`;
     super(
-      `the loss ${Number.isFinite(loss) ? `exploded to ${loss.toExponential(3)}` : `became ${loss}`} at step ${step}; ` +
-        "the likely cause is a step size too large for this width and scaling (lower algorithm.stepSize)",
+      step === 0
+        ? `the loss ${what} at step 0, before any update: the initial state is at fault, not the step size (check the task parameters, model.init and model.activation)`
+        : `the loss ${what} at step ${step}; the likely cause is a step size too large for this width and scaling (lower algorithm.stepSize)`,
     );
   }
 }
@@ -66,7 +71,8 @@ export class Trainer {
   private readonly linearization: Linearization | null;
   /** Layer-wise: the running sum of first-stage end points. */
   private readonly trajectorySum: Float64Array | null;
-  private readonly divergenceLimit: number;
+  /** A loss above this means the run diverged: 10^6 times the scale of the target, 1 + E[y^2]. */
+  readonly divergenceLimit: number;
   private readonly fusedStep: OnlineStepPlan | null;
 
   constructor(

@@ -1,0 +1,25 @@
+// Names and addresses of the queue backend, checked without loading the Redis client.
+
+import { ConfigError } from "../configError.js";
+
+export const DEFAULT_QUEUE_NAME = "meanfield";
+
+export function resultsKey(queueName: string): string {
+  return `meanfield:${queueName}:results`;
+}
+
+export function checkQueueUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`--queue: expected redis://HOST:PORT, got ${url}`);
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") throw new ConfigError(`--queue: expected redis://HOST:PORT (or rediss://), got ${url}`);
+  return url;
+}
+
+export function checkQueueName(name: string): string {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(name)) throw new ConfigError(`--queue-name: letters, digits, '_' and '-' only, got ${name}`);
+  return name;
+}
