@@ -31,6 +31,7 @@ import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult, type ExperimentScale } from "./experiment.js";
 import { BERTHIER_MONTANARI_ZHOU_2023 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
+import { exp, log } from "../special/portableMath.js";
 
 interface Sizes {
   /** Figure 2's epsilons, m = 10 particles each. */
@@ -111,7 +112,7 @@ function learnedAt(tr: Trajectory, k: number): number {
   if (j < 0) return Infinity;
   if (j === 0 || tr.times[j - 1]! <= 0) return tr.times[j]!;
   const w = (r[j - 1]! - level) / (r[j - 1]! - r[j]!);
-  return Math.exp((1 - w) * Math.log(tr.times[j - 1]!) + w * Math.log(tr.times[j]!));
+  return exp((1 - w) * log(tr.times[j - 1]!) + w * log(tr.times[j]!));
 }
 
 /** A quantity at BMZ23 time t, linear in log t between records. */
@@ -119,7 +120,7 @@ function at(times: number[], values: number[], t: number): number {
   const j = times.findIndex((s) => s >= t);
   if (j < 0) return values[values.length - 1]!;
   if (j === 0 || times[j - 1]! <= 0) return values[j]!;
-  const w = (Math.log(t) - Math.log(times[j - 1]!)) / (Math.log(times[j]!) - Math.log(times[j - 1]!));
+  const w = (log(t) - log(times[j - 1]!)) / (log(times[j]!) - log(times[j - 1]!));
   return (1 - w) * values[j - 1]! + w * values[j]!;
 }
 
@@ -215,7 +216,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const sweep: { epsilon: number; t: number[] }[] = [];
   for (const epsilon of size.sweepEpsilons) {
     // Three times the expected t_1 ~ sqrt(epsilon) log(1/epsilon), which the fit then measures.
-    const horizon = 3 * Math.sqrt(epsilon) * Math.log(1 / epsilon);
+    const horizon = 3 * Math.sqrt(epsilon) * log(1 / epsilon);
     const tr = await meanFieldRun(ctx, `limit-eps${epsilon}`, size.sweepParticles, epsilon, horizon, 200);
     sweep.push({ epsilon, t: [learnedAt(tr, 0), learnedAt(tr, 1)] });
   }
@@ -223,7 +224,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const eps = sweep.map((s) => s.epsilon);
   const finite = sweep.every((s) => s.t.every(Number.isFinite));
   const he0Fit = finite ? fitPowerLaw(eps, sweep.map((s) => s.t[0]!)) : null;
-  const he1Fit = finite ? fitPowerLaw(eps, sweep.map((s) => s.t[1]! / Math.log(1 / s.epsilon))) : null;
+  const he1Fit = finite ? fitPowerLaw(eps, sweep.map((s) => s.t[1]! / log(1 / s.epsilon))) : null;
   const he1RawFit = finite ? fitPowerLaw(eps, sweep.map((s) => s.t[1]!)) : null;
   checks.push(
     check("He0 time exponent", "fitted p in t_0 ~ epsilon^p (mean-field limit): the second layer relaxes in time O(epsilon); 1 predicted", he0Fit?.exponent.value ?? NaN, [0.9, 1.1]),

@@ -19,6 +19,7 @@ import { coupledDistance, coupledLimit, empiricalW1 } from "./coupledLimit.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult, type FittedExponent } from "./experiment.js";
 import { MEI_MISIAKIEWICZ_MONTANARI_2019, MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
 import { fitCommonPowerLaw, fitPowerLaw } from "./powerLaw.js";
+import { log, pow } from "../special/portableMath.js";
 
 interface Size {
   d: number;
@@ -47,7 +48,7 @@ const SIZES: Record<"test" | "quick" | "paper", Size> = {
 const NODES = 64;
 
 function networkConfig(seed: number, size: Size, width: number, stepLog: number): ConfigInput {
-  const h = 2 ** -stepLog;
+  const h = pow(2, -stepLog);
   const steps = size.time / h;
   return {
     name: `chaos-N${width}-h2e-${stepLog}`,
@@ -67,7 +68,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     ...size.widths.map((width) => ({ arm: "N", width, stepLog: size.widthArmStepLog })),
     ...size.stepLogs.map((stepLog) => ({ arm: "h", width: size.stepArmWidth, stepLog })),
   ];
-  const hLimit = 2 ** -size.limitStepLog;
+  const hLimit = pow(2, -size.limitStepLog);
   const limitSteps = size.time / hLimit;
   const base = parseConfig(networkConfig(ctx.seed, size, nMax, size.limitStepLog));
   ctx.saveConfig("limit", base);
@@ -117,7 +118,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
         if (j === 0) initial = max;
         if (j === size.snapshots / 4) quarter = max;
         if (j === size.snapshots) final = max;
-        timeRows.push({ arm, width, h: 2 ** -stepLog, time, maxDistance: max, rmsDistance: rms });
+        timeRows.push({ arm, width, h: pow(2, -stepLog), time, maxDistance: max, rmsDistance: rms });
         if (j === 0 || j === size.snapshots) {
           const s = new Float64Array(width);
           for (let i = 0; i < width; i++) {
@@ -133,7 +134,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
         }
       },
     });
-    sweepRows.push({ arm, width, h: 2 ** -stepLog, supMaxDistance: sup, supRmsDistance: supRms, initialMaxDistance: initial, quarterMaxDistance: quarter, finalMaxDistance: final });
+    sweepRows.push({ arm, width, h: pow(2, -stepLog), supMaxDistance: sup, supRmsDistance: supRms, initialMaxDistance: initial, quarterMaxDistance: quarter, finalMaxDistance: final });
     if (arm === "N") controlRows.push({ width, w1Initial, w1Final });
     ctx.log(`N = ${width}, h = 2^-${stepLog}: max_i sup_k distance ${sup.toExponential(3)} (rms ${supRms.toExponential(3)}), at t = 0 ${initial.toExponential(1)}, ${sim.summary.wallSeconds.toFixed(1)} s`);
   }
@@ -179,7 +180,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   ];
 
   const line = (group: { x: number[] }, prefactor: number, exponent: number, series: string): TableRow[] =>
-    [Math.min(...group.x), Math.max(...group.x)].map((x) => ({ x, supMaxDistance: prefactor * x ** exponent, series }));
+    [Math.min(...group.x), Math.max(...group.x)].map((x) => ({ x, supMaxDistance: prefactor * pow(x, exponent), series }));
   return {
     checks,
     exponents,
@@ -235,7 +236,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     figures: {
       "limit self-consistency (M vs M/4)": limitError,
       "limit wall seconds": limit.wallSeconds,
-      ...Object.fromEntries(sweepRows.map((r) => [`max_i sup_k distance, N = ${r.width}, h = 2^-${Math.round(-Math.log2(num(r, "h")))}`, num(r, "supMaxDistance")])),
+      ...Object.fromEntries(sweepRows.map((r) => [`max_i sup_k distance, N = ${r.width}, h = 2^-${Math.round(-(log(num(r, "h")) / Math.LN2))}`, num(r, "supMaxDistance")])),
       ...Object.fromEntries(controlRows.map((r) => [`W1 at t = 0, N = ${r.width}`, num(r, "w1Initial")])),
     },
   };

@@ -27,6 +27,7 @@ import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentScale } from "./experiment.js";
 import { normalizedTeacherTask, resolvableDegree, tailAbove, teacherOrders } from "./normalizedTeacher.js";
 import { LI_MA_ZHANG_2020, MAHANKALI_2023 } from "./papers.js";
+import { integerPower } from "../special/portableMath.js";
 
 const KERNELS: KernelKind[] = ["nngp", "ntk"];
 const KERNEL_LABEL: Record<KernelKind, string> = { nngp: "kernel ridge: NNGP of the network", ntk: "kernel ridge: NTK of the network" };
@@ -172,7 +173,7 @@ async function spherePanel(context: ExperimentContext, broken: Break): Promise<P
 async function teacherPanel(context: ExperimentContext, broken: Break): Promise<PanelOutput> {
   const s = TEACHER[context.scale];
   const d = s.d;
-  const nMax = s.budget * d ** 3;
+  const nMax = s.budget * integerPower(d, 3);
   const task = normalizedTeacherTask(d);
   const config: ConfigInput = {
     name: "kernel-separation-teacher-abs",

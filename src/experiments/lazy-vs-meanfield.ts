@@ -28,6 +28,7 @@ import { lineChart } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { CHIZAT_OYALLON_BACH_2019 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
+import { exp, pow } from "../special/portableMath.js";
 
 interface Size {
   d: number;
@@ -155,7 +156,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       spec ??= spectrum(ctx.runtime, c);
       // The broken variant "lecture-clock" forgets the time change: lambda_min(K) is the rate of the
       // lecture's flow, not of this run's.
-      const rate = ctx.variant === "lecture-clock" ? spec.lambdaMin : spec.lambdaMin / (size.width * size.width ** (-2 * q) * size.samples);
+      const rate = ctx.variant === "lecture-clock" ? spec.lambdaMin : spec.lambdaMin / (size.width * pow(size.width, -2 * q) * size.samples);
       let final: { w: Float64Array; a: Float64Array } = { w: new Float64Array(0), a: new Float64Array(0) };
       const sim = await simulate(c, { runtime: ctx.runtime, observe: (_step, _time, w, a) => (final = { w, a }) });
       const first = sim.records[0]!;
@@ -163,8 +164,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       let lemma1 = 0;
       for (const r of sim.records) {
         movement = Math.max(movement, (r.movement as number) * spec.parameterNorm);
-        if (r.time > 0) lemma1 = Math.max(lemma1, ((r.trainLoss as number) / (first.trainLoss as number)) * Math.exp(2 * rate * r.time));
-        lossRows.push({ q, gamma: size.width ** -q, model, step: r.step, time: r.time, trainLoss: r.trainLoss as number, testLoss: r.testLoss as number, movement: r.movement as number });
+        if (r.time > 0) lemma1 = Math.max(lemma1, ((r.trainLoss as number) / (first.trainLoss as number)) * exp(2 * rate * r.time));
+        lossRows.push({ q, gamma: pow(size.width, -q), model, step: r.step, time: r.time, trainLoss: r.trainLoss as number, testLoss: r.testLoss as number, movement: r.movement as number });
       }
       const last = sim.summary.final!;
       runs[model] = { train: last.trainLoss as number, test: last.testLoss as number, movement, lemma1, final };
@@ -176,7 +177,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       kernelChange: relativeChange(s.kernel, after.kernel),
       lambdaMinRatio: after.lambdaMin / s.lambdaMin,
       q,
-      gamma: size.width ** -q,
+      gamma: pow(size.width, -q),
       spectrum: s,
       bound: (Math.sqrt(s.lambdaMax) / s.lambdaMin) * s.residual,
       movement: runs.network.movement,
@@ -253,7 +254,7 @@ function analyse(ctx: ExperimentContext, size: Size, points: Point[], lossRows: 
     });
   // J_0 does not depend on gamma (the same draw at every q), so neither does the rate in the run's time.
   const rate = meanField.spectrum.lambdaMin / (size.width * meanField.gamma * meanField.gamma * size.samples);
-  for (const time of [size.time / 100, size.time]) decayRows.push({ time, value: Math.exp(-2 * rate * time), series: "exp(-2 lambda_min t)", kind: "Lemma 1" });
+  for (const time of [size.time / 100, size.time]) decayRows.push({ time, value: exp(-2 * rate * time), series: "exp(-2 lambda_min t)", kind: "Lemma 1" });
   return {
     checks,
     exponents: { movementExponent: fit.exponent, movementPerResidualExponent: lazyFit.exponent },

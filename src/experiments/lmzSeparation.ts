@@ -22,6 +22,7 @@ import { lineChart, type ChartRow } from "./charts.js";
 import { check, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type FittedExponent } from "./experiment.js";
 import { normalizedTeacherTask, resolvableDegree, tailAbove, teacherOrders, type TeacherScale } from "./normalizedTeacher.js";
 import { fitPowerLaw } from "./powerLaw.js";
+import { integerPower } from "../special/portableMath.js";
 
 export interface SeparationSizes {
   dims: number[];
@@ -125,7 +126,7 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
   const degrees: number[] = [];
   const d0 = Math.min(...sizes.dims);
   for (const d of sizes.dims) {
-    const n = sizes.budget * (broken.fixedBudget ? d0 : d) ** 3;
+    const n = sizes.budget * integerPower(broken.fixedBudget ? d0 : d, 3);
     const task = normalizedTeacherTask(d, broken.teacher ?? "normalized");
     context.log(`separation d = ${d}: network N = ${WIDTH_PER_DIM * d}, online SGD on n = ${n} samples`);
     const networkLoss = await trainNetwork(context, task, n, sizes, broken);

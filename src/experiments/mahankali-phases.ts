@@ -22,6 +22,7 @@ import { linkToActivation } from "../tasks/link.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MAHANKALI_2023 } from "./papers.js";
 import { gammas, quarticLegendre, REALIZABLE, sphereQuarticConfig, UNREALIZABLE, type QuarticInstance } from "./sphereQuartic.js";
+import { log } from "../special/portableMath.js";
 
 const SIZES = {
   test: { d: 32, width: 300, time: 12, stepSize: 0.05, records: 48, snapshots: 4, pairs: 5000, burnInDims: [32, 64, 128, 256] },
@@ -48,7 +49,7 @@ function sphereModelOf(config: Config): { model: SphereModel; activation: Activa
   return { model: new SphereModel({ d: task.d, activation, link, degree: 4 }), activation, link };
 }
 
-const phi = (w: number) => Math.log(Math.abs(w) / Math.sqrt(1 - w * w));
+const phi = (w: number) => log(Math.abs(w) / Math.sqrt(1 - w * w));
 
 /**
  * For each pair (i, j) of particles of the same sign with |w| < 1 at the first record at or after
@@ -211,7 +212,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const reached = burnIn.filter((b) => b.phase2 !== null && (b.phase2 as number) > 0);
   let burnInSlope = NaN;
   if (reached.length >= 2) {
-    const xs = reached.map((b) => Math.log(b.d as number));
+    const xs = reached.map((b) => log(b.d as number));
     const ys = reached.map((b) => b.phase2 as number);
     const mx = xs.reduce((s, v) => s + v, 0) / xs.length;
     const my = ys.reduce((s, v) => s + v, 0) / ys.length;

@@ -19,6 +19,7 @@ import { check, type Experiment, type ExperimentContext, type ExperimentResult }
 import { MAHANKALI_2023 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
 import { REALIZABLE, sphereQuarticConfig } from "./sphereQuartic.js";
+import { exp, log } from "../special/portableMath.js";
 
 const SIZES = {
   test: { dims: [4, 6, 8, 10, 12], width: 64, time: 12, stepSize: 0.1 },
@@ -55,9 +56,9 @@ interface Curve {
 function crossing(curve: Curve, epsilon: number): number {
   const j = curve.loss.findIndex((l) => l <= epsilon);
   if (j <= 0) return NaN;
-  const [n0, n1] = [Math.log(curve.n[j - 1]!), Math.log(curve.n[j]!)];
-  const [l0, l1] = [Math.log(curve.loss[j - 1]!), Math.log(curve.loss[j]!)];
-  return Math.exp(n0 + ((Math.log(epsilon) - l0) / (l1 - l0)) * (n1 - n0));
+  const [n0, n1] = [log(curve.n[j - 1]!), log(curve.n[j]!)];
+  const [l0, l1] = [log(curve.loss[j - 1]!), log(curve.loss[j]!)];
+  return exp(n0 + ((log(epsilon) - l0) / (l1 - l0)) * (n1 - n0));
 }
 
 /** The config's network trained by projected GD on the first n samples, only its exact population loss recorded (at the end). */
@@ -132,7 +133,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       // A seed that never reaches epsilon already makes n* undefined at this d.
       if (!Number.isFinite(networkStars[r])) break;
     }
-    const networkStar = Math.exp(networkStars.reduce((s, v) => s + Math.log(v), 0) / networkStars.length);
+    const networkStar = exp(networkStars.reduce((s, v) => s + log(v), 0) / networkStars.length);
     if (Number.isFinite(networkStar)) previousNetwork = { d, n: networkStar };
 
     // The kernels on the same samples: the model's NNGP and NTK, and degree-{2,4} kernels with other kappa_4 / kappa_2.

@@ -18,6 +18,7 @@ import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
+import { exp, log } from "../special/portableMath.js";
 
 /** The isotropic-Gaussians example's activation: -0.75 below 0.5, slope 1.5 up to 0.75 at 1.5, flat above. */
 const ACTIVATION = { kind: "piecewiseLinear" as const, breakpoints: [0.5, 1.5], slopes: [0, 1.5, 0], valueAtZero: -0.75 };
@@ -44,7 +45,7 @@ export function vasicekEntropy(values: ArrayLike<number>, m: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) {
     const spacing = x[Math.min(n - 1, i + m)]! - x[Math.max(0, i - m)]!;
-    s += Math.log(Math.max((n / (2 * m)) * spacing, 1e-300));
+    s += log(Math.max((n / (2 * m)) * spacing, 1e-300));
   }
   return s / n;
 }
@@ -80,11 +81,11 @@ function gibbsDistance(model: RadialModel, radii: Float64Array, d: number, beta:
   for (let i = 0; i < cells; i++) {
     const r = (i + 0.5) * dr;
     const psi = (c / 2) * (dp * model.mean(0, r).value + dm * model.mean(1, r).value) + (LAMBDA * r * r) / 2;
-    logDensity[i] = (d - 1) * Math.log(r) - beta * psi;
+    logDensity[i] = (d - 1) * log(r) - beta * psi;
     top = Math.max(top, logDensity[i]!);
   }
   const cdf = new Float64Array(cells + 1);
-  for (let i = 0; i < cells; i++) cdf[i + 1] = cdf[i]! + Math.exp(logDensity[i]! - top);
+  for (let i = 0; i < cells; i++) cdf[i + 1] = cdf[i]! + exp(logDensity[i]! - top);
   const total = cdf[cells]!;
   const sorted = Float64Array.from(radii).sort();
   const n = sorted.length;
@@ -142,7 +143,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       let logs = 0;
       for (const r of radii) {
         second += (r * r) / width;
-        logs += Math.log(r) / width;
+        logs += log(r) / width;
       }
       const entropy = vasicekEntropy(radii, Math.round(Math.sqrt(width))) + (d - 1) * logs;
       const risk = rec.populationLoss as number;

@@ -73,8 +73,8 @@ export function fitCommonPowerLaw(groups: readonly { x: readonly number[]; y: re
     for (let k = 0; k < x.length; k++) {
       if (!(x[k]! > 0) || !(y[k]! > 0)) throw new RangeError(`meanfield: fitCommonPowerLaw needs positive values, got x = ${x[k]}, y = ${y[k]} in group ${g}`);
     }
-    const lx = x.map(Math.log);
-    const ly = y.map(Math.log);
+    const lx = x.map(log);
+    const ly = y.map(log);
     const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
     const my = ly.reduce((s, v) => s + v, 0) / ly.length;
     for (let k = 0; k < lx.length; k++) {
@@ -92,6 +92,6 @@ export function fitCommonPowerLaw(groups: readonly { x: readonly number[]; y: re
   const half = df > 0 ? tQuantile975(df) * Math.sqrt(rss / df / sxx) : Infinity;
   return {
     exponent: { value: slope, ci95: [slope - half, slope + half], points: n },
-    prefactors: means.map(({ mx, my }) => Math.exp(my - slope * mx)),
+    prefactors: means.map(({ mx, my }) => exp(my - slope * mx)),
   };
 }

@@ -35,6 +35,7 @@ import { simulate } from "../run/simulate.js";
 import { reflectiveCoordinateSubspaces, type MonomialTerm } from "../tasks/reflectiveProperty.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
+import { integerPower } from "../special/portableMath.js";
 import { CHEN_GE_2024 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
 
@@ -119,7 +120,7 @@ function limitRows(rows: number[][], zeroed: number[]): number[][] {
   return rows.map((row) => {
     const out = [...row];
     for (const k of zeroed) out[k] = 0;
-    const norm = Math.hypot(...out);
+    const norm = Math.sqrt(out.reduce((acc, v) => acc + v * v, 0));
     return out.map((v) => v / norm);
   });
 }
@@ -322,7 +323,7 @@ export const reflectiveTrap: Experiment = {
       check("escape.seeded", `Reflective target from w ~ N(0, I/d): escape time at d = ${largest.d} over d = ${smallest.d} (grows like log d from a small offset; the seed's own signature is seed.exponent)`, seededRatio, [1.5, Infinity]),
       check("seed.exponent", `Reflective target from w ~ N(0, I/d): exponent of the projection on S at t = ${SEED_TIME} against d (-1/2: the seed amplified by a d-independent factor)`, seedFit.exponent.value, [-0.65, -0.35]),
       check("averaging.atoms", "Distinct neurons after one trajectory from w = 0 with a = ±1 (exactly two: the flow is deterministic given a)", distinctAt(1), [2, 2]),
-      check("averaging.distinct", `Distinct neurons after averaging p = ${pMax} independent trajectories over p + 1 (at least the p + 1 sign counts)`, distinctAt(pMax) / (pMax + 1), [1, 2 ** pMax / (pMax + 1)]),
+      check("averaging.distinct", `Distinct neurons after averaging p = ${pMax} independent trajectories over p + 1 (at least the p + 1 sign counts)`, distinctAt(pMax) / (pMax + 1), [1, integerPower(2, pMax) / (pMax + 1)]),
     ];
 
     const trapPlotRows = trapRows.filter((r) => r.d === largest.d || r.d === smallest.d).map((r) => ({ ...r, curve: `${r.run}, d = ${r.d}`, value: Math.max(r.projectionS as number, 1e-4) }));

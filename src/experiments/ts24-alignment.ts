@@ -33,6 +33,7 @@ import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
 import { TAKAKURA_SUZUKI_2024 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
+import { pow } from "../special/portableMath.js";
 
 interface Sizes {
   ds: number[];
@@ -236,7 +237,7 @@ export const ts24Alignment: Experiment = {
       { d: p.d, value: p.initialLimit, curve: "A(0), infinite width" },
       { d: p.d, value: p.initialNetwork, curve: `A(0), the N = ${sizes.width} network` },
       { d: p.d, value: p.final, curve: "A(T), trained" },
-      { d: p.d, value: initialFit.prefactor * p.d ** initialFit.exponent.value, curve: `fit d^${initialFit.exponent.value.toFixed(2)}` },
+      { d: p.d, value: initialFit.prefactor * pow(p.d, initialFit.exponent.value), curve: `fit d^${initialFit.exponent.value.toFixed(2)}` },
     ]);
     const lossRows: ChartRow[] = rows
       .filter((r) => r.d === largest.d)

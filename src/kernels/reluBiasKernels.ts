@@ -1,3 +1,4 @@
+import { acos } from "../special/portableMath.js";
 // The infinite-width kernels of a ReLU network with a bias, f(x) = scale sum_i a_i relu(<w_i, x> + b_i),
 // at the initialization w ~ N(0, I/d), b ~ N(0, beta^2), a = +-1, in closed form for any inputs.
 // With u = (w sqrt(d), b / beta) ~ N(0, I_{d+1}) and the augmented input x~ = (x / sqrt(d), beta),
@@ -35,7 +36,7 @@ export function reluBiasGram(kind: ReluBiasKernel, a: Float64Array, b: Float64Ar
       for (let k = 0; k < d; k++) dot += a[r * d + k]! * b[c * d + k]!;
       const inner = dot / d + b2;
       const cos = Math.max(-1, Math.min(1, inner / (na[r]! * nb[c]!)));
-      const t = Math.acos(cos);
+      const t = acos(cos);
       const sin = Math.sqrt(Math.max(0, 1 - cos * cos));
       const nngp = (na[r]! * nb[c]! * (sin + (Math.PI - t) * cos)) / (2 * Math.PI);
       out[r * rb + c] = kind === "nngp" ? nngp : nngp + (inner * (Math.PI - t)) / (2 * Math.PI);

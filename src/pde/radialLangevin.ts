@@ -23,6 +23,7 @@
 import type { ActivationSpec } from "../model/activation.js";
 import { checkCount, checkFiniteNumber } from "../wasm/validate.js";
 import { RadialModel } from "./radialModel.js";
+import { exp, log, sin, sinh } from "../special/portableMath.js";
 
 export interface RadialLangevinOptions {
   /** Input dimension d (>= 2). */
@@ -77,8 +78,9 @@ export interface RadialLangevinResult {
 /** B(x) = x / (e^x - 1), with its limit 1 at 0. */
 function bernoulli(x: number): number {
   if (Math.abs(x) < 1e-8) return 1 - x / 2;
-  if (x > 700) return x * Math.exp(-x);
-  return x / Math.expm1(x);
+  if (x > 700) return x * exp(-x);
+  // e^x - 1 = 2 sinh(x/2) e^(x/2): no cancellation near 0, and portable (no Math.expm1).
+  return x / (2 * sinh(x / 2) * exp(x / 2));
 }
 
 /**
@@ -102,12 +104,12 @@ function solveTridiagonal(lower: Float64Array, diagonal: Float64Array, upper: Fl
 /** log Gamma(x) for x > 0 (Lanczos, g = 7), for the chi law of the start. */
 function logGamma(x: number): number {
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  if (x < 0.5) return log(Math.PI / sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0]!;
   const t = x + 7.5;
   for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+  return 0.5 * log(2 * Math.PI) + (x + 0.5) * log(t) - t + log(a);
 }
 
 /**
@@ -151,14 +153,14 @@ export function solveRadialLangevin(options: RadialLangevinOptions): RadialLange
     centres[i] = r;
     qPlus[i] = model.mean(0, r).value;
     qMinus[i] = model.mean(1, r).value;
-    fixed[i] = (lambda * r * r) / 2 - (jacobian / beta) * Math.log(r);
+    fixed[i] = (lambda * r * r) / 2 - (jacobian / beta) * log(r);
   }
   // Start: the chi law of r = kappa sqrt(chi^2_d / d), density at the cell centres, normalized.
   const p = new Float64Array(cells);
-  const logNorm = Math.log(2) + (d / 2) * Math.log(d / (2 * kappa * kappa)) - logGamma(d / 2);
+  const logNorm = log(2) + (d / 2) * log(d / (2 * kappa * kappa)) - logGamma(d / 2);
   for (let i = 0; i < cells; i++) {
     const r = centres[i]!;
-    p[i] = Math.exp(logNorm + (d - 1) * Math.log(r) - (d * r * r) / (2 * kappa * kappa));
+    p[i] = exp(logNorm + (d - 1) * log(r) - (d * r * r) / (2 * kappa * kappa));
   }
   const normalize = (values: Float64Array) => {
     let mass = 0;
@@ -193,8 +195,8 @@ export function solveRadialLangevin(options: RadialLangevinOptions): RadialLange
       const r = centres[i]!;
       second += m * r * r;
       first += m * r;
-      if (p[i]! > 0) entropy -= m * Math.log(p[i]!);
-      entropy += (d - 1) * m * Math.log(r);
+      if (p[i]! > 0) entropy -= m * log(p[i]!);
+      entropy += (d - 1) * m * log(r);
     }
     return { time, risk, freeEnergy: risk + (lambda / 2) * second - entropy / beta, entropy, meanNorm: first };
   };
@@ -242,10 +244,10 @@ export function solveRadialLangevin(options: RadialLangevinOptions): RadialLange
   for (let i = 0; i < cells; i++) {
     const r = centres[i]!;
     const psi = (c / 2) * (D.plus * qPlus[i]! + D.minus * qMinus[i]!) + (lambda * r * r) / 2;
-    gibbs[i] = (d - 1) * Math.log(r) - beta * psi;
+    gibbs[i] = (d - 1) * log(r) - beta * psi;
     top = Math.max(top, gibbs[i]!);
   }
-  for (let i = 0; i < cells; i++) gibbs[i] = Math.exp(gibbs[i]! - top);
+  for (let i = 0; i < cells; i++) gibbs[i] = exp(gibbs[i]! - top);
   normalize(gibbs);
   let gibbsResidual = 0;
   for (let i = 0; i < cells; i++) gibbsResidual += Math.abs(p[i]! - gibbs[i]!) * dr;

@@ -6,6 +6,7 @@
 // always (a 32-bit Wasm memory cannot hold it).
 
 import { ConfigError, dataOf, totalStepsOf, type Config } from "../config.js";
+import { integerPower } from "../special/portableMath.js";
 
 /** A 32-bit Wasm memory holds at most 4 GiB. */
 export const WASM_MEMORY_BYTES = 4 * 2 ** 30;
@@ -51,7 +52,7 @@ export function estimateRun(config: Config): RunEstimate {
   const steps = totalStepsOf(algorithm);
   const records = metrics.schedule.kind === "every" ? Math.floor(steps / metrics.schedule.steps) + 2 : Math.min(metrics.schedule.points, steps + 1);
   const stepFlops = data.kind === "population" ? 8 * n * n * inputDim : 6 * rows * n * inputDim;
-  const ridgeFlops = algorithm.kind === "twoTimescale" ? n ** 3 / 3 + 2 * rows * n * n : 0;
+  const ridgeFlops = algorithm.kind === "twoTimescale" ? integerPower(n, 3) / 3 + 2 * rows * n * n : 0;
   const recordFlops = 2 * testRows * n * inputDim + (include.includes("alignment") ? 2 * metrics.alignmentSamples ** 2 * (inputDim + n) : 0) + (include.includes("trainLoss") ? 2 * rows * n * inputDim : 0);
   const time: [string, number][] = [
     [data.kind === "population" ? "algorithm.steps x model.width^2" : data.kind === "samples" ? "algorithm.steps x algorithm.samples" : "algorithm.steps x algorithm.batch", (steps * (stepFlops + ridgeFlops)) / FLOPS_PER_SECOND],

@@ -6,6 +6,7 @@
 import { Redis } from "ioredis";
 import { ConfigError } from "../configError.js";
 import { checkQueueUrl } from "./queueNames.js";
+import { integerPower } from "../special/portableMath.js";
 
 export { DEFAULT_QUEUE_NAME, checkQueueName, checkQueueUrl, resultsKey } from "./queueNames.js";
 
@@ -28,7 +29,7 @@ export async function connectRedis(url: string, onLost?: (error: QueueConnection
   let lastError = "no answer";
   const redis = new Redis(checkQueueUrl(url), {
     maxRetriesPerRequest: null,
-    retryStrategy: (times) => (times >= CONNECT_ATTEMPTS ? null : Math.min(FIRST_DELAY_MS * 2 ** (times - 1), 5000)),
+    retryStrategy: (times) => (times >= CONNECT_ATTEMPTS ? null : Math.min(FIRST_DELAY_MS * integerPower(2, times - 1), 5000)),
   });
   // Every failed attempt emits an error; the outcome is reported once, below, instead of as traces.
   redis.on("error", (err: NodeJS.ErrnoException) => {
