@@ -1,4 +1,4 @@
-// Seed 001, the lecture's Figure 1 (Abbe–Boix-Adsera–Misiakiewicz 2022): the merged staircase
+// Abbe, Boix-Adserà, Misiakiewicz 2022 (arXiv 2202.08658), Figure 1: the merged staircase
 // h*(z) = z1 + z1z2 + z1z2z3 + z1z2z3z4 on the hypercube, learned by batch SGD of a mean-field
 // network and by its dimension-free limit (DF-PDE, solved with reduced particles). The test error
 // and the four Fourier coefficients E[f chi_S] over time: SGD averaged over independent runs with

@@ -1,4 +1,4 @@
-// Seed 001, the lecture's Figure 4 (Mei–Montanari–Nguyen 2018): separating two isotropic Gaussians,
+// Mei, Montanari, Nguyen 2018 (arXiv 1804.06561), Figure 4: separating two isotropic Gaussians,
 // y = +-1, x | y ~ N(0, (1 + y Delta)^2 I_d), with a non-monotone piecewise-linear activation and
 // a_i = 1 fixed. Online SGD from w_i ~ N(0, kappa^2/d I_d) for kappa = 0.1 and 0.4, against the
 // radial PDE of the law of |w| started from the empirical law of the same initial weights (so the

@@ -1,4 +1,4 @@
-// The seed-000 sphere PDE solved: the law of w = <q*, u> under projected mean-field gradient flow
+// The sphere PDE of Mahankali et al. (2023) solved: the law of w = <q*, u> under projected mean-field gradient flow
 // (sphereModel.ts), by the finite-volume scheme (solveSpherePde) or by the quantile solver
 // (solveSphereQuantiles), recorded at given times with the loss, D_k, E[P_k(w)], optionally the
 // density, and the three phases of Mahankali et al. 2023 (phases.ts).
