@@ -40,7 +40,7 @@ const BAD: [string, Mutation, RegExp][] = [
   ["negative Hermite degree", (c) => ({ ...c, task: { kind: "gaussianMultiIndex", d: 5, terms: [{ coefficient: 1, degrees: [-1] }] } }), /^task\.terms\[0\]\.degrees\[0\]: Too small/],
   ["staircase longer than d", (c) => ({ ...c, task: { kind: "staircase", d: 3, degree: 4 } }), /^task\.degree: at most d = 3, got 4$/],
   ["width 0", (c) => ({ ...c, model: { ...c.model, width: 0 } }), /^model\.width: Too small: expected number to be >=1$/],
-  ["unknown scaling", (c) => ({ ...c, model: { ...c.model, scaling: "mup" } }), /^model\.scaling: expected "meanfield", "ntk" or a number q in \[0, 2\] \(output scale N\^-q\)$/],
+  ["unknown scaling", (c) => ({ ...c, model: { ...c.model, scaling: "mup" } }), /^model\.scaling: expected "meanfield", "ntk", "committee" or a number q in \[0, 2\] \(output scale N\^-q\)$/],
   ["scaling exponent above 2", (c) => ({ ...c, model: { ...c.model, scaling: 3 } }), /^model\.scaling: Too big: expected number to be <=2$/],
   ["polynomial activation of degree 13", (c) => ({ ...c, model: { ...c.model, activation: { kind: "polynomial", coefficients: new Array(14).fill(1) } } }), /^model\.activation\.coefficients: Too big/],
   ["breakpoints not increasing", (c) => ({ ...c, model: { ...c.model, activation: { kind: "piecewiseLinear", breakpoints: [1, 0], slopes: [0, 1, 0] } } }), /^model\.activation\.breakpoints\[1\]: breakpoints must be strictly increasing$/],
