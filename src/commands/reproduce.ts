@@ -21,7 +21,7 @@ export function registerReproduce(program: Command): void {
     .option("--json", "print summary.json on stdout instead of the table")
     .option("--variant <name>", "run a deliberately broken variant (its checks named in meanfield list must fail)")
     .action(async (id: string, opts: { scale: string; seed?: string; out?: string; json?: boolean; variant?: string }) => {
-      const [{ findExperiment, experiments }, { DEFAULT_SEED, runExperiment, SCALES }, { citationText }, { formatNumber }, { ensureDirectory }] = await Promise.all([
+      const [{ findExperiment, experiments }, { DEFAULT_SEED, runExperiment, SCALES, variantError }, { citationText }, { formatNumber }, { ensureDirectory }] = await Promise.all([
         import("../experiments/registry.js"),
         import("../experiments/runExperiment.js"),
         import("../experiments/experiment.js"),
@@ -32,9 +32,8 @@ export function registerReproduce(program: Command): void {
       const experiment = findExperiment(id);
       if (!experiment) badInput(`unknown experiment "${id}"; one of ${experiments.map((e) => e.id).join(", ")}`);
       if (!SCALES.includes(opts.scale as ExperimentScale)) badInput(`--scale: must be one of ${SCALES.join(", ")}, got "${opts.scale}"`);
-      if (opts.variant !== undefined && !experiment.brokenVariants.some((v) => v.name === opts.variant)) {
-        badInput(`--variant: ${experiment.id} has ${experiment.brokenVariants.length ? `the broken variants ${experiment.brokenVariants.map((v) => v.name).join(", ")}` : "no broken variants"}, got "${opts.variant}"`);
-      }
+      const wrongVariant = variantError(experiment, opts.variant ?? null);
+      if (wrongVariant) badInput(wrongVariant);
       const seed = Number(seedText);
       if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed)) badInput(`--seed: must be an integer >= 0, got "${seedText}"`);
       if (opts.out !== undefined) {

@@ -50,6 +50,13 @@ function checkName(kind: string, name: string, used: Set<string>): void {
   used.add(name);
 }
 
+/** The one-line error for a variant the experiment does not declare, or null (null: the experiment itself). */
+export function variantError(experiment: Experiment, variant: string | null): string | null {
+  if (variant === null || experiment.brokenVariants.some((v) => v.name === variant)) return null;
+  const names = experiment.brokenVariants.map((v) => v.name);
+  return `--variant: ${experiment.id} has ${names.length ? `the broken variants ${names.join(", ")}` : "no broken variants"}, got "${variant}"`;
+}
+
 /** The shell command that repeats a run. */
 export function rerunCommand(id: string, scale: ExperimentScale, seed: number, dir: string, variant: string | null = null): string {
   const quote = (s: string) => (/^[A-Za-z0-9._\/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -69,10 +76,8 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`--seed: must be an integer >= 0, got ${seed}`);
   const variant = options.variant ?? null;
-  if (variant !== null && !experiment.brokenVariants.some((v) => v.name === variant)) {
-    const names = experiment.brokenVariants.map((v) => v.name);
-    throw new RangeError(`--variant: ${experiment.id} has ${names.length ? `the broken variants ${names.join(", ")}` : "no broken variants"}, got "${variant}"`);
-  }
+  const wrongVariant = variantError(experiment, variant);
+  if (wrongVariant) throw new RangeError(wrongVariant);
   const dir = options.out ?? defaultRunDirectory(`${experiment.id}-${scale}`);
   for (const sub of ["configs", "metrics", "plots"]) mkdirSync(join(dir, sub), { recursive: true });
   const runtime = options.runtime ?? (await loadRuntime());

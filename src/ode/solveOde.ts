@@ -117,19 +117,8 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
     const a = net.a.toArray();
     const wStar = task.directions.slice(0, m * d);
     const s = outputScale(model.scaling, k);
-    const dot = (x: Float64Array, i: number, y: Float64Array, j: number) => {
-      let acc = 0;
-      for (let c = 0; c < d; c++) acc += x[i * d + c]! * y[j * d + c]!;
-      return acc;
-    };
-    const initial: OrderParameters = { q: new Float64Array(k * k), r: new Float64Array(k * m), v: new Float64Array(k) };
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) initial.q[i * k + j] = dot(w, i, w, j);
-      for (let n = 0; n < m; n++) initial.r[i * m + n] = dot(w, i, wStar, n);
-      initial.v[i] = s * a[i]!;
-    }
-    const t = new Float64Array(m * m);
-    for (let n = 0; n < m; n++) for (let o = 0; o < m; o++) t[n * m + o] = dot(wStar, n, wStar, o);
+    const initial = overlaps(w, a, wStar, k, m, d, s);
+    const t = overlaps(wStar, new Float64Array(m), wStar, m, m, d, 0).q;
     if (options.symmetrize) symmetrize(initial, t, teacher.outputs, k, m);
     const h = algorithm.stepSize;
     const trainFirst = model.train !== "second";
@@ -151,26 +140,29 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
   }
 }
 
+/**
+ * Q = W W^T, R = W W*^T (rows of length d) and v = s a: the order parameters of k rows w against
+ * m rows w*.
+ */
+function overlaps(w: Float64Array, a: Float64Array, wStar: Float64Array, k: number, m: number, d: number, s: number): OrderParameters {
+  const dot = (x: Float64Array, i: number, y: Float64Array, j: number) => {
+    let acc = 0;
+    for (let c = 0; c < d; c++) acc += x[i * d + c]! * y[j * d + c]!;
+    return acc;
+  };
+  const p: OrderParameters = { q: new Float64Array(k * k), r: new Float64Array(k * m), v: new Float64Array(k) };
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) p.q[i * k + j] = dot(w, i, w, j);
+    for (let n = 0; n < m; n++) p.r[i * m + n] = dot(w, i, wStar, n);
+    p.v[i] = s * a[i]!;
+  }
+  return p;
+}
+
 /** The order parameters of a network's weights (w: N x d rows, a: N) against the setup's teacher. */
 export function orderParametersOf(setup: OdeSetup, w: Float64Array, a: Float64Array): OrderParameters {
   const { k, m } = setup.ode.spec;
-  const d = setup.config.task.d;
-  const wStar = setup.teacherDirections;
-  const p: OrderParameters = { q: new Float64Array(k * k), r: new Float64Array(k * m), v: new Float64Array(k) };
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      let acc = 0;
-      for (let c = 0; c < d; c++) acc += w[i * d + c]! * w[j * d + c]!;
-      p.q[i * k + j] = acc;
-    }
-    for (let n = 0; n < m; n++) {
-      let acc = 0;
-      for (let c = 0; c < d; c++) acc += w[i * d + c]! * wStar[n * d + c]!;
-      p.r[i * m + n] = acc;
-    }
-    p.v[i] = setup.scale * a[i]!;
-  }
-  return p;
+  return overlaps(w, a, setup.teacherDirections, k, m, setup.config.task.d, setup.scale);
 }
 
 function record(setup: OdeSetup, step: number, p: OrderParameters): OdeRecord {
