@@ -196,7 +196,7 @@ describe("sphere PDE accuracy (seed-000 quartic, d = 32)", () => {
     expect(orders[orders.length - 1]!).toBeLessThanOrEqual(2.5);
   }, 60_000);
 
-  it("quantile and finite-volume solvers agree to 1e-4 in W1 at 4096 cells / particles (t = 2, 8, 16)", async () => {
+  it("quantile and finite-volume solvers agree to 2e-6 in W1, 4e-7 in loss at 4096 cells / particles (t = 2, 8, 16)", async () => {
     const runtime = await runtimeFor("simd");
     const times = [2, 8, 16];
     const fv = await solveSpherePde({ ...options, times, runtime, density: { cells: 4096 } });
@@ -208,10 +208,13 @@ describe("sphere PDE accuracy (seed-000 quartic, d = 32)", () => {
       const distance = quantileDistance(density, positions);
       console.log(
         `t = ${times[k]}: W1 (quantile functions) ${distance.toExponential(2)}, W1 to the 4096 atoms ${wasserstein1(density, positions).toExponential(2)}, ` +
-          `loss ${fv.records[k]!.loss.toFixed(7)} (FV) vs ${quantiles.records[k]!.loss.toFixed(7)} (quantiles)`,
+          `loss ${fv.records[k]!.loss.toFixed(10)} (FV) vs ${quantiles.records[k]!.loss.toFixed(10)} (quantiles)`,
       );
-      expect(distance).toBeLessThanOrEqual(1e-4);
-      expect(Math.abs(fv.records[k]!.loss - quantiles.records[k]!.loss)).toBeLessThanOrEqual(1e-5);
+      // Measured: W1 1.23e-6, 6.1e-7, 3.6e-7; loss gaps 1.45e-7, 2.70e-7, 9.7e-8, of which the
+      // quantile solver's M^-1.24 error is 1.8e-7 at t = 8 and the finite volumes' 8.9e-8
+      // (test/spherePdeReference.test.ts).
+      expect(distance).toBeLessThanOrEqual(2e-6);
+      expect(Math.abs(fv.records[k]!.loss - quantiles.records[k]!.loss)).toBeLessThanOrEqual(4e-7);
     }
   }, 60_000);
 
