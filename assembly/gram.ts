@@ -231,18 +231,23 @@ export function solveLowerTransposed(l: usize, n: i32, b: usize, m: i32): void {
 // Gram matrices of tabulated kernels, built on the fly for iterative solvers and predictions.
 //
 // A kernel here is K(x, y) = s_x s_y g(<x, y> i_x i_y) with per-point scales s and inverse norms
-// i, and g tabulated at `size` equispaced nodes of [-1, 1]: inner-product kernels on the sphere
-// take s = i = 1; homogeneous kernels of Gaussian inputs (relu, abs) take s = |x| / sqrt(d) and
-// i = 1 / |x|. g is read by 4-point Lagrange interpolation, exact for cubics, so a table of
-// 2^15 nodes reproduces a smooth g to rounding.
+// i: inner-product kernels on the sphere take s = i = 1; homogeneous kernels of Gaussian inputs
+// (relu, abs) take s = |x| / sqrt(d) and i = 1 / |x|. g is tabulated in s = sqrt(1 - |t|), not in
+// t: the table holds E = size / 2 values g(1 - s_m^2), then E values g(s_m^2 - 1), s_m = m / (E - 1).
+// The arc-cosine kernels (relu, abs, their NTKs) are A(t) + B(t) sqrt(1 -+ t) near t = +-1 with
+// A, B analytic, so g(1 - s^2) is analytic in s and 4-point Lagrange interpolation in s (exact
+// for cubics in s) reproduces them to rounding up to t = +-1, where interpolation in t errs by
+// O(sqrt(node spacing)); a smooth g loses nothing, as t = 1 - s^2 is smooth.
 
 @inline function tableValue(table: usize, size: i32, t: f64): f64 {
-  const last = size - 1;
-  const u = (min(max(t, -1.0), 1.0) + 1.0) * 0.5 * <f64>last;
-  let m = <i32>Math.floor(u);
-  m = min(max(m, 1), size - 3);
+  const half = size >> 1;
+  // 1 - |t| is exact near |t| = 1, so s resolves correlations down to 1 - 1e-16.
+  const u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1);
+  let m = <i32>u;
+  m = min(max(m, 1), half - 3);
   const f = u - <f64>m;
-  const p = table + (<usize>(m - 1) << 3);
+  const side: i32 = t >= 0.0 ? 0 : half;
+  const p = table + (<usize>(side + m - 1) << 3);
   const g0 = load<f64>(p);
   const g1 = load<f64>(p + 8);
   const g2 = load<f64>(p + 16);
@@ -296,7 +301,9 @@ export function tableKernelSymv(
       acc += k * load<f64>(v + jb);
       store<f64>(out + jb, load<f64>(out + jb) + k * vi);
     }
-    const kii = si * si * tableValue(table, size, dot(xi, xi, d) * ii * ii) + ridge;
+    // <x, x> i^2 is 1 but for rounding, which the square root of an arc-cosine kernel would
+    // turn into a 1e-8 error: g(1) is the first entry of the table.
+    const kii = si * si * load<f64>(table) + ridge;
     store<f64>(out + ib, load<f64>(out + ib) + acc + kii * vi);
   }
 }

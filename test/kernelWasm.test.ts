@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { reluNtk } from "../src/kernels/closedForms.js";
+import { tabulate } from "../src/kernels/modelKernel.js";
 import { BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";
-import { referenceHermiteFeatures, referenceSphereFeatures, referenceTable, referenceTableBlock } from "./reference/kernelGram.js";
+import { referenceHermiteFeatures, referenceSphereFeatures, referenceTable, referenceTableBlock, referenceTabulate } from "./reference/kernelGram.js";
 
 function unitRows(rows: number, d: number, seed: number): Float64Array {
   const x = normals(testRandom(seed), rows * d);
@@ -18,10 +20,7 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-const TABLE = Float64Array.from({ length: 257 }, (_, m) => {
-  const t = -1 + (2 * m) / 256;
-  return Math.exp(t) + Math.sqrt(1 - t * t);
-});
+const TABLE = referenceTabulate((t) => Math.exp(t) + Math.sqrt(1 - t * t), 129);
 
 describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s build)", (build) => {
   it("tableKernelBlock, tableKernelSymv and blockGemv to 1e-13", async () => {
@@ -48,6 +47,8 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const ridge = 0.3;
     rt.exports.tableKernelSymv(wxr.ptr, cols, d, wsr.ptr, wir.ptr, wt.ptr, TABLE.length, ridge, wv.ptr, kv.ptr);
     const gram = referenceTableBlock(xr, cols, xr, cols, d, sr, ir, sr, ir, TABLE);
+    // The diagonal is s^2 g(1) exactly: <x, x> / |x|^2 rounded below 1 would move g's square root by 1e-8.
+    for (let i = 0; i < cols; i++) gram[i * cols + i] = sr[i]! ** 2 * TABLE[0]!;
     const kvRef = Array.from({ length: cols }, (_, i) => v.reduce((s, vj, j) => s + gram[i * cols + j]! * vj, ridge * v[i]!));
     expect(maxAbs(kv.view, kvRef)).toBeLessThan(1e-12);
 
@@ -58,10 +59,11 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     for (const b of [...bufs, out, wv, kv, gv]) b.free();
   });
 
-  it("the table interpolation is exact for cubics", () => {
-    const cubic = (t: number) => 1 - 2 * t + 0.5 * t * t - 3 * t ** 3;
-    const table = Float64Array.from({ length: 33 }, (_, m) => cubic(-1 + (2 * m) / 32));
-    for (const t of [-1, -0.97, -0.3, 0.01, 0.5, 0.999, 1]) expect(Math.abs(referenceTable(table, t) - cubic(t))).toBeLessThan(1e-13);
+  it("the table interpolation is exact for cubics in s = sqrt(1 - |t|) on each side", () => {
+    const cubic = (s: number) => 1 - 2 * s + 0.5 * s * s - 3 * s ** 3;
+    const g = (t: number) => (t >= 0 ? cubic(Math.sqrt(1 - t)) : 2 * cubic(Math.sqrt(1 + t)));
+    const table = referenceTabulate(g, 17);
+    for (const t of [-1, -0.97, -0.3, 0.01, 0.5, 0.999, 1]) expect(Math.abs(referenceTable(table, t) - g(t))).toBeLessThan(1e-13);
   });
 
   it("sphereFeatures and hermiteFeatures to 1e-12", async () => {
@@ -120,5 +122,39 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
       expect(maxAbs(acc.view, accRef)).toBeLessThan(1e-12);
       for (const b of [wphi, gram, wu, wv, out, acc]) b.free();
     }
+  });
+});
+
+/**
+ * The ReLU NTK at unit inputs, (sin theta + 2 (pi - theta) rho) / (2 pi), theta = acos rho (Cho &
+ * Saul 2009's arc-cosine kernels, in the normalization of src/kernels/closedForms.ts), with theta
+ * and pi - theta from half-angle arcsines so 1 -+ rho keeps its digits at rho -> +-1.
+ */
+function reluNtkHalfAngle(rho: number): number {
+  const theta = rho >= 0 ? 2 * Math.asin(Math.sqrt((1 - rho) / 2)) : Math.PI - 2 * Math.asin(Math.sqrt((1 + rho) / 2));
+  const supplement = rho >= 0 ? Math.PI - theta : 2 * Math.asin(Math.sqrt((1 + rho) / 2));
+  return (Math.sqrt((1 - rho) * (1 + rho)) + 2 * supplement * rho) / (2 * Math.PI);
+}
+
+describe.each(BUILDS)("the tabulated ReLU NTK near rho = +-1 (%s build)", (build) => {
+  it("rho = +-(1 - 10^-k), k = 1..12, through tableKernelBlock: to 2e-13 of the closed form", async () => {
+    const rt = await runtimeFor(build);
+    const rhos = Array.from({ length: 12 }, (_, k) => 1 - 10 ** -(k + 1)).flatMap((r) => [r, -r]);
+    // Unit vectors in d = 2 whose dot product is rho exactly: (1, 0) and (rho, sqrt(1 - rho^2)).
+    const left = Float64Array.from([1, 0]);
+    const right = Float64Array.from(rhos.flatMap((r) => [r, Math.sqrt((1 - r) * (1 + r))]));
+    const ones = (n: number) => new Float64Array(n).fill(1);
+    const table = tabulate(reluNtk);
+    const a = rt.arena;
+    const bufs = [left, right, ones(1), ones(1), ones(rhos.length), ones(rhos.length), table].map((v) => a.f64From(v));
+    const out = a.f64(rhos.length);
+    const [wl, wr, sl, il, sr, ir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
+    rt.exports.tableKernelBlock(wl.ptr, 1, wr.ptr, rhos.length, 2, sl.ptr, il.ptr, sr.ptr, ir.ptr, wt.ptr, table.length, out.ptr);
+    const errors = rhos.map((r, j) => Math.abs(out.view[j]! - reluNtkHalfAngle(r)));
+    if (build === "simd") console.log(`tabulated ReLU NTK errors at +-(1 - 10^-k): ${errors.map((e) => e.toExponential(1)).join(", ")}`);
+    // Measured: at most 9.1e-14 (k = 9, the closed form's acos near 1), against 3.2e-4 at
+    // rho = 1 - 1e-5 when the table was equispaced in rho.
+    for (const e of errors) expect(e).toBeLessThanOrEqual(2e-13);
+    for (const b of [...bufs, out]) b.free();
   });
 });

@@ -144,7 +144,7 @@ export class GramOperator {
       for (const sq of this.factors.squares) s += entry(sq, sq, sq);
       return s / this.n;
     }
-    const g1 = this.kernel.table![this.kernel.table!.length - 1]!;
+    const g1 = this.kernel.table![0]!;
     let s = 0;
     for (const v of this.factors.scale.view) s += v * v;
     return (s / this.n) * g1;

@@ -33,7 +33,7 @@ import { asin } from "../special/portableMath.js";
 export type KernelKind = "nngp" | "ntk";
 export type InputLaw = "sphere" | "gaussian";
 
-/** Nodes of the tabulated g on [-1, 1] (4-point interpolation in assembly/gram.ts). */
+/** Nodes of the tabulated g, half for t >= 0 and half for t <= 0 (4-point interpolation in s = sqrt(1 - |t|), assembly/gram.ts). */
 export const TABLE_SIZE = 1 << 15;
 /** Degree at which the Legendre / Hermite series of non-polynomial activations stop. */
 export const SERIES_DEGREE = 48;
@@ -53,7 +53,7 @@ export interface ModelKernel {
   diagonal: number;
   /** Highest degree with a nonzero weight when the kernel is a polynomial, else null. */
   polynomialDegree: number | null;
-  /** g at TABLE_SIZE equispaced nodes of [-1, 1], when the Wasm Gram kernels can evaluate K; else null. */
+  /** g tabulated for the Wasm Gram kernels (see tabulate; g(1) is table[0]) when they can evaluate K; else null. */
   table: Float64Array | null;
   /** K = s_x s_y g(rho) (Gaussian relu/abs) rather than g(<x, y>) (sphere). */
   homogeneous: boolean;
@@ -95,10 +95,21 @@ function polynomialDegreeOf(spec: ActivationSpec): number | null {
   return deg;
 }
 
-/** g at the TABLE_SIZE equispaced nodes of [-1, 1] the Wasm Gram kernels interpolate. */
+/**
+ * The table the Wasm Gram kernels interpolate: g(1 - s_m^2), m < E, then g(s_m^2 - 1), at
+ * s_m = m / (E - 1), E = TABLE_SIZE / 2. Equispaced in s = sqrt(1 - |t|) rather than in t, so the
+ * square-root singularities of the arc-cosine kernels at t = +-1 (the ReLU NTK's
+ * (pi - acos t) t ~ t (pi - sqrt(2 (1 - t)))) become analytic in s and are interpolated to
+ * rounding; with nodes equispaced in t they left an O(sqrt(spacing)) = 3e-4 error at t -> 1.
+ */
 export function tabulate(g: (t: number) => number): Float64Array {
+  const half = TABLE_SIZE / 2;
   const out = new Float64Array(TABLE_SIZE);
-  for (let m = 0; m < TABLE_SIZE; m++) out[m] = g(m === TABLE_SIZE - 1 ? 1 : -1 + (2 * m) / (TABLE_SIZE - 1));
+  for (let m = 0; m < half; m++) {
+    const s = m / (half - 1);
+    out[m] = g(1 - s * s);
+    out[half + m] = g(s * s - 1);
+  }
   return out;
 }
 

@@ -1,19 +1,34 @@
 // Plain loops for the kernels of assembly/gram.ts (table Gram) and assembly/features.ts,
 // written from their definitions, independent of the SIMD summation order.
 
-/** 4-point Lagrange interpolation of g tabulated at size equispaced nodes of [-1, 1]. */
+/**
+ * 4-point Lagrange interpolation in s = sqrt(1 - |t|) of g tabulated as g(1 - s_m^2), then
+ * g(s_m^2 - 1), s_m = m / (E - 1), E = table.length / 2 (the layout of assembly/gram.ts).
+ */
 export function referenceTable(table: Float64Array, t: number): number {
-  const size = table.length;
-  const u = ((Math.min(1, Math.max(-1, t)) + 1) / 2) * (size - 1);
-  const m = Math.min(Math.max(Math.floor(u), 1), size - 3);
+  const half = table.length / 2;
+  const u = Math.sqrt(1 - Math.min(1, Math.abs(t))) * (half - 1);
+  const m = Math.min(Math.max(Math.floor(u), 1), half - 3);
   const f = u - m;
+  const side = t >= 0 ? 0 : half;
   let s = 0;
   for (let a = -1; a <= 2; a++) {
     let l = 1;
     for (let b = -1; b <= 2; b++) if (b !== a) l *= (f - b) / (a - b);
-    s += l * table[m + a]!;
+    s += l * table[side + m + a]!;
   }
   return s;
+}
+
+/** The table of assembly/gram.ts for g with E nodes per side. */
+export function referenceTabulate(g: (t: number) => number, half: number): Float64Array {
+  const out = new Float64Array(2 * half);
+  for (let m = 0; m < half; m++) {
+    const s = m / (half - 1);
+    out[m] = g(1 - s * s);
+    out[half + m] = g(s * s - 1);
+  }
+  return out;
 }
 
 function dot(x: Float64Array, i: number, y: Float64Array, j: number, d: number): number {
