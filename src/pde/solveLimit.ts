@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Config } from "../config.js";
 import { solvePde, type PdeSolution } from "./solvePde.js";
 
+/** Solves the config's limit (solvePde), writes DIR/pde.ndjson and DIR/summary.json, and returns the lines to print (warnings included) and the summary. */
 export async function solveLimit(config: Config, dir: string, options: { cells?: number } = {}): Promise<{ text: string; json: unknown }> {
   const solution: PdeSolution = await solvePde(config, options);
   writeFileSync(join(dir, "pde.ndjson"), solution.records.map((r) => `${JSON.stringify(r)}\n`).join(""));
@@ -17,6 +18,7 @@ export async function solveLimit(config: Config, dir: string, options: { cells?:
     const rec = r as { time: number; loss: number };
     return `t ${rec.time.toPrecision(4).padStart(9)}  loss ${rec.loss.toExponential(4)}`;
   });
+  for (const warning of solution.warnings) lines.push(`warning: ${warning}`);
   lines.push(`${solution.kind} limit: loss ${last.loss.toExponential(4)} at t = ${last.time}; outputs in ${dir}`);
   return { text: lines.join("\n"), json: solution.summary };
 }

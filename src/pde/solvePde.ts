@@ -10,8 +10,15 @@ export interface PdeSolution {
   kind: "sphere" | "radial" | "reducedParticles";
   records: ({ step: number; time: number; loss: number } & Record<string, unknown>)[];
   summary: Record<string, unknown>;
+  /** What the solver could not do as asked (a series truncated above its tolerance); empty when nothing. */
+  warnings: string[];
 }
 
+/**
+ * The mean-field limit of a run config by the solver its symmetry allows (sphere or radial
+ * finite volumes, reduced particles), with records in the run's steps (step = round(t / stepSize),
+ * mean-field time t) and the loss in the run's 1/2-normalization.
+ */
 export async function solvePde(input: ConfigInput | Config, options: { cells?: number; runtime?: WasmRuntime } = {}): Promise<PdeSolution> {
   const config = parseConfig(input);
   const { stepSize } = config.algorithm;
@@ -24,6 +31,7 @@ export async function solvePde(input: ConfigInput | Config, options: { cells?: n
         kind: "sphere",
         records: records.map((r) => ({ step: stepOf(r.time), ...r })),
         summary: { kind: "sphere", ...rest, final: undefined },
+        warnings: rest.model.warnings,
       };
     }
     const { records, ...rest } = limit.result;
@@ -31,6 +39,7 @@ export async function solvePde(input: ConfigInput | Config, options: { cells?: n
       kind: "radial",
       records: records.map((r) => ({ step: stepOf(r.time), loss: r.risk, ...r })),
       summary: { kind: "radial", ...rest, final: undefined },
+      warnings: [],
     };
   }
   const reduced = await solveReducedParticles(config, options.runtime ? { runtime: options.runtime } : {});
@@ -38,5 +47,6 @@ export async function solvePde(input: ConfigInput | Config, options: { cells?: n
     kind: "reducedParticles",
     records: reduced.records.map((r) => ({ ...r })),
     summary: { kind: "reducedParticles", basis: reduced.basisNames, ...reduced.summary },
+    warnings: [],
   };
 }

@@ -55,6 +55,13 @@ export class SphereModel implements MomentModel {
   readonly cellOrder: number;
   /** Degree-0 residual D_0 = c sigma_0 - h_0, constant in time. */
   readonly constantResidual: number;
+  /**
+   * Why the truncation at K misses the requested tolerance, one line per function (empty when it
+   * meets it or K was given): a non-polynomial sigma or h whose relative Parseval tail at
+   * maxDegree is still above `tolerance` (ReLU at K = 40 leaves about 6e-5), so the PDE solved is
+   * that of the truncated functions.
+   */
+  readonly warnings: string[];
   private readonly scratch: Float64Array;
 
   constructor(options: SphereModelOptions) {
@@ -63,6 +70,7 @@ export class SphereModel implements MomentModel {
     const c = options.secondLayer ?? 1;
     checkFiniteNumber("secondLayer", c);
     let population: SphereSingleIndexPopulation;
+    let tolerance = 0;
     if (options.degree !== undefined) {
       checkCount("degree", options.degree, 1);
       // Tolerance 0 never stops early: the expansion runs to maxDegree = degree.
@@ -75,10 +83,11 @@ export class SphereModel implements MomentModel {
       const ps = polynomialDegree(activation);
       const ph = polynomialDegree(link);
       const maxDegree = ps !== null && ph !== null ? Math.max(1, ps, ph) : (options.maxDegree ?? 40);
-      const tolerance = ps !== null && ph !== null ? 0 : (options.tolerance ?? 1e-10);
+      tolerance = ps !== null && ph !== null ? 0 : (options.tolerance ?? 1e-10);
       population = new SphereSingleIndexPopulation({ d, activation, link, tolerance, maxDegree });
     }
     const K = Math.max(1, population.degree);
+    this.warnings = tolerance > 0 ? truncationWarnings(population, tolerance) : [];
     this.d = d;
     this.degree = K;
     this.count = K;
@@ -118,6 +127,22 @@ export class SphereModel implements MomentModel {
       out[k - 1] = (this.weights[k - 1]! * tangent * derivativeFactor(k, d) * this.scratch[k - 1]!) / this.harmonics[k]!;
     }
   }
+}
+
+/** One line per function whose relative tail at the population's last degree exceeds `tolerance`. */
+function truncationWarnings(population: SphereSingleIndexPopulation, tolerance: number): string[] {
+  const parts = [
+    ["activation", population.activationTail, population.activationSquare],
+    ["link", population.linkTail, population.linkSquare],
+  ] as const;
+  return parts
+    .filter(([, tail, square]) => tail > tolerance * square)
+    .map(
+      ([name, tail, square]) =>
+        `sphere PDE: the Legendre series of the ${name} stops at degree ${population.degree} with relative tail ` +
+        `${(tail / square).toExponential(1)} (E[${name}^2] - sum_k c_k^2 / N(d,k) = ${tail.toExponential(1)}), above the ` +
+        `requested ${tolerance.toExponential(0)}: the PDE is that of the ${name} truncated at that degree (raise maxDegree, or give degree)`,
+    );
 }
 
 function padded(c: Float64Array, K: number): Float64Array {

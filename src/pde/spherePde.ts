@@ -52,6 +52,8 @@ export interface SphereModelSummary {
   activationTail: number;
   linkTail: number;
   secondLayer: number;
+  /** Truncations that miss the requested tolerance (SphereModel.warnings); empty when none. */
+  warnings: string[];
 }
 
 export interface SpherePdeResult {
@@ -76,6 +78,7 @@ function summary(model: SphereModel): SphereModelSummary {
     activationTail: model.activationTail,
     linkTail: model.linkTail,
     secondLayer: model.secondLayer,
+    warnings: [...model.warnings],
   };
 }
 
