@@ -38,11 +38,13 @@ export {
   gaussLegendre,
   gaussJacobi,
   gaussHermite,
+  type GaussRule,
+} from "./special/quadrature.js";
+export {
   sphereExpectation,
   gaussianExpectation,
-  type GaussRule,
   type ExpectationOptions,
-} from "./special/quadrature.js";
+} from "./special/expectation.js";
 export {
   sphereCoefficients,
   hermiteCoefficients,

@@ -7,7 +7,8 @@ import {
   gegenbauerDerivativeAll,
   sphericalHarmonicsDim,
 } from "../src/special/gegenbauer.js";
-import { gaussJacobi, sphereExpectation } from "../src/special/quadrature.js";
+import { gaussJacobi } from "../src/special/quadrature.js";
+import { sphereExpectation } from "../src/special/expectation.js";
 import { testRandom } from "./helpers.js";
 
 interface GegenbauerFixture {

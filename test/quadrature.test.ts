@@ -4,11 +4,10 @@ import {
   gaussHermite,
   gaussJacobi,
   gaussLegendre,
-  gaussianExpectation,
   jacobiMass,
-  sphereExpectation,
   type GaussRule,
 } from "../src/special/quadrature.js";
+import { gaussianExpectation, sphereExpectation } from "../src/special/expectation.js";
 
 interface RuleFixture {
   kind: "legendre" | "hermite" | "jacobi";

@@ -8,7 +8,7 @@ import { solveReducedParticles } from "../src/pde/reducedRun.js";
 import { createReducedTask } from "../src/pde/reducedTask.js";
 import { GaussianNetworkPopulation, type GaussianTarget } from "../src/population/gaussianNetwork.js";
 import { simulate } from "../src/run/simulate.js";
-import { gaussianExpectation } from "../src/special/quadrature.js";
+import { gaussianExpectation } from "../src/special/expectation.js";
 import { coordinateRows } from "../src/tasks/coordinateRows.js";
 import { BUILDS, runtimeFor, testRandom } from "./helpers.js";
 

@@ -10,7 +10,7 @@
 
 import type { ActivationSpec } from "../model/activation.js";
 import { sphereCoefficients } from "../special/coefficients.js";
-import { sphereExpectation } from "../special/quadrature.js";
+import { sphereExpectation } from "../special/expectation.js";
 import { activationFunction } from "../model/activationFunction.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";

@@ -25,7 +25,7 @@ import { GaussianNeurons, type NeuronState } from "../population/gaussianNetwork
 import { hermiteCoefficients, sphereCoefficients } from "../special/coefficients.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
-import { gaussianExpectation, sphereExpectation } from "../special/quadrature.js";
+import { gaussianExpectation, sphereExpectation } from "../special/expectation.js";
 import { linkToActivation } from "../tasks/link.js";
 import { arcCosineKernel } from "./closedForms.js";
 import { asin } from "../special/portableMath.js";

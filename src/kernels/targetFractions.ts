@@ -12,7 +12,7 @@ import type { ActivationSpec } from "../model/activation.js";
 import { activationFunction } from "../model/activationFunction.js";
 import { fillGegenbauer, gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { fillHermite, hermiteAll } from "../special/hermite.js";
-import { gaussianRule, sphereRule } from "../special/quadrature.js";
+import { gaussianRule, sphereRule } from "../special/expectation.js";
 import type { InputLaw } from "./modelKernel.js";
 import { integerPower } from "../special/portableMath.js";
 

@@ -21,7 +21,7 @@ import { GaussianActivation, gradedCuts, piecewiseLinearForm } from "../populati
 import { hermiteCoefficients, sphereCoefficients, type ExpandableFunction } from "../special/coefficients.js";
 import { fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { fillHermite } from "../special/hermite.js";
-import { DEFAULT_ORDER, gaussianRule, sphereRule } from "../special/quadrature.js";
+import { DEFAULT_ORDER, gaussianRule, sphereRule } from "../special/expectation.js";
 import { particles } from "./particles.js";
 import type { Metric, MetricContext } from "./recorder.js";
 

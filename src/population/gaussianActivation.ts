@@ -14,7 +14,8 @@ import { activationFunction, type ActivationFunction } from "../model/activation
 import { hermiteCoefficients, hermiteCoefficientsOfPolynomial } from "../special/coefficients.js";
 import { erf } from "../special/erf.js";
 import { hermiteAll } from "../special/hermite.js";
-import { gaussianRule, type GaussRule } from "../special/quadrature.js";
+import { type GaussRule } from "../special/quadrature.js";
+import { gaussianRule } from "../special/expectation.js";
 import { asin, exp, integerPower } from "../special/portableMath.js";
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);

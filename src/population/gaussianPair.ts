@@ -12,7 +12,7 @@
 // Partials follow from d/drho = r1 r2 E[sigma'(U) tau'(V)] (Price's theorem) and
 // d/dr1 = E[sigma'(r1 X) X tau(r2 Y)].
 
-import { gaussianRule } from "../special/quadrature.js";
+import { gaussianRule } from "../special/expectation.js";
 import {
   gradedCuts, normalCdf, normalPdf, ORDER, PANELS,
   type GaussianActivation, type HermiteMoments, type PiecewiseLinearForm,

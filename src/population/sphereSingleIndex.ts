@@ -15,7 +15,7 @@
 import { activationFunction } from "../model/activationFunction.js";
 import type { ActivationSpec } from "../model/activation.js";
 import { sphereCoefficients } from "../special/coefficients.js";
-import { sphereExpectation } from "../special/quadrature.js";
+import { sphereExpectation } from "../special/expectation.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";

@@ -3,13 +3,14 @@
 //   f(t) = sum_k c_k P_{k,d}(t),  c_k = N(d,k) E_u[f(u_1) P_{k,d}(u_1)],  u ~ Unif(S^{d-1});
 //   f(z) = sum_k a_k h_k(z),      a_k = E[f(z) h_k(z)],                  z ~ N(0,1).
 // Polynomials are expanded exactly (no quadrature); everything else by the composite rules of
-// quadrature.ts, split at the kinks.
+// expectation.ts, split at the kinks.
 
 import { activationFunction } from "../model/activationFunction.js";
 import { parseActivation, type ActivationSpec } from "../model/activation.js";
 import { fillGegenbauer, sphericalHarmonicsDim } from "./gegenbauer.js";
 import { fillHermite } from "./hermite.js";
-import { DEFAULT_ORDER, gaussianRule, sphereRule, type GaussRule } from "./quadrature.js";
+import { type GaussRule } from "./quadrature.js";
+import { DEFAULT_ORDER, gaussianRule, sphereRule } from "./expectation.js";
 import { checkInteger, checkReal } from "./validate.js";
 
 /** A function of one variable, or an activation spec as accepted by parseActivation. */
