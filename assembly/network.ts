@@ -41,7 +41,7 @@ function sampleBlock(d: i32): i32 {
 }
 
 /** Samples per block of backward: GRADIENT_BLOCK_ENTRIES / d, at least 2. */
-function gradientSampleBlock(d: i32): i32 {
+export function gradientSampleBlock(d: i32): i32 {
   let bs = GRADIENT_BLOCK_ENTRIES / d;
   if (bs < 2) bs = 2;
   return bs;
@@ -467,7 +467,7 @@ function gradientEdge4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, 
  * gradW += g[s0:s1]^T x[s0:s1] over neurons i0 <= i < i1 (i0 a multiple of 4) and every coordinate;
  * in the SIMD build the 4-neuron tiles write gradW = g[s0:s1]^T x[s0:s1] when first is set.
  */
-function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize, first: bool): void {
+export function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize, first: bool): void {
   const dBytes = <usize>d << 3;
   const nBytes = <usize>n << 3;
   const i4 = i0 + ((i1 - i0) & ~3);
