@@ -41,7 +41,7 @@ function sampleBlock(d: i32): i32 {
 }
 
 /** Samples per block of backward: GRADIENT_BLOCK_ENTRIES / d, at least 2. */
-function gradientSampleBlock(d: i32): i32 {
+export function gradientSampleBlock(d: i32): i32 {
   let bs = GRADIENT_BLOCK_ENTRIES / d;
   if (bs < 2) bs = 2;
   return bs;
@@ -93,6 +93,33 @@ function gradientSampleBlock(d: i32): i32 {
   }
   v128.store(z0, s0a); v128.store(z0, s0b, 16);
   v128.store(z1, s1a); v128.store(z1, s1b, 16);
+}
+
+/**
+ * z[i..i+3] = <x0, w_i> for one sample and 4 neurons (SIMD): the last sample of an odd block, and
+ * every sample at batch 1, where one dot() per neuron would be a single dependent chain of
+ * multiply-adds. Each neuron's sum runs in dot()'s order, so the bits are dot()'s.
+ */
+@inline function dot1x4(x0: usize, w0: usize, d: i32, z0: usize, dBytes: usize): void {
+  const w1 = w0 + dBytes;
+  const w2 = w1 + dBytes;
+  const w3 = w2 + dBytes;
+  let c0 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), c2 = f64x2.splat(0.0), c3 = f64x2.splat(0.0);
+  const even = <usize>(d & ~1) << 3;
+  for (let k: usize = 0; k < even; k += 16) {
+    const u = v128.load(x0 + k);
+    c0 = madd64(u, v128.load(w0 + k), c0);
+    c1 = madd64(u, v128.load(w1 + k), c1);
+    c2 = madd64(u, v128.load(w2 + k), c2);
+    c3 = madd64(u, v128.load(w3 + k), c3);
+  }
+  let sa = pairSum(c0, c1), sb = pairSum(c2, c3);
+  if (d & 1) {
+    const u0 = v128.load64_splat(x0 + even);
+    sa = f64x2.add(sa, f64x2.mul(u0, v128.load64_lane(w1 + even, v128.load64_zero(w0 + even), 1)));
+    sb = f64x2.add(sb, f64x2.mul(u0, v128.load64_lane(w3 + even, v128.load64_zero(w2 + even), 1)));
+  }
+  v128.store(z0, sa); v128.store(z0, sb, 16);
 }
 
 /** The same tile with scalar arithmetic, for the build without SIMD. */
@@ -160,7 +187,9 @@ function preactivationBlock(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32
   if (s < s1) {
     const x0 = x + <usize>s * dBytes;
     const z0 = z + <usize>s * nBytes;
-    for (let i = i0; i < i1; i++) {
+    let i = i0;
+    if (ASC_FEATURE_SIMD) for (; i < i4; i += 4) dot1x4(x0, w + <usize>i * dBytes, d, z0 + (<usize>i << 3), dBytes);
+    for (; i < i1; i++) {
       store<f64>(z0 + (<usize>i << 3), dot(x0, w + <usize>i * dBytes, d));
     }
   }
@@ -467,7 +496,7 @@ function gradientEdge4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, 
  * gradW += g[s0:s1]^T x[s0:s1] over neurons i0 <= i < i1 (i0 a multiple of 4) and every coordinate;
  * in the SIMD build the 4-neuron tiles write gradW = g[s0:s1]^T x[s0:s1] when first is set.
  */
-function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize, first: bool): void {
+export function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize, first: bool): void {
   const dBytes = <usize>d << 3;
   const nBytes = <usize>n << 3;
   const i4 = i0 + ((i1 - i0) & ~3);

@@ -41,13 +41,13 @@ export function paddedDim(d: i32): i32 {
 const XG: i32 = 4;
 
 /** Neurons per group of the backward pass: its gradient tiles are GR neurons x 8 coordinates. */
-const GR: i32 = 4;
+export const GR: i32 = 4;
 
 /**
  * Neurons per panel of the forward pass: 64 neurons' f32 weights stay in L1 while a sample block
  * passes. Equal to NEURON_BLOCK, so that the *Range kernels' neuron blocks are whole panels.
  */
-const PANEL: i32 = NEURON_BLOCK;
+export const PANEL: i32 = NEURON_BLOCK;
 
 /** Forward samples per block: a multiple of XG, about 16 KiB of f32 x. */
 function forwardBlock(d: i32): i32 {
@@ -56,7 +56,7 @@ function forwardBlock(d: i32): i32 {
 }
 
 /** Backward samples per block: about 16 KiB of f32 x, at least 2, at most 64. */
-function backwardBlock(dp: i32): i32 {
+export function backwardBlock(dp: i32): i32 {
   let bs = 4096 / dp;
   if (bs < 2) bs = 2;
   if (bs > 64) bs = 64;
@@ -118,45 +118,60 @@ export function narrowRowsToF32(src: usize, dst: usize, rows: i32, d: i32, dp: i
   }
 }
 
+/** Neuron i's row of src (d f64) narrowed into its lane of the panel layout below (all zeros when zero is set). */
+function narrowOneTransposed(src: usize, dst: usize, i: i32, d: i32, zero: bool): void {
+  const from = src + <usize>i * (<usize>d << 3);
+  let to = dst + <usize>(i >> 3) * (<usize>d << 5) + (<usize>(i & 7) << 2);
+  for (let k = 0; k < d; k++) {
+    store<f32>(to, zero ? 0 : <f32>load<f64>(from + (<usize>k << 3)));
+    to += 32;
+  }
+}
+
+/**
+ * Rows i .. i + 3 of src narrowed into the panel layout below (i a multiple of 4): 4 neurons x 4
+ * coordinates at a time, narrowed and transposed in registers (SIMD), or row by row.
+ */
+export function narrowFourTransposed(src: usize, dst: usize, i: i32, d: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    for (let j = 0; j < 4; j++) narrowOneTransposed(src, dst, i + j, d, false);
+    return;
+  }
+  const rowBytes = <usize>d << 3;
+  const r0 = src + <usize>i * rowBytes;
+  const r1 = r0 + rowBytes;
+  const r2 = r1 + rowBytes;
+  const r3 = r2 + rowBytes;
+  const panel = dst + <usize>(i >> 3) * (<usize>d << 5) + (<usize>(i & 7) << 2);
+  let k = 0;
+  for (; k + 4 <= d; k += 4) {
+    const off = <usize>k << 3;
+    narrowTransposed4x4(r0 + off, r1 + off, r2 + off, r3 + off, panel + (<usize>k << 5), 32);
+  }
+  for (; k < d; k++) {
+    const off = <usize>k << 3;
+    const to = panel + (<usize>k << 5);
+    store<f32>(to, <f32>load<f64>(r0 + off));
+    store<f32>(to, <f32>load<f64>(r1 + off), 4);
+    store<f32>(to, <f32>load<f64>(r2 + off), 8);
+    store<f32>(to, <f32>load<f64>(r3 + off), 12);
+  }
+}
+
+/** Rows [i0, i1) of src narrowed into the panel layout below (i0 a multiple of 4, i1 <= n). */
+export function narrowTransposedRows(src: usize, dst: usize, i0: i32, i1: i32, d: i32): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) narrowFourTransposed(src, dst, i, d);
+  for (; i < i1; i++) narrowOneTransposed(src, dst, i, d, false);
+}
+
 /**
  * dst (d x nPad f32, in panels of 8 neurons: entry (k, i) at (i / 8) 8 d + 8 k + i % 8) = the
  * transpose of src (n x d, f64) rounded to nearest, zero for neurons n .. nPad - 1.
  */
 export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nPad: i32): void {
-  const rowBytes = <usize>d << 3;
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    // 4 neurons x 4 coordinates at a time: narrow 4 rows of 4, transpose them in registers.
-    for (; i + 4 <= n; i += 4) {
-      const r0 = src + <usize>i * rowBytes;
-      const r1 = r0 + rowBytes;
-      const r2 = r1 + rowBytes;
-      const r3 = r2 + rowBytes;
-      const panel = dst + <usize>(i >> 3) * (<usize>d << 5) + (<usize>(i & 7) << 2);
-      let k = 0;
-      for (; k + 4 <= d; k += 4) {
-        const off = <usize>k << 3;
-        narrowTransposed4x4(r0 + off, r1 + off, r2 + off, r3 + off, panel + (<usize>k << 5), 32);
-      }
-      for (; k < d; k++) {
-        const off = <usize>k << 3;
-        const to = panel + (<usize>k << 5);
-        store<f32>(to, <f32>load<f64>(r0 + off));
-        store<f32>(to, <f32>load<f64>(r1 + off), 4);
-        store<f32>(to, <f32>load<f64>(r2 + off), 8);
-        store<f32>(to, <f32>load<f64>(r3 + off), 12);
-      }
-    }
-  }
-  for (; i < nPad; i++) {
-    const from = src + <usize>i * rowBytes;
-    let to = dst + <usize>(i >> 3) * (<usize>d << 5) + (<usize>(i & 7) << 2);
-    for (let k = 0; k < d; k++) {
-      if (i < n) store<f32>(to, <f32>load<f64>(from + (<usize>k << 3)));
-      else store<f32>(to, 0);
-      to += 32;
-    }
-  }
+  narrowTransposedRows(src, dst, 0, n, d);
+  for (let i = n; i < nPad; i++) narrowOneTransposed(src, dst, i, d, true);
 }
 
 /** Stores the 8 f32 sums (two f32x4) widened to f64 at z, the first `count` of them when count < 8. */
@@ -427,7 +442,7 @@ function panelGradientsPiecewise(p: usize, np: i32, z: usize, a: usize, r: usize
 }
 
 /** panelGradientsOf, through a copy per vector kind as for outputSum. */
-function panelGradients(
+export function panelGradients(
   kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32,
   s0: i32, s1: i32, gradA: usize, g: usize,
 ): void {
@@ -512,7 +527,7 @@ function panelGradients(
  * gradW32[i0 .. i0 + width - 1] += sum over the block's `rows` samples of g_si x_s (g in the
  * group layout groupGradients writes), or after the last block, that sum widened into gradW.
  */
-function groupWeightSums(
+export function groupWeightSums(
   g: usize, width: i32, x: usize, xRow: usize, d: i32, rows: i32, gw: usize, out: usize, first: bool, last: bool,
 ): void {
   const gStep = <usize>width << 2;

@@ -4,25 +4,32 @@
 // so the crossings between JavaScript and Wasm and the JavaScript loops between kernels
 // (residuals, updates) would otherwise be a visible share of it.
 //
-// The step runs exactly the operations, in exactly the order, of the unfused path in
-// src/train/sampleObjective.ts and src/train/trainer.ts (fillGaussian/fillSphere, forward with
-// scale 1 for the labels, forward or narrow + forward32, the residual loop, backward or
-// backward32, axpy), so a run gives the same bits whichever path takes its steps.
+// The step runs the operations of the unfused path in src/train/sampleObjective.ts and
+// src/train/trainer.ts (fillGaussian/fillSphere, or fillUniform + fillGaussian for the MMN18
+// isotropic Gaussians, forward with scale 1 for the labels, forward or forward32, the residual
+// loop, backward or backward32, axpy) with the same arithmetic on every entry, so a run gives the
+// same bits whichever path takes its steps. Two things differ in where work happens, not in what
+// it computes: the first layer's update is applied as backwardUpdate/backward32Update form each
+// group's gradient (gradW is left holding scratch), and in f32 the transposed f32 copy of w is
+// narrowed in full only when the plan marks it stale (the first step, or after the TypeScript side
+// changed w: OnlineStepPlan.weightsChanged), the update keeping it in step otherwise.
 //
 // Everything a run fixes (dimensions, buffers, stream key, activations) is written once by the
 // TypeScript side into a plan: an array of f64 slots at the indices below, which
 // src/train/onlineStepPlan.ts mirrors.
 
-import { fillGaussian, fillSphere } from "./rng";
-import { backward, forward } from "./network";
-import { backward32, forward32, narrowRowsToF32, narrowTransposedToF32 } from "./network32";
+import { fillGaussian, fillSphere, fillUniform } from "./rng";
+import { forward } from "./network";
+import { forward32, narrowRowsToF32, narrowTransposedToF32 } from "./network32";
+import { backwardUpdate } from "./backwardUpdate";
+import { backward32Update } from "./backward32Update";
 import { axpy } from "./vector";
 
 const KEY0: i32 = 0;
 const KEY1: i32 = 1;
 const STREAM0: i32 = 2;
 const STREAM1: i32 = 3;
-/** 0: x ~ N(0, I_d); 1: x uniform on the unit sphere. */
+/** 0: x ~ N(0, I_d); 1: x uniform on the unit sphere; 2: MMN18's isotropic Gaussians (labels from LABEL_*, no teacher). */
 const INPUT: i32 = 4;
 const D: i32 = 5;
 const ROWS: i32 = 6;
@@ -60,7 +67,15 @@ const DP: i32 = 35;
 const N_PAD: i32 = 36;
 /** Losses above this (or not finite) leave the weights where they were: the run stops there. */
 const LIMIT: i32 = 37;
-const PLAN_SLOTS: i32 = 38;
+/** 1 while WT32 holds f32(w); the step narrows w in full when it is 0. */
+const W32_FRESH: i32 = 38;
+/** The label stream (input 2): y_b = -1 or +1 as its uniform value is below 1/2 or not, x_b scaled by 1 + y_b DELTA. */
+const LABEL_KEY0: i32 = 39;
+const LABEL_KEY1: i32 = 40;
+const LABEL_STREAM0: i32 = 41;
+const LABEL_STREAM1: i32 = 42;
+const DELTA: i32 = 43;
+const PLAN_SLOTS: i32 = 44;
 
 @inline function slot(plan: usize, index: i32): f64 {
   return load<f64>(plan + (<usize>index << 3));
@@ -79,6 +94,38 @@ export function onlineStepPlanSlots(): i32 {
   return PLAN_SLOTS;
 }
 
+/** y = the teacher network's outputs on x, in chunks of the teacher's scratch rows. */
+function label(plan: usize, d: i32, rows: i32, x: usize, y: usize): void {
+  const m = count(plan, TEACHER_M);
+  const chunk = count(plan, TEACHER_ROWS);
+  const rowBytes = <usize>d << 3;
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const b = min(chunk, rows - r0);
+    forward(
+      x + <usize>r0 * rowBytes, pointer(plan, TEACHER_W), pointer(plan, TEACHER_B), m, d, b, 1.0,
+      count(plan, TEACHER_KIND), pointer(plan, TEACHER_PARAMS), count(plan, TEACHER_NPARAMS),
+      pointer(plan, TEACHER_Z), y + (<usize>r0 << 3),
+    );
+  }
+}
+
+/** MMN18's draw (src/tasks/isotropicGaussians.ts): labels +-1 from the label stream, x = (1 + y Delta) g. */
+function drawIsotropic(plan: usize, start: f64, d: i32, rows: i32, x: usize, y: usize): void {
+  fillUniform(<u32>slot(plan, LABEL_KEY0), <u32>slot(plan, LABEL_KEY1), <u32>slot(plan, LABEL_STREAM0), <u32>slot(plan, LABEL_STREAM1), start, y, rows);
+  fillGaussian(<u32>slot(plan, KEY0), <u32>slot(plan, KEY1), <u32>slot(plan, STREAM0), <u32>slot(plan, STREAM1), start * <f64>d, x, rows * d);
+  const delta = slot(plan, DELTA);
+  for (let b = 0; b < rows; b++) {
+    const value: f64 = load<f64>(y + (<usize>b << 3)) < 0.5 ? -1.0 : 1.0;
+    store<f64>(y + (<usize>b << 3), value);
+    const scale = 1.0 + value * delta;
+    const row = x + <usize>b * (<usize>d << 3);
+    for (let k = 0; k < d; k++) {
+      const at = row + (<usize>k << 3);
+      store<f64>(at, load<f64>(at) * scale);
+    }
+  }
+}
+
 /**
  * Step `step` of the plan's run: batch rows step * B .. step * B + B - 1 of the stream, its loss
  * 1/(2B) sum (f - y)^2 returned, and, when that loss is finite and within the plan's limit,
@@ -95,19 +142,12 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
   const s0 = <u32>slot(plan, STREAM0);
   const s1 = <u32>slot(plan, STREAM1);
   const start = step * <f64>rows;
-  if (count(plan, INPUT) == 0) fillGaussian(k0, k1, s0, s1, start * <f64>d, x, rows * d);
-  else fillSphere(k0, k1, s0, s1, start, x, rows, d);
-
-  const m = count(plan, TEACHER_M);
-  const chunk = count(plan, TEACHER_ROWS);
-  const rowBytes = <usize>d << 3;
-  for (let r0 = 0; r0 < rows; r0 += chunk) {
-    const b = min(chunk, rows - r0);
-    forward(
-      x + <usize>r0 * rowBytes, pointer(plan, TEACHER_W), pointer(plan, TEACHER_B), m, d, b, 1.0,
-      count(plan, TEACHER_KIND), pointer(plan, TEACHER_PARAMS), count(plan, TEACHER_NPARAMS),
-      pointer(plan, TEACHER_Z), y + (<usize>r0 << 3),
-    );
+  const input = count(plan, INPUT);
+  if (input == 2) drawIsotropic(plan, start, d, rows, x, y);
+  else {
+    if (input == 0) fillGaussian(k0, k1, s0, s1, start * <f64>d, x, rows * d);
+    else fillSphere(k0, k1, s0, s1, start, x, rows, d);
+    label(plan, d, rows, x, y);
   }
 
   const w = pointer(plan, W);
@@ -127,7 +167,10 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
   if (single) {
     const nPad = count(plan, N_PAD);
     const wT32 = pointer(plan, WT32);
-    narrowTransposedToF32(w, wT32, n, d, nPad);
+    if (slot(plan, W32_FRESH) == 0) {
+      narrowTransposedToF32(w, wT32, n, d, nPad);
+      store<f64>(plan + (<usize>W32_FRESH << 3), 1.0);
+    }
     narrowRowsToF32(x, x32, rows, d, dp);
     forward32(x32, wT32, a, n, nPad, d, dp, rows, scale, kind, params, np, z, f);
   } else {
@@ -145,9 +188,12 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
   const loss = sum / (2.0 * total);
   if (!isFinite(loss) || loss > slot(plan, LIMIT)) return loss;
 
-  if (single) backward32(x32, a, n, d, dp, rows, scale, kind, params, np, z, r, pointer(plan, G32), pointer(plan, GRAD_W32), gradW, gradA);
-  else backward(x, a, n, d, rows, scale, kind, params, np, z, r, pointer(plan, G), gradW, gradA);
-  if (moveW != 0) axpy(-driftW, gradW, w, n * d);
+  if (single) {
+    const g32 = pointer(plan, G32);
+    backward32Update(x32, a, n, d, dp, rows, scale, kind, params, np, z, r, g32, pointer(plan, GRAD_W32), gradW, gradA, w, pointer(plan, WT32), moveW, driftW);
+  } else {
+    backwardUpdate(x, a, n, d, rows, scale, kind, params, np, z, r, pointer(plan, G), gradW, gradA, w, moveW, driftW);
+  }
   if (moveA != 0) axpy(-driftA, gradA, a, n);
   return loss;
 }

@@ -2,7 +2,10 @@
 // (independent multiply-add chains, no memory traffic) compiled with SIMD and with relaxed SIMD,
 // timed in this process: scalar f64 (the no-SIMD build's instructions), f64x2 and f32x4, and the
 // two vector sets again with fused multiply-adds. Kernels report their GFLOP/s as a share of the
-// peak of the instructions they use (formatShare). The relaxed figures need an engine with relaxed SIMD (Node 20:
+// peak of the instructions they use (formatShare). Both sides are timed in process CPU time
+// (cpuMs), not wall time: on a machine shared with other work, time spent waiting for a core
+// would otherwise land on whichever of the two happened to wait, and shares above 100% or far
+// below the truth come out of the same code. The relaxed figures need an engine with relaxed SIMD (Node 20:
 // --experimental-wasm-relaxed-simd, which the bench scripts pass); elsewhere they are null.
 
 import { spawnSync } from "node:child_process";
@@ -32,15 +35,24 @@ function compileChains(repoRoot: URL, relaxed: boolean): Uint8Array<ArrayBuffer>
   return new Uint8Array(readFileSync(out));
 }
 
-/** One chain kernel, its iteration count calibrated to about `seconds` per call. */
+/**
+ * Milliseconds of CPU time this process has used (user + system, all its threads): single-threaded
+ * compute loops are timed with it, so that a loaded machine slows the figures down less.
+ */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e3;
+}
+
+/** One chain kernel, its iteration count calibrated to about `seconds` of CPU time per call. */
 function calibrated(run: (iterations: number) => number, flopsPerIteration: number, seconds: number): () => number {
   // Warm-up calls long enough for the engine to tier the loop up to its optimizing compiler.
   for (let k = 0; k < 3; k++) run(1e6);
   let iterations = 1e5;
   for (;;) {
-    const t0 = performance.now();
+    const t0 = cpuMs();
     run(iterations);
-    const elapsed = (performance.now() - t0) / 1e3;
+    const elapsed = (cpuMs() - t0) / 1e3;
     if (elapsed > seconds / 4) {
       iterations = Math.ceil((iterations * seconds) / elapsed);
       break;
@@ -48,9 +60,9 @@ function calibrated(run: (iterations: number) => number, flopsPerIteration: numb
     iterations *= 4;
   }
   return () => {
-    const t0 = performance.now();
+    const t0 = cpuMs();
     run(iterations);
-    return (iterations * flopsPerIteration) / ((performance.now() - t0) / 1e3) / 1e9;
+    return (iterations * flopsPerIteration) / ((cpuMs() - t0) / 1e3) / 1e9;
   };
 }
 
@@ -86,7 +98,7 @@ export class CeilingMeter {
 }
 
 export function printCeiling(ceiling: Ceiling, previous: Ceiling | null): void {
-  console.log("\nWasm ceiling: independent multiply-add chains, no memory traffic (GFLOP/s, 1 thread; f64 is scalar)");
+  console.log("\nWasm ceiling: independent multiply-add chains, no memory traffic (GFLOP/s of CPU time, 1 thread; f64 is scalar)");
   for (const [set, value] of Object.entries(ceiling)) {
     const before = previous?.[set as InstructionSet];
     const was = before === undefined || before === null ? "" : `   (previous ${before.toFixed(1)})`;

@@ -1,19 +1,33 @@
-// `npm run bench:peers`: samples per second of the same online-SGD loop (fresh Gaussian batch,
-// f(x) = (1/N) sum_i a_i relu(<w_i, x>), squared loss against y = relu(<q, x>), both layers
-// updated) in meanfield (SIMD and relaxed-SIMD builds, f64 and f32) and in PyTorch and NumPy, on
-// one thread each, at two shapes. Every implementation is a long-lived process (set up and warmed
-// once) that times whole steps for SLICE seconds on request; the requests go round robin, the
-// order reversed every other round, and each figure is the median of ROUNDS slices, so drift and
-// other load on the machine fall on every implementation alike. Prints the figures with the
-// ratios meanfield / peer and the previous run's figures (bench/results/peers.json) beside them,
-// then rewrites that file. The Python peers run only where `import torch` / `import numpy` work.
+// `npm run bench:peers [-- --shapes 320x800x1,100x1000x256 --rounds 7 --slice 0.5 --threads 1 --no-kernels]`:
+// samples per second of the same online-SGD loop (fresh Gaussian batch, f(x) = (1/N) sum_i a_i
+// relu(<w_i, x>), squared loss against y = relu(<q, x>), both layers updated) in meanfield (SIMD
+// and relaxed-SIMD builds, f64 and f32) and in PyTorch (autograd, and the backward written by hand
+// into tensors kept across steps) and NumPy (by hand, arrays kept), with the same thread count on
+// every side.
+//
+// Fairness: the peers run as their users would run them, on an optimized BLAS; each prints the
+// BLAS library it actually mapped, and no ratio is printed against one on the reference (netlib)
+// BLAS. glibc is told to keep freed memory in the peers' heap (MALLOC_TRIM_THRESHOLD_,
+// MALLOC_MMAP_THRESHOLD_, their environment only), since on this VM the page faults of arrays
+// freed and re-allocated every step would otherwise be part of the peers' time.
+//
+// Method: every implementation is a long-lived process (set up and warmed once) that times whole
+// steps for SLICE seconds on request; the requests go round robin, the order reversed every other
+// round, and each figure is the median of ROUNDS slices, so drift and other load fall on every
+// implementation alike. Each slice reports the process's CPU time beside the wall time (CPU/wall
+// under 1 means the process waited for a core), and the load average is printed with each shape.
+// First, in the same process, the Wasm ceiling (bench/ceiling.ts) and each forward + backward
+// kernel's share of it at every shape (bench/kernelRates.ts). Prints the previous run's figures
+// (bench/results/peers.json) beside the new ones, then rewrites that file.
 
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createInterface, type Interface } from "node:readline";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CeilingMeter, printCeiling, type Ceiling } from "./ceiling.js";
 import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
+import { pythonWith, Server, type LoadedBlas } from "./peerServer.js";
+import { printColumns } from "./textTable.js";
 
 // This file runs as bench/.build/bench/peers.js.
 const repoRoot = new URL("../../../", import.meta.url);
@@ -24,17 +38,45 @@ interface Shape {
   n: number;
   b: number;
 }
-const SHAPES: Shape[] = [
-  { d: 100, n: 1000, b: 256 },
-  { d: 50, n: 256, b: 64 },
-];
-const ROUNDS = 7;
-const SLICE_SECONDS = 0.5;
-const STEP_SIZE = 0.05;
+/** The README's two shapes, batch 1 at the MMN18 size, many neurons at small d, and large d. */
+const DEFAULT_SHAPES = "100x1000x256,50x256x64,320x800x1,50x10000x128,1000x4096x512";
+/** The step size: 0.05, and 1/d above d = 20, where SGD at the mean-field rate with small batches diverges otherwise. */
+const stepSizeFor = (shape: Shape) => Math.min(0.05, 1 / shape.d);
 const SEED = 2024;
+/** glibc keeps up to this much freed memory instead of trimming it, and serves blocks up to its mmap maximum (32 MiB) from the heap. */
+const MALLOC_ENV = { MALLOC_TRIM_THRESHOLD_: "4294967296", MALLOC_MMAP_THRESHOLD_: "33554432" };
 const PRECISIONS = ["f64", "f32"] as const;
 type Precision = (typeof PRECISIONS)[number];
-type Impl = "meanfield simd" | "meanfield relaxed" | "pytorch" | "numpy";
+const OURS = ["meanfield simd", "meanfield relaxed"] as const;
+const PEERS = ["torch autograd", "torch manual", "numpy manual"] as const;
+type Impl = (typeof OURS)[number] | (typeof PEERS)[number];
+
+interface Options {
+  shapes: Shape[];
+  rounds: number;
+  slice: number;
+  threads: number;
+  kernels: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (flag: string, fallback: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 && argv[at + 1] !== undefined ? argv[at + 1]! : fallback;
+  };
+  const shapes = value("--shapes", DEFAULT_SHAPES).split(",").map((s) => {
+    const [d, n, b] = s.split("x").map(Number);
+    if (![d, n, b].every((v) => Number.isInteger(v) && v! > 0)) throw new RangeError(`--shapes: expected DxNxB with positive integers, got ${s}`);
+    return { d: d!, n: n!, b: b! };
+  });
+  const rounds = Number(value("--rounds", "7"));
+  const slice = Number(value("--slice", "0.5"));
+  const threads = Number(value("--threads", "1"));
+  if (!(Number.isInteger(rounds) && rounds >= 1)) throw new RangeError(`--rounds: expected a positive integer, got ${rounds}`);
+  if (!(slice > 0 && slice <= 10)) throw new RangeError(`--slice: expected seconds in (0, 10], got ${slice}`);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new RangeError(`--threads: expected an integer in [1, 64], got ${threads}`);
+  return { shapes, rounds, slice, threads, kernels: !argv.includes("--no-kernels") };
+}
 
 interface Case {
   impl: Impl;
@@ -43,81 +85,27 @@ interface Case {
   args: string[];
 }
 
-interface Slice {
-  samplesPerSecond: number;
-}
-
-/** A running implementation answering one JSON line per request. */
-class Server {
-  private readonly lines: Interface;
-  private readonly pending: ((line: string) => void)[] = [];
-  private stderr = "";
-
-  constructor(
-    readonly label: string,
-    private readonly child: ChildProcessWithoutNullStreams,
-  ) {
-    this.lines = createInterface({ input: child.stdout });
-    this.lines.on("line", (line) => this.pending.shift()?.(line));
-    child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
-  }
-
-  private next(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`${this.label} exited (${code}): ${this.stderr.trim()}`));
-      this.child.once("exit", onExit);
-      this.pending.push((line) => {
-        this.child.off("exit", onExit);
-        resolve(line);
-      });
-    });
-  }
-
-  async ready(): Promise<void> {
-    const line = await this.next();
-    if (!JSON.parse(line).ready) throw new Error(`${this.label}: unexpected first line ${line}`);
-  }
-
-  async time(seconds: number): Promise<Slice> {
-    const answer = this.next();
-    this.child.stdin.write(`${seconds}\n`);
-    return JSON.parse(await answer) as Slice;
-  }
-
-  close(): void {
-    this.child.stdin.end();
-  }
-}
-
-/** A Python interpreter that imports the module, or null. */
-function pythonWith(module: string): string | null {
-  for (const python of ["python3", "/usr/bin/python3"]) {
-    const probe = spawnSync(python, ["-c", `import ${module}`], { stdio: "ignore" });
-    if (probe.status === 0) return python;
-  }
-  return null;
-}
-
-function casesFor(shape: Shape, torch: string | null, numpy: string | null): Case[] {
+function casesFor(shape: Shape, threads: number, torch: string | null, numpy: string | null): Case[] {
   const cases: Case[] = [];
   const script = fileURLToPath(new URL("bench/.build/bench/peers/meanfieldSgd.js", repoRoot));
   for (const precision of PRECISIONS) {
-    const args = [String(shape.d), String(shape.n), String(shape.b), precision, String(STEP_SIZE), String(SEED)];
-    cases.push({ impl: "meanfield simd", precision, command: process.execPath, args: [script, ...args, "simd"] });
-    cases.push({
-      impl: "meanfield relaxed",
-      precision,
-      command: process.execPath,
-      args: ["--experimental-wasm-relaxed-simd", script, ...args, "relaxed"],
-    });
-    if (torch) cases.push({ impl: "pytorch", precision, command: torch, args: [`${peersDir}online_sgd_torch.py`, ...args] });
-    if (numpy) cases.push({ impl: "numpy", precision, command: numpy, args: [`${peersDir}online_sgd_numpy.py`, ...args] });
+    const args = [String(shape.d), String(shape.n), String(shape.b), precision, String(stepSizeFor(shape)), String(SEED), String(threads)];
+    const node = [...(threads > 1 ? ["--experimental-wasm-threads"] : []), "--experimental-wasm-relaxed-simd", script, ...args];
+    cases.push({ impl: "meanfield simd", precision, command: process.execPath, args: [...node, "simd"] });
+    cases.push({ impl: "meanfield relaxed", precision, command: process.execPath, args: [...node, "relaxed"] });
+    if (torch) {
+      for (const variant of ["autograd", "manual"] as const) {
+        cases.push({ impl: `torch ${variant}`, precision, command: torch, args: [`${peersDir}online_sgd_torch.py`, ...args, variant] });
+      }
+    }
+    if (numpy) cases.push({ impl: "numpy manual", precision, command: numpy, args: [`${peersDir}online_sgd_numpy.py`, ...args] });
   }
   return cases;
 }
 
 const key = (impl: Impl, precision: Precision) => `${impl} ${precision}`;
 const sameShape = (p: Shape, q: Shape) => p.d === q.d && p.n === q.n && p.b === q.b;
+const load = () => loadavg().map((v) => v.toFixed(2)).join(" ");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -125,92 +113,153 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-interface ShapeResult {
-  shape: Shape;
-  /** Median samples/s and the spread of the slices, per "impl precision". */
-  samplesPerSecond: Record<string, { median: number; min: number; max: number }>;
-  /** meanfield's faster build over each peer, same precision. */
-  ratios: Record<string, number>;
+interface Figure {
+  median: number;
+  min: number;
+  max: number;
+  /** Median over slices of process CPU seconds per wall second. */
+  cpuPerWall: number;
 }
 
-async function measure(shape: Shape, cases: Case[]): Promise<ShapeResult> {
-  const env = { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" };
+interface ShapeResult {
+  shape: Shape;
+  loadBefore: number[];
+  loadAfter: number[];
+  samplesPerSecond: Record<string, Figure>;
+  /** The BLAS each Python peer mapped, per "impl precision". */
+  blas: Record<string, LoadedBlas>;
+  /** meanfield's faster build over each peer on an optimized BLAS, same precision. */
+  ratios: Record<string, number>;
+  /** Peers with no ratio, and why. */
+  refused: string[];
+}
+
+async function measure(shape: Shape, options: Options, cases: Case[]): Promise<ShapeResult> {
+  const t = String(options.threads);
+  const env = { ...process.env, ...MALLOC_ENV, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t };
   const servers = cases.map((c) => new Server(key(c.impl, c.precision), spawn(c.command, c.args, { env, cwd: peersDir })));
+  const loadBefore = loadavg();
   try {
-    await Promise.all(servers.map((s) => s.ready()));
-    const slices = new Map<string, number[]>(servers.map((s) => [s.label, []]));
-    for (let round = 0; round < ROUNDS; round++) {
+    const ready = await Promise.all(servers.map((s) => s.ready()));
+    const blas: Record<string, LoadedBlas> = {};
+    servers.forEach((s, i) => {
+      if (ready[i]!.blas) blas[s.label] = ready[i]!.blas!;
+      if (ready[i]!.fused === false) console.warn(`${s.label}: steps not fused (the unfused path is timed)`);
+    });
+    const slices = new Map<string, { sps: number[]; cpu: number[] }>(servers.map((s) => [s.label, { sps: [], cpu: [] }]));
+    for (let round = 0; round < options.rounds; round++) {
       for (const server of round % 2 === 1 ? [...servers].reverse() : servers) {
-        slices.get(server.label)!.push((await server.time(SLICE_SECONDS)).samplesPerSecond);
+        const slice = await server.time(options.slice);
+        const entry = slices.get(server.label)!;
+        entry.sps.push(slice.samplesPerSecond);
+        entry.cpu.push(slice.cpuSeconds / slice.seconds);
       }
     }
-    const samplesPerSecond: ShapeResult["samplesPerSecond"] = {};
-    for (const [label, values] of slices) samplesPerSecond[label] = { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+    const samplesPerSecond: Record<string, Figure> = {};
+    for (const [label, { sps, cpu }] of slices) samplesPerSecond[label] = { median: median(sps), min: Math.min(...sps), max: Math.max(...sps), cpuPerWall: median(cpu) };
     const ratios: Record<string, number> = {};
+    const refused: string[] = [];
     for (const precision of PRECISIONS) {
-      const ours = Math.max(...(["meanfield simd", "meanfield relaxed"] as const).map((i) => samplesPerSecond[key(i, precision)]?.median ?? 0));
-      for (const peer of ["pytorch", "numpy"] as const) {
-        const theirs = samplesPerSecond[key(peer, precision)];
-        if (theirs) ratios[`meanfield / ${peer} ${precision}`] = ours / theirs.median;
+      const ours = Math.max(...OURS.map((i) => samplesPerSecond[key(i, precision)]?.median ?? 0));
+      for (const peer of PEERS) {
+        const label = key(peer, precision);
+        const theirs = samplesPerSecond[label];
+        if (!theirs) continue;
+        const lib = blas[label];
+        if (!lib?.optimized) {
+          refused.push(`no ratio against ${label}: it runs on the reference BLAS (${lib?.files.join(", ") || "none mapped"}); apt-get install libopenblas0-pthread`);
+        } else {
+          ratios[`meanfield / ${label}`] = ours / theirs.median;
+        }
       }
     }
-    return { shape, samplesPerSecond, ratios };
+    return { shape, loadBefore, loadAfter: loadavg(), samplesPerSecond, blas, ratios, refused };
   } finally {
     for (const s of servers) s.close();
   }
 }
 
-function printShape(result: ShapeResult, previous: ShapeResult | undefined): void {
+function printShape(result: ShapeResult, options: Options, previous: ShapeResult | undefined): void {
   const { d, n, b } = result.shape;
-  console.log(`\nd = ${d}, N = ${n}, B = ${b}: online SGD samples/s (median of ${ROUNDS} slices of ${SLICE_SECONDS} s, 1 thread)`);
-  const rows = [["implementation", "samples/s", "min", "max", "steps/s", "previous"]];
+  const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(" ");
+  console.log(
+    `\nd = ${d}, N = ${n}, B = ${b}: online SGD samples/s (median of ${options.rounds} slices of ${options.slice} s, ${options.threads} thread${options.threads > 1 ? "s" : ""} each;` +
+      ` load average ${fmt(result.loadBefore)} before, ${fmt(result.loadAfter)} after)`,
+  );
+  const rows = [["implementation", "samples/s", "min", "max", "steps/s", "CPU/wall", "previous"]];
   for (const [label, m] of Object.entries(result.samplesPerSecond)) {
     const before = previous?.samplesPerSecond[label]?.median;
-    rows.push([label, m.median.toFixed(0), m.min.toFixed(0), m.max.toFixed(0), (m.median / b).toFixed(0), before === undefined ? "-" : before.toFixed(0)]);
+    rows.push([label, m.median.toFixed(0), m.min.toFixed(0), m.max.toFixed(0), (m.median / b).toFixed(1), m.cpuPerWall.toFixed(2), before === undefined ? "-" : before.toFixed(0)]);
   }
   for (const [label, r] of Object.entries(result.ratios)) {
     const before = previous?.ratios[label];
-    rows.push([label, `${r.toFixed(2)}x`, "", "", "", before === undefined ? "-" : `${before.toFixed(2)}x`]);
+    rows.push([label, `${r.toFixed(2)}x`, "", "", "", "", before === undefined ? "-" : `${before.toFixed(2)}x`]);
   }
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ");
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const row of rows.slice(1)) console.log(line(row));
+  printColumns(rows);
+  for (const line of result.refused) console.log(line);
+}
+
+/** One line per shape: meanfield's best build over each peer, and the kernels' shares of the ceiling. */
+function printSummary(results: ShapeResult[], kernels: { shape: Shape; rates: KernelRate[] }[]): void {
+  console.log("\nsummary: meanfield (faster build) / peer, samples/s; kernel share of the Wasm ceiling (best build)");
+  const rows = [["d, N, B", "f64 / torch autograd", "/ torch manual", "/ numpy", "f32 / torch autograd", "/ torch manual", "/ numpy", "kernel f64", "kernel f32", "load"]];
+  const ratio = (r: ShapeResult, peer: string) => (r.ratios[`meanfield / ${peer}`] === undefined ? "-" : `${r.ratios[`meanfield / ${peer}`]!.toFixed(2)}x`);
+  for (const r of results) {
+    const rates = kernels.find((k) => sameShape(k.shape, r.shape))?.rates ?? [];
+    const share = (p: string) => {
+      const best = rates.filter((x) => x.precision === p).sort((x, y) => y.gflops - x.gflops)[0];
+      return best?.shareOfPeak ? `${(100 * best.shareOfPeak).toFixed(0)}% ${best.build}` : "-";
+    };
+    const cells = PRECISIONS.flatMap((p) => PEERS.map((peer) => ratio(r, `${peer} ${p}`)));
+    rows.push([`${r.shape.d}, ${r.shape.n}, ${r.shape.b}`, ...cells, share("f64"), share("f32"), r.loadAfter[0]!.toFixed(2)]);
+  }
+  printColumns(rows);
 }
 
 async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  console.log(`load average at start: ${load()}`);
   const torch = pythonWith("torch");
   const numpy = pythonWith("numpy");
-  if (!torch) console.warn("PyTorch not importable (apt-get install python3-torch): skipping the PyTorch peer.");
+  if (!torch) console.warn("PyTorch not importable (apt-get install python3-torch): skipping the PyTorch peers.");
   if (!numpy) console.warn("NumPy not importable (apt-get install python3-numpy): skipping the NumPy peer.");
   const file = new URL("bench/results/peers.json", repoRoot);
   const previous = existsSync(file)
     ? (JSON.parse(readFileSync(file, "utf8")) as { shapes: ShapeResult[]; ceiling?: Ceiling; kernels?: { shape: Shape; rates: KernelRate[] }[] })
     : null;
-  const meter = await CeilingMeter.start(repoRoot);
+  let ceiling: Ceiling | null = null;
   const kernels: { shape: Shape; rates: KernelRate[] }[] = [];
-  for (const shape of SHAPES) kernels.push({ shape, rates: await measureKernelRates(repoRoot, shape, meter) });
-  const ceiling = meter.ceiling;
-  printCeiling(ceiling, previous?.ceiling ?? null);
-  for (const { shape, rates } of kernels) printKernelRates(shape, rates, previous?.kernels?.find((k) => sameShape(k.shape, shape))?.rates);
+  if (options.kernels) {
+    const meter = await CeilingMeter.start(repoRoot);
+    for (const shape of options.shapes) {
+      // One pass at the largest shapes takes a third of a second: fewer rounds there.
+      const rounds = 4 * shape.b * shape.n * shape.d > 1e9 ? 3 : 7;
+      kernels.push({ shape, rates: await measureKernelRates(repoRoot, shape, meter, rounds) });
+    }
+    ceiling = meter.ceiling;
+    printCeiling(ceiling, previous?.ceiling ?? null);
+    for (const { shape, rates } of kernels) printKernelRates(shape, rates, previous?.kernels?.find((k) => sameShape(k.shape, shape))?.rates);
+    console.log(`load average after the kernels: ${load()}`);
+  }
   const results: ShapeResult[] = [];
-  for (const shape of SHAPES) {
-    const result = await measure(shape, casesFor(shape, torch, numpy));
-    printShape(result, previous?.shapes.find((p) => sameShape(p.shape, shape)));
+  for (const shape of options.shapes) {
+    const result = await measure(shape, options, casesFor(shape, options.threads, torch, numpy));
+    if (results.length === 0) for (const [label, lib] of Object.entries(result.blas)) console.log(`${label}: BLAS ${lib.summary} [${lib.files.join(", ")}]`);
+    printShape(result, options, previous?.shapes.find((p) => sameShape(p.shape, shape)));
     results.push(result);
   }
-  const versions = (python: string | null, code: string) =>
-    python ? spawnSync(python, ["-c", code], { encoding: "utf8" }).stdout.trim() : null;
+  printSummary(results, kernels);
+  const versions = (python: string | null, code: string) => (python ? spawnSync(python, ["-c", code], { encoding: "utf8" }).stdout.trim() : null);
   mkdirSync(new URL("bench/results/", repoRoot), { recursive: true });
   const out = {
     date: new Date().toISOString(),
     node: process.version,
-    torch: versions(torch, "import torch; print(torch.__version__, torch.__config__.parallel_info().splitlines()[0])"),
+    torch: versions(torch, "import torch; print(torch.__version__)"),
     numpy: versions(numpy, "import numpy; print(numpy.__version__)"),
-    ceiling,
-    kernels,
-    method: `median of ${ROUNDS} slices of ${SLICE_SECONDS} s per implementation, round robin, order reversed every other round; 1 thread`,
+    threads: options.threads,
+    ceiling: ceiling ?? previous?.ceiling ?? null,
+    kernels: options.kernels ? kernels : (previous?.kernels ?? []),
+    method: `median of ${options.rounds} slices of ${options.slice} s per implementation, round robin, order reversed every other round; ${options.threads} thread(s) on every side; peers with ${Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`,
     shapes: results,
   };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);

@@ -61,6 +61,7 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
     ["gaussian single-index", { kind: "gaussianSingleIndex", d: 13, link: "relu" }],
     ["sphere single-index", { kind: "sphereSingleIndex", d: 13, link: { kind: "polynomial", coefficients: [0, 0.5, 0, 1] } }],
     ["teacher abs", { kind: "teacherAbs", d: 13, width: 3 }],
+    ["isotropic Gaussians (MMN18)", { kind: "isotropicGaussians", d: 13, delta: 0.5 }],
   ];
   for (const build of BUILDS) {
     for (const precision of ["f64", "f32"] as const) {
@@ -78,6 +79,30 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
       }
     }
   }
+
+  for (const precision of ["f64", "f32"] as const) {
+    // B = 1 (one sample block, the gradient formed in scratch rows), and B = 300 at d = 13 with a
+    // width of 9 (several f32 sample blocks; the update applied as the last block completes a group).
+    for (const [batch, width] of [[1, 70], [300, 9]] as const) {
+      it(`${precision}, B = ${batch}, N = ${width}: the update applied as the gradient is formed gives the unfused bits`, async () => {
+        const input = config(tasks[0]![1], { precision, model: { width, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } }, algorithm: { batch, stepSize: 0.02 } });
+        const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
+        expect(fused.fused).toBe(true);
+        expect(bits(fused.losses)).toBe(bits(plain.losses));
+        expect(bits(fused.w)).toBe(bits(plain.w));
+        expect(bits(fused.a)).toBe(bits(plain.a));
+      });
+    }
+  }
+
+  it("f32: a layer-wise restart of w refreshes the kept f32 copy of w", async () => {
+    const base = config(tasks[0]![1], { precision: "f32" });
+    const input = { ...base, algorithm: { kind: "layerwise", data: { kind: "online", batch: 37 }, trajectories: 2, steps: 10, secondStageSteps: 20, stepSize: 0.05 } } as ConfigInput;
+    const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
+    expect(fused.fused).toBe(true);
+    expect(bits(fused.losses)).toBe(bits(plain.losses));
+    expect(bits(fused.w)).toBe(bits(plain.w));
+  });
 
   it("moves only the layers a run trains", async () => {
     for (const train of ["first", "second"] as const) {

@@ -1,24 +1,19 @@
 """Online SGD for f(x) = (1/N) sum_i a_i relu(<w_i, x>) in PyTorch, the loop meanfield's
 onlineSgd runs: a fresh batch x ~ N(0, I_d) each step, labels y = relu(<q, x>) from a fixed unit
 teacher direction q, loss 1/(2B) sum_b (f_b - y_b)^2, both layers moved by SGD at the mean-field
-rate (velocity -N grad, so the learning rate is N times the step size). Gradients by autograd,
-one thread. Served over stdin/stdout by protocol.py."""
+rate (velocity -N grad, so the learning rate is N times the step size).
+
+Two variants (argv VARIANT): "autograd", gradients by torch.autograd as most users write it, and
+"manual", the backward pass written out by hand into tensors allocated once (out= everywhere), as
+a user tuning the loop would. Served over stdin/stdout by protocol.py."""
 from protocol import parse_args, serve
 
 import torch  # noqa: E402  (protocol pins the thread count first)
 
-torch.set_num_threads(1)
 
-
-def main() -> None:
-    d, n, b, precision, step_size, seed = parse_args()
-    dtype = {"f64": torch.float64, "f32": torch.float32}[precision]
-    g = torch.Generator().manual_seed(seed)
-    q = torch.randn(d, generator=g, dtype=dtype)
-    q /= q.norm()
-    w = (torch.randn(n, d, generator=g, dtype=dtype) / d**0.5).requires_grad_()
-    a = torch.randn(n, generator=g, dtype=dtype).requires_grad_()
-    lr = step_size * n
+def autograd_step(d, n, b, dtype, lr, g, q, w, a):
+    w.requires_grad_()
+    a.requires_grad_()
 
     def step() -> float:
         x = torch.randn(b, d, generator=g, dtype=dtype)
@@ -31,7 +26,53 @@ def main() -> None:
             a.sub_(lr * ga)
         return loss.item()
 
-    serve(step, b)
+    return step
+
+
+def manual_step(d, n, b, dtype, lr, g, q, w, a):
+    inv_n, inv_b = 1.0 / n, 1.0 / b
+    new = lambda *shape: torch.empty(*shape, dtype=dtype)  # noqa: E731
+    x, y, f, e = new(b, d), new(b), new(b), new(b)
+    z, h, gz = new(b, n), new(b, n), new(b, n)
+    mask = torch.empty(b, n, dtype=torch.bool)
+    a_scaled, grad_a, grad_w = new(n), new(n), new(n, d)
+
+    @torch.no_grad()
+    def step() -> float:
+        torch.randn(b, d, generator=g, dtype=dtype, out=x)
+        torch.mv(x, q, out=y)
+        y.clamp_(min=0)
+        torch.mm(x, w.t(), out=z)
+        torch.clamp(z, min=0, out=h)
+        torch.mv(h, a, out=f)
+        f.mul_(inv_n)
+        torch.sub(f, y, out=e)
+        loss = 0.5 * float(torch.dot(e, e)) * inv_b
+        e.mul_(inv_b)
+        torch.mv(h.t(), e, out=grad_a)
+        torch.mul(a, inv_n, out=a_scaled)
+        torch.outer(e, a_scaled, out=gz)
+        torch.gt(z, 0, out=mask)
+        gz.mul_(mask)
+        torch.mm(gz.t(), x, out=grad_w)
+        w.add_(grad_w, alpha=-lr)
+        a.add_(grad_a, alpha=-lr * inv_n)
+        return loss
+
+    return step
+
+
+def main() -> None:
+    d, n, b, precision, step_size, seed, threads, variant = parse_args()
+    torch.set_num_threads(threads)
+    dtype = {"f64": torch.float64, "f32": torch.float32}[precision]
+    g = torch.Generator().manual_seed(seed)
+    q = torch.randn(d, generator=g, dtype=dtype)
+    q /= q.norm()
+    w = torch.randn(n, d, generator=g, dtype=dtype) / d**0.5
+    a = torch.randn(n, generator=g, dtype=dtype)
+    make = {"autograd": autograd_step, "manual": manual_step}[variant]
+    serve(make(d, n, b, dtype, step_size * n, g, q, w, a), b)
 
 
 if __name__ == "__main__":

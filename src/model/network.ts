@@ -85,9 +85,14 @@ export class TwoLayerNetwork {
   readonly scale: number;
   readonly activation: WasmActivation;
   readonly activationSpec: ActivationSpec;
-  /** N x inputDim, row i is (w_i, b_i). */
+  /**
+   * N x inputDim, row i is (w_i, b_i). Replace it through setWeights: an f32 Trainer keeps an f32
+   * copy of w between steps and learns of outside changes from weightsRevision.
+   */
   readonly w: WasmF64Array;
   readonly a: WasmF64Array;
+  /** Incremented by every setWeights. */
+  weightsRevision = 0;
 
   constructor(
     readonly runtime: WasmRuntime,
@@ -189,6 +194,7 @@ export class TwoLayerNetwork {
     checkFinite("a", a);
     this.w.set(w);
     this.a.set(a);
+    this.weightsRevision++;
   }
 
   free(): void {

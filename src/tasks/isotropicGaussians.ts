@@ -9,7 +9,7 @@ import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkSampleArguments } from "./sampleArguments.js";
-import type { Task } from "./task.js";
+import type { BatchSource, Task } from "./task.js";
 
 export type IsotropicGaussiansConfig = Extract<TaskConfig, { kind: "isotropicGaussians" }>;
 
@@ -46,6 +46,11 @@ export class IsotropicGaussiansTask implements Task {
       const scale = 1 + label * delta;
       for (let k = r * d; k < (r + 1) * d; k++) xv[k]! *= scale;
     }
+  }
+
+  /** The draw of sampleInto, for the fused online-SGD step. */
+  batchSource(stream: string): BatchSource {
+    return { input: "isotropicGaussians", key: streamKey(this.seed, `${stream}.x`), labelKey: streamKey(this.seed, `${stream}.y`), delta: this.delta };
   }
 
   linkCoefficients(): null {

@@ -13,15 +13,15 @@ export interface PopulationEvaluator {
 }
 
 /**
- * How a task's sampleInto draws: inputs Gaussian (fillGaussian over values start * d ..) or on
- * the sphere (fillSphere over rows start ..) from one stream, labelled by a target network. The
- * fused online-SGD step (assembly/onlineStep.ts) redoes exactly that draw inside Wasm.
+ * How a task's sampleInto draws, so that the fused online-SGD step (assembly/onlineStep.ts) can
+ * redo exactly that draw inside Wasm: inputs Gaussian (fillGaussian over values start * d ..) or
+ * on the sphere (fillSphere over rows start ..) from one stream, labelled by a target network; or
+ * MMN18's isotropic Gaussians, labels y = -1 or +1 as the label stream's uniform value start + b
+ * is below 1/2 or not, inputs (1 + y delta) times Gaussian values start * d .. of the input stream.
  */
-export interface BatchSource {
-  input: "gaussian" | "sphere";
-  key: StreamKey;
-  target: TargetNetwork;
-}
+export type BatchSource =
+  | { input: "gaussian" | "sphere"; key: StreamKey; target: TargetNetwork }
+  | { input: "isotropicGaussians"; key: StreamKey; labelKey: StreamKey; delta: number };
 
 export interface Task {
   readonly kind: string;

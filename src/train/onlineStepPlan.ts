@@ -13,6 +13,7 @@ const SLOTS = [
   "teacherM", "teacherW", "teacherB", "teacherKind", "teacherParams", "teacherNparams", "teacherZ", "teacherRows",
   "n", "w", "a", "scale", "kind", "params", "nparams", "z", "f", "r", "g", "gradW", "gradA",
   "single", "x32", "wT32", "g32", "gradW32", "dp", "nPad", "limit",
+  "w32Fresh", "labelKey0", "labelKey1", "labelStream0", "labelStream1", "delta",
 ] as const;
 type Slot = (typeof SLOTS)[number];
 
@@ -49,26 +50,28 @@ export class OnlineStepPlan {
     if (runtime.exports.onlineStepPlanSlots() !== SLOTS.length) {
       throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.exports.onlineStepPlanSlots()} slots, this code writes ${SLOTS.length}`);
     }
-    const { target, key } = source;
+    const { key } = source;
+    const target = source.input === "isotropicGaussians" ? null : source.target;
+    const labels = source.input === "isotropicGaussians" ? source : null;
     const single = student.single;
     const values: Record<Slot, number> = {
       key0: key.k0,
       key1: key.k1,
       stream0: key.s0,
       stream1: key.s1,
-      input: source.input === "gaussian" ? 0 : 1,
+      input: { gaussian: 0, sphere: 1, isotropicGaussians: 2 }[source.input],
       d: student.d,
       rows: student.rows,
       x: student.x.ptr,
       y: student.y.ptr,
-      teacherM: target.outputs.length,
-      teacherW: target.w.ptr,
-      teacherB: target.outputs.ptr,
-      teacherKind: target.activation.code,
-      teacherParams: target.activation.params.ptr,
-      teacherNparams: target.activation.params.length,
-      teacherZ: target.z.ptr,
-      teacherRows: target.chunkRows,
+      teacherM: target?.outputs.length ?? 0,
+      teacherW: target?.w.ptr ?? 0,
+      teacherB: target?.outputs.ptr ?? 0,
+      teacherKind: target?.activation.code ?? 0,
+      teacherParams: target?.activation.params.ptr ?? 0,
+      teacherNparams: target?.activation.params.length ?? 0,
+      teacherZ: target?.z.ptr ?? 0,
+      teacherRows: target?.chunkRows ?? 1,
       n: student.n,
       w: student.w.ptr,
       a: student.a.ptr,
@@ -90,6 +93,12 @@ export class OnlineStepPlan {
       dp: single?.dp ?? 0,
       nPad: single?.nPad ?? 0,
       limit: student.limit,
+      w32Fresh: 0,
+      labelKey0: labels?.labelKey.k0 ?? 0,
+      labelKey1: labels?.labelKey.k1 ?? 0,
+      labelStream0: labels?.labelKey.s0 ?? 0,
+      labelStream1: labels?.labelKey.s1 ?? 0,
+      delta: labels?.delta ?? 0,
     };
     this.plan = runtime.arena.f64From(Float64Array.from(SLOTS, (name) => values[name]));
   }
@@ -97,10 +106,18 @@ export class OnlineStepPlan {
   /**
    * Step `step`: draws its batch, returns the loss before the update and, when the loss is
    * finite and within the limit, moves w by -driftW gradW and a by -driftA gradA (a null drift
-   * leaves that layer alone).
+   * leaves that layer alone). The gradient buffers hold scratch afterwards, not the gradient.
    */
   run(step: number, driftW: number | null, driftA: number | null): number {
     return this.runtime.exports.onlineStep(this.plan.ptr, step, driftW === null ? 0 : 1, driftW ?? 0, driftA === null ? 0 : 1, driftA ?? 0);
+  }
+
+  /**
+   * Marks the f32 copy of w stale after w changed outside the steps (new weights, a layer-wise
+   * restart): the next f32 step narrows w in full. The steps themselves keep the copy in step.
+   */
+  weightsChanged(): void {
+    this.plan.view[SLOTS.indexOf("w32Fresh")] = 0;
   }
 
   free(): void {

@@ -74,6 +74,8 @@ export class Trainer {
   /** A loss above this means the run diverged: 10^6 times the scale of the target, 1 + E[y^2]. */
   readonly divergenceLimit: number;
   private readonly fusedStep: OnlineStepPlan | null;
+  /** net.weightsRevision when the fused step's f32 copy of w was last known to match w. */
+  private fusedRevision = -1;
 
   constructor(
     private readonly config: Config,
@@ -163,6 +165,7 @@ export class Trainer {
     } else {
       for (let k = 0; k < sum.length; k++) w[k] = sum[k]! / algorithm.trajectories;
     }
+    this.fusedStep?.weightsChanged();
   }
 
   /**
@@ -194,6 +197,10 @@ export class Trainer {
     // BMZ23's learning-rate ratio: the first layer's step is epsilon h, the second layer's h.
     const ratio = algorithm.firstLayerStepRatio;
     if (this.fusedStep) {
+      if (net.weightsRevision !== this.fusedRevision) {
+        this.fusedStep.weightsChanged();
+        this.fusedRevision = net.weightsRevision;
+      }
       const drift = h * rate;
       const loss = this.fusedStep.run(this.step, first ? ratio * drift : null, second ? drift : null);
       if (!Number.isFinite(loss) || loss > this.divergenceLimit) throw new DivergenceError(this.step, loss);

@@ -1,0 +1,50 @@
+// backward32 (assembly/network32.ts) with the first layer's update applied as the gradient is
+// formed, and the f32 copy of w kept in step: as the last sample block completes a group of GR
+// neurons' gradient rows (widened to f64 in the first GR rows of gradW, an L1-sized scratch), w
+// -= drift gradW for those rows, and the updated rows are narrowed into wT32, the panel-layout f32
+// copy forward32 reads. A run's f32 copy is then narrowed in full once (onlineStep.ts) instead of
+// every step, and the N x d gradient never goes to memory.
+//
+// Bits: the gradient sums are backward32's (same tiles, same sample order, widened the same way),
+// the update is axpy's elementwise w + (-drift) g, and narrowing a row is the same rounding
+// whenever it happens, so w, wT32 and every later step match backward32 + axpy + a full narrowing.
+
+import { panelGradients, groupWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
+import { axpy } from "./vector";
+
+/**
+ * backward32() followed by w -= driftW gradW and wT32 = f32(w) on the updated rows (moveW != 0);
+ * with moveW == 0 only gradA (and g32). gradA is written in full; gradW and gradW32 are scratch.
+ */
+export function backward32Update(
+  x32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
+  kind: i32, p: usize, np: i32, z: usize, r: usize, g32: usize, gradW32: usize, gradW: usize, gradA: usize,
+  w: usize, wT32: usize, moveW: i32, driftW: f64,
+): void {
+  const bs = backwardBlock(dp);
+  const xRow = <usize>dp << 2;
+  const outRow = <usize>d << 3;
+  memory.fill(gradA, 0, <usize>n << 3);
+  for (let s0 = 0; s0 < b; s0 += bs) {
+    const s1 = min(s0 + bs, b);
+    const rows = s1 - s0;
+    const first = s0 == 0;
+    const last = s1 == b;
+    const x = x32 + <usize>s0 * xRow;
+    for (let i0 = 0; i0 < n; i0 += PANEL) {
+      const i1 = min(i0 + PANEL, n);
+      const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
+      panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
+      if (moveW == 0) continue;
+      for (let j = i0; j < i1; j += GR) {
+        const width = min(GR, i1 - j);
+        const gj = g + <usize>(j - i0) * (<usize>rows << 2);
+        groupWeightSums(gj, width, x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW, first, last);
+        if (!last) continue;
+        const wj = w + <usize>j * outRow;
+        axpy(-driftW, gradW, wj, width * d);
+        narrowTransposedRows(w, wT32, j, j + width, d);
+      }
+    }
+  }
+}
