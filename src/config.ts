@@ -142,7 +142,7 @@ const dataSchema = z.discriminatedUnion("kind", [
 const noiseSchema = z
   .object({
     lambda: z.number().min(0).default(0).describe("weight decay lambda"),
-    beta: positive.describe("inverse temperature beta"),
+    beta: positive.optional().describe("inverse temperature beta; absent: no diffusion (beta = infinity), plain GD with weight decay lambda"),
   })
   .strict()
   .describe("noisy GD (mean-field Langevin): theta <- (1 - lambda h) theta + h velocity + N(0, 2h/beta), velocity the noiseless one; stationary law exp(-beta Psi_lambda) (docs/conventions.md)");
@@ -164,7 +164,19 @@ export const algorithmSchema = z.discriminatedUnion(
   [
     z.object({ kind: z.literal("populationGd"), ...common }).strict(),
     z.object({ kind: z.literal("empiricalGd"), ...common, samples: z.number().int().min(1).max(10_000_000).describe("n") }).strict(),
-    z.object({ kind: z.literal("onlineSgd"), ...common, batch: z.number().int().min(1).max(1_000_000).describe("B") }).strict(),
+    z
+      .object({
+        kind: z.literal("onlineSgd"),
+        ...common,
+        batch: z.number().int().min(1).max(1_000_000).describe("B"),
+        outputNoise: z
+          .number()
+          .min(0)
+          .max(1e6)
+          .optional()
+          .describe("sigma: each fresh sample's label is y + sigma zeta, zeta ~ N(0, 1) (Goldt et al. 2019's output noise); population and test losses stay against the clean target"),
+      })
+      .strict(),
     z
       .object({
         kind: z.literal("twoTimescale").describe("second layer re-solved by ridge regression before every first-layer step (Takakura, Suzuki 2024)"),
@@ -281,7 +293,7 @@ export function totalStepsOf(algorithm: AlgorithmConfig): number {
   return algorithm.kind === "layerwise" ? algorithm.trajectories * algorithm.steps + algorithm.secondStageSteps : algorithm.steps;
 }
 
-export type DataConfig = { kind: "population" } | { kind: "samples"; n: number; labelNoise?: number } | { kind: "online"; batch: number };
+export type DataConfig = { kind: "population" } | { kind: "samples"; n: number; labelNoise?: number } | { kind: "online"; batch: number; outputNoise?: number };
 
 /** The data an algorithm's gradients come from. */
 export function dataOf(algorithm: AlgorithmConfig): DataConfig {
@@ -291,7 +303,7 @@ export function dataOf(algorithm: AlgorithmConfig): DataConfig {
     case "empiricalGd":
       return { kind: "samples", n: algorithm.samples };
     case "onlineSgd":
-      return { kind: "online", batch: algorithm.batch };
+      return algorithm.outputNoise ? { kind: "online", batch: algorithm.batch, outputNoise: algorithm.outputNoise } : { kind: "online", batch: algorithm.batch };
     default:
       return algorithm.data;
   }

@@ -52,7 +52,7 @@ const BAD: [string, Mutation, RegExp][] = [
   ["negative step size", (c) => ({ ...c, algorithm: { ...c.algorithm, stepSize: -0.1 } }), /^algorithm\.stepSize: Too small: expected number to be >0$/],
   ["steps = 0", (c) => ({ ...c, algorithm: { ...c.algorithm, steps: 0 } }), /^algorithm\.steps: Too small: expected number to be >=1$/],
   ["online SGD without a batch", (c) => ({ ...c, algorithm: { kind: "onlineSgd", steps: 10, stepSize: 0.1 } }), /^algorithm\.batch: Invalid input: expected number, received undefined$/],
-  ["Langevin without beta", (c) => ({ ...c, algorithm: { ...c.algorithm, noise: { lambda: 0.1 } } }), /^algorithm\.noise\.beta: Invalid input: expected number, received undefined$/],
+  ["Langevin with beta 0", (c) => ({ ...c, algorithm: { ...c.algorithm, noise: { lambda: 0.1, beta: 0 } } }), /^algorithm\.noise\.beta: Too small: expected number to be >0$/],
   ["two-timescale with ridge 0", (c) => ({ ...c, algorithm: { kind: "twoTimescale", steps: 5, stepSize: 0.1, ridge: 0, data: { kind: "online", batch: 8 } } }), /^algorithm\.ridge: must be > 0/],
   ["population GD on the hypercube", (c) => ({ ...c, task: { kind: "staircase", d: 10 }, algorithm: { kind: "populationGd", steps: 5, stepSize: 0.1 } }), /^algorithm: the hypercube staircase has no exact population loss/],
   ["sphere population loss without projection", (c) => ({ ...c, task: { kind: "sphereSingleIndex", d: 5, link: "relu" }, metrics: { include: ["populationLoss"] } }), /^algorithm\.projected: the sphere task's exact population loss needs unit-norm w_i/],

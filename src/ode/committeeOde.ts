@@ -11,8 +11,13 @@
 //   dR_kn/dt = η v_k E[g'(λ_k) ν_n Δ]
 //   dQ_kl/dt = η v_k E[g'(λ_k) λ_l Δ] + η v_l E[g'(λ_l) λ_k Δ] + (η² / B) v_k v_l E[g'(λ_k) g'(λ_l) Δ²]
 //   dv_k/dt  = η_v E[g(λ_k) Δ]
-// (the η² term is the self-overlap of the gradient steps: |x|² / d -> 1). The population loss is
-// L = 1/2 E[Δ²]. Averages over the fields are the I2, I3, I4 of fieldIntegrals.ts.
+// (the η² term is the self-overlap of the gradient steps: |x|² / d -> 1). Output noise (labels
+// y + σζ, ζ ~ N(0, 1) fresh per sample) enters only there: Δ² gains σ², so dQ_kl/dt gains
+// (η² / B) σ² v_k v_l E[g'(λ_k) g'(λ_l)]; its first-order averages vanish. Weight decay
+// w_k <- (1 - c_w) w_k, v_k <- (1 - c_v) v_k per step with c_w d -> κ_w, c_v d -> κ_v adds
+// -κ_w R, -2 κ_w Q and -κ_v v (the cross terms are O(1/d) per unit time). The population loss is
+// L = 1/2 E[Δ²] against the clean teacher. Averages over the fields are the I2, I3, I4, J2 of
+// fieldIntegrals.ts.
 
 import type { FieldIntegrals, FieldRole } from "./fieldIntegrals.js";
 
@@ -38,6 +43,11 @@ export interface CommitteeOdeSpec {
   secondLayerRate: number;
   /** B, samples per step. */
   batch: number;
+  /** σ², the variance of the output noise added to each training label (0: clean labels). */
+  outputNoiseVariance?: number;
+  /** κ_w and κ_v: weight decay of the first and second layer per unit ODE time (0: none). */
+  firstLayerDecay?: number;
+  secondLayerDecay?: number;
   integrals: FieldIntegrals;
 }
 
@@ -137,6 +147,7 @@ export class CommitteeOde {
   /** dQ/dt, dR/dt, dv/dt at p into out. */
   derivative(p: OrderParameters, out: OrderParameters): void {
     const { k, m, learningRate: eta, secondLayerRate: etaV, batch } = this.spec;
+    const noiseVariance = this.spec.outputNoiseVariance ?? 0;
     this.fillCovariance(p);
     out.q.fill(0);
     out.r.fill(0);
@@ -151,7 +162,9 @@ export class CommitteeOde {
       for (let a = 0; a < k; a++) {
         for (let b = a; b < k; b++) {
           const first = out.q[a * k + b]! + out.q[b * k + a]!;
-          const second = ((eta * eta) / batch) * p.v[a]! * p.v[b]! * this.squareTerm(p, a, b);
+          let square = this.squareTerm(p, a, b);
+          if (noiseVariance > 0 && Number.isFinite(batch)) square += noiseVariance * this.spec.integrals.j2(this.sub2(a, b));
+          const second = ((eta * eta) / batch) * p.v[a]! * p.v[b]! * square;
           out.q[a * k + b] = out.q[b * k + a] = first + second;
         }
       }
@@ -163,6 +176,13 @@ export class CommitteeOde {
         out.v[a] = etaV * s;
       }
     }
+    const decayW = this.spec.firstLayerDecay ?? 0;
+    const decayV = this.spec.secondLayerDecay ?? 0;
+    if (decayW !== 0) {
+      for (let i = 0; i < k * k; i++) out.q[i]! -= 2 * decayW * p.q[i]!;
+      for (let i = 0; i < k * m; i++) out.r[i]! -= decayW * p.r[i]!;
+    }
+    if (decayV !== 0) for (let a = 0; a < k; a++) out.v[a]! -= decayV * p.v[a]!;
   }
 }
 

@@ -4,10 +4,12 @@
 //
 // Units. The package's step of size h moves neuron i with velocity -(1 / (N s^2)) grad_{θ_i} L
 // (s the output scale, docs/conventions.md). Writing v_k = s a_k, that is the update of
-// committeeOde.ts with η = h d / (N s^2) and η_v = h d / N, and t_ode = steps / d. The ODE is the
-// limit d -> infinity at fixed (N, η, η_v, B), i.e. with the step size h = η N s^2 / d shrinking
-// like 1/d; a config at a finite d is compared with it at its own η. Population GD is the same
-// flow without the η² term (B -> infinity).
+// committeeOde.ts with η = ε h d / (N s^2) and η_v = h d / N (ε = algorithm.firstLayerStepRatio),
+// and t_ode = steps / d. The ODE is the limit d -> infinity at fixed (N, η, η_v, B), i.e. with the
+// step size h = η N s^2 / (ε d) shrinking like 1/d; a config at a finite d is compared with it at its
+// own η. Population GD is the same flow without the η² term (B -> infinity). Weight decay
+// (algorithm.noise.lambda without beta) shrinks w by ε λ h and a by λ h per step: κ_w = ε λ h d and
+// κ_v = λ h d per unit ODE time. Output noise σ (algorithm.outputNoise) enters as σ².
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork, networkOptionsOf, outputScale } from "../model/network.js";
@@ -101,7 +103,9 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
     unsupported("algorithm.kind", `the ODEs describe onlineSgd and populationGd, not ${algorithm.kind}`);
   }
   if (algorithm.projected) unsupported("algorithm.projected", "projected training has no order-parameter ODE here; set it false");
-  if (algorithm.noise) unsupported("algorithm.noise", "Langevin noise has no order-parameter ODE here; remove it");
+  if (algorithm.noise?.beta !== undefined) {
+    unsupported("algorithm.noise.beta", "Langevin diffusion has no deterministic order-parameter limit; omit beta to keep the weight decay lambda alone");
+  }
   if (algorithm.linearize) unsupported("algorithm.linearize", "the linearized model has no order-parameter ODE here; set it false");
   if (model.bias) unsupported("model.bias", "the ODEs are for networks without bias; set it false");
   const teacher = teacherOf(config);
@@ -121,6 +125,9 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
     const t = overlaps(wStar, new Float64Array(m), wStar, m, m, d, 0).q;
     if (options.symmetrize) symmetrize(initial, t, teacher.outputs, k, m);
     const h = algorithm.stepSize;
+    const ratio = algorithm.firstLayerStepRatio;
+    const lambda = algorithm.noise?.lambda ?? 0;
+    const sigma = algorithm.kind === "onlineSgd" ? (algorithm.outputNoise ?? 0) : 0;
     const trainFirst = model.train !== "second";
     const trainSecond = model.train !== "first";
     const ode = new CommitteeOde({
@@ -128,9 +135,12 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
       m,
       t,
       teacherOutputs: teacher.outputs,
-      learningRate: trainFirst ? (h * d) / (k * s * s) : 0,
+      learningRate: trainFirst ? (ratio * h * d) / (k * s * s) : 0,
       secondLayerRate: trainSecond ? (h * d) / k : 0,
       batch: algorithm.kind === "onlineSgd" && !options.withoutSecondOrder ? algorithm.batch : Infinity,
+      outputNoiseVariance: sigma * sigma,
+      firstLayerDecay: trainFirst ? ratio * lambda * h * d : 0,
+      secondLayerDecay: trainSecond ? lambda * h * d : 0,
       integrals: fieldIntegrals(activation, teacher.activation, options.orders),
     });
     return { config, ode, initial, teacherDirections: wStar, scale: s };

@@ -8,6 +8,7 @@
 // each chunk's samples and of the weights taken at every evaluation; the weights stay f64.
 
 import { labelNoise } from "../tasks/labelNoise.js";
+import { streamKey, type StreamKey } from "../wasm/random.js";
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { Task } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
@@ -18,8 +19,17 @@ import { OnlineStepPlan } from "./onlineStepPlan.js";
 /** Samples per kernel call: bounds the chunk x N scratch buffers. */
 const CHUNK = 4096;
 
-/** Fixed samples may carry label noise: y_b + eps_b with eps from labelNoise(seed) (src/tasks/labelNoise.ts). */
-export type SampleMode = { kind: "samples"; n: number; labelNoise?: { halfWidth: number; seed: number } } | { kind: "online"; batch: number };
+/**
+ * Fixed samples may carry label noise: y_b + eps_b with eps from labelNoise(seed) (src/tasks/labelNoise.ts).
+ * Fresh samples may carry output noise: sample j's label is y_j + sigma zeta_j, zeta_j value j of the
+ * Gaussian stream OUTPUT_NOISE_STREAM of the seed, so a step's noise depends on its index only.
+ */
+export type SampleMode =
+  | { kind: "samples"; n: number; labelNoise?: { halfWidth: number; seed: number } }
+  | { kind: "online"; batch: number; outputNoise?: { sigma: number; seed: number } };
+
+/** Stream of the output noise of fresh samples, apart from the streams of x and y. */
+export const OUTPUT_NOISE_STREAM = "train.outputNoise";
 
 export interface Linearization {
   w0: WasmF64Array;
@@ -47,6 +57,8 @@ export class SampleObjective implements Objective {
   private readonly fixed: { x: WasmF64Array; y: WasmF64Array } | null;
   private readonly single: SingleBuffers | null;
   private readonly online: boolean;
+  /** Output noise of fresh samples: sigma, its stream and a chunk of draws. */
+  private readonly outputNoise: { sigma: number; key: StreamKey; eps: WasmF64Array } | null;
 
   constructor(
     private readonly net: TwoLayerNetwork,
@@ -100,6 +112,8 @@ export class SampleObjective implements Objective {
         }
         this.fixed = { x, y };
       } else this.fixed = null;
+      const noise = mode.kind === "online" ? mode.outputNoise : undefined;
+      this.outputNoise = noise && noise.sigma > 0 ? { sigma: noise.sigma, key: streamKey(noise.seed, OUTPUT_NOISE_STREAM), eps: take(c) } : null;
       const half = (count: number) => take(Math.ceil(count / 2));
       const dp = net.runtime.exports.paddedDim(inputDim);
       const nPad = net.runtime.exports.paddedDim(n);
@@ -137,7 +151,14 @@ export class SampleObjective implements Objective {
     if (this.fixed) {
       return { x: this.fixed.x.subarray(s0 * inputDim, (s0 + rows) * inputDim), y: this.fixed.y.subarray(s0, s0 + rows) };
     }
-    this.draw(step * this.rows + s0, rows);
+    const start = step * this.rows + s0;
+    this.draw(start, rows);
+    const noise = this.outputNoise;
+    if (noise) {
+      const eps = noise.eps.subarray(0, rows);
+      this.net.runtime.random.gaussianInto(noise.key, start, eps);
+      this.net.runtime.exports.axpy(noise.sigma, eps.ptr, this.buf.y.ptr, rows);
+    }
     return { x: this.buf.x.subarray(0, rows * inputDim), y: this.buf.y.subarray(0, rows) };
   }
 
@@ -252,12 +273,12 @@ export class SampleObjective implements Objective {
   /**
    * A plan that runs a whole online step (draw, forward, backward, update) in one Wasm call and
    * gives the same bits as evaluate() followed by the trainer's update; null where this
-   * objective's steps need more than that call does: fixed samples, the linearized model, a bias
+   * objective's steps need more than that call does: fixed samples, output noise, the linearized model, a bias
    * column, a thread team, a batch larger than one chunk, or a task whose draw Wasm cannot redo.
    */
   onlineStepPlan(gradW: WasmF64Array, gradA: WasmF64Array, limit: number): OnlineStepPlan | null {
     const { net, buf } = this;
-    if (!this.online || this.linearized || net.bias || net.runtime.team || this.rows > this.chunk) return null;
+    if (!this.online || this.outputNoise || this.linearized || net.bias || net.runtime.team || this.rows > this.chunk) return null;
     const source = this.task.batchSource?.(this.stream) ?? null;
     if (!source) return null;
     return new OnlineStepPlan(net.runtime, source, {
@@ -324,6 +345,7 @@ export class SampleObjective implements Objective {
     this.passes.free();
     for (const b of Object.values(this.buf)) b.free();
     if (this.single) for (const b of [this.single.x32, this.single.wT32, this.single.g32, this.single.gradW32]) b.free();
+    this.outputNoise?.eps.free();
     if (this.fixed) {
       this.fixed.x.free();
       this.fixed.y.free();

@@ -94,12 +94,15 @@ export class Trainer {
       this.objective = new PopulationObjective(net, task.population);
     } else {
       const stream = data.kind === "samples" ? "train" : "train.batch";
-      const mode = data.kind === "samples" ? { kind: "samples" as const, n: data.n, labelNoise: { halfWidth: data.labelNoise ?? 0, seed: config.seed } } : data;
+      const mode =
+        data.kind === "samples"
+          ? { kind: "samples" as const, n: data.n, labelNoise: { halfWidth: data.labelNoise ?? 0, seed: config.seed } }
+          : { kind: "online" as const, batch: data.batch, outputNoise: { sigma: data.outputNoise ?? 0, seed: config.seed } };
       this.objective = new SampleObjective(net, task, mode, stream, this.linearization, config.precision);
     }
     this.gradW = rt.arena.f64(n * inputDim);
     this.gradA = rt.arena.f64(n);
-    this.noise = algorithm.noise ? rt.arena.f64(n * inputDim + n) : null;
+    this.noise = algorithm.noise?.beta !== undefined ? rt.arena.f64(n * inputDim + n) : null;
     if (algorithm.kind === "layerwise") {
       this.totalSteps = algorithm.trajectories * algorithm.steps + algorithm.secondStageSteps;
       this.trajectorySum = new Float64Array(n * inputDim);
@@ -222,23 +225,25 @@ export class Trainer {
     const noise = algorithm.noise;
     // Noisy GD (docs/conventions.md, "Noisy GD"): theta <- (1 - lambda h) theta - h rate g + N(0, 2h/beta),
     // Euler-Maruyama for d theta = -grad Psi_lambda dt + sqrt(2/beta) dB, whose stationary law is
-    // exp(-beta Psi_lambda). The drift is the noiseless one, so beta -> infinity recovers plain GD.
+    // exp(-beta Psi_lambda). The drift is the noiseless one, so beta -> infinity recovers plain GD;
+    // without beta there is no diffusion: plain GD with weight decay lambda.
     const drift = h * rate;
-    if (noise) {
-      rt.random.gaussianInto(streamKey(this.config.seed, "train.noise"), this.step * (n * inputDim + n), this.noise!);
+    const diffusion = this.noise;
+    if (diffusion) {
+      rt.random.gaussianInto(streamKey(this.config.seed, "train.noise"), this.step * (n * inputDim + n), diffusion);
     }
-    const sd = noise ? Math.sqrt((2 * h) / noise.beta) : 0;
+    const sd = noise?.beta !== undefined ? Math.sqrt((2 * h) / noise.beta) : 0;
     const decay = noise ? -noise.lambda * h : 0;
     if (first) {
       // The first layer's step is ratio h: its drift, decay and noise variance all scale with it.
       if (decay !== 0) rt.exports.axpy(ratio * decay, net.w.ptr, net.w.ptr, n * inputDim);
       rt.exports.axpy(-ratio * drift, this.gradW.ptr, net.w.ptr, n * inputDim);
-      if (noise) rt.exports.axpy(Math.sqrt(ratio) * sd, this.noise!.ptr, net.w.ptr, n * inputDim);
+      if (diffusion) rt.exports.axpy(Math.sqrt(ratio) * sd, diffusion.ptr, net.w.ptr, n * inputDim);
     }
     if (second) {
       if (decay !== 0) rt.exports.axpy(decay, net.a.ptr, net.a.ptr, n);
       rt.exports.axpy(-drift, this.gradA.ptr, net.a.ptr, n);
-      if (noise) rt.exports.axpy(sd, this.noise!.ptr + 8 * n * inputDim, net.a.ptr, n);
+      if (diffusion) rt.exports.axpy(sd, diffusion.ptr + 8 * n * inputDim, net.a.ptr, n);
     }
     if (first && algorithm.projected) {
       for (let i = 0; i < n; i++) {
