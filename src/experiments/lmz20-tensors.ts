@@ -39,7 +39,7 @@ const SIZES: Record<ExperimentScale, Sizes> = {
   },
   paper: {
     d: 30, teacher: 30, width: 400, steps: 2400, stepSize: 0.05,
-    separation: { dims: [20, 24, 32, 40, 48], budget: 8, batch: 32, stepSize: 1, kernelWork: 5e10 },
+    separation: { dims: [20, 24, 32, 48, 64, 80], budget: 8, batch: 32, stepSize: 1, kernelWork: 5e10 },
   },
 };
 

@@ -1,7 +1,7 @@
 // Li, Ma, Zhang 2020's separation in d: on the normalized teacher (normalizedTeacher.ts: M = d
 // orthonormal |.| neurons, a*_j = 1/d, so every Hermite order k >= 1 carries Theta(1/d) of E y^2),
 // an over-parametrized |.| network trained by online SGD on a polynomial sample budget
-// n(d) = c d^3 reaches a population loss that falls faster than 1/d, while every kernel with n
+// n(d) = c d^3 (step h0 up to d = 32, h0 32 / d above) reaches a population loss that falls faster than 1/d, while every kernel with n
 // samples keeps at least the loss of the orders it cannot resolve: Omega(1/d).
 //   network    f = (1/N) sum_i a_i |<w_i, x>|, N = 4d, online SGD with batch B on n(d) samples,
 //              the last quarter at a quarter of the step; its exact population loss (Gaussian
@@ -29,6 +29,7 @@ export interface SeparationSizes {
   /** Sample budget n(d) = budget d^3. */
   budget: number;
   batch: number;
+  /** Step size h0 up to d = STEP_DIM; above it h(d) = h0 STEP_DIM / d. */
   stepSize: number;
   /** Multiply-adds n p^2 allowed per kernel fit (caps the kernels' n below the budget at large d). */
   kernelWork: number;
@@ -44,6 +45,19 @@ export interface SeparationBreak {
   fixedBudget?: boolean;
   /** Report the kernels' losses as the network's and the network's as the kernels'. */
   swapKernelAndNetwork?: boolean;
+}
+
+/**
+ * Above this d the step shrinks like 1/d. Each online step adds SGD noise of variance about
+ * h^2 d L / B to |w|^2 (|x|^2 = d), against a drift of order h: at fixed h the noise wins as d
+ * grows (at d = 64, h = 1 the loss climbs back to its plateau, 3x the floor), while h d / B fixed
+ * keeps the noise per unit time fixed. Below it h0 = 1 is stable, and h = 1.6 at d = 20 is not.
+ */
+const STEP_DIM = 32;
+
+/** The step size at dimension d. */
+function separationStep(sizes: SeparationSizes, d: number): number {
+  return d <= STEP_DIM ? sizes.stepSize : (sizes.stepSize * STEP_DIM) / d;
 }
 
 const KERNELS: KernelKind[] = ["nngp", "ntk"];
@@ -99,7 +113,8 @@ async function trainNetwork(context: ExperimentContext, task: TeacherAbsConfig, 
   const seed = context.seed + d;
   let start: { w: Float64Array; a: Float64Array } | null = null;
   let loss = NaN;
-  for (const [samples, h] of [[FIRST_PHASE * n, sizes.stepSize], [(1 - FIRST_PHASE) * n, ANNEAL_FACTOR * sizes.stepSize]] as const) {
+  const step = separationStep(sizes, d);
+  for (const [samples, h] of [[FIRST_PHASE * n, step], [(1 - FIRST_PHASE) * n, ANNEAL_FACTOR * step]] as const) {
     const config = phaseConfig(task, samples, h, sizes, seed, broken, start);
     context.saveConfig(config.name!, config);
     const result = await simulate(config, { runtime: context.runtime, observe: (_s, _t, w, a) => (start = { w, a }) });
@@ -128,7 +143,7 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
   for (const d of sizes.dims) {
     const n = sizes.budget * integerPower(broken.fixedBudget ? d0 : d, 3);
     const task = normalizedTeacherTask(d, broken.teacher ?? "normalized");
-    context.log(`separation d = ${d}: network N = ${WIDTH_PER_DIM * d}, online SGD on n = ${n} samples`);
+    context.log(`separation d = ${d}: network N = ${WIDTH_PER_DIM * d}, online SGD at step ${separationStep(sizes, d).toFixed(3)} on n = ${n} samples`);
     const networkLoss = await trainNetwork(context, task, n, sizes, broken);
     const orders = teacherOrders(context.runtime, task, context.seed + d, 12);
     const resolvable = resolvableDegree(d, n);
@@ -190,7 +205,7 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
     name: "separation-in-d",
     title: "Population loss against d at the sample budget n = c d³: network vs kernels",
     caption:
-      `Normalized teacher (M = d orthonormal |.| neurons, a*_j = 1/d) in d = ${sizes.dims.join(", ")}; budget n = ${sizes.budget} d³ online samples for the network (N = ${WIDTH_PER_DIM}d); ` +
+      `Normalized teacher (M = d orthonormal |.| neurons, a*_j = 1/d) in d = ${sizes.dims.join(", ")}; budget n = ${sizes.budget} d³ online samples for the network (N = ${WIDTH_PER_DIM}d, step ${sizes.stepSize} up to d = ${STEP_DIM}, ${sizes.stepSize} x ${STEP_DIM}/d above); ` +
       `kernel ridge with the network's NNGP and NTK on degree ≤ 2 Hermite features (exact population losses, n capped at ${sizes.kernelWork.toExponential(0)} / p² where larger). ` +
       `The floors are exact: the orders a kernel with n samples cannot resolve, and the orders ≥ 4. The network falls faster than 1/d; the kernels stay on the floor ` +
       `(the separation of Li, Ma, Zhang 2020, Theorems 1.1 and 1.2: O(1/d^{1+Q}) against Omega(1/d)).`,

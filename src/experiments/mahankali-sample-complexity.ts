@@ -9,7 +9,7 @@
 
 import { parseConfig, type Config } from "../config.js";
 import { modelKernel } from "../kernels/modelKernel.js";
-import { fitSphereKernels } from "../kernels/sphereKernelFits.js";
+import { fitSphereKernels } from "../kernels/sphereKernelRidge.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
@@ -35,12 +35,20 @@ const SIZES = {
 const EPSILON = 0.1;
 /** Network runs (data and initialization seeds) per d; n* is their geometric mean. */
 const NETWORK_SEEDS = 3;
+/** The network's n grid is capped at this multiple of d. */
+const NETWORK_MAX_PER_D = 100;
 /** The kernels' grid walk starts at this fraction of N(d,4). */
 const KERNEL_START = 0.6;
 /** Ratio of consecutive sample sizes in the search grid. */
 const GRID_RATIO = 1.25;
 /** Kernel ridge lambda = RIDGE n K(1) (near-interpolation: the target is noiseless). */
 const RIDGE = 1e-6;
+/**
+ * Largest n the kernels solve densely. Near interpolation (n close to N(d,4), lambda = 1e-6 n K(1))
+ * conjugate gradients need hundreds of Gram products (5x the Cholesky time at n = 1000, d = 12), so
+ * the dense solve is used through the kernels' crossing at paper scale (n about 5000 at d = 18).
+ */
+const DENSE_MAX = 8000;
 /** kappa_4 / kappa_2 of the extra degree-{2,4} kernels, relative to the NNGP's. */
 const BEST_RATIOS = [10];
 
@@ -74,10 +82,10 @@ function empiricalGd(config: Config, n: number): Config {
 /**
  * Losses on a geometric grid (ratio GRID_RATIO) through `start`, walked down from it while every
  * loss is <= epsilon and up while some loss is above it, within [min, max]: the grid points that
- * bracket each model's crossing. Returns the grid sorted by n, with one loss per model.
+ * bracket each model's crossing. Returns every n in `seen` (points evaluated before, kept) and the
+ * grid, sorted by n, with one loss per model.
  */
-async function bracket(start: number, min: number, max: number, epsilon: number, evaluate: (n: number) => Promise<number[]> | number[]) {
-  const seen = new Map<number, number[]>();
+async function bracket(start: number, min: number, max: number, epsilon: number, evaluate: (n: number) => Promise<number[]> | number[], seen = new Map<number, number[]>()) {
   const at = async (n: number) => {
     if (!seen.has(n)) seen.set(n, await evaluate(n));
     return seen.get(n)!;
@@ -118,16 +126,18 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     // The network: projected empirical GD on the first n samples of the task's "train" stream; the
     // first seed's samples are the kernels' samples too.
     const networkStars: number[] = [];
+    const networkNs = new Set<number>();
     for (let r = 0; r < NETWORK_SEEDS; r++) {
       const seeded = r === 0 ? config : parseConfig({ ...config, seed: config.seed + 1000 * r });
       // Start from the previous d's n* grown like d^2 (the walk goes down as well as up).
       const guess = previousNetwork ? previousNetwork.n * (d / previousNetwork.d) ** 2 : 10 * d;
-      const curve = await bracket(guess, 2 * d, 100 * d, epsilon, async (n) => {
+      const curve = await bracket(guess, 2 * d, NETWORK_MAX_PER_D * d, epsilon, async (n) => {
         const result = await simulate(empiricalGd(seeded, n), { runtime: ctx.runtime });
         const loss = result.summary.final?.populationLoss as number;
         rows.push({ d, n, model: `network (seed ${r + 1})`, loss: loss / nullLoss });
         return [loss];
       });
+      for (const n of curve.ns) networkNs.add(n);
       networkStars.push(crossing({ n: curve.ns, loss: curve.losses.map((l) => l[0]!) }, epsilon));
       if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!));
       // A seed that never reaches epsilon already makes n* undefined at this d.
@@ -143,20 +153,25 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const kernels = [nngp, ntk, ...extra];
     let dimension = 0;
     for (let k = 0; k <= 4; k++) dimension += sphericalHarmonicsDim(d, k);
-    const xs = ctx.runtime.arena.f64(dimension * 2 * d);
-    const ys = ctx.runtime.arena.f64(dimension * 2);
+    const samples = Math.max(2 * dimension, NETWORK_MAX_PER_D * d);
+    const xs = ctx.runtime.arena.f64(samples * d);
+    const ys = ctx.runtime.arena.f64(samples);
     let curves: Curve[];
     try {
       task.sampleInto("train", 0, xs, ys);
       const x = xs.toArray();
       const y = ys.toArray();
-      // The walk stops when every kernel, and so the best of them, is at or below epsilon.
-      const grid = await bracket(KERNEL_START * sphericalHarmonicsDim(d, 4), sphericalHarmonicsDim(d, 2), 2 * dimension, epsilon, (n) => {
-        const losses = fitSphereKernels(ctx.runtime, x.subarray(0, n * d), y.subarray(0, n), d, kernels, RIDGE, q, link).map((f) => f.populationLoss);
+      const evaluate = (n: number) => {
+        const losses = fitSphereKernels(ctx.runtime, x.subarray(0, n * d), y.subarray(0, n), d, kernels, q, link, { ridge: RIDGE, denseMax: DENSE_MAX, seed: config.seed }).map((f) => f.loss);
         const all = [...losses, Math.min(...losses)];
         rows.push({ d, n, model: "NNGP", loss: all[0]! / nullLoss }, { d, n, model: "NTK", loss: all[1]! / nullLoss }, { d, n, model: "best degree-4 kernel", loss: all[all.length - 1]! / nullLoss });
         return all;
-      });
+      };
+      // Every n the network was trained on at this d, then the walk to the kernels' own crossing,
+      // which stops when every kernel, and so the best of them, is at or below epsilon.
+      const seen = new Map<number, number[]>();
+      for (const n of networkNs) seen.set(n, evaluate(n));
+      const grid = await bracket(KERNEL_START * sphericalHarmonicsDim(d, 4), sphericalHarmonicsDim(d, 2), 2 * dimension, epsilon, evaluate, seen);
       curves = grid.losses[0]!.map((_, i) => ({ n: grid.ns, loss: grid.losses.map((l) => l[i]!) }));
     } finally {
       xs.free();
