@@ -100,6 +100,8 @@ function plotOf(name: string, title: string, caption: string, rows: ChartRow[]):
       y: { field: "loss", title: "population loss (exact)", log: true },
       series: { field: "model", title: "" },
       points: true,
+      // Floors are reference levels, not methods: dashed, no points.
+      reference: (model) => model !== NETWORK_LABEL && !Object.values(KERNEL_LABEL).includes(model),
     }),
   };
 }
