@@ -114,7 +114,9 @@ describe("run directory and report.html", () => {
       expect((html.match(/<svg/g) ?? []).length).toBe(2);
       expect(balanced(html.replace(/<!DOCTYPE html>/, "").replace(/<meta[^>]*>/g, ""))).toBe(true);
       expect(html).toContain("&lt;b&gt;escaped&lt;/b&gt; &amp; shown.");
-      expect(html).toContain("A &lt;fake&gt; paper. Doe, Roe (2020), arXiv 2001.00001, Figure 1.");
+      expect(html).toContain("<cite>Doe and Roe (2020), A &lt;fake&gt; paper, arXiv 2001.00001</cite>. This run reproduces: Figure 1.");
+      expect(html).toContain("<code>meanfield run configs/run-a.json</code>");
+      expect(html).not.toMatch(/<h2>Figures<\/h2>|seed paper|\d{4}-\d\d-\d\dT\d\d:/);
       expect(html).toContain("ALL CHECKS PASS");
       expect(html).toContain(onDisk.command);
       expect(html).toContain("≥ 1");

@@ -1,21 +1,29 @@
-// `meanfield report DIR`: rebuilds DIR/report.html (and the SVG plots) from a run directory
-// written by `meanfield reproduce`.
+// `meanfield report DIR [--format svg,png] [--dpi 300]`: rebuilds DIR/report.html and the plots
+// of a run directory written by `meanfield reproduce`, exporting each figure in the formats asked.
 
 import type { Command } from "commander";
 
+/** --dpi as a number in the renderer's range; throws a one-line RangeError naming the option. */
+export function parseDpi(text: string): number {
+  const dpi = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(dpi >= 24 && dpi <= 1200)) throw new RangeError(`--dpi: must be a number in [24, 1200], got "${text}"`);
+  return dpi;
+}
 
 export function registerReport(program: Command): void {
   program
     .command("report")
     .argument("<dir>", "a run directory written by meanfield reproduce")
-    .description("rebuild report.html and the SVG plots of a run directory from its summary.json and plot specs")
-    .action(async (dir: string) => {
-      const { RunDirectoryError, writeReport } = await import("../report/writeReport.js");
+    .description("rebuild report.html and the plots of a run directory from its summary.json and plot specs; --format png also exports each figure as a print-resolution PNG")
+    .option("--format <list>", "figure formats to write beside the specs: svg, png or svg,png (SVG is always written)", "svg")
+    .option("--dpi <n>", "pixels per inch of PNG figures (a 640 px figure is 6.7 in wide)", "300")
+    .action(async (dir: string, opts: { format: string; dpi: string }) => {
+      const { parseFormats, writeReport } = await import("../report/writeReport.js");
       try {
-        const path = await writeReport(dir);
+        const path = await writeReport(dir, { formats: parseFormats(opts.format), dpi: parseDpi(opts.dpi) });
         process.stdout.write(`${path}\n`);
       } catch (err) {
-        if (err instanceof RunDirectoryError || err instanceof SyntaxError) {
+        if (err instanceof RangeError || err instanceof SyntaxError) {
           process.stderr.write(`meanfield report: ${(err as Error).message}\n`);
           process.exit(2);
         }

@@ -20,13 +20,17 @@ export function registerReproduce(program: Command): void {
     .option("--out <dir>", "output directory (default runs/<id>-<scale>-<timestamp>)")
     .option("--json", "print summary.json on stdout instead of the table")
     .option("--variant <name>", "run a deliberately broken variant (its checks named in meanfield list must fail)")
-    .action(async (id: string, opts: { scale: string; seed?: string; out?: string; json?: boolean; variant?: string }) => {
-      const [{ findExperiment, experiments }, { DEFAULT_SEED, runExperiment, SCALES, variantError }, { citationText }, { formatNumber }, { ensureDirectory }] = await Promise.all([
+    .option("--format <list>", "figure formats: svg, png or svg,png (SVG is always written; PNG at --dpi)", "svg")
+    .option("--dpi <n>", "pixels per inch of PNG figures", "300")
+    .action(async (id: string, opts: { scale: string; seed?: string; out?: string; json?: boolean; variant?: string; format: string; dpi: string }) => {
+      const [{ findExperiment, experiments }, { DEFAULT_SEED, runExperiment, SCALES, variantError }, { citationText }, { formatNumber }, { ensureDirectory }, { parseFormats }, { parseDpi }] = await Promise.all([
         import("../experiments/registry.js"),
         import("../experiments/runExperiment.js"),
         import("../experiments/experiment.js"),
-        import("../report/reportHtml.js"),
+        import("../report/reportText.js"),
         import("../run/runFiles.js"),
+        import("../report/writeReport.js"),
+        import("./report.js"),
       ]);
       const seedText = opts.seed ?? String(DEFAULT_SEED);
       const experiment = findExperiment(id);
@@ -34,6 +38,14 @@ export function registerReproduce(program: Command): void {
       if (!SCALES.includes(opts.scale as ExperimentScale)) badInput(`--scale: must be one of ${SCALES.join(", ")}, got "${opts.scale}"`);
       const wrongVariant = variantError(experiment, opts.variant ?? null);
       if (wrongVariant) badInput(wrongVariant);
+      let formats: ReturnType<typeof parseFormats> = ["svg"];
+      let dpi = 300;
+      try {
+        formats = parseFormats(opts.format);
+        dpi = parseDpi(opts.dpi);
+      } catch (err) {
+        badInput((err as Error).message);
+      }
       const seed = Number(seedText);
       if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed)) badInput(`--seed: must be an integer >= 0, got "${seedText}"`);
       if (opts.out !== undefined) {
@@ -51,6 +63,8 @@ export function registerReproduce(program: Command): void {
         scale: opts.scale as ExperimentScale,
         seed,
         variant: opts.variant ?? null,
+        formats,
+        dpi,
         ...(opts.out ? { out: opts.out } : {}),
         log: (m) => say(`  ${m}`),
       });

@@ -206,7 +206,8 @@ export const abam22Staircase: Experiment = {
             title: "Test loss",
             rows: lossRows,
             x: { field: "time", title: "time t = k η" },
-            y: { field: "value", title: "test loss ½E(f − y)²" },
+            // Log: the loss falls over decades, and on a linear axis most of the run lies flat on zero.
+            y: { field: "value", title: "test loss ½E(f − y)²", log: true },
             series: { field: "curve", title: "dynamics" },
             band: { lower: "lower", upper: "upper" },
           }),

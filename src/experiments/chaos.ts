@@ -245,7 +245,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 export const chaos: Experiment = {
   id: "chaos",
   papers: [
-    { ...MEI_MONTANARI_NGUYEN_2018, figure: "the SGD-to-PDE bound (the lecture's Theorem 1)" },
+    { ...MEI_MONTANARI_NGUYEN_2018, figure: "the non-asymptotic bound between SGD and the distributional dynamics" },
     { ...MEI_MISIAKIEWICZ_MONTANARI_2019, figure: "the dimension-free coupling bound" },
   ],
   brokenVariants: [

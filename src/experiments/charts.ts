@@ -13,8 +13,13 @@ export interface LineChartOptions {
   y: { field: string; title: string; log?: boolean };
   /** Field naming the series (one line per value). */
   series?: { field: string; title: string };
-  /** Fields of the band around y (e.g. a 95% interval), drawn under the lines. */
-  band?: { lower: string; upper: string };
+  /** Fields of the band around y, drawn under the lines, light and in each series' colour; `label` says what it is in the legend (default "95% interval"). */
+  band?: { lower: string; upper: string; label?: string };
+  /**
+   * Series that are reference curves (a floor, a bound, a fitted law) rather than measurements:
+   * drawn thin and dashed, without points, so they do not read as one more method.
+   */
+  reference?: (series: string) => boolean;
   /** Rows whose `field` equals `dashed` are drawn dashed, the others solid (e.g. a limit beside its finite-N runs). */
   dash?: { field: string; title: string; dashed: string };
   /** Draw points on the lines (sparse data such as a sweep over n). */
@@ -42,13 +47,18 @@ function plottable(rows: ChartRow[], fields: string[]): ChartRow[] {
   );
 }
 
+/**
+ * A line chart over long-form rows: one line per series, optional light bands (one per series, in
+ * its colour, named in the legend), dashed groups and dashed reference curves.
+ */
 export function lineChart(options: LineChartOptions): Record<string, unknown> {
-  const { x, y, series, band, dash } = options;
+  const { x, y, series, band, dash, reference } = options;
   const lineFields = [...(x.log ? [x.field] : []), ...(y.log ? [y.field] : [])];
   const rows = lineFields.length > 0 ? plottable(options.rows, lineFields) : options.rows;
   // A band is drawn where its bounds are plottable; a row without one still draws its line.
   const bandRows = band ? plottable(options.rows, [...(x.log ? [x.field] : []), ...(y.log ? [band.lower, band.upper] : [])]).filter((r) => typeof r[band.lower] === "number" && typeof r[band.upper] === "number") : [];
-  const color = series ? { color: { field: series.field, type: "nominal", title: series.title, legend: { labelLimit: 400 } } } : {};
+  const legendTitle = series && band ? `${series.title ? `${series.title} ` : ""}(shaded: ${band.label ?? "95% interval"})` : series?.title;
+  const color = series ? { color: { field: series.field, type: "nominal", title: legendTitle, legend: { labelLimit: 400 } } } : {};
   const layers: Record<string, unknown>[] = [];
   if (band) {
     layers.push({
@@ -77,7 +87,10 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
       },
     };
   }
+  const isReference = (row: ChartRow) => Boolean(series && reference?.(String(row[series.field])));
+  const referenceRows = rows.filter(isReference);
   layers.push({
+    ...(referenceRows.length > 0 ? { data: { values: rows.filter((r) => !isReference(r)) } } : {}),
     mark: { type: "line", ...(options.points ? { point: true } : {}) },
     encoding: {
       x: axis(x),
@@ -86,6 +99,13 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
       ...strokeDash,
     },
   });
+  if (referenceRows.length > 0) {
+    layers.push({
+      data: { values: referenceRows },
+      mark: { type: "line", strokeDash: [6, 4], strokeWidth: 1.5 },
+      encoding: { x: axis(x), y: axis(y), ...color },
+    });
+  }
   return {
     $schema: SCHEMA,
     title: options.title,

@@ -23,11 +23,19 @@ export interface ExperimentContext {
   runtime: WasmRuntime;
   /** One line of progress for the terminal (the runner decides where it goes). */
   log(message: string): void;
-  /** Saves a resolved run config under configs/<name>.json so the run can be repeated with `meanfield run`. */
-  saveConfig(name: string, config: unknown): void;
+  /**
+   * Saves a resolved run config under configs/<name>.json so that part of the experiment can be
+   * repeated on its own; `commands` says which commands rerun it (default ["run"], the network; "pde"
+   * the mean-field limit, "ode" the order-parameter ODEs, "kernel" the kernel baselines). The report
+   * lists each config with its commands.
+   */
+  saveConfig(name: string, config: unknown, commands?: readonly RerunCommand[]): void;
   /** Saves a table of metrics as metrics/<name>.csv (and .ndjson); rows are flat records. */
   saveTable(name: string, rows: Record<string, number | string | null>[]): void;
 }
+
+/** The `meanfield` commands that take a run config: the network, its mean-field limit, its ODEs, its kernel baselines. */
+export type RerunCommand = "run" | "pde" | "ode" | "kernel";
 
 /** One quantitative claim of the paper, as measured by this run. */
 export interface ExperimentCheck {
@@ -75,8 +83,10 @@ export interface PaperCitation {
   doi?: string;
   /** "PNAS" */
   venue?: string;
-  /** The figure or result the experiment corresponds to, e.g. "Figure 4". */
+  /** The figure or result the experiment corresponds to, e.g. "Figure 4" (every experiment's citations give one: test/citations.test.ts). */
   figure?: string;
+  /** The short key the package's texts use for the paper, e.g. "MMN18"; reports spell it out where it first occurs. */
+  abbreviation?: string;
 }
 
 /** A deliberately broken version of an experiment and the checks that must then fail. */

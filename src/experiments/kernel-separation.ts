@@ -100,6 +100,8 @@ function plotOf(name: string, title: string, caption: string, rows: ChartRow[]):
       y: { field: "loss", title: "population loss (exact)", log: true },
       series: { field: "model", title: "" },
       points: true,
+      // Floors are reference levels, not methods: dashed, no points.
+      reference: (model) => model !== NETWORK_LABEL && !Object.values(KERNEL_LABEL).includes(model),
     }),
   };
 }
@@ -251,7 +253,7 @@ async function teacherPanel(context: ExperimentContext, broken: Break): Promise<
 
 export const kernelSeparation: Experiment = {
   id: "kernel-separation",
-  papers: [MAHANKALI_2023, LI_MA_ZHANG_2020],
+  papers: [{ ...MAHANKALI_2023, figure: "main theorem: the sample-complexity separation from inner-product kernels" }, { ...LI_MA_ZHANG_2020, figure: "the separation from kernel methods (Theorems 1.1 and 1.2)" }],
   brokenVariants: [
     {
       name: "kernel-network-swapped",

@@ -216,6 +216,8 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
       y: { field: "loss", title: "population loss", log: true },
       series: { field: "curve", title: "" },
       points: true,
+      // The floors are reference levels, not methods: dashed, no points.
+      reference: (curve) => curve.startsWith("kernel floor") || curve.startsWith("orders ≥ 4"),
     }),
   };
   return {

@@ -288,7 +288,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     ),
   ];
 
-  const phaseRules: TableRow[] = phaseRows.filter((p) => p.time !== null && String(p.phase).includes("network"));
+  // Each phase label on its own line at the top of the plot (pixel rows 14, 30, ...), right of its rule, so labels never overlap each other or a rotated curve.
+  const phaseRules: TableRow[] = phaseRows.filter((p) => p.time !== null && String(p.phase).includes("network")).map((p, i) => ({ ...p, labelY: 14 + 16 * i }));
   const plots = [
     {
       name: "residuals",
@@ -301,7 +302,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
           { mark: "line", filter: "datum.source === 'PDE'", encoding: { x: quantity("time", "time t"), y: quantity("value", "D_k"), color: category("series", "residual") } },
           { mark: "point", filter: "datum.source === 'network'", encoding: { x: quantity("time", "time t"), y: quantity("value", "D_k"), color: category("series", "residual") } },
           { mark: "rule", values: phaseRules, markProperties: { strokeDash: [4, 3], color: "gray" }, encoding: { x: quantity("time", "time t"), tooltip: { field: "phase" } } },
-          { mark: "text", values: phaseRules, markProperties: { angle: 270, align: "right", dx: -4, dy: -4, fontSize: 10, color: "gray" }, encoding: { x: quantity("time", "time t"), y: { value: 0 }, text: { field: "phase" } } },
+          { mark: "text", values: phaseRules, markProperties: { align: "left", baseline: "middle", dx: 4, fontSize: 12, color: "#444" }, encoding: { x: quantity("time", "time t"), y: { field: "labelY", type: "quantitative", scale: null }, text: { field: "phase" } } },
         ],
       }),
     },

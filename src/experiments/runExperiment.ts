@@ -11,9 +11,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultRunDirectory } from "../run/runDirectory.js";
 import { tableColumns, toCsv, toNdjson, type TableRow } from "../report/csv.js";
-import { summaryCheck, summaryExponents, summaryFigures, type ExperimentSummary } from "../report/summary.js";
+import { summaryCheck, summaryExponents, summaryFigures, type ExperimentSummary, type SummaryRerun } from "../report/summary.js";
 import { styleFigure } from "../report/figureStyle.js";
-import { writeReport } from "../report/writeReport.js";
+import { writeReport, type FigureFormat } from "../report/writeReport.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { experiments, findExperiment } from "./registry.js";
 import type { Experiment, ExperimentContext, ExperimentResult, ExperimentScale } from "./experiment.js";
@@ -30,6 +30,10 @@ export interface RunExperimentOptions {
   log?: (message: string) => void;
   /** One of the experiment's broken variants (for tests of its checks); null or absent for the experiment itself. */
   variant?: string | null;
+  /** Figure formats beside each spec (default svg; "png" adds print-resolution PNGs). */
+  formats?: readonly FigureFormat[];
+  /** Pixels per inch of PNG figures (default 300). */
+  dpi?: number;
 }
 
 export interface ExperimentRun {
@@ -82,6 +86,7 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   for (const sub of ["configs", "metrics", "plots"]) mkdirSync(join(dir, sub), { recursive: true });
   const runtime = options.runtime ?? (await loadRuntime());
   const configs: string[] = [];
+  const reruns: SummaryRerun[] = [];
   const tables: ExperimentSummary["tables"] = [];
   const configNames = new Set<string>();
   const tableNames = new Set<string>();
@@ -91,11 +96,12 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
     variant,
     runtime,
     log: options.log ?? (() => {}),
-    saveConfig(name, config) {
+    saveConfig(name, config, commands = ["run"]) {
       checkName("config", name, configNames);
       const path = `configs/${name}.json`;
       writeFileSync(join(dir, path), `${JSON.stringify(config, null, 2)}\n`);
       configs.push(path);
+      reruns.push({ config: path, commands: commands.map((c) => `meanfield ${c} ${path}`) });
     },
     saveTable(name, rows: TableRow[]) {
       checkName("table", name, tableNames);
@@ -142,11 +148,12 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
     configs,
     tables,
     command: rerunCommand(experiment.id, scale, seed, dir, variant),
+    reruns,
     startedAt,
     wallSeconds,
     version: version(),
   };
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  await writeReport(dir);
+  await writeReport(dir, { ...(options.formats ? { formats: options.formats } : {}), ...(options.dpi !== undefined ? { dpi: options.dpi } : {}) });
   return { dir, summary, result };
 }

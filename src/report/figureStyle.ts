@@ -4,8 +4,10 @@
 // least 12 px at print width, line symbols in legends, panel letters, and decade ticks written 10^k
 // on log axes.
 
-/** Okabe–Ito: distinguishable under the common colour-vision deficiencies; black last. */
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+import { PALETTE, assignMethodColors } from "./figureColors.js";
+import { fitChannelScale } from "./figureScales.js";
+
+export { PALETTE } from "./figureColors.js";
 
 /** Print-size figure area in CSS pixels (the report scales it to the page width). */
 export const FIGURE_WIDTH = 640;
@@ -17,34 +19,12 @@ export const FIGURE_CONFIG: Record<string, unknown> = {
   title: { fontSize: 16, anchor: "start", offset: 10 },
   axis: { labelFontSize: 13, titleFontSize: 14, titleFontWeight: "normal", grid: true, gridColor: "#e6e6e6" },
   // symbolOpacity 1: a light band in a series' colour must not make its legend symbol pale.
-  legend: { labelFontSize: 13, titleFontSize: 13, symbolType: "stroke", symbolStrokeWidth: 2.5, symbolSize: 300, symbolOpacity: 1, labelLimit: 360 },
+  legend: { labelFontSize: 13, titleFontSize: 13, symbolType: "stroke", symbolStrokeWidth: 2.5, symbolSize: 300, symbolOpacity: 1, labelLimit: 360, titleLimit: 360 },
   line: { strokeWidth: 2 },
   point: { size: 45, filled: true },
   range: { category: PALETTE },
   view: { stroke: null },
 };
-
-const SUPERSCRIPTS: [string, string][] = [
-  ["-", "⁻"],
-  ["0", "⁰"],
-  ["1", "¹"],
-  ["2", "²"],
-  ["3", "³"],
-  ["4", "⁴"],
-  ["5", "⁵"],
-  ["6", "⁶"],
-  ["7", "⁷"],
-  ["8", "⁸"],
-  ["9", "⁹"],
-];
-
-/** A Vega expression labelling decades 10^k (k in superscript) and leaving other log ticks blank. */
-export const DECADE_LABELS = (() => {
-  const k = "round(log(datum.value) / LN10)";
-  let text = `'' + ${k}`;
-  for (const [digit, sup] of SUPERSCRIPTS) text = `replace(${text}, regexp('${digit}', 'g'), '${sup}')`;
-  return `abs(log(datum.value) / LN10 - ${k}) < 1e-6 ? (${k} === 0 ? '1' : ${k} === 1 ? '10' : '10' + ${text}) : ''`;
-})();
 
 type Spec = Record<string, unknown>;
 
@@ -52,24 +32,17 @@ function isObject(v: unknown): v is Spec {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Log-scaled x/y encodings get decade labels, unless the spec labels them itself. */
-function labelLogAxes(node: Spec): void {
-  const encoding = node.encoding;
-  if (isObject(encoding)) {
-    for (const channel of ["x", "y"]) {
-      const enc = encoding[channel];
-      if (!isObject(enc) || !isObject(enc.scale) || enc.scale.type !== "log") continue;
-      const axis: Spec = isObject(enc.axis) ? { ...enc.axis } : {};
-      if (axis.labelExpr !== undefined) continue;
-      delete axis.format;
-      enc.axis = { ...axis, labelExpr: DECADE_LABELS };
-    }
-  }
-  for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
+/** Scales from the data and colours by method, in every (sub)plot of the spec. */
+function fitScalesAndColors(node: Spec): void {
+  for (const key of ["hconcat", "vconcat", "concat"]) {
     const children = node[key];
-    if (Array.isArray(children)) for (const child of children) if (isObject(child)) labelLogAxes(child);
+    if (Array.isArray(children)) for (const child of children) if (isObject(child)) fitScalesAndColors(child);
   }
-  if (isObject(node.spec)) labelLogAxes(node.spec);
+  if (node.layer !== undefined || node.mark !== undefined || isObject(node.spec)) {
+    fitChannelScale(node, "x");
+    fitChannelScale(node, "y");
+    assignMethodColors(node);
+  }
 }
 
 /** "(a)", "(b)", ... for the panel at index i. */
@@ -79,8 +52,9 @@ export function panelLetter(i: number): string {
 
 /**
  * The spec in the package's style: FIGURE_CONFIG under the spec's own config (the style wins on
- * the keys it sets), print size where the spec sets none, decade labels on log axes, and the panel
- * letter before the title. Returns a new object; the input is not changed.
+ * the keys it sets), print size where the spec sets none, scales fitted to the data (figureScales.ts:
+ * log where it spans decades, ticks 10^k), a fixed colour per method (figureColors.ts), and the
+ * panel letter before the title. Returns a new object; the input is not changed.
  */
 export function styleFigure(spec: Spec, panel: number): Spec {
   const out = structuredClone(spec) as Spec;
@@ -89,7 +63,7 @@ export function styleFigure(spec: Spec, panel: number): Spec {
   if (out.width === undefined && !out.hconcat && !out.concat) out.width = FIGURE_WIDTH;
   if (out.height === undefined && !out.vconcat && !out.concat) out.height = FIGURE_HEIGHT;
   if (typeof out.width === "number" && out.width < FIGURE_WIDTH) out.width = FIGURE_WIDTH;
-  labelLogAxes(out);
+  fitScalesAndColors(out);
   const letter = panelLetter(panel);
   if (typeof out.title === "string") out.title = `${letter} ${out.title}`;
   else if (isObject(out.title) && typeof out.title.text === "string") out.title = { ...out.title, text: `${letter} ${out.title.text}` };

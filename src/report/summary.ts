@@ -28,6 +28,13 @@ export interface SummaryPlot {
   svg: string;
 }
 
+export interface SummaryRerun {
+  /** Config path relative to the run directory. */
+  config: string;
+  /** Full command lines, e.g. "meanfield pde configs/limit.json". */
+  commands: string[];
+}
+
 export interface SummaryTable {
   name: string;
   rows: number;
@@ -60,6 +67,8 @@ export interface ExperimentSummary {
   tables: SummaryTable[];
   /** The command that repeats this run. */
   command: string;
+  /** Each saved config with the commands that rerun that part of the experiment on its own (absent in summaries of older runs). */
+  reruns?: SummaryRerun[];
   startedAt: string;
   wallSeconds: number;
   version: string;

@@ -1,6 +1,7 @@
-// Builds DIR/report.html (and DIR/plots/*.svg) from what a run directory holds: summary.json,
-// the Vega-Lite specs in plots/*.vl.json and the configs. The runner calls it at the end of a run;
-// `meanfield report DIR` calls it again, e.g. after editing a spec.
+// Builds DIR/report.html (and DIR/plots/*.svg, and *.png when asked) from what a run directory
+// holds: summary.json, the Vega-Lite specs in plots/*.vl.json and the configs. The runner calls it
+// at the end of a run; `meanfield report DIR` calls it again, e.g. after editing a spec or to
+// export the figures as PNG.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +11,25 @@ import type { ExperimentSummary } from "./summary.js";
 
 export class RunDirectoryError extends RangeError {
   override name = "RunDirectoryError";
+}
+
+/** Figure file formats: SVG is always written (the report inlines it); PNG is rendered from it at print resolution. */
+export const FIGURE_FORMATS = ["svg", "png"] as const;
+export type FigureFormat = (typeof FIGURE_FORMATS)[number];
+
+export interface WriteReportOptions {
+  /** Formats to write beside each plot's spec (default svg only). */
+  formats?: readonly FigureFormat[];
+  /** Pixels per inch of the PNGs (default 300). */
+  dpi?: number;
+}
+
+/** "png" or "svg,png" -> the formats; throws naming --format and the choices. */
+export function parseFormats(text: string): FigureFormat[] {
+  const parts = text.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = parts.filter((p) => !(FIGURE_FORMATS as readonly string[]).includes(p));
+  if (parts.length === 0 || bad.length > 0) throw new RangeError(`--format: must be a comma-separated list of ${FIGURE_FORMATS.join(", ")}, got "${text}"`);
+  return [...new Set(parts)] as FigureFormat[];
 }
 
 export function readSummary(dir: string): ExperimentSummary {
@@ -22,9 +42,16 @@ export function readSummary(dir: string): ExperimentSummary {
   return summary;
 }
 
-/** Renders every plot and writes report.html; returns its path. */
-export async function writeReport(dir: string): Promise<string> {
+/** The path of a plot's PNG beside its SVG. */
+export function pngPath(svgPath: string): string {
+  return svgPath.replace(/\.svg$/, ".png");
+}
+
+/** Renders every plot (SVG, and PNG when asked) and writes report.html; returns its path. */
+export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<string> {
   const summary = readSummary(dir);
+  const png = options.formats?.includes("png") ?? false;
+  const renderPng = png ? (await import("./renderPng.js")).renderPng : null;
   const svgs: Record<string, string> = {};
   for (const plot of summary.plots) {
     const specPath = join(dir, plot.spec);
@@ -32,13 +59,15 @@ export async function writeReport(dir: string): Promise<string> {
     const svg = await renderSvg(JSON.parse(readFileSync(specPath, "utf8")) as Record<string, unknown>, plot.name);
     writeFileSync(join(dir, plot.svg), svg);
     svgs[plot.name] = svg;
+    if (renderPng) writeFileSync(join(dir, pngPath(plot.svg)), (await renderPng(svg, options.dpi, plot.name)).png);
   }
   const configs: Record<string, string> = {};
   for (const path of summary.configs) {
     const full = join(dir, path);
     if (existsSync(full)) configs[path] = readFileSync(full, "utf8");
   }
+  const pngs = summary.plots.filter((p) => existsSync(join(dir, pngPath(p.svg)))).map((p) => p.name);
   const out = join(dir, "report.html");
-  writeFileSync(out, reportHtml({ summary, svgs, configs }));
+  writeFileSync(out, reportHtml({ summary, svgs, configs, pngs }));
   return out;
 }

@@ -1,0 +1,65 @@
+// One colour per method in every figure of the package: the network is always blue, its
+// mean-field limit orange, the NNGP kernel green, and so on, whichever order a figure lists its
+// series in. Series that are not a method (d = 100, kappa = 0.4, ...) take the palette's other
+// colours in order. A method's colour is only given when one series of the figure is that method
+// (two "network (seed k)" series must stay distinguishable).
+
+type Spec = Record<string, unknown>;
+
+function isObject(v: unknown): v is Spec {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Okabe–Ito: distinguishable under the common colour-vision deficiencies. */
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+
+/** The methods with a fixed colour, recognised by the series' label; first match wins. */
+export const METHOD_COLORS: readonly { method: string; pattern: RegExp; color: string }[] = [
+  { method: "mean-field limit", pattern: /mean-field limit|\bPDE\b|infinite width/i, color: "#E69F00" },
+  { method: "order-parameter ODE", pattern: /\bODEs?\b/, color: "#CC79A7" },
+  { method: "NNGP kernel", pattern: /\bNNGP\b/, color: "#009E73" },
+  { method: "NTK", pattern: /\bNTK\b/, color: "#D55E00" },
+  { method: "linearized model", pattern: /lineari[sz]ed/i, color: "#D55E00" },
+  { method: "random features", pattern: /random features/i, color: "#56B4E9" },
+  { method: "network", pattern: /network|\b[bs]?SGD\b/i, color: "#0072B2" },
+  { method: "bound, floor or fit", pattern: /\bfloor\b|\bbound\b|\bfit\b|^fit:|\bpart\b|Lemma|exp\(/i, color: "#555555" },
+];
+
+/** The fixed colour of a series label, or null. */
+export function methodColor(label: string): string | null {
+  return METHOD_COLORS.find((m) => m.pattern.test(label))?.color ?? null;
+}
+
+function colorEncodings(node: Spec, inherited: readonly unknown[], out: { encodings: Spec[]; labels: Set<string>; filtered: boolean }): void {
+  const data = isObject(node.data) && Array.isArray(node.data.values) ? (node.data.values as unknown[]) : inherited;
+  const enc = isObject(node.encoding) ? node.encoding.color : undefined;
+  if (isObject(enc) && typeof enc.field === "string" && enc.type === "nominal") {
+    out.encodings.push(enc);
+    // A filtered layer draws only some of its rows: the labels it shows are not known here.
+    if (node.transform !== undefined) out.filtered = true;
+    for (const row of data) if (isObject(row) && row[enc.field] !== undefined && row[enc.field] !== null) out.labels.add(String(row[enc.field]));
+  }
+  if (Array.isArray(node.layer)) for (const child of node.layer) if (isObject(child)) colorEncodings(child, data, out);
+  if (isObject(node.spec)) colorEncodings(node.spec, data, out);
+}
+
+/** Gives the spec's colour scale a domain and range: methods their colour, the other series the rest of the palette (in place). */
+export function assignMethodColors(spec: Spec): void {
+  const found = { encodings: [] as Spec[], labels: new Set<string>(), filtered: false };
+  colorEncodings(spec, [], found);
+  if (found.encodings.length === 0 || found.labels.size === 0 || found.filtered) return;
+  if (found.encodings.some((e) => isObject(e.scale) && (e.scale.range !== undefined || e.scale.scheme !== undefined))) return;
+  const labels = [...found.labels].sort((a, b) => a.localeCompare(b));
+  const byColor = new Map<string, string[]>();
+  for (const label of labels) {
+    const color = methodColor(label);
+    if (color) byColor.set(color, [...(byColor.get(color) ?? []), label]);
+  }
+  const assigned = new Map<string, string>();
+  for (const [color, ls] of byColor) if (ls.length === 1) assigned.set(ls[0]!, color);
+  if (assigned.size === 0) return;
+  const free = PALETTE.filter((c) => ![...assigned.values()].includes(c));
+  let next = 0;
+  const range = labels.map((label) => assigned.get(label) ?? free[next++ % free.length]!);
+  for (const enc of found.encodings) enc.scale = { ...(isObject(enc.scale) ? enc.scale : {}), domain: labels, range };
+}
