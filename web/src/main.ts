@@ -267,7 +267,7 @@ function statusText(): string {
     diverged: `diverged: ${state.error ?? ""}`,
     error: `error: ${state.error ?? ""}`,
   };
-  return words[state.status] + (state.stale ? " Settings changed: press Run to see them." : "");
+  return words[state.status] + (state.stale ? ". Settings changed since: press Run to see them." : "");
 }
 
 let framePending = false;

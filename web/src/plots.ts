@@ -4,7 +4,13 @@
 // (Okabe–Ito, src/report/figureStyle.ts) with one fixed colour per method.
 
 import { PALETTE } from "../../src/report/figureStyle.ts";
-import { decadeLabel, linearTicks, log10, logTicks, tickLabel } from "./ticks.ts";
+import { linearLabels, linearTicks, log10, logLabels, logTicks, tickLabel } from "./ticks.ts";
+
+/** Ticks of a linear axis at their pixel positions, labelled in one style. */
+const linearAxis = (values: number[], at: (v: number) => number) => labelled(values, linearLabels(values), at);
+/** Ticks of a log axis, decades written 10^k. */
+const logAxis = (values: number[], at: (v: number) => number) => labelled(values, logLabels(values), at);
+const labelled = (values: number[], labels: string[], at: (v: number) => number) => values.map((v, i) => ({ at: at(v), label: labels[i]! }));
 
 export const COLORS = {
   network: PALETTE[0]!,
@@ -28,7 +34,7 @@ interface Frame {
   height: number;
 }
 
-const MARGIN = { left: 66, right: 16, top: 50, bottom: 44 };
+const MARGIN = { left: 84, right: 26, top: 50, bottom: 44 };
 
 /** Clears the canvas (sized for the device's pixel ratio), writes the title and returns the plot area. */
 function frame(canvas: HTMLCanvasElement, title: string): Frame {
@@ -82,7 +88,7 @@ function axes(f: Frame, xTicks: Tick[], yTicks: Tick[], xLabel: string, yLabel: 
   ctx.font = `13px ${FONT}`;
   ctx.fillText(xLabel, f.left + f.width / 2, f.top + f.height + 23);
   ctx.save();
-  ctx.translate(14, f.top + f.height / 2);
+  ctx.translate(16, f.top + f.height / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = "middle";
   ctx.fillText(yLabel, 0, 0);
@@ -99,13 +105,13 @@ export interface LegendEntry {
   box?: boolean;
 }
 
-/** One row of line (or box) symbols with their labels above the plot area, from the left. */
+/** One row of line (or box) symbols with their labels between the title and the plot area, from the title's left edge. */
 function legend(f: Frame, entries: LegendEntry[]): void {
   const { ctx } = f;
   ctx.font = `12px ${FONT}`;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
-  let x = f.left;
+  let x = 10;
   const y = f.top - 12;
   for (const e of entries) {
     if (e.box) {
@@ -172,9 +178,9 @@ export function drawLoss(canvas: HTMLCanvasElement, time: { axis: "linear" | "lo
     : (t: number) => f.left + (t / t1) * f.width;
   const y = (loss: number) => f.top + ((hi - log10(loss)) / (hi - lo)) * f.height;
   const xTicks = log
-    ? logTicks(log10(t0), log10(t1)).map((t) => ({ at: x(t), label: decadeLabel(t) }))
-    : linearTicks(0, t1, 5).map((t) => ({ at: x(t), label: tickLabel(t) }));
-  const yTicks = logTicks(lo, hi).map((v) => ({ at: y(v), label: decadeLabel(v) }));
+    ? logAxis(logTicks(log10(t0), log10(t1)), x)
+    : linearAxis(linearTicks(0, t1, 5), x);
+  const yTicks = logAxis(logTicks(lo, hi), y);
   const xLabel = `mean-field time t = step · h${log ? " (log scale)" : ""}`;
   axes(f, xTicks, yTicks, xLabel, yLabel);
   const drawn = (p: { t: number; loss: number }) => Number.isFinite(p.loss) && p.loss > 0 && (!log || p.t > 0);
@@ -254,7 +260,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, counts: number[], densi
   axes(
     f,
     [-1, -0.5, 0, 0.5, 1].map((w) => ({ at: x(w), label: tickLabel(w) })),
-    linearTicks(0, top, 4).map((v) => ({ at: y(v), label: tickLabel(v) })),
+    linearAxis(linearTicks(0, top, 4), y),
     "overlap m = ⟨q*, w⟩ / |w| with the hidden direction",
     "density",
   );
@@ -302,7 +308,7 @@ export function drawComponents(
   axes(
     f,
     names.map((n, k) => ({ at: x(k), label: n })),
-    linearTicks(lo, hi, 4).map((v) => ({ at: y(v), label: tickLabel(v) })),
+    linearAxis(linearTicks(lo, hi, 4), y),
     "",
     yLabel,
   );

@@ -63,7 +63,7 @@ export const TASKS: Record<TaskId, TaskPreset> = {
     watch:
       "Neurons on the sphere learn a quartic target in one hidden direction, trained by projected gradient descent. " +
       "The histogram shows how far each neuron points along the hidden direction: the mass leaves the middle and piles up near ±1. " +
-      "The red curve is the limit PDE started from the same neurons, so the gap is the finite-N error.",
+      "The dashed curve is the limit PDE started from the same neurons, so the gap between the curves is the error of finite N.",
     axis: "linear",
     defaults: { width: 256, d: 32, batch: 256, steps: 1000, stepSize: 10, loss: "population" },
   },

@@ -16,20 +16,36 @@ function powerOfTen(k: number): string {
 }
 
 /** A decade as 10^k, any other value as a short number ("2×10⁻⁴" below 0.001). */
-export function decadeLabel(v: number): string {
+function decadeLabel(v: number): string {
   const k = Math.round(log10(v));
   if (Math.abs(log10(v) - k) < 1e-9) return powerOfTen(k);
   return tickLabel(v);
 }
 
 /** A tick value as a person writes it: "0", "0.25", "2000", "2×10⁻⁴", "3×10⁶". */
-export function tickLabel(v: number): string {
+export function tickLabel(v: number, plain = Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));
+  if (plain) return String(Number(v.toPrecision(3)));
   const k = Math.floor(log10(a) + 1e-9);
   const mantissa = Number((v / pow(10, k)).toPrecision(2));
   return mantissa === 1 ? powerOfTen(k) : `${mantissa}×${powerOfTen(k)}`;
+}
+
+/**
+ * Labels of a log axis in one style: decades as 10^k when the ticks are decades only; with ticks
+ * between decades, plain numbers when all are plain ("0.05, 0.1, 0.2"), else all as a × 10^k.
+ */
+export function logLabels(values: number[]): string[] {
+  const decades = values.every((v) => Math.abs(log10(v) - Math.round(log10(v))) < 1e-9);
+  if (decades) return values.map(decadeLabel);
+  return linearLabels(values);
+}
+
+/** Labels of a linear axis in one style: all plain when every tick is, else all as a × 10^k (never "0.002" beside "5×10⁻⁴"). */
+export function linearLabels(values: number[]): string[] {
+  const plain = values.every((v) => v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5));
+  return values.map((v) => tickLabel(v, plain));
 }
 
 /** "Nice" ticks (1, 2 or 5 times a power of ten apart) covering [lo, hi]. */
