@@ -61,8 +61,8 @@ export function linearTicks(lo: number, hi: number, count: number): number[] {
 
 /**
  * Ticks of a log axis from 10^lo to 10^hi: every decade (thinned to about six) when the range
- * spans at least two, else 1, 2 and 5 times the decades, else every integer multiple, so a short
- * range still gets two labels or more.
+ * spans at least two, else 1, 2 and 5 times the decades when that gives three, else every integer
+ * multiple, so a short range still gets three labels or more.
  */
 export function logTicks(lo: number, hi: number): number[] {
   for (const multiples of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
@@ -75,7 +75,7 @@ export function logTicks(lo: number, hi: number): number[] {
         if (at >= lo - 1e-9 && at <= hi + 1e-9) out.push(v);
       }
     }
-    if (out.length >= 2) {
+    if (out.length >= (multiples.length === 1 ? 2 : 3)) {
       const stride = Math.ceil(out.length / 6);
       return out.filter((_, i) => i % stride === 0);
     }
