@@ -2,7 +2,7 @@
 // driven through the form trains (the loss falls, the plots are drawn), its records and those of
 // the mean-field limit drawn beside it equal Node's bit for bit (src/ uses no engine-rounded
 // Math: test/deterministicMath.test.ts) and its config.json and metrics.ndjson downloads are the bytes
-// `meanfield run` writes; Reset clears it; a diverging run stops with the library's message; NTK
+// `meanfield run` writes; Reset clears it and restores the preset's defaults; a diverging run stops with the library's message; NTK
 // scaling runs without a limit; the query string sets the form; schema errors appear next to
 // their fields; a paused run resumes to the same records. The browser is Debian's Chromium when
 // installed (.ci/run installs it), else the one npm ci brings (@sparticuz/chromium): never a skip.
@@ -119,7 +119,8 @@ describe("the demo page in Chromium", () => {
     await page.click("#reset");
     const cleared = await demoState(page);
     expect([cleared.status, cleared.records.length, cleared.config]).toEqual(["idle", 0, null]);
-    expect(await page.inputValue("#width")).toBe("256");
+    // Reset restores the preset's defaults, not the last values typed.
+    expect([await page.inputValue("#width"), await page.inputValue("#d"), await page.inputValue("#seed")]).toEqual(["512", "50", "1"]);
   }, 120_000);
 
   it("splits a run over 2 Web Workers sharing Wasm memory, with the records of one thread in Node", async () => {
@@ -158,7 +159,7 @@ describe("the demo page in Chromium", () => {
     const query = new URLSearchParams(new URL(page.url()).search);
     expect([query.get("task"), query.get("width"), query.get("loss")]).toEqual(["sphere", "100", "population"]);
     await page.goto(`${server.url}?width=-5`);
-    await expect.poll(() => page.textContent("#error-width")).toMatch(/^model\.width: /);
+    await expect.poll(() => page.textContent("#error-width")).toBe("width N must be a whole number from 1 to 1,000,000; got -5");
     expect(await page.isDisabled("#run")).toBe(true);
   }, 60_000);
 
@@ -166,16 +167,18 @@ describe("the demo page in Chromium", () => {
     const { page } = browser;
     await page.goto(server.url);
     await fillSettings(page, { width: 0 });
-    await expect.poll(() => page.textContent("#error-width")).toMatch(/^model\.width: .*>=\s*1/);
+    await expect.poll(() => page.textContent("#error-width")).toBe("width N must be a whole number from 1 to 1,000,000; got 0");
+    expect(await page.getAttribute("#width", "aria-describedby")).toContain("error-width");
+    expect(await page.getAttribute("#width", "aria-invalid")).toBe("true");
     expect(await page.isDisabled("#run")).toBe(true);
     await fillSettings(page, { width: 64, stepSize: -1 });
     expect(await page.textContent("#error-width")).toBe("");
-    await expect.poll(() => page.textContent("#error-stepSize")).toMatch(/^algorithm\.stepSize/);
+    await expect.poll(() => page.textContent("#error-stepSize")).toBe("step size h must be a number above 0 and at most 1,000,000; got -1");
     await fillSettings(page, { stepSize: 0.05 });
     expect(await page.isDisabled("#run")).toBe(false);
     // The cross-field checks of parseConfig too: the staircase has no exact population loss.
     await fillSettings(page, { task: "staircase", loss: "population" });
-    await expect.poll(() => page.textContent("#error-loss")).toMatch(/^metrics\.include: .*no exact population loss/);
+    await expect.poll(() => page.textContent("#error-loss")).toMatch(/^loss: .*no exact population loss/);
     expect(await page.isDisabled("#run")).toBe(true);
   });
 

@@ -1,7 +1,8 @@
 // What the browser end-to-end test and web/measure.ts share: building the demo, serving it from
 // 127.0.0.1, driving Debian's Chromium through playwright-core, and running the demo's form.
 
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -168,4 +169,22 @@ export function countColor(page: Page, selector: string, hex: string): Promise<n
     },
     [selector, hex] as const,
   );
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: number;
+}
+
+/** axe-core's violations on the page as it is now (every rule axe runs by default: WCAG 2 A and AA and best practice). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: source });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, options: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+  });
 }

@@ -1,16 +1,15 @@
 // Steps per second of the demo page in headless Chromium for online SGD at N = 1024, d = 100,
 // B = 128 (BMZ23 task, ReLU, test loss on 1000 samples at 40 log-spaced steps, as the page runs
 // it), against the same config through simulate() in Node, in one process. Writes
-// bench/results/browser.json; with --screenshot also saves web/screenshot.png of the page after
-// a run of the sphere task at its defaults.
+// bench/results/browser.json. (Screenshots of the page: npm run screenshots, web/screenshots.ts.)
 //
-//   npm run measure:web [-- --steps 1000 --rounds 3 --threads 1 --screenshot]
+//   npm run measure:web [-- --steps 1000 --rounds 3 --threads 1]
 
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { simulate } from "../dist/index.js";
-import { buildDemo, demoState, fillSettings, launchChromium, runDemo, serveStatic, waitForRun, WEB_ROOT } from "../test/browserHarness.js";
+import { buildDemo, launchChromium, runDemo, serveStatic } from "../test/browserHarness.js";
 import { configOf, defaultSettings, type DemoSettings } from "./src/presets.ts";
 
 const { values } = parseArgs({
@@ -18,7 +17,6 @@ const { values } = parseArgs({
     steps: { type: "string", default: "1000" },
     rounds: { type: "string", default: "3" },
     threads: { type: "string", default: "1" },
-    screenshot: { type: "boolean", default: false },
   },
 });
 const steps = Number(values.steps);
@@ -57,18 +55,6 @@ try {
     `N = 1024, d = 100, B = 128 online SGD, ${settings.threads} thread(s): ${result.chromiumStepsPerSecond.toFixed(1)} steps/s in Chromium, ` +
       `${result.nodeStepsPerSecond.toFixed(1)} in Node (ratio ${result.chromiumOverNode.toFixed(2)})`,
   );
-
-  if (values.screenshot) {
-    const { page } = browser;
-    await page.goto(server.url);
-    await fillSettings(page, { task: "sphere" });
-    await page.click("#run");
-    await waitForRun(page, 600_000);
-    await page.waitForFunction(() => window.meanfieldDemo.limit?.done === true, null, { timeout: 60_000 });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `${WEB_ROOT}screenshot.png`, fullPage: true });
-    console.log(`web/screenshot.png after ${(await demoState(page)).step} steps of the sphere task`);
-  }
 } finally {
   await browser.close();
   await server.close();

@@ -1,11 +1,18 @@
-// The demo page: the form (validated by the library's config schema, each error next to its field),
-// two workers (the network and its mean-field limit), and the plots. window.meanfieldDemo holds
-// the run's config and records exactly as the worker sent them, for the end-to-end test.
+// The demo page: the form (checked field by field, each message next to its field), two workers
+// (the network and its mean-field limit), and the plots. window.meanfieldDemo holds the run's
+// config and records exactly as the worker sent them, and window.meanfieldPlots what the loss
+// plot drew, for the end-to-end test.
 
-import { ConfigError, configSchema, parseConfig, type ConfigInput, type MetricRecord, type RunSummary } from "meanfield";
-import { COLORS, drawComponents, drawHistogram, drawLoss, type LossSeries } from "./plots.ts";
-import { configOf, defaultSettings, FIELD_OF_PATH, TASKS, type DemoSettings, type TaskId } from "./presets.ts";
+import { parseConfig, type ConfigInput, type MetricRecord, type RunSummary } from "meanfield";
+import { throttledAnnouncer } from "./announce.ts";
+import { calibrate, durationText, estimateSeconds, LONG_RUN_SECONDS } from "./estimate.ts";
+import { copyText, plotsPng, save } from "./exports.ts";
+import { checkSettings, errorsOfMessage, FIELDS, input, readSettings, showErrors, writeSettings } from "./form.ts";
+import { drawPlots, type PlotLayouts } from "./figures.ts";
+import type { LossSeries } from "./plots.ts";
+import { citationOf, defaultSettings, TASKS, type DemoSettings, type TaskId, type TimeAxis } from "./presets.ts";
 import type { FromWorker, LimitRecord, ToWorker } from "./protocol.ts";
+import { queryOf, settingsFromQuery } from "./query.ts";
 
 export interface DemoState {
   status: "idle" | "running" | "paused" | "done" | "diverged" | "error";
@@ -22,31 +29,33 @@ export interface DemoState {
   error: string | null;
   /** The Wasm build the worker loaded ("simd" or "scalar"). */
   build: string | null;
+  /** The settings changed since this run: its plots are greyed out. */
+  stale: boolean;
+  /** The loss curve of the run before, overlaid for comparison. */
+  previous: LossSeries | null;
+  /** The last link "copy link" made. */
+  link: string | null;
 }
 
 declare global {
   interface Window {
     meanfieldDemo: DemoState;
+    meanfieldPlots: PlotLayouts;
   }
 }
 
-const FIELDS: (keyof DemoSettings)[] = ["task", "width", "d", "scaling", "stepSize", "batch", "steps", "seed", "threads", "loss"];
-const NUMERIC = new Set<keyof DemoSettings>(["width", "d", "batch", "steps", "stepSize", "seed", "threads"]);
 /** Threads share Wasm memory, which browsers allow only on cross-origin isolated pages. */
 const THREADS_ALLOWED = globalThis.crossOriginIsolated === true;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const form = $<HTMLFormElement>("settings");
 const runButton = $<HTMLButtonElement>("run");
 const pauseButton = $<HTMLButtonElement>("pause");
-const resetButton = $<HTMLButtonElement>("reset");
-const downloadConfig = $<HTMLButtonElement>("download-config");
-const downloadMetrics = $<HTMLButtonElement>("download-metrics");
 const statusLine = $<HTMLParagraphElement>("status");
-const limitLine = $<HTMLParagraphElement>("limit-status");
+const announce = throttledAnnouncer($("announcer"));
+const plotsSection = $<HTMLElement>("plots");
 const canvases = { loss: $<HTMLCanvasElement>("loss-plot"), histogram: $<HTMLCanvasElement>("histogram-plot"), components: $<HTMLCanvasElement>("components-plot") };
 
-const fresh = (): DemoState => ({
+const fresh = (previous: LossSeries | null = null): DemoState => ({
   status: "idle",
   settings: null,
   config: null,
@@ -59,75 +68,52 @@ const fresh = (): DemoState => ({
   limitMessage: null,
   error: null,
   build: null,
+  stale: false,
+  previous,
+  link: null,
 });
 let state = fresh();
 window.meanfieldDemo = state;
+window.meanfieldPlots = { loss: null };
 let workers: Worker[] = [];
 let valid = true;
+/** A long run waits for a second press of Run; any change of the settings asks again. */
+let longRunConfirmed = false;
+let queryProblem: string | null = null;
 
 const taskSelect = $<HTMLSelectElement>("task");
 for (const [id, preset] of Object.entries(TASKS)) taskSelect.add(new Option(preset.label, id));
 
-function input(field: keyof DemoSettings): HTMLInputElement | HTMLSelectElement {
-  return $(field);
+/** The preset's plain sentences and its paper under the selector. */
+function showPreset(task: TaskId): void {
+  const preset = TASKS[task];
+  $("task-text").textContent = preset.watch;
+  const cite = citationOf(preset.paper);
+  Object.assign($<HTMLAnchorElement>("task-paper"), { textContent: cite.text, href: cite.href });
 }
 
-function writeSettings(s: DemoSettings): void {
-  for (const field of FIELDS) input(field).value = String(s[field]);
-  $("task-blurb").textContent = TASKS[s.task].blurb;
+function setAxis(axis: TimeAxis): void {
+  $<HTMLInputElement>(`axis-${axis}`).checked = true;
 }
+const timeAxis = (): TimeAxis => ($<HTMLInputElement>("axis-log").checked ? "log" : "linear");
 
-function readSettings(): DemoSettings {
-  const s = {} as Record<string, unknown>;
-  for (const field of FIELDS) {
-    const el = input(field);
-    s[field] = NUMERIC.has(field) ? (el as HTMLInputElement).valueAsNumber : el.value;
-  }
-  return s as unknown as DemoSettings;
-}
-
-/** The field a config path (as ConfigError prints it) belongs to, or null for the general slot. */
-function fieldOf(path: string): keyof DemoSettings | null {
-  return FIELD_OF_PATH.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`))?.[1] ?? null;
-}
-
-function showErrors(errors: Map<keyof DemoSettings | null, string>): void {
-  for (const field of FIELDS) {
-    $(`error-${field}`).textContent = errors.get(field) ?? "";
-    input(field).closest(".field")!.classList.toggle("invalid", errors.has(field));
-    input(field).setAttribute("aria-invalid", String(errors.has(field)));
-  }
-  $("error-general").textContent = errors.get(null) ?? "";
-}
-
-function errorsOfMessage(message: string): Map<keyof DemoSettings | null, string> {
-  const colon = message.indexOf(": ");
-  const path = colon > 0 ? message.slice(0, colon) : "";
-  return new Map([[fieldOf(path), message]]);
-}
-
-/** The config of the form, or null after showing why not: every schema issue next to its field, then the cross-field checks. */
+/** Checks the form, shows every message next to its field and the run-time estimate; the config when it can run. */
 function validate(): ConfigInput | null {
-  const config = configOf(readSettings());
-  const parsed = configSchema.safeParse(config);
-  const errors = new Map<keyof DemoSettings | null, string>();
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join(".");
-      const field = fieldOf(path);
-      if (!errors.has(field)) errors.set(field, `${path}: ${issue.message}`);
-    }
-  } else {
-    try {
-      parseConfig(config);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      for (const [field, message] of errorsOfMessage(err.message)) errors.set(field, message);
-    }
-  }
+  const settings = readSettings();
+  const { config, errors } = checkSettings(settings);
   showErrors(errors);
+  if (queryProblem) $("error-query").textContent = queryProblem;
   valid = errors.size === 0;
-  return valid ? config : null;
+  const estimate = $("estimate");
+  const seconds = valid ? estimateSeconds(settings) : Number.NaN;
+  const long = seconds > LONG_RUN_SECONDS;
+  estimate.classList.toggle("warn", long);
+  estimate.textContent = !valid
+    ? ""
+    : long
+      ? `This run would take ${durationText(seconds)} on this machine. Lower the steps, N, d or B, or press "Run anyway".`
+      : `Estimated run time: ${durationText(seconds)}.`;
+  return config;
 }
 
 function stopWorkers(): void {
@@ -157,17 +143,39 @@ function fail(message: string, configError = false): void {
   update();
 }
 
+/** The network's loss of a run as a series, in mean-field time. */
+function lossSeries(settings: DemoSettings, records: MetricRecord[], label: string, color: string, dashed = false): LossSeries {
+  const points = records.flatMap((r) => {
+    const t = r.step * settings.stepSize;
+    if (typeof r.populationLoss === "number") return [{ t, loss: r.populationLoss }];
+    if (typeof r.testLoss === "number") return [{ t, loss: r.testLoss, ...(typeof r.testLossSE === "number" ? { se: r.testLossSE } : {}) }];
+    return [];
+  });
+  return { label, color, dashed, points };
+}
+
+const runName = (s: DemoSettings) => `N = ${s.width}${s.scaling === "ntk" ? ", NTK" : ""}`;
+
 function start(): void {
   const config = validate();
   if (!config) return;
+  const settings = readSettings();
+  if (estimateSeconds(settings) > LONG_RUN_SECONDS && !longRunConfirmed) {
+    longRunConfirmed = true;
+    runButton.textContent = "Run anyway";
+    return;
+  }
   stopWorkers();
-  state = fresh();
+  const previous = state.settings && state.records.length ? lossSeries(state.settings, state.records, `previous run, ${runName(state.settings)}`, "#6b6b6b", true) : null;
+  state = fresh(previous);
   window.meanfieldDemo = state;
-  state.settings = readSettings();
+  state.settings = settings;
   state.config = config;
-  rememberInUrl(state.settings);
+  queryProblem = null;
+  $("error-query").textContent = "";
+  window.history.replaceState(null, "", queryOf(settings, false));
   state.status = "running";
-  state.total = state.settings.steps;
+  state.total = settings.steps;
   const simulation = spawn({ type: "simulate", config }, (m) => {
     switch (m.type) {
       case "runtime":
@@ -187,6 +195,7 @@ function start(): void {
         state.stepsPerSecond = m.stepsPerSecond;
         state.status = m.summary.status === "completed" ? "done" : "diverged";
         if (m.summary.divergence) state.error = m.summary.divergence.message;
+        calibrate(settings, m.summary.steps, m.stepsPerSecond);
         simulation.terminate();
         break;
       case "error":
@@ -226,12 +235,39 @@ function togglePause(): void {
   update();
 }
 
+/** Back to the preset's defaults: no run, no overlay, no query string. */
 function reset(): void {
   stopWorkers();
   state = fresh();
   window.meanfieldDemo = state;
-  validate();
-  update();
+  const task = (taskSelect.value in TASKS ? taskSelect.value : defaultSettings().task) as TaskId;
+  const defaults = defaultSettings(task);
+  if (!THREADS_ALLOWED) defaults.threads = 1;
+  writeSettings(defaults);
+  setAxis(TASKS[task].axis);
+  queryProblem = null;
+  $("error-query").textContent = "";
+  window.history.replaceState(null, "", window.location.pathname);
+  settingsChanged();
+}
+
+/** Mean-field time after a step: each step advances it by the step size. */
+function timeAt(step: number): string {
+  const h = state.settings?.stepSize ?? 0;
+  return Number((step * h).toPrecision(4)).toString();
+}
+
+function statusText(): string {
+  const rate = (state.stepsPerSecond > 0 ? ` · ${state.stepsPerSecond.toFixed(0)} steps/s` : "") + (state.build ? ` · Wasm ${state.build}` : "");
+  const words: Record<DemoState["status"], string> = {
+    idle: "Pick a preset and press Run.",
+    running: `running: step ${state.step} / ${state.total} (t = ${timeAt(state.step)})${rate}`,
+    paused: `paused at step ${state.step} / ${state.total} (t = ${timeAt(state.step)})`,
+    done: `done: ${state.step} steps (t = ${timeAt(state.step)})${rate}`,
+    diverged: `diverged: ${state.error ?? ""}`,
+    error: `error: ${state.error ?? ""}`,
+  };
+  return words[state.status] + (state.stale ? ". Settings changed since: press Run to see them." : "");
 }
 
 let framePending = false;
@@ -240,26 +276,24 @@ function update(): void {
   pauseButton.disabled = !busy;
   pauseButton.textContent = state.status === "paused" ? "Resume" : "Pause";
   runButton.disabled = busy || !valid;
+  if (!longRunConfirmed) runButton.textContent = "Run";
   for (const field of FIELDS) input(field).disabled = busy || (field === "threads" && !THREADS_ALLOWED);
-  downloadConfig.disabled = state.config === null;
-  downloadMetrics.disabled = state.records.length === 0;
-  const rate = (state.stepsPerSecond > 0 ? ` · ${state.stepsPerSecond.toFixed(0)} steps/s` : "") + (state.build ? ` · Wasm ${state.build}` : "");
-  const words: Record<DemoState["status"], string> = {
-    idle: "Pick a task and press Run.",
-    running: `running: step ${state.step} / ${state.total} (t = ${timeAt(state.step)})${rate}`,
-    paused: `paused at step ${state.step} / ${state.total}`,
-    done: `done: ${state.step} steps (t = ${timeAt(state.step)})${rate}`,
-    diverged: `diverged: ${state.error ?? ""}`,
-    error: `error: ${state.error ?? ""}`,
-  };
-  statusLine.textContent = words[state.status];
-  limitLine.textContent = state.limit
+  $<HTMLButtonElement>("download-config").disabled = state.config === null;
+  $<HTMLButtonElement>("download-metrics").disabled = state.records.length === 0;
+  $<HTMLButtonElement>("export-png").disabled = state.records.length === 0;
+  $<HTMLButtonElement>("copy-link").disabled = state.settings === null;
+  statusLine.textContent = statusText();
+  // Progress is for the eye; the live region speaks what changed in kind, at most once a second.
+  announce(busy ? `${state.status}: step ${state.step} of ${state.total}` : statusLine.textContent);
+  $("limit-status").textContent = state.limit
     ? `mean-field limit: ${state.limit.kind}${state.limit.done ? "" : ", solving…"}`
     : state.limitMessage
       ? `no mean-field limit drawn: ${state.limitMessage}`
       : state.status === "idle"
         ? ""
         : "mean-field limit: solving…";
+  plotsSection.classList.toggle("stale", state.stale);
+  $("stale-note").hidden = !state.stale;
   showConfig();
   if (!framePending) {
     framePending = true;
@@ -270,123 +304,84 @@ function update(): void {
   }
 }
 
-/** Mean-field time after a step: each step advances it by the step size. */
-function timeAt(step: number): string {
-  const h = state.settings?.stepSize ?? 0;
-  return Number((step * h).toPrecision(4)).toString();
-}
-
 function showConfig(): void {
-  const config = state.config ?? (valid ? configOf(readSettings()) : null);
+  const config = state.config ?? (valid ? checkSettings(readSettings()).config : null);
   // Arrays of numbers on one line each keep the JSON short enough to read in the panel.
   $("config-json").textContent = config
     ? JSON.stringify(config, null, 2).replace(/\[\s+([-\d.e,\s]*?)\s+\]/g, (_, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`)
     : "";
 }
 
-function lossOf(r: MetricRecord): { loss: number; se?: number } | null {
-  if (typeof r.populationLoss === "number") return { loss: r.populationLoss };
-  if (typeof r.testLoss === "number") return { loss: r.testLoss, ...(typeof r.testLossSE === "number" ? { se: r.testLossSE } : {}) };
-  return null;
-}
-
 function draw(): void {
   const settings = state.settings ?? readSettings();
-  const records = state.records;
-  const last = records[records.length - 1];
-  const limitRecords = (state.limit?.records ?? []).filter((r) => r.step <= state.step);
-  const limitAt = last ? [...limitRecords].reverse().find((r) => r.step <= last.step) ?? null : null;
-  const series: LossSeries[] = [
-    {
-      label: `network, N = ${settings.width}`,
-      color: COLORS.network,
-      points: records.flatMap((r) => {
-        const l = lossOf(r);
-        return l ? [{ step: r.step, ...l }] : [];
-      }),
-    },
-  ];
-  if (limitRecords.length) series.push({ label: "mean-field limit", color: COLORS.limit, dashed: true, points: limitRecords });
-  drawLoss(canvases.loss, state.total || settings.steps, series);
-  drawHistogram(canvases.histogram, (last?.overlapHistogram as number[] | undefined) ?? null, limitAt?.density ?? null, {
-    network: "network",
-    limit: "mean-field limit",
+  plotsSection.classList.toggle("empty", state.records.length === 0);
+  if (state.records.length === 0) return;
+  const network = lossSeries(settings, state.records, `network, ${runName(settings)}`, "");
+  const overlay = $<HTMLInputElement>("overlay").checked ? state.previous : null;
+  window.meanfieldPlots = drawPlots(canvases, {
+    settings,
+    axis: timeAxis(),
+    network,
+    previous: overlay,
+    records: state.records,
+    limit: (state.limit?.records ?? []).filter((r) => r.step <= state.step),
+    final: state.status !== "running",
   });
-  const task = settings.task;
-  if (task === "staircase") {
-    const network = (last?.projections as number[] | undefined) ?? [];
-    const names = network.map((_, p) => `x${p + 1}`);
-    drawComponents(canvases.components, "projections sqrt(mean_i <e_p, w_i>^2)", names, network, null, limitAt?.projections ?? null);
-    return;
-  }
-  const components = (last?.components as number[] | undefined) ?? [];
-  const residuals = (last?.residuals as number[] | undefined) ?? [];
-  const target = components.map((c, k) => c - (residuals[k] ?? 0));
-  const limit = limitAt?.coefficients ?? (limitAt?.residuals ? limitAt.residuals.slice(0, target.length).map((dk, k) => target[k]! + dk) : null);
-  const basis = task === "sphere" ? "Legendre P_k,d" : "Hermite h_k";
-  drawComponents(canvases.components, `${basis} components of f along q*`, components.map((_, k) => `k=${k}`), components, components.length ? target : null, limit);
+}
+
+/** Any change of a setting after a run greys its plots until the next Run. */
+function settingsChanged(): void {
+  longRunConfirmed = false;
+  if (state.settings && state.status !== "running" && state.status !== "paused") state.stale = true;
+  validate();
+  update();
 }
 
 taskSelect.addEventListener("change", () => {
-  writeSettings({ ...readSettings(), task: taskSelect.value as TaskId, ...TASKS[taskSelect.value as TaskId].defaults });
-  validate();
-  update();
+  const task = taskSelect.value as TaskId;
+  writeSettings({ ...readSettings(), task, ...TASKS[task].defaults });
+  showPreset(task);
+  setAxis(TASKS[task].axis);
+  queryProblem = null;
+  $("error-query").textContent = "";
+  settingsChanged();
 });
-form.addEventListener("input", () => {
-  validate();
-  update();
-});
-form.addEventListener("submit", (event) => {
+$("settings").addEventListener("input", settingsChanged);
+$("settings").addEventListener("submit", (event) => {
   event.preventDefault();
   if (state.status !== "running" && state.status !== "paused") start();
 });
-/** Saves text as a file through a temporary object URL. */
-function save(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = Object.assign(document.createElement("a"), { href: url, download: name });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
+for (const id of ["axis-linear", "axis-log", "overlay"]) $(id).addEventListener("change", update);
 // The same bytes as `meanfield run` writes to config.json and metrics.ndjson (src/run/runDirectory.ts).
-downloadConfig.addEventListener("click", () => {
-  if (state.config) save("config.json", `${JSON.stringify(parseConfig(state.config), null, 2)}\n`, "application/json");
+$("download-config").addEventListener("click", () => {
+  if (state.config) save("config.json", new Blob([`${JSON.stringify(parseConfig(state.config), null, 2)}\n`], { type: "application/json" }));
 });
-downloadMetrics.addEventListener("click", () => {
-  save("metrics.ndjson", state.records.map((r) => `${JSON.stringify(r)}\n`).join(""), "application/x-ndjson");
+$("download-metrics").addEventListener("click", () => {
+  save("metrics.ndjson", new Blob([state.records.map((r) => `${JSON.stringify(r)}\n`).join("")], { type: "application/x-ndjson" }));
+});
+$("export-png").addEventListener("click", async () => {
+  const s = state.settings!;
+  const blob = await plotsPng(Object.values(canvases), `meanfield demo · ${TASKS[s.task].label} · ${runName(s)}, d = ${s.d}, h = ${s.stepSize}, B = ${s.batch}, seed ${s.seed}`);
+  save(`meanfield-${s.task}-N${s.width}.png`, blob);
+});
+$("copy-link").addEventListener("click", async () => {
+  if (!state.settings) return;
+  state.link = `${window.location.origin}${window.location.pathname}${queryOf(state.settings, true)}`;
+  $("link-note").textContent = (await copyText(state.link)) ? "link copied" : `copy this link: ${state.link}`;
 });
 pauseButton.addEventListener("click", togglePause);
-resetButton.addEventListener("click", reset);
+$("reset").addEventListener("click", reset);
 window.addEventListener("resize", update);
 
-/**
- * Settings from the page's query string (?task=sphere&width=512&autorun), over the task's
- * defaults, so a teaching page can link to or embed one exact run. Values are not checked here:
- * a bad one shows up next to its field like any typed input.
- */
-function settingsFromUrl(): { settings: DemoSettings; autorun: boolean } {
-  const params = new URLSearchParams(window.location.search);
-  const task = params.get("task");
-  const settings: Record<string, unknown> = { ...defaultSettings(task !== null && task in TASKS ? (task as TaskId) : undefined) };
-  for (const field of FIELDS) {
-    const value = params.get(field);
-    if (value !== null && field !== "task") settings[field] = NUMERIC.has(field) ? Number(value) : value;
-  }
-  return { settings: settings as unknown as DemoSettings, autorun: params.has("autorun") };
-}
-
-/** The query string of a run's settings, kept in the address bar so the page can be shared. */
-function rememberInUrl(settings: DemoSettings): void {
-  const params = new URLSearchParams(Object.entries(settings).map(([k, v]) => [k, String(v)]));
-  window.history.replaceState(null, "", `?${params}`);
-}
-
-$("threads-note").textContent = THREADS_ALLOWED
+$("threads-hint").textContent = THREADS_ALLOWED
   ? `Web Workers over shared memory (${navigator.hardwareConcurrency} cores here); same numbers for any count`
   : "1 here: threads share memory, which needs a cross-origin isolated page (COOP/COEP headers)";
-const initial = settingsFromUrl();
-if (!THREADS_ALLOWED) initial.settings.threads = 1;
-writeSettings(initial.settings);
+const linked = settingsFromQuery(window.location.search);
+if (!THREADS_ALLOWED) linked.settings.threads = 1;
+queryProblem = linked.problem;
+writeSettings(linked.settings);
+showPreset(linked.settings.task in TASKS ? linked.settings.task : defaultSettings().task);
+setAxis(TASKS[taskSelect.value as TaskId]?.axis ?? "linear");
 validate();
 update();
-if (initial.autorun) start();
+if (linked.autorun) start();

@@ -1,8 +1,30 @@
-// Canvas plots of the demo: a log-scale loss curve, the overlap histogram against a density, and
-// a bar chart of components. Plain 2-D canvas: three small plots redrawn a few times a second
-// need no plotting library.
+// Canvas plots of the demo: the loss against mean-field time, the overlap histogram against the
+// limit's law on the same bins, and a bar chart of components. Plain 2-D canvas: three small plots
+// redrawn a few times a second need no plotting library. Colours are the package's figure palette
+// (Okabe–Ito, src/report/figureStyle.ts) with one fixed colour per method.
 
-export const COLORS = { network: "#1f6fb4", limit: "#e4572e", target: "#6b6b6b", band: "rgba(31,111,180,0.18)", grid: "#e3e3e3", text: "#333" };
+import { PALETTE } from "../../src/report/figureStyle.ts";
+import { linearLabels, linearTicks, log10, logLabels, logTicks, tickLabel } from "./ticks.ts";
+
+/** Ticks of a linear axis at their pixel positions, labelled in one style. */
+const linearAxis = (values: number[], at: (v: number) => number) => labelled(values, linearLabels(values), at);
+/** Ticks of a log axis, decades written 10^k. */
+const logAxis = (values: number[], at: (v: number) => number) => labelled(values, logLabels(values), at);
+const labelled = (values: number[], labels: string[], at: (v: number) => number) => values.map((v, i) => ({ at: at(v), label: labels[i]! }));
+
+export const COLORS = {
+  network: PALETTE[0]!,
+  limit: PALETTE[3]!,
+  target: PALETTE[7]!,
+  /** The previous run, overlaid for comparison: a grey that keeps 4.5:1 on white. */
+  previous: "#6b6b6b",
+  band: "rgba(0,114,178,0.18)",
+  bars: "rgba(0,114,178,0.55)",
+  grid: "#e6e6e6",
+  text: "#222222",
+};
+
+const FONT = "system-ui, sans-serif";
 
 interface Frame {
   ctx: CanvasRenderingContext2D;
@@ -12,13 +34,13 @@ interface Frame {
   height: number;
 }
 
-const MARGIN = { left: 56, right: 20, top: 40, bottom: 34 };
+const MARGIN = { left: 84, right: 26, top: 50, bottom: 44 };
 
-/** Clears the canvas (sized for the device's pixel ratio) and returns the plot area. */
+/** Clears the canvas (sized for the device's pixel ratio), writes the title and returns the plot area. */
 function frame(canvas: HTMLCanvasElement, title: string): Frame {
   const ratio = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 420;
-  const cssHeight = canvas.clientHeight || 260;
+  const cssHeight = canvas.clientHeight || 280;
   if (canvas.width !== Math.round(cssWidth * ratio)) canvas.width = Math.round(cssWidth * ratio);
   if (canvas.height !== Math.round(cssHeight * ratio)) canvas.height = Math.round(cssHeight * ratio);
   const ctx = canvas.getContext("2d")!;
@@ -26,50 +48,25 @@ function frame(canvas: HTMLCanvasElement, title: string): Frame {
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, cssWidth, cssHeight);
   ctx.fillStyle = COLORS.text;
-  ctx.font = "13px system-ui, sans-serif";
+  ctx.font = `bold 14px ${FONT}`;
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
-  ctx.fillText(title, MARGIN.left, 6);
+  ctx.fillText(title, 10, 8);
   return { ctx, left: MARGIN.left, top: MARGIN.top, width: cssWidth - MARGIN.left - MARGIN.right, height: cssHeight - MARGIN.top - MARGIN.bottom };
 }
 
-function formatTick(v: number): string {
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  return a >= 1e4 || a < 1e-2 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
+interface Tick {
+  at: number;
+  label: string;
 }
 
-/** "Nice" ticks covering [lo, hi]. */
-function ticks(lo: number, hi: number, count = 5): number[] {
-  const span = hi - lo || 1;
-  const raw = span / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(Math.abs(v) < 1e-12 * span ? 0 : v);
-  return out;
-}
-
-/** Ticks at 1, 2, 5 times powers of ten when the range spans under two decades, else at powers of ten (thinned to about six). */
-function logTicks(lo: number, hi: number): number[] {
-  const multiples = hi - lo < 2 ? [1, 2, 5] : [1];
-  const out: number[] = [];
-  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
-    for (const m of multiples) {
-      const v = m * 10 ** e;
-      if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) out.push(v);
-    }
-  }
-  const stride = Math.ceil(out.length / 6);
-  return out.filter((_, i) => i % stride === 0);
-}
-
-function axes(f: Frame, xTicks: { at: number; label: string }[], yTicks: { at: number; label: string }[], xLabel: string): void {
+/** Grid, tick labels (12 px), the x axis title under the ticks and the y axis title turned along the axis. */
+function axes(f: Frame, xTicks: Tick[], yTicks: Tick[], xLabel: string, yLabel: string): void {
   const { ctx } = f;
   ctx.strokeStyle = COLORS.grid;
   ctx.lineWidth = 1;
   ctx.fillStyle = COLORS.text;
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = `12px ${FONT}`;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   for (const t of yTicks) {
@@ -77,35 +74,62 @@ function axes(f: Frame, xTicks: { at: number; label: string }[], yTicks: { at: n
     ctx.moveTo(f.left, t.at);
     ctx.lineTo(f.left + f.width, t.at);
     ctx.stroke();
-    ctx.fillText(t.label, f.left - 4, t.at);
+    ctx.fillText(t.label, f.left - 5, t.at);
   }
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  for (const t of xTicks) ctx.fillText(t.label, t.at, f.top + f.height + 4);
-  ctx.fillText(xLabel, f.left + f.width / 2, f.top + f.height + 18);
-  ctx.strokeStyle = "#999";
+  for (const t of xTicks) {
+    ctx.beginPath();
+    ctx.moveTo(t.at, f.top);
+    ctx.lineTo(t.at, f.top + f.height);
+    ctx.stroke();
+    ctx.fillText(t.label, t.at, f.top + f.height + 5);
+  }
+  ctx.font = `13px ${FONT}`;
+  ctx.fillText(xLabel, f.left + f.width / 2, f.top + f.height + 23);
+  ctx.save();
+  ctx.translate(16, f.top + f.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = "middle";
+  ctx.fillText(yLabel, 0, 0);
+  ctx.restore();
+  ctx.strokeStyle = "#767676";
   ctx.strokeRect(f.left, f.top, f.width, f.height);
 }
 
-function legend(f: Frame, entries: { label: string; color: string; dashed?: boolean }[]): void {
+export interface LegendEntry {
+  label: string;
+  color: string;
+  dashed?: boolean;
+  /** A filled box (bars, bands) rather than a line. */
+  box?: boolean;
+}
+
+/** One row of line (or box) symbols with their labels between the title and the plot area, from the title's left edge. */
+function legend(f: Frame, entries: LegendEntry[]): void {
   const { ctx } = f;
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = `12px ${FONT}`;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
-  let x = f.left + f.width;
-  for (const e of [...entries].reverse()) {
-    const w = ctx.measureText(e.label).width;
-    x -= w + 26;
-    ctx.strokeStyle = e.color;
-    ctx.lineWidth = 2;
-    ctx.setLineDash(e.dashed ? [5, 3] : []);
-    ctx.beginPath();
-    ctx.moveTo(x, f.top - 11);
-    ctx.lineTo(x + 16, f.top - 11);
-    ctx.stroke();
-    ctx.setLineDash([]);
+  let x = 10;
+  const y = f.top - 12;
+  for (const e of entries) {
+    if (e.box) {
+      ctx.fillStyle = e.color;
+      ctx.fillRect(x, y - 5, 16, 10);
+    } else {
+      ctx.strokeStyle = e.color;
+      ctx.lineWidth = 2.5;
+      ctx.setLineDash(e.dashed ? [6, 3] : []);
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + 18, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     ctx.fillStyle = COLORS.text;
-    ctx.fillText(e.label, x + 20, f.top - 11);
+    ctx.fillText(e.label, x + 22, y);
+    x += 22 + ctx.measureText(e.label).width + 14;
   }
 }
 
@@ -113,109 +137,157 @@ export interface LossSeries {
   label: string;
   color: string;
   dashed?: boolean;
-  points: { step: number; loss: number; se?: number }[];
+  /** Mean-field time t = step · h, the loss and its standard error when it is an estimate. */
+  points: { t: number; loss: number; se?: number }[];
 }
 
-const MAX_DECADES = 8;
+/** What the loss plot drew, for its text alternative and for the end-to-end test. */
+export interface LossLayout {
+  axis: "linear" | "log";
+  /** The time range drawn. */
+  domain: [number, number];
+  xTicks: string[];
+  yTicks: string[];
+  xLabel: string;
+  yLabel: string;
+  /** Pixel x of each point of the first series. */
+  xPixels: number[];
+}
 
-/** Loss against step, log-scale loss; a band of +-2 standard errors where the series has them. */
-export function drawLoss(canvas: HTMLCanvasElement, totalSteps: number, series: LossSeries[]): void {
-  const f = frame(canvas, "loss");
+/** Decades a loss axis spans at most: a limit converging to 1e-28 leaves through the bottom edge (clipped, never flattened onto it). */
+const MAX_DECADES = 12;
+
+/** Loss against mean-field time on a log loss axis, time linear or log; a ±2 SE band where a series has one. */
+export function drawLoss(canvas: HTMLCanvasElement, time: { axis: "linear" | "log"; step: number; end: number }, yLabel: string, series: LossSeries[]): LossLayout {
+  const f = frame(canvas, "(a) loss against mean-field time");
   const { ctx } = f;
   const positive = series.flatMap((s) => s.points.map((p) => p.loss)).filter((v) => v > 0 && Number.isFinite(v));
-  if (positive.length === 0) {
-    axes(f, [], [], "step");
-    return;
-  }
-  let lo = Math.log10(Math.min(...positive));
-  let hi = Math.log10(Math.max(...positive));
-  // A limit that converges exponentially would otherwise squeeze the network's curve into a sliver.
-  lo = Math.max(lo, hi - MAX_DECADES);
-  if (hi - lo < 0.5) {
+  let hi = positive.length ? log10(Math.max(...positive)) : 0;
+  let lo = positive.length ? Math.max(log10(Math.min(...positive)), hi - MAX_DECADES) : -1;
+  if (hi - lo < 0.6) {
     const mid = (hi + lo) / 2;
-    lo = mid - 0.25;
-    hi = mid + 0.25;
+    lo = mid - 0.3;
+    hi = mid + 0.3;
   }
-  const x = (step: number) => f.left + (step / Math.max(1, totalSteps)) * f.width;
-  const y = (loss: number) => f.top + ((hi - Math.log10(Math.max(loss, 10 ** lo))) / (hi - lo)) * f.height;
-  axes(
-    f,
-    ticks(0, totalSteps, 5).map((s) => ({ at: x(s), label: formatTick(s) })),
-    logTicks(lo, hi).map((v) => ({ at: y(v), label: v.toExponential(0).replace("e+", "e") })),
-    "step",
-  );
+  const log = time.axis === "log";
+  // The log axis starts at the first step (t = h): step 0 has no place on it.
+  const t0 = log ? time.step : 0;
+  const t1 = Math.max(time.end, t0 * 10);
+  const x = log
+    ? (t: number) => f.left + ((log10(t) - log10(t0)) / (log10(t1) - log10(t0))) * f.width
+    : (t: number) => f.left + (t / t1) * f.width;
+  const y = (loss: number) => f.top + ((hi - log10(loss)) / (hi - lo)) * f.height;
+  const xTicks = log
+    ? logAxis(logTicks(log10(t0), log10(t1)), x)
+    : linearAxis(linearTicks(0, t1, 5), x);
+  const yTicks = logAxis(logTicks(lo, hi), y);
+  const xLabel = `mean-field time t = step · h${log ? " (log scale)" : ""}`;
+  axes(f, xTicks, yTicks, xLabel, yLabel);
+  const drawn = (p: { t: number; loss: number }) => Number.isFinite(p.loss) && p.loss > 0 && (!log || p.t > 0);
   ctx.save();
   ctx.beginPath();
   ctx.rect(f.left, f.top, f.width, f.height);
   ctx.clip();
   for (const s of series) {
-    const withSe = s.points.filter((p) => p.se !== undefined);
+    const points = s.points.filter(drawn);
+    const withSe = points.filter((p) => p.se !== undefined);
     if (withSe.length > 1) {
       ctx.fillStyle = COLORS.band;
       ctx.beginPath();
-      withSe.forEach((p, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x(p.step), y(p.loss + 2 * p.se!)));
-      for (const p of [...withSe].reverse()) ctx.lineTo(x(p.step), y(Math.max(p.loss - 2 * p.se!, 10 ** lo)));
+      withSe.forEach((p, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x(p.t), y(p.loss + 2 * p.se!)));
+      // A lower edge at or below zero leaves through the bottom of the plot.
+      for (const p of [...withSe].reverse()) ctx.lineTo(x(p.t), p.loss - 2 * p.se! > 0 ? y(p.loss - 2 * p.se!) : f.top + f.height + 10);
       ctx.closePath();
       ctx.fill();
     }
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 2;
-    ctx.setLineDash(s.dashed ? [5, 3] : []);
+    ctx.setLineDash(s.dashed ? [6, 3] : []);
     ctx.beginPath();
-    s.points.forEach((p, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x(p.step), y(p.loss)));
+    points.forEach((p, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x(p.t), y(p.loss)));
     ctx.stroke();
     ctx.setLineDash([]);
   }
   ctx.restore();
-  legend(f, series);
+  const bands = series.some((s) => s.points.some((p) => p.se !== undefined));
+  legend(f, [...series, ...(bands ? [{ label: "±2 SE", color: COLORS.band, box: true }] : [])]);
+  return {
+    axis: time.axis,
+    domain: [t0, t1],
+    xTicks: xTicks.map((t) => t.label),
+    yTicks: yTicks.map((t) => t.label),
+    xLabel,
+    yLabel,
+    xPixels: (series[0]?.points ?? []).filter(drawn).map((p) => x(p.t)),
+  };
 }
 
 /**
- * Counts in equal bins of [-1, 1] drawn as a density (counts / (total * bin width)), with an
- * optional density on its own grid (faces, cell averages) drawn over them.
+ * A density given as cell averages on its own faces, averaged over each of `bins` equal bins of
+ * [-1, 1]: the limit's law on the network histogram's bins, so the two heights compare.
  */
-export function drawHistogram(
-  canvas: HTMLCanvasElement,
-  counts: number[] | null,
-  density: { faces: number[]; values: number[] } | null,
-  labels: { network: string; limit: string },
-): void {
-  const f = frame(canvas, "histogram of <q*, w_i>/|w_i|");
+export function rebin(density: { faces: number[]; values: number[] }, bins: number): number[] {
+  const width = 2 / bins;
+  const out = new Array<number>(bins).fill(0);
+  for (let c = 0; c < density.values.length; c++) {
+    const a = density.faces[c]!;
+    const b = density.faces[c + 1]!;
+    const first = Math.max(0, Math.floor((a + 1) / width));
+    const last = Math.min(bins - 1, Math.floor((b + 1) / width));
+    for (let j = first; j <= last; j++) {
+      const overlap = Math.min(b, -1 + (j + 1) * width) - Math.max(a, -1 + j * width);
+      if (overlap > 0) out[j]! += (density.values[c]! * overlap) / width;
+    }
+  }
+  return out;
+}
+
+/**
+ * Counts in equal bins of [-1, 1] drawn as a density (counts / (total · bin width)), with the
+ * limit's density averaged over the same bins drawn as a step line over them.
+ */
+export function drawHistogram(canvas: HTMLCanvasElement, counts: number[], density: { faces: number[]; values: number[] } | null): number[] | null {
+  const f = frame(canvas, "(b) where the neurons point");
   const { ctx } = f;
-  const total = counts ? counts.reduce((a, b) => a + b, 0) : 0;
-  const binWidth = counts ? 2 / counts.length : 1;
-  const heights = counts && total > 0 ? counts.map((c) => c / (total * binWidth)) : [];
-  const top = Math.max(1e-9, ...heights, ...(density?.values ?? [])) * 1.08;
+  const total = counts.reduce((a, b) => a + b, 0);
+  const bins = counts.length;
+  const binWidth = 2 / bins;
+  const heights = counts.map((c) => c / (total * binWidth));
+  const limit = density ? rebin(density, bins) : null;
+  const top = Math.max(...heights, ...(limit ?? [])) * 1.08 || 1;
   const x = (w: number) => f.left + ((w + 1) / 2) * f.width;
   const y = (v: number) => f.top + (1 - v / top) * f.height;
   axes(
     f,
-    [-1, -0.5, 0, 0.5, 1].map((w) => ({ at: x(w), label: String(w) })),
-    ticks(0, top, 4).map((v) => ({ at: y(v), label: formatTick(v) })),
-    "overlap m = <q*, w>/|w|",
+    [-1, -0.5, 0, 0.5, 1].map((w) => ({ at: x(w), label: tickLabel(w) })),
+    linearAxis(linearTicks(0, top, 4), y),
+    "overlap m = ⟨q*, w⟩ / |w| with the hidden direction",
+    "density",
   );
-  ctx.fillStyle = "rgba(31,111,180,0.55)";
+  ctx.fillStyle = COLORS.bars;
   heights.forEach((h, j) => {
     const x0 = x(-1 + j * binWidth);
     ctx.fillRect(x0 + 0.5, y(h), x(-1 + (j + 1) * binWidth) - x0 - 1, f.top + f.height - y(h));
   });
-  if (density) {
+  if (limit) {
     ctx.strokeStyle = COLORS.limit;
     ctx.lineWidth = 2;
     ctx.beginPath();
-    density.values.forEach((v, j) => {
-      const mid = (density.faces[j]! + density.faces[j + 1]!) / 2;
-      (j ? ctx.lineTo : ctx.moveTo).call(ctx, x(mid), y(v));
+    limit.forEach((v, j) => {
+      (j ? ctx.lineTo : ctx.moveTo).call(ctx, x(-1 + j * binWidth), y(v));
+      ctx.lineTo(x(-1 + (j + 1) * binWidth), y(v));
     });
     ctx.stroke();
   }
-  legend(f, [{ label: labels.network, color: COLORS.network }, ...(density ? [{ label: labels.limit, color: COLORS.limit }] : [])]);
+  legend(f, [{ label: "network", color: COLORS.bars, box: true }, ...(limit ? [{ label: "mean-field limit, same bins", color: COLORS.limit }] : [])]);
+  return limit;
 }
 
 /** Bars (network) with target outlines and limit markers, one group per named component. */
 export function drawComponents(
   canvas: HTMLCanvasElement,
   title: string,
+  yLabel: string,
   names: string[],
   network: number[],
   target: number[] | null,
@@ -236,8 +308,9 @@ export function drawComponents(
   axes(
     f,
     names.map((n, k) => ({ at: x(k), label: n })),
-    ticks(lo, hi, 4).map((v) => ({ at: y(v), label: formatTick(v) })),
+    linearAxis(linearTicks(lo, hi, 4), y),
     "",
+    yLabel,
   );
   const bar = Math.min(28, slot * 0.5);
   ctx.fillStyle = COLORS.network;
@@ -254,13 +327,13 @@ export function drawComponents(
     limit.forEach((v, k) => {
       if (k >= names.length) return;
       ctx.beginPath();
-      ctx.arc(x(k), y(v), 4, 0, 2 * Math.PI);
+      ctx.arc(x(k), y(v), 4.5, 0, 2 * Math.PI);
       ctx.fill();
     });
   }
   legend(f, [
-    { label: "network", color: COLORS.network },
+    { label: "network", color: COLORS.network, box: true },
     ...(target ? [{ label: "target", color: COLORS.target, dashed: true }] : []),
-    ...(limit ? [{ label: "mean-field limit", color: COLORS.limit }] : []),
+    ...(limit ? [{ label: "mean-field limit (dots)", color: COLORS.limit }] : []),
   ]);
 }

@@ -1,10 +1,13 @@
-// The demo's tasks and how the form's fields become a run config. The page, the worker and the
-// end-to-end test all build configs here, so what the test replays in Node is what the page ran.
+// The demo's presets (one per paper figure the page can show) and how the form's fields become a
+// run config. The page, the worker and the end-to-end test all build configs here, so what the
+// test replays in Node is what the page ran.
 
 import type { ConfigInput } from "meanfield";
+import { ABBE_BOIX_MISIAKIEWICZ_2022, BERTHIER_MONTANARI_ZHOU_2023, MAHANKALI_2023 } from "../../src/experiments/papers.ts";
 
 export type TaskId = "sphere" | "bmz23" | "staircase";
 export type LossEstimate = "population" | "test";
+export type TimeAxis = "linear" | "log";
 
 /** The form: every field the visitor can change. */
 export interface DemoSettings {
@@ -21,37 +24,92 @@ export interface DemoSettings {
   threads: number;
 }
 
+/** The paper a preset reproduces, as the experiments cite it (src/experiments/papers.ts). */
+export interface PresetPaper {
+  authors: string;
+  year: number;
+  arxiv: string;
+  /** The figure or result of the paper the preset shows. */
+  figure: string;
+}
+
 export interface TaskPreset {
+  /** The selector's text: the paper and what the preset shows. */
   label: string;
-  /** What the task is, one line under the selector. */
-  blurb: string;
+  paper: PresetPaper;
+  /** Two or three plain sentences: what to watch in the plots. */
+  watch: string;
+  /** The time axis the phenomenon is visible on. */
+  axis: TimeAxis;
   defaults: Omit<DemoSettings, "task" | "scaling" | "seed" | "threads">;
 }
 
+const paper = (p: { authors: string; year: number; arxiv?: string }, figure: string): PresetPaper => ({ authors: p.authors, year: p.year, arxiv: p.arxiv!, figure });
+
 export const TASKS: Record<TaskId, TaskPreset> = {
+  bmz23: {
+    label: "Berthier, Montanari, Zhou 2023, Figure 2: learning time-scales",
+    paper: paper(BERTHIER_MONTANARI_ZHOU_2023, "Figure 2"),
+    watch:
+      "A ReLU network learns a target that depends on one hidden direction, from fresh Gaussian samples. " +
+      "On the log time axis the loss drops fast, sits on a plateau while the neurons slowly turn towards the hidden direction, then drops again. " +
+      "The dashed curve is the mean-field limit of infinitely many neurons.",
+    axis: "log",
+    defaults: { width: 512, d: 50, batch: 128, steps: 1000, stepSize: 0.1, loss: "test" },
+  },
   sphere: {
-    label: "Mahankali et al. 2023: sphere, quartic link",
-    blurb:
-      "x ~ Unif(S^{d-1}), y = 0.3 P2(<q*,x>) + P4(<q*,x>), activation 0.5 P2 + P4, projected online SGD of the first layer (a_i = 1): the 1-D PDE of w = <q*, u> applies.",
+    label: "Mahankali et al. 2023: the three phases on the sphere",
+    paper: paper(MAHANKALI_2023, "the three phases of the population dynamics (proof overview)"),
+    watch:
+      "Neurons on the sphere learn a quartic target in one hidden direction, trained by projected gradient descent. " +
+      "The histogram shows how far each neuron points along the hidden direction: the mass leaves the middle and piles up near ±1. " +
+      "The dashed curve is the limit PDE started from the same neurons, so the gap between the curves is the error of finite N.",
+    axis: "linear",
     defaults: { width: 256, d: 32, batch: 256, steps: 1000, stepSize: 10, loss: "population" },
   },
-  bmz23: {
-    label: "BMZ23: Gaussian single-index",
-    blurb:
-      "x ~ N(0, I_d), y = He0 - He1 + 2/3 He2 along q*, ReLU network trained by online SGD; the mean-field limit is the reduced-particle DF-PDE.",
-    defaults: { width: 512, d: 50, batch: 128, steps: 300, stepSize: 0.05, loss: "test" },
-  },
   staircase: {
-    label: "Staircase (hypercube, degree 4)",
-    blurb:
-      "x uniform on {-1,1}^d, relu(z + 1/2) with a bias, a_i = 0 at start; the relevant directions are learned one step of the staircase at a time.",
-    defaults: { width: 300, d: 30, batch: 64, steps: 3000, stepSize: 0.1, loss: "test" },
+    label: "Abbe, Boix-Adserà, Misiakiewicz 2022, Figure 1: the merged staircase",
+    paper: paper(ABBE_BOIX_MISIAKIEWICZ_2022, "Figure 1"),
+    watch:
+      "The target is x1 + x1x2 + x1x2x3 + x1x2x3x4 on random ±1 inputs. " +
+      "The bars show how strongly the first layer uses each coordinate: x1 is picked up first, then x2, x3 and x4, one step of the staircase at a time, " +
+      "and the loss falls in steps as each one is learned.",
+    axis: "linear",
+    defaults: { width: 300, d: 30, batch: 64, steps: 1000, stepSize: 0.1, loss: "test" },
   },
 };
+
+/** "Berthier, Montanari, Zhou (2023), arXiv 2303.00055" and the abstract's address. */
+export function citationOf(p: PresetPaper): { text: string; href: string } {
+  return { text: `${p.authors} (${p.year}), ${p.figure}, arXiv ${p.arxiv}`, href: `https://arxiv.org/abs/${p.arxiv}` };
+}
 
 export function defaultSettings(task: TaskId = "bmz23"): DemoSettings {
   return { task, scaling: "meanfield", seed: 1, threads: 1, ...TASKS[task].defaults };
 }
+
+/** A numeric field's name on the page and its allowed values (those of the config schema: test/demoFields.test.ts). */
+export interface FieldRange {
+  label: string;
+  min: number;
+  max: number;
+  /** min is excluded (a positive real). */
+  open?: boolean;
+  integer: boolean;
+}
+
+export const FIELD_RANGES: Record<"width" | "d" | "batch" | "steps" | "stepSize" | "seed" | "threads", FieldRange> = {
+  width: { label: "width N", min: 1, max: 1_000_000, integer: true },
+  d: { label: "dimension d", min: 1, max: 100_000, integer: true },
+  batch: { label: "batch B", min: 1, max: 1_000_000, integer: true },
+  steps: { label: "steps", min: 1, max: 1e9, integer: true },
+  stepSize: { label: "step size h", min: 0, max: 1e6, open: true, integer: false },
+  seed: { label: "seed", min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
+  threads: { label: "threads", min: 1, max: 64, integer: true },
+};
+
+/** The lowest d a preset allows: the sphere needs at least a circle. */
+export const minDimension = (task: TaskId): number => (task === "sphere" ? 2 : FIELD_RANGES.d.min);
 
 /** Metric records at about this many steps: enough for a live curve, few enough to stay cheap. */
 const RECORD_POINTS = 40;
