@@ -134,9 +134,9 @@ describe("reduced particles on Gaussian input are the d -> infinity limit of fin
   }
   for (const activation of ["relu", "erf"] as ActivationSpec[]) {
     it(
-      `single index (P = 1, q* = e_1), link He_3 + He_1, ${label(activation)}: loss and velocities to 1e-10`,
+      `single index (P = 1, q* = e_1), link h_1 + sqrt(6) h_3 = He_1 + He_3, ${label(activation)}: loss and velocities to 1e-10`,
       compare(
-        (d) => ({ kind: "gaussianSingleIndex", d, link: { kind: "hermite", coefficients: [0, 1, 0, 1] } }),
+        (d) => ({ kind: "gaussianSingleIndex", d, link: { kind: "hermite", coefficients: [0, 1, 0, Math.sqrt(6)] } }),
         (d) => ({ kind: "neurons", activation: { kind: "polynomial", coefficients: [0, -2, 0, 1] }, weights: coordinateRows(1, d), outputs: Float64Array.of(1) }),
         1,
         activation,

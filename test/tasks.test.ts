@@ -34,8 +34,14 @@ function dotRow(u: Float64Array, row: number, x: Float64Array): number {
 }
 
 /** sum_k c_k He_k(t) through the normalized h_k = He_k / sqrt(k!). */
+/** sum_k c_k He_k(t), unnormalized (BMZ23's link). */
 function hermiteSeries(c: number[], t: number): number {
   return c.reduce((s, ck, k) => s + ck * sqrtFactorial(k) * hermite(k, t), 0);
+}
+
+/** sum_k c_k h_k(t), h_k = He_k / sqrt(k!): the basis of { kind: "hermite" } links. */
+function normalizedHermiteSeries(c: number[], t: number): number {
+  return c.reduce((s, ck, k) => s + ck * hermite(k, t), 0);
 }
 
 const MULTI_TERMS = [
@@ -79,7 +85,7 @@ const CASES: Case[] = [
     config: taskSchema.parse({ kind: "gaussianSingleIndex", d: 6, link: { kind: "hermite", coefficients: HERMITE } }),
     law: "gaussian",
     student: "relu",
-    target: (task, x) => hermiteSeries(HERMITE, dotRow(task.directions, 0, x)),
+    target: (task, x) => normalizedHermiteSeries(HERMITE, dotRow(task.directions, 0, x)),
   },
   {
     name: "gaussianSingleIndex, BMZ23 link",

@@ -1,5 +1,6 @@
 // Target links h in y = h(<q, x>): any activation, or a polynomial given in the basis the
-// analysis uses (Hermite He_k for Gaussian input, Legendre P_{k,d} for the sphere), or a named
+// analysis uses (normalized Hermite h_k = He_k / sqrt(k!) for Gaussian input, Legendre P_{k,d}
+// for the sphere; docs/conventions.md), or a single unnormalized He_k, or a named
 // one from the papers. Every polynomial link is converted to monomial coefficients so the
 // Wasm kernels (which evaluate polynomials by Horner) and the exact population losses see one form.
 
@@ -20,7 +21,7 @@ const degreeCoefficients = z
 
 const hermiteLink = z.object({
   kind: z.literal("hermite"),
-  coefficients: degreeCoefficients.describe("c_0..c_k of h = sum_k c_k He_k (probabilists' Hermite, unnormalized)"),
+  coefficients: degreeCoefficients.describe("c_0..c_k of h = sum_k c_k h_k, h_k = He_k / sqrt(k!) (normalized probabilists' Hermite, E[h_k^2] = 1)"),
 }).strict();
 const singleHermite = z.object({ kind: z.literal("He"), k: z.number().int().min(0).max(MAX_POLYNOMIAL_DEGREE).describe("h = He_k") }).strict();
 const legendreLink = z.object({
@@ -41,7 +42,7 @@ export const linkSchema = z.preprocess(
 export type LinkSpec = z.input<typeof linkSchema>;
 export type Link = z.output<typeof linkSchema>;
 
-/** Monomial coefficients of He_0 .. He_kmax (He_{k+1} = t He_k - k He_{k-1}). */
+/** Monomial coefficients of He_0 .. He_kmax (He_{k+1} = t He_k - k He_{k-1}), unnormalized. */
 function hermiteMonomials(kmax: number): number[][] {
   const rows: number[][] = [[1], [0, 1]];
   for (let k = 1; k < kmax; k++) {
@@ -65,6 +66,16 @@ function legendreMonomials(kmax: number, d: number): number[][] {
   return rows.slice(0, kmax + 1);
 }
 
+/** Monomial coefficients of h_0 .. h_kmax, h_k = He_k / sqrt(k!), orthonormal under N(0, 1). */
+function normalizedHermiteMonomials(kmax: number): number[][] {
+  let factorial = 1;
+  return hermiteMonomials(kmax).map((row, k) => {
+    if (k > 0) factorial *= k;
+    const norm = Math.sqrt(factorial);
+    return row.map((c) => c / norm);
+  });
+}
+
 function combine(basis: number[][], coefficients: readonly number[]): number[] {
   const out = new Array<number>(coefficients.length).fill(0);
   coefficients.forEach((c, k) => basis[k]!.forEach((m, j) => (out[j]! += c * m)));
@@ -75,7 +86,7 @@ function combine(basis: number[][], coefficients: readonly number[]): number[] {
 export function linkToActivation(link: Link, d: number): ActivationSpec {
   switch (link.kind) {
     case "hermite":
-      return { kind: "polynomial", coefficients: combine(hermiteMonomials(link.coefficients.length - 1), link.coefficients) };
+      return { kind: "polynomial", coefficients: combine(normalizedHermiteMonomials(link.coefficients.length - 1), link.coefficients) };
     case "He":
       return { kind: "polynomial", coefficients: combine(hermiteMonomials(link.k), [...new Array<number>(link.k).fill(0), 1]) };
     case "legendre":
