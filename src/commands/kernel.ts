@@ -109,6 +109,10 @@ function refuseNonFinite(result: unknown, what: string): void {
   process.exit(3);
 }
 
+/**
+ * Adds `meanfield kernel`: a kernel baseline (NNGP, NTK or random features) on the config's own
+ * task and draws, so its test loss compares with the trained network's; exit 3 when a fit is not finite.
+ */
 export function registerKernelCommand(program: Command): void {
   program
     .command("kernel")

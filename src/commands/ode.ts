@@ -9,6 +9,10 @@ import { ConfigError } from "../configError.js";
 
 const ndjson = (rows: unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
 
+/**
+ * Adds `meanfield ode`: the d → ∞ order-parameter ODEs of a teacher-student config, in time
+ * t = steps / d (docs/conventions.md), optionally beside the network trained at the config's d.
+ */
 export function registerOdeCommand(program: Command): void {
   program
     .command("ode")

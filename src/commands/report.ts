@@ -10,6 +10,10 @@ export function parseDpi(text: string): number {
   return dpi;
 }
 
+/**
+ * Adds `meanfield report`: rebuilds report.html and the figures from a run directory's
+ * summary.json and plot specs, so a report can be re-rendered (PNG at any dpi) without rerunning.
+ */
 export function registerReport(program: Command): void {
   program
     .command("report")

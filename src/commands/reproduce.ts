@@ -10,6 +10,10 @@ function badInput(message: string): never {
   process.exit(2);
 }
 
+/**
+ * Adds `meanfield reproduce`: one paper experiment into a run directory; exit 0 when every check
+ * passes, 1 when one fails or the run errs, 2 on bad input.
+ */
 export function registerReproduce(program: Command): void {
   program
     .command("reproduce")

@@ -122,6 +122,10 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   }
 }
 
+/**
+ * Adds `meanfield sweep`: a grid over parameters and seeds on local cores, one shard, or a Redis
+ * queue, resuming finished runs; `--aggregate` merges sweep directories; exit 3 when runs fail.
+ */
 export function registerSweepCommand(program: Command): void {
   program
     .command("sweep")

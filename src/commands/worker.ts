@@ -22,6 +22,10 @@ function check(name: string, value: number, min: number): void {
   if (!(Number.isInteger(value) && value >= min)) throw new ConfigError(`${name}: expected an integer >= ${min}, got ${value}`);
 }
 
+/**
+ * Adds `meanfield worker`: runs sweep runs from a Redis queue until stopped (first signal finishes
+ * the runs in progress, a second leaves them to other workers) or idle with --idle-exit.
+ */
 export function registerWorkerCommand(program: Command): void {
   program
     .command("worker")

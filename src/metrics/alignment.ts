@@ -22,6 +22,11 @@ import { drawSampleSet } from "./samples.js";
 /** Entries of the scratch block of Gram rows (8 MiB). */
 const BLOCK_ENTRIES = 1 << 20;
 
+/**
+ * Centered kernel-target alignment A(K, y) = (Hy)ᵀ HKH (Hy) / (‖HKH‖_F ‖Hy‖²) in [0, 1] of the
+ * feature kernel K = F Fᵀ (F_bi = σ(<w_i, x_b>), bias included, not weighted by a) on the fixed
+ * "alignment" set; centered so it starts at O(1/sqrt d) as in Takakura, Suzuki 2024, not near 1/d.
+ */
 export function createAlignment(ctx: MetricContext): Metric {
   const { runtime, task, net, config } = ctx;
   const m = config.metrics.alignmentSamples;

@@ -54,6 +54,11 @@ function basisValues(ctx: MetricContext, x: Float64Array, rows: number): Float64
   throw new ConfigError(`metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex), not ${t.kind}`);
 }
 
+/**
+ * Monte-Carlo coefficients mean_b f(x_b) b_t(x_b) of f on the target's orthonormal monomials
+ * (staircase χ_k on the hypercube, normalized-Hermite products Π_p h_k(<u_p, x>)), with standard
+ * errors, on the testLoss rows; term t is learned when its coefficient reaches the target's c_t.
+ */
 export function createCoefficients(ctx: MetricContext): Metric {
   const { task, net, config, runtime } = ctx;
   const kind = config.task.kind;

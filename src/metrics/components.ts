@@ -158,6 +158,11 @@ class NeuronExpansion {
   }
 }
 
+/**
+ * Exact components f_k of f along q* and residuals D_k = f_k - h_k. Sphere: f_k = N(d,k) E[f P_{k,d}(<q,x>)],
+ * so the zonal loss is 1/2 Σ D_k² / N(d,k); Gaussian: f_k = E[f h_k(<q,x>)] with normalized h_k,
+ * so it is 1/2 Σ D_k².
+ */
 export function createComponents(ctx: MetricContext): Metric {
   const { task, net, config } = ctx;
   const kmax = config.metrics.degrees;

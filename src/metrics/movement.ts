@@ -22,6 +22,10 @@ function ratio(distance: number, norm: number): number | null {
   return norm > 0 ? Math.sqrt(distance / norm) : null;
 }
 
+/**
+ * Relative distance from initialization, ‖θ_t - θ_0‖ / ‖θ_0‖ for w (bias column included), a and
+ * both: small in the lazy/NTK regime, order one when features are learned; null when ‖θ_0‖ = 0.
+ */
 export function createMovement(ctx: MetricContext): Metric {
   const { net } = ctx;
   // Copies, so a caller reusing its arrays cannot move the reference point.

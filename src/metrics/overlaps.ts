@@ -44,6 +44,10 @@ function requireDirection(ctx: MetricContext, metric: string): void {
   }
 }
 
+/**
+ * Statistics of the overlaps m_i = <q*, w_i>/|w_i| as an empirical measure of the N particles
+ * (variance with 1/N, interpolated quantiles, histogram of equal bins on [-1, 1] summing to N).
+ */
 export function createOverlaps(ctx: MetricContext): Metric {
   requireDirection(ctx, "overlaps");
   const { task, net } = ctx;
@@ -64,6 +68,11 @@ export function createOverlaps(ctx: MetricContext): Metric {
   };
 }
 
+/**
+ * Spread of Mahankali et al.'s potential Φ(m) = log(m / sqrt(1 - m²)) over the particles with
+ * 0 < m < 1 (standard deviation with 1/count, interquartile range, count): its growth keeps
+ * same-sign particles off saddles.
+ */
 export function createPhiSpread(ctx: MetricContext): Metric {
   requireDirection(ctx, "phiSpread");
   const { task, net } = ctx;

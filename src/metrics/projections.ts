@@ -9,6 +9,10 @@ import { ConfigError } from "../config.js";
 import { particles } from "./particles.js";
 import type { Metric, MetricContext } from "./recorder.js";
 
+/**
+ * RMS projections sqrt(mean_i <u_p, w_i>²) on each relevant direction (orthonormal u_p) and the mean
+ * norm outside their span: a direction stuck at its initial O(1/sqrt d) shows a trap.
+ */
 export function createProjections(ctx: MetricContext): Metric {
   const { task, net, config } = ctx;
   const d = net.d;

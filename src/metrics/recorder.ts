@@ -32,6 +32,10 @@ import { createMovement } from "./movement.js";
 import { createOverlaps, createPhiSpread } from "./overlaps.js";
 import { createProjections } from "./projections.js";
 
+/**
+ * What a metric may read: the resolved config, the task, the live network and its step-0
+ * parameters (for relative movement), and the training-set loss when the algorithm has one.
+ */
 export interface MetricContext {
   runtime: WasmRuntime;
   /** Resolved config (src/config.ts). */
@@ -51,9 +55,12 @@ export interface MetricContext {
   modelLoss?: (x: WasmF64Array, y: WasmF64Array) => { loss: number; standardError: number };
 }
 
+/** One record entry: a scalar, a vector (per degree, per direction, per bin), or null where undefined. */
 export type MetricValue = number | number[] | null;
+/** One record: metric key (stable across versions, listed above) to value. */
 export type MetricValues = Record<string, MetricValue>;
 
+/** The metrics of one run, read between steps; record() only reads the current parameters. */
 export interface MetricRecorder {
   /** The requested metrics at this moment as a flat-ish JSON-serializable object. */
   record(): MetricValues;
@@ -80,6 +87,10 @@ const FACTORIES: Record<MetricName, (ctx: MetricContext) => Metric> = {
   coefficients: createCoefficients,
 };
 
+/**
+ * Builds every metric in config.metrics.include up front, so a metric the task or model cannot
+ * support fails before step 0 with a ConfigError naming the field (exit code 2).
+ */
 export function createMetricRecorder(ctx: MetricContext): MetricRecorder {
   const { net, task, config } = ctx;
   if (task.d !== net.d || config.task.d !== net.d) {

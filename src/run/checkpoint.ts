@@ -93,6 +93,10 @@ export function saveCheckpoint(dir: string, state: RunState, records: number, me
   for (const old of readdirSync(dir)) if (/^checkpoint(-\d+)?\.bin$/.test(old) && old !== file) rmSync(join(dir, old), { force: true });
 }
 
+/**
+ * A verified checkpoint: the state to resume from and the metric lines logged up to it, so a
+ * resumed run rewrites metrics.ndjson without the records logged after the checkpoint.
+ */
 export interface LoadedCheckpoint {
   state: RunState;
   /** metrics.ndjson lines that belong to the checkpoint (the rest were logged after it). */

@@ -4,6 +4,10 @@
 import type { MetricsConfig } from "../config.js";
 import { exp, log } from "../special/portableMath.js";
 
+/**
+ * The sorted steps at which metrics are logged: 0 and the last step always, plus every k steps or
+ * `points` steps log-spaced over [1, total] (rounded, duplicates merged), since the papers plot on log time.
+ */
 export function metricSteps(schedule: MetricsConfig["schedule"], total: number): number[] {
   const steps = new Set<number>([0, total]);
   if (schedule.kind === "every") {

@@ -17,6 +17,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * 16 hex digits of SHA-256 over the canonical JSON (keys sorted) of method and resolved config:
+ * equal runs get equal ids anywhere, which makes resume, shards and queue deliveries idempotent.
+ */
 export function runId(method: string, config: unknown): string {
   return createHash("sha256").update(canonicalJson({ method, config })).digest("hex").slice(0, 16);
 }
