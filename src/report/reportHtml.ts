@@ -10,6 +10,10 @@ import { AbbreviationExpander, formatNumber, formatRange, formatTimestamp, fullC
 
 export { formatNumber } from "./reportText.js";
 
+/**
+ * What report.html is built from: summary.json, the SVG of each plot, the saved configs, and which
+ * plots also have a PNG.
+ */
 export interface ReportInput {
   summary: ExperimentSummary;
   /** SVG markup by plot name. */
@@ -20,6 +24,7 @@ export interface ReportInput {
   pngs?: string[];
 }
 
+/** Escapes &, <, > and " so any text can go into element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -79,6 +84,11 @@ ${parts ? `<p>Each part on its own, from the run directory (edit a config to cha
 ${blocks || "<p>none</p>"}`;
 }
 
+/**
+ * report.html: one self-contained page (inline CSS and SVG, no scripts, no fetches) with the
+ * verdict, the checks, the plots with captions, the rerun commands and the configs; paper keys
+ * are spelled out at their first occurrence.
+ */
 export function reportHtml({ summary: s, svgs, configs, pngs = [] }: ReportInput): string {
   // Short keys are spelled out where they first occur, in reading order: build the page top down.
   const expander = new AbbreviationExpander([...s.papers, ...ALL_PAPERS]);

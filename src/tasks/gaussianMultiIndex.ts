@@ -13,11 +13,16 @@ import { randomOrthonormalRows } from "./orthonormalRows.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import type { Task } from "./task.js";
 
+/** The gaussianMultiIndex branch of the task config. */
 export type GaussianMultiIndexConfig = Extract<TaskConfig, { kind: "gaussianMultiIndex" }>;
 
 /** Entries of the rows x P projection scratch: batches of any size reuse one buffer. */
 const SCRATCH_ENTRIES = 8192;
 
+/**
+ * x ~ N(0, I_d), y = Σ_t c_t Π_p h_{k_tp}(<u_p, x>) with normalized Hermite h_k (E[h_k²] = 1) and
+ * orthonormal u_1..u_P; its population loss is exact (Hermite series).
+ */
 export class GaussianMultiIndexTask implements Task {
   readonly kind = "gaussianMultiIndex";
   readonly d: number;

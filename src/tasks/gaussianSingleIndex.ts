@@ -13,8 +13,13 @@ import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";
 
+/** The gaussianSingleIndex branch of the task config. */
 export type GaussianSingleIndexConfig = Extract<TaskConfig, { kind: "gaussianSingleIndex" }>;
 
+/**
+ * x ~ N(0, I_d), y = h(<q*, x>) with q* uniform on the unit sphere; link coefficients are in the
+ * normalized Hermite basis, h = Σ_k h_k h_k(z) with E[h_k(z)²] = 1, and the population loss is exact.
+ */
 export class GaussianSingleIndexTask implements Task {
   readonly kind = "gaussianSingleIndex";
   readonly d: number;

@@ -11,8 +11,13 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import type { BatchSource, Task } from "./task.js";
 
+/** The isotropicGaussians branch of the task config. */
 export type IsotropicGaussiansConfig = Extract<TaskConfig, { kind: "isotropicGaussians" }>;
 
+/**
+ * MMN18's classification: y = ±1 with probability 1/2, x = (1 + y Δ) g with g ~ N(0, I_d), fitted
+ * by the square loss 1/2 E[(f - y)²]; only the scale of x carries the label, so there are no directions.
+ */
 export class IsotropicGaussiansTask implements Task {
   readonly kind = "isotropicGaussians";
   readonly d: number;

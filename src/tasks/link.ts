@@ -39,7 +39,12 @@ export const linkSchema = z.preprocess(
   }),
 );
 
+/**
+ * A target link as written in a config: an activation, a polynomial in the normalized Hermite h_k
+ * or Legendre P_{k,d} basis, an unnormalized He_k, or a named link from the papers.
+ */
 export type LinkSpec = z.input<typeof linkSchema>;
+/** A parsed link (defaults filled in). */
 export type Link = z.output<typeof linkSchema>;
 
 /** Monomial coefficients of He_0 .. He_kmax (He_{k+1} = t He_k - k He_{k-1}), unnormalized. */

@@ -13,8 +13,13 @@ import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, PopulationEvaluator, Task } from "./task.js";
 
+/** The sphereSingleIndex branch of the task config. */
 export type SphereSingleIndexConfig = Extract<TaskConfig, { kind: "sphereSingleIndex" }>;
 
+/**
+ * x ~ Unif(S^{d-1}) (the unit sphere), y = h(<q*, x>); link coefficients are in the Legendre basis
+ * P_{k,d} (P_{k,d}(1) = 1, E[P_{k,d}²] = 1/N(d,k)) and the population loss is exact by Funk–Hecke.
+ */
 export class SphereSingleIndexTask implements Task {
   readonly kind = "sphereSingleIndex";
   readonly d: number;

@@ -10,6 +10,10 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 /** Entries of the rows x M pre-activation scratch: batches of any size reuse one buffer. */
 const SCRATCH_ENTRIES = 8192;
 
+/**
+ * A fixed network y = Σ_j b_j τ(<v_j, x>) (no output scale) evaluated in the same Wasm SIMD
+ * kernel as the student: a single-index link is one neuron, a teacher is M.
+ */
 export class TargetNetwork {
   readonly activation: WasmActivation;
   /** v_j as rows, M x d. */

@@ -13,7 +13,9 @@ import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";
 
+/** The teacherAbs and teacherNetwork branches of the task config. */
 export type TeacherNetworkConfig = Extract<TaskConfig, { kind: "teacherAbs" | "teacherNetwork" }>;
+/** The teacherAbs branch of the task config (g* = |.|, Li, Ma, Zhang 2020). */
 export type TeacherAbsConfig = Extract<TaskConfig, { kind: "teacherAbs" }>;
 
 /** g* of a teacher config: |.| for teacherAbs. */
@@ -21,6 +23,10 @@ export function teacherActivationOf(config: TeacherNetworkConfig): ActivationSpe
   return config.kind === "teacherAbs" ? "abs" : config.activation;
 }
 
+/**
+ * x ~ N(0, I_d), y = Σ_j a*_j g*(<w*_j, x>) with orthonormal w*_j (unit norm, so <w*_j, x> ~ N(0, 1));
+ * the population loss is exact (Gaussian pair integrals).
+ */
 export class TeacherNetworkTask implements Task {
   readonly kind: TeacherNetworkConfig["kind"];
   readonly d: number;

@@ -39,6 +39,10 @@ export interface StudentBuffers {
   limit: number;
 }
 
+/**
+ * Everything an online-SGD run fixes, written once into Wasm memory, so each step is a single Wasm
+ * call drawing the same batch as task.sampleInto and giving the same bits as the unfused step.
+ */
 export class OnlineStepPlan {
   private readonly plan: WasmF64Array;
 

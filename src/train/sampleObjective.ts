@@ -31,11 +31,13 @@ export type SampleMode =
 /** Stream of the output noise of fresh samples, apart from the streams of x and y. */
 export const OUTPUT_NOISE_STREAM = "train.outputNoise";
 
+/** The parameters at initialization, about which a linearized run's model f_0 + J_0 (θ - θ_0) is expanded. */
 export interface Linearization {
   w0: WasmF64Array;
   a0: WasmF64Array;
 }
 
+/** Arithmetic of outputs and gradients: f64, or the f32x4 kernels with the weights kept in f64. */
 export type Precision = "f64" | "f32";
 
 /**
@@ -48,6 +50,10 @@ interface SingleBuffers extends PassSingleBuffers {
   nPad: number;
 }
 
+/**
+ * L = 1/2 mean_b (f(x_b) - y_b)² over a fixed training set (empirical GD) or over batch t =
+ * samples tB .. tB + B - 1 of a stream at step t (online SGD), so any step replays on resume.
+ */
 export class SampleObjective implements Objective {
   private readonly rows: number;
   private readonly chunk: number;

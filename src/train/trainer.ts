@@ -45,12 +45,14 @@ export function trajectorySeed(seed: number, t: number): number {
   return t === 0 ? seed : (seed * 1_000_003 + t * 7_919) % Number.MAX_SAFE_INTEGER;
 }
 
+/** What a checkpoint holds of the trainer: the step and the arrays it keeps beyond (w, a). */
 export interface TrainerCheckpoint {
   step: number;
   /** Extra arrays the trainer needs beyond (w, a): the layer-wise running sum of w, w0/a0. */
   arrays: Record<string, Float64Array>;
 }
 
+/** Switches that change speed, never bits (the fused online-SGD step). */
 export interface TrainerOptions {
   /**
    * Run plain online-SGD steps as one Wasm call each (assembly/onlineStep.ts) where the task and
@@ -59,6 +61,11 @@ export interface TrainerOptions {
   fused?: boolean;
 }
 
+/**
+ * One step for every algorithm of a config, in mean-field time: neuron i moves with velocity
+ * -(1/(N scale²)) ∇_{θ_i} L, a step of size h advances t by h (the second layer's, with a
+ * firstLayerStepRatio ε the first moves ε h); step t's random draws are indexed by t, so resume is bit for bit.
+ */
 export class Trainer {
   /** Steps taken so far (over all stages and trajectories). */
   step = 0;
