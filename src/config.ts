@@ -211,6 +211,7 @@ export const METRICS = [
   "alignment",
   "coefficients",
 ] as const;
+/** A metric family config.metrics.include may name (record keys per family in src/metrics/recorder.ts). */
 export type MetricName = (typeof METRICS)[number];
 
 export const metricsSchema = z
@@ -259,11 +260,17 @@ export const configSchema = z
   })
   .strict();
 
+/** A run config as written in a file (defaults not yet filled in); normalizations in docs/conventions.md. */
 export type ConfigInput = z.input<typeof configSchema>;
+/** A resolved run config, every default filled in: what a run, its checkpoint hash and its record depend on. */
 export type Config = z.output<typeof configSchema>;
+/** The task branch of a resolved config (x's law and the target y). */
 export type TaskConfig = Config["task"];
+/** The model branch: f(x) = scale Σ_i a_i σ(<w_i, x> + b_i), scale 1/N (meanfield) or 1/sqrt(N) (ntk), and its initialization. */
 export type ModelConfig = Config["model"];
+/** The algorithm branch: how the step of size h (mean-field time t = step · h) gets its gradient and noise. */
 export type AlgorithmConfig = Config["algorithm"];
+/** The metrics branch: which metric families, at which steps, on how many fixed samples. */
 export type MetricsConfig = Config["metrics"];
 
 export { ConfigError };
@@ -293,6 +300,10 @@ export function totalStepsOf(algorithm: AlgorithmConfig): number {
   return algorithm.kind === "layerwise" ? algorithm.trajectories * algorithm.steps + algorithm.secondStageSteps : algorithm.steps;
 }
 
+/**
+ * Where an algorithm's gradients come from: the exact population, a fixed set of n samples (with
+ * optional label noise), or fresh batches (with optional output noise σ, labels y + σζ).
+ */
 export type DataConfig = { kind: "population" } | { kind: "samples"; n: number; labelNoise?: number } | { kind: "online"; batch: number; outputNoise?: number };
 
 /** The data an algorithm's gradients come from. */

@@ -4,8 +4,13 @@
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
+/** One long-form row of a chart: x, y, series and band fields by name (null: no value, not drawn). */
 export type ChartRow = Record<string, number | string | null>;
 
+/**
+ * A line chart over long-form rows: x and y (log axes when the data span decades), series, an optional
+ * 95% band, reference curves drawn thin and dashed, and points for sparse data.
+ */
 export interface LineChartOptions {
   title: string;
   rows: ChartRow[];

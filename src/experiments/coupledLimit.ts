@@ -17,6 +17,10 @@ import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../tasks/link.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 
+/**
+ * The limit at one mean-field time t: reduced coordinates (ā, s̄ = <q*, w̄>, r̄ = |w̄_⊥|) of the coupled
+ * particles, and the limit's loss 1/2 E[(f - y)²] over all M particles.
+ */
 export interface LimitSnapshot {
   time: number;
   /** a_bar, s_bar, r_bar of the first nMax particles. */
@@ -27,6 +31,10 @@ export interface LimitSnapshot {
   loss: number;
 }
 
+/**
+ * Each coupled neuron's limit trajectory θ̄_i(t) = (ā_i, s̄_i q* + r̄_i u_i), with u_i its initial
+ * perpendicular direction, and the limit's law of s at the start and end for sampling-error controls.
+ */
 export interface CoupledLimit {
   /** q*, length d. */
   direction: Float64Array;
@@ -39,6 +47,10 @@ export interface CoupledLimit {
   wallSeconds: number;
 }
 
+/**
+ * Sizes of the coupled limit: M reduced particles of which the first nMax are the network's neurons,
+ * Heun steps in mean-field time, and the Gauss–Hermite nodes over <q*, x>.
+ */
 export interface CoupledLimitOptions {
   /** M reduced particles (>= nMax). */
   particles: number;

@@ -11,6 +11,10 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 /** "test" is the test suite's scale: the same claims at sizes that run in seconds. */
 export type ExperimentScale = "test" | "quick" | "paper";
 
+/**
+ * What the runner gives an experiment: scale, base seed (every run's seed derives from it), the
+ * broken variant to run, the Wasm runtime, and the hooks that save configs and tables into the run directory.
+ */
 export interface ExperimentContext {
   scale: ExperimentScale;
   /** Base seed; an experiment derives every run's seed from it so the whole experiment is reproducible. */
@@ -63,6 +67,10 @@ export interface FittedExponent {
   points: number;
 }
 
+/**
+ * An experiment's outcome: checks with expected ranges, plots, headline figures, and fitted
+ * exponents with 95% intervals under keys containing "exponent".
+ */
 export interface ExperimentResult {
   checks: ExperimentCheck[];
   plots: ExperimentPlot[];
@@ -98,6 +106,10 @@ export interface BrokenVariant {
   fails: string[];
 }
 
+/**
+ * A paper experiment: id, papers cited by authors, year and arXiv id, and run(ctx); each broken
+ * variant names the checks it must fail, which test/brokenVariants.test.ts asserts.
+ */
 export interface Experiment {
   id: string;
   /** The papers the experiment reproduces. */
@@ -109,6 +121,10 @@ export interface Experiment {
   run(context: ExperimentContext): Promise<ExperimentResult>;
 }
 
+/**
+ * A check passes when the measured value is finite and inside [expected[0], expected[1]] (an
+ * infinite end makes it one-sided); NaN always fails.
+ */
 export function check(name: string, description: string, measured: number, expected: [number, number]): ExperimentCheck {
   const pass = Number.isFinite(measured) && measured >= expected[0] && measured <= expected[1];
   return { name, description, measured, expected, pass };

@@ -33,6 +33,7 @@ export const experiments: Experiment[] = [
   twoLimits,
 ];
 
+/** The registered experiment with this id, or undefined. */
 export function findExperiment(id: string): Experiment | undefined {
   return experiments.find((e) => e.id === id);
 }

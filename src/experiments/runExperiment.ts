@@ -21,6 +21,10 @@ import type { Experiment, ExperimentContext, ExperimentResult, ExperimentScale }
 export const SCALES: readonly ExperimentScale[] = ["test", "quick", "paper"];
 export const DEFAULT_SEED = 1;
 
+/**
+ * How to run an experiment: scale (default quick), base seed (default 1), run directory, broken
+ * variant, and figure formats and resolution.
+ */
 export interface RunExperimentOptions {
   scale?: ExperimentScale;
   seed?: number;
@@ -36,6 +40,10 @@ export interface RunExperimentOptions {
   dpi?: number;
 }
 
+/**
+ * A finished experiment run: its directory, summary.json's content, and the result (null when the
+ * experiment threw; the summary then has status "failed").
+ */
 export interface ExperimentRun {
   dir: string;
   summary: ExperimentSummary;
@@ -74,6 +82,10 @@ export async function reproduce(id: string, options: RunExperimentOptions = {}):
   return runExperiment(experiment, options);
 }
 
+/**
+ * Runs an experiment and owns every file of its run directory (configs, metric tables, plot
+ * specs and SVGs, summary.json, report.html); one that throws still leaves a failed summary and a report.
+ */
 export async function runExperiment(experiment: Experiment, options: RunExperimentOptions = {}): Promise<ExperimentRun> {
   const scale = options.scale ?? "quick";
   if (!SCALES.includes(scale)) throw new RangeError(`--scale: must be one of ${SCALES.join(", ")}, got ${String(scale)}`);

@@ -14,6 +14,10 @@ import { Trainer } from "../train/trainer.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { exp, log } from "../special/portableMath.js";
 
+/**
+ * One escape problem of Ben Arous, Gheissari, Jagannath 2021: dimension, link h and activation σ in
+ * the normalized Hermite basis, the fixed second-layer weight, and the overlap |m| that counts as escaped.
+ */
 export interface EscapeProblem {
   d: number;
   /** h, the target's link. */
@@ -87,6 +91,10 @@ export function escapeSteps(rt: WasmRuntime, problem: EscapeProblem, seed: numbe
   }
 }
 
+/**
+ * One rung c of the step ladder η = c / d: steps to escape per seed (a non-escaping run counts as its
+ * cap, a lower bound), and their geometric mean.
+ */
 export interface RungResult {
   c: number;
   /** Steps per seed; a run that did not escape counts as its cap (a lower bound). */
@@ -96,6 +104,7 @@ export interface RungResult {
   geometricMean: number;
 }
 
+/** The search over the ladder c_j = c0 2^{j/2} (no power of d imposed): seeds, start rung, step caps and the rung limit. */
 export interface SearchOptions {
   seeds: number[];
   /** c0 of the ladder c_j = c0 2^{j/2}. */

@@ -16,6 +16,10 @@ import type { GramOperator } from "./gramOperator.js";
 import { carriesWeight, featureDim, KernelFeatures } from "./kernelFeatures.js";
 import { kernelTail } from "./modelKernel.js";
 
+/**
+ * Stopping rule (|y - (K + λI) α| <= tolerance |y|), iteration cap and the size of the low-degree
+ * feature preconditioner.
+ */
 export interface ConjugateGradientOptions {
   /** Stop when |y - (K + lambda I) alpha| <= tolerance |y| (default 1e-10). */
   tolerance?: number;
@@ -27,6 +31,7 @@ export interface ConjugateGradientOptions {
   seed?: number;
 }
 
+/** The CG solution with its iterations, relative residual recomputed from a fresh product, and preconditioner degree. */
 export interface ConjugateGradientResult {
   alpha: Float64Array;
   iterations: number;

@@ -44,6 +44,10 @@ class PointFactors {
   }
 }
 
+/**
+ * The Gram matrix of a model kernel on n points as an operator: products K v built row by row in
+ * Wasm from the tabulated g (O(n) memory, for CG), or dense blocks evaluated in JavaScript.
+ */
 export class GramOperator {
   private readonly factors: PointFactors;
   private readonly table: WasmF64Array | null;

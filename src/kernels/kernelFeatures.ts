@@ -59,6 +59,10 @@ function multiIndices(d: number, k: number): number[][] {
   return out;
 }
 
+/**
+ * The features of one degree k: their offset and count (N(d,k) anchors on the sphere,
+ * C(d+k-1, k) Hermite products on Gaussian input).
+ */
 export interface DegreeBlock {
   degree: number;
   /** First feature of the block. */
@@ -66,6 +70,11 @@ export interface DegreeBlock {
   size: number;
 }
 
+/**
+ * Explicit features of a kernel truncated at degree K, on which it is exactly a linear model:
+ * Legendre P_{k,d}(<x, v_j>) at N(d,k) anchors per degree on the sphere, orthonormal Hermite
+ * products H_α (|α| = k) on Gaussian input, with the ridge's metric M from the degree weights.
+ */
 export class KernelFeatures implements FeatureMap {
   readonly p: number;
   readonly d: number;

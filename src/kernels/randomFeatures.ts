@@ -8,6 +8,10 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { FeatureMap } from "./featureRidge.js";
 
+/**
+ * The config's first layer frozen at initialization as M features ψ_i(x) = σ(<w_i, x>) / sqrt(M), so
+ * ψᵀψ is the Monte-Carlo NNGP of M neurons and λ means what it means for the kernel methods.
+ */
 export class RandomFeatures implements FeatureMap {
   readonly p: number;
   readonly d: number;

@@ -14,6 +14,10 @@ import { inputLawOf } from "./modelKernel.js";
 import { cleanLink, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
 import { pow } from "../special/portableMath.js";
 
+/**
+ * A sample-complexity sweep: the training-set sizes n, the kernels fitted at each, and whether the
+ * network is trained at each n too.
+ */
 export interface SweepOptions extends Omit<KernelBaselineOptions, "n" | "kernel" | "runtime"> {
   /** The training-set sizes (default: 6 points log-spaced over [100, 10000]). */
   ns?: number[];
@@ -26,6 +30,10 @@ export interface SweepOptions extends Omit<KernelBaselineOptions, "n" | "kernel"
   onRow?: (row: SweepRow) => void;
 }
 
+/**
+ * One (n, model) point: test loss 1/2 mean (f - y)² with its standard error on the shared test set,
+ * and the per-degree fractions of the target learned.
+ */
 export interface SweepRow {
   n: number;
   /** "network" or the kernel's name. */

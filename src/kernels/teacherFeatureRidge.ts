@@ -15,6 +15,10 @@ import { fitFeatureRidgePath } from "./featureRidge.js";
 import { KernelFeatures } from "./kernelFeatures.js";
 import { modelKernel, type KernelKind } from "./modelKernel.js";
 
+/**
+ * A truncated-kernel fit of the teacher at one n: degree K, feature dimension p, and the exact loss
+ * 1/2 E[(f - y)²], at least half the energy of the teacher's Hermite orders above K.
+ */
 export interface TeacherFeatureRidgeResult {
   n: number;
   kernel: KernelKind;

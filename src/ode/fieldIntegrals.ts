@@ -20,6 +20,10 @@ import { gaussHermite } from "../special/quadrature.js";
 /** Which network's activation a field carries. */
 export type FieldRole = "student" | "teacher";
 
+/**
+ * The Gaussian averages I2, I3, I4, J2 over jointly Gaussian fields (zero mean, covariance from Q,
+ * R, T), each field carrying its network's activation: closed forms for erf, Gauss–Hermite otherwise.
+ */
 export interface FieldIntegrals {
   /** How the averages are computed, for reports ("closed forms (erf)", "Gauss–Hermite, n = ..."). */
   readonly method: string;

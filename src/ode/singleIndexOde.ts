@@ -22,6 +22,10 @@ import { integrate } from "./dormandPrince.js";
 import { gaussHermite, gaussLegendre } from "../special/quadrature.js";
 import { exp, log } from "../special/portableMath.js";
 
+/**
+ * The single-index overlap ODE's inputs: link h and activation σ (normalized-Hermite coefficients),
+ * the step c = η d, and the degrees and quadrature nodes that make it exact for polynomials.
+ */
 export interface SingleIndexOdeOptions {
   /** h, the target's link. */
   link: ActivationSpec;
