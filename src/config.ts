@@ -266,7 +266,10 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 /** The task branch of a resolved config (x's law and the target y). */
 export type TaskConfig = Config["task"];
-/** The model branch: f(x) = scale Σ_i a_i σ(<w_i, x> + b_i), scale 1/N (meanfield) or 1/sqrt(N) (ntk), and its initialization. */
+/**
+ * The model branch: f(x) = scale Σ_i a_i σ(<w_i, x> + b_i) with scale 1/N (meanfield), 1/sqrt(N)
+ * (ntk), 1 (committee) or N^-q, its initialization and which layers train.
+ */
 export type ModelConfig = Config["model"];
 /** The algorithm branch: how the step of size h (mean-field time t = step · h) gets its gradient and noise. */
 export type AlgorithmConfig = Config["algorithm"];

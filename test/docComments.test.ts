@@ -135,7 +135,7 @@ describe("exported declarations have doc comments", () => {
 
   it(`every export in ${CHECKED.length} checked folders and files has one`, () => {
     const files = CHECKED.flatMap((entry) => sourceFiles(join(ROOT, entry))).filter((path) => !NOT_YET.has(relative(ROOT, path)));
-    expect(files.length).toBeGreaterThan(150);
+    expect(files.length).toBeGreaterThan(120);
     const found = files.flatMap((path) => undocumentedExports(relative(ROOT, path), readFileSync(path, "utf8")));
     expect(found.map((f) => `${f.file}:${f.line} ${f.kind} ${f.name}`)).toEqual([]);
   });

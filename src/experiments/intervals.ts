@@ -11,7 +11,7 @@ const T975 = [
 
 /**
  * A mean over independent runs with its two-sided 95% Student-t interval, as the papers report
- * (ABAM22: "average and 95% confidence interval over 10 experiments").
+ * (Abbe, Boix-Adserà, Misiakiewicz 2022: "average and 95% confidence interval over 10 experiments").
  */
 export interface MeanInterval {
   mean: number;

@@ -17,8 +17,8 @@ import { drawSampleSet } from "./samples.js";
 const UNIT_TOLERANCE = 1e-9;
 
 /**
- * The exact L = 1/2 E[(f - y)^2] from task.population (data columns of w only) and a bound on its
- * truncation error; the sphere's Funk–Hecke form needs unit w_i, checked to 1e-9.
+ * The exact L = 1/2 E[(f - y)^2] from task.population and a bound on its truncation error; no bias,
+ * and on the sphere (Funk–Hecke, unit w_i) a run that keeps |w_i| = 1 to 1e-9, checked before step 0.
  */
 export function createPopulationLoss(ctx: MetricContext): Metric {
   const { task, net, config } = ctx;

@@ -57,7 +57,7 @@ export interface MetricContext {
 
 /** One record entry: a scalar, a vector (per degree, per direction, per bin), or null where undefined. */
 export type MetricValue = number | number[] | null;
-/** One record: metric key (stable across versions, listed above) to value. */
+/** One record: metric key (stable across versions, listed in this file's header) to value. */
 export type MetricValues = Record<string, MetricValue>;
 
 /** The metrics of one run, read between steps; record() only reads the current parameters. */

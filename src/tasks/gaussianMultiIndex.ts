@@ -13,7 +13,7 @@ import { randomOrthonormalRows } from "./orthonormalRows.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import type { Task } from "./task.js";
 
-/** The gaussianMultiIndex branch of the task config. */
+/** Config of y = Σ_t c_t Π_p h_{k_tp}(<u_p, x>), normalized Hermite h_k, u_p = e_p or random orthonormal. */
 export type GaussianMultiIndexConfig = Extract<TaskConfig, { kind: "gaussianMultiIndex" }>;
 
 /** Entries of the rows x P projection scratch: batches of any size reuse one buffer. */

@@ -13,7 +13,7 @@ import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";
 
-/** The gaussianSingleIndex branch of the task config. */
+/** Config of x ~ N(0, I_d), y = h(<q*, x>): the dimension and the link h. */
 export type GaussianSingleIndexConfig = Extract<TaskConfig, { kind: "gaussianSingleIndex" }>;
 
 /**

@@ -11,12 +11,16 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import type { BatchSource, Task } from "./task.js";
 
-/** The isotropicGaussians branch of the task config. */
+/**
+ * Config of the classes x | y ~ N(0, (1 + y Δ)² I_d), y = ±1 (Mei, Montanari, Nguyen 2018): the
+ * dimension and Δ in (0, 1).
+ */
 export type IsotropicGaussiansConfig = Extract<TaskConfig, { kind: "isotropicGaussians" }>;
 
 /**
- * MMN18's classification: y = ±1 with probability 1/2, x = (1 + y Δ) g with g ~ N(0, I_d), fitted
- * by the square loss 1/2 E[(f - y)²]; only the scale of x carries the label, so there are no directions.
+ * Mei, Montanari, Nguyen 2018's classification: y = ±1 with probability 1/2, x = (1 + y Δ) g with
+ * g ~ N(0, I_d), fitted by the square loss 1/2 E[(f - y)²]; only the scale of x carries the label,
+ * so there are no directions.
  */
 export class IsotropicGaussiansTask implements Task {
   readonly kind = "isotropicGaussians";

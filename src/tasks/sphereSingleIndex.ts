@@ -13,7 +13,7 @@ import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, PopulationEvaluator, Task } from "./task.js";
 
-/** The sphereSingleIndex branch of the task config. */
+/** Config of x ~ Unif(S^{d-1}) (unit sphere, d >= 2), y = h(<q*, x>): the dimension and the link h. */
 export type SphereSingleIndexConfig = Extract<TaskConfig, { kind: "sphereSingleIndex" }>;
 
 /**

@@ -13,7 +13,7 @@ import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";
 
-/** The teacherAbs and teacherNetwork branches of the task config. */
+/** Config of a teacher y = Σ_j a*_j g*(<w*_j, x>), M <= d orthonormal w*_j, a*_j = 1 unless given. */
 export type TeacherNetworkConfig = Extract<TaskConfig, { kind: "teacherAbs" | "teacherNetwork" }>;
 /** The teacherAbs branch of the task config (g* = |.|, Li, Ma, Zhang 2020). */
 export type TeacherAbsConfig = Extract<TaskConfig, { kind: "teacherAbs" }>;
