@@ -4,8 +4,8 @@
 
 import { z } from "zod";
 import { ConfigError } from "./configError.js";
-import { linkSchema } from "./tasks/link.js";
-import { activationSchema } from "./model/activation.js";
+import { linkSchema } from "./activation/link.js";
+import { activationSchema } from "./activation/spec.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const dimension = z.number().int().min(1).max(100_000).describe("input dimension d");

@@ -26,7 +26,7 @@ export {
   type Activation,
   type ActivationSpec,
   type EncodedActivation,
-} from "./model/activation.js";
+} from "./activation/spec.js";
 export { TwoLayerNetwork, networkOptionsOf, outputScale, type Scaling, type NetworkOptions, type FirstLayerInit, type SecondLayerInit } from "./model/network.js";
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
 export { createTask } from "./tasks/createTask.js";
@@ -52,8 +52,8 @@ export {
   hermiteCoefficientsOfPolynomial,
   type ExpandableFunction,
   type CoefficientOptions,
-} from "./special/coefficients.js";
-export { activationFunction, type ActivationFunction } from "./model/activationFunction.js";
+} from "./activation/coefficients.js";
+export { activationFunction, type ActivationFunction } from "./activation/activationFunction.js";
 export { SpecialKernels } from "./wasm/specialKernels.js";
 export { erf } from "./special/erf.js";
 export { gegenbauerSeries } from "./special/gegenbauerSeries.js";
@@ -68,12 +68,12 @@ export {
   type HermiteTerm,
   type PopulationResult,
 } from "./population/gaussianNetwork.js";
-export { GaussianActivation, normalCdf, normalPdf } from "./population/gaussianActivation.js";
-export { pairMoments, type PairMoments } from "./population/gaussianPair.js";
+export { GaussianActivation, normalCdf, normalPdf } from "./activation/gaussianMoments.js";
+export { pairMoments, type PairMoments } from "./activation/gaussianPair.js";
 export { IsotropicGaussiansPopulation, type IsotropicGaussiansSpec } from "./population/isotropicGaussians.js";
-export { arcCosineKernel, reluNtk, sphereActivationKernel, gaussianActivationKernel, type SphereKernel } from "./kernels/closedForms.js";
+export { arcCosineKernel, reluNtk, sphereActivationKernel, gaussianActivationKernel, type SphereKernel } from "./activation/closedForms.js";
 export { configSchema, parseConfig, ConfigError, METRICS, type Config, type ConfigInput, type MetricName } from "./config.js";
-export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./tasks/link.js";
+export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./activation/link.js";
 export { reflectiveCoordinateSubspaces, type MonomialTerm } from "./tasks/reflectiveProperty.js";
 export { simulate, type SimulateOptions, type SimulationResult, type MetricRecord, type RunSummary, type RunState } from "./run/simulate.js";
 export { Trainer, DivergenceError } from "./train/trainer.js";

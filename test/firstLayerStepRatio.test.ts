@@ -9,7 +9,7 @@ import { TwoLayerNetwork } from "../src/model/network.js";
 import { ReducedParticles } from "../src/pde/reducedParticles.js";
 import { createReducedTask } from "../src/pde/reducedTask.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
 import { runtimeFor } from "./helpers.js";
 

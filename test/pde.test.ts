@@ -12,7 +12,7 @@ import { transportTable, velocityNonlinearity } from "../src/pde/phases.js";
 import { solveSpherePde, solveSphereQuantiles, sphereUniformQuantiles } from "../src/pde/spherePde.js";
 import { simulate } from "../src/run/simulate.js";
 import { sphericalHarmonicsDim } from "../src/special/gegenbauer.js";
-import { linkToActivation, type Link } from "../src/tasks/link.js";
+import { linkToActivation, type Link } from "../src/activation/link.js";
 import { BUILDS, runtimeFor } from "./helpers.js";
 import { ReferenceFiniteVolume } from "./reference/pde.js";
 

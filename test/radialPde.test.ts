@@ -6,7 +6,7 @@ import { chiDensity } from "../src/pde/initialDensity.js";
 import { QuantileSolver } from "../src/pde/quantileSolver.js";
 import { RadialModel } from "../src/pde/radialModel.js";
 import { radialGrid, solveRadialPde } from "../src/pde/radialPde.js";
-import { GaussianActivation } from "../src/population/gaussianActivation.js";
+import { GaussianActivation } from "../src/activation/gaussianMoments.js";
 import { IsotropicGaussiansPopulation } from "../src/population/isotropicGaussians.js";
 import { simulate } from "../src/run/simulate.js";
 import { gaussLegendre } from "../src/special/quadrature.js";

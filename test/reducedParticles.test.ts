@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type ConfigInput } from "../src/config.js";
-import type { ActivationSpec } from "../src/model/activation.js";
-import { activationFunction } from "../src/model/activationFunction.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
+import { activationFunction } from "../src/activation/activationFunction.js";
 import { initialParticles, type ReducedParticleState } from "../src/pde/reducedInit.js";
 import { ReducedParticles } from "../src/pde/reducedParticles.js";
 import { solveReducedParticles } from "../src/pde/reducedRun.js";

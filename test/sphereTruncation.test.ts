@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { SphereModel } from "../src/pde/sphereModel.js";
 import { solveSpherePde } from "../src/pde/spherePde.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { runtimeFor } from "./helpers.js";
 
 const d = 16;

@@ -14,7 +14,7 @@ import { initialParticles } from "../pde/reducedInit.js";
 import { ReducedParticles } from "../pde/reducedParticles.js";
 import { createReducedTask } from "../pde/reducedTask.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 
 export interface LimitSnapshot {

@@ -7,7 +7,7 @@ import { ConfigError, parseConfig, type Config, type ConfigInput } from "../conf
 import { outputScale } from "../model/network.js";
 import { simulate } from "../run/simulate.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { kernelBaseline, type BaselineKind, type KernelBaselineOptions } from "./kernelRidge.js";
 import { inputLawOf } from "./modelKernel.js";

@@ -15,10 +15,10 @@
 // r_i = 0 leaves the constant sigma(b_i), whose only component is k = 0.
 
 import { ConfigError } from "../config.js";
-import { parseActivation, type Activation, type ActivationSpec } from "../model/activation.js";
-import { activationFunction, type ActivationFunction } from "../model/activationFunction.js";
-import { GaussianActivation, gradedCuts, piecewiseLinearForm } from "../population/gaussianActivation.js";
-import { hermiteCoefficients, sphereCoefficients, type ExpandableFunction } from "../special/coefficients.js";
+import { parseActivation, type Activation, type ActivationSpec } from "../activation/spec.js";
+import { activationFunction, type ActivationFunction } from "../activation/activationFunction.js";
+import { GaussianActivation, gradedCuts, piecewiseLinearForm } from "../activation/gaussianMoments.js";
+import { hermiteCoefficients, sphereCoefficients, type ExpandableFunction } from "../activation/coefficients.js";
 import { fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { fillHermite } from "../special/hermite.js";
 import { DEFAULT_ORDER, gaussianRule, sphereRule } from "../special/expectation.js";

@@ -3,7 +3,7 @@
 
 import { pow } from "../special/portableMath.js";
 import type { Config } from "../config.js";
-import type { ActivationSpec } from "./activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { WasmActivation } from "../wasm/networkKernels.js";
 import { streamKey } from "../wasm/random.js";

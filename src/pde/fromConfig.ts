@@ -9,7 +9,7 @@
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork } from "../model/network.js";
 import { metricSteps } from "../run/schedule.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import type { FiniteVolumeOptions } from "./finiteVolume.js";
 import type { DensityOutput } from "./output.js";

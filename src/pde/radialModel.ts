@@ -18,8 +18,8 @@
 // step of size h (theta <- theta + h (y - f) grad sigma, time advancing by h) is theirs with
 // s_k = h/2, so t = 2 int_0^{t_MMN} xi(s) ds: t = 2 t_MMN for constant xi = 1.
 
-import { GaussianActivation } from "../population/gaussianActivation.js";
-import type { ActivationSpec } from "../model/activation.js";
+import { GaussianActivation } from "../activation/gaussianMoments.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import { checkFiniteNumber } from "../wasm/validate.js";
 import type { MomentModel } from "./momentModel.js";
 

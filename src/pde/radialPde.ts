@@ -3,7 +3,7 @@
 // times with the risk, the moments Q_pm = E[q_pm(r)], D_pm, the mean norm and optionally the
 // density.
 
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
 import { FiniteVolumeSolver, type FiniteVolumeOptions } from "./finiteVolume.js";

@@ -14,7 +14,7 @@
 
 import type { Config } from "../config.js";
 import { INIT_STREAMS } from "../model/network.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { createTask } from "../tasks/createTask.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";

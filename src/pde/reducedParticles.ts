@@ -49,7 +49,7 @@
 // theta* = theta + h v(theta), then theta + h/2 (v(theta) + v(theta*))) or "euler"
 // (theta + h v(theta), the update population GD makes on the particles).
 
-import { parseActivation, type ActivationSpec } from "../model/activation.js";
+import { parseActivation, type ActivationSpec } from "../activation/spec.js";
 import { gaussHermite } from "../special/quadrature.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { WasmActivation } from "../wasm/networkKernels.js";

@@ -10,7 +10,7 @@
 //   meanR         mean_i r_i, the limit of the finite-N metric orthogonalNorm
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { metricSteps } from "../run/schedule.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { initialParticles, type ReducedParticleState } from "./reducedInit.js";

@@ -12,12 +12,12 @@
 // enters the loss exactly.
 
 import type { Config, TaskConfig } from "../config.js";
-import { parseActivation } from "../model/activation.js";
-import { activationFunction } from "../model/activationFunction.js";
-import { GaussianActivation } from "../population/gaussianActivation.js";
+import { parseActivation } from "../activation/spec.js";
+import { activationFunction } from "../activation/activationFunction.js";
+import { GaussianActivation } from "../activation/gaussianMoments.js";
 import { fillHermite } from "../special/hermite.js";
 import { gaussHermite } from "../special/quadrature.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { symmetricTensorRule, type PointRule } from "./symmetricTensorRule.js";
 import { pow } from "../special/portableMath.js";
 

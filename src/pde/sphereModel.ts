@@ -10,7 +10,7 @@
 // the loss offset. Degrees of sigma above K are dropped: the PDE is that of the truncated
 // activation, exact for polynomial activations of degree <= K (the quartic of Mahankali et al. 2023).
 
-import { parseActivation, type ActivationSpec } from "../model/activation.js";
+import { parseActivation, type ActivationSpec } from "../activation/spec.js";
 import { SphereSingleIndexPopulation } from "../population/sphereSingleIndex.js";
 import { derivativeFactor, fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { checkCount, checkFiniteNumber } from "../wasm/validate.js";

@@ -9,11 +9,11 @@
 //   E[sigma(<w,x>) prod_p h_{k_p}(<u_p,x>)] = alpha_K(|w|) sqrt(K!/prod k_p!) prod_p (<u_p,w>/|w|)^{k_p}
 // with K = sum_p k_p and alpha_K(r) = E[sigma(rZ) h_K(Z)].
 
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
 import { checkNetworkArguments } from "./networkArguments.js";
-import { GaussianActivation } from "./gaussianActivation.js";
-import { pairMoments, type PairMoments, type TruncatedHermite } from "./gaussianPair.js";
+import { GaussianActivation } from "../activation/gaussianMoments.js";
+import { pairMoments, type PairMoments, type TruncatedHermite } from "../activation/gaussianPair.js";
 import { integerPower } from "../special/portableMath.js";
 
 export interface TeacherNeuronsTarget {

@@ -12,9 +12,9 @@
 //   1/2 scale^2 sum_{i != j} |a_i a_j| tail_s + scale sum_i |a_i| sqrt(tail_s tail_h),
 // which every result reports as `truncationBound`.
 
-import { activationFunction } from "../model/activationFunction.js";
-import type { ActivationSpec } from "../model/activation.js";
-import { sphereCoefficients } from "../special/coefficients.js";
+import { activationFunction } from "../activation/activationFunction.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { sphereCoefficients } from "../activation/coefficients.js";
 import { sphereExpectation } from "../special/expectation.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";

@@ -5,7 +5,7 @@
 import { dataOf, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { createMetricRecorder } from "../metrics/recorder.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { createTask } from "../tasks/createTask.js";
 import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/trainer.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";

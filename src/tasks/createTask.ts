@@ -1,7 +1,7 @@
 // The task a run config names, built from its `task` part.
 
 import type { TaskConfig } from "../config.js";
-import { parseActivation, type ActivationSpec } from "../model/activation.js";
+import { parseActivation, type ActivationSpec } from "../activation/spec.js";
 import { checkSeed } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { GaussianMultiIndexTask } from "./gaussianMultiIndex.js";

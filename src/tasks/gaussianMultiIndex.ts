@@ -1,7 +1,7 @@
 // Multi-index / subspace-sparse polynomials on Gaussian input (Chen, Ge 2024):
 // x ~ N(0, I_d), y = sum_t c_t prod_p h_{k_tp}(<u_p, x>) with orthonormal u_1..u_P.
 
-import type { Activation } from "../model/activation.js";
+import type { Activation } from "../activation/spec.js";
 import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
 import { fillHermite } from "../special/hermite.js";
 import type { TaskConfig } from "../config.js";

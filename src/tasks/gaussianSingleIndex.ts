@@ -1,14 +1,14 @@
 // Single-index regression on Gaussian input: x ~ N(0, I_d), y = h(<q*, x>) with q* uniform on
 // the sphere.
 
-import type { Activation, ActivationSpec } from "../model/activation.js";
+import type { Activation, ActivationSpec } from "../activation/spec.js";
 import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
-import { hermiteCoefficients } from "../special/coefficients.js";
+import { hermiteCoefficients } from "../activation/coefficients.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { linkToActivation } from "./link.js";
+import { linkToActivation } from "../activation/link.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";

@@ -1,14 +1,14 @@
 // Single-index regression on the sphere (Mahankali et al. 2023): x ~ Unif(S^{d-1}), y = h(<q*, x>) with q*
 // uniform on the sphere.
 
-import type { Activation, ActivationSpec } from "../model/activation.js";
+import type { Activation, ActivationSpec } from "../activation/spec.js";
 import { SphereSingleIndexPopulation } from "../population/sphereSingleIndex.js";
-import { sphereCoefficients } from "../special/coefficients.js";
+import { sphereCoefficients } from "../activation/coefficients.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { linkToActivation } from "./link.js";
+import { linkToActivation } from "../activation/link.js";
 import { checkSampleArguments } from "./sampleArguments.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, PopulationEvaluator, Task } from "./task.js";

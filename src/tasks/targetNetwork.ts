@@ -2,7 +2,7 @@
 // target (one neuron) or a teacher network. The d-dimensional dot products dominate the cost of
 // a target, so they run in the same SIMD kernel as the student's forward pass.
 
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { WasmActivation } from "../wasm/networkKernels.js";
 import type { WasmRuntime } from "../wasm/runtime.js";

@@ -2,7 +2,7 @@
 // w*_1..w*_M. `teacherAbs` is g* = |.| (the teacher of Li, Ma, Zhang 2020); `teacherNetwork` takes
 // any activation (e.g. erf, the soft committee machines of Saad, Solla 1995).
 
-import type { Activation, ActivationSpec } from "../model/activation.js";
+import type { Activation, ActivationSpec } from "../activation/spec.js";
 import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";

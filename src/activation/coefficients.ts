@@ -5,13 +5,13 @@
 // Polynomials are expanded exactly (no quadrature); everything else by the composite rules of
 // expectation.ts, split at the kinks.
 
-import { activationFunction } from "../model/activationFunction.js";
-import { parseActivation, type ActivationSpec } from "../model/activation.js";
-import { fillGegenbauer, sphericalHarmonicsDim } from "./gegenbauer.js";
-import { fillHermite } from "./hermite.js";
-import { type GaussRule } from "./quadrature.js";
-import { DEFAULT_ORDER, gaussianRule, sphereRule } from "./expectation.js";
-import { checkInteger, checkReal } from "./validate.js";
+import { activationFunction } from "./activationFunction.js";
+import { parseActivation, type ActivationSpec } from "./spec.js";
+import { fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
+import { fillHermite } from "../special/hermite.js";
+import { type GaussRule } from "../special/quadrature.js";
+import { DEFAULT_ORDER, gaussianRule, sphereRule } from "../special/expectation.js";
+import { checkInteger, checkReal } from "../special/validate.js";
 
 /** A function of one variable, or an activation spec as accepted by parseActivation. */
 export type ExpandableFunction = ((t: number) => number) | ActivationSpec;

@@ -4,7 +4,7 @@
 // e.g. for expansion coefficients by quadrature.
 
 import { erf, erfDerivative } from "../special/erf.js";
-import { encodeActivation, parseActivation, type ActivationSpec } from "./activation.js";
+import { encodeActivation, parseActivation, type ActivationSpec } from "./spec.js";
 import { exp, tanh } from "../special/portableMath.js";
 
 export interface ActivationFunction {

@@ -9,9 +9,9 @@
 //   tanh, erf, sigmoid: hermiteCoefficients (composite Gauss–Legendre) with extra cuts graded
 //     to the transition width 1/r, error ~1e-13 of |sigma|_2.
 
-import { encodeActivation, parseActivation, type Activation, type ActivationSpec } from "../model/activation.js";
-import { activationFunction, type ActivationFunction } from "../model/activationFunction.js";
-import { hermiteCoefficients, hermiteCoefficientsOfPolynomial } from "../special/coefficients.js";
+import { encodeActivation, parseActivation, type Activation, type ActivationSpec } from "./spec.js";
+import { activationFunction, type ActivationFunction } from "./activationFunction.js";
+import { hermiteCoefficients, hermiteCoefficientsOfPolynomial } from "./coefficients.js";
 import { erf } from "../special/erf.js";
 import { hermiteAll } from "../special/hermite.js";
 import { type GaussRule } from "../special/quadrature.js";

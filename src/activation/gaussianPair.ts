@@ -8,7 +8,7 @@
 //   otherwise one of them is piecewise linear, and conditioning on X leaves a closed form,
 //     E[tau(r2 Y) | X = x] = K + s_0 r2 rho x + sum_l delta_l G(r2 rho x - b_l, r2 sqrt(1-rho^2)),
 //     G(mu, s) = E[(mu + s xi)_+] = mu Phi(mu/s) + s phi(mu/s), integrated over x by panels split
-//     at every kink and graded to every smooth transition (gaussianActivation.ts gradedCuts).
+//     at every kink and graded to every smooth transition (gaussianMoments.ts gradedCuts).
 // Partials follow from d/drho = r1 r2 E[sigma'(U) tau'(V)] (Price's theorem) and
 // d/dr1 = E[sigma'(r1 X) X tau(r2 Y)].
 
@@ -16,7 +16,7 @@ import { gaussianRule } from "../special/expectation.js";
 import {
   gradedCuts, normalCdf, normalPdf, ORDER, PANELS,
   type GaussianActivation, type HermiteMoments, type PiecewiseLinearForm,
-} from "./gaussianActivation.js";
+} from "./gaussianMoments.js";
 import { acos, asin, integerPower } from "../special/portableMath.js";
 
 export interface PairMoments {

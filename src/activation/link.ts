@@ -12,7 +12,7 @@ import {
   piecewiseSchema,
   polynomialSchema,
   type ActivationSpec,
-} from "../model/activation.js";
+} from "./spec.js";
 
 const degreeCoefficients = z
   .array(z.number())

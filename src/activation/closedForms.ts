@@ -8,10 +8,10 @@
 // The ReLU NTK of f(x) = N^{-1/2} sum_i a_i relu(<w_i, x>) with w_i ~ N(0, I), a_i ~ N(0, 1) at
 // unit inputs is the sum of the second-layer part (order 1) and first-layer part (rho * order 0).
 
-import type { ActivationSpec } from "../model/activation.js";
-import { sphereCoefficients } from "../special/coefficients.js";
+import type { ActivationSpec } from "./spec.js";
+import { sphereCoefficients } from "./coefficients.js";
 import { sphereExpectation } from "../special/expectation.js";
-import { activationFunction } from "../model/activationFunction.js";
+import { activationFunction } from "./activationFunction.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { GaussianNeurons } from "../population/gaussianNetwork.js";
@@ -76,7 +76,7 @@ export function sphereActivationKernel(spec: ActivationSpec, d: number, maxDegre
 /**
  * The conjugate kernel E_{w ~ N(0, I)}[sigma(<w,x>) sigma(<w,y>)] of any activation as a function
  * of |x|, |y| and their correlation: closed forms for relu, abs and erf, exact Hermite sums for
- * polynomials, quadrature otherwise (see src/population/gaussianPair.ts).
+ * polynomials, quadrature otherwise (see src/activation/gaussianPair.ts).
  */
 export function gaussianActivationKernel(spec: ActivationSpec): (normX: number, normY: number, rho: number) => number {
   const neurons = new GaussianNeurons(spec, 60);
