@@ -14,7 +14,8 @@ import { sphereExpectation } from "../special/expectation.js";
 import { activationFunction } from "./activationFunction.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
-import { GaussianNeurons } from "../population/gaussianNetwork.js";
+import { GaussianActivation } from "./gaussianMoments.js";
+import { neuronState, pairMoments } from "./gaussianPair.js";
 import { checkCount } from "../wasm/validate.js";
 import { acos, sin } from "../special/portableMath.js";
 
@@ -79,11 +80,11 @@ export function sphereActivationKernel(spec: ActivationSpec, d: number, maxDegre
  * polynomials, quadrature otherwise (see src/activation/gaussianPair.ts).
  */
 export function gaussianActivationKernel(spec: ActivationSpec): (normX: number, normY: number, rho: number) => number {
-  const neurons = new GaussianNeurons(spec, 60);
+  const act = new GaussianActivation(spec);
   return (normX, normY, rho) => {
     checkCorrelation(rho);
-    const a = neurons.state(normX);
-    const b = neurons.state(normY);
-    return neurons.pair(neurons, a, b, rho * normX * normY).value;
+    const a = neuronState(act, normX, 60);
+    const b = neuronState(act, normY, 60);
+    return pairMoments(act, act, a.r, b.r, rho, a.hermite, b.hermite).value;
   };
 }

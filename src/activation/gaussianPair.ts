@@ -166,3 +166,34 @@ export function pairMoments(
   if (tau.piecewise) return conditional(sigma, tau.piecewise, r1, r2, c);
   return swap(conditional(tau, sigma.piecewise!, r2, r1, c));
 }
+
+/** One neuron's norm with its moments, Hermite moments computed on first use. */
+export interface NeuronState {
+  r: number;
+  square: { value: number; dr: number };
+  hermite: () => TruncatedHermite;
+}
+
+/**
+ * The moments of sigma(r Z), Z ~ N(0, 1), that pairMoments reads: E[sigma^2] now, the Hermite
+ * moments (up to seriesDegree unless sigma is a polynomial, with their Parseval tail) on first use.
+ */
+export function neuronState(act: GaussianActivation, r: number, seriesDegree: number): NeuronState {
+  let cached: TruncatedHermite | null = null;
+  const square = act.square(r);
+  const degree = act.polynomial ? act.polynomial.length - 1 : seriesDegree;
+  return {
+    r,
+    square,
+    hermite: () => {
+      if (!cached) {
+        const h = act.hermite(r, degree);
+        let captured = 0;
+        for (const v of h.values) captured += v * v;
+        const tail = act.polynomial ? 0 : Math.max(square.value - captured, 4 * Number.EPSILON * square.value);
+        cached = { ...h, square: square.value, tail };
+      }
+      return cached;
+    },
+  };
+}

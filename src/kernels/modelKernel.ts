@@ -21,7 +21,8 @@
 import { ConfigError, type Config } from "../config.js";
 import { parseActivation, type ActivationSpec } from "../activation/spec.js";
 import { activationFunction } from "../activation/activationFunction.js";
-import { GaussianNeurons, type NeuronState } from "../population/gaussianNetwork.js";
+import { GaussianNeurons } from "../population/gaussianNetwork.js";
+import type { NeuronState } from "../activation/gaussianPair.js";
 import { hermiteCoefficients, sphereCoefficients } from "../activation/coefficients.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
