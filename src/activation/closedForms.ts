@@ -16,7 +16,7 @@ import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { GaussianActivation } from "./gaussianMoments.js";
 import { neuronState, pairMoments } from "./gaussianPair.js";
-import { checkCount } from "../wasm/validate.js";
+import { checkCount } from "../argumentChecks.js";
 import { acos, sin } from "../special/portableMath.js";
 
 function checkCorrelation(rho: number): void {

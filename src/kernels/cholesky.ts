@@ -3,7 +3,7 @@
 
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "../wasm/validate.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "../argumentChecks.js";
 
 /**
  * X = (gram + ridge I)^{-1} rhs for the n x n row-major gram (only its lower triangle is read)

@@ -15,7 +15,7 @@
 
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkFinite } from "../wasm/validate.js";
+import { checkFinite } from "../argumentChecks.js";
 import { cellIntegrals } from "./cellIntegrals.js";
 import { cellGeometry, checkFaces, type Limiter } from "./grid.js";
 import { lossOf, residualsOf, type MomentModel } from "./momentModel.js";

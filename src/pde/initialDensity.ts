@@ -1,7 +1,7 @@
 // Initial densities as cell averages: laws integrated over every cell (cellMasses, to round-off),
 // or histograms of samples.
 
-import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
+import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
 import { cellMasses } from "./cellIntegrals.js";
 import { asin, log, log1p, sin } from "../special/portableMath.js";
 

@@ -13,7 +13,7 @@
 // with dt * L <= `lipschitzStep`, L the largest difference quotient of v between neighbouring
 // particles (how fast the spacings change).
 
-import { checkCount, checkFinite } from "../wasm/validate.js";
+import { checkCount, checkFinite } from "../argumentChecks.js";
 import { lossOf, residualsOf, type MomentModel } from "./momentModel.js";
 
 export interface QuantileSolverOptions {

@@ -21,7 +21,7 @@
 // term" of mmn18-langevin): its stationary law is then p ∝ exp(-beta Psi_lambda) in r, not in w.
 
 import type { ActivationSpec } from "../activation/spec.js";
-import { checkCount, checkFiniteNumber } from "../wasm/validate.js";
+import { checkCount, checkFiniteNumber } from "../argumentChecks.js";
 import { RadialModel } from "./radialModel.js";
 import { exp, log, sin, sinh } from "../special/portableMath.js";
 

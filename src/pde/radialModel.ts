@@ -20,7 +20,7 @@
 
 import { GaussianActivation } from "../activation/gaussianMoments.js";
 import type { ActivationSpec } from "../activation/spec.js";
-import { checkFiniteNumber } from "../wasm/validate.js";
+import { checkFiniteNumber } from "../argumentChecks.js";
 import type { MomentModel } from "./momentModel.js";
 
 export interface RadialModelOptions {

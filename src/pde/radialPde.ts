@@ -5,7 +5,7 @@
 
 import type { ActivationSpec } from "../activation/spec.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
-import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
+import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
 import { FiniteVolumeSolver, type FiniteVolumeOptions } from "./finiteVolume.js";
 import { checkFaces, clusteredFaces } from "./grid.js";
 import type { GridDensity } from "./gridDensity.js";

@@ -54,7 +54,7 @@ import { gaussHermite } from "../special/quadrature.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { WasmActivation } from "../wasm/networkKernels.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkFinite } from "../wasm/validate.js";
+import { checkFinite } from "../argumentChecks.js";
 import type { ReducedParticleState } from "./reducedInit.js";
 import type { ReducedTask } from "./reducedTask.js";
 

@@ -13,7 +13,7 @@
 import { parseActivation, type ActivationSpec } from "../activation/spec.js";
 import { SphereSingleIndexPopulation } from "../population/sphereSingleIndex.js";
 import { derivativeFactor, fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
-import { checkCount, checkFiniteNumber } from "../wasm/validate.js";
+import { checkCount, checkFiniteNumber } from "../argumentChecks.js";
 import type { MomentModel } from "./momentModel.js";
 
 export interface SphereModelOptions {

@@ -1,6 +1,6 @@
 // The argument checks every population loss makes of a network (w, a, scale).
 
-import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
+import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
 
 /** Checks w is N x d with N = a.length, every entry finite, scale finite; returns N. */
 export function checkNetworkArguments(w: Float64Array, a: Float64Array, scale: number, d: number): number {

@@ -1,7 +1,7 @@
 // The argument checks every task's sampleInto makes before drawing.
 
 import type { WasmF64Array } from "../wasm/arena.js";
-import { checkCount, checkLength } from "../wasm/validate.js";
+import { checkCount, checkLength } from "../argumentChecks.js";
 
 /** Checks a sampleInto call for input dimension d; returns the number of rows. */
 export function checkSampleArguments(d: number, stream: string, start: number, x: WasmF64Array, y: WasmF64Array): number {

@@ -7,7 +7,7 @@
 import { encodeActivation, type ActivationSpec } from "../activation/spec.js";
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
-import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "./validate.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "../argumentChecks.js";
 
 /** N neurons, input dimension d, batch size B. */
 export interface NetworkShape {

@@ -8,7 +8,7 @@
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { ThreadTeam } from "./threadTeam.js";
-import { checkCount, checkLength } from "./validate.js";
+import { checkCount, checkLength } from "../argumentChecks.js";
 
 /** The four 32-bit words that select a stream: key (k0, k1) and stream id (s0, s1). */
 export interface StreamKey {
