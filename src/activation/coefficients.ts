@@ -11,7 +11,7 @@ import { fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js"
 import { fillHermite } from "../special/hermite.js";
 import { type GaussRule } from "../special/quadrature.js";
 import { DEFAULT_ORDER, gaussianRule, sphereRule } from "../special/expectation.js";
-import { checkInteger, checkReal } from "../special/validate.js";
+import { checkInteger, checkReal } from "../argumentChecks.js";
 
 /** A function of one variable, or an activation spec as accepted by parseActivation. */
 export type ExpandableFunction = ((t: number) => number) | ActivationSpec;

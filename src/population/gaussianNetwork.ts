@@ -10,8 +10,7 @@
 // with K = sum_p k_p and alpha_K(r) = E[sigma(rZ) h_K(Z)].
 
 import type { ActivationSpec } from "../activation/spec.js";
-import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
-import { checkNetworkArguments } from "./networkArguments.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkNetworkArguments } from "../argumentChecks.js";
 import { GaussianActivation } from "../activation/gaussianMoments.js";
 import { neuronState, pairMoments, type NeuronState, type PairMoments } from "../activation/gaussianPair.js";
 import { integerPower } from "../special/portableMath.js";

@@ -5,8 +5,7 @@
 // where S_pm = E[f^2] under x ~ N(0, tau_pm^2 I): the Gaussian self term at weights tau_pm w_i.
 
 import type { ActivationSpec } from "../activation/spec.js";
-import { checkCount, checkFiniteNumber } from "../argumentChecks.js";
-import { checkNetworkArguments } from "./networkArguments.js";
+import { checkCount, checkFiniteNumber, checkNetworkArguments } from "../argumentChecks.js";
 import { GaussianNeurons, rowNorms, type PopulationResult } from "./gaussianNetwork.js";
 
 export interface IsotropicGaussiansSpec {

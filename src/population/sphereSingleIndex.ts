@@ -18,9 +18,8 @@ import { sphereCoefficients } from "../activation/coefficients.js";
 import { sphereExpectation } from "../special/expectation.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
-import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkNetworkArguments } from "../argumentChecks.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkNetworkArguments } from "./networkArguments.js";
 import { spherePairSums } from "./spherePairSums.js";
 
 export interface SphereSingleIndexSpec {

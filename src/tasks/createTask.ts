@@ -2,7 +2,7 @@
 
 import type { TaskConfig } from "../config.js";
 import { parseActivation, type ActivationSpec } from "../activation/spec.js";
-import { checkSeed } from "../wasm/random.js";
+import { checkSeed } from "../argumentChecks.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { GaussianMultiIndexTask } from "./gaussianMultiIndex.js";
 import { GaussianSingleIndexTask } from "./gaussianSingleIndex.js";

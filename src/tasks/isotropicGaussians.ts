@@ -8,7 +8,7 @@ import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import type { BatchSource, Task } from "./task.js";
 
 export type IsotropicGaussiansConfig = Extract<TaskConfig, { kind: "isotropicGaussians" }>;

@@ -10,7 +10,7 @@ import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { coordinateRows } from "./coordinateRows.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import type { Task } from "./task.js";
 
 export type StaircaseConfig = Extract<TaskConfig, { kind: "staircase" }>;

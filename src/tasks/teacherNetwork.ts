@@ -9,7 +9,7 @@ import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { randomOrthonormalRows } from "./orthonormalRows.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import { TargetNetwork } from "./targetNetwork.js";
 import type { BatchSource, Task } from "./task.js";
 
