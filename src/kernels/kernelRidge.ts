@@ -309,7 +309,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
       fitted = {
         predict: (xs, rows, out) => {
           gram.crossBlock(xs, rows, block);
-          rt.exports.blockGemv(block.ptr, rows, n, alphaW.ptr, out.ptr);
+          rt.linalg.blockGemv(block, rows, n, alphaW, out);
         },
         fractions: (q, link) => (kernel!.law === "sphere" ? kernelFractions(alpha, x.toArray(), d, kernel!.degreeWeights, q, link) : null),
       };

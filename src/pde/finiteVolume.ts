@@ -203,7 +203,7 @@ export class FiniteVolumeSolver {
   }
 
   private momentsOf(rho: WasmF64Array, into: Float64Array = new Float64Array(this.model.count)): Float64Array {
-    this.runtime.exports.pdeMoments(rho.ptr, this.momentTable.ptr, this.cells, this.model.count, this.momentsOut.ptr);
+    this.runtime.pde.moments(rho, this.momentTable, this.cells, this.model.count, this.momentsOut);
     into.set(this.momentsOut.view);
     return into;
   }
@@ -215,9 +215,8 @@ export class FiniteVolumeSolver {
   }
 
   private runStage(input: WasmF64Array, beta: number, dt: number): number {
-    return this.runtime.exports.pdeStage(
-      this.cells, input.ptr, this.state.ptr, this.stage.ptr, beta, dt,
-      this.geometry.ptr, this.velocityTable.ptr, this.coefficients.ptr, this.model.count, this.velocity.ptr,
+    return this.runtime.pde.stage(
+      this.cells, input, this.state, this.stage, beta, dt, this.geometry, this.velocityTable, this.coefficients, this.model.count, this.velocity,
     );
   }
 

@@ -53,6 +53,7 @@ import { parseActivation, type ActivationSpec } from "../activation/spec.js";
 import { gaussHermite } from "../special/quadrature.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { WasmActivation } from "../wasm/networkKernels.js";
+import type { ReducedProblem } from "../wasm/reducedKernels.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { checkFinite } from "../argumentChecks.js";
 import type { ReducedParticleState } from "./reducedInit.js";
@@ -229,15 +230,19 @@ export class ReducedParticles {
     return this.split(this.state.view, true);
   }
 
+  /** The buffers the Wasm kernels read. */
+  private problem(): ReducedProblem {
+    return {
+      m: this.m, p: this.columns, state: this.state, q: this.q, x: this.x, activation: this.activation,
+      gaussNodes: this.gaussNodes, gaussWeights: this.gaussWeights, ng: this.ng, law: this.reflection,
+      cache: this.cache, scratch: this.scratch,
+    };
+  }
+
   /** f at the rule's points, and the weighted residuals; returns the loss. */
   private forward(): number {
-    const { m, columns, q, reflection: law } = this;
-    this.runtime.exports.reducedForward(
-      m, columns, this.state.ptr, q, this.x.ptr,
-      this.activation.code, this.activation.params.ptr, this.activation.params.length,
-      this.gaussNodes.ptr, this.gaussWeights.ptr, this.ng,
-      law.alpha, law.beta, law.gamma, this.cache?.ptr ?? 0, this.scratch.ptr, this.f.ptr,
-    );
+    const q = this.q;
+    this.runtime.reduced.forward(this.problem(), this.f);
     const f = this.f.view;
     const e = this.e.view;
     const { weights } = this.task.rule;
@@ -274,14 +279,9 @@ export class ReducedParticles {
 
   /** The velocities of the trained layers into this.velocity (frozen ones 0); returns the loss. */
   private computeVelocity(): number {
-    const { m, columns, q, reflection: law } = this;
+    const m = this.m;
     const loss = this.forward();
-    this.runtime.exports.reducedVelocities(
-      m, columns, this.state.ptr, q, this.x.ptr,
-      this.activation.code, this.activation.params.ptr, this.activation.params.length,
-      this.gaussNodes.ptr, this.gaussWeights.ptr, this.ng,
-      law.alpha, law.beta, law.gamma, this.cache?.ptr ?? 0, this.scratch.ptr, this.e.ptr, this.velocity.ptr,
-    );
+    this.runtime.reduced.velocities(this.problem(), this.e, this.velocity);
     const v = this.velocity.view;
     if (this.train === "first") v.fill(0, 0, m);
     if (this.train === "second") v.fill(0, m);
@@ -336,21 +336,21 @@ export class ReducedParticles {
   /** Advances time by h; returns the loss before the step. */
   step(h: number, scheme: ReducedScheme = "heun"): number {
     if (scheme !== "heun" && scheme !== "euler") throw new RangeError(`meanfield: scheme must be "heun" or "euler", got ${String(scheme)}`);
-    const exports = this.runtime.exports;
+    const { linalg } = this.runtime;
     const size = this.state.length;
     const loss = this.computeVelocity();
     if (scheme === "euler") {
-      exports.axpy(h, this.velocity.ptr, this.state.ptr, size);
+      linalg.axpy(h, this.velocity, this.state, size);
       if (this.projected) this.normalize();
       return loss;
     }
     this.saved.view.set(this.state.view);
     this.savedVelocity.view.set(this.velocity.view);
-    exports.axpy(h, this.velocity.ptr, this.state.ptr, size);
+    linalg.axpy(h, this.velocity, this.state, size);
     this.computeVelocity();
     this.state.view.set(this.saved.view);
-    exports.axpy(h / 2, this.savedVelocity.ptr, this.state.ptr, size);
-    exports.axpy(h / 2, this.velocity.ptr, this.state.ptr, size);
+    linalg.axpy(h / 2, this.savedVelocity, this.state, size);
+    linalg.axpy(h / 2, this.velocity, this.state, size);
     if (this.projected) this.normalize();
     return loss;
   }

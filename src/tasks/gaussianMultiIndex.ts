@@ -81,7 +81,7 @@ export class GaussianMultiIndexTask implements Task {
     this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * d, x);
     for (let s0 = 0; s0 < rows; s0 += chunkRows) {
       const b = Math.min(chunkRows, rows - s0);
-      this.runtime.exports.preactivations(x.subarray(s0 * d).ptr, this.u.ptr, p, d, b, this.z.ptr);
+      this.runtime.linalg.preactivations(x.subarray(s0 * d), this.u, p, d, b, this.z);
       const z = this.z.view;
       const yv = y.view;
       for (let r = 0; r < b; r++) {
