@@ -137,5 +137,5 @@ export { KernelFeatures, featureDim, hermiteDim, type DegreeBlock } from "./kern
 export { fitFeatureRidge, predictFeatures, factorNormalEquations, type FeatureMap } from "./kernels/featureRidge.js";
 export { RandomFeatures } from "./kernels/randomFeatures.js";
 export { empiricalNtk, type NtkLayers } from "./kernels/empiricalNtk.js";
-export { sampleComplexitySweep, logGrid, networkConfigFor, type SweepOptions, type SweepRow } from "./kernels/sampleSweep.js";
+export { sampleComplexitySweep, logGrid, networkConfigFor, type SweepOptions, type SweepRow } from "./sweep/sampleSweep.js";
 export { kernelFractions, ridgeSumFractions, monteCarloFractions, cleanLink, type DegreeFractions } from "./kernels/targetFractions.js";

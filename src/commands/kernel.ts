@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import type { Config } from "../config.js";
 import { ConfigError } from "../configError.js";
 import type { BaselineKind, KernelBaselineOptions, KernelBaselineResult } from "../kernels/kernelRidge.js";
-import type { SweepRow } from "../kernels/sampleSweep.js";
+import type { SweepRow } from "../sweep/sampleSweep.js";
 import type { DegreeFractions } from "../kernels/targetFractions.js";
 import { firstNonFinite } from "../run/nonFinite.js";
 import { EXIT, badInput, exitWith } from "./exitCodes.js";
@@ -132,7 +132,7 @@ export function registerKernelCommand(program: Command): void {
           import("../config.js"),
           import("../run/runFiles.js"),
           import("../kernels/kernelRidge.js"),
-          import("../kernels/sampleSweep.js"),
+          import("../sweep/sampleSweep.js"),
         ]);
         const config: Config = parseConfig(readJsonFile(configPath));
         const started = performance.now();

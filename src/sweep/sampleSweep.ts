@@ -9,9 +9,9 @@ import { simulate } from "../run/simulate.js";
 import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../activation/link.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
-import { kernelBaseline, type BaselineKind, type KernelBaselineOptions } from "./kernelRidge.js";
-import { inputLawOf } from "./modelKernel.js";
-import { cleanLink, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
+import { kernelBaseline, type BaselineKind, type KernelBaselineOptions } from "../kernels/kernelRidge.js";
+import { inputLawOf } from "../kernels/modelKernel.js";
+import { cleanLink, ridgeSumFractions, type DegreeFractions } from "../kernels/targetFractions.js";
 import { pow } from "../special/portableMath.js";
 
 export interface SweepOptions extends Omit<KernelBaselineOptions, "n" | "kernel" | "runtime"> {
