@@ -13,6 +13,7 @@ import { ConfigError } from "../config.js";
 import { fillHermite } from "../special/hermite.js";
 import type { Metric, MetricContext } from "./recorder.js";
 import { drawSampleSet } from "./samples.js";
+import { forwardInChunks } from "../wasm/chunkedForward.js";
 
 /** Basis functions at the sample rows: terms x rows, row-major. */
 function basisValues(ctx: MetricContext, x: Float64Array, rows: number): Float64Array {
@@ -70,7 +71,7 @@ export function createCoefficients(ctx: MetricContext): Metric {
     basis = basisValues(ctx, set.x.view, m);
     z = runtime.arena.f64(chunk * net.n);
     try {
-      f = runtime.arena.f64(chunk);
+      f = runtime.arena.f64(m);
     } catch (err) {
       z.free();
       throw err;
@@ -83,13 +84,8 @@ export function createCoefficients(ctx: MetricContext): Metric {
   const { n, inputDim } = net;
   return {
     record(out) {
-      const values = new Float64Array(m);
-      for (let s0 = 0; s0 < m; s0 += chunk) {
-        const b = Math.min(chunk, m - s0);
-        const buffers = { x: set.x.subarray(s0 * inputDim, (s0 + b) * inputDim), w: net.w, a: net.a, z: z.subarray(0, b * n), f: f.subarray(0, b) };
-        runtime.network.forwardInto({ n, d: inputDim, b }, net.scale, net.activation, buffers, { checkFinite: false });
-        values.set(buffers.f.view, s0);
-      }
+      forwardInChunks(runtime, net, n, inputDim, net.scale, set.x, f, z);
+      const values = f.view;
       const means: number[] = [];
       const errors: number[] = [];
       for (let t = 0; t < terms; t++) {
