@@ -3,7 +3,7 @@
 // exactly what ran.
 
 import { z } from "zod";
-import { ConfigError } from "./configError.js";
+import { ConfigError, describeIssue } from "./configError.js";
 import { linkSchema } from "./activation/link.js";
 import { activationSchema } from "./activation/spec.js";
 
@@ -266,24 +266,7 @@ export type ModelConfig = Config["model"];
 export type AlgorithmConfig = Config["algorithm"];
 export type MetricsConfig = Config["metrics"];
 
-export { ConfigError };
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "") || "(config)";
-}
-
-/**
- * The issue to report, as `path: message`. zod checks integers against 2^53 - 1 besides the
- * field's own range; that bound is never the field's real limit, so the field's own issue at the
- * same path is preferred, and the bare number is spelled out where it is the only one.
- */
-export function describeIssue(issues: readonly z.core.$ZodIssue[], root: string): string {
-  const safe = (i: z.core.$ZodIssue) => /9007199254740991/.test(i.message);
-  const first = issues[0]!;
-  const issue = safe(first) ? (issues.find((i) => !safe(i) && formatPath(i.path) === formatPath(first.path)) ?? first) : first;
-  const path = formatPath(issue.path).replace(/^\(config\)$/, root);
-  return `${path}: ${issue.message.replace("9007199254740991", "2^53 - 1")}`;
-}
+export { ConfigError, describeIssue };
 
 /** At most this many metric records per run (they are kept in memory and written as lines). */
 export const MAX_RECORDS = 100_000;
@@ -308,6 +291,31 @@ export function dataOf(algorithm: AlgorithmConfig): DataConfig {
       return algorithm.data;
   }
 }
+
+/**
+ * What each metric needs of the config, as the one-line reason it cannot be logged (naming the
+ * field), or null: the one statement of these rules, which parseConfig checks and the metric
+ * recorder (metrics/recorder.ts) checks again for configs built without parseConfig.
+ * populationLoss shares its rules with population data and is checked with them in parseConfig.
+ */
+export const METRIC_REQUIREMENTS: Partial<Record<MetricName, (config: Config) => string | null>> = {
+  hermiteOrders: ({ task, model }) => {
+    if (task.kind !== "teacherAbs" && task.kind !== "teacherNetwork" && task.kind !== "gaussianSingleIndex") {
+      return `metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task)`;
+    }
+    return model.bias ? `model.bias: hermiteOrders is not available with a bias` : null;
+  },
+  projections: ({ task }) =>
+    task.kind !== "gaussianMultiIndex" && task.kind !== "staircase" ? `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)` : null,
+  coefficients: ({ task }) =>
+    task.kind !== "staircase" && task.kind !== "gaussianMultiIndex" ? `metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex)` : null,
+  components: ({ task }) =>
+    task.kind !== "sphereSingleIndex" && task.kind !== "gaussianSingleIndex" ? `metrics.include: components needs a single-index task (sphereSingleIndex or gaussianSingleIndex)` : null,
+  overlaps: ({ task }) => (task.kind === "isotropicGaussians" ? `metrics.include: overlaps needs a target direction, which isotropicGaussians has not` : null),
+  phiSpread: ({ task }) => (task.kind === "isotropicGaussians" ? `metrics.include: phiSpread needs a target direction, which isotropicGaussians has not` : null),
+  trainLoss: ({ algorithm }) =>
+    dataOf(algorithm).kind !== "samples" ? `metrics.include: trainLoss needs a fixed training set (algorithm data of kind samples, or empiricalGd)` : null,
+};
 
 /** Cross-field rules zod cannot see field by field. */
 function consistency(config: Config): string | null {
@@ -353,27 +361,9 @@ function consistency(config: Config): string | null {
     if (model.bias) return `model.bias: exact population losses are not available with a bias; set it false or use sampled data`;
     if (algorithm.linearize) return `algorithm.linearize: the linearized model has no exact population loss here; use sampled data`;
   }
-  if (metrics.include.includes("hermiteOrders") && task.kind !== "teacherAbs" && task.kind !== "teacherNetwork" && task.kind !== "gaussianSingleIndex") {
-    return `metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task)`;
-  }
-  if (metrics.include.includes("projections") && task.kind !== "gaussianMultiIndex" && task.kind !== "staircase") {
-    return `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)`;
-  }
-  if (metrics.include.includes("coefficients") && task.kind !== "staircase" && task.kind !== "gaussianMultiIndex") {
-    return `metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex)`;
-  }
-  const singleIndex = task.kind === "sphereSingleIndex" || task.kind === "gaussianSingleIndex";
-  if (metrics.include.includes("components") && !singleIndex) {
-    return `metrics.include: components needs a single-index task (sphereSingleIndex or gaussianSingleIndex)`;
-  }
-  for (const name of ["overlaps", "phiSpread"] as const) {
-    if (metrics.include.includes(name) && task.kind === "isotropicGaussians") {
-      return `metrics.include: ${name} needs a target direction, which isotropicGaussians has not`;
-    }
-  }
-  if (metrics.include.includes("hermiteOrders") && model.bias) return `model.bias: hermiteOrders is not available with a bias`;
-  if (metrics.include.includes("trainLoss") && data !== "samples") {
-    return `metrics.include: trainLoss needs a fixed training set (algorithm data of kind samples, or empiricalGd)`;
+  for (const name of METRICS) {
+    const problem = metrics.include.includes(name) ? METRIC_REQUIREMENTS[name]?.(config) : null;
+    if (problem) return problem;
   }
   if (algorithm.projected && model.bias) return `algorithm.projected: projection onto the sphere is not defined with a bias`;
   if (task.kind === "sphereSingleIndex" && (data === "population" || metrics.include.includes("populationLoss"))) {

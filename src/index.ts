@@ -31,7 +31,8 @@ export { TwoLayerNetwork, networkOptionsOf, outputScale, type Scaling, type Netw
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
 export { createTask } from "./tasks/createTask.js";
 export type { Task, PopulationEvaluator } from "./tasks/task.js";
-export { createMetricRecorder, type MetricContext, type MetricRecorder, type MetricValue, type MetricValues } from "./metrics/recorder.js";
+export { createMetricRecorder } from "./metrics/recorder.js";
+export type { MetricContext, MetricRecorder, MetricValue, MetricValues } from "./metrics/metric.js";
 export { sphericalHarmonicsDim, gegenbauer, gegenbauerDerivative, gegenbauerAll, gegenbauerDerivativeAll } from "./special/gegenbauer.js";
 export { hermite, hermiteDerivative, hermiteAll } from "./special/hermite.js";
 export {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, configSchema, parseConfig, type Config, type ConfigInput } from "../src/config.js";
-import { createMetricRecorder, type MetricContext, type MetricValues } from "../src/metrics/recorder.js";
+import type { MetricContext, MetricValues } from "../src/metrics/metric.js";
+import { createMetricRecorder } from "../src/metrics/recorder.js";
 import { kernelAlignment } from "../src/metrics/alignment.js";
 import type { ActivationSpec } from "../src/activation/spec.js";
 import { activationFunction } from "../src/activation/activationFunction.js";

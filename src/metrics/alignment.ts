@@ -16,7 +16,7 @@
 // a bounded scratch block instead of an R x R matrix.
 
 import type { WasmF64Array } from "../wasm/arena.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 import { drawSampleSet } from "./samples.js";
 
 /** Entries of the scratch block of Gram rows (8 MiB). */

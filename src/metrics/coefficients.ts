@@ -11,7 +11,7 @@
 
 import { ConfigError } from "../config.js";
 import { fillHermite } from "../special/hermite.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 import { drawSampleSet } from "./samples.js";
 import { forwardInChunks } from "../wasm/chunkedForward.js";
 
@@ -57,10 +57,6 @@ function basisValues(ctx: MetricContext, x: Float64Array, rows: number): Float64
 
 export function createCoefficients(ctx: MetricContext): Metric {
   const { task, net, config, runtime } = ctx;
-  const kind = config.task.kind;
-  if (kind !== "staircase" && kind !== "gaussianMultiIndex") {
-    throw new ConfigError(`metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex), not ${kind}`);
-  }
   const m = config.metrics.testSamples;
   const set = drawSampleSet(task, net, "test", m);
   let basis: Float64Array;
