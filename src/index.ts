@@ -78,11 +78,11 @@ export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./activa
 export { reflectiveCoordinateSubspaces, type MonomialTerm } from "./tasks/reflectiveProperty.js";
 export { simulate, type SimulateOptions, type SimulationResult, type MetricRecord, type RunSummary, type RunState } from "./run/simulate.js";
 export { Trainer, DivergenceError } from "./train/trainer.js";
-export { solveReducedParticles, checkReducible, type ReducedRecord, type ReducedRunOptions, type ReducedRunResult, type ReducedRunSummary } from "./pde/reducedRun.js";
-export { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme, type TrainedLayers } from "./pde/reducedParticles.js";
-export { createReducedTask, type ReducedTask, type ReducedTaskKind, type ReducedTaskOptions } from "./pde/reducedTask.js";
-export { initialParticles, type ReducedParticleState } from "./pde/reducedInit.js";
-export { symmetricTensorRule, type PointRule } from "./pde/symmetricTensorRule.js";
+export { solveReducedParticles, checkReducible, type ReducedRecord, type ReducedRunOptions, type ReducedRunResult, type ReducedRunSummary } from "./pde/reduced/reducedRun.js";
+export { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme, type TrainedLayers } from "./pde/reduced/reducedParticles.js";
+export { createReducedTask, type ReducedTask, type ReducedTaskKind, type ReducedTaskOptions } from "./pde/reduced/reducedTask.js";
+export { initialParticles, type ReducedParticleState } from "./pde/reduced/reducedInit.js";
+export { symmetricTensorRule, type PointRule } from "./pde/reduced/symmetricTensorRule.js";
 export {
   solveSpherePde,
   solveSphereQuantiles,
@@ -96,16 +96,16 @@ export {
   type SphereQuantileResult,
   type SphereInitialLaw,
   type SphereModelSummary,
-} from "./pde/spherePde.js";
-export { solveRadialPde, radialGrid, type RadialPdeOptions, type RadialPdeRecord, type RadialPdeResult, type RadialInitialLaw, type RadialGridOptions } from "./pde/radialPde.js";
+} from "./pde/sphere/spherePde.js";
+export { solveRadialPde, radialGrid, type RadialPdeOptions, type RadialPdeRecord, type RadialPdeResult, type RadialInitialLaw, type RadialGridOptions } from "./pde/radial/radialPde.js";
 export { pdeFromConfig, type PdeFromConfigOptions, type PdeFromConfigResult } from "./pde/fromConfig.js";
-export { FiniteVolumeSolver, CFL_LIMIT, type FiniteVolumeOptions, type Integrator } from "./pde/finiteVolume.js";
-export { QuantileSolver, type QuantileSolverOptions } from "./pde/quantileSolver.js";
-export { SphereModel, type SphereModelOptions } from "./pde/sphereModel.js";
-export { RadialModel, type RadialModelOptions } from "./pde/radialModel.js";
-export type { MomentModel } from "./pde/momentModel.js";
-export { sphereFaces, clusteredFaces, type SphereGridOptions, type ClusterOptions, type Limiter } from "./pde/grid.js";
-export { sphereUniformDensity, chiDensity, histogramDensity } from "./pde/initialDensity.js";
+export { FiniteVolumeSolver, CFL_LIMIT, type FiniteVolumeOptions, type Integrator } from "./pde/grid/finiteVolume.js";
+export { QuantileSolver, type QuantileSolverOptions } from "./pde/sphere/quantileSolver.js";
+export { SphereModel, type SphereModelOptions } from "./pde/sphere/sphereModel.js";
+export { RadialModel, type RadialModelOptions } from "./pde/radial/radialModel.js";
+export type { MomentModel } from "./pde/grid/momentModel.js";
+export { sphereFaces, clusteredFaces, type SphereGridOptions, type ClusterOptions, type Limiter } from "./pde/grid/grid.js";
+export { sphereUniformDensity, chiDensity, histogramDensity } from "./pde/grid/initialDensity.js";
 export {
   gridCdf,
   gridQuantile,
@@ -114,9 +114,9 @@ export {
   quantileDistance,
   coarsen,
   type GridDensity,
-} from "./pde/gridDensity.js";
-export { PhaseDetector, transportTable, velocityNonlinearity, type SpherePhases, type PhaseOptions, type TransportTable } from "./pde/phases.js";
-export type { DensityOutput, DensitySnapshot } from "./pde/output.js";
+} from "./pde/grid/gridDensity.js";
+export { PhaseDetector, transportTable, velocityNonlinearity, type SpherePhases, type PhaseOptions, type TransportTable } from "./pde/sphere/phases.js";
+export type { DensityOutput, DensitySnapshot } from "./pde/grid/output.js";
 export { solvePde, type PdeSolution } from "./pde/solvePde.js";
 export { compareWithNetwork, sweepWidths, logLogSlope, type ComparisonRecord, type ComparisonResult, type SweepPoint, type SweepResult } from "./pde/compare.js";
 export {

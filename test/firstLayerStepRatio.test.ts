@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig, type ConfigInput } from "../src/config.js";
 import { TwoLayerNetwork } from "../src/model/network.js";
-import { ReducedParticles } from "../src/pde/reducedParticles.js";
-import { createReducedTask } from "../src/pde/reducedTask.js";
+import { ReducedParticles } from "../src/pde/reduced/reducedParticles.js";
+import { createReducedTask } from "../src/pde/reduced/reducedTask.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";

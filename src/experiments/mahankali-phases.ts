@@ -10,10 +10,10 @@
 import { parseConfig, type Config } from "../config.js";
 import type { ActivationSpec } from "../activation/spec.js";
 import { pdeFromConfig } from "../pde/fromConfig.js";
-import { solveSphereQuantiles } from "../pde/spherePde.js";
-import { gridCdf, wasserstein1 } from "../pde/gridDensity.js";
-import { PhaseDetector, transportTable, velocityNonlinearity } from "../pde/phases.js";
-import { SphereModel } from "../pde/sphereModel.js";
+import { solveSphereQuantiles } from "../pde/sphere/spherePde.js";
+import { gridCdf, wasserstein1 } from "../pde/grid/gridDensity.js";
+import { PhaseDetector, transportTable, velocityNonlinearity } from "../pde/sphere/phases.js";
+import { SphereModel } from "../pde/sphere/sphereModel.js";
 import { category, quantity, plotSpec } from "../report/plotSpecs.js";
 import type { TableRow } from "../report/csv.js";
 import { simulate } from "../run/simulate.js";

@@ -6,7 +6,7 @@
 //   coefficients    [mean_b f(x_b) b_t(x_b) for each basis function t]; the target's own are c_t
 //                   (1 for every staircase term), so f has learned term t when this reaches c_t
 //   coefficientsSE  their standard errors
-// The reduced-particle solver (src/pde/reducedRun.ts) reports the exact E[f b_t] under the same
+// The reduced-particle solver (src/pde/reduced/reducedRun.ts) reports the exact E[f b_t] under the same
 // key and in the same order, so finite-N runs and their mean-field limit plot on one axis.
 
 import { ConfigError } from "../config.js";

@@ -1,7 +1,7 @@
 // Typed access to the reduced-particle dynamics of the module (assembly/reducedParticles.ts):
 // m particles with p columns of state each, evaluated at q quadrature points of the task's
 // rule. `law` holds the Gaussian law of the directions orthogonal to the support (alpha,
-// beta, gamma; src/pde/reducedParticles.ts). Arguments are arrays already in Wasm memory.
+// beta, gamma; src/pde/reduced/reducedParticles.ts). Arguments are arrays already in Wasm memory.
 
 import type { WasmF64Array } from "./arena.js";
 import type { EncodedWasmActivation } from "./featureKernels.js";

@@ -1,8 +1,8 @@
 // Integrals over the cells of a grid, by Gauss–Legendre rules: the moment tables of the
 // finite-volume solver and the exact cell masses of initial laws.
 
-import { gaussLegendre } from "../special/quadrature.js";
-import { exp } from "../special/portableMath.js";
+import { gaussLegendre } from "../../special/quadrature.js";
+import { exp } from "../../special/portableMath.js";
 
 /**
  * table[j * n + i] = the integral over cell i of phi_j, j < count, where fill(x, out) writes

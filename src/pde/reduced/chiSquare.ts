@@ -6,8 +6,8 @@
 // chi-square is twice that. Draw i uses only values i * TRIES .. i * TRIES + TRIES - 1 of its
 // streams, so it does not depend on how many draws precede it or how many are made.
 
-import type { RandomStreams } from "../wasm/random.js";
-import { log, pow } from "../special/portableMath.js";
+import type { RandomStreams } from "../../wasm/random.js";
+import { log, pow } from "../../special/portableMath.js";
 
 /** Candidates per draw; each is accepted with probability > 0.95, so 16 never all fail in practice (< 1e-20). */
 const TRIES = 16;

@@ -13,8 +13,8 @@
 // with dt * L <= `lipschitzStep`, L the largest difference quotient of v between neighbouring
 // particles (how fast the spacings change).
 
-import { checkCount, checkFinite } from "../argumentChecks.js";
-import { lossOf, residualsOf, type MomentModel } from "./momentModel.js";
+import { checkCount, checkFinite } from "../../argumentChecks.js";
+import { lossOf, residualsOf, type MomentModel } from "../grid/momentModel.js";
 
 export interface QuantileSolverOptions {
   /** Bound on dt * L (default 0.05: RK4's error per step ~ (dt L)^5 / 120 is then ~3e-9). */

@@ -2,7 +2,7 @@
 // its CDF and quantile function, and Wasserstein-1 distances to samples: what comparing a
 // finite-width network with its mean-field limit needs.
 
-import { checkCount, checkFinite } from "../argumentChecks.js";
+import { checkCount, checkFinite } from "../../argumentChecks.js";
 import { checkFaces } from "./grid.js";
 import { cellIndex } from "./initialDensity.js";
 

@@ -26,13 +26,13 @@
 // The part of dw_perp/dt orthogonal to w_perp averages to 0 (its x_perp is centred and independent
 // of everything else), so w_perp changes length but not direction and (a, w_S, r) is a closed
 // system. These equations do not contain d, which enters only through the initial law
-// (src/pde/reducedInit.ts). They are also -M grad_{theta_i} of the reduced loss
+// (src/pde/reduced/reducedInit.ts). They are also -M grad_{theta_i} of the reduced loss
 // 1/2 E_{x_S}[(f - y)^2] of M particles with f = (1/M) sum_i a_i sigma_{r_i}, which the tests check
 // by finite differences. model.train "first" freezes a, "second" freezes (w_S, r).
 // algorithm.firstLayerStepRatio epsilon multiplies the velocity of (w_S, r, b), as it multiplies
 // the finite network's first-layer step; algorithm.projected keeps |w|^2 = |w_S|^2 + r^2 = 1.
 //
-// Expectations over x_S use the task's rule (src/pde/reducedTask.ts): the 2^P hypercube points,
+// Expectations over x_S use the task's rule (src/pde/reduced/reducedTask.ts): the 2^P hypercube points,
 // exact; or tensor Gauss–Hermite on Gaussian input, exact for polynomial activations and targets
 // once the nodes exceed the degrees and spectrally accurate otherwise, sigma_r being smooth for
 // r > 0. The loss is 1/2 sum_j omega_j (f_j - y_j)^2 plus half the part of E[y^2] the rule misses.
@@ -49,13 +49,13 @@
 // theta* = theta + h v(theta), then theta + h/2 (v(theta) + v(theta*))) or "euler"
 // (theta + h v(theta), the update population GD makes on the particles).
 
-import { parseActivation, type ActivationSpec } from "../activation/spec.js";
-import { gaussHermite } from "../special/quadrature.js";
-import type { WasmF64Array } from "../wasm/arena.js";
-import { WasmActivation } from "../wasm/networkKernels.js";
-import type { ReducedProblem } from "../wasm/reducedKernels.js";
-import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkFinite } from "../argumentChecks.js";
+import { parseActivation, type ActivationSpec } from "../../activation/spec.js";
+import { gaussHermite } from "../../special/quadrature.js";
+import type { WasmF64Array } from "../../wasm/arena.js";
+import { WasmActivation } from "../../wasm/networkKernels.js";
+import type { ReducedProblem } from "../../wasm/reducedKernels.js";
+import type { WasmRuntime } from "../../wasm/runtime.js";
+import { checkFinite } from "../../argumentChecks.js";
 import type { ReducedParticleState } from "./reducedInit.js";
 import type { ReducedTask } from "./reducedTask.js";
 

@@ -1,4 +1,4 @@
-// The mean-field limit of a run config by reduced particles (src/pde/reducedParticles.ts): the
+// The mean-field limit of a run config by reduced particles (src/pde/reduced/reducedParticles.ts): the
 // same task, model and step schedule as `simulate`, with M reduced particles in place of N
 // neurons and no dimension in the dynamics. Records at the config's metric schedule:
 //   loss          1/2 E[(f - y)^2], exact for the reduced model
@@ -9,10 +9,10 @@
 //   meanAbsW      mean_i |w_{S,ik}| per relevant coordinate
 //   meanR         mean_i r_i, the limit of the finite-N metric orthogonalNorm
 
-import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
-import { linkToActivation } from "../activation/link.js";
-import { metricSteps } from "../run/schedule.js";
-import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
+import { ConfigError, parseConfig, type Config, type ConfigInput } from "../../config.js";
+import { linkToActivation } from "../../activation/link.js";
+import { metricSteps } from "../../run/schedule.js";
+import { loadRuntime, type WasmRuntime } from "../../wasm/runtime.js";
 import { initialParticles, type ReducedParticleState } from "./reducedInit.js";
 import { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme } from "./reducedParticles.js";
 import { createReducedTask, type ReducedTaskOptions } from "./reducedTask.js";

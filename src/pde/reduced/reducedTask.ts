@@ -11,15 +11,15 @@
 // closed form, so that a non-polynomial link's square, which no finite rule integrates exactly,
 // enters the loss exactly.
 
-import type { Config, TaskConfig } from "../config.js";
-import { parseActivation } from "../activation/spec.js";
-import { activationFunction } from "../activation/activationFunction.js";
-import { GaussianActivation } from "../activation/gaussianMoments.js";
-import { fillHermite } from "../special/hermite.js";
-import { gaussHermite } from "../special/quadrature.js";
-import { linkToActivation } from "../activation/link.js";
+import type { Config, TaskConfig } from "../../config.js";
+import { parseActivation } from "../../activation/spec.js";
+import { activationFunction } from "../../activation/activationFunction.js";
+import { GaussianActivation } from "../../activation/gaussianMoments.js";
+import { fillHermite } from "../../special/hermite.js";
+import { gaussHermite } from "../../special/quadrature.js";
+import { linkToActivation } from "../../activation/link.js";
 import { symmetricTensorRule, type PointRule } from "./symmetricTensorRule.js";
-import { pow } from "../special/portableMath.js";
+import { pow } from "../../special/portableMath.js";
 
 export type ReducedTaskKind = "staircase" | "gaussianMultiIndex" | "gaussianSingleIndex";
 

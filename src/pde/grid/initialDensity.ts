@@ -1,9 +1,9 @@
 // Initial densities as cell averages: laws integrated over every cell (cellMasses, to round-off),
 // or histograms of samples.
 
-import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
+import { checkCount, checkFinite, checkFiniteNumber } from "../../argumentChecks.js";
 import { cellMasses } from "./cellIntegrals.js";
-import { asin, log, log1p, sin } from "../special/portableMath.js";
+import { asin, log, log1p, sin } from "../../special/portableMath.js";
 
 function averages(faces: Float64Array, masses: Float64Array): Float64Array {
   return masses.map((m, i) => m / (faces[i + 1]! - faces[i]!));

@@ -10,11 +10,11 @@
 // the loss offset. Degrees of sigma above K are dropped: the PDE is that of the truncated
 // activation, exact for polynomial activations of degree <= K (the quartic of Mahankali et al. 2023).
 
-import { parseActivation, type ActivationSpec } from "../activation/spec.js";
-import { SphereSingleIndexPopulation } from "../population/sphereSingleIndex.js";
-import { derivativeFactor, fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
-import { checkCount, checkFiniteNumber } from "../argumentChecks.js";
-import type { MomentModel } from "./momentModel.js";
+import { parseActivation, type ActivationSpec } from "../../activation/spec.js";
+import { SphereSingleIndexPopulation } from "../../population/sphereSingleIndex.js";
+import { derivativeFactor, fillGegenbauer, sphericalHarmonicsDim } from "../../special/gegenbauer.js";
+import { checkCount, checkFiniteNumber } from "../../argumentChecks.js";
+import type { MomentModel } from "../grid/momentModel.js";
 
 export interface SphereModelOptions {
   d: number;

@@ -12,12 +12,12 @@
 // is drawn apart ("pde.init.r"). That coupling takes the initial sampling noise out of
 // particle-vs-network comparisons without costing O(d) per particle.
 
-import type { Config } from "../config.js";
-import { INIT_STREAMS } from "../model/network.js";
-import { linkToActivation } from "../activation/link.js";
-import { createTask } from "../tasks/createTask.js";
-import { streamKey } from "../wasm/random.js";
-import type { WasmRuntime } from "../wasm/runtime.js";
+import type { Config } from "../../config.js";
+import { INIT_STREAMS } from "../../model/network.js";
+import { linkToActivation } from "../../activation/link.js";
+import { createTask } from "../../tasks/createTask.js";
+import { streamKey } from "../../wasm/random.js";
+import type { WasmRuntime } from "../../wasm/runtime.js";
 import { chiSquare } from "./chiSquare.js";
 
 export interface ReducedParticleState {

@@ -4,7 +4,7 @@
 // for activations with a reflection law, halving the transcendental work. The hypercube {-1,1}^P
 // is the rule with 1-D nodes (-1, 1) and weights (1/2, 1/2); Gaussian input uses Gauss–Hermite.
 
-import { integerPower } from "../special/portableMath.js";
+import { integerPower } from "../../special/portableMath.js";
 
 /** Q points in R^P with weights summing to 1. */
 export interface PointRule {

@@ -18,10 +18,10 @@
 // step of size h (theta <- theta + h (y - f) grad sigma, time advancing by h) is theirs with
 // s_k = h/2, so t = 2 int_0^{t_MMN} xi(s) ds: t = 2 t_MMN for constant xi = 1.
 
-import { GaussianActivation } from "../activation/gaussianMoments.js";
-import type { ActivationSpec } from "../activation/spec.js";
-import { checkFiniteNumber } from "../argumentChecks.js";
-import type { MomentModel } from "./momentModel.js";
+import { GaussianActivation } from "../../activation/gaussianMoments.js";
+import type { ActivationSpec } from "../../activation/spec.js";
+import { checkFiniteNumber } from "../../argumentChecks.js";
+import type { MomentModel } from "../grid/momentModel.js";
 
 export interface RadialModelOptions {
   /** sigma: any activation GaussianActivation handles (closed forms for piecewise-linear ones, MMN18's). */

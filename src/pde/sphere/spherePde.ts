@@ -3,12 +3,12 @@
 // (solveSphereQuantiles), recorded at given times with the loss, D_k, E[P_k(w)], optionally the
 // density, and the three phases of Mahankali et al. 2023 (phases.ts).
 
-import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
-import { FiniteVolumeSolver, type FiniteVolumeOptions } from "./finiteVolume.js";
-import { checkFaces, sphereFaces, type SphereGridOptions } from "./grid.js";
-import { gridQuantile, type GridDensity } from "./gridDensity.js";
-import { histogramDensity, sphereUniformDensity } from "./initialDensity.js";
-import { checkTimes, densitySnapshots, type DensityOutput, type DensitySnapshot } from "./output.js";
+import { loadRuntime, type WasmRuntime } from "../../wasm/runtime.js";
+import { FiniteVolumeSolver, type FiniteVolumeOptions } from "../grid/finiteVolume.js";
+import { checkFaces, sphereFaces, type SphereGridOptions } from "../grid/grid.js";
+import { gridQuantile, type GridDensity } from "../grid/gridDensity.js";
+import { histogramDensity, sphereUniformDensity } from "../grid/initialDensity.js";
+import { checkTimes, densitySnapshots, type DensityOutput, type DensitySnapshot } from "../grid/output.js";
 import { PhaseDetector, transportTable, velocityNonlinearity, type PhaseOptions, type SpherePhases } from "./phases.js";
 import { QuantileSolver, type QuantileSolverOptions } from "./quantileSolver.js";
 import { SphereModel, type SphereModelOptions } from "./sphereModel.js";

@@ -7,8 +7,8 @@
 // grid can also cluster at the ends w = +-1 by composing with sin(pi u / 2), whose cells shrink
 // quadratically there (where the density of Mahankali et al.'s setting piles up when neurons align with +-q*).
 
-import { checkCount, checkFiniteNumber } from "../argumentChecks.js";
-import { sin, sinh } from "../special/portableMath.js";
+import { checkCount, checkFiniteNumber } from "../../argumentChecks.js";
+import { sin, sinh } from "../../special/portableMath.js";
 
 export type Limiter = "minmod" | "mc";
 

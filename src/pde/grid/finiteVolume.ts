@@ -13,9 +13,9 @@
 // step is dt = cfl / rate with the CFL rate of the previous step; a step any of whose stages
 // exceeds CFL_LIMIT is redone with the rate it found, so positivity never rests on a guess.
 
-import type { WasmF64Array } from "../wasm/arena.js";
-import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkFinite } from "../argumentChecks.js";
+import type { WasmF64Array } from "../../wasm/arena.js";
+import type { WasmRuntime } from "../../wasm/runtime.js";
+import { checkFinite } from "../../argumentChecks.js";
 import { cellIntegrals } from "./cellIntegrals.js";
 import { cellGeometry, checkFaces, type Limiter } from "./grid.js";
 import { lossOf, residualsOf, type MomentModel } from "./momentModel.js";

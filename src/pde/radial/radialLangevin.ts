@@ -20,10 +20,10 @@
 // With `entropicDrift: false` the Jacobian term is left out (the broken "drift without the entropy
 // term" of mmn18-langevin): its stationary law is then p ∝ exp(-beta Psi_lambda) in r, not in w.
 
-import type { ActivationSpec } from "../activation/spec.js";
-import { checkCount, checkFiniteNumber } from "../argumentChecks.js";
+import type { ActivationSpec } from "../../activation/spec.js";
+import { checkCount, checkFiniteNumber } from "../../argumentChecks.js";
 import { RadialModel } from "./radialModel.js";
-import { exp, log, sin, sinh } from "../special/portableMath.js";
+import { exp, log, sin, sinh } from "../../special/portableMath.js";
 
 export interface RadialLangevinOptions {
   /** Input dimension d (>= 2). */

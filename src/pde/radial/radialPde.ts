@@ -3,14 +3,14 @@
 // times with the risk, the moments Q_pm = E[q_pm(r)], D_pm, the mean norm and optionally the
 // density.
 
-import type { ActivationSpec } from "../activation/spec.js";
-import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
-import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
-import { FiniteVolumeSolver, type FiniteVolumeOptions } from "./finiteVolume.js";
-import { checkFaces, clusteredFaces } from "./grid.js";
-import type { GridDensity } from "./gridDensity.js";
-import { chiDensity, histogramDensity } from "./initialDensity.js";
-import { checkTimes, densitySnapshots, type DensityOutput, type DensitySnapshot } from "./output.js";
+import type { ActivationSpec } from "../../activation/spec.js";
+import { loadRuntime, type WasmRuntime } from "../../wasm/runtime.js";
+import { checkCount, checkFinite, checkFiniteNumber } from "../../argumentChecks.js";
+import { FiniteVolumeSolver, type FiniteVolumeOptions } from "../grid/finiteVolume.js";
+import { checkFaces, clusteredFaces } from "../grid/grid.js";
+import type { GridDensity } from "../grid/gridDensity.js";
+import { chiDensity, histogramDensity } from "../grid/initialDensity.js";
+import { checkTimes, densitySnapshots, type DensityOutput, type DensitySnapshot } from "../grid/output.js";
 import { RadialModel } from "./radialModel.js";
 
 /** The law of r = |w|: w ~ N(0, kappa^2/d I_d) (r^2 d / kappa^2 ~ chi^2_d), or samples of r. */

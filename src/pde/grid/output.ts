@@ -1,7 +1,7 @@
 // What the PDE solvers report over time besides their moments: the record times and, on request,
 // the density itself on a thinned grid.
 
-import { checkCount, checkFinite } from "../argumentChecks.js";
+import { checkCount, checkFinite } from "../../argumentChecks.js";
 import { coarsen, type GridDensity } from "./gridDensity.js";
 
 export interface DensityOutput {
