@@ -1,10 +1,12 @@
-// `meanfield pde <config>`: the config's mean-field limit (a reduced PDE or reduced particles);
-// --compare also runs the finite-N network, --sweep-n fits W1 against N (propagation of chaos).
+// `meanfield pde <config>`: the config's mean-field limit by solvePde (a 1-D finite-volume PDE or
+// reduced particles), written as DIR/pde.ndjson and DIR/summary.json; --compare also runs the
+// finite-N network, --sweep-n fits W1 against N (propagation of chaos).
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../configError.js";
+import type { PdeSolution } from "../pde/solvePde.js";
 import { exitOnBadInput } from "./exitCodes.js";
 
 interface PdeOptions {
@@ -14,6 +16,17 @@ interface PdeOptions {
   seeds?: number;
   cells?: number;
   json?: boolean;
+}
+
+/** Writes DIR/pde.ndjson and DIR/summary.json; returns the lines to print (warnings included) and the summary. */
+function writeLimit(solution: PdeSolution, dir: string): { text: string; json: unknown } {
+  writeFileSync(join(dir, "pde.ndjson"), solution.records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  writeFileSync(join(dir, "summary.json"), `${JSON.stringify(solution.summary, null, 2)}\n`);
+  const last = solution.records[solution.records.length - 1]!;
+  const lines = solution.records.map((r) => `t ${r.time.toPrecision(4).padStart(9)}  loss ${r.loss.toExponential(4)}`);
+  for (const warning of solution.warnings) lines.push(`warning: ${warning}`);
+  lines.push(`${solution.kind} limit: loss ${last.loss.toExponential(4)} at t = ${last.time}; outputs in ${dir}`);
+  return { text: lines.join("\n"), json: solution.summary };
 }
 
 export function registerPdeCommand(program: Command): void {
@@ -28,12 +41,12 @@ export function registerPdeCommand(program: Command): void {
     .option("--cells <int>", "PDE grid cells (default 4096)", Number)
     .option("--json", "print the result summary as JSON on stdout")
     .action(async (configPath: string, opts: PdeOptions) => {
-      const [{ parseConfig }, { readJsonFile, ensureDirectory }, { defaultRunDirectory }, { compareWithNetwork, sweepWidths }, { solveLimit }] = await Promise.all([
+      const [{ parseConfig }, { readJsonFile, ensureDirectory }, { defaultRunDirectory }, { compareWithNetwork, sweepWidths }, { solvePde }] = await Promise.all([
         import("../config.js"),
         import("../run/runFiles.js"),
         import("../run/runDirectory.js"),
         import("../pde/compare.js"),
-        import("../pde/solveLimit.js"),
+        import("../pde/solvePde.js"),
       ]);
       const config = await exitOnBadInput("pde", () => parseConfig(readJsonFile(configPath)));
       const dir = opts.out ?? defaultRunDirectory(`${config.name}-pde`);
@@ -64,7 +77,7 @@ export function registerPdeCommand(program: Command): void {
             say(`outputs in ${dir}`);
             if (opts.json) process.stdout.write(`${JSON.stringify(result.records)}\n`);
           } else {
-            const summary = await solveLimit(config, dir, cells);
+            const summary = writeLimit(await solvePde(config, cells), dir);
             say(summary.text);
             if (opts.json) process.stdout.write(`${JSON.stringify(summary.json)}\n`);
           }
