@@ -380,11 +380,21 @@ function consistency(config: Config): string | null {
   return null;
 }
 
+/**
+ * The configs parseConfig returned. A config is parsed once, at the edge (a command, an
+ * experiment, the demo's form); the layers below (simulate, runToDirectory, solvePde, the kernel
+ * baselines) call parseConfig on what they are given, which returns a config from here as it is.
+ * Any object made from one (a spread with a new seed) is new input and is parsed in full.
+ */
+const parsedConfigs = new WeakSet<object>();
+
 /** Parses and resolves a config; throws ConfigError with one line naming the field. */
 export function parseConfig(input: unknown): Config {
+  if (typeof input === "object" && input !== null && parsedConfigs.has(input)) return input as Config;
   const result = configSchema.safeParse(input);
   if (!result.success) throw new ConfigError(describeIssue(result.error.issues, "(config)"));
   const problem = consistency(result.data);
   if (problem) throw new ConfigError(problem);
+  parsedConfigs.add(result.data);
   return result.data;
 }
