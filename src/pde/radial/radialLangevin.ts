@@ -112,12 +112,19 @@ function logGamma(x: number): number {
   return 0.5 * log(2 * Math.PI) + (x + 0.5) * log(t) - t + log(a);
 }
 
-/**
- * Solves the radial noisy-GD PDE from w ~ N(0, kappa^2/d I_d), recording the risk, the free energy
- * and its entropy at the given times, and returns the final law with its self-consistent Gibbs law.
- */
-export function solveRadialLangevin(options: RadialLangevinOptions): RadialLangevinResult {
-  const started = performance.now();
+/** The density of r = kappa sqrt(chi^2_d / d), |w| for w ~ N(0, kappa^2/d I_d), at the given radii. */
+function chiDensity(radii: Float64Array, d: number, kappa: number): Float64Array {
+  const out = new Float64Array(radii.length);
+  const logNorm = log(2) + (d / 2) * log(d / (2 * kappa * kappa)) - logGamma(d / 2);
+  for (let i = 0; i < radii.length; i++) {
+    const r = radii[i]!;
+    out[i] = exp(logNorm + (d - 1) * log(r) - (d * r * r) / (2 * kappa * kappa));
+  }
+  return out;
+}
+
+/** The options with their defaults, every one checked (one-line RangeError naming it). */
+function checkedOptions(options: RadialLangevinOptions): { cells: number; rMax: number; maxStep: number; times: Float64Array } {
   const { d, lambda, beta, kappa } = options;
   checkCount("d (input dimension)", d);
   if (d < 2) throw new RangeError(`meanfield: d must be >= 2, got ${d}`);
@@ -139,6 +146,43 @@ export function solveRadialLangevin(options: RadialLangevinOptions): RadialLange
   for (let k = 0; k < times.length; k++) {
     if (!(times[k]! >= (k > 0 ? times[k - 1]! : 0))) throw new RangeError(`meanfield: times must be non-decreasing and >= 0 (times[${k}] = ${times[k]})`);
   }
+  return { cells, rMax, maxStep, times };
+}
+
+/**
+ * One backward-Euler step of the Scharfetter–Gummel fluxes in place on the cell densities p, for
+ * the potential phi at the cell centres and k = dt / (beta dr^2); bands is scratch.
+ */
+function implicitStep(
+  p: Float64Array, phi: Float64Array, k: number, beta: number,
+  bands: { lower: Float64Array; diagonal: Float64Array; upper: Float64Array },
+): void {
+  const { lower, diagonal, upper } = bands;
+  const cells = p.length;
+  diagonal.fill(1);
+  lower.fill(0);
+  upper.fill(0);
+  for (let i = 0; i < cells - 1; i++) {
+    const x = beta * (phi[i + 1]! - phi[i]!);
+    const bx = k * bernoulli(x);
+    const bmx = k * bernoulli(-x);
+    // J_{i+1/2} dt / dr = bx p_i - bmx p_{i+1}: leaves cell i, enters cell i + 1.
+    diagonal[i]! += bx;
+    upper[i] = -bmx;
+    diagonal[i + 1]! += bmx;
+    lower[i + 1] = -bx;
+  }
+  solveTridiagonal(lower, diagonal, upper, p);
+}
+
+/**
+ * Solves the radial noisy-GD PDE from w ~ N(0, kappa^2/d I_d), recording the risk, the free energy
+ * and its entropy at the given times, and returns the final law with its self-consistent Gibbs law.
+ */
+export function solveRadialLangevin(options: RadialLangevinOptions): RadialLangevinResult {
+  const started = performance.now();
+  const { d, lambda, beta, kappa } = options;
+  const { cells, rMax, maxStep, times } = checkedOptions(options);
   const model = new RadialModel({ activation: options.activation, delta: options.delta, secondLayer: options.secondLayer, rMax });
   const c = model.secondLayer;
   const dr = rMax / cells;
@@ -156,12 +200,7 @@ export function solveRadialLangevin(options: RadialLangevinOptions): RadialLange
     fixed[i] = (lambda * r * r) / 2 - (jacobian / beta) * log(r);
   }
   // Start: the chi law of r = kappa sqrt(chi^2_d / d), density at the cell centres, normalized.
-  const p = new Float64Array(cells);
-  const logNorm = log(2) + (d / 2) * log(d / (2 * kappa * kappa)) - logGamma(d / 2);
-  for (let i = 0; i < cells; i++) {
-    const r = centres[i]!;
-    p[i] = exp(logNorm + (d - 1) * log(r) - (d * r * r) / (2 * kappa * kappa));
-  }
+  const p = chiDensity(centres, d, kappa);
   const normalize = (values: Float64Array) => {
     let mass = 0;
     for (let i = 0; i < cells; i++) mass += values[i]! * dr;
@@ -202,9 +241,7 @@ export function solveRadialLangevin(options: RadialLangevinOptions): RadialLange
   };
 
   const records: RadialLangevinRecord[] = [];
-  const lower = new Float64Array(cells);
-  const diagonal = new Float64Array(cells);
-  const upper = new Float64Array(cells);
+  const bands = { lower: new Float64Array(cells), diagonal: new Float64Array(cells), upper: new Float64Array(cells) };
   let time = 0;
   let steps = 0;
   let edgeMass = 0;
@@ -213,21 +250,7 @@ export function solveRadialLangevin(options: RadialLangevinOptions): RadialLange
     while (time < target) {
       const dt = Math.min(target - time, maxStep);
       potential(p, phi);
-      const k = dt / (beta * dr * dr);
-      diagonal.fill(1);
-      lower.fill(0);
-      upper.fill(0);
-      for (let i = 0; i < cells - 1; i++) {
-        const x = beta * (phi[i + 1]! - phi[i]!);
-        const bx = k * bernoulli(x);
-        const bmx = k * bernoulli(-x);
-        // J_{i+1/2} dt / dr = bx p_i - bmx p_{i+1}: leaves cell i, enters cell i + 1.
-        diagonal[i]! += bx;
-        upper[i] = -bmx;
-        diagonal[i + 1]! += bmx;
-        lower[i + 1] = -bx;
-      }
-      solveTridiagonal(lower, diagonal, upper, p);
+      implicitStep(p, phi, dt / (beta * dr * dr), beta, bands);
       time = dt === target - time ? target : time + dt;
       steps++;
     }
