@@ -13,7 +13,7 @@
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork, networkOptionsOf, outputScale } from "../model/network.js";
-import { metricSteps } from "../run/schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../activation/link.js";
 import { teacherActivationOf } from "../tasks/teacherNetwork.js";

@@ -8,7 +8,7 @@
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork } from "../model/network.js";
-import { metricSteps } from "../run/schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 import { linkToActivation } from "../activation/link.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import type { FiniteVolumeOptions } from "./grid/finiteVolume.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { RunFileError, canonicalJson, parseJsonText, sha256, writeAtomic } from "./runFiles.js";
-import { metricSteps } from "./schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 import type { RunState } from "./simulate.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";

@@ -12,7 +12,7 @@ import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { defaultThreadsBuild } from "../wasm/loader.js";
 import { ThreadTeam } from "../wasm/threadTeam.js";
 import { firstNonFinite } from "./nonFinite.js";
-import { metricSteps } from "./schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 
 export type MetricRecord = { step: number; time: number } & Record<string, number | number[] | null>;
 

@@ -11,7 +11,7 @@
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../../config.js";
 import { linkToActivation } from "../../activation/link.js";
-import { metricSteps } from "../../run/schedule.js";
+import { metricSteps } from "../../metricSchedule.js";
 import { loadRuntime, type WasmRuntime } from "../../wasm/runtime.js";
 import { initialParticles, type ReducedParticleState } from "./reducedInit.js";
 import { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme } from "./reducedParticles.js";

@@ -1,8 +1,8 @@
 // The steps at which metrics are logged: always 0 and the last step, plus every k steps or
 // `points` log-spaced steps (the papers plot on log time axes).
 
-import type { MetricsConfig } from "../config.js";
-import { exp, log } from "../special/portableMath.js";
+import type { MetricsConfig } from "./config.js";
+import { exp, log } from "./special/portableMath.js";
 
 export function metricSteps(schedule: MetricsConfig["schedule"], total: number): number[] {
   const steps = new Set<number>([0, total]);
