@@ -260,7 +260,11 @@ export const configSchema = z
   .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
-export type Config = z.output<typeof configSchema>;
+declare const parsedBrand: unique symbol;
+/** The schema's output before the cross-field checks. */
+type SchemaOutput = z.output<typeof configSchema>;
+/** A resolved config as parseConfig returns it: the brand says it went through the schema and the cross-field checks. */
+export type Config = SchemaOutput & { readonly [parsedBrand]: true };
 export type TaskConfig = Config["task"];
 export type ModelConfig = Config["model"];
 export type AlgorithmConfig = Config["algorithm"];
@@ -293,12 +297,11 @@ export function dataOf(algorithm: AlgorithmConfig): DataConfig {
 }
 
 /**
- * What each metric needs of the config, as the one-line reason it cannot be logged (naming the
- * field), or null: the one statement of these rules, which parseConfig checks and the metric
- * recorder (metrics/recorder.ts) checks again for configs built without parseConfig.
- * populationLoss shares its rules with population data and is checked with them in parseConfig.
+ * What each metric needs of the config: the one-line reason it cannot be logged, or null. The one
+ * statement of these rules, checked by parseConfig and again by metrics/recorder.ts (populationLoss
+ * shares the rules of population data, checked with them in consistency).
  */
-export const METRIC_REQUIREMENTS: Partial<Record<MetricName, (config: Config) => string | null>> = {
+export const METRIC_REQUIREMENTS: Partial<Record<MetricName, (config: SchemaOutput) => string | null>> = {
   hermiteOrders: ({ task, model }) => {
     if (task.kind !== "teacherAbs" && task.kind !== "teacherNetwork" && task.kind !== "gaussianSingleIndex") {
       return `metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task)`;
@@ -318,7 +321,7 @@ export const METRIC_REQUIREMENTS: Partial<Record<MetricName, (config: Config) =>
 };
 
 /** Cross-field rules zod cannot see field by field. */
-function consistency(config: Config): string | null {
+function consistency(config: SchemaOutput): string | null {
   const { task, model, algorithm, metrics } = config;
   const inputDim = task.d + (model.bias ? 1 : 0);
   if (metrics.schedule.kind === "every") {
@@ -380,12 +383,8 @@ function consistency(config: Config): string | null {
   return null;
 }
 
-/**
- * The configs parseConfig returned. A config is parsed once, at the edge (a command, an
- * experiment, the demo's form); the layers below (simulate, runToDirectory, solvePde, the kernel
- * baselines) call parseConfig on what they are given, which returns a config from here as it is.
- * Any object made from one (a spread with a new seed) is new input and is parsed in full.
- */
+// The configs parseConfig returned, which it returns as they are: a config is parsed once, at the
+// edge, however often the layers below pass it on to parseConfig (a spread of one is new input).
 const parsedConfigs = new WeakSet<object>();
 
 /** Parses and resolves a config; throws ConfigError with one line naming the field. */
@@ -396,5 +395,5 @@ export function parseConfig(input: unknown): Config {
   const problem = consistency(result.data);
   if (problem) throw new ConfigError(problem);
   parsedConfigs.add(result.data);
-  return result.data;
+  return result.data as Config;
 }

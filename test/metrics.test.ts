@@ -698,7 +698,7 @@ describe("the recorder", () => {
   });
 
   it("refuses metrics the task or model cannot support, before step 0, naming the field (for configs that skipped parseConfig's cross-field checks)", () => {
-    const unchecked = (raw: unknown) => configSchema.parse(raw);
+    const unchecked = (raw: unknown) => configSchema.parse(raw) as Config;
     const cases: [Partial<ConfigInput> & Pick<ConfigInput, "task" | "model">, RegExp][] = [
       [{ task: { kind: "teacherAbs", d: 4, width: 2 }, model: { width: 3 }, metrics: { include: ["components"] } }, /^metrics\.include: components needs a single-index task/],
       [{ task: { kind: "isotropicGaussians", d: 4, delta: 0.3 }, model: { width: 3 }, metrics: { include: ["overlaps"] } }, /^metrics\.include: overlaps needs a target direction/],
