@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../configError.js";
+import { badInput } from "./exitCodes.js";
 
 const ndjson = (rows: unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
 
@@ -63,10 +64,7 @@ export function registerOdeCommand(program: Command): void {
           if (opts.json) process.stdout.write(`${JSON.stringify(records)}\n`);
         }
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`meanfield ode: ${err.message}\n`);
-          process.exit(2);
-        }
+        if (err instanceof ConfigError) badInput("ode", err.message);
         throw err;
       }
     });

@@ -2,6 +2,7 @@
 // of a run directory written by `meanfield reproduce`, exporting each figure in the formats asked.
 
 import type { Command } from "commander";
+import { badInput } from "./exitCodes.js";
 
 /** --dpi as a number in the renderer's range; throws a one-line RangeError naming the option. */
 export function parseDpi(text: string): number {
@@ -27,10 +28,7 @@ export function registerReport(program: Command): void {
         const path = await writeReport(dir, { formats: parseFormats(opts.format), dpi: parseDpi(opts.dpi) });
         process.stdout.write(`${path}\n`);
       } catch (err) {
-        if (err instanceof RangeError || err instanceof SyntaxError) {
-          process.stderr.write(`meanfield report: ${(err as Error).message}\n`);
-          process.exit(2);
-        }
+        if (err instanceof RangeError || err instanceof SyntaxError) badInput("report", (err as Error).message);
         throw err;
       }
     });

@@ -7,7 +7,7 @@
 // the next.
 
 import type { ConfigInput } from "../config.js";
-import { solveReducedParticles } from "../pde/reducedRun.js";
+import { solveReducedParticles } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";

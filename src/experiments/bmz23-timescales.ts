@@ -4,7 +4,7 @@
 // Their setting: f = (1/m) sum_i a_i relu(<w_i, x>), |w_i| = 1, d -> infinity first, so every
 // overlap s_i = <q*, w_i> starts at 0; the m = 10 neurons of their figure are m particles of the
 // limit (their Eq. (23): the interaction of neurons i and j is U(s_i s_j), i = j included), which is
-// what the reduced particles (a, s, r = sqrt(1 - s^2)) of src/pde/reducedParticles.ts compute with
+// what the reduced particles (a, s, r = sqrt(1 - s^2)) of src/pde/reduced/reducedParticles.ts compute with
 // algorithm.projected (test/firstLayerStepRatio.test.ts checks them against the closed form).
 //
 // Time. The package's time is the second layer's (a moves at rate 1, w at epsilon); BMZ23's is the
@@ -24,8 +24,8 @@
 // trainer's ratio against the reduced solver's.
 
 import { parseConfig, type Config, type ConfigInput } from "../config.js";
-import { initialParticles } from "../pde/reducedInit.js";
-import { solveReducedParticles, type ReducedRecord } from "../pde/reducedRun.js";
+import { initialParticles } from "../pde/reduced/reducedInit.js";
+import { solveReducedParticles, type ReducedRecord } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult, type ExperimentScale } from "./experiment.js";

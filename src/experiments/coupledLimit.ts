@@ -1,7 +1,7 @@
 // The mean-field limit trajectory of each neuron of a finite network, started from the same draw
 // (the coupling of propagation of chaos: Mei, Montanari, Nguyen 2018, arXiv 1804.06561; the
 // lecture's Theorem 1). For a Gaussian single-index config the limit is the reduced-particle
-// system (src/pde/reducedParticles.ts) of M particles, whose first nMax particles are the reduced
+// system (src/pde/reduced/reducedParticles.ts) of M particles, whose first nMax particles are the reduced
 // coordinates (a_i, s_i = <q*, w_i>, r_i = |w_i - s_i q*|) of neurons 0..nMax-1 of the config's
 // network (its initialization is prefix-consistent: neuron i's draw does not depend on N), and
 // whose other particles are further draws of the same law. By rotation symmetry the limit moves
@@ -10,11 +10,11 @@
 
 import { parseConfig, type Config } from "../config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
-import { initialParticles } from "../pde/reducedInit.js";
-import { ReducedParticles } from "../pde/reducedParticles.js";
-import { createReducedTask } from "../pde/reducedTask.js";
+import { initialParticles } from "../pde/reduced/reducedInit.js";
+import { ReducedParticles } from "../pde/reduced/reducedParticles.js";
+import { createReducedTask } from "../pde/reduced/reducedTask.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 
 /**

@@ -18,7 +18,7 @@
 import type { ConfigInput } from "../config.js";
 import { hermiteDim } from "../kernels/kernelFeatures.js";
 import type { KernelKind } from "../kernels/modelKernel.js";
-import { logGrid } from "../kernels/sampleSweep.js";
+import { logGrid } from "../sweep/sampleSweep.js";
 import { sphereKernelRidge } from "../kernels/sphereKernelRidge.js";
 import { teacherFeatureRidge } from "../kernels/teacherFeatureRidge.js";
 import { simulate } from "../run/simulate.js";

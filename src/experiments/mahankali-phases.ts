@@ -8,17 +8,17 @@
 // w^2. The unrealizable target (gamma_4 = 1.2 > 1) is solved beside it as a labelled second case.
 
 import { parseConfig, type Config } from "../config.js";
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import { pdeFromConfig } from "../pde/fromConfig.js";
-import { solveSphereQuantiles } from "../pde/spherePde.js";
-import { gridCdf, wasserstein1 } from "../pde/gridDensity.js";
-import { PhaseDetector, transportTable, velocityNonlinearity } from "../pde/phases.js";
-import { SphereModel } from "../pde/sphereModel.js";
+import { solveSphereQuantiles } from "../pde/sphere/spherePde.js";
+import { gridCdf, wasserstein1 } from "../pde/grid/gridDensity.js";
+import { PhaseDetector, transportTable, velocityNonlinearity } from "../pde/sphere/phases.js";
+import { SphereModel } from "../pde/sphere/sphereModel.js";
 import { category, quantity, plotSpec } from "../report/plotSpecs.js";
 import type { TableRow } from "../report/csv.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MAHANKALI_2023 } from "./papers.js";
 import { gammas, quarticLegendre, REALIZABLE, sphereQuarticConfig, UNREALIZABLE, type QuarticInstance } from "./sphereQuartic.js";

@@ -9,7 +9,7 @@
 // teacher's tensors (GaussianNetworkPopulation.hermiteOrders), not from these closed forms.
 
 import { hermiteDim } from "../kernels/kernelFeatures.js";
-import { parseActivation } from "../model/activation.js";
+import { parseActivation } from "../activation/spec.js";
 import { TeacherNetworkTask, type TeacherAbsConfig } from "../tasks/teacherNetwork.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 

@@ -17,6 +17,7 @@ import { writeReport, type FigureFormat } from "../report/writeReport.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { experiments, findExperiment } from "./registry.js";
 import type { Experiment, ExperimentContext, ExperimentResult, ExperimentScale } from "./experiment.js";
+import { checkSeed } from "../argumentChecks.js";
 
 export const SCALES: readonly ExperimentScale[] = ["test", "quick", "paper"];
 export const DEFAULT_SEED = 1;
@@ -90,7 +91,7 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   const scale = options.scale ?? "quick";
   if (!SCALES.includes(scale)) throw new RangeError(`--scale: must be one of ${SCALES.join(", ")}, got ${String(scale)}`);
   const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`--seed: must be an integer >= 0, got ${seed}`);
+  checkSeed(seed, "--seed");
   const variant = options.variant ?? null;
   const wrongVariant = variantError(experiment, variant);
   if (wrongVariant) throw new RangeError(wrongVariant);

@@ -9,7 +9,7 @@
 import { parseConfig, type ConfigInput } from "../config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkSchema, linkToActivation, type LinkSpec } from "../tasks/link.js";
+import { linkSchema, linkToActivation, type LinkSpec } from "../activation/link.js";
 import { Trainer } from "../train/trainer.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { exp, log } from "../special/portableMath.js";

@@ -1,7 +1,7 @@
 // One task seen from both limits. A mean-field erf network (f = (1/N) Σ a_i erf(<w_i, x>)) learns a
 // single-index target y = erf(<q*, x>) on x ~ N(0, I_d) by online SGD, both layers trained.
 //   - N -> infinity at moderate d: the mean-field PDE, solved by reduced-coordinate particles
-//     (src/pde/reducedParticles.ts), describes SGD with N large at d = 16.
+//     (src/pde/reduced/reducedParticles.ts), describes SGD with N large at d = 16.
 //   - d -> infinity at small N: the order-parameter ODEs (src/ode/) describe SGD with N = 4 at d
 //     large, with the step size h = η N s² / d.
 // Both are drawn against mean-field time t = steps · h. Each SGD run must sit on its own limit,
@@ -9,7 +9,7 @@
 
 import type { ConfigInput } from "../config.js";
 import { compareOdeWithNetwork } from "../ode/compare.js";
-import { solveReducedParticles } from "../pde/reducedRun.js";
+import { solveReducedParticles } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";

@@ -163,9 +163,9 @@ export class KernelFeatures implements FeatureMap {
 
   /** phiT (p x rows, feature-major) = the features of `rows` points x (rows x d). scratch: scratchLength(rows). */
   fill(x: WasmF64Array, rows: number, phiT: WasmF64Array, scratch: WasmF64Array | null): void {
-    const ex = this.runtime.exports;
-    if (this.anchors) ex.sphereFeatures(x.ptr, rows, this.kernel.d, this.anchors.ptr, this.codes.ptr, this.p, phiT.ptr);
-    else ex.hermiteFeatures(x.ptr, rows, this.kernel.d, this.degree, this.codes.ptr, Math.max(1, this.degree), this.p, phiT.ptr, scratch!.ptr);
+    const ex = this.runtime.features;
+    if (this.anchors) ex.sphereFeatures(x, rows, this.kernel.d, this.anchors, this.codes, this.p, phiT);
+    else ex.hermiteFeatures(x, rows, this.kernel.d, this.degree, this.codes, Math.max(1, this.degree), this.p, phiT, scratch!);
   }
 
   /** Length of the scratch buffer `fill` needs for `rows` points (0 on the sphere). */

@@ -9,7 +9,7 @@ import { ConfigError, parseConfig, type Config, type ConfigInput } from "../conf
 import { TwoLayerNetwork, type FirstLayerInit } from "../model/network.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { formatBytes, MAX_WASM_BYTES, type WasmF64Array } from "../wasm/arena.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { CholeskyFactor } from "./cholesky.js";
@@ -322,7 +322,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
       fitted = {
         predict: (xs, rows, out) => {
           gram.crossBlock(xs, rows, block);
-          rt.exports.blockGemv(block.ptr, rows, n, alphaW.ptr, out.ptr);
+          rt.linalg.blockGemv(block, rows, n, alphaW, out);
         },
         fractions: (q, link) => (kernel!.law === "sphere" ? kernelFractions(alpha, x.toArray(), d, kernel!.degreeWeights, q, link) : null),
       };

@@ -19,15 +19,16 @@
 // explicit Hermite features represent, with the same energy E_x K(x, x) in every degree.
 
 import { ConfigError, type Config } from "../config.js";
-import { parseActivation, type ActivationSpec } from "../model/activation.js";
-import { activationFunction } from "../model/activationFunction.js";
-import { GaussianNeurons, type NeuronState } from "../population/gaussianNetwork.js";
-import { hermiteCoefficients, sphereCoefficients } from "../special/coefficients.js";
+import { parseActivation, type ActivationSpec } from "../activation/spec.js";
+import { activationFunction } from "../activation/activationFunction.js";
+import { GaussianNeurons } from "../population/gaussianNetwork.js";
+import type { NeuronState } from "../activation/gaussianPair.js";
+import { hermiteCoefficients, sphereCoefficients } from "../activation/coefficients.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { gaussianExpectation, sphereExpectation } from "../special/expectation.js";
-import { linkToActivation } from "../tasks/link.js";
-import { arcCosineKernel } from "./closedForms.js";
+import { linkToActivation } from "../activation/link.js";
+import { arcCosineKernel } from "../activation/closedForms.js";
 import { asin } from "../special/portableMath.js";
 
 /**

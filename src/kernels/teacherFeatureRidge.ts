@@ -6,9 +6,9 @@
 // loss is at least half their energy, whatever n.
 
 import { parseConfig, ConfigError, type ConfigInput } from "../config.js";
-import { GaussianActivation } from "../population/gaussianActivation.js";
+import { GaussianActivation } from "../activation/gaussianMoments.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import type { TeacherNetworkTask } from "../tasks/teacherNetwork.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { fitFeatureRidgePath } from "./featureRidge.js";

@@ -14,7 +14,7 @@ import { ConfigError } from "../config.js";
 import { GaussianNetworkPopulation, type TeacherNeuronsTarget } from "../population/gaussianNetwork.js";
 import { teacherActivationOf } from "../tasks/teacherNetwork.js";
 import { particles } from "./particles.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 
 function teacher(ctx: MetricContext): TeacherNeuronsTarget {
   const { task, config, net } = ctx;
@@ -36,7 +36,6 @@ function teacher(ctx: MetricContext): TeacherNeuronsTarget {
  */
 export function createHermiteOrders(ctx: MetricContext): Metric {
   const { net, config } = ctx;
-  if (net.bias) throw new ConfigError(`model.bias: hermiteOrders is not available with a bias; set it false`);
   const population = new GaussianNetworkPopulation({ d: net.d, activation: net.activationSpec, target: teacher(ctx) });
   const kmax = config.metrics.degrees;
   return {

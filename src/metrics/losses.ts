@@ -10,7 +10,7 @@
 import { ConfigError } from "../config.js";
 import { testLoss } from "../model/testLoss.js";
 import { particles } from "./particles.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 import { drawSampleSet } from "./samples.js";
 
 /** The sphere population loss (Funk–Hecke) is defined for unit-norm w_i; this is its tolerance. */

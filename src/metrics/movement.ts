@@ -6,7 +6,7 @@
 //   movement   ||(w_t, a_t) - (w_0, a_0)|| / ||(w_0, a_0)||
 // each null when the initial norm is 0 (e.g. a_0 = 0), where no relative size exists.
 
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 
 function squaredDistanceAndNorm(current: Float64Array, initial: Float64Array): { distance: number; norm: number } {
   let distance = 0;

@@ -11,9 +11,9 @@
 // Two implementations: the closed forms for g = g̃ = erf, and Gauss–Hermite product rules for any
 // activation the package knows.
 
-import { activationFunction } from "../model/activationFunction.js";
-import type { ActivationSpec } from "../model/activation.js";
-import { parseActivation } from "../model/activation.js";
+import { activationFunction } from "../activation/activationFunction.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { parseActivation } from "../activation/spec.js";
 import { asin } from "../special/portableMath.js";
 import { gaussHermite } from "../special/quadrature.js";
 

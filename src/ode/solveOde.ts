@@ -13,11 +13,11 @@
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork, networkOptionsOf, outputScale } from "../model/network.js";
-import { metricSteps } from "../run/schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { teacherActivationOf } from "../tasks/teacherNetwork.js";
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { CommitteeOde, flatten, parameterViews, type OrderParameters } from "./committeeOde.js";
 import { integrate, type Tolerance } from "./dormandPrince.js";

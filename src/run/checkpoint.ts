@@ -9,9 +9,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Config } from "../config.js";
-import { canonicalJson } from "../sweep/runId.js";
-import { RunFileError, parseJsonText, sha256, writeAtomic } from "./runFiles.js";
-import { metricSteps } from "./schedule.js";
+import { RunFileError, canonicalJson, parseJsonText, sha256, writeAtomic } from "./runFiles.js";
+import { metricSteps } from "../metricSchedule.js";
 import type { RunState } from "./simulate.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";

@@ -5,14 +5,14 @@
 import { dataOf, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { createMetricRecorder } from "../metrics/recorder.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { createTask } from "../tasks/createTask.js";
 import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/trainer.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { defaultThreadsBuild } from "../wasm/loader.js";
 import { ThreadTeam } from "../wasm/threadTeam.js";
 import { firstNonFinite } from "./nonFinite.js";
-import { metricSteps } from "./schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 
 /**
  * One logged record: the step, the time (mean-field time t = step · h of the second layer,

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../config.js";
 import { ensureDirectory, readJsonFile, writeAtomic } from "../run/runFiles.js";
-import { canonicalJson } from "./runId.js";
+import { canonicalJson } from "../run/runFiles.js";
 import { isCompleteResult, parseRunResult, type RunResult } from "./runResult.js";
 import { parseSweepSpec, type SweepSpec } from "./spec.js";
 

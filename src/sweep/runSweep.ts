@@ -8,7 +8,7 @@ import { expandSweep, type SweepRun } from "./expand.js";
 import { toTask, submitToQueue } from "./queueSubmit.js";
 import { writeSweepReport } from "./report.js";
 import { claimSweepDirectory, hasResult, readResults, readSweepSpec, runDirectoryOf, writeResult } from "./resultStore.js";
-import { canonicalJson } from "./runId.js";
+import { canonicalJson } from "../run/runFiles.js";
 import { defaultWorkers, RunPool } from "./runPool.js";
 import type { RunResult } from "./runResult.js";
 import { inShard, type Shard } from "./shard.js";

@@ -2,13 +2,13 @@
 // probability 1/2, x = (1 + y Delta) g with g ~ N(0, I_d). The classes differ only in scale, so
 // no direction carries the label.
 
-import type { Activation } from "../model/activation.js";
+import type { Activation } from "../activation/spec.js";
 import { IsotropicGaussiansPopulation } from "../population/isotropicGaussians.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import type { BatchSource, Task } from "./task.js";
 
 /**

@@ -10,7 +10,7 @@ import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { coordinateRows } from "./coordinateRows.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import type { Task } from "./task.js";
 
 /** Config of the staircase y = x1 + x1 x2 + ... + x1 ⋯ xK on {-1, 1}^d: the dimension and K (default 4). */

@@ -1,7 +1,7 @@
 // What every task gives the training loop and the metrics: samples drawn from named streams,
 // the exact population loss when it exists, and the target's hidden structure.
 
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import type { PopulationResult } from "../population/gaussianNetwork.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { StreamKey } from "../wasm/random.js";

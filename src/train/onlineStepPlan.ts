@@ -51,8 +51,8 @@ export class OnlineStepPlan {
     source: BatchSource,
     student: StudentBuffers,
   ) {
-    if (runtime.exports.onlineStepPlanSlots() !== SLOTS.length) {
-      throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.exports.onlineStepPlanSlots()} slots, this code writes ${SLOTS.length}`);
+    if (runtime.onlineStep.planSlots() !== SLOTS.length) {
+      throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.onlineStep.planSlots()} slots, this code writes ${SLOTS.length}`);
     }
     const { key } = source;
     const target = source.input === "isotropicGaussians" ? null : source.target;
@@ -113,7 +113,7 @@ export class OnlineStepPlan {
    * leaves that layer alone). The gradient buffers hold scratch afterwards, not the gradient.
    */
   run(step: number, driftW: number | null, driftA: number | null): number {
-    return this.runtime.exports.onlineStep(this.plan.ptr, step, driftW === null ? 0 : 1, driftW ?? 0, driftA === null ? 0 : 1, driftA ?? 0);
+    return this.runtime.onlineStep.step(this.plan, step, driftW, driftA);
   }
 
   /**

@@ -243,14 +243,14 @@ export class Trainer {
     const decay = noise ? -noise.lambda * h : 0;
     if (first) {
       // The first layer's step is ratio h: its drift, decay and noise variance all scale with it.
-      if (decay !== 0) rt.exports.axpy(ratio * decay, net.w.ptr, net.w.ptr, n * inputDim);
-      rt.exports.axpy(-ratio * drift, this.gradW.ptr, net.w.ptr, n * inputDim);
-      if (diffusion) rt.exports.axpy(Math.sqrt(ratio) * sd, diffusion.ptr, net.w.ptr, n * inputDim);
+      if (decay !== 0) rt.linalg.axpy(ratio * decay, net.w, net.w, n * inputDim);
+      rt.linalg.axpy(-ratio * drift, this.gradW, net.w, n * inputDim);
+      if (diffusion) rt.linalg.axpy(Math.sqrt(ratio) * sd, diffusion, net.w, n * inputDim);
     }
     if (second) {
-      if (decay !== 0) rt.exports.axpy(decay, net.a.ptr, net.a.ptr, n);
-      rt.exports.axpy(-drift, this.gradA.ptr, net.a.ptr, n);
-      if (diffusion) rt.exports.axpy(sd, diffusion.ptr + 8 * n * inputDim, net.a.ptr, n);
+      if (decay !== 0) rt.linalg.axpy(decay, net.a, net.a, n);
+      rt.linalg.axpy(-drift, this.gradA, net.a, n);
+      if (diffusion) rt.linalg.axpy(sd, diffusion.subarray(n * inputDim), net.a, n);
     }
     if (first && algorithm.projected) {
       for (let i = 0; i < n; i++) {
