@@ -95,7 +95,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     for (let s = 0; s < size.seeds; s++) {
       const seed = ctx.seed * 1000 + s;
       const config = runConfig(d, seed, width, size.horizon);
-      if (s === 0) ctx.saveConfig(`sgd-d${d}`, config);
+      if (s === 0) ctx.saveConfig(`sgd-d${d}`, config, ["run", { command: "ode", options: ["--compare"] }]);
       const cmp = await compareOdeWithNetwork(config, { runtime: ctx.runtime, withoutSecondOrder: firstOrderOnly });
       const times = cmp.records.map((r) => r.odeTime);
       const sgd = cmp.records.map((r) => r.networkLoss ?? Number.NaN);

@@ -61,8 +61,9 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const hdStep = size.eta / (hd.d * hd.width);
   const mfConfig = config("mean-field-side", ctx.seed, mf.d, mf.width, mf.batch, mfStep, size.horizon);
   const hdConfig = config("high-dimensional-side", ctx.seed + 1, hd.d, hd.width, 1, hdStep, size.horizon);
-  ctx.saveConfig("mean-field-side", mfConfig);
-  ctx.saveConfig("high-dimensional-side", hdConfig);
+  // The limits are solved from these configs as `meanfield pde` and `meanfield ode --compare` solve them (M = N reduced particles).
+  ctx.saveConfig("mean-field-side", mfConfig, ["run", "pde"]);
+  ctx.saveConfig("high-dimensional-side", hdConfig, ["run", { command: "ode", options: ["--compare"] }]);
 
   const sgdWide = await simulate(mfConfig, { runtime: ctx.runtime });
   const pde = await solveReducedParticles(mfConfig, { runtime: ctx.runtime, particles: mf.particles });
