@@ -125,7 +125,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const twoLimits: Experiment = {
   id: "two-limits",
-  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "the N → ∞ mean-field limit of SGD" }, { ...GOLDT_2019, figure: "the d → ∞ order-parameter ODEs, eqs. (5)-(7)" }],
+  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "the N → ∞ mean-field limit of SGD" }, { ...GOLDT_2019, figure: "the d → ∞ order-parameter ODEs of online SGD at fixed width" }],
   title: "One task from both limits: the mean-field PDE (N large) and the order-parameter ODEs (d large)",
   description:
     "A mean-field erf network learning erf(<q*, x>): a wide network at d = 16 sits on the mean-field PDE, a four-neuron network at d = 1000 on the high-dimensional ODEs, and the two limits differ.",
