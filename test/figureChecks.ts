@@ -2,7 +2,8 @@
 // x and y axis titles, legend symbols that look like the marks they stand for (a line for a line
 // series, a dot for a dot-only series), and no mark that the legend leaves unexplained (two
 // quantities drawn for the same series, one as lines and one as dots, need a second legend saying
-// which is which). Returns the problems found, in words; an empty list is a pass.
+// which is which), and dashed series with dashed legend symbols. Returns the problems found, in
+// words; an empty list is a pass.
 
 type Spec = Record<string, unknown>;
 
@@ -11,6 +12,8 @@ const isObject = (v: unknown): v is Spec => typeof v === "object" && v !== null 
 /** A drawn layer: its mark type (point: true on a line counts as a line) and its encodings with those of its parents. */
 interface Unit {
   mark: string;
+  /** The mark draws every series of its layer dashed (mark.strokeDash with a gap). */
+  dashed: boolean;
   encoding: Record<string, Spec>;
 }
 
@@ -23,7 +26,8 @@ function units(node: Spec, inherited: Record<string, Spec>, out: Unit[]): void {
   if (isObject(node.spec)) units(node.spec, encoding, out);
   if (node.mark !== undefined) {
     const mark = typeof node.mark === "string" ? node.mark : String((node.mark as Spec).type);
-    out.push({ mark, encoding });
+    const dash = isObject(node.mark) ? node.mark.strokeDash : undefined;
+    out.push({ mark, dashed: Array.isArray(dash) && dash.some((v, i) => i % 2 === 1 && Number(v) > 0), encoding });
   }
 }
 
@@ -80,6 +84,11 @@ export function figureProblems(name: string, spec: Spec, svg: string): string[] 
   if (configLegend.symbolType === "stroke" && all.some(lineLike)) {
     const circles = symbols.filter((d) => !STROKE_SYMBOL.test(d) && /A/.test(d));
     if (circles.length > 0 && all.every((u) => !(u.mark === "point" || u.mark === "circle"))) problems.push(`${name}: ${circles.length} legend symbols drawn as circles in a plot of lines`);
+  }
+  // Dashed layers (reference curves) with a legend: their entries must be dashed in the legend.
+  if (all.some((u) => u.dashed && LEGEND_CHANNELS.some((c) => legendField(u.encoding[c]) !== null))) {
+    const dashedSymbols = [...svg.matchAll(/role-legend-symbol"[^>]*><path[^>]* stroke-dasharray="([\d.]+),([\d.]+)"/g)].filter((m) => Number(m[2]) > 0);
+    if (dashedSymbols.length === 0) problems.push(`${name}: dashed series drawn with solid legend symbols`);
   }
   return problems;
 }

@@ -1,7 +1,7 @@
 // Every registered experiment's figures as a paper would print them, run at test scale: each plot
 // has x and y axis titles, a caption saying what to see, a legend whose symbols match the marks
-// (test/figureChecks.ts: lines for line series, dots only for dot series, no unexplained mark), and
-// report.html cites each paper by authors, year and arXiv id or DOI, with the figure it reproduces.
+// (test/figureChecks.ts: lines for line series, dots only for dot series, dashes for dashed ones, no
+// unexplained mark), and report.html cites each paper by authors, year and arXiv id or DOI, with the figure it reproduces.
 // The registry is read at run time, so an experiment added later is covered without editing this file.
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -50,6 +50,15 @@ describe("the figure checks catch what they name", () => {
       ],
     });
     expect((await problemsOf(mixed)).join()).toMatch(/no legend says which is which/);
+    const floor = plotSpec({
+      title: "t",
+      values,
+      layers: [
+        { mark: "line", filter: "datum.series === 'a'", encoding: { x, y: quantity("loss", "loss"), color: category("series", "run") } },
+        { mark: "line", filter: "datum.series === 'b'", markProperties: { strokeDash: [6, 4] }, encoding: { x, y: quantity("loss", "loss"), color: category("series", "run") } },
+      ],
+    });
+    expect((await problemsOf(floor)).join()).toMatch(/dashed series drawn with solid legend symbols/);
   });
 });
 
