@@ -106,7 +106,8 @@ try {
       files.push({ file, title: plot.title, caption: plot.caption });
     }
     entries.push({ id: experiment.id, markdown: entryOf(summary, files) });
-    const verdict = `${summary.checks.filter((c) => c.pass).length}/${summary.checks.length} checks pass`;
+    const failing = summary.checks.filter((c) => !c.pass).map((c) => c.name);
+    const verdict = `${summary.checks.length - failing.length}/${summary.checks.length} checks pass${failing.length ? ` (failing: ${failing.join(", ")})` : ""}`;
     console.log(`${experiment.id}: ${summary.wallSeconds.toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)}), ${verdict}; ${files.map((f) => `docs/images/${f.file}`).join(", ")}`);
   }
 } finally {

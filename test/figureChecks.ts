@@ -2,7 +2,7 @@
 // x and y axis titles, legend symbols that look like the marks they stand for (a line for a line
 // series, a dot for a dot-only series), and no mark that the legend leaves unexplained (two
 // quantities drawn for the same series, one as lines and one as dots, need a second legend saying
-// which is which), and dashed series with dashed legend symbols. Returns the problems found, in
+// which is which), dashed series with dashed legend symbols, and no text cut short. Returns the problems found, in
 // words; an empty list is a pass.
 
 type Spec = Record<string, unknown>;
@@ -85,6 +85,8 @@ export function figureProblems(name: string, spec: Spec, svg: string): string[] 
     const circles = symbols.filter((d) => !STROKE_SYMBOL.test(d) && /A/.test(d));
     if (circles.length > 0 && all.every((u) => !(u.mark === "point" || u.mark === "circle"))) problems.push(`${name}: ${circles.length} legend symbols drawn as circles in a plot of lines`);
   }
+  // Text Vega shortened to fit its limit (a legend label or title cut with an ellipsis) is text the reader loses.
+  for (const m of svg.matchAll(/>([^<]*…)</g)) problems.push(`${name}: text cut short: "${m[1]}"`);
   // Dashed layers (reference curves) with a legend: their entries must be dashed in the legend.
   if (all.some((u) => u.dashed && LEGEND_CHANNELS.some((c) => legendField(u.encoding[c]) !== null))) {
     const dashedSymbols = [...svg.matchAll(/role-legend-symbol"[^>]*><path[^>]* stroke-dasharray="([\d.]+),([\d.]+)"/g)].filter((m) => Number(m[2]) > 0);

@@ -63,7 +63,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   // Reference curves are dashed in the plot, so their legend entries are dashed too.
   const referenceNames = series ? [...new Set(referenceRows.map((r) => String(r[series.field])))] : [];
   const symbols = referenceNames.length > 0 ? { encode: { symbols: { update: { strokeDash: { signal: `indexof(${JSON.stringify(referenceNames)}, datum.value) >= 0 ? [6, 4] : [1, 0]` } } } } } : {};
-  const color = series ? { color: { field: series.field, type: "nominal", title: legendTitle, legend: { labelLimit: 400, ...symbols } } } : {};
+  const color = series ? { color: { field: series.field, type: "nominal", title: legendTitle, legend: { labelLimit: 560, ...symbols } } } : {};
   const layers: Record<string, unknown>[] = [];
   if (band) {
     layers.push({
