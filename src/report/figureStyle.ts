@@ -63,6 +63,8 @@ export function styleFigure(spec: Spec, panel: number): Spec {
   if (out.width === undefined && !out.hconcat && !out.concat) out.width = FIGURE_WIDTH;
   if (out.height === undefined && !out.vconcat && !out.concat) out.height = FIGURE_HEIGHT;
   if (typeof out.width === "number" && out.width < FIGURE_WIDTH) out.width = FIGURE_WIDTH;
+  // A margin around the figure, so the longest legend label does not touch the image's edge.
+  if (out.padding === undefined) out.padding = 12;
   fitScalesAndColors(out);
   const letter = panelLetter(panel);
   if (typeof out.title === "string") out.title = `${letter} ${out.title}`;
