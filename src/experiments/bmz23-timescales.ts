@@ -141,7 +141,8 @@ async function meanFieldRun(ctx: ExperimentContext, name: string, particles: num
   const steps = Math.ceil(horizon / epsilon / STEP);
   // d only sets the initial law, which `initial` replaces by its d -> infinity limit.
   const config: Config = parseConfig(baseConfig(name, ctx.seed, particles, 1000, ratio, steps, STEP, points));
-  ctx.saveConfig(name, config);
+  // `meanfield pde` starts from the config's law at d = 1000 (overlaps of order 1/sqrt(d)), not from exactly s = 0.
+  ctx.saveConfig(name, config, ["pde"]);
   const start = initialParticles(ctx.runtime, config, 1, particles);
   start.wS.fill(0);
   start.r.fill(1);
@@ -256,6 +257,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     residuals: sim.records.map((r) => (r.residuals as number[]).slice(0, 3).map((v) => -v)),
   };
   const limitConfig = ctx.variant === "limit-ignores-ratio" ? parseConfig({ ...netInput, algorithm: { ...netInput.algorithm, firstLayerStepRatio: 1 } }) : netConfig;
+  // `meanfield pde` takes M from model.width: the limit's config is the network's with N = M.
+  ctx.saveConfig("network-limit", parseConfig({ ...limitConfig, name: "network-limit", model: { ...limitConfig.model, width: net.limitParticles } }), ["pde"]);
   const limitResult = await solveReducedParticles(limitConfig, { runtime: ctx.runtime, particles: net.limitParticles, nodes: NODES });
   ctx.log(`network's mean-field limit: M = ${net.limitParticles}, ${limitResult.summary.wallSeconds.toFixed(1)} s`);
   const limitTr = fromReduced(limitResult.records, net.epsilon);

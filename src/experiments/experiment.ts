@@ -30,16 +30,27 @@ export interface ExperimentContext {
   /**
    * Saves a resolved run config under configs/<name>.json so that part of the experiment can be
    * repeated on its own; `commands` says which commands rerun it (default ["run"], the network; "pde"
-   * the mean-field limit, "ode" the order-parameter ODEs, "kernel" the kernel baselines). The report
-   * lists each config with its commands.
+   * the mean-field limit, "ode" the order-parameter ODEs, "kernel" the kernel baselines), each with
+   * the options that make it compute what the experiment computed. The report lists each config
+   * with its commands, and test/reruns.test.ts runs one of each kind from a report.
    */
-  saveConfig(name: string, config: unknown, commands?: readonly RerunCommand[]): void;
+  saveConfig(name: string, config: unknown, commands?: readonly RerunPart[]): void;
   /** Saves a table of metrics as metrics/<name>.csv (and .ndjson); rows are flat records. */
   saveTable(name: string, rows: Record<string, number | string | null>[]): void;
 }
 
 /** The `meanfield` commands that take a run config: the network, its mean-field limit, its ODEs, its kernel baselines. */
 export type RerunCommand = "run" | "pde" | "ode" | "kernel";
+
+/** A command that reruns a part from its config, with the options it needs after the config's path (e.g. ["--sweep-n", "100:1000:4"]). */
+export type RerunPart = RerunCommand | { command: RerunCommand; options: readonly string[] };
+
+/** "meanfield kernel configs/x.json --no-network": the shell line of a part (options quoted where the shell would split them). */
+export function rerunLine(part: RerunPart, configPath: string): string {
+  const { command, options } = typeof part === "string" ? { command: part, options: [] } : part;
+  const quote = (s: string) => (/^[A-Za-z0-9._\/:,=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return ["meanfield", command, quote(configPath), ...options.map(quote)].join(" ");
+}
 
 /** One quantitative claim of the paper, as measured by this run. */
 export interface ExperimentCheck {

@@ -93,7 +93,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const config = parseConfig(input);
   // The PDE is always that of projected first-layer training; the frozen variant changes only the network.
   const networkConfig = ctx.variant === "frozen first layer" ? parseConfig({ ...input, model: { ...config.model, train: "second" } }) : config;
-  ctx.saveConfig("network", networkConfig);
+  // The PDE is that of `config` (the frozen variant's network is not its own limit).
+  ctx.saveConfig("network", networkConfig, ctx.variant === "frozen first layer" ? ["run"] : ["run", "pde"]);
   const d = size.d;
   const N = size.width;
   const q = ctx.runtime.random.sphere(config.seed, "task.q", 1, d);
@@ -222,7 +223,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
   // The unrealizable instance beside it: the PDE from the sphere-uniform law, same d and time.
   const unrealizableConfig = parseConfig(sphereQuarticConfig({ name: "mahankali-phases-unrealizable", seed: ctx.seed, d, width: N, steps, stepSize: size.stepSize, every, instance: UNREALIZABLE }));
-  ctx.saveConfig("unrealizable", unrealizableConfig);
+  ctx.saveConfig("unrealizable", unrealizableConfig, [{ command: "pde", options: ["--cells", "1024"] }]);
   const unrealizable = await pdeFromConfig(unrealizableConfig, { runtime: ctx.runtime, degree: 4, cells: 1024, density: { cells: 1024 } });
   if (unrealizable.kind !== "sphere") throw new Error("expected the sphere PDE");
   const uRecords = unrealizable.result.records;

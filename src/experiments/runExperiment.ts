@@ -1,6 +1,6 @@
 // The experiment runner: builds the ExperimentContext, runs one experiment and owns every file of
 // its run directory:
-//   configs/<name>.json     resolved run configs (each repeatable with `meanfield run`)
+//   configs/<name>.json     resolved run configs (each repeatable with `meanfield run`, or pde / ode / kernel for those parts)
 //   metrics/<name>.csv      every metric table, also as metrics/<name>.ndjson
 //   plots/<name>.vl.json    Vega-Lite specs with their data; plots/<name>.svg rendered from them
 //   summary.json            checks {name, description, measured, expected, pass}, figures, files
@@ -16,7 +16,7 @@ import { styleFigure } from "../report/figureStyle.js";
 import { writeReport, type FigureFormat } from "../report/writeReport.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { experiments, findExperiment } from "./registry.js";
-import type { Experiment, ExperimentContext, ExperimentResult, ExperimentScale } from "./experiment.js";
+import { rerunLine, type Experiment, type ExperimentContext, type ExperimentResult, type ExperimentScale } from "./experiment.js";
 import { checkSeed } from "../argumentChecks.js";
 
 export const SCALES: readonly ExperimentScale[] = ["test", "quick", "paper"];
@@ -114,7 +114,7 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
       const path = `configs/${name}.json`;
       writeFileSync(join(dir, path), `${JSON.stringify(config, null, 2)}\n`);
       configs.push(path);
-      reruns.push({ config: path, commands: commands.map((c) => `meanfield ${c} ${path}`) });
+      reruns.push({ config: path, commands: commands.map((c) => rerunLine(c, path)) });
     },
     saveTable(name, rows: TableRow[]) {
       checkName("table", name, tableNames);

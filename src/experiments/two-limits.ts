@@ -61,8 +61,9 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const hdStep = size.eta / (hd.d * hd.width);
   const mfConfig = config("mean-field-side", ctx.seed, mf.d, mf.width, mf.batch, mfStep, size.horizon);
   const hdConfig = config("high-dimensional-side", ctx.seed + 1, hd.d, hd.width, 1, hdStep, size.horizon);
-  ctx.saveConfig("mean-field-side", mfConfig);
-  ctx.saveConfig("high-dimensional-side", hdConfig);
+  // The limits are solved from these configs as `meanfield pde` and `meanfield ode --compare` solve them (M = N reduced particles).
+  ctx.saveConfig("mean-field-side", mfConfig, ["run", "pde"]);
+  ctx.saveConfig("high-dimensional-side", hdConfig, ["run", { command: "ode", options: ["--compare"] }]);
 
   const sgdWide = await simulate(mfConfig, { runtime: ctx.runtime });
   const pde = await solveReducedParticles(mfConfig, { runtime: ctx.runtime, particles: mf.particles });
@@ -124,7 +125,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const twoLimits: Experiment = {
   id: "two-limits",
-  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "the N → ∞ mean-field limit of SGD" }, { ...GOLDT_2019, figure: "the d → ∞ order-parameter ODEs, eqs. (5)-(7)" }],
+  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "the N → ∞ mean-field limit of SGD" }, { ...GOLDT_2019, figure: "the d → ∞ order-parameter ODEs of online SGD at fixed width" }],
   title: "One task from both limits: the mean-field PDE (N large) and the order-parameter ODEs (d large)",
   description:
     "A mean-field erf network learning erf(<q*, x>): a wide network at d = 16 sits on the mean-field PDE, a four-neuron network at d = 1000 on the high-dimensional ODEs, and the two limits differ.",
