@@ -383,6 +383,7 @@ export const reflectiveTrap: Experiment = {
             x: { field: "p", title: "trajectories averaged p" },
             y: { field: "loss", title: "population loss", log: true },
             series: { field: "curve", title: "" },
+            points: true,
           }),
         },
       ],

@@ -262,6 +262,8 @@ export const ts24Alignment: Experiment = {
             x: { field: "d", title: "dimension d", log: true },
             y: { field: "value", title: "centered alignment", log: true },
             series: { field: "curve", title: "" },
+            reference: (curve) => curve.startsWith("fit"),
+            points: true,
           }),
         },
         {
