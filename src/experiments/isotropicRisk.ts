@@ -15,9 +15,9 @@ import type { ActivationSpec } from "../model/activation.js";
 import { integerPower } from "../special/portableMath.js";
 import { GaussianNeurons, type NeuronState } from "../population/gaussianNetwork.js";
 
-/** Mehler series degree: with |rho| <= RHO_EXACT the tail factor is 0.5^41 ~ 5e-13. */
-const DEGREE = 40;
-const RHO_EXACT = 0.5;
+/** Mehler series degree: with |rho| <= RHO_EXACT the tail factor is 0.75^101 ~ 2e-13. */
+const DEGREE = 100;
+const RHO_EXACT = 0.75;
 /** Norms below this are taken as this (the closed forms need r > 0; sigma(rZ) is then sigma(0) to 1e-300). */
 const TINY_NORM = 1e-300;
 
