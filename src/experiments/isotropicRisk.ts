@@ -61,8 +61,10 @@ export class IsotropicRiskEvaluator {
     let bound = 0;
     for (const [tau, sign] of [[1 + this.delta, 1], [1 - this.delta, -1]] as const) {
       const states = Array.from(norms, (r) => this.neurons.state(tau * r));
-      const alpha = states.map((s) => s.hermite().values);
-      const tails = states.map((s) => s.hermite().tail);
+      // At small tau r the closed forms' far kinks (b / r) give 0 * infinity in alpha_k for large k,
+      // whose true size is exp(-b^2 / 2r^2) (b/r)^k, below any double: those terms are 0.
+      const alpha = states.map((s) => s.hermite().values.map((v) => (Number.isFinite(v) ? v : 0)));
+      const tails = alpha.map((al, i) => Math.max(states[i]!.square.value - al.reduce((t, v) => t + v * v, 0), 0));
       let mean = 0;
       let square = 0;
       let tailSum = 0;
