@@ -38,6 +38,8 @@ const FIXED_POINT_RISK = ((1 + 2.5) ** 2 + (1 - 2.5) ** 2) / 4;
 const PLATEAU_TIME = 30;
 /** SGD and PDE are compared on log risk while the PDE risk is above this (the drop; below it SGD's finite-N floor shows). */
 const DROP_LEVEL = 0.2;
+/** N = 100 (test scale) has a finite-width floor ~0.06, a quarter of the risk at the window's end. */
+const DROP_TOLERANCE = { test: 0.3, quick: 0.15, paper: 0.15 };
 
 /** One constant step size h until time `until`. */
 interface Phase {
@@ -284,7 +286,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const drop = where(b.sgd.length, (j) => b.times[j]! > 0 && pdeB[j]! >= DROP_LEVEL);
   const untilPlateau = where(b.sgd.length, (j) => b.times[j]! <= PLATEAU_TIME);
   checks.push(
-    check("kappa 0.4: SGD vs PDE during the drop", `max |log(SGD risk / PDE risk)| while the PDE risk >= ${DROP_LEVEL}`, maxLogRatio(drop.map((j) => sgdB[j]!), drop.map((j) => pdeB[j]!)), [0, 0.15]),
+    check("kappa 0.4: SGD vs PDE during the drop", `max |log(SGD risk / PDE risk)| while the PDE risk >= ${DROP_LEVEL}`, maxLogRatio(drop.map((j) => sgdB[j]!), drop.map((j) => pdeB[j]!)), [0, DROP_TOLERANCE[ctx.scale]]),
     check("kappa 0.4: SGD vs PDE mean |w|", "max over t <= 30 of |SGD mean |w| / PDE mean |w| - 1|", Math.max(...untilPlateau.map((j) => Math.abs(b.sgd[j]!.meanNorm / b.pde[j]!.meanNorm - 1))), [0, 0.05]),
     check("kappa 0.4: PDE plateau", "PDE risk at t = 30", plateauPde, [3.5e-3, 4.8e-3]),
     check("kappa 0.4: SGD plateau", "|log(SGD risk at t = 30 / at t = 10)| (flat)", Math.abs(log(plateauSgd / valueAt(b.times, sgdB, 10))), [0, 0.3]),
