@@ -88,7 +88,7 @@ export const abam22Staircase: Experiment = {
   ],
   title: "Merged staircase on the hypercube: batch SGD against the DF-PDE (ABAM22)",
   description:
-    "Batch SGD on z1 + z1z2 + z1z2z3 + z1z2z3z4 (10 runs, 95% intervals, m = 300 test samples) against its dimension-free mean-field PDE: test error and the four Fourier coefficients learned in staircase order.",
+    "Batch SGD on z1 + z1z2 + z1z2z3 + z1z2z3z4 (10 runs, 95% intervals, m = 3000 test samples) against its dimension-free mean-field PDE: test error and the four Fourier coefficients learned in staircase order.",
   async run(context: ExperimentContext) {
     const sizes = SIZES[context.scale];
     const perRun: ChartRow[][] = [];
@@ -173,7 +173,7 @@ export const abam22Staircase: Experiment = {
       check("pde.finalLoss", "DF-PDE: final loss over the initial one", (lastPde.testLoss as number) / (pde[0]!.testLoss as number), [0, 0.01]),
       check(
         "sgd.coefficients",
-        "bSGD: smallest final Fourier coefficient of the four (the target's are 1; m = 300 test samples)",
+        "bSGD: smallest final Fourier coefficient of the four (the target's are 1; m = 3000 test samples)",
         Math.min(...TERMS.map((t) => last[t] as number)),
         [0.8, 1.25],
       ),
