@@ -22,7 +22,7 @@ import { QuantileSolver } from "../pde/quantileSolver.js";
 import { RadialModel } from "../pde/radialModel.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
-import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult } from "./experiment.js";
+import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentResult } from "./experiment.js";
 import { IsotropicRiskEvaluator } from "./isotropicRisk.js";
 import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
 import { log, pow } from "../special/portableMath.js";
@@ -300,21 +300,25 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     check("PDE step convergence", `max over t (risk > 1e-12) of |log(risk at step ${PDE_MAX_STEP} / at step ${PDE_MAX_STEP / 2})|, kappa 0.4`, maxLogRatio(positive.map((j) => pdeB[j]!), positive.map((j) => half.records[j]!.risk)), [0, 0.01]),
   );
 
+  const lawMax = 1.05 * Math.max(...b.finalRadii.sgd, ...b.finalRadii.pde);
+  // kappa = 0.4 only: kappa = 0.1 ends at |w| ~ 0 (PDE: exactly 0), which the mean-|w| plot shows.
+  const lawRows = [...densityRows(b.finalRadii.sgd, large.kappa, "SGD", lawMax, 60), ...densityRows(b.finalRadii.pde, large.kappa, "PDE", lawMax, 60)];
+  ctx.saveTable("final-law", lawRows);
+  return { checks, figures, plots: plotsOf(ctx, rows, lawRows, b.times[b.sgd.length - 1]!) };
+}
+
+/** Risk and mean |w| over log t (SGD solid, PDE dashed, one colour per kappa) and kappa = 0.4's final law of |w|. */
+function plotsOf(ctx: ExperimentContext, rows: ChartRow[], lawRows: ChartRow[], sgdEnd: number): ExperimentPlot[] {
+  const size = SIZES[ctx.scale];
+  const [small, large] = size.arms;
   const positiveRows = rows.filter((r) => (r.time as number) > 0);
   const long = (field: "Risk" | "MeanNorm") =>
     positiveRows.flatMap((r) => [
       { time: r.time, value: r[`sgd${field}`] ?? null, series: `kappa = ${r.kappa}`, source: "SGD" },
       { time: r.time, value: r[`pde${field}`] ?? null, series: `kappa = ${r.kappa}`, source: "PDE" },
     ]);
-  // kappa = 0.4 only: kappa = 0.1 ends at |w| ~ 0 (PDE: exactly 0), which the mean-|w| plot shows.
-  const lawMax = 1.05 * Math.max(...b.finalRadii.sgd, ...b.finalRadii.pde);
-  const lawRows = [...densityRows(b.finalRadii.sgd, large.kappa, "SGD", lawMax, 60), ...densityRows(b.finalRadii.pde, large.kappa, "PDE", lawMax, 60)];
-  ctx.saveTable("final-law", lawRows);
   const setting = `N = ${size.width}, d = ${size.d}, Delta = ${DELTA}, online SGD with batch 1, steps h = ${phasesText(small)} (kappa = ${small.kappa}) and ${phasesText(large)} (kappa = ${large.kappa}), SGD to t = ${large.phases[large.phases.length - 1]!.until}, PDE to t = ${PDE_HORIZON}; w_i ~ N(0, kappa^2/d I), a_i = 1; non-monotone piecewise-linear sigma (-2.5, -4, 7.5 at 0, 0.5, 1.5). Mei, Montanari, Nguyen 2018, Figure 4.`;
-  return {
-    checks,
-    figures,
-    plots: [
+  return [
       {
         name: "risk",
         title: "Population risk: SGD (solid) against the radial PDE (dashed)",
@@ -344,7 +348,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       {
         name: "final-law",
         title: "Law of |w| at the end, kappa = 0.4: SGD's histogram and the PDE's particles",
-        caption: `Histograms (60 bins) of the final |w_i| of SGD (t = ${b.times[b.sgd.length - 1]}) and of the PDE's quantile particles (t = ${PDE_HORIZON}): the PDE's law has split into a small group near |w| ~ 0.2 and a band around 2.1-2.6; SGD's is wider (its noise). From kappa = 0.1 both end at |w| ~ 0. ${setting}`,
+        caption: `Histograms (60 bins) of the final |w_i| of SGD (t = ${sgdEnd}) and of the PDE's quantile particles (t = ${PDE_HORIZON}): the PDE's law has split into a small group near |w| ~ 0.2 and a band around 2.1-2.6; SGD's is wider (its noise). From kappa = 0.1 both end at |w| ~ 0. ${setting}`,
         spec: lineChart({
           title: "density of |w|",
           rows: lawRows,
@@ -353,8 +357,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
           series: { field: "series", title: "" },
         }),
       },
-    ],
-  };
+  ];
 }
 
 export const mmn18Isotropic: Experiment = {
