@@ -348,7 +348,7 @@ function plotsOf(ctx: ExperimentContext, rows: ChartRow[], lawRows: ChartRow[], 
       {
         name: "final-law",
         title: "Law of |w| at the end, kappa = 0.4: SGD's histogram and the PDE's particles",
-        caption: `Histograms (60 bins) of the final |w_i| of SGD (t = ${sgdEnd}) and of the PDE's quantile particles (t = ${PDE_HORIZON}): the PDE's law has split into a small group near |w| ~ 0.2 and a band around 2.1-2.6; SGD's is wider (its noise). From kappa = 0.1 both end at |w| ~ 0. ${setting}`,
+        caption: `Histograms (60 bins) of the final |w_i| of SGD (t = ${sgdEnd}) and of the PDE's quantile particles (t = ${PDE_HORIZON}): the PDE's law has split into a small group near |w| ~ 0.2 and a band around 2.1-2.6 (on the plateau, t <= 150, it is a spike at 2.09, where paper-scale SGD still is at its horizon t = 40). From kappa = 0.1 both end at |w| ~ 0. ${setting}`,
         spec: lineChart({
           title: "density of |w|",
           rows: lawRows,
