@@ -2,7 +2,8 @@
 // h*(z) = z1 + z1z2 + z1z2z3 + z1z2z3z4 on the hypercube, learned by batch SGD of a mean-field
 // network and by its dimension-free limit (DF-PDE, solved with reduced particles). The test error
 // and the four Fourier coefficients E[f chi_S] over time: SGD averaged over independent runs with
-// 95% intervals, every quantity measured on m = 300 test samples as in the figure, against the
+// 95% intervals, every quantity measured on m = 3000 test samples (the figure's 300 leave the onsets
+// to noise, see TEST_SAMPLES), against the
 // DF-PDE's exact values. The coefficients are learned in staircase order, each term unlocking
 // the next.
 
@@ -30,13 +31,22 @@ const SIZES: Record<ExperimentScale, Sizes> = {
 };
 
 const TERMS = ["x1", "x1x2", "x1x2x3", "x1x2x3x4"];
-const TEST_SAMPLES = 300;
+/**
+ * The figure uses m = 300 test samples; a coefficient's estimate then has a standard error near 0.06,
+ * and its first passage through ONSET = 0.1 is decided by that noise (at d = 30 it put x1x2x3x4's
+ * onset before x1x2x3's in the mean of 4 runs; with 3000 samples all 4 runs have them in order).
+ */
+const TEST_SAMPLES = 3000;
+/** Fewer records than the figure's dense curves, to keep the larger test set's cost at quick scale. */
+const RECORDS = 80;
 const STEP_SIZE = 0.1;
 const BATCH = 64;
 /** A coefficient has started when it reaches a tenth of its target (1). */
 const ONSET = 0.1;
-/** Consecutive onsets must be at least this far apart in time (ratio). */
+/** Consecutive onsets must be at least this far apart in time (ratio); a wrong order gives < 1. */
 const ORDER_MARGIN = 1.2;
+/** bSGD's last step is closer at d = 30 (x3 overlaps start at 1/sqrt(d)): measured 1.16-1.49 per run. */
+const LAST_STEP_MARGIN = 1.1;
 
 function runConfig(seed: number, sizes: Sizes, variant: string | null): ConfigInput {
   return {
@@ -52,7 +62,7 @@ function runConfig(seed: number, sizes: Sizes, variant: string | null): ConfigIn
       init: { firstLayer: { kind: "gaussian", kappa: 1 }, secondLayer: { kind: "constant", value: 0 } },
     },
     algorithm: { kind: "onlineSgd", batch: BATCH, steps: sizes.steps, stepSize: STEP_SIZE },
-    metrics: { include: ["testLoss", "coefficients"], schedule: { kind: "logSpaced", points: 200 }, testSamples: TEST_SAMPLES },
+    metrics: { include: ["testLoss", "coefficients"], schedule: { kind: "logSpaced", points: RECORDS }, testSamples: TEST_SAMPLES },
   };
 }
 
@@ -78,7 +88,7 @@ export const abam22Staircase: Experiment = {
   ],
   title: "Merged staircase on the hypercube: batch SGD against the DF-PDE (ABAM22)",
   description:
-    "Batch SGD on z1 + z1z2 + z1z2z3 + z1z2z3z4 (10 runs, 95% intervals, m = 300 test samples) against its dimension-free mean-field PDE: test error and the four Fourier coefficients learned in staircase order.",
+    "Batch SGD on z1 + z1z2 + z1z2z3 + z1z2z3z4 (10 runs, 95% intervals, m = 3000 test samples) against its dimension-free mean-field PDE: test error and the four Fourier coefficients learned in staircase order.",
   async run(context: ExperimentContext) {
     const sizes = SIZES[context.scale];
     const perRun: ChartRow[][] = [];
@@ -155,12 +165,9 @@ export const abam22Staircase: Experiment = {
         ratio(pdeOnset, k),
         [ORDER_MARGIN, Infinity],
       );
-      // bSGD at d = 30 lags the limit on x1x2x3 (its onset needs x3 alignments of size 1/sqrt(d) to grow), and
-      // reaches x1x2x3x4's onset first; that step is reported, not checked (docs/experiments.md).
-      if (k === 2) return [limitCheck];
       return [
         limitCheck,
-        check(`sgd.order ${step}`, `bSGD mean: onset time of ${TERMS[k + 1]} over that of ${TERMS[k]}`, ratio(sgdOnset, k), [ORDER_MARGIN, Infinity]),
+        check(`sgd.order ${step}`, `bSGD mean: onset time of ${TERMS[k + 1]} over that of ${TERMS[k]}`, ratio(sgdOnset, k), [k === 2 ? LAST_STEP_MARGIN : ORDER_MARGIN, Infinity]),
       ];
     });
     const checks = [
@@ -168,7 +175,7 @@ export const abam22Staircase: Experiment = {
       check("pde.finalLoss", "DF-PDE: final loss over the initial one", (lastPde.testLoss as number) / (pde[0]!.testLoss as number), [0, 0.01]),
       check(
         "sgd.coefficients",
-        "bSGD: smallest final Fourier coefficient of the four (the target's are 1; m = 300 test samples)",
+        "bSGD: smallest final Fourier coefficient of the four (the target's are 1; m = 3000 test samples)",
         Math.min(...TERMS.map((t) => last[t] as number)),
         [0.8, 1.25],
       ),
@@ -234,7 +241,6 @@ export const abam22Staircase: Experiment = {
         "DF-PDE final loss": lastPde.testLoss as number,
         ...Object.fromEntries(TERMS.map((t, j) => [`onset time (coefficient ${ONSET}) of ${t}: bSGD, DF-PDE`, `${sgdOnset[j]!.toFixed(2)}, ${pdeOnset[j]!.toFixed(2)}`])),
         ...Object.fromEntries(TERMS.map((t) => [`time coefficient ${t} reaches 1/2: bSGD, DF-PDE`, `${firstTime(sgd, t, 0.5).toFixed(2)}, ${firstTime(pde, t, 0.5).toFixed(2)}`])),
-        "bSGD onset ratio x1x2x3x4 / x1x2x3 (reported, not checked)": ratio(sgdOnset, 2),
       },
     };
   },
