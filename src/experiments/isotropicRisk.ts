@@ -27,6 +27,7 @@ const PAIR_TOLERANCE = 1e-9;
 /** Norms below this are taken as this (the closed forms need r > 0; sigma(rZ) is then sigma(0) to 1e-300). */
 const TINY_NORM = 1e-300;
 
+/** The population risk of one network on the isotropic Gaussians, with its truncation bound. */
 export interface IsotropicRisk {
   /** 1/2 E[(y - f)^2] (MMN18's risk is twice this). */
   risk: number;
@@ -36,6 +37,11 @@ export interface IsotropicRisk {
   meanNorm: number;
 }
 
+/**
+ * Exact population risk 1/2 E[(y - f)^2] of f = (c/N) Σ σ(<w_i, x>) on MMN18's isotropic Gaussians
+ * (x | y ~ N(0, (1 + yΔ)² I_d)) by Mehler's series over pairs; loss only, so a width-800 SGD run can
+ * log it often. Its normalization matches the population-loss metric (tested to 1e-12).
+ */
 export class IsotropicRiskEvaluator {
   private readonly neurons: GaussianNeurons;
 
