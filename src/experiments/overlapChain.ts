@@ -66,6 +66,13 @@ export interface OverlapChainProblem {
    * "uniform": m0 = <w0, q*> for w0 uniform on the sphere.
    */
   start: "fixed" | "uniform";
+  /**
+   * Largest change of m one step may make for the run to count: a larger one is a single-sample
+   * jump (at small d and large steps one sample with a large z* throws w towards x, whose overlap
+   * z* / sqrt(d) is O(1)), not the many-small-steps dynamics whose escape time is asked for; such a
+   * run returns null. Infinity disables the rule.
+   */
+  maxJump: number;
   /** Whether w moves (false only for a broken variant: m then stays at m0). */
   trainFirstLayer: boolean;
 }
@@ -145,11 +152,12 @@ export class OverlapChain {
 
   /**
    * Steps of projected online SGD with step eta until |m| >= threshold, the first step of a stretch
-   * of `hold` steps above it, or null if no such stretch starts within `cap` steps.
+   * of `hold` steps above it, or null if no such stretch starts within `cap` steps or a step jumps
+   * by more than maxJump.
    * Every step size of one seed sees the same samples (common random numbers across a step search).
    */
   escapeSteps(seed: number, eta: number, cap: number): number | null {
-    const { d, threshold, hold } = this.problem;
+    const { d, threshold, hold, maxJump } = this.problem;
     let m = this.initialOverlap(seed);
     if (!this.problem.trainFirstLayer) return Math.abs(m) >= threshold ? 0 : null;
     const { h, sigma, dSigma } = this;
@@ -162,7 +170,9 @@ export class OverlapChain {
         const zStar = xi.reader.next();
         const xi2 = xi.reader.next();
         const rest = chiSquare(d - 2, normal.reader, uniform.reader);
-        m = overlapStep(m, eta, h, sigma, dSigma, zStar, xi2, rest);
+        const next = overlapStep(m, eta, h, sigma, dSigma, zStar, xi2, rest);
+        if (Math.abs(next - m) > maxJump) return null;
+        m = next;
         if (Math.abs(m) < threshold) {
           since = 0;
           if (step >= cap) break;
