@@ -18,7 +18,7 @@ import { medianInterval, type MedianInterval } from "./medianInterval.js";
 import { OverlapChain } from "./overlapChain.js";
 import { BEN_AROUS_GHEISSARI_JAGANNATH_2021 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
-import { searchStep } from "./singleIndexEscape.js";
+import { escapeSteps, searchStep } from "./singleIndexEscape.js";
 
 type Degree = 1 | 2 | 3 | 4;
 const DEGREES: Degree[] = [1, 2, 3, 4];
@@ -57,6 +57,9 @@ const SIZES: Record<ExperimentContext["scale"], Sizes> = {
 /** Normalized-Hermite coefficients of h_k. */
 const hermite = (k: number) => ({ kind: "hermite" as const, coefficients: [...new Array<number>(k).fill(0), 1] });
 
+/** The Hermite degree of the link run for s: s, or s - 1 for the broken variant that mislabels it. */
+const linkDegree = (ctx: ExperimentContext, s: Degree) => (ctx.variant === "mislabelled-link" ? s - 1 : s);
+
 interface Point {
   s: Degree;
   d: number;
@@ -90,8 +93,7 @@ function bestOdeRung(stepsAt: (eta: number) => number): { eta: number; steps: nu
 
 /** Searches the best step at each d of one s and records its median steps and the ODE's. */
 function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: number[]): Point[] {
-  // The broken link: h_{s-1} where h_s is meant (the degree mislabelled by one).
-  const spec = hermite(ctx.variant === "mislabelled-link" ? s - 1 : s);
+  const spec = hermite(linkDegree(ctx, s));
   const points: Point[] = [];
   let start = size.firstRung[s];
   let previous: { d: number; median: number } | null = null;
@@ -166,10 +168,36 @@ function fit(x: number[], y: number[]): FittedExponent {
 
 const fmt = (e: FittedExponent) => `${e.value.toFixed(2)} [${e.ci95[0].toFixed(2)}, ${e.ci95[1].toFixed(2)}]`;
 
+/**
+ * The d-dimensional network (the package's Trainer: TwoLayerNetwork, width 1, projected onlineSgd,
+ * batch 1) at the smallest d of s = 1 and 2 and the searched step, on its own samples: how many of
+ * its medians' 95% intervals overlap the chain's. Larger d and s cost O(d) per step there.
+ */
+function networkCrossCheck(ctx: ExperimentContext, points: Point[], seeds: number[]): { overlapping: number; rows: Record<string, number | string>[] } {
+  const rows: Record<string, number | string>[] = [];
+  let overlapping = 0;
+  for (const s of [1, 2] as const) {
+    const p = points.find((q) => q.s === s);
+    if (!p) continue;
+    const spec = hermite(linkDegree(ctx, s));
+    const problem = { d: p.d, link: spec, activation: spec, outputWeight: 1, threshold: 0.5, hold: p.d, trainFirstLayer: ctx.variant !== "frozen-first-layer" };
+    const cap = Math.ceil(20 * p.upper);
+    const runs = seeds.map((seed) => escapeSteps(ctx.runtime, problem, seed, p.eta, cap).steps);
+    if (runs.some((r) => r === null)) continue;
+    const net = medianInterval(runs as number[]);
+    if (net.lower <= p.upper && p.lower <= net.upper) overlapping++;
+    rows.push({ s, d: p.d, eta: p.eta, networkMedian: net.median, networkLower: net.lower, networkUpper: net.upper, chainMedian: p.median, chainLower: p.lower, chainUpper: p.upper });
+    ctx.log(`network SGD, s = ${s}, d = ${p.d}: median ${net.median} [${net.lower}, ${net.upper}] against the chain's ${p.median} [${p.lower}, ${p.upper}]`);
+  }
+  return { overlapping, rows };
+}
+
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const size = SIZES[ctx.scale];
   const seeds = Array.from({ length: size.seeds }, (_, i) => ctx.seed + 1000 * i);
   const points = DEGREES.flatMap((s) => sweepDegree(ctx, size, s, seeds));
+  const network = networkCrossCheck(ctx, points, seeds);
+  ctx.saveTable("network-cross-check", network.rows);
   ctx.saveTable(
     "escape",
     points.map(({ sgdAtOde, ...p }) => ({ ...p, sgdAtOdeMedian: sgdAtOde?.median ?? null, sgdAtOdeLower: sgdAtOde?.lower ?? null, sgdAtOdeUpper: sgdAtOde?.upper ?? null })),
@@ -204,6 +232,12 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       [2.5, 4.5],
     ),
     check("exponents increase with s", "smaller of the gaps s = 2 -> 3 and s = 3 -> 4 between steps exponents (BAGJ: about 0.8 and 1)", Math.min(e(3) - e(2), e(4) - e(3)), [0.2, 2.5]),
+    check(
+      "network SGD matches the chain",
+      "at the smallest d of s = 1 and 2 and the searched step: how many of the d-dimensional network's median intervals overlap the overlap chain's",
+      network.overlapping,
+      [2, 2],
+    ),
     check("ODE s=4 exponent", "the single-index ODE's escape steps at its best step against d, s = 4 (BAGJ: d^3)", exponents.s4OdeStepsExponent!.value, [2.7, 3.3]),
     check(
       "ODE escape time matches SGD",
