@@ -13,7 +13,7 @@ import { SingleIndexOde } from "../ode/singleIndexOde.js";
 import { exp, integerPower, log } from "../special/portableMath.js";
 import { linkSchema, linkToActivation } from "../tasks/link.js";
 import { lineChart, type ChartRow } from "./charts.js";
-import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult, type FittedExponent } from "./experiment.js";
+import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentResult, type FittedExponent } from "./experiment.js";
 import { medianInterval, type MedianInterval } from "./medianInterval.js";
 import { OverlapChain } from "./overlapChain.js";
 import { BEN_AROUS_GHEISSARI_JAGANNATH_2021 } from "./papers.js";
@@ -192,6 +192,51 @@ function networkCrossCheck(ctx: ExperimentContext, points: Point[], seeds: numbe
   return { overlapping, rows };
 }
 
+/** The escape steps (SGD with its band, the ODE dashed) and the searched step, against d. */
+function escapePlots(seedCount: number, points: Point[], exponents: Record<string, FittedExponent>): ExperimentPlot[] {
+  const of = (s: Degree) => points.filter((p) => p.s === s);
+  const rows: ChartRow[] = [];
+  for (const s of DEGREES) {
+    const label = `s = ${s}: slope ${fmt(exponents[`s${s}StepsExponent`]!)}`;
+    for (const p of of(s)) {
+      rows.push({ d: p.d, steps: p.median, lower: p.lower, upper: p.upper, series: label, kind: "online SGD (median)" });
+      if (Number.isFinite(p.odeSteps)) rows.push({ d: p.d, steps: p.odeSteps, lower: null, upper: null, series: label, kind: "ODE at its best step" });
+    }
+  }
+  const etaRows: ChartRow[] = DEGREES.flatMap((s) => of(s).map((p) => ({ d: p.d, eta: p.eta, series: `s = ${s}: slope ${fmt(exponents[`s${s}StepSizeExponent`]!)}` })));
+  return [
+    {
+      name: "escape-steps",
+      title: "Steps to overlap 1/2 against d, per information exponent s",
+      caption: `Median over ${seedCount} seeds (band: order-statistic 95% interval of the median) of the online-SGD steps for one neuron h_s(<w, x>) to reach overlap 1/2 with y = h_s(<w*, x>), from m0 = 1/sqrt(d), at the step that minimizes them on the ladder 2^{j/2}; dashed: the single-index ODE at its own best step on the same ladder (SGD at that step is compared with it in the checks). The slopes (legend, 95% interval) grow with s: d, d log d, d^2, d^3 (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409, Theorem 1.3).`,
+      spec: lineChart({
+        title: "Escape steps of online SGD",
+        rows,
+        x: { field: "d", title: "dimension d", log: true },
+        y: { field: "steps", title: "steps to overlap 1/2", log: true },
+        series: { field: "series", title: "information exponent" },
+        band: { lower: "lower", upper: "upper" },
+        dash: { field: "kind", title: "", dashed: "ODE at its best step" },
+        points: true,
+      }),
+    },
+    {
+      name: "best-step",
+      title: "The searched step against d",
+      caption: "The step on the ladder 2^{j/2} that minimizes the median escape steps, per d; its fitted power of d (legend, 95% interval) is a finding: BAGJ's analysis gives -max(1, s/2) (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409).",
+      spec: lineChart({
+        title: "Best step size",
+        rows: etaRows,
+        x: { field: "d", title: "dimension d", log: true },
+        y: { field: "eta", title: "step size eta", log: true },
+        series: { field: "series", title: "information exponent" },
+        points: true,
+      }),
+    },
+  
+  ];
+}
+
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const size = SIZES[ctx.scale];
   const seeds = Array.from({ length: size.seeds }, (_, i) => ctx.seed + 1000 * i);
@@ -247,15 +292,6 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     ),
   ];
 
-  const rows: ChartRow[] = [];
-  for (const s of DEGREES) {
-    const label = `s = ${s}: slope ${fmt(exponents[`s${s}StepsExponent`]!)}`;
-    for (const p of of(s)) {
-      rows.push({ d: p.d, steps: p.median, lower: p.lower, upper: p.upper, series: label, kind: "online SGD (median)" });
-      if (Number.isFinite(p.odeSteps)) rows.push({ d: p.d, steps: p.odeSteps, lower: null, upper: null, series: label, kind: "ODE at its best step" });
-    }
-  }
-  const etaRows: ChartRow[] = DEGREES.flatMap((s) => of(s).map((p) => ({ d: p.d, eta: p.eta, series: `s = ${s}: slope ${fmt(exponents[`s${s}StepSizeExponent`]!)}` })));
   const figures: Record<string, number | string> = { seeds: size.seeds, worstOdeRatio: worstRatio, odeInsideFraction: insideFraction };
   for (const p of points) {
     figures[`s${p.s} d${p.d}`] =
@@ -266,36 +302,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     checks,
     exponents,
     figures,
-    plots: [
-      {
-        name: "escape-steps",
-        title: "Steps to overlap 1/2 against d, per information exponent s",
-        caption: `Median over ${size.seeds} seeds (band: order-statistic 95% interval of the median) of the online-SGD steps for one neuron h_s(<w, x>) to reach overlap 1/2 with y = h_s(<w*, x>), from m0 = 1/sqrt(d), at the step that minimizes them on the ladder 2^{j/2}; dashed: the single-index ODE at its own best step on the same ladder (SGD at that step is compared with it in the checks). The slopes (legend, 95% interval) grow with s: d, d log d, d^2, d^3 (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409, Theorem 1.3).`,
-        spec: lineChart({
-          title: "Escape steps of online SGD",
-          rows,
-          x: { field: "d", title: "dimension d", log: true },
-          y: { field: "steps", title: "steps to overlap 1/2", log: true },
-          series: { field: "series", title: "information exponent" },
-          band: { lower: "lower", upper: "upper" },
-          dash: { field: "kind", title: "", dashed: "ODE at its best step" },
-          points: true,
-        }),
-      },
-      {
-        name: "best-step",
-        title: "The searched step against d",
-        caption: "The step on the ladder 2^{j/2} that minimizes the median escape steps, per d; its fitted power of d (legend, 95% interval) is a finding: BAGJ's analysis gives -max(1, s/2) (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409).",
-        spec: lineChart({
-          title: "Best step size",
-          rows: etaRows,
-          x: { field: "d", title: "dimension d", log: true },
-          y: { field: "eta", title: "step size eta", log: true },
-          series: { field: "series", title: "information exponent" },
-          points: true,
-        }),
-      },
-    ],
+    plots: escapePlots(size.seeds, points, exponents),
   };
 }
 
