@@ -1,6 +1,7 @@
 // The overlap chain that runs the information-exponent experiment against the Trainer's
 // d-dimensional projected online SGD step on the same samples (to rounding), the order-statistic
-// interval of the median against its binomial coverage, and the step search on a known landscape.
+// interval of the median against its binomial coverage, the uniform start's moments, and the step
+// search on a known landscape.
 
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
@@ -71,6 +72,19 @@ describe("information exponent: the overlap chain", () => {
     const { median } = medianInterval(steps);
     expect(median).toBeGreaterThan(20);
     expect(median).toBeLessThan(55);
+  });
+
+  it("the uniform start has E[m0^2] = 1/d and E[m0^4] = 3/(d(d + 2)) (first coordinate on the sphere), within 4 standard errors", async () => {
+    const rt = await runtimeFor("simd");
+    const d = 12;
+    const chain = new OverlapChain(rt, { d, link: monomials(1), activation: monomials(1), threshold: 0.5, hold: 1, maxJump: Infinity, start: "uniform", trainFirstLayer: true });
+    const n = 4000;
+    const m2 = Array.from({ length: n }, (_, seed) => chain.initialOverlap(seed) ** 2);
+    const mean = m2.reduce((s, v) => s + v, 0) / n;
+    const fourth = m2.reduce((s, v) => s + v * v, 0) / n;
+    const se = Math.sqrt((fourth - mean * mean) / n);
+    expect(Math.abs(mean - 1 / d)).toBeLessThan(4 * se);
+    expect(Math.abs(fourth - 3 / (d * (d + 2)))).toBeLessThan(0.1 * fourth);
   });
 });
 
