@@ -104,9 +104,16 @@ describe("information exponent: median interval and step search", () => {
       const steps = (1 + (j - 3) ** 2) * 100;
       return j > 7 || steps > cap ? null : steps;
     };
-    const result = searchStep(run, { seeds: [1, 2, 3], eta0: 1, start: -1, firstCap: 1e6, capFactor: 10, maxRungs: 12 });
+    const result = searchStep(run, { seeds: [1, 2, 3], eta0: 1, start: -1, firstCap: 1e6, capFactor: 10, maxRungs: 12, patience: 1 });
     expect(result.bestRung).toBe(3);
     expect(result.best!.median).toBe(100);
     expect([...result.rungs.keys()].sort((a, b) => a - b)).toEqual([-1, 0, 1, 2, 3, 4]);
+  });
+  it("with patience 2 the search steps over a one-rung bump to a second, lower minimum", () => {
+    const landscape: Record<number, number> = { 0: 900, 1: 500, 2: 200, 3: 300, 4: 100, 5: 400, 6: 800 };
+    const run = (eta: number) => landscape[Math.round(2 * Math.log2(eta))] ?? null;
+    const options = { seeds: [1], eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 12 };
+    expect(searchStep(run, { ...options, patience: 1 }).bestRung).toBe(2);
+    expect(searchStep(run, { ...options, patience: 2 }).bestRung).toBe(4);
   });
 });

@@ -114,7 +114,7 @@ function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: numb
     // The first cap only bounds the cost of rungs that trap every seed: 100 times the previous median
     // times (d / d_prev)^3, more than any s <= 4 needs, within the scale's budget.
     const firstCap = previous ? Math.min(size.budget[s], Math.ceil(100 * previous.median * integerPower(d / previous.d, 3))) : size.budget[s];
-    const search = searchStep((eta, seed, cap) => chain.escapeSteps(seed, eta, cap), { seeds, eta0: 1, start, firstCap, capFactor: 10, maxRungs: 12 });
+    const search = searchStep((eta, seed, cap) => chain.escapeSteps(seed, eta, cap), { seeds, eta0: 1, start, firstCap, capFactor: 10, maxRungs: 14, patience: 2 });
     ctx.saveTable(
       `rungs-s${s}-d${d}`,
       [...search.rungs].map(([j, r]) => ({ rung: j, eta: r.eta, escaped: r.escaped, median: r.median, steps: r.steps.join(" ") })),

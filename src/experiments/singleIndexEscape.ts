@@ -122,6 +122,12 @@ export interface SearchOptions {
   capFactor: number;
   /** At most this many rungs per search. */
   maxRungs: number;
+  /**
+   * Rungs in a row without improvement before a direction stops (1: the first worse rung stops it).
+   * More than 1 steps over a bump: the medians are noisy, and at small d and s >= 3 they can have two
+   * minima (drift-limited at small steps, noise-assisted at larger ones).
+   */
+  patience: number;
 }
 
 /** The median of the values (the mean of the middle two for an even count). */
@@ -133,7 +139,8 @@ export function median(values: readonly number[]): number {
 
 /**
  * The rung with the fewest steps (median over the seeds, every seed escaped): from the start
- * rung, towards larger eta while that improves, else towards smaller eta; a rung on which some
+ * rung, towards larger eta until `patience` rungs in a row do not improve, then towards smaller
+ * eta likewise; a rung on which some
  * seed did not escape counts as worse. No power of d enters: the ladder is in eta itself.
  * Returns the best rung (null if none escaped) and all rungs run.
  */
@@ -168,10 +175,12 @@ export function searchStep(run: (eta: number, seed: number, cap: number) => numb
   if (!best) return { best: null, bestRung, rungs };
   for (const direction of [1, -1]) {
     j = bestRung + direction;
+    let misses = 0;
     while (rungs.size < options.maxRungs && !rungs.has(j)) {
       const before = bestRung;
       evaluate(j);
-      if (bestRung === before) break;
+      misses = bestRung === before ? misses + 1 : 0;
+      if (misses >= options.patience) break;
       j += direction;
     }
   }
