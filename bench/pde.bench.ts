@@ -8,10 +8,10 @@
 import Benchmark from "benchmark";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { FiniteVolumeSolver, type Integrator } from "../src/pde/finiteVolume.js";
-import { sphereFaces } from "../src/pde/grid.js";
-import { sphereUniformDensity } from "../src/pde/initialDensity.js";
-import { SphereModel } from "../src/pde/sphereModel.js";
+import { FiniteVolumeSolver, type Integrator } from "../src/pde/grid/finiteVolume.js";
+import { sphereFaces } from "../src/pde/grid/grid.js";
+import { sphereUniformDensity } from "../src/pde/grid/initialDensity.js";
+import { SphereModel } from "../src/pde/sphere/sphereModel.js";
 import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
 import { ReferenceFiniteVolume } from "../test/reference/pde.js";
 import { CeilingMeter, formatShare, printCeiling, type Ceiling, type InstructionSet } from "./ceiling.js";

@@ -1,5 +1,5 @@
 // `npm run bench`, DF-PDE line: one step of the reduced-coordinate particle solver
-// (src/pde/reducedParticles.ts) for M = 10^4 particles on the hypercube staircase with P = 4,
+// (src/pde/reduced/reducedParticles.ts) for M = 10^4 particles on the hypercube staircase with P = 4,
 // ReLU, in the Wasm SIMD and no-SIMD builds, Heun (two velocity evaluations, the default) and
 // Euler. Issue 5 asks for under 5 ms per step. GFLOP/s by the count of reducedParticleStepFlops,
 // and each row's share of the Wasm ceiling of its instructions (f64x2 for the SIMD build, scalar
@@ -14,9 +14,9 @@ import Benchmark from "benchmark";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseConfig } from "../src/config.js";
-import { ReducedParticles, type ReducedScheme } from "../src/pde/reducedParticles.js";
-import type { ReducedParticleState } from "../src/pde/reducedInit.js";
-import { createReducedTask, type ReducedTask } from "../src/pde/reducedTask.js";
+import { ReducedParticles, type ReducedScheme } from "../src/pde/reduced/reducedParticles.js";
+import type { ReducedParticleState } from "../src/pde/reduced/reducedInit.js";
+import { createReducedTask, type ReducedTask } from "../src/pde/reduced/reducedTask.js";
 import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
 import { CeilingMeter, formatShare, printCeiling, type Ceiling, type InstructionSet } from "./ceiling.js";
 import { printColumns } from "./textTable.js";

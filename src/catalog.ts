@@ -5,12 +5,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { citationText, type PaperCitation } from "./experiments/experiment.js";
 import { experiments as registered } from "./experiments/registry.js";
 
+/** An example config in examples/: its name, path relative to the package, and description. */
 export interface ExampleEntry {
   name: string;
   file: string;
   description: string;
 }
 
+/** A registered paper experiment with its papers cited by authors, year and arXiv id. */
 export interface ExperimentEntry {
   id: string;
   description: string;
@@ -32,6 +34,7 @@ export const experiments: ExperimentEntry[] = registered.map((e) => ({
 
 export const examplesDir = new URL("../examples/", import.meta.url);
 
+/** The example configs shipped in examples/, sorted by file name, as `meanfield list` shows them. */
 export function listExamples(): ExampleEntry[] {
   return readdirSync(examplesDir)
     .filter((f) => f.endsWith(".json"))
@@ -42,6 +45,7 @@ export function listExamples(): ExampleEntry[] {
     });
 }
 
+/** Everything `meanfield list` shows: the shipped example configs and the paper experiments. */
 export function listCatalog(): { examples: ExampleEntry[]; experiments: ExperimentEntry[] } {
   return { examples: listExamples(), experiments };
 }

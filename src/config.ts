@@ -3,9 +3,9 @@
 // exactly what ran.
 
 import { z } from "zod";
-import { ConfigError } from "./configError.js";
-import { linkSchema } from "./tasks/link.js";
-import { activationSchema } from "./model/activation.js";
+import { ConfigError, describeIssue } from "./configError.js";
+import { linkSchema } from "./activation/link.js";
+import { activationSchema } from "./activation/spec.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const dimension = z.number().int().min(1).max(100_000).describe("input dimension d");
@@ -211,6 +211,7 @@ export const METRICS = [
   "alignment",
   "coefficients",
 ] as const;
+/** A metric family config.metrics.include may name (record keys per family in src/metrics/recorder.ts). */
 export type MetricName = (typeof METRICS)[number];
 
 export const metricsSchema = z
@@ -259,31 +260,26 @@ export const configSchema = z
   })
   .strict();
 
+/** A run config as written in a file (defaults not yet filled in); normalizations in docs/conventions.md. */
 export type ConfigInput = z.input<typeof configSchema>;
-export type Config = z.output<typeof configSchema>;
+declare const parsedBrand: unique symbol;
+/** The schema's output before the cross-field checks. */
+type SchemaOutput = z.output<typeof configSchema>;
+/** A resolved config as parseConfig returns it: the brand says it went through the schema and the cross-field checks. */
+export type Config = SchemaOutput & { readonly [parsedBrand]: true };
+/** The task branch of a resolved config (x's law and the target y). */
 export type TaskConfig = Config["task"];
+/**
+ * The model branch: f(x) = scale Σ_i a_i σ(<w_i, x> + b_i) with scale 1/N (meanfield), 1/sqrt(N)
+ * (ntk), 1 (committee) or N^-q, its initialization and which layers train.
+ */
 export type ModelConfig = Config["model"];
+/** The algorithm branch: how the step of size h (mean-field time t = step · h) gets its gradient and noise. */
 export type AlgorithmConfig = Config["algorithm"];
+/** The metrics branch: which metric families, at which steps, on how many fixed samples. */
 export type MetricsConfig = Config["metrics"];
 
-export { ConfigError };
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), "") || "(config)";
-}
-
-/**
- * The issue to report, as `path: message`. zod checks integers against 2^53 - 1 besides the
- * field's own range; that bound is never the field's real limit, so the field's own issue at the
- * same path is preferred, and the bare number is spelled out where it is the only one.
- */
-export function describeIssue(issues: readonly z.core.$ZodIssue[], root: string): string {
-  const safe = (i: z.core.$ZodIssue) => /9007199254740991/.test(i.message);
-  const first = issues[0]!;
-  const issue = safe(first) ? (issues.find((i) => !safe(i) && formatPath(i.path) === formatPath(first.path)) ?? first) : first;
-  const path = formatPath(issue.path).replace(/^\(config\)$/, root);
-  return `${path}: ${issue.message.replace("9007199254740991", "2^53 - 1")}`;
-}
+export { ConfigError, describeIssue };
 
 /** At most this many metric records per run (they are kept in memory and written as lines). */
 export const MAX_RECORDS = 100_000;
@@ -293,6 +289,10 @@ export function totalStepsOf(algorithm: AlgorithmConfig): number {
   return algorithm.kind === "layerwise" ? algorithm.trajectories * algorithm.steps + algorithm.secondStageSteps : algorithm.steps;
 }
 
+/**
+ * Where an algorithm's gradients come from: the exact population, a fixed set of n samples (with
+ * optional label noise), or fresh batches (with optional output noise σ, labels y + σζ).
+ */
 export type DataConfig = { kind: "population" } | { kind: "samples"; n: number; labelNoise?: number } | { kind: "online"; batch: number; outputNoise?: number };
 
 /** The data an algorithm's gradients come from. */
@@ -309,8 +309,32 @@ export function dataOf(algorithm: AlgorithmConfig): DataConfig {
   }
 }
 
+/**
+ * What each metric needs of the config: the one-line reason it cannot be logged, or null. The one
+ * statement of these rules, checked by parseConfig and again by metrics/recorder.ts (populationLoss
+ * shares the rules of population data, checked with them in consistency).
+ */
+export const METRIC_REQUIREMENTS: Partial<Record<MetricName, (config: SchemaOutput) => string | null>> = {
+  hermiteOrders: ({ task, model }) => {
+    if (task.kind !== "teacherAbs" && task.kind !== "teacherNetwork" && task.kind !== "gaussianSingleIndex") {
+      return `metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task)`;
+    }
+    return model.bias ? `model.bias: hermiteOrders is not available with a bias` : null;
+  },
+  projections: ({ task }) =>
+    task.kind !== "gaussianMultiIndex" && task.kind !== "staircase" ? `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)` : null,
+  coefficients: ({ task }) =>
+    task.kind !== "staircase" && task.kind !== "gaussianMultiIndex" ? `metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex)` : null,
+  components: ({ task }) =>
+    task.kind !== "sphereSingleIndex" && task.kind !== "gaussianSingleIndex" ? `metrics.include: components needs a single-index task (sphereSingleIndex or gaussianSingleIndex)` : null,
+  overlaps: ({ task }) => (task.kind === "isotropicGaussians" ? `metrics.include: overlaps needs a target direction, which isotropicGaussians has not` : null),
+  phiSpread: ({ task }) => (task.kind === "isotropicGaussians" ? `metrics.include: phiSpread needs a target direction, which isotropicGaussians has not` : null),
+  trainLoss: ({ algorithm }) =>
+    dataOf(algorithm).kind !== "samples" ? `metrics.include: trainLoss needs a fixed training set (algorithm data of kind samples, or empiricalGd)` : null,
+};
+
 /** Cross-field rules zod cannot see field by field. */
-function consistency(config: Config): string | null {
+function consistency(config: SchemaOutput): string | null {
   const { task, model, algorithm, metrics } = config;
   const inputDim = task.d + (model.bias ? 1 : 0);
   if (metrics.schedule.kind === "every") {
@@ -353,27 +377,9 @@ function consistency(config: Config): string | null {
     if (model.bias) return `model.bias: exact population losses are not available with a bias; set it false or use sampled data`;
     if (algorithm.linearize) return `algorithm.linearize: the linearized model has no exact population loss here; use sampled data`;
   }
-  if (metrics.include.includes("hermiteOrders") && task.kind !== "teacherAbs" && task.kind !== "teacherNetwork" && task.kind !== "gaussianSingleIndex") {
-    return `metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task)`;
-  }
-  if (metrics.include.includes("projections") && task.kind !== "gaussianMultiIndex" && task.kind !== "staircase") {
-    return `metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase)`;
-  }
-  if (metrics.include.includes("coefficients") && task.kind !== "staircase" && task.kind !== "gaussianMultiIndex") {
-    return `metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex)`;
-  }
-  const singleIndex = task.kind === "sphereSingleIndex" || task.kind === "gaussianSingleIndex";
-  if (metrics.include.includes("components") && !singleIndex) {
-    return `metrics.include: components needs a single-index task (sphereSingleIndex or gaussianSingleIndex)`;
-  }
-  for (const name of ["overlaps", "phiSpread"] as const) {
-    if (metrics.include.includes(name) && task.kind === "isotropicGaussians") {
-      return `metrics.include: ${name} needs a target direction, which isotropicGaussians has not`;
-    }
-  }
-  if (metrics.include.includes("hermiteOrders") && model.bias) return `model.bias: hermiteOrders is not available with a bias`;
-  if (metrics.include.includes("trainLoss") && data !== "samples") {
-    return `metrics.include: trainLoss needs a fixed training set (algorithm data of kind samples, or empiricalGd)`;
+  for (const name of METRICS) {
+    const problem = metrics.include.includes(name) ? METRIC_REQUIREMENTS[name]?.(config) : null;
+    if (problem) return problem;
   }
   if (algorithm.projected && model.bias) return `algorithm.projected: projection onto the sphere is not defined with a bias`;
   if (task.kind === "sphereSingleIndex" && (data === "population" || metrics.include.includes("populationLoss"))) {
@@ -390,11 +396,17 @@ function consistency(config: Config): string | null {
   return null;
 }
 
+// The configs parseConfig returned, which it returns as they are: a config is parsed once, at the
+// edge, however often the layers below pass it on to parseConfig (a spread of one is new input).
+const parsedConfigs = new WeakSet<object>();
+
 /** Parses and resolves a config; throws ConfigError with one line naming the field. */
 export function parseConfig(input: unknown): Config {
+  if (typeof input === "object" && input !== null && parsedConfigs.has(input)) return input as Config;
   const result = configSchema.safeParse(input);
   if (!result.success) throw new ConfigError(describeIssue(result.error.issues, "(config)"));
   const problem = consistency(result.data);
   if (problem) throw new ConfigError(problem);
-  return result.data;
+  parsedConfigs.add(result.data);
+  return result.data as Config;
 }

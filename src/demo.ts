@@ -8,6 +8,7 @@ import type { MetricRecord } from "./run/simulate.js";
 
 export const DEMO_CONFIG = new URL("../examples/demo-relu-single-index.json", import.meta.url);
 
+/** Command-line overrides of the demo config, validated as the config's own fields would be. */
 export interface DemoOverrides {
   steps?: number;
   seed?: number;
@@ -30,6 +31,10 @@ function lossKey(config: Config): "testLoss" | "populationLoss" | "trainLoss" {
   return include.includes("testLoss") ? "testLoss" : include.includes("populationLoss") ? "populationLoss" : include.includes("trainLoss") ? "trainLoss" : "testLoss";
 }
 
+/**
+ * The table header: the run's algorithm, scaling, width, task and seed, then one column per value
+ * demoLine prints (loss L = 1/2 E[(f - y)^2] in whichever form the config logs).
+ */
 export function demoHeader(config: Config): string {
   const { model, task, algorithm } = config;
   const loss = lossKey(config);

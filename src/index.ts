@@ -26,12 +26,13 @@ export {
   type Activation,
   type ActivationSpec,
   type EncodedActivation,
-} from "./model/activation.js";
+} from "./activation/spec.js";
 export { TwoLayerNetwork, networkOptionsOf, outputScale, type Scaling, type NetworkOptions, type FirstLayerInit, type SecondLayerInit } from "./model/network.js";
 export { testLoss, type LossEstimate } from "./model/testLoss.js";
 export { createTask } from "./tasks/createTask.js";
 export type { Task, PopulationEvaluator } from "./tasks/task.js";
-export { createMetricRecorder, type MetricContext, type MetricRecorder, type MetricValue, type MetricValues } from "./metrics/recorder.js";
+export { createMetricRecorder } from "./metrics/recorder.js";
+export type { MetricContext, MetricRecorder, MetricValue, MetricValues } from "./metrics/metric.js";
 export { sphericalHarmonicsDim, gegenbauer, gegenbauerDerivative, gegenbauerAll, gegenbauerDerivativeAll } from "./special/gegenbauer.js";
 export { hermite, hermiteDerivative, hermiteAll } from "./special/hermite.js";
 export {
@@ -52,8 +53,8 @@ export {
   hermiteCoefficientsOfPolynomial,
   type ExpandableFunction,
   type CoefficientOptions,
-} from "./special/coefficients.js";
-export { activationFunction, type ActivationFunction } from "./model/activationFunction.js";
+} from "./activation/coefficients.js";
+export { activationFunction, type ActivationFunction } from "./activation/activationFunction.js";
 export { SpecialKernels } from "./wasm/specialKernels.js";
 export { erf } from "./special/erf.js";
 export { gegenbauerSeries } from "./special/gegenbauerSeries.js";
@@ -68,20 +69,20 @@ export {
   type HermiteTerm,
   type PopulationResult,
 } from "./population/gaussianNetwork.js";
-export { GaussianActivation, normalCdf, normalPdf } from "./population/gaussianActivation.js";
-export { pairMoments, type PairMoments } from "./population/gaussianPair.js";
+export { GaussianActivation, normalCdf, normalPdf } from "./activation/gaussianMoments.js";
+export { pairMoments, type PairMoments } from "./activation/gaussianPair.js";
 export { IsotropicGaussiansPopulation, type IsotropicGaussiansSpec } from "./population/isotropicGaussians.js";
-export { arcCosineKernel, reluNtk, sphereActivationKernel, gaussianActivationKernel, type SphereKernel } from "./kernels/closedForms.js";
+export { arcCosineKernel, reluNtk, sphereActivationKernel, gaussianActivationKernel, type SphereKernel } from "./activation/closedForms.js";
 export { configSchema, parseConfig, ConfigError, METRICS, type Config, type ConfigInput, type MetricName } from "./config.js";
-export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./tasks/link.js";
+export { linkSchema, linkToActivation, type Link, type LinkSpec } from "./activation/link.js";
 export { reflectiveCoordinateSubspaces, type MonomialTerm } from "./tasks/reflectiveProperty.js";
 export { simulate, type SimulateOptions, type SimulationResult, type MetricRecord, type RunSummary, type RunState } from "./run/simulate.js";
 export { Trainer, DivergenceError } from "./train/trainer.js";
-export { solveReducedParticles, checkReducible, type ReducedRecord, type ReducedRunOptions, type ReducedRunResult, type ReducedRunSummary } from "./pde/reducedRun.js";
-export { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme, type TrainedLayers } from "./pde/reducedParticles.js";
-export { createReducedTask, type ReducedTask, type ReducedTaskKind, type ReducedTaskOptions } from "./pde/reducedTask.js";
-export { initialParticles, type ReducedParticleState } from "./pde/reducedInit.js";
-export { symmetricTensorRule, type PointRule } from "./pde/symmetricTensorRule.js";
+export { solveReducedParticles, checkReducible, type ReducedRecord, type ReducedRunOptions, type ReducedRunResult, type ReducedRunSummary } from "./pde/reduced/reducedRun.js";
+export { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme, type TrainedLayers } from "./pde/reduced/reducedParticles.js";
+export { createReducedTask, type ReducedTask, type ReducedTaskKind, type ReducedTaskOptions } from "./pde/reduced/reducedTask.js";
+export { initialParticles, type ReducedParticleState } from "./pde/reduced/reducedInit.js";
+export { symmetricTensorRule, type PointRule } from "./pde/reduced/symmetricTensorRule.js";
 export {
   solveSpherePde,
   solveSphereQuantiles,
@@ -95,16 +96,16 @@ export {
   type SphereQuantileResult,
   type SphereInitialLaw,
   type SphereModelSummary,
-} from "./pde/spherePde.js";
-export { solveRadialPde, radialGrid, type RadialPdeOptions, type RadialPdeRecord, type RadialPdeResult, type RadialInitialLaw, type RadialGridOptions } from "./pde/radialPde.js";
+} from "./pde/sphere/spherePde.js";
+export { solveRadialPde, radialGrid, type RadialPdeOptions, type RadialPdeRecord, type RadialPdeResult, type RadialInitialLaw, type RadialGridOptions } from "./pde/radial/radialPde.js";
 export { pdeFromConfig, type PdeFromConfigOptions, type PdeFromConfigResult } from "./pde/fromConfig.js";
-export { FiniteVolumeSolver, CFL_LIMIT, type FiniteVolumeOptions, type Integrator } from "./pde/finiteVolume.js";
-export { QuantileSolver, type QuantileSolverOptions } from "./pde/quantileSolver.js";
-export { SphereModel, type SphereModelOptions } from "./pde/sphereModel.js";
-export { RadialModel, type RadialModelOptions } from "./pde/radialModel.js";
-export type { MomentModel } from "./pde/momentModel.js";
-export { sphereFaces, clusteredFaces, type SphereGridOptions, type ClusterOptions, type Limiter } from "./pde/grid.js";
-export { sphereUniformDensity, chiDensity, histogramDensity } from "./pde/initialDensity.js";
+export { FiniteVolumeSolver, CFL_LIMIT, type FiniteVolumeOptions, type Integrator } from "./pde/grid/finiteVolume.js";
+export { QuantileSolver, type QuantileSolverOptions } from "./pde/sphere/quantileSolver.js";
+export { SphereModel, type SphereModelOptions } from "./pde/sphere/sphereModel.js";
+export { RadialModel, type RadialModelOptions } from "./pde/radial/radialModel.js";
+export type { MomentModel } from "./pde/grid/momentModel.js";
+export { sphereFaces, clusteredFaces, type SphereGridOptions, type ClusterOptions, type Limiter } from "./pde/grid/grid.js";
+export { sphereUniformDensity, chiDensity, histogramDensity } from "./pde/grid/initialDensity.js";
 export {
   gridCdf,
   gridQuantile,
@@ -113,9 +114,9 @@ export {
   quantileDistance,
   coarsen,
   type GridDensity,
-} from "./pde/gridDensity.js";
-export { PhaseDetector, transportTable, velocityNonlinearity, type SpherePhases, type PhaseOptions, type TransportTable } from "./pde/phases.js";
-export type { DensityOutput, DensitySnapshot } from "./pde/output.js";
+} from "./pde/grid/gridDensity.js";
+export { PhaseDetector, transportTable, velocityNonlinearity, type SpherePhases, type PhaseOptions, type TransportTable } from "./pde/sphere/phases.js";
+export type { DensityOutput, DensitySnapshot } from "./pde/grid/output.js";
 export { solvePde, type PdeSolution } from "./pde/solvePde.js";
 export { compareWithNetwork, sweepWidths, logLogSlope, type ComparisonRecord, type ComparisonResult, type SweepPoint, type SweepResult } from "./pde/compare.js";
 export {
@@ -137,5 +138,5 @@ export { KernelFeatures, featureDim, hermiteDim, type DegreeBlock } from "./kern
 export { fitFeatureRidge, predictFeatures, factorNormalEquations, type FeatureMap } from "./kernels/featureRidge.js";
 export { RandomFeatures } from "./kernels/randomFeatures.js";
 export { empiricalNtk, type NtkLayers } from "./kernels/empiricalNtk.js";
-export { sampleComplexitySweep, logGrid, networkConfigFor, type SweepOptions, type SweepRow } from "./kernels/sampleSweep.js";
+export { sampleComplexitySweep, logGrid, networkConfigFor, type SweepOptions, type SweepRow } from "./sweep/sampleSweep.js";
 export { kernelFractions, ridgeSumFractions, monteCarloFractions, cleanLink, type DegreeFractions } from "./kernels/targetFractions.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import { WasmActivation } from "../src/wasm/networkKernels.js";
 import { referenceActivation } from "./reference/activation.js";
 import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { activationFunction } from "../src/model/activationFunction.js";
+import { activationFunction } from "../src/activation/activationFunction.js";
 import { erf } from "../src/special/erf.js";
 import { WasmActivation } from "../src/wasm/networkKernels.js";
 import { ACTIVATIONS, BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";

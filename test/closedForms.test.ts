@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { arcCosineKernel, gaussianActivationKernel, reluNtk, sphereActivationKernel } from "../src/kernels/closedForms.js";
-import { hermiteCoefficients } from "../src/special/coefficients.js";
-import { activationFunction } from "../src/model/activationFunction.js";
+import { arcCosineKernel, gaussianActivationKernel, reluNtk, sphereActivationKernel } from "../src/activation/closedForms.js";
+import { hermiteCoefficients } from "../src/activation/coefficients.js";
+import { activationFunction } from "../src/activation/activationFunction.js";
 import { runtimeFor } from "./helpers.js";
 
 describe("arc-cosine kernels and the ReLU NTK", () => {

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import {
   hermiteCoefficients,
   hermiteCoefficientsOfPolynomial,
   sphereCoefficients,
   sphereCoefficientsOfPolynomial,
-} from "../src/special/coefficients.js";
+} from "../src/activation/coefficients.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../src/special/gegenbauer.js";
 import { hermiteAll } from "../src/special/hermite.js";
 import { testRandom } from "./helpers.js";

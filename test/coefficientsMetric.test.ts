@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type ConfigInput } from "../src/config.js";
 import { createMetricRecorder } from "../src/metrics/recorder.js";
-import { activationFunction } from "../src/model/activationFunction.js";
+import { activationFunction } from "../src/activation/activationFunction.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import type { WasmRuntime } from "../src/wasm/runtime.js";
 import { normals, runtimeFor, testRandom } from "./helpers.js";
 

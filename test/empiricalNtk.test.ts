@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reluNtk } from "../src/kernels/closedForms.js";
+import { reluNtk } from "../src/activation/closedForms.js";
 import { empiricalNtk } from "../src/kernels/empiricalNtk.js";
 import { TwoLayerNetwork } from "../src/model/network.js";
 import { normals, runtimeFor, testRandom } from "./helpers.js";

@@ -8,7 +8,20 @@ import { PRINT_DPI, renderPng } from "../src/report/renderPng.js";
 import { renderSvg } from "../src/report/renderSvg.js";
 import { styleFigure } from "../src/report/figureStyle.js";
 import { parseFormats } from "../src/report/writeReport.js";
-import { decodePng, inkFraction } from "./pngDecode.js";
+import { textWidth } from "../src/report/textWidth.js";
+import { decodePng, inkFraction, type DecodedPng } from "./pngDecode.js";
+
+/** The rightmost column with ink (a non-white pixel), or -1. */
+function lastInkColumn(image: DecodedPng): number {
+  let last = -1;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = last + 1; x < image.width; x++) {
+      const i = (y * image.width + x) * image.channels;
+      if (image.pixels[i]! < 200 || image.pixels[i + 1]! < 200 || image.pixels[i + 2]! < 200) last = x;
+    }
+  }
+  return last;
+}
 
 const values = [1, 2, 4, 8, 16].flatMap((x) => [
   { x, y: 1 / x, series: "network" },
@@ -22,6 +35,26 @@ const spec = styleFigure(
   }),
   0,
 );
+
+describe("text widths for the layout", () => {
+  it("match the ink resvg draws with the bundled DejaVu Sans, regular and bold, to 3 px", async () => {
+    const cases = [
+      { text: "kernel floor at n: orders a kernel cannot resolve", size: 13, weight: "normal" },
+      { text: "(c) Loss at the budget n(d) against d", size: 16, weight: "bold" },
+      { text: "10⁻³ ≤ κ θ_T − θ_0 ×", size: 20, weight: "normal" },
+      { text: "WMW iii 0123456789", size: 24, weight: "bold" },
+    ];
+    for (const c of cases) {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="60"><text x="0" y="40" font-family="Helvetica, Arial, sans-serif" font-size="${c.size}" font-weight="${c.weight}">${c.text}</text></svg>`;
+      const inkEnd = lastInkColumn(decodePng((await renderPng(svg, 96)).png)) + 1;
+      const width = textWidth({ fontSize: c.size, fontWeight: c.weight }, c.text);
+      console.log(`${c.text}: advance ${width.toFixed(1)} px, ink to ${inkEnd} px`);
+      // The advance ends a glyph's right side bearing (0 to 2 px at these sizes) past its ink.
+      expect(width - inkEnd, c.text).toBeGreaterThanOrEqual(-1);
+      expect(width - inkEnd, c.text).toBeLessThanOrEqual(3);
+    }
+  });
+});
 
 describe("PNG export (resvg)", () => {
   it("draws text with the bundled font, whatever fonts the machine has", async () => {

@@ -6,10 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig, type ConfigInput } from "../src/config.js";
 import { TwoLayerNetwork } from "../src/model/network.js";
-import { ReducedParticles } from "../src/pde/reducedParticles.js";
-import { createReducedTask } from "../src/pde/reducedTask.js";
+import { ReducedParticles } from "../src/pde/reduced/reducedParticles.js";
+import { createReducedTask } from "../src/pde/reduced/reducedTask.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
 import { runtimeFor } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 // Shared test utilities: both Wasm builds, seeded random inputs, error measures.
 
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
 
 export const BUILDS = ["simd", "scalar"] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConfigInput } from "../src/config.js";
-import { gaussianActivationKernel } from "../src/kernels/closedForms.js";
+import { gaussianActivationKernel } from "../src/activation/closedForms.js";
 import { kernelBaseline } from "../src/kernels/kernelRidge.js";
 import { GramOperator } from "../src/kernels/gramOperator.js";
 import { modelKernel } from "../src/kernels/modelKernel.js";

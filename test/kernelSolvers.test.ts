@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type ConfigInput } from "../src/config.js";
 import { CholeskyFactor } from "../src/kernels/cholesky.js";
-import { arcCosineKernel } from "../src/kernels/closedForms.js";
+import { arcCosineKernel } from "../src/activation/closedForms.js";
 import { solveConjugateGradient } from "../src/kernels/conjugateGradient.js";
 import { fitFeatureRidge, predictFeatures } from "../src/kernels/featureRidge.js";
 import { GramOperator } from "../src/kernels/gramOperator.js";
@@ -10,7 +10,7 @@ import { kernelBaseline, planSolver } from "../src/kernels/kernelRidge.js";
 import { modelKernel } from "../src/kernels/modelKernel.js";
 import { ridgeSumFractions } from "../src/kernels/targetFractions.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { hermite } from "../src/special/hermite.js";
 import type { WasmRuntime } from "../src/wasm/runtime.js";
 import { runtimeFor } from "./helpers.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reluNtk } from "../src/kernels/closedForms.js";
+import { reluNtk } from "../src/activation/closedForms.js";
 import { tabulate } from "../src/kernels/modelKernel.js";
 import { BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";
 import { referenceHermiteFeatures, referenceSphereFeatures, referenceTable, referenceTableBlock, referenceTabulate } from "./reference/kernelGram.js";
@@ -127,7 +127,7 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
 
 /**
  * The ReLU NTK at unit inputs, (sin theta + 2 (pi - theta) rho) / (2 pi), theta = acos rho (Cho &
- * Saul 2009's arc-cosine kernels, in the normalization of src/kernels/closedForms.ts), with theta
+ * Saul 2009's arc-cosine kernels, in the normalization of src/activation/closedForms.ts), with theta
  * and pi - theta from half-angle arcsines so 1 -+ rho keeps its digits at rho -> +-1.
  */
 function reluNtkHalfAngle(rho: number): number {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "../src/run/simulate.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { labelNoise } from "../src/tasks/labelNoise.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { runtimeFor } from "./helpers.js";
 
 describe("labelNoise", () => {

@@ -11,7 +11,7 @@ import { parseConfig, type ConfigInput } from "../src/config.js";
 import { choleskySolve } from "../src/kernels/cholesky.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
 import { runtimeFor } from "./helpers.js";
 

@@ -9,7 +9,7 @@ import { coupledDistance, coupledLimit, empiricalW1 } from "../src/experiments/c
 import { fitCommonPowerLaw } from "../src/experiments/powerLaw.js";
 import { symmetricEigenvalues } from "../src/kernels/symmetricEigenvalues.js";
 import { networkOptionsOf, outputScale, TwoLayerNetwork } from "../src/model/network.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { normals, runtimeFor, testRandom } from "./helpers.js";
 
 /** Q diag(values) Q^T with Q a product of random Householder reflections (orthogonal to round-off). */

@@ -9,7 +9,7 @@ import { KernelFeatures } from "../src/kernels/kernelFeatures.js";
 import { modelKernel } from "../src/kernels/modelKernel.js";
 import { teacherFeatureRidge } from "../src/kernels/teacherFeatureRidge.js";
 import { parseConfig } from "../src/config.js";
-import { GaussianActivation } from "../src/population/gaussianActivation.js";
+import { GaussianActivation } from "../src/activation/gaussianMoments.js";
 import { normalizedTeacherTask, resolvableDegree, tailAbove, teacherOrders } from "../src/experiments/normalizedTeacher.js";
 import { randomOrthonormalRows } from "../src/tasks/orthonormalRows.js";
 import { runtimeFor } from "./helpers.js";

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, configSchema, parseConfig, type Config, type ConfigInput } from "../src/config.js";
-import { createMetricRecorder, type MetricContext, type MetricValues } from "../src/metrics/recorder.js";
+import type { MetricContext, MetricValues } from "../src/metrics/metric.js";
+import { createMetricRecorder } from "../src/metrics/recorder.js";
 import { kernelAlignment } from "../src/metrics/alignment.js";
-import type { ActivationSpec } from "../src/model/activation.js";
-import { activationFunction } from "../src/model/activationFunction.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
+import { activationFunction } from "../src/activation/activationFunction.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
-import { GaussianActivation, gradedCuts } from "../src/population/gaussianActivation.js";
-import { sphereCoefficients } from "../src/special/coefficients.js";
+import { GaussianActivation, gradedCuts } from "../src/activation/gaussianMoments.js";
+import { sphereCoefficients } from "../src/activation/coefficients.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../src/special/gegenbauer.js";
 import { hermiteAll } from "../src/special/hermite.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import type { Task } from "../src/tasks/task.js";
 import type { WasmRuntime } from "../src/wasm/runtime.js";
 import { normals, runtimeFor, testRandom } from "./helpers.js";
@@ -697,7 +698,7 @@ describe("the recorder", () => {
   });
 
   it("refuses metrics the task or model cannot support, before step 0, naming the field (for configs that skipped parseConfig's cross-field checks)", () => {
-    const unchecked = (raw: unknown) => configSchema.parse(raw);
+    const unchecked = (raw: unknown) => configSchema.parse(raw) as Config;
     const cases: [Partial<ConfigInput> & Pick<ConfigInput, "task" | "model">, RegExp][] = [
       [{ task: { kind: "teacherAbs", d: 4, width: 2 }, model: { width: 3 }, metrics: { include: ["components"] } }, /^metrics\.include: components needs a single-index task/],
       [{ task: { kind: "isotropicGaussians", d: 4, delta: 0.3 }, model: { width: 3 }, metrics: { include: ["overlaps"] } }, /^metrics\.include: overlaps needs a target direction/],

@@ -1,7 +1,7 @@
 // Monte-Carlo estimates of population losses and directional derivatives with standard
 // errors, using the Wasm kernels, for testing exact formulas.
 
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import { WasmActivation } from "../src/wasm/networkKernels.js";
 import type { WasmRuntime } from "../src/wasm/runtime.js";
 

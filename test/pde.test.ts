@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, type ConfigInput } from "../src/config.js";
-import { FiniteVolumeSolver, type Integrator } from "../src/pde/finiteVolume.js";
+import { FiniteVolumeSolver, type Integrator } from "../src/pde/grid/finiteVolume.js";
 import { pdeFromConfig } from "../src/pde/fromConfig.js";
-import { sphereFaces, type Limiter } from "../src/pde/grid.js";
-import { coarsen, cumulativeMasses, gridCdf, gridQuantile, quantileDistance, wasserstein1 } from "../src/pde/gridDensity.js";
-import { chiDensity, sphereUniformDensity } from "../src/pde/initialDensity.js";
-import { RadialModel } from "../src/pde/radialModel.js";
-import { radialGrid } from "../src/pde/radialPde.js";
-import { SphereModel } from "../src/pde/sphereModel.js";
-import { transportTable, velocityNonlinearity } from "../src/pde/phases.js";
-import { solveSpherePde, solveSphereQuantiles, sphereUniformQuantiles } from "../src/pde/spherePde.js";
+import { sphereFaces, type Limiter } from "../src/pde/grid/grid.js";
+import { coarsen, cumulativeMasses, gridCdf, gridQuantile, quantileDistance, wasserstein1 } from "../src/pde/grid/gridDensity.js";
+import { chiDensity, sphereUniformDensity } from "../src/pde/grid/initialDensity.js";
+import { RadialModel } from "../src/pde/radial/radialModel.js";
+import { radialGrid } from "../src/pde/radial/radialPde.js";
+import { SphereModel } from "../src/pde/sphere/sphereModel.js";
+import { transportTable, velocityNonlinearity } from "../src/pde/sphere/phases.js";
+import { solveSpherePde, solveSphereQuantiles, sphereUniformQuantiles } from "../src/pde/sphere/spherePde.js";
 import { simulate } from "../src/run/simulate.js";
 import { sphericalHarmonicsDim } from "../src/special/gegenbauer.js";
-import { linkToActivation, type Link } from "../src/tasks/link.js";
+import { linkToActivation, type Link } from "../src/activation/link.js";
 import { BUILDS, runtimeFor } from "./helpers.js";
 import { ReferenceFiniteVolume } from "./reference/pde.js";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import { GaussianNetworkPopulation, type GaussianTarget } from "../src/population/gaussianNetwork.js";
 import { IsotropicGaussiansPopulation } from "../src/population/isotropicGaussians.js";
 import { SphereSingleIndexPopulation } from "../src/population/sphereSingleIndex.js";
-import { activationFunction } from "../src/model/activationFunction.js";
+import { activationFunction } from "../src/activation/activationFunction.js";
 import { hermite } from "../src/special/hermite.js";
 import { normals, runtimeFor, testRandom, unitRows } from "./helpers.js";
 import { monteCarlo, type Direction, type Estimate, type McProblem } from "./monteCarlo.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig, type ConfigInput } from "../src/config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
 import { runtimeFor } from "./helpers.js";
 

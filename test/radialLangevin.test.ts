@@ -6,7 +6,7 @@
 // the reported entropy plus log |S^{d-1}| = log(2 pi^{d/2} / Gamma(d/2)) must match.
 
 import { describe, expect, it } from "vitest";
-import { solveRadialLangevin } from "../src/pde/radialLangevin.js";
+import { solveRadialLangevin } from "../src/pde/radial/radialLangevin.js";
 
 const flat = { kind: "polynomial" as const, coefficients: [0.3] };
 

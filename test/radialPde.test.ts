@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ConfigInput } from "../src/config.js";
 import { pdeFromConfig } from "../src/pde/fromConfig.js";
-import { gridQuantile } from "../src/pde/gridDensity.js";
-import { chiDensity } from "../src/pde/initialDensity.js";
-import { QuantileSolver } from "../src/pde/quantileSolver.js";
-import { RadialModel } from "../src/pde/radialModel.js";
-import { radialGrid, solveRadialPde } from "../src/pde/radialPde.js";
-import { GaussianActivation } from "../src/population/gaussianActivation.js";
+import { gridQuantile } from "../src/pde/grid/gridDensity.js";
+import { chiDensity } from "../src/pde/grid/initialDensity.js";
+import { QuantileSolver } from "../src/pde/sphere/quantileSolver.js";
+import { RadialModel } from "../src/pde/radial/radialModel.js";
+import { radialGrid, solveRadialPde } from "../src/pde/radial/radialPde.js";
+import { GaussianActivation } from "../src/activation/gaussianMoments.js";
 import { IsotropicGaussiansPopulation } from "../src/population/isotropicGaussians.js";
 import { simulate } from "../src/run/simulate.js";
 import { gaussLegendre } from "../src/special/quadrature.js";

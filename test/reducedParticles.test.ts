@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type ConfigInput } from "../src/config.js";
-import type { ActivationSpec } from "../src/model/activation.js";
-import { activationFunction } from "../src/model/activationFunction.js";
-import { initialParticles, type ReducedParticleState } from "../src/pde/reducedInit.js";
-import { ReducedParticles } from "../src/pde/reducedParticles.js";
-import { solveReducedParticles } from "../src/pde/reducedRun.js";
-import { createReducedTask } from "../src/pde/reducedTask.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
+import { activationFunction } from "../src/activation/activationFunction.js";
+import { initialParticles, type ReducedParticleState } from "../src/pde/reduced/reducedInit.js";
+import { ReducedParticles } from "../src/pde/reduced/reducedParticles.js";
+import { solveReducedParticles } from "../src/pde/reduced/reducedRun.js";
+import { createReducedTask } from "../src/pde/reduced/reducedTask.js";
 import { GaussianNetworkPopulation, type GaussianTarget } from "../src/population/gaussianNetwork.js";
 import { simulate } from "../src/run/simulate.js";
 import { gaussianExpectation } from "../src/special/expectation.js";

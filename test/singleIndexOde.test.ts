@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { SingleIndexOde } from "../src/ode/singleIndexOde.js";
-import { linkSchema, linkToActivation } from "../src/tasks/link.js";
+import { linkSchema, linkToActivation } from "../src/activation/link.js";
 
 const h = (s: number, scale = 1) => linkToActivation(linkSchema.parse({ kind: "hermite", coefficients: [...new Array<number>(s).fill(0), scale] }), 2);
 

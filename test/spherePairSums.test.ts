@@ -1,7 +1,7 @@
 // The blocked Wasm pair sums of the sphere population loss against the pair-by-pair TypeScript path.
 
 import { describe, expect, it } from "vitest";
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import { SphereSingleIndexPopulation, type SpherePopulationResult } from "../src/population/sphereSingleIndex.js";
 import { BUILDS, normals, runtimeFor, testRandom, unitRows } from "./helpers.js";
 

@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { fitPowerLaw } from "../src/experiments/powerLaw.js";
-import { solveSpherePde, solveSphereQuantiles, sphereUniformQuantiles } from "../src/pde/spherePde.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { solveSpherePde, solveSphereQuantiles, sphereUniformQuantiles } from "../src/pde/sphere/spherePde.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { runtimeFor } from "./helpers.js";
 import { flowMapPanels, harmonicDimension, SphereFlowMap } from "./reference/sphereFlowMap.js";
 

@@ -2,9 +2,9 @@
 // when maxDegree stops the series above the requested tolerance it must say so, with the tail.
 
 import { describe, expect, it } from "vitest";
-import { SphereModel } from "../src/pde/sphereModel.js";
-import { solveSpherePde } from "../src/pde/spherePde.js";
-import { linkToActivation } from "../src/tasks/link.js";
+import { SphereModel } from "../src/pde/sphere/sphereModel.js";
+import { solveSpherePde } from "../src/pde/sphere/spherePde.js";
+import { linkToActivation } from "../src/activation/link.js";
 import { runtimeFor } from "./helpers.js";
 
 const d = 16;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { taskSchema, type TaskConfig } from "../src/config.js";
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import { gegenbauer } from "../src/special/gegenbauer.js";
 import { hermite } from "../src/special/hermite.js";
-import { sphereCoefficients, hermiteCoefficients } from "../src/special/coefficients.js";
+import { sphereCoefficients, hermiteCoefficients } from "../src/activation/coefficients.js";
 import { createTask } from "../src/tasks/createTask.js";
 import type { Task } from "../src/tasks/task.js";
 import type { WasmRuntime } from "../src/wasm/runtime.js";

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import { describe, expect, it, vi } from "vitest";
 import type { ConfigInput } from "../src/config.js";
-import type { ActivationSpec } from "../src/model/activation.js";
+import type { ActivationSpec } from "../src/activation/spec.js";
 import { simulate, type MetricRecord } from "../src/run/simulate.js";
 import type { WasmF64Array } from "../src/wasm/arena.js";
 import { WasmActivation } from "../src/wasm/networkKernels.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadRuntime } from "../src/wasm/runtime.js";
-import { encodeActivation } from "../src/model/activation.js";
+import { encodeActivation } from "../src/activation/spec.js";
 
 const good = () => ({
   x: new Float64Array([1, 2, 3, 4, 5, 6]),

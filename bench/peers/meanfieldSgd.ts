@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { parseConfig } from "../../src/config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../../src/model/network.js";
 import { createTask } from "../../src/tasks/createTask.js";
-import { linkToActivation } from "../../src/tasks/link.js";
+import { linkToActivation } from "../../src/activation/link.js";
 import { Trainer } from "../../src/train/trainer.js";
 import type { WasmBuild } from "../../src/wasm/loader.js";
 import { loadRuntime } from "../../src/wasm/runtime.js";

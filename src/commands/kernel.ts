@@ -6,9 +6,10 @@ import type { Command } from "commander";
 import type { Config } from "../config.js";
 import { ConfigError } from "../configError.js";
 import type { BaselineKind, KernelBaselineOptions, KernelBaselineResult } from "../kernels/kernelRidge.js";
-import type { SweepRow } from "../kernels/sampleSweep.js";
+import type { SweepRow } from "../sweep/sampleSweep.js";
 import type { DegreeFractions } from "../kernels/targetFractions.js";
 import { firstNonFinite } from "../run/nonFinite.js";
+import { EXIT, badInput, exitWith } from "./exitCodes.js";
 
 interface KernelCliOptions {
   n?: number;
@@ -105,10 +106,13 @@ export function progressLine(started: number, stage: string, write: (line: strin
 function refuseNonFinite(result: unknown, what: string): void {
   const bad = firstNonFinite(result);
   if (!bad) return;
-  process.stderr.write(`meanfield kernel: the ${what}'s ${bad.path} is ${bad.value}; the kernel system is too ill-conditioned or the data too extreme for this solver (raise --ridge or change --method)\n`);
-  process.exit(3);
+  exitWith("kernel", `the ${what}'s ${bad.path} is ${bad.value}; the kernel system is too ill-conditioned or the data too extreme for this solver (raise --ridge or change --method)`, EXIT.diverged);
 }
 
+/**
+ * Adds `meanfield kernel`: a kernel baseline (NNGP, NTK or random features) on the config's own
+ * task and draws, so its test loss compares with the trained network's; exit 3 when a fit is not finite.
+ */
 export function registerKernelCommand(program: Command): void {
   program
     .command("kernel")
@@ -132,7 +136,7 @@ export function registerKernelCommand(program: Command): void {
           import("../config.js"),
           import("../run/runFiles.js"),
           import("../kernels/kernelRidge.js"),
-          import("../kernels/sampleSweep.js"),
+          import("../sweep/sampleSweep.js"),
         ]);
         const config: Config = parseConfig(readJsonFile(configPath));
         const started = performance.now();
@@ -169,10 +173,7 @@ export function registerKernelCommand(program: Command): void {
         refuseNonFinite(result, "fit");
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : describeSingle(result));
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`meanfield kernel: ${err.message}\n`);
-          process.exit(2);
-        }
+        if (err instanceof ConfigError) badInput("kernel", err.message);
         throw err;
       }
     });

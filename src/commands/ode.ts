@@ -6,9 +6,14 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../configError.js";
+import { badInput } from "./exitCodes.js";
 
 const ndjson = (rows: unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
 
+/**
+ * Adds `meanfield ode`: the d → ∞ order-parameter ODEs of a teacher-student config, in time
+ * t = steps / d (docs/conventions.md), optionally beside the network trained at the config's d.
+ */
 export function registerOdeCommand(program: Command): void {
   program
     .command("ode")
@@ -59,10 +64,7 @@ export function registerOdeCommand(program: Command): void {
           if (opts.json) process.stdout.write(`${JSON.stringify(records)}\n`);
         }
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`meanfield ode: ${err.message}\n`);
-          process.exit(2);
-        }
+        if (err instanceof ConfigError) badInput("ode", err.message);
         throw err;
       }
     });

@@ -2,6 +2,7 @@
 // of a run directory written by `meanfield reproduce`, exporting each figure in the formats asked.
 
 import type { Command } from "commander";
+import { badInput } from "./exitCodes.js";
 
 /** --dpi as a number in the renderer's range; throws a one-line RangeError naming the option. */
 export function parseDpi(text: string): number {
@@ -10,6 +11,10 @@ export function parseDpi(text: string): number {
   return dpi;
 }
 
+/**
+ * Adds `meanfield report`: rebuilds report.html and the figures from a run directory's
+ * summary.json and plot specs, so a report can be re-rendered (PNG at any dpi) without rerunning.
+ */
 export function registerReport(program: Command): void {
   program
     .command("report")
@@ -23,10 +28,7 @@ export function registerReport(program: Command): void {
         const path = await writeReport(dir, { formats: parseFormats(opts.format), dpi: parseDpi(opts.dpi) });
         process.stdout.write(`${path}\n`);
       } catch (err) {
-        if (err instanceof RangeError || err instanceof SyntaxError) {
-          process.stderr.write(`meanfield report: ${(err as Error).message}\n`);
-          process.exit(2);
-        }
+        if (err instanceof RangeError || err instanceof SyntaxError) badInput("report", (err as Error).message);
         throw err;
       }
     });

@@ -4,12 +4,16 @@
 
 import type { Command } from "commander";
 import type { ExperimentScale } from "../experiments/experiment.js";
+import { EXIT, exitWith } from "./exitCodes.js";
 
 function badInput(message: string): never {
-  process.stderr.write(`meanfield reproduce: ${message}\n`);
-  process.exit(2);
+  return exitWith("reproduce", message, EXIT.badInput);
 }
 
+/**
+ * Adds `meanfield reproduce`: one paper experiment into a run directory; exit 0 when every check
+ * passes, 1 when one fails or the run errs, 2 on bad input.
+ */
 export function registerReproduce(program: Command): void {
   program
     .command("reproduce")
@@ -78,6 +82,6 @@ export function registerReproduce(program: Command): void {
       }
       if (summary.error) process.stderr.write(`meanfield reproduce: ${experiment.id} stopped: ${summary.error}\n`);
       say(`${summary.pass ? "all checks pass" : "some checks fail"} in ${summary.wallSeconds.toFixed(1)} s; report: ${dir}/report.html`);
-      process.exit(summary.pass ? 0 : 1);
+      process.exit(summary.pass ? EXIT.ok : EXIT.failed);
     });
 }

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { ConfigError } from "../configError.js";
 import type { SweepAggregate } from "../sweep/aggregate.js";
 import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueNames.js";
+import { EXIT, badInput } from "./exitCodes.js";
 
 interface SweepCommandOptions {
   out?: string;
@@ -118,10 +119,14 @@ async function sweepAction(inputs: string[], opts: SweepCommandOptions): Promise
   if (outcome.failed.length > 0) {
     process.stderr.write(`meanfield sweep: ${outcome.failed.length} run(s) failed; rerun the same command to retry them\n`);
     // Like a diverged run: the command ran, but results are missing.
-    process.exitCode = 3;
+    process.exitCode = EXIT.diverged;
   }
 }
 
+/**
+ * Adds `meanfield sweep`: a grid over parameters and seeds on local cores, one shard, or a Redis
+ * queue, resuming finished runs; `--aggregate` merges sweep directories; exit 3 when runs fail.
+ */
 export function registerSweepCommand(program: Command): void {
   program
     .command("sweep")
@@ -143,10 +148,7 @@ export function registerSweepCommand(program: Command): void {
       try {
         await sweepAction(inputs, opts);
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`meanfield ${err.message.startsWith("sweep") ? "" : "sweep: "}${err.message}\n`);
-          process.exit(2);
-        }
+        if (err instanceof ConfigError) badInput("sweep", err.message);
         throw err;
       }
     });

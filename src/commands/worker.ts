@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { ConfigError } from "../configError.js";
 import { checkQueueName, checkQueueUrl, DEFAULT_QUEUE_NAME } from "../sweep/queueNames.js";
+import { EXIT, badInput } from "./exitCodes.js";
 
 interface WorkerCommandOptions {
   queue?: string;
@@ -22,6 +23,10 @@ function check(name: string, value: number, min: number): void {
   if (!(Number.isInteger(value) && value >= min)) throw new ConfigError(`${name}: expected an integer >= ${min}, got ${value}`);
 }
 
+/**
+ * Adds `meanfield worker`: runs sweep runs from a Redis queue until stopped (first signal finishes
+ * the runs in progress, a second leaves them to other workers) or idle with --idle-exit.
+ */
 export function registerWorkerCommand(program: Command): void {
   program
     .command("worker")
@@ -57,17 +62,11 @@ export function registerWorkerCommand(program: Command): void {
           maxStalledCount: opts.maxStalled,
           idleExitSeconds: opts.idleExit ?? null,
           log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
-          onConnectionLost: (err) => {
-            process.stderr.write(`meanfield worker: ${err.message}\n`);
-            process.exit(2);
-          },
+          onConnectionLost: (err) => badInput("worker", err.message),
         });
         process.stdout.write(`${new Date().toISOString()} worker ready: queue ${queueName} at ${url}, ${workers} thread(s)\n`);
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`meanfield ${err.message.startsWith("worker") ? "" : "worker: "}${err.message}\n`);
-          process.exit(2);
-        }
+        if (err instanceof ConfigError) badInput("worker", err.message);
         throw err;
       }
       const worker = running;
@@ -79,7 +78,7 @@ export function registerWorkerCommand(program: Command): void {
           void worker.close();
         } else {
           // The abandoned jobs' locks expire and other workers take them back.
-          process.exit(130);
+          process.exit(EXIT.interrupted);
         }
       };
       process.on("SIGINT", stop);

@@ -7,7 +7,7 @@
 // the next.
 
 import type { ConfigInput } from "../config.js";
-import { solveReducedParticles } from "../pde/reducedRun.js";
+import { solveReducedParticles } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
@@ -114,6 +114,8 @@ export const abam22Staircase: Experiment = {
     context.saveTable("sgd-mean", sgd);
 
     const limitConfig = runConfig(context.seed, sizes, context.variant);
+    // `meanfield pde` takes M from model.width: the DF-PDE's config is run 0's with N = M.
+    context.saveConfig("df-pde", { ...limitConfig, name: "abam22-staircase-df-pde", model: { ...limitConfig.model, width: sizes.particles } }, ["pde"]);
     context.log(`DF-PDE: ${sizes.particles} reduced particles`);
     const limit = await solveReducedParticles(limitConfig, { runtime: context.runtime, particles: sizes.particles });
     if (limit.summary.status !== "completed") throw new Error("abam22-staircase: the DF-PDE diverged");

@@ -4,7 +4,7 @@
 // Their setting: f = (1/m) sum_i a_i relu(<w_i, x>), |w_i| = 1, d -> infinity first, so every
 // overlap s_i = <q*, w_i> starts at 0; the m = 10 neurons of their figure are m particles of the
 // limit (their Eq. (23): the interaction of neurons i and j is U(s_i s_j), i = j included), which is
-// what the reduced particles (a, s, r = sqrt(1 - s^2)) of src/pde/reducedParticles.ts compute with
+// what the reduced particles (a, s, r = sqrt(1 - s^2)) of src/pde/reduced/reducedParticles.ts compute with
 // algorithm.projected (test/firstLayerStepRatio.test.ts checks them against the closed form).
 //
 // Time. The package's time is the second layer's (a moves at rate 1, w at epsilon); BMZ23's is the
@@ -24,8 +24,8 @@
 // trainer's ratio against the reduced solver's.
 
 import { parseConfig, type Config, type ConfigInput } from "../config.js";
-import { initialParticles } from "../pde/reducedInit.js";
-import { solveReducedParticles, type ReducedRecord } from "../pde/reducedRun.js";
+import { initialParticles } from "../pde/reduced/reducedInit.js";
+import { solveReducedParticles, type ReducedRecord } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult, type ExperimentScale } from "./experiment.js";
@@ -141,7 +141,8 @@ async function meanFieldRun(ctx: ExperimentContext, name: string, particles: num
   const steps = Math.ceil(horizon / epsilon / STEP);
   // d only sets the initial law, which `initial` replaces by its d -> infinity limit.
   const config: Config = parseConfig(baseConfig(name, ctx.seed, particles, 1000, ratio, steps, STEP, points));
-  ctx.saveConfig(name, config);
+  // `meanfield pde` starts from the config's law at d = 1000 (overlaps of order 1/sqrt(d)), not from exactly s = 0.
+  ctx.saveConfig(name, config, ["pde"]);
   const start = initialParticles(ctx.runtime, config, 1, particles);
   start.wS.fill(0);
   start.r.fill(1);
@@ -256,6 +257,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     residuals: sim.records.map((r) => (r.residuals as number[]).slice(0, 3).map((v) => -v)),
   };
   const limitConfig = ctx.variant === "limit-ignores-ratio" ? parseConfig({ ...netInput, algorithm: { ...netInput.algorithm, firstLayerStepRatio: 1 } }) : netConfig;
+  // `meanfield pde` takes M from model.width: the limit's config is the network's with N = M.
+  ctx.saveConfig("network-limit", parseConfig({ ...limitConfig, name: "network-limit", model: { ...limitConfig.model, width: net.limitParticles } }), ["pde"]);
   const limitResult = await solveReducedParticles(limitConfig, { runtime: ctx.runtime, particles: net.limitParticles, nodes: NODES });
   ctx.log(`network's mean-field limit: M = ${net.limitParticles}, ${limitResult.summary.wallSeconds.toFixed(1)} s`);
   const limitTr = fromReduced(limitResult.records, net.epsilon);

@@ -71,7 +71,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const hLimit = pow(2, -size.limitStepLog);
   const limitSteps = size.time / hLimit;
   const base = parseConfig(networkConfig(ctx.seed, size, nMax, size.limitStepLog));
-  ctx.saveConfig("limit", base);
+  // `meanfield pde` solves the limit with M = model.width reduced particles (uncoupled: the coupling to each network is the experiment's own).
+  ctx.saveConfig("limit", parseConfig({ ...base, model: { ...base.model, width: size.particles } }), ["pde"]);
   const limitOptions = { particles: size.particles, nMax, stepSize: hLimit, steps: limitSteps, every: limitSteps / size.snapshots, nodes: NODES };
   const limit = coupledLimit(ctx.runtime, base, limitOptions);
   ctx.log(`limit: ${size.particles} reduced particles, ${limitSteps} Heun steps, ${limit.wallSeconds.toFixed(1)} s`);

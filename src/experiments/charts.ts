@@ -4,8 +4,13 @@
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
+/** One long-form row of a chart: x, y, series and band fields by name (null: no value, not drawn). */
 export type ChartRow = Record<string, number | string | null>;
 
+/**
+ * A line chart over long-form rows: x and y (log axes when the data span decades), series, an optional
+ * 95% band, reference curves drawn thin and dashed, and points for sparse data.
+ */
 export interface LineChartOptions {
   title: string;
   rows: ChartRow[];
@@ -58,7 +63,12 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   // A band is drawn where its bounds are plottable; a row without one still draws its line.
   const bandRows = band ? plottable(options.rows, [...(x.log ? [x.field] : []), ...(y.log ? [band.lower, band.upper] : [])]).filter((r) => typeof r[band.lower] === "number" && typeof r[band.upper] === "number") : [];
   const legendTitle = series && band ? `${series.title ? `${series.title} ` : ""}(shaded: ${band.label ?? "95% interval"})` : series?.title;
-  const color = series ? { color: { field: series.field, type: "nominal", title: legendTitle, legend: { labelLimit: 400 } } } : {};
+  const isReference = (row: ChartRow) => Boolean(series && reference?.(String(row[series.field])));
+  const referenceRows = rows.filter(isReference);
+  // Reference curves are dashed in the plot, so their legend entries are dashed too.
+  const referenceNames = series ? [...new Set(referenceRows.map((r) => String(r[series.field])))] : [];
+  const symbols = referenceNames.length > 0 ? { encode: { symbols: { update: { strokeDash: { signal: `indexof(${JSON.stringify(referenceNames)}, datum.value) >= 0 ? [6, 4] : [1, 0]` } } } } } : {};
+  const color = series ? { color: { field: series.field, type: "nominal", title: legendTitle, legend: { labelLimit: 560, ...symbols } } } : {};
   const layers: Record<string, unknown>[] = [];
   if (band) {
     layers.push({
@@ -87,8 +97,6 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
       },
     };
   }
-  const isReference = (row: ChartRow) => Boolean(series && reference?.(String(row[series.field])));
-  const referenceRows = rows.filter(isReference);
   layers.push({
     ...(referenceRows.length > 0 ? { data: { values: rows.filter((r) => !isReference(r)) } } : {}),
     mark: { type: "line", ...(options.points ? { point: true } : {}) },

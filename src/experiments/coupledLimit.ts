@@ -1,7 +1,7 @@
 // The mean-field limit trajectory of each neuron of a finite network, started from the same draw
 // (the coupling of propagation of chaos: Mei, Montanari, Nguyen 2018, arXiv 1804.06561; the
 // lecture's Theorem 1). For a Gaussian single-index config the limit is the reduced-particle
-// system (src/pde/reducedParticles.ts) of M particles, whose first nMax particles are the reduced
+// system (src/pde/reduced/reducedParticles.ts) of M particles, whose first nMax particles are the reduced
 // coordinates (a_i, s_i = <q*, w_i>, r_i = |w_i - s_i q*|) of neurons 0..nMax-1 of the config's
 // network (its initialization is prefix-consistent: neuron i's draw does not depend on N), and
 // whose other particles are further draws of the same law. By rotation symmetry the limit moves
@@ -10,13 +10,17 @@
 
 import { parseConfig, type Config } from "../config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
-import { initialParticles } from "../pde/reducedInit.js";
-import { ReducedParticles } from "../pde/reducedParticles.js";
-import { createReducedTask } from "../pde/reducedTask.js";
+import { initialParticles } from "../pde/reduced/reducedInit.js";
+import { ReducedParticles } from "../pde/reduced/reducedParticles.js";
+import { createReducedTask } from "../pde/reduced/reducedTask.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 
+/**
+ * The limit at one mean-field time t: reduced coordinates (ā, s̄ = <q*, w̄>, r̄ = |w̄_⊥|) of the coupled
+ * particles, and the limit's loss 1/2 E[(f - y)²] over all M particles.
+ */
 export interface LimitSnapshot {
   time: number;
   /** a_bar, s_bar, r_bar of the first nMax particles. */
@@ -27,6 +31,10 @@ export interface LimitSnapshot {
   loss: number;
 }
 
+/**
+ * Each coupled neuron's limit trajectory θ̄_i(t) = (ā_i, s̄_i q* + r̄_i u_i), with u_i its initial
+ * perpendicular direction, and the limit's law of s at the start and end for sampling-error controls.
+ */
 export interface CoupledLimit {
   /** q*, length d. */
   direction: Float64Array;
@@ -39,6 +47,10 @@ export interface CoupledLimit {
   wallSeconds: number;
 }
 
+/**
+ * Sizes of the coupled limit: M reduced particles of which the first nMax are the network's neurons,
+ * Heun steps in mean-field time, and the Gauss–Hermite nodes over <q*, x>.
+ */
 export interface CoupledLimitOptions {
   /** M reduced particles (>= nMax). */
   particles: number;

@@ -11,6 +11,10 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 /** "test" is the test suite's scale: the same claims at sizes that run in seconds. */
 export type ExperimentScale = "test" | "quick" | "paper";
 
+/**
+ * What the runner gives an experiment: scale, base seed (every run's seed derives from it), the
+ * broken variant to run, the Wasm runtime, and the hooks that save configs and tables into the run directory.
+ */
 export interface ExperimentContext {
   scale: ExperimentScale;
   /** Base seed; an experiment derives every run's seed from it so the whole experiment is reproducible. */
@@ -26,16 +30,27 @@ export interface ExperimentContext {
   /**
    * Saves a resolved run config under configs/<name>.json so that part of the experiment can be
    * repeated on its own; `commands` says which commands rerun it (default ["run"], the network; "pde"
-   * the mean-field limit, "ode" the order-parameter ODEs, "kernel" the kernel baselines). The report
-   * lists each config with its commands.
+   * the mean-field limit, "ode" the order-parameter ODEs, "kernel" the kernel baselines), each with
+   * the options that make it compute what the experiment computed. The report lists each config
+   * with its commands, and test/reruns.test.ts runs one of each kind from a report.
    */
-  saveConfig(name: string, config: unknown, commands?: readonly RerunCommand[]): void;
+  saveConfig(name: string, config: unknown, commands?: readonly RerunPart[]): void;
   /** Saves a table of metrics as metrics/<name>.csv (and .ndjson); rows are flat records. */
   saveTable(name: string, rows: Record<string, number | string | null>[]): void;
 }
 
 /** The `meanfield` commands that take a run config: the network, its mean-field limit, its ODEs, its kernel baselines. */
 export type RerunCommand = "run" | "pde" | "ode" | "kernel";
+
+/** A command that reruns a part from its config, with the options it needs after the config's path (e.g. ["--sweep-n", "100:1000:4"]). */
+export type RerunPart = RerunCommand | { command: RerunCommand; options: readonly string[] };
+
+/** "meanfield kernel configs/x.json --no-network": the shell line of a part (options quoted where the shell would split them). */
+export function rerunLine(part: RerunPart, configPath: string): string {
+  const { command, options } = typeof part === "string" ? { command: part, options: [] } : part;
+  const quote = (s: string) => (/^[A-Za-z0-9._\/:,=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return ["meanfield", command, quote(configPath), ...options.map(quote)].join(" ");
+}
 
 /** One quantitative claim of the paper, as measured by this run. */
 export interface ExperimentCheck {
@@ -63,6 +78,10 @@ export interface FittedExponent {
   points: number;
 }
 
+/**
+ * An experiment's outcome: checks with expected ranges, plots, headline figures, and fitted
+ * exponents with 95% intervals under keys containing "exponent".
+ */
 export interface ExperimentResult {
   checks: ExperimentCheck[];
   plots: ExperimentPlot[];
@@ -98,6 +117,10 @@ export interface BrokenVariant {
   fails: string[];
 }
 
+/**
+ * A paper experiment: id, papers cited by authors, year and arXiv id, and run(ctx); each broken
+ * variant names the checks it must fail, which test/brokenVariants.test.ts asserts.
+ */
 export interface Experiment {
   id: string;
   /** The papers the experiment reproduces. */
@@ -109,6 +132,10 @@ export interface Experiment {
   run(context: ExperimentContext): Promise<ExperimentResult>;
 }
 
+/**
+ * A check passes when the measured value is finite and inside [expected[0], expected[1]] (an
+ * infinite end makes it one-sided); NaN always fails.
+ */
 export function check(name: string, description: string, measured: number, expected: [number, number]): ExperimentCheck {
   const pass = Number.isFinite(measured) && measured >= expected[0] && measured <= expected[1];
   return { name, description, measured, expected, pass };

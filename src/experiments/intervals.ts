@@ -9,6 +9,10 @@ const T975 = [
   2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
+/**
+ * A mean over independent runs with its two-sided 95% Student-t interval, as the papers report
+ * (Abbe, Boix-Adserà, Misiakiewicz 2022: "average and 95% confidence interval over 10 experiments").
+ */
 export interface MeanInterval {
   mean: number;
   lower: number;

@@ -18,13 +18,13 @@
 import type { ConfigInput } from "../config.js";
 import { hermiteDim } from "../kernels/kernelFeatures.js";
 import type { KernelKind } from "../kernels/modelKernel.js";
-import { logGrid } from "../kernels/sampleSweep.js";
+import { logGrid } from "../sweep/sampleSweep.js";
 import { sphereKernelRidge } from "../kernels/sphereKernelRidge.js";
 import { teacherFeatureRidge } from "../kernels/teacherFeatureRidge.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { lineChart, type ChartRow } from "./charts.js";
-import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentScale } from "./experiment.js";
+import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentScale, type RerunPart } from "./experiment.js";
 import { normalizedTeacherTask, resolvableDegree, tailAbove, teacherOrders } from "./normalizedTeacher.js";
 import { LI_MA_ZHANG_2020, MAHANKALI_2023 } from "./papers.js";
 import { integerPower } from "../special/portableMath.js";
@@ -75,8 +75,13 @@ interface PanelOutput {
   figures: Record<string, number>;
 }
 
-async function trainNetwork(context: ExperimentContext, name: string, config: ConfigInput, batch: number): Promise<{ n: number; loss: number }[]> {
-  context.saveConfig(`${name}-network`, config);
+/** `meanfield kernel CONFIG --sweep-n ...`: the kernels' curve at the experiment's n grid (test losses on samples, where the experiment's are exact). */
+function kernelSweep(ns: number[], extra: string[] = []): RerunPart {
+  return { command: "kernel", options: ["--sweep-n", `${ns[0]}:${ns[ns.length - 1]}:${ns.length}`, "--kernels", KERNELS.join(","), "--no-network", ...extra] };
+}
+
+async function trainNetwork(context: ExperimentContext, name: string, config: ConfigInput, batch: number, kernels: RerunPart): Promise<{ n: number; loss: number }[]> {
+  context.saveConfig(`${name}-network`, config, ["run", kernels]);
   const result = await simulate(config, { runtime: context.runtime });
   if (result.summary.status !== "completed") throw new Error(`kernel-separation: the ${name} network diverged: ${result.summary.divergence?.message}`);
   return result.records.filter((r) => r.step > 0).map((r) => ({ n: r.step * batch, loss: r.populationLoss as number }));
@@ -120,8 +125,8 @@ async function spherePanel(context: ExperimentContext, broken: Break): Promise<P
   };
   const nMax = s.batch * s.steps;
   context.log(`sphere-quartic: network, d = ${s.d}, N = ${s.width}, up to n = ${nMax} samples`);
-  const trained = await trainNetwork(context, "sphere-quartic", config, s.batch);
   const ns = logGrid(Math.max(50, Math.round(nMax / 32)), nMax, s.kernelPoints);
+  const trained = await trainNetwork(context, "sphere-quartic", config, s.batch, kernelSweep(ns));
   context.log(`sphere-quartic: NNGP and NTK ridge at n = ${ns.join(", ")} (exact Funk–Hecke losses)`);
   const fits = sphereKernelRidge(context.runtime, config, KERNELS, ns);
   const kernelCurves = Object.fromEntries(KERNELS.map((k) => [k, fits.filter((f) => f.kernel === k).map((f) => ({ n: f.n, loss: f.loss }))])) as Record<KernelKind, { n: number; loss: number }[]>;
@@ -191,9 +196,9 @@ async function teacherPanel(context: ExperimentContext, broken: Break): Promise<
     metrics: { include: ["populationLoss"], schedule: { kind: "logSpaced", points: 30 } },
   };
   context.log(`teacher-abs: network, d = ${d}, N = ${4 * d}, up to n = ${nMax} samples`);
-  const trained = await trainNetwork(context, "teacher-abs", config, s.batch);
   const p = hermiteDim(d, 0) + hermiteDim(d, 2);
   const ns = logGrid(2 * p, nMax, s.kernelPoints);
+  const trained = await trainNetwork(context, "teacher-abs", config, s.batch, kernelSweep(ns, ["--method", "features", "--degree", "2"]));
   context.log(`teacher-abs: NNGP and NTK ridge on ${p} Hermite features at n = ${ns.join(", ")} (exact losses)`);
   const fits = teacherFeatureRidge(context.runtime, config, KERNELS, 2, ns);
   const kernelCurves = Object.fromEntries(KERNELS.map((k) => [k, fits.filter((f) => f.kernel === k).map((f) => ({ n: f.n, loss: f.loss }))])) as Record<KernelKind, { n: number; loss: number }[]>;

@@ -22,7 +22,7 @@ import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
 import type { TableRow } from "../report/csv.js";
 import { simulate } from "../run/simulate.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { lineChart } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";

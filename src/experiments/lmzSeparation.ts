@@ -24,6 +24,10 @@ import { normalizedTeacherTask, resolvableDegree, tailAbove, teacherOrders, type
 import { fitPowerLaw } from "./powerLaw.js";
 import { integerPower } from "../special/portableMath.js";
 
+/**
+ * Sizes of the separation sweep: the dimensions d, the sample budget n(d) = budget d³, the batch and
+ * step (h0 up to STEP_DIM, h0 STEP_DIM / d above), and the work allowed per kernel fit.
+ */
 export interface SeparationSizes {
   dims: number[];
   /** Sample budget n(d) = budget d^3. */
@@ -124,6 +128,7 @@ async function trainNetwork(context: ExperimentContext, task: TeacherAbsConfig, 
   return loss;
 }
 
+/** The separation sweep's checks, plot, fitted exponents of loss against d, figures and rows. */
 export interface SeparationResult {
   checks: ExperimentCheck[];
   plot: ExperimentPlot;
@@ -132,6 +137,11 @@ export interface SeparationResult {
   rows: ChartRow[];
 }
 
+/**
+ * Li, Ma, Zhang 2020's separation: over d, the network's exact population loss L = 1/2 E[(f - y)²]
+ * on the normalized teacher (a*_j = 1/d) falls faster than 1/d, while the degree-2 kernels and the
+ * unresolvable-orders floor stay Ω(1/d).
+ */
 export async function runSeparation(context: ExperimentContext, sizes: SeparationSizes, broken: SeparationBreak): Promise<SeparationResult> {
   const rows: ChartRow[] = [];
   const network: number[] = [];

@@ -8,17 +8,17 @@
 // w^2. The unrealizable target (gamma_4 = 1.2 > 1) is solved beside it as a labelled second case.
 
 import { parseConfig, type Config } from "../config.js";
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import { pdeFromConfig } from "../pde/fromConfig.js";
-import { solveSphereQuantiles } from "../pde/spherePde.js";
-import { gridCdf, wasserstein1 } from "../pde/gridDensity.js";
-import { PhaseDetector, transportTable, velocityNonlinearity } from "../pde/phases.js";
-import { SphereModel } from "../pde/sphereModel.js";
+import { solveSphereQuantiles } from "../pde/sphere/spherePde.js";
+import { gridCdf, wasserstein1 } from "../pde/grid/gridDensity.js";
+import { PhaseDetector, transportTable, velocityNonlinearity } from "../pde/sphere/phases.js";
+import { SphereModel } from "../pde/sphere/sphereModel.js";
 import { category, quantity, plotSpec } from "../report/plotSpecs.js";
 import type { TableRow } from "../report/csv.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MAHANKALI_2023 } from "./papers.js";
 import { gammas, quarticLegendre, REALIZABLE, sphereQuarticConfig, UNREALIZABLE, type QuarticInstance } from "./sphereQuartic.js";
@@ -93,7 +93,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const config = parseConfig(input);
   // The PDE is always that of projected first-layer training; the frozen variant changes only the network.
   const networkConfig = ctx.variant === "frozen first layer" ? parseConfig({ ...input, model: { ...config.model, train: "second" } }) : config;
-  ctx.saveConfig("network", networkConfig);
+  // The PDE is that of `config` (the frozen variant's network is not its own limit).
+  ctx.saveConfig("network", networkConfig, ctx.variant === "frozen first layer" ? ["run"] : ["run", "pde"]);
   const d = size.d;
   const N = size.width;
   const q = ctx.runtime.random.sphere(config.seed, "task.q", 1, d);
@@ -222,7 +223,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
   // The unrealizable instance beside it: the PDE from the sphere-uniform law, same d and time.
   const unrealizableConfig = parseConfig(sphereQuarticConfig({ name: "mahankali-phases-unrealizable", seed: ctx.seed, d, width: N, steps, stepSize: size.stepSize, every, instance: UNREALIZABLE }));
-  ctx.saveConfig("unrealizable", unrealizableConfig);
+  ctx.saveConfig("unrealizable", unrealizableConfig, [{ command: "pde", options: ["--cells", "1024"] }]);
   const unrealizable = await pdeFromConfig(unrealizableConfig, { runtime: ctx.runtime, degree: 4, cells: 1024, density: { cells: 1024 } });
   if (unrealizable.kind !== "sphere") throw new Error("expected the sphere PDE");
   const uRecords = unrealizable.result.records;

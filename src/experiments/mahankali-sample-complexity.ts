@@ -13,7 +13,7 @@ import { fitSphereKernels } from "../kernels/sphereKernelRidge.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { lineChart } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MAHANKALI_2023 } from "./papers.js";
@@ -139,7 +139,8 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
       });
       for (const n of curve.ns) networkNs.add(n);
       networkStars.push(crossing({ n: curve.ns, loss: curve.losses.map((l) => l[0]!) }, epsilon));
-      if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!));
+      // The kernels' part: the model's NNGP and NTK on the same n samples (the config's training set).
+      if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!), ["run", { command: "kernel", options: ["--kernel", "nngp"] }, { command: "kernel", options: ["--kernel", "ntk"] }]);
       // A seed that never reaches epsilon already makes n* undefined at this d.
       if (!Number.isFinite(networkStars[r])) break;
     }

@@ -1,7 +1,7 @@
 // Noisy GD and its Gibbs fixed point (Mei–Montanari–Nguyen 2018, the noisy-SGD theorem): on the
 // isotropic-Gaussians task (y = +-1, x | y ~ N(0, (1 + y Delta)^2 I_d), a_i = 1 fixed), online SGD with
 // Langevin noise (docs/conventions.md, "Noisy GD") beside its mean-field limit, the radial PDE with
-// diffusion (src/pde/radialLangevin.ts), for several inverse temperatures beta. Measured: the free
+// diffusion (src/pde/radial/radialLangevin.ts), for several inverse temperatures beta. Measured: the free
 // energy F(rho_t) = R + (lambda/2) E|w|^2 - (1/beta) Ent(rho_t) along both, and the distance of the
 // final law from the self-consistent Gibbs law rho ∝ exp(-beta Psi_lambda(w; rho)).
 //
@@ -12,8 +12,8 @@
 // (+ the constant); h by Vasicek's m-spacing estimator on the N radii, m = round(sqrt N).
 
 import { parseConfig, type ConfigInput } from "../config.js";
-import { solveRadialLangevin, type RadialLangevinResult } from "../pde/radialLangevin.js";
-import { RadialModel } from "../pde/radialModel.js";
+import { solveRadialLangevin, type RadialLangevinResult } from "../pde/radial/radialLangevin.js";
+import { RadialModel } from "../pde/radial/radialModel.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult } from "./experiment.js";

@@ -9,10 +9,14 @@
 // teacher's tensors (GaussianNetworkPopulation.hermiteOrders), not from these closed forms.
 
 import { hermiteDim } from "../kernels/kernelFeatures.js";
-import { parseActivation } from "../model/activation.js";
+import { parseActivation } from "../activation/spec.js";
 import { TeacherNetworkTask, type TeacherAbsConfig } from "../tasks/teacherNetwork.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 
+/**
+ * Teacher outputs a*_j = 1/d ("normalized": every Hermite order k >= 1 carries Θ(1/d) of E y²) or
+ * a*_j = 1 ("ones", the unnormalized control whose order energies grow with d).
+ */
 export type TeacherScale = "normalized" | "ones";
 
 /** The teacher task: M = d neurons, a*_j = 1/d (normalized) or a*_j = 1 (ones, the unnormalized control). */
@@ -20,6 +24,7 @@ export function normalizedTeacherTask(d: number, outputs: TeacherScale = "normal
   return { kind: "teacherAbs", d, width: d, outputs: outputs === "ones" ? "ones" : Array.from({ length: d }, () => 1 / d) };
 }
 
+/** The zero predictor's loss split by Hermite order, 1/2 E[y_k²] with normalized h_k, and its total 1/2 E[y²]. */
 export interface TeacherOrders {
   /** 1/2 E[y_k^2] for k = 0 .. kmax, y_k the Hermite order-k part of the target. */
   halfEnergies: Float64Array;

@@ -5,6 +5,10 @@ import type { FittedExponent } from "./experiment.js";
 import { tQuantile975 } from "./intervals.js";
 import { exp, log } from "../special/portableMath.js";
 
+/**
+ * A least-squares power law y ≈ prefactor · x^exponent, fitted through (log x, log y), with the
+ * Student-t 95% interval of the exponent (n - 2 degrees of freedom).
+ */
 export interface PowerLawFit {
   /** y ≈ prefactor · x^exponent.value */
   exponent: FittedExponent;
@@ -13,6 +17,7 @@ export interface PowerLawFit {
   r2: number;
 }
 
+/** A least-squares line y ≈ intercept + slope · x with the Student-t 95% interval of the slope (n - 2 degrees of freedom). */
 export interface LineFit {
   /** y ≈ intercept + slope.value · x */
   slope: FittedExponent;

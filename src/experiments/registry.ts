@@ -35,6 +35,7 @@ export const experiments: Experiment[] = [
   informationExponent,
 ];
 
+/** The registered experiment with this id, or undefined. */
 export function findExperiment(id: string): Experiment | undefined {
   return experiments.find((e) => e.id === id);
 }

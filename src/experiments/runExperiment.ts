@@ -1,6 +1,6 @@
 // The experiment runner: builds the ExperimentContext, runs one experiment and owns every file of
 // its run directory:
-//   configs/<name>.json     resolved run configs (each repeatable with `meanfield run`)
+//   configs/<name>.json     resolved run configs (each repeatable with `meanfield run`, or pde / ode / kernel for those parts)
 //   metrics/<name>.csv      every metric table, also as metrics/<name>.ndjson
 //   plots/<name>.vl.json    Vega-Lite specs with their data; plots/<name>.svg rendered from them
 //   summary.json            checks {name, description, measured, expected, pass}, figures, files
@@ -16,11 +16,16 @@ import { styleFigure } from "../report/figureStyle.js";
 import { writeReport, type FigureFormat } from "../report/writeReport.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { experiments, findExperiment } from "./registry.js";
-import type { Experiment, ExperimentContext, ExperimentResult, ExperimentScale } from "./experiment.js";
+import { rerunLine, type Experiment, type ExperimentContext, type ExperimentResult, type ExperimentScale } from "./experiment.js";
+import { checkSeed } from "../argumentChecks.js";
 
 export const SCALES: readonly ExperimentScale[] = ["test", "quick", "paper"];
 export const DEFAULT_SEED = 1;
 
+/**
+ * How to run an experiment: scale (default quick), base seed (default 1), run directory, broken
+ * variant, and figure formats and resolution.
+ */
 export interface RunExperimentOptions {
   scale?: ExperimentScale;
   seed?: number;
@@ -36,6 +41,10 @@ export interface RunExperimentOptions {
   dpi?: number;
 }
 
+/**
+ * A finished experiment run: its directory, summary.json's content, and the result (null when the
+ * experiment threw; the summary then has status "failed").
+ */
 export interface ExperimentRun {
   dir: string;
   summary: ExperimentSummary;
@@ -74,11 +83,15 @@ export async function reproduce(id: string, options: RunExperimentOptions = {}):
   return runExperiment(experiment, options);
 }
 
+/**
+ * Runs an experiment and owns every file of its run directory (configs, metric tables, plot
+ * specs and SVGs, summary.json, report.html); one that throws still leaves a failed summary and a report.
+ */
 export async function runExperiment(experiment: Experiment, options: RunExperimentOptions = {}): Promise<ExperimentRun> {
   const scale = options.scale ?? "quick";
   if (!SCALES.includes(scale)) throw new RangeError(`--scale: must be one of ${SCALES.join(", ")}, got ${String(scale)}`);
   const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`--seed: must be an integer >= 0, got ${seed}`);
+  checkSeed(seed, "--seed");
   const variant = options.variant ?? null;
   const wrongVariant = variantError(experiment, variant);
   if (wrongVariant) throw new RangeError(wrongVariant);
@@ -101,7 +114,7 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
       const path = `configs/${name}.json`;
       writeFileSync(join(dir, path), `${JSON.stringify(config, null, 2)}\n`);
       configs.push(path);
-      reruns.push({ config: path, commands: commands.map((c) => `meanfield ${c} ${path}`) });
+      reruns.push({ config: path, commands: commands.map((c) => rerunLine(c, path)) });
     },
     saveTable(name, rows: TableRow[]) {
       checkName("table", name, tableNames);

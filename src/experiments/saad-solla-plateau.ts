@@ -95,7 +95,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     for (let s = 0; s < size.seeds; s++) {
       const seed = ctx.seed * 1000 + s;
       const config = runConfig(d, seed, width, size.horizon);
-      if (s === 0) ctx.saveConfig(`sgd-d${d}`, config);
+      if (s === 0) ctx.saveConfig(`sgd-d${d}`, config, ["run", { command: "ode", options: ["--compare"] }]);
       const cmp = await compareOdeWithNetwork(config, { runtime: ctx.runtime, withoutSecondOrder: firstOrderOnly });
       const times = cmp.records.map((r) => r.odeTime);
       const sgd = cmp.records.map((r) => r.networkLoss ?? Number.NaN);
@@ -188,7 +188,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const saadSollaPlateau: Experiment = {
   id: "saad-solla-plateau",
-  papers: [{ ...SAAD_SOLLA_1995, figure: "the symmetric plateau and its escape, realizable case K = M = 2" }, { ...GOLDT_2019, figure: "the order-parameter ODEs, eqs. (5)-(7), against SGD" }],
+  papers: [{ ...SAAD_SOLLA_1995, figure: "the symmetric plateau and its escape by specialization in the realizable case K = M (here K = M = 2)" }, { ...GOLDT_2019, figure: "the order-parameter ODEs of online SGD at fixed width against simulations" }],
   title: "The specialization plateau of a soft committee machine, SGD against the order-parameter ODEs",
   description:
     "Online SGD of a K = 2 erf committee on an M = 2 erf teacher at d = 100 ... 8000 beside the high-dimensional ODEs from the same draw: the symmetric plateau, its escape later at larger d, and the ODE-SGD gap falling like d^(-1/2).",

@@ -11,11 +11,15 @@
 import { parseConfig, type ConfigInput } from "../config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkSchema, linkToActivation, type LinkSpec } from "../tasks/link.js";
+import { linkSchema, linkToActivation, type LinkSpec } from "../activation/link.js";
 import { Trainer } from "../train/trainer.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { exp, log } from "../special/portableMath.js";
 
+/**
+ * One escape problem of Ben Arous, Gheissari, Jagannath 2021: dimension, link h and activation σ in
+ * the normalized Hermite basis, the fixed second-layer weight, and the overlap |m| that counts as escaped.
+ */
 export interface EscapeProblem {
   d: number;
   /** h, the target's link. */
@@ -99,6 +103,10 @@ export function escapeSteps(rt: WasmRuntime, problem: EscapeProblem, seed: numbe
   }
 }
 
+/**
+ * One rung c of the step ladder η = c / d: steps to escape per seed (a non-escaping run counts as its
+ * cap, a lower bound), and their geometric mean.
+ */
 export interface RungResult {
   /** The step size eta of the rung. */
   eta: number;
@@ -110,6 +118,7 @@ export interface RungResult {
   median: number;
 }
 
+/** The search over the ladder c_j = c0 2^{j/2} (no power of d imposed): seeds, start rung, step caps and the rung limit. */
 export interface SearchOptions {
   seeds: number[];
   /** eta0 of the ladder eta_j = eta0 2^{j/2}. */

@@ -1,7 +1,7 @@
 // One task seen from both limits. A mean-field erf network (f = (1/N) Σ a_i erf(<w_i, x>)) learns a
 // single-index target y = erf(<q*, x>) on x ~ N(0, I_d) by online SGD, both layers trained.
 //   - N -> infinity at moderate d: the mean-field PDE, solved by reduced-coordinate particles
-//     (src/pde/reducedParticles.ts), describes SGD with N large at d = 16.
+//     (src/pde/reduced/reducedParticles.ts), describes SGD with N large at d = 16.
 //   - d -> infinity at small N: the order-parameter ODEs (src/ode/) describe SGD with N = 4 at d
 //     large, with the step size h = η N s² / d.
 // Both are drawn against mean-field time t = steps · h. Each SGD run must sit on its own limit,
@@ -9,7 +9,7 @@
 
 import type { ConfigInput } from "../config.js";
 import { compareOdeWithNetwork } from "../ode/compare.js";
-import { solveReducedParticles } from "../pde/reducedRun.js";
+import { solveReducedParticles } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
 import { lineChart } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
@@ -61,8 +61,9 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const hdStep = size.eta / (hd.d * hd.width);
   const mfConfig = config("mean-field-side", ctx.seed, mf.d, mf.width, mf.batch, mfStep, size.horizon);
   const hdConfig = config("high-dimensional-side", ctx.seed + 1, hd.d, hd.width, 1, hdStep, size.horizon);
-  ctx.saveConfig("mean-field-side", mfConfig);
-  ctx.saveConfig("high-dimensional-side", hdConfig);
+  // The limits are solved from these configs as `meanfield pde` and `meanfield ode --compare` solve them (M = N reduced particles).
+  ctx.saveConfig("mean-field-side", mfConfig, ["run", "pde"]);
+  ctx.saveConfig("high-dimensional-side", hdConfig, ["run", { command: "ode", options: ["--compare"] }]);
 
   const sgdWide = await simulate(mfConfig, { runtime: ctx.runtime });
   const pde = await solveReducedParticles(mfConfig, { runtime: ctx.runtime, particles: mf.particles });
@@ -124,7 +125,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
 
 export const twoLimits: Experiment = {
   id: "two-limits",
-  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "the N → ∞ mean-field limit of SGD" }, { ...GOLDT_2019, figure: "the d → ∞ order-parameter ODEs, eqs. (5)-(7)" }],
+  papers: [{ ...MEI_MONTANARI_NGUYEN_2018, figure: "the N → ∞ mean-field limit of SGD" }, { ...GOLDT_2019, figure: "the d → ∞ order-parameter ODEs of online SGD at fixed width" }],
   title: "One task from both limits: the mean-field PDE (N large) and the order-parameter ODEs (d large)",
   description:
     "A mean-field erf network learning erf(<q*, x>): a wide network at d = 16 sits on the mean-field PDE, a four-neuron network at d = 1000 on the high-dimensional ODEs, and the two limits differ.",

@@ -3,7 +3,7 @@
 
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "../wasm/validate.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "../argumentChecks.js";
 
 /**
  * X = (gram + ridge I)^{-1} rhs for the n x n row-major gram (only its lower triangle is read)
@@ -37,7 +37,7 @@ export function choleskySolve(
       const view = a.view;
       for (let i = 0; i < n; i++) view[i * (n + 1)]! += ridge;
     }
-    const status = runtime.exports.choleskyInPlace(a.ptr, n);
+    const status = runtime.linalg.choleskyInPlace(a, n);
     if (status !== 0) {
       const pivot = status - 1;
       throw new RangeError(
@@ -45,8 +45,8 @@ export function choleskySolve(
           `Cholesky pivot ${pivot} (row and column ${pivot}, counting from 0) is not positive; increase the ridge`,
       );
     }
-    runtime.exports.solveLower(a.ptr, n, b.ptr, m);
-    runtime.exports.solveLowerTransposed(a.ptr, n, b.ptr, m);
+    runtime.linalg.solveLower(a, n, b, m);
+    runtime.linalg.solveLowerTransposed(a, n, b, m);
     return b.toArray();
   } finally {
     a?.free();
@@ -73,7 +73,7 @@ export class CholeskyFactor {
       const view = matrix.view;
       for (let i = 0; i < n; i++) view[i * (n + 1)]! += ridge;
     }
-    const status = runtime.exports.choleskyInPlace(matrix.ptr, n);
+    const status = runtime.linalg.choleskyInPlace(matrix, n);
     if (status !== 0) {
       matrix.free();
       throw new RangeError(
@@ -86,8 +86,8 @@ export class CholeskyFactor {
   /** Overwrites the n x m right-hand sides b (in Wasm memory) with the solution. */
   solveInPlace(b: WasmF64Array, m = 1): void {
     checkLength("rhs", b, this.n * m, `n x m = ${this.n} x ${m}`);
-    this.runtime.exports.solveLower(this.factor.ptr, this.n, b.ptr, m);
-    this.runtime.exports.solveLowerTransposed(this.factor.ptr, this.n, b.ptr, m);
+    this.runtime.linalg.solveLower(this.factor, this.n, b, m);
+    this.runtime.linalg.solveLowerTransposed(this.factor, this.n, b, m);
   }
 
   free(): void {

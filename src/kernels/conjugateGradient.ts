@@ -16,6 +16,10 @@ import type { GramOperator } from "./gramOperator.js";
 import { carriesWeight, featureDim, KernelFeatures } from "./kernelFeatures.js";
 import { kernelTail } from "./modelKernel.js";
 
+/**
+ * Stopping rule (|y - (K + λI) α| <= tolerance |y|), iteration cap and the size of the low-degree
+ * feature preconditioner.
+ */
 export interface ConjugateGradientOptions {
   /** Stop when |y - (K + lambda I) alpha| <= tolerance |y| (default 1e-10). */
   tolerance?: number;
@@ -27,6 +31,7 @@ export interface ConjugateGradientOptions {
   seed?: number;
 }
 
+/** The CG solution with its iterations, relative residual recomputed from a fresh product, and preconditioner degree. */
 export interface ConjugateGradientResult {
   alpha: Float64Array;
   iterations: number;
@@ -56,16 +61,16 @@ export class FeaturePreconditioner {
 
   /** z = P^{-1} r. */
   apply(r: WasmF64Array, z: WasmF64Array): void {
-    const ex = this.runtime.exports;
+    const ex = this.runtime.features;
     const { p } = this.features;
     const u = this.u;
     u.view.fill(0);
     forEachFeatureBlock(this.runtime, this.features, this.x, this.n, (phiT, start, rows) => {
-      ex.featuresTransposedTimes(phiT.ptr, p, rows, r.ptr + 8 * start, u.ptr);
+      ex.featuresTransposedTimes(phiT, p, rows, r.subarray(start), u);
     });
     this.factor.solveInPlace(u);
     forEachFeatureBlock(this.runtime, this.features, this.x, this.n, (phiT, start, rows) => {
-      ex.featuresTimes(phiT.ptr, p, rows, u.ptr, z.ptr + 8 * start);
+      ex.featuresTimes(phiT, p, rows, u, z.subarray(start));
     });
     const zv = z.view;
     const rv = r.view;

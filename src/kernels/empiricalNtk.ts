@@ -15,8 +15,7 @@ export type NtkLayers = "both" | "first" | "second";
 export function empiricalNtk(net: TwoLayerNetwork, x: WasmF64Array, m: number, layers: NtkLayers = "both"): Float64Array {
   if (net.bias) throw new RangeError("meanfield: empiricalNtk takes a network without bias");
   const { runtime, n, d } = net;
-  const ex = runtime.exports;
-  const arena = runtime.arena;
+    const arena = runtime.arena;
   const owned: WasmF64Array[] = [];
   const alloc = (length: number) => {
     const a = arena.f64(length);
@@ -30,18 +29,18 @@ export function empiricalNtk(net: TwoLayerNetwork, x: WasmF64Array, m: number, l
     const aa = alloc(m * m);
     ss.view.fill(0);
     aa.view.fill(0);
-    ex.preactivations(x.ptr, net.w.ptr, n, d, m, z.ptr);
+    runtime.linalg.preactivations(x, net.w, n, d, m, z);
     const act = net.activation;
     if (layers !== "first") {
-      ex.activationValues(act.code, act.params.ptr, act.params.length, z.ptr, s.ptr, m * n);
-      ex.accumulateNormal(s.ptr, m, n, ss.ptr);
+      runtime.features.activationValues(act, z, s, m * n);
+      runtime.features.accumulateNormal(s, m, n, ss);
     }
     if (layers !== "second") {
-      ex.activationDerivatives(act.code, act.params.ptr, act.params.length, z.ptr, s.ptr, m * n);
+      runtime.features.activationDerivatives(act, z, s, m * n);
       const sv = s.view;
       const a = net.a.view;
       for (let b = 0; b < m; b++) for (let i = 0; i < n; i++) sv[b * n + i] = sv[b * n + i]! * a[i]!;
-      ex.accumulateNormal(s.ptr, m, n, aa.ptr);
+      runtime.features.accumulateNormal(s, m, n, aa);
     }
     const xv = x.view;
     const g = ss.view;

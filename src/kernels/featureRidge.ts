@@ -68,7 +68,7 @@ export function factorNormalEquations(
   shift: number,
 ): { factor: CholeskyFactor; rhs: WasmF64Array } {
   const { p } = features;
-  const ex = runtime.exports;
+  const ex = runtime.features;
   const matrix = runtime.arena.f64(p * p);
   let rhs: WasmF64Array | null = null;
   try {
@@ -76,8 +76,8 @@ export function factorNormalEquations(
     matrix.view.fill(0);
     rhs.view.fill(0);
     forEachFeatureBlock(runtime, features, x, n, (phiT, start, rows) => {
-      ex.accumulateNormal(phiT.ptr, p, rows, matrix.ptr);
-      if (y) ex.featuresTransposedTimes(phiT.ptr, p, rows, y.ptr + 8 * start, rhs!.ptr);
+      ex.accumulateNormal(phiT, p, rows, matrix);
+      if (y) ex.featuresTransposedTimes(phiT, p, rows, y.subarray(start), rhs!);
     });
     const penalty = features.penalty();
     const a = matrix.view;
@@ -124,7 +124,7 @@ export function predictFeatures(
   out: WasmF64Array,
 ): void {
   forEachFeatureBlock(runtime, features, x, rows, (phiT, start, count) => {
-    runtime.exports.featuresTimes(phiT.ptr, features.p, count, beta.ptr, out.ptr + 8 * start);
+    runtime.features.featuresTimes(phiT, features.p, count, beta, out.subarray(start));
   });
 }
 
@@ -148,7 +148,7 @@ export function fitFeatureRidgePath(
     if (!(Number.isInteger(ns[i]) && ns[i]! >= 1 && (i === 0 || ns[i]! > ns[i - 1]!))) throw new RangeError(`meanfield: ns must be increasing positive integers, got ${ns.join(", ")}`);
   }
   for (const penalty of penalties) if (penalty.length !== p * p) throw new RangeError(`meanfield: every penalty must be p x p = ${p * p} numbers, got ${penalty.length}`);
-  const ex = runtime.exports;
+  const ex = runtime.features;
   const arena = runtime.arena;
   const matrix = arena.f64(p * p);
   const rhs = arena.f64(p);
@@ -160,8 +160,8 @@ export function fitFeatureRidgePath(
     for (const n of ns) {
       const view = x.subarray(done * features.d, n * features.d);
       forEachFeatureBlock(runtime, features, view, n - done, (phiT, start, rows) => {
-        ex.accumulateNormal(phiT.ptr, p, rows, matrix.ptr);
-        ex.featuresTransposedTimes(phiT.ptr, p, rows, y.ptr + 8 * (done + start), rhs.ptr);
+        ex.accumulateNormal(phiT, p, rows, matrix);
+        ex.featuresTransposedTimes(phiT, p, rows, y.subarray(done + start), rhs);
       });
       done = n;
       out.push(

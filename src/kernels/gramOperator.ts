@@ -44,6 +44,10 @@ class PointFactors {
   }
 }
 
+/**
+ * The Gram matrix of a model kernel on n points as an operator: products K v built row by row in
+ * Wasm from the tabulated g (O(n) memory, for CG), or dense blocks evaluated in JavaScript.
+ */
 export class GramOperator {
   private readonly factors: PointFactors;
   private readonly table: WasmF64Array | null;
@@ -74,11 +78,7 @@ export class GramOperator {
     const other = new PointFactors(this.runtime, this.kernel, points, rows);
     try {
       if (this.table) {
-        this.runtime.exports.tableKernelBlock(
-          points.ptr, rows, this.x.ptr, this.n, this.kernel.d,
-          other.scale.ptr, other.inverseNorm.ptr, this.factors.scale.ptr, this.factors.inverseNorm.ptr,
-          this.table.ptr, this.table.length, out.ptr,
-        );
+        this.runtime.gram.tableKernelBlock(points, rows, this.x, this.n, this.kernel.d, other, this.factors, this.table, out);
         return;
       }
       const entry = this.kernel.entry!;
@@ -130,10 +130,7 @@ export class GramOperator {
   /** out = (K + ridge I) v without storing K (v, out: n entries in Wasm memory). */
   times(v: WasmF64Array, out: WasmF64Array, ridge: number): void {
     if (!this.table) throw new ConfigError("kernel: products with this Gram matrix need its dense form; use --method cholesky or features");
-    this.runtime.exports.tableKernelSymv(
-      this.x.ptr, this.n, this.kernel.d, this.factors.scale.ptr, this.factors.inverseNorm.ptr,
-      this.table.ptr, this.table.length, ridge, v.ptr, out.ptr,
-    );
+    this.runtime.gram.tableKernelSymv(this.x, this.n, this.kernel.d, this.factors, this.table, ridge, v, out);
   }
 
   /** trace(K) / n. */

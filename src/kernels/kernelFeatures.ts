@@ -59,6 +59,10 @@ function multiIndices(d: number, k: number): number[][] {
   return out;
 }
 
+/**
+ * The features of one degree k: their offset and count (N(d,k) anchors on the sphere,
+ * C(d+k-1, k) Hermite products on Gaussian input).
+ */
 export interface DegreeBlock {
   degree: number;
   /** First feature of the block. */
@@ -66,6 +70,11 @@ export interface DegreeBlock {
   size: number;
 }
 
+/**
+ * Explicit features of a kernel truncated at degree K, on which it is exactly a linear model:
+ * Legendre P_{k,d}(<x, v_j>) at N(d,k) anchors per degree on the sphere, orthonormal Hermite
+ * products H_α (|α| = k) on Gaussian input, with the ridge's metric M from the degree weights.
+ */
 export class KernelFeatures implements FeatureMap {
   readonly p: number;
   readonly d: number;
@@ -154,9 +163,9 @@ export class KernelFeatures implements FeatureMap {
 
   /** phiT (p x rows, feature-major) = the features of `rows` points x (rows x d). scratch: scratchLength(rows). */
   fill(x: WasmF64Array, rows: number, phiT: WasmF64Array, scratch: WasmF64Array | null): void {
-    const ex = this.runtime.exports;
-    if (this.anchors) ex.sphereFeatures(x.ptr, rows, this.kernel.d, this.anchors.ptr, this.codes.ptr, this.p, phiT.ptr);
-    else ex.hermiteFeatures(x.ptr, rows, this.kernel.d, this.degree, this.codes.ptr, Math.max(1, this.degree), this.p, phiT.ptr, scratch!.ptr);
+    const ex = this.runtime.features;
+    if (this.anchors) ex.sphereFeatures(x, rows, this.kernel.d, this.anchors, this.codes, this.p, phiT);
+    else ex.hermiteFeatures(x, rows, this.kernel.d, this.degree, this.codes, Math.max(1, this.degree), this.p, phiT, scratch!);
   }
 
   /** Length of the scratch buffer `fill` needs for `rows` points (0 on the sphere). */

@@ -9,7 +9,7 @@ import { ConfigError, parseConfig, type Config, type ConfigInput } from "../conf
 import { TwoLayerNetwork, type FirstLayerInit } from "../model/network.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { formatBytes, MAX_WASM_BYTES, type WasmF64Array } from "../wasm/arena.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { CholeskyFactor } from "./cholesky.js";
@@ -22,7 +22,12 @@ import { RandomFeatures } from "./randomFeatures.js";
 import { cleanLink, kernelFractions, monteCarloFractions, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
 
 export type { KernelKind } from "./modelKernel.js";
+/** A kernel baseline: the model's infinite-width NNGP or NTK, or random features (first layer frozen). */
 export type BaselineKind = KernelKind | "rf";
+/**
+ * How kernel ridge is solved: dense Cholesky, conjugate gradients on the fly, truncated explicit
+ * features, or the random-feature ridge.
+ */
 export type SolverMethod = "cholesky" | "cg" | "features" | "randomFeatures";
 
 /** Largest n the automatic choice gives the dense Cholesky solver (n^3 / 3 flops: ~1 min here). */
@@ -39,6 +44,10 @@ const TEST_BLOCK_ROWS = 256;
 /** The most test points whose inputs are kept for Monte-Carlo degree fractions. */
 const MONTE_CARLO_MAX = 200_000;
 
+/**
+ * A kernel baseline's sizes and solver: n training samples of the "train" stream, m test samples,
+ * ridge λ in (K + λ n I) α = y (default 1e-6 E_x K(x, x)), truncation degree, and memory.
+ */
 export interface KernelBaselineOptions {
   /** Training samples (default: the config's fixed training set size, else 1000). */
   n?: number;
@@ -62,6 +71,10 @@ export interface KernelBaselineOptions {
   onStage?: (stage: string) => void;
 }
 
+/**
+ * A kernel baseline's test loss 1/2 mean (f - y)² with its standard error, solver diagnostics, and
+ * for single-index tasks the fraction of each degree of the target it reproduces.
+ */
 export interface KernelBaselineResult {
   /** 1/2 mean (f(x) - y)^2 over the test samples. */
   testLoss: number;
@@ -309,7 +322,7 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
       fitted = {
         predict: (xs, rows, out) => {
           gram.crossBlock(xs, rows, block);
-          rt.exports.blockGemv(block.ptr, rows, n, alphaW.ptr, out.ptr);
+          rt.linalg.blockGemv(block, rows, n, alphaW, out);
         },
         fractions: (q, link) => (kernel!.law === "sphere" ? kernelFractions(alpha, x.toArray(), d, kernel!.degreeWeights, q, link) : null),
       };

@@ -19,18 +19,24 @@
 // explicit Hermite features represent, with the same energy E_x K(x, x) in every degree.
 
 import { ConfigError, type Config } from "../config.js";
-import { parseActivation, type ActivationSpec } from "../model/activation.js";
-import { activationFunction } from "../model/activationFunction.js";
-import { GaussianNeurons, type NeuronState } from "../population/gaussianNetwork.js";
-import { hermiteCoefficients, sphereCoefficients } from "../special/coefficients.js";
+import { parseActivation, type ActivationSpec } from "../activation/spec.js";
+import { activationFunction } from "../activation/activationFunction.js";
+import { GaussianNeurons } from "../population/gaussianNetwork.js";
+import type { NeuronState } from "../activation/gaussianPair.js";
+import { hermiteCoefficients, sphereCoefficients } from "../activation/coefficients.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { gaussianExpectation, sphereExpectation } from "../special/expectation.js";
-import { linkToActivation } from "../tasks/link.js";
-import { arcCosineKernel } from "./closedForms.js";
+import { linkToActivation } from "../activation/link.js";
+import { arcCosineKernel } from "../activation/closedForms.js";
 import { asin } from "../special/portableMath.js";
 
+/**
+ * The infinite-width kernel: NNGP E_w[σ(<w,x>) σ(<w,y>)], or NTK, which adds the first layer's
+ * E[a²] <x,y> E_w[σ' σ'] (the layers follow model.train).
+ */
 export type KernelKind = "nngp" | "ntk";
+/** x uniform on the unit sphere S^{d-1} (w uniform on it too), or x ~ N(0, I_d) (w ~ N(0, I/d)). */
 export type InputLaw = "sphere" | "gaussian";
 
 /** Nodes of the tabulated g, half for t >= 0 and half for t <= 0 (4-point interpolation in s = sqrt(1 - |t|), assembly/gram.ts). */
@@ -40,6 +46,10 @@ export const SERIES_DEGREE = 48;
 /** Degree of the Mehler series of Gaussian pair moments (as gaussianActivationKernel). */
 const PAIR_SERIES_DEGREE = 60;
 
+/**
+ * An infinite-width kernel by its degree weights: on the sphere κ_k with K(t) = Σ_k κ_k P_{k,d}(t);
+ * on Gaussian input the energies e_k of the rotation-averaged kernel; with a table for the Wasm Gram kernels.
+ */
 export interface ModelKernel {
   kind: KernelKind;
   law: InputLaw;
@@ -83,6 +93,10 @@ function layersOf(config: Config): { second: boolean; first: boolean; aSquare: n
   return { second: train !== "first", first: train !== "second", aSquare };
 }
 
+/**
+ * The input law of a config's task: the sphere for sphereSingleIndex, Gaussian otherwise (the
+ * kernels have no hypercube form).
+ */
 export function inputLawOf(config: Config): InputLaw {
   return config.task.kind === "sphereSingleIndex" ? "sphere" : "gaussian";
 }

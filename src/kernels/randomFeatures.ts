@@ -8,6 +8,10 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import type { TwoLayerNetwork } from "../model/network.js";
 import type { FeatureMap } from "./featureRidge.js";
 
+/**
+ * The config's first layer frozen at initialization as M features ψ_i(x) = σ(<w_i, x>) / sqrt(M), so
+ * ψᵀψ is the Monte-Carlo NNGP of M neurons and λ means what it means for the kernel methods.
+ */
 export class RandomFeatures implements FeatureMap {
   readonly p: number;
   readonly d: number;
@@ -23,10 +27,9 @@ export class RandomFeatures implements FeatureMap {
   }
 
   fill(x: WasmF64Array, rows: number, phiT: WasmF64Array): void {
-    const ex = this.runtime.exports;
     const { net, p } = this;
-    ex.preactivations(net.w.ptr, x.ptr, rows, this.d, p, phiT.ptr);
-    ex.activationValues(net.activation.code, net.activation.params.ptr, net.activation.params.length, phiT.ptr, phiT.ptr, p * rows);
+    this.runtime.linalg.preactivations(net.w, x, rows, this.d, p, phiT);
+    this.runtime.features.activationValues(net.activation, phiT, phiT, p * rows);
     const v = phiT.view;
     const s = 1 / Math.sqrt(p);
     for (let i = 0; i < p * rows; i++) v[i] = v[i]! * s;

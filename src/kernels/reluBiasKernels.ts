@@ -10,6 +10,10 @@ import { acos } from "../special/portableMath.js";
 // per unit of mean-field time, for the init's variances). The bias term is what lets these kernels
 // fit the even and higher odd parts of a target beyond what relu(<w, x>) alone reaches.
 
+/**
+ * Which ReLU-with-bias kernel, at the init w ~ N(0, I/d), b ~ N(0, β²), a = ±1: the NNGP, or the NTK
+ * = NNGP + (<x, y>/d + β²)(π - t)/(2π), the first layer and bias moving per unit of mean-field time.
+ */
 export type ReluBiasKernel = "nngp" | "ntk";
 
 /** rows(a) x rows(b) Gram matrix K(a_r, b_c) for row-major inputs with d columns; bias scale beta. */

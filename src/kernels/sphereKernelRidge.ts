@@ -14,7 +14,7 @@ import { parseConfig, ConfigError, type ConfigInput } from "../config.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { CholeskyFactor } from "./cholesky.js";
@@ -26,6 +26,10 @@ import { cleanLink } from "./targetFractions.js";
 /** Largest n solved by a dense Cholesky factorization (n^2 doubles: 128 MiB); above it, conjugate gradients. */
 export const SPHERE_DENSE_MAX = 4000;
 
+/**
+ * A kernel ridge fit on the sphere scored without a test sample: the exact loss 1/2 E_x[(f - y)²]
+ * by Funk–Hecke, and the fraction of each Legendre degree of the target reproduced.
+ */
 export interface SphereKernelFit {
   n: number;
   method: "cholesky" | "cg";
@@ -36,6 +40,7 @@ export interface SphereKernelFit {
   alpha: Float64Array;
 }
 
+/** Ridge λ = ridge · n · K(1) (default 1e-6, near-interpolation), the dense-solve limit, and the CG preconditioner's seed. */
 export interface SphereFitOptions {
   /** lambda = ridge * n * K(1) (default 1e-6: near-interpolation of a noiseless target). */
   ridge?: number;

@@ -8,8 +8,8 @@
 //     Gaussian  fraction_k = sum_i c_i b_k(r_i) <u_i, q>^k / h_k,          b_k(r) = E[sigma(r z) h_k(z)]
 // and by Monte Carlo on the test set, with its standard error, for kernels of Gaussian inputs.
 
-import type { ActivationSpec } from "../model/activation.js";
-import { activationFunction } from "../model/activationFunction.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { activationFunction } from "../activation/activationFunction.js";
 import { fillGegenbauer, gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { fillHermite, hermiteAll } from "../special/hermite.js";
 import { gaussianRule, sphereRule } from "../special/expectation.js";

@@ -6,15 +6,19 @@
 // loss is at least half their energy, whatever n.
 
 import { parseConfig, ConfigError, type ConfigInput } from "../config.js";
-import { GaussianActivation } from "../population/gaussianActivation.js";
+import { GaussianActivation } from "../activation/gaussianMoments.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import type { TeacherNetworkTask } from "../tasks/teacherNetwork.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { fitFeatureRidgePath } from "./featureRidge.js";
 import { KernelFeatures } from "./kernelFeatures.js";
 import { modelKernel, type KernelKind } from "./modelKernel.js";
 
+/**
+ * A truncated-kernel fit of the teacher at one n: degree K, feature dimension p, and the exact loss
+ * 1/2 E[(f - y)²], at least half the energy of the teacher's Hermite orders above K.
+ */
 export interface TeacherFeatureRidgeResult {
   n: number;
   kernel: KernelKind;

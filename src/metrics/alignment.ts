@@ -16,12 +16,17 @@
 // a bounded scratch block instead of an R x R matrix.
 
 import type { WasmF64Array } from "../wasm/arena.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 import { drawSampleSet } from "./samples.js";
 
 /** Entries of the scratch block of Gram rows (8 MiB). */
 const BLOCK_ENTRIES = 1 << 20;
 
+/**
+ * Centered kernel-target alignment A(K, y) = (Hy)ᵀ HKH (Hy) / (‖HKH‖_F ‖Hy‖²) in [0, 1] of the
+ * feature kernel K = F Fᵀ (F_bi = σ(<w_i, x_b>), bias included, not weighted by a) on the fixed
+ * "alignment" set; centered so it starts at O(1/sqrt d) as in Takakura, Suzuki 2024, not near 1/d.
+ */
 export function createAlignment(ctx: MetricContext): Metric {
   const { runtime, task, net, config } = ctx;
   const m = config.metrics.alignmentSamples;
@@ -45,14 +50,13 @@ export function createAlignment(ctx: MetricContext): Metric {
     set.free();
     throw err;
   }
-  const ex = runtime.exports;
 
   function alignment(): number | null {
     // Rows of `features` are neurons (N x m, F^T) when they are fewer, else samples (m x N).
-    if (byNeuron) ex.preactivations(net.w.ptr, set.x.ptr, m, inputDim, n, features.ptr);
-    else ex.preactivations(set.x.ptr, net.w.ptr, n, inputDim, m, features.ptr);
+    if (byNeuron) runtime.linalg.preactivations(net.w, set.x, m, inputDim, n, features);
+    else runtime.linalg.preactivations(set.x, net.w, n, inputDim, m, features);
     const act = net.activation;
-    ex.activationValues(act.code, act.params.ptr, act.params.length, features.ptr, features.ptr, m * n);
+    runtime.features.activationValues(act, features, features, m * n);
     const f = features.view;
     const y = Float64Array.from(set.y.view);
     const yMean = y.reduce((s, v) => s + v, 0) / m;
@@ -89,7 +93,7 @@ export function createAlignment(ctx: MetricContext): Metric {
     let frobenius2 = 0;
     for (let r0 = 0; r0 < rows; r0 += blockRows) {
       const r1 = Math.min(rows, r0 + blockRows);
-      ex.preactivations(features.ptr + 8 * r0 * length, features.ptr, r1, length, r1 - r0, block.ptr);
+      runtime.linalg.preactivations(features.subarray(r0 * length), features, r1, length, r1 - r0, block);
       const g = block.view;
       for (let s = 0; s < r1 - r0; s++) {
         const row = r0 + s;

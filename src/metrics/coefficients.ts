@@ -6,13 +6,14 @@
 //   coefficients    [mean_b f(x_b) b_t(x_b) for each basis function t]; the target's own are c_t
 //                   (1 for every staircase term), so f has learned term t when this reaches c_t
 //   coefficientsSE  their standard errors
-// The reduced-particle solver (src/pde/reducedRun.ts) reports the exact E[f b_t] under the same
+// The reduced-particle solver (src/pde/reduced/reducedRun.ts) reports the exact E[f b_t] under the same
 // key and in the same order, so finite-N runs and their mean-field limit plot on one axis.
 
 import { ConfigError } from "../config.js";
 import { fillHermite } from "../special/hermite.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 import { drawSampleSet } from "./samples.js";
+import { forwardInChunks } from "../wasm/chunkedForward.js";
 
 /** Basis functions at the sample rows: terms x rows, row-major. */
 function basisValues(ctx: MetricContext, x: Float64Array, rows: number): Float64Array {
@@ -54,12 +55,13 @@ function basisValues(ctx: MetricContext, x: Float64Array, rows: number): Float64
   throw new ConfigError(`metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex), not ${t.kind}`);
 }
 
+/**
+ * Monte-Carlo coefficients mean_b f(x_b) b_t(x_b) of f on the target's orthonormal monomials
+ * (staircase χ_k on the hypercube, normalized-Hermite products Π_p h_k(<u_p, x>)), with standard
+ * errors, on the testLoss rows; term t is learned when its coefficient reaches the target's c_t.
+ */
 export function createCoefficients(ctx: MetricContext): Metric {
   const { task, net, config, runtime } = ctx;
-  const kind = config.task.kind;
-  if (kind !== "staircase" && kind !== "gaussianMultiIndex") {
-    throw new ConfigError(`metrics.include: coefficients needs a target made of monomials (staircase or gaussianMultiIndex), not ${kind}`);
-  }
   const m = config.metrics.testSamples;
   const set = drawSampleSet(task, net, "test", m);
   let basis: Float64Array;
@@ -70,7 +72,7 @@ export function createCoefficients(ctx: MetricContext): Metric {
     basis = basisValues(ctx, set.x.view, m);
     z = runtime.arena.f64(chunk * net.n);
     try {
-      f = runtime.arena.f64(chunk);
+      f = runtime.arena.f64(m);
     } catch (err) {
       z.free();
       throw err;
@@ -83,13 +85,8 @@ export function createCoefficients(ctx: MetricContext): Metric {
   const { n, inputDim } = net;
   return {
     record(out) {
-      const values = new Float64Array(m);
-      for (let s0 = 0; s0 < m; s0 += chunk) {
-        const b = Math.min(chunk, m - s0);
-        const buffers = { x: set.x.subarray(s0 * inputDim, (s0 + b) * inputDim), w: net.w, a: net.a, z: z.subarray(0, b * n), f: f.subarray(0, b) };
-        runtime.network.forwardInto({ n, d: inputDim, b }, net.scale, net.activation, buffers, { checkFinite: false });
-        values.set(buffers.f.view, s0);
-      }
+      forwardInChunks(runtime, net, n, inputDim, net.scale, set.x, f, z);
+      const values = f.view;
       const means: number[] = [];
       const errors: number[] = [];
       for (let t = 0; t < terms; t++) {

@@ -15,15 +15,15 @@
 // r_i = 0 leaves the constant sigma(b_i), whose only component is k = 0.
 
 import { ConfigError } from "../config.js";
-import { parseActivation, type Activation, type ActivationSpec } from "../model/activation.js";
-import { activationFunction, type ActivationFunction } from "../model/activationFunction.js";
-import { GaussianActivation, gradedCuts, piecewiseLinearForm } from "../population/gaussianActivation.js";
-import { hermiteCoefficients, sphereCoefficients, type ExpandableFunction } from "../special/coefficients.js";
+import { parseActivation, type Activation, type ActivationSpec } from "../activation/spec.js";
+import { activationFunction, type ActivationFunction } from "../activation/activationFunction.js";
+import { GaussianActivation, gradedCuts, piecewiseLinearForm } from "../activation/gaussianMoments.js";
+import { hermiteCoefficients, sphereCoefficients, type ExpandableFunction } from "../activation/coefficients.js";
 import { fillGegenbauer, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { fillHermite } from "../special/hermite.js";
 import { DEFAULT_ORDER, gaussianRule, sphereRule } from "../special/expectation.js";
 import { particles } from "./particles.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 
 /** Tolerance on |w_i| = 1 below which the shared unit-norm coefficients are used. */
 const UNIT_TOLERANCE = 1e-9;
@@ -158,14 +158,17 @@ class NeuronExpansion {
   }
 }
 
+/**
+ * Exact components f_k of f along q* and residuals D_k = f_k - h_k. Sphere: f_k = N(d,k) E[f P_{k,d}(<q,x>)],
+ * so the zonal loss is 1/2 Σ D_k² / N(d,k); Gaussian: f_k = E[f h_k(<q,x>)] with normalized h_k,
+ * so it is 1/2 Σ D_k².
+ */
 export function createComponents(ctx: MetricContext): Metric {
   const { task, net, config } = ctx;
   const kmax = config.metrics.degrees;
   const kind = config.task.kind;
   const link = task.linkCoefficients(kmax);
-  if (!link || (kind !== "sphereSingleIndex" && kind !== "gaussianSingleIndex")) {
-    throw new ConfigError(`metrics.include: components needs a single-index task (sphereSingleIndex or gaussianSingleIndex), not ${kind}`);
-  }
+  if (!link) throw new ConfigError(`metrics.include: components needs a single-index task (sphereSingleIndex or gaussianSingleIndex), not ${kind}`);
   const d = net.d;
   const basis: Basis = kind === "sphereSingleIndex" ? { kind: "legendre", d } : { kind: "hermite" };
   const expansion = new NeuronExpansion(net.activationSpec, basis, kmax);

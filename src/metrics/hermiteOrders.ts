@@ -14,7 +14,7 @@ import { ConfigError } from "../config.js";
 import { GaussianNetworkPopulation, type TeacherNeuronsTarget } from "../population/gaussianNetwork.js";
 import { teacherActivationOf } from "../tasks/teacherNetwork.js";
 import { particles } from "./particles.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 
 function teacher(ctx: MetricContext): TeacherNeuronsTarget {
   const { task, config, net } = ctx;
@@ -30,9 +30,12 @@ function teacher(ctx: MetricContext): TeacherNeuronsTarget {
   throw new ConfigError(`metrics.include: hermiteOrders needs a teacher (teacherAbs, teacherNetwork or gaussianSingleIndex task), not ${t.kind}`);
 }
 
+/**
+ * Population loss split by Hermite order, L_k = 1/2 |student's order-k tensor - teacher's|², with
+ * normalized h_k, so Σ_{k<=K} L_k <= L = 1/2 E[(f - y)^2]; stage-wise learning shows as L_0, L_1, … falling in turn.
+ */
 export function createHermiteOrders(ctx: MetricContext): Metric {
   const { net, config } = ctx;
-  if (net.bias) throw new ConfigError(`model.bias: hermiteOrders is not available with a bias; set it false`);
   const population = new GaussianNetworkPopulation({ d: net.d, activation: net.activationSpec, target: teacher(ctx) });
   const kmax = config.metrics.degrees;
   return {

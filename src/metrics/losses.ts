@@ -10,12 +10,16 @@
 import { ConfigError } from "../config.js";
 import { testLoss } from "../model/testLoss.js";
 import { particles } from "./particles.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 import { drawSampleSet } from "./samples.js";
 
 /** The sphere population loss (Funk–Hecke) is defined for unit-norm w_i; this is its tolerance. */
 const UNIT_TOLERANCE = 1e-9;
 
+/**
+ * The exact L = 1/2 E[(f - y)^2] from task.population and a bound on its truncation error; no bias,
+ * and on the sphere (Funk–Hecke, unit w_i) a run that keeps |w_i| = 1 to 1e-9, checked before step 0.
+ */
 export function createPopulationLoss(ctx: MetricContext): Metric {
   const { task, net, config } = ctx;
   const population = task.population;
@@ -45,6 +49,10 @@ export function createPopulationLoss(ctx: MetricContext): Metric {
   };
 }
 
+/**
+ * Monte-Carlo L = mean_b (f - y)² / 2 with its standard error, on the fixed "test" set drawn once, so
+ * successive records differ only by training, not by resampling.
+ */
 export function createTestLoss(ctx: MetricContext): Metric {
   const { task, net, config } = ctx;
   const set = drawSampleSet(task, net, "test", config.metrics.testSamples);
@@ -60,6 +68,10 @@ export function createTestLoss(ctx: MetricContext): Metric {
   };
 }
 
+/**
+ * L = 1/2 mean (f - y)² over the algorithm's fixed training set, as the trainer computes it; a
+ * ConfigError when the algorithm has no fixed set (online SGD, population GD).
+ */
 export function createTrainLoss(ctx: MetricContext): Metric {
   const train = ctx.trainLoss;
   if (!train) {

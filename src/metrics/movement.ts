@@ -6,7 +6,7 @@
 //   movement   ||(w_t, a_t) - (w_0, a_0)|| / ||(w_0, a_0)||
 // each null when the initial norm is 0 (e.g. a_0 = 0), where no relative size exists.
 
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 
 function squaredDistanceAndNorm(current: Float64Array, initial: Float64Array): { distance: number; norm: number } {
   let distance = 0;
@@ -22,6 +22,10 @@ function ratio(distance: number, norm: number): number | null {
   return norm > 0 ? Math.sqrt(distance / norm) : null;
 }
 
+/**
+ * Relative distance from initialization, ‖θ_t - θ_0‖ / ‖θ_0‖ for w (bias column included), a and
+ * both: small in the lazy/NTK regime, order one when features are learned; null when ‖θ_0‖ = 0.
+ */
 export function createMovement(ctx: MetricContext): Metric {
   const { net } = ctx;
   // Copies, so a caller reusing its arrays cannot move the reference point.

@@ -14,9 +14,8 @@
 //     phiIqr             q75 - q25 of Phi (as above), null when no particle qualifies
 //     phiCount           how many particles have 0 < m < 1
 
-import { ConfigError } from "../config.js";
 import { overlapsWith, particles } from "./particles.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 import { log } from "../special/portableMath.js";
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
@@ -38,14 +37,11 @@ function meanAndVariance(values: Float64Array): { mean: number; variance: number
   return { mean, variance: sq / values.length };
 }
 
-function requireDirection(ctx: MetricContext, metric: string): void {
-  if (ctx.task.directions.length < ctx.net.d) {
-    throw new ConfigError(`metrics.include: ${metric} needs a target direction q*; the ${ctx.config.task.kind} task has none`);
-  }
-}
-
+/**
+ * Statistics of the overlaps m_i = <q*, w_i>/|w_i| as an empirical measure of the N particles
+ * (variance with 1/N, interpolated quantiles, histogram of equal bins on [-1, 1] summing to N).
+ */
 export function createOverlaps(ctx: MetricContext): Metric {
-  requireDirection(ctx, "overlaps");
   const { task, net } = ctx;
   const bins = ctx.config.metrics.histogramBins;
   return {
@@ -64,8 +60,12 @@ export function createOverlaps(ctx: MetricContext): Metric {
   };
 }
 
+/**
+ * Spread of Mahankali et al.'s potential Φ(m) = log(m / sqrt(1 - m²)) over the particles with
+ * 0 < m < 1 (standard deviation with 1/count, interquartile range, count): its growth keeps
+ * same-sign particles off saddles.
+ */
 export function createPhiSpread(ctx: MetricContext): Metric {
-  requireDirection(ctx, "phiSpread");
   const { task, net } = ctx;
   return {
     record(out) {

@@ -4,6 +4,10 @@
 
 import type { TwoLayerNetwork } from "../model/network.js";
 
+/**
+ * The neurons as points in data space: a bias is a coordinate of the input (x, 1), not a direction,
+ * so it is split off here and norms and overlaps use the d data columns only.
+ */
 export interface Particles {
   n: number;
   d: number;
@@ -15,6 +19,7 @@ export interface Particles {
   bias: Float64Array | null;
 }
 
+/** Copies the network's w into data columns and bias (row-major N x d), with the row norms |w_i|. */
 export function particles(net: TwoLayerNetwork): Particles {
   const { n, d, inputDim } = net;
   const all = net.w.view;

@@ -5,18 +5,18 @@
 //   projections     [sqrt(mean_i <u_p, w_i>^2) for p = 1..P]
 //   orthogonalNorm  mean_i |w_i - sum_p <u_p, w_i> u_p|, the part outside span(u_p) (orthonormal u_p)
 
-import { ConfigError } from "../config.js";
 import { particles } from "./particles.js";
-import type { Metric, MetricContext } from "./recorder.js";
+import type { Metric, MetricContext } from "./metric.js";
 
+/**
+ * RMS projections sqrt(mean_i <u_p, w_i>²) on each relevant direction (orthonormal u_p) and the mean
+ * norm outside their span: a direction stuck at its initial O(1/sqrt d) shows a trap.
+ */
 export function createProjections(ctx: MetricContext): Metric {
-  const { task, net, config } = ctx;
+  const { task, net } = ctx;
   const d = net.d;
   const u = task.directions;
   const count = u.length / d;
-  if ((config.task.kind !== "gaussianMultiIndex" && config.task.kind !== "staircase") || count < 1) {
-    throw new ConfigError(`metrics.include: projections needs a multi-index task (gaussianMultiIndex or staircase), not ${config.task.kind}`);
-  }
   return {
     record(out) {
       const { n, w } = particles(net);

@@ -18,11 +18,8 @@
 //   coefficients    coefficients, coefficientsSE                                       (coefficients.ts)
 // The file of each metric defines its keys precisely.
 
-import { ConfigError, type Config, type MetricName } from "../config.js";
-import type { TwoLayerNetwork } from "../model/network.js";
-import type { Task } from "../tasks/task.js";
-import type { WasmF64Array } from "../wasm/arena.js";
-import type { WasmRuntime } from "../wasm/runtime.js";
+import { ConfigError, METRIC_REQUIREMENTS, type Config, type MetricName } from "../config.js";
+import type { Metric, MetricContext, MetricRecorder, MetricValues } from "./metric.js";
 import { createAlignment } from "./alignment.js";
 import { createCoefficients } from "./coefficients.js";
 import { createComponents } from "./components.js";
@@ -32,54 +29,38 @@ import { createMovement } from "./movement.js";
 import { createOverlaps, createPhiSpread } from "./overlaps.js";
 import { createProjections } from "./projections.js";
 
-export interface MetricContext {
-  runtime: WasmRuntime;
-  /** Resolved config (src/config.ts). */
-  config: Config;
-  task: Task;
-  /** Current parameters, read at record time. */
-  net: TwoLayerNetwork;
-  /** Parameters at step 0, for relative movement. */
-  initialW: Float64Array;
-  initialA: Float64Array;
-  /** Loss on the fixed training set, when the algorithm has one (else undefined). */
-  trainLoss?: () => number;
-  /**
-   * The loss of the model being trained on a sample set, when that model is not the network
-   * itself (a linearized run); testLoss uses it.
-   */
-  modelLoss?: (x: WasmF64Array, y: WasmF64Array) => { loss: number; standardError: number };
+/**
+ * A metric family: why a config cannot log it (one line naming the field, or null; the rule is
+ * stated once, in config.ts's METRIC_REQUIREMENTS, which parseConfig checks too) and how to build it.
+ */
+export interface MetricDescriptor {
+  requirement(config: Config): string | null;
+  create(ctx: MetricContext): Metric;
 }
 
-export type MetricValue = number | number[] | null;
-export type MetricValues = Record<string, MetricValue>;
-
-export interface MetricRecorder {
-  /** The requested metrics at this moment as a flat-ish JSON-serializable object. */
-  record(): MetricValues;
-  free(): void;
+function descriptor(name: MetricName, create: (ctx: MetricContext) => Metric): MetricDescriptor {
+  return { requirement: METRIC_REQUIREMENTS[name] ?? (() => null), create };
 }
 
-/** One metric family: writes its keys into a record; owns whatever it allocated. */
-export interface Metric {
-  record(out: MetricValues): void;
-  free(): void;
-}
-
-const FACTORIES: Record<MetricName, (ctx: MetricContext) => Metric> = {
-  populationLoss: createPopulationLoss,
-  testLoss: createTestLoss,
-  trainLoss: createTrainLoss,
-  components: createComponents,
-  overlaps: createOverlaps,
-  phiSpread: createPhiSpread,
-  movement: createMovement,
-  hermiteOrders: createHermiteOrders,
-  projections: createProjections,
-  alignment: createAlignment,
-  coefficients: createCoefficients,
+/** Every metric, by the name config.metrics.include uses. */
+export const METRIC_REGISTRY: Record<MetricName, MetricDescriptor> = {
+  populationLoss: descriptor("populationLoss", createPopulationLoss),
+  testLoss: descriptor("testLoss", createTestLoss),
+  trainLoss: descriptor("trainLoss", createTrainLoss),
+  components: descriptor("components", createComponents),
+  overlaps: descriptor("overlaps", createOverlaps),
+  phiSpread: descriptor("phiSpread", createPhiSpread),
+  movement: descriptor("movement", createMovement),
+  hermiteOrders: descriptor("hermiteOrders", createHermiteOrders),
+  projections: descriptor("projections", createProjections),
+  alignment: descriptor("alignment", createAlignment),
+  coefficients: descriptor("coefficients", createCoefficients),
 };
 
+/**
+ * Builds every metric in config.metrics.include up front, so a metric the task or model cannot
+ * support fails before step 0 with a ConfigError naming the field (exit code 2).
+ */
 export function createMetricRecorder(ctx: MetricContext): MetricRecorder {
   const { net, task, config } = ctx;
   if (task.d !== net.d || config.task.d !== net.d) {
@@ -87,7 +68,12 @@ export function createMetricRecorder(ctx: MetricContext): MetricRecorder {
   }
   const metrics: Metric[] = [];
   try {
-    for (const name of new Set(config.metrics.include)) metrics.push(FACTORIES[name](ctx));
+    for (const name of new Set(config.metrics.include)) {
+      const { requirement, create } = METRIC_REGISTRY[name];
+      const problem = requirement(config);
+      if (problem) throw new ConfigError(problem);
+      metrics.push(create(ctx));
+    }
   } catch (err) {
     for (const m of metrics) m.free();
     throw err;

@@ -6,6 +6,7 @@ import type { TwoLayerNetwork } from "../model/network.js";
 import type { Task } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 
+/** A fixed evaluation set in Wasm memory, rows x inputDim (with a bias, a last column of ones). */
 export interface SampleSet {
   /** rows x net.inputDim. */
   x: WasmF64Array;
@@ -14,6 +15,10 @@ export interface SampleSet {
   free(): void;
 }
 
+/**
+ * Draws rows 0 .. rows-1 of the named task stream once, so every record evaluates the same samples
+ * and a metric's set does not depend on what else the run draws.
+ */
 export function drawSampleSet(task: Task, net: TwoLayerNetwork, stream: string, rows: number): SampleSet {
   const arena = net.runtime.arena;
   const { d, inputDim } = net;

@@ -3,12 +3,12 @@
 
 import { pow } from "../special/portableMath.js";
 import type { Config } from "../config.js";
-import type { ActivationSpec } from "./activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { WasmActivation } from "../wasm/networkKernels.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
+import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js";
 
 /** mean-field: scale 1/N; ntk: scale 1/sqrt(N); committee: scale 1 (Saad, Solla 1995); a number q: scale N^-q (q = 1 and 1/2 are the two named ones). */
 export type Scaling = "meanfield" | "ntk" | "committee" | number;

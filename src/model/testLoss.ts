@@ -1,6 +1,7 @@
 // Monte-Carlo test loss 1/2 E[(f(x) - y)^2] on a fixed sample, with its standard error.
 
 import type { WasmF64Array } from "../wasm/arena.js";
+import { forwardInChunks } from "../wasm/chunkedForward.js";
 import type { TwoLayerNetwork } from "./network.js";
 
 export interface LossEstimate {
@@ -16,34 +17,24 @@ const CHUNK = 1024;
 export function testLoss(net: TwoLayerNetwork, x: WasmF64Array, y: WasmF64Array): LossEstimate {
   const m = y.length;
   const { runtime, n, inputDim: d } = net;
-  const chunk = Math.min(CHUNK, m);
-  const z = runtime.arena.f64(chunk * n);
-  const f = runtime.arena.f64(chunk);
+  const z = runtime.arena.f64(Math.min(CHUNK, m) * n);
+  let f: WasmF64Array | null = null;
   let sum = 0;
   let sumSq = 0;
   try {
-    for (let s0 = 0; s0 < m; s0 += chunk) {
-      const b = Math.min(chunk, m - s0);
-      const buffers = {
-        x: x.subarray(s0 * d, (s0 + b) * d),
-        w: net.w,
-        a: net.a,
-        z: z.subarray(0, b * n),
-        f: f.subarray(0, b),
-      };
-      runtime.network.forwardInto({ n, d, b }, net.scale, net.activation, buffers, { checkFinite: false });
-      const fv = buffers.f.view;
-      const yv = y.view;
-      for (let k = 0; k < b; k++) {
-        const e = fv[k]! - yv[s0 + k]!;
-        const l = 0.5 * e * e;
-        sum += l;
-        sumSq += l * l;
-      }
+    f = runtime.arena.f64(m);
+    forwardInChunks(runtime, net, n, d, net.scale, x, f, z);
+    const fv = f.view;
+    const yv = y.view;
+    for (let k = 0; k < m; k++) {
+      const e = fv[k]! - yv[k]!;
+      const l = 0.5 * e * e;
+      sum += l;
+      sumSq += l * l;
     }
   } finally {
     z.free();
-    f.free();
+    f?.free();
   }
   const loss = sum / m;
   const variance = m > 1 ? Math.max(0, (sumSq - m * loss * loss) / (m - 1)) : 0;

@@ -28,6 +28,10 @@ export interface OrderParameters {
   v: Float64Array;
 }
 
+/**
+ * The committee ODE's constants: widths K and M, T = W* W*ᵀ and ṽ, learning rates η and η_v in
+ * time t = steps / d, batch B, output-noise variance σ² and weight decays κ_w, κ_v per unit time.
+ */
 export interface CommitteeOdeSpec {
   /** Student width K. */
   k: number;

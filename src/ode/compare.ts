@@ -8,6 +8,10 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import type { OrderParameters } from "./committeeOde.js";
 import { orderParametersOf, solveOde, type OdeRecord, type OdeSetup, type SolveOdeOptions } from "./solveOde.js";
 
+/**
+ * One logged step of the comparison: mean-field and ODE times, the ODE's loss and the network's exact
+ * one (1/2 E[(f - y)²]), and the largest entry gap in Q, R, v.
+ */
 export interface OdeComparisonRecord {
   step: number;
   time: number;
@@ -19,6 +23,7 @@ export interface OdeComparisonRecord {
   overlapGap: number;
 }
 
+/** The ODE beside the config's network trained at its finite d, with the largest overlap and loss gaps. */
 export interface OdeComparison {
   setup: OdeSetup;
   ode: OdeRecord[];

@@ -6,6 +6,7 @@ import { pow } from "../special/portableMath.js";
 /** dy/dt = f(y) (autonomous), written into dy. */
 export type Derivative = (y: Float64Array, dy: Float64Array) => void;
 
+/** Per-component local error bound of a step, |e_i| <= atol + rtol max(|y_i|, |y_new_i|). */
 export interface Tolerance {
   /** Relative and absolute error per component and step: |e_i| <= atol + rtol max(|y_i|, |y_new_i|). */
   rtol: number;

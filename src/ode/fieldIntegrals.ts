@@ -11,15 +11,19 @@
 // Two implementations: the closed forms for g = g̃ = erf, and Gauss–Hermite product rules for any
 // activation the package knows.
 
-import { activationFunction } from "../model/activationFunction.js";
-import type { ActivationSpec } from "../model/activation.js";
-import { parseActivation } from "../model/activation.js";
+import { activationFunction } from "../activation/activationFunction.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { parseActivation } from "../activation/spec.js";
 import { asin } from "../special/portableMath.js";
 import { gaussHermite } from "../special/quadrature.js";
 
 /** Which network's activation a field carries. */
 export type FieldRole = "student" | "teacher";
 
+/**
+ * The Gaussian averages I2, I3, I4, J2 over jointly Gaussian fields (zero mean, covariance from Q,
+ * R, T), each field carrying its network's activation: closed forms for erf, Gauss–Hermite otherwise.
+ */
 export interface FieldIntegrals {
   /** How the averages are computed, for reports ("closed forms (erf)", "Gauss–Hermite, n = ..."). */
   readonly method: string;

@@ -15,13 +15,17 @@
 // retraction wins below m ~ (c C / (2 s a_s b_s))^{1/(s-2)} (C the retraction's coefficient at
 // m = 0), which is why the step must shrink as d grows for the escape from m0 ~ d^{-1/2}.
 
-import { activationFunction, type ActivationFunction } from "../model/activationFunction.js";
-import type { ActivationSpec } from "../model/activation.js";
-import { hermiteCoefficients } from "../special/coefficients.js";
+import { activationFunction, type ActivationFunction } from "../activation/activationFunction.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { hermiteCoefficients } from "../activation/coefficients.js";
 import { integrate } from "./dormandPrince.js";
 import { gaussHermite, gaussLegendre } from "../special/quadrature.js";
 import { exp, log } from "../special/portableMath.js";
 
+/**
+ * The single-index overlap ODE's inputs: link h and activation σ (normalized-Hermite coefficients),
+ * the step c = η d, and the degrees and quadrature nodes that make it exact for polynomials.
+ */
 export interface SingleIndexOdeOptions {
   /** h, the target's link. */
   link: ActivationSpec;

@@ -13,16 +13,20 @@
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork, networkOptionsOf, outputScale } from "../model/network.js";
-import { metricSteps } from "../run/schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 import { createTask } from "../tasks/createTask.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { teacherActivationOf } from "../tasks/teacherNetwork.js";
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { CommitteeOde, flatten, parameterViews, type OrderParameters } from "./committeeOde.js";
 import { integrate, type Tolerance } from "./dormandPrince.js";
 import { fieldIntegrals, type QuadratureOrders } from "./fieldIntegrals.js";
 
+/**
+ * The ODE at one logged step: mean-field time step · h, ODE time step / d, population loss
+ * 1/2 E[Δ²] against the clean teacher, and Q, R and v = s a.
+ */
 export interface OdeRecord {
   step: number;
   /** Mean-field time step * h, as in `meanfield run` records. */
@@ -36,6 +40,10 @@ export interface OdeRecord {
   v: number[];
 }
 
+/**
+ * A config mapped onto the committee ODE (η = ε h d / (N s²), η_v = h d / N), its initial overlaps
+ * from the very network `meanfield run` draws, and what is needed to measure a network's overlaps.
+ */
 export interface OdeSetup {
   config: Config;
   ode: CommitteeOde;
@@ -45,6 +53,10 @@ export interface OdeSetup {
   scale: number;
 }
 
+/**
+ * Integrator tolerance, quadrature orders, and the switches of the tests and the Saad–Solla plateau
+ * (first-order flow only; start on the teacher-permutation-symmetric subspace).
+ */
 export interface SolveOdeOptions {
   runtime?: WasmRuntime;
   /** Error per step of the Dormand–Prince integrator (default rtol 1e-9, atol 1e-12). */

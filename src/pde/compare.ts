@@ -8,7 +8,7 @@ import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import { simulate } from "../run/simulate.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { pdeFromConfig, type PdeFromConfigResult } from "./fromConfig.js";
-import { wasserstein1 } from "./gridDensity.js";
+import { wasserstein1 } from "./grid/gridDensity.js";
 import { log } from "../special/portableMath.js";
 
 export interface ComparisonRecord {

@@ -8,14 +8,14 @@
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork } from "../model/network.js";
-import { metricSteps } from "../run/schedule.js";
-import { linkToActivation } from "../tasks/link.js";
+import { metricSteps } from "../metricSchedule.js";
+import { linkToActivation } from "../activation/link.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
-import type { FiniteVolumeOptions } from "./finiteVolume.js";
-import type { DensityOutput } from "./output.js";
-import type { PhaseOptions } from "./phases.js";
-import { solveRadialPde, type RadialInitialLaw, type RadialPdeResult } from "./radialPde.js";
-import { solveSpherePde, type SphereInitialLaw, type SpherePdeResult } from "./spherePde.js";
+import type { FiniteVolumeOptions } from "./grid/finiteVolume.js";
+import type { DensityOutput } from "./grid/output.js";
+import type { PhaseOptions } from "./sphere/phases.js";
+import { solveRadialPde, type RadialInitialLaw, type RadialPdeResult } from "./radial/radialPde.js";
+import { solveSpherePde, type SphereInitialLaw, type SpherePdeResult } from "./sphere/spherePde.js";
 
 export interface PdeFromConfigOptions {
   runtime?: WasmRuntime;

@@ -4,7 +4,7 @@
 import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { pdeFromConfig } from "./fromConfig.js";
-import { solveReducedParticles } from "./reducedRun.js";
+import { solveReducedParticles } from "./reduced/reducedRun.js";
 
 export interface PdeSolution {
   kind: "sphere" | "radial" | "reducedParticles";

@@ -9,11 +9,10 @@
 //   E[sigma(<w,x>) prod_p h_{k_p}(<u_p,x>)] = alpha_K(|w|) sqrt(K!/prod k_p!) prod_p (<u_p,w>/|w|)^{k_p}
 // with K = sum_p k_p and alpha_K(r) = E[sigma(rZ) h_K(Z)].
 
-import type { ActivationSpec } from "../model/activation.js";
-import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
-import { checkNetworkArguments } from "./networkArguments.js";
-import { GaussianActivation } from "./gaussianActivation.js";
-import { pairMoments, type PairMoments, type TruncatedHermite } from "./gaussianPair.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkNetworkArguments } from "../argumentChecks.js";
+import { GaussianActivation } from "../activation/gaussianMoments.js";
+import { neuronState, pairMoments, type NeuronState, type PairMoments } from "../activation/gaussianPair.js";
 import { integerPower } from "../special/portableMath.js";
 
 export interface TeacherNeuronsTarget {
@@ -54,13 +53,6 @@ export interface PopulationResult {
   gradA: Float64Array;
   /** Bound on |loss - exact loss| from truncated series (0 when every term is exact). */
   truncationBound: number;
-}
-
-/** One neuron's norm with its moments, Hermite moments computed on first use. */
-export interface NeuronState {
-  r: number;
-  square: { value: number; dr: number };
-  hermite: () => TruncatedHermite;
 }
 
 export function rowNorms(w: Float64Array, rows: number, d: number, name: string): Float64Array {
@@ -110,24 +102,7 @@ export class GaussianNeurons {
   }
 
   state(r: number): NeuronState {
-    const act = this.act;
-    let cached: TruncatedHermite | null = null;
-    const square = act.square(r);
-    const degree = act.polynomial ? act.polynomial.length - 1 : this.seriesDegree;
-    return {
-      r,
-      square,
-      hermite: () => {
-        if (!cached) {
-          const h = act.hermite(r, degree);
-          let captured = 0;
-          for (const v of h.values) captured += v * v;
-          const tail = act.polynomial ? 0 : Math.max(square.value - captured, 4 * Number.EPSILON * square.value);
-          cached = { ...h, square: square.value, tail };
-        }
-        return cached;
-      },
-    };
+    return neuronState(this.act, r, this.seriesDegree);
   }
 
   /** E[sigma(<w,x>) tau(<v,x>)] for this layer's sigma and other's tau, from the two states and <w, v>. */

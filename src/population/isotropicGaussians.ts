@@ -4,9 +4,8 @@
 //   L = 1/2 - 1/2 scale sum_i a_i (E sigma(tau_+ |w_i| Z) - E sigma(tau_- |w_i| Z)) + 1/2 (S_+ + S_-)/2,
 // where S_pm = E[f^2] under x ~ N(0, tau_pm^2 I): the Gaussian self term at weights tau_pm w_i.
 
-import type { ActivationSpec } from "../model/activation.js";
-import { checkCount, checkFiniteNumber } from "../wasm/validate.js";
-import { checkNetworkArguments } from "./networkArguments.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { checkCount, checkFiniteNumber, checkNetworkArguments } from "../argumentChecks.js";
 import { GaussianNeurons, rowNorms, type PopulationResult } from "./gaussianNetwork.js";
 
 export interface IsotropicGaussiansSpec {

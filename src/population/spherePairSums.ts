@@ -33,7 +33,7 @@ function seriesSteps(c: Float64Array, d: number): Float64Array {
 export function spherePairSums(
   runtime: WasmRuntime, w: Float64Array, a: Float64Array, d: number, c: Float64Array, diagonal: number,
 ): SpherePairSums {
-  const { arena, exports } = runtime;
+  const { arena, linalg } = runtime;
   const n = a.length;
   const block = Math.min(ROW_BLOCK, n);
   const buffers: WasmF64Array[] = [];
@@ -58,9 +58,9 @@ export function spherePairSums(
     for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) t[k * n + i] = w[i * d + k]!;
     for (let i0 = 0; i0 < n; i0 += block) {
       const rows = Math.min(block, n - i0);
-      exports.preactivations(wb.ptr + 8 * i0 * d, wb.ptr, n, d, rows, rho.ptr);
-      exports.sphereSeriesRows(series.ptr, c.length, diagonal, ab.ptr, n, i0, rows, rho.ptr, rowSums.ptr + 8 * i0);
-      exports.preactivations(rho.ptr, wt.ptr, d, n, rows, gradients.ptr + 8 * i0 * d);
+      linalg.preactivations(wb.subarray(i0 * d), wb, n, d, rows, rho);
+      runtime.gram.sphereSeriesRows(series, c.length, diagonal, ab, n, i0, rows, rho, rowSums.subarray(i0));
+      linalg.preactivations(rho, wt, d, n, rows, gradients.subarray(i0 * d));
     }
     return { rowSums: rowSums.toArray(), gradients: gradients.toArray() };
   } finally {

@@ -12,15 +12,14 @@
 //   1/2 scale^2 sum_{i != j} |a_i a_j| tail_s + scale sum_i |a_i| sqrt(tail_s tail_h),
 // which every result reports as `truncationBound`.
 
-import { activationFunction } from "../model/activationFunction.js";
-import type { ActivationSpec } from "../model/activation.js";
-import { sphereCoefficients } from "../special/coefficients.js";
+import { activationFunction } from "../activation/activationFunction.js";
+import type { ActivationSpec } from "../activation/spec.js";
+import { sphereCoefficients } from "../activation/coefficients.js";
 import { sphereExpectation } from "../special/expectation.js";
 import { gegenbauerAll, sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { gegenbauerSeries } from "../special/gegenbauerSeries.js";
-import { checkCount, checkFinite, checkFiniteNumber } from "../wasm/validate.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkNetworkArguments } from "../argumentChecks.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkNetworkArguments } from "./networkArguments.js";
 import { spherePairSums } from "./spherePairSums.js";
 
 export interface SphereSingleIndexSpec {

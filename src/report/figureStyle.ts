@@ -19,7 +19,7 @@ export const FIGURE_CONFIG: Record<string, unknown> = {
   title: { fontSize: 16, anchor: "start", offset: 10 },
   axis: { labelFontSize: 13, titleFontSize: 14, titleFontWeight: "normal", grid: true, gridColor: "#e6e6e6" },
   // symbolOpacity 1: a light band in a series' colour must not make its legend symbol pale.
-  legend: { labelFontSize: 13, titleFontSize: 13, symbolType: "stroke", symbolStrokeWidth: 2.5, symbolSize: 300, symbolOpacity: 1, labelLimit: 360, titleLimit: 360 },
+  legend: { labelFontSize: 13, titleFontSize: 13, symbolType: "stroke", symbolStrokeWidth: 2.5, symbolSize: 300, symbolOpacity: 1, labelLimit: 560, titleLimit: 560 },
   line: { strokeWidth: 2 },
   point: { size: 45, filled: true },
   range: { category: PALETTE },
@@ -63,6 +63,8 @@ export function styleFigure(spec: Spec, panel: number): Spec {
   if (out.width === undefined && !out.hconcat && !out.concat) out.width = FIGURE_WIDTH;
   if (out.height === undefined && !out.vconcat && !out.concat) out.height = FIGURE_HEIGHT;
   if (typeof out.width === "number" && out.width < FIGURE_WIDTH) out.width = FIGURE_WIDTH;
+  // A margin around the figure, so the longest legend label does not touch the image's edge.
+  if (out.padding === undefined) out.padding = 12;
   fitScalesAndColors(out);
   const letter = panelLetter(panel);
   if (typeof out.title === "string") out.title = `${letter} ${out.title}`;

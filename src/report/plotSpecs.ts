@@ -3,6 +3,7 @@
 
 import type { TableRow } from "./csv.js";
 
+/** Scale options of a quantitative channel: log (for data spanning decades), whether to include zero, a fixed domain. */
 export interface AxisOptions {
   log?: boolean;
   /** Include zero in a linear scale (Vega-Lite's default is true). */
@@ -10,6 +11,7 @@ export interface AxisOptions {
   domain?: [number, number];
 }
 
+/** A Vega-Lite encoding channel definition. */
 export type Encoding = Record<string, unknown>;
 
 /** A quantitative channel; a log scale drops non-positive values rather than failing. */
@@ -26,6 +28,7 @@ export function category(field: string, title: string): Encoding {
   return { field, type: "nominal", title };
 }
 
+/** One mark layer of a plot: its encoding, an optional filter on `datum`, and optional data of its own. */
 export interface LayerOptions {
   mark: "line" | "point" | "rule" | "area" | "bar" | "rect" | "tick" | "text";
   encoding: Encoding;
@@ -37,6 +40,7 @@ export interface LayerOptions {
   values?: TableRow[];
 }
 
+/** A layered plot: title, shared data, layers and optional size (figureStyle.ts sets the rest). */
 export interface PlotSpecOptions {
   title: string;
   values: TableRow[];

@@ -11,6 +11,7 @@ import { crc32 } from "node:zlib";
 export const PRINT_DPI = 300;
 const CSS_DPI = 96;
 
+/** A rendered PNG and its size in pixels (the SVG's CSS size scaled by dpi / 96). */
 export interface PngImage {
   png: Buffer;
   width: number;

@@ -4,11 +4,18 @@
 
 import type { View } from "vega";
 import type { TopLevelSpec } from "vega-lite";
+import type { TextStyle } from "./textWidth.js";
 
 /** Renders a Vega-Lite spec whose data is inline; throws naming the plot when it cannot. */
 export async function renderSvg(spec: Record<string, unknown>, name = "plot"): Promise<string> {
   // Loaded on first use: vega is large, and most commands never draw.
-  const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
+  const [vegaModule, { compile }, { textWidth }] = await Promise.all([import("vega"), import("vega-lite"), import("./textWidth.js")]);
+  const { parse, View } = vegaModule;
+  // vega exports textMetrics (vega-scenegraph's) without declaring it in its types.
+  const { textMetrics } = vegaModule as unknown as { textMetrics: { width: (item: TextStyle, text?: string) => number } };
+  // Layout with the widths of the font the PNGs are drawn in (Vega's own guess is 0.8 em per character).
+  // The whole string is measured: Vega's truncation to a label limit calls this on each candidate.
+  textMetrics.width = (item: TextStyle, text?: string) => textWidth(item, text == null ? "" : String(text).trim());
   let view: View | null = null;
   try {
     const vega = compile(spec as unknown as TopLevelSpec).spec;

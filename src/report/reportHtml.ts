@@ -10,6 +10,10 @@ import { AbbreviationExpander, formatNumber, formatRange, formatTimestamp, fullC
 
 export { formatNumber } from "./reportText.js";
 
+/**
+ * What report.html is built from: summary.json, the SVG of each plot, the saved configs, and which
+ * plots also have a PNG.
+ */
 export interface ReportInput {
   summary: ExperimentSummary;
   /** SVG markup by plot name. */
@@ -20,6 +24,7 @@ export interface ReportInput {
   pngs?: string[];
 }
 
+/** Escapes &, <, > and " so any text can go into element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -35,18 +40,29 @@ table { border-collapse: collapse; margin: 0.5rem 0; }
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
 td.num { font-family: ui-monospace, monospace; text-align: right; white-space: nowrap; }
-pre, code { background: #f6f8fa; } pre { padding: 0.6rem; overflow-x: auto; }
+pre, code { background: #f6f8fa; } pre { padding: 0.6rem; overflow-x: auto; } pre.command { white-space: pre-wrap; overflow-wrap: anywhere; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+:focus-visible { outline: 2px solid #0059b3; outline-offset: 2px; }
 cite { font-style: normal; }
 figure { margin: 2rem 0; } figcaption { color: #222; font-size: 1rem; margin-top: 0.4rem; }
 .plots svg { width: 100%; height: auto; }
 `;
+
+/**
+ * A table that scrolls sideways inside its own box on a narrow screen (a phone) instead of widening
+ * the page; the box takes the keyboard focus so the scroll is reachable without a mouse (axe-core's
+ * scrollable-region-focusable) and is named for screen readers.
+ */
+function scrollingTable(label: string, rows: string): string {
+  return `<div class="table-scroll" role="region" aria-label="${escapeHtml(label)}" tabindex="0">\n<table>\n${rows}\n</table>\n</div>`;
+}
 
 function checksTable(s: ExperimentSummary, text: (t: string) => string): string {
   const rows = s.checks.map(
     (c) =>
       `<tr><td><span class="badge ${c.pass ? "pass" : "fail"}">${c.pass ? "pass" : "fail"}</span></td><td>${text(c.name)}</td><td>${text(c.description)}</td><td class="num">${formatNumber(c.measured)}</td><td class="num">${escapeHtml(formatRange(c.expected))}</td></tr>`,
   );
-  return `<table>\n<tr><th scope="col">verdict</th><th scope="col">check</th><th scope="col">claim</th><th scope="col">measured</th><th scope="col">expected</th></tr>\n${rows.join("\n")}\n</table>`;
+  return scrollingTable("checks", `<tr><th scope="col">verdict</th><th scope="col">check</th><th scope="col">claim</th><th scope="col">measured</th><th scope="col">expected</th></tr>\n${rows.join("\n")}`);
 }
 
 function plotFigures(s: ExperimentSummary, svgs: Record<string, string>, pngs: Set<string>, text: (t: string) => string): string {
@@ -68,17 +84,22 @@ function rerunSection(s: ExperimentSummary, configs: Record<string, string>): st
     .map((r) => `<tr><td>${escapeHtml(r.config)}</td><td>${r.commands.map((c) => `<code>${escapeHtml(c)}</code>`).join("<br>")}</td></tr>`)
     .join("\n");
   const blocks = Object.entries(configs)
-    .map(([path, body]) => `<details><summary>${escapeHtml(path)}</summary><pre>${escapeHtml(body)}</pre></details>`)
+    .map(([path, body]) => `<details><summary>${escapeHtml(path)}</summary><pre tabindex="0">${escapeHtml(body)}</pre></details>`)
     .join("\n");
   return `<h2>Run it again</h2>
 <p>The whole experiment:</p>
-<pre>${escapeHtml(s.command)}</pre>
-${parts ? `<p>Each part on its own, from the run directory (edit a config to change a parameter):</p>\n<table>\n<tr><th scope="col">config</th><th scope="col">command</th></tr>\n${parts}\n</table>` : ""}
+<pre class="command">${escapeHtml(s.command)}</pre>
+${parts ? `<p>Each part on its own, from the run directory (edit a config to change a parameter):</p>\n${scrollingTable("commands per part", `<tr><th scope="col">config</th><th scope="col">command</th></tr>\n${parts}`)}` : ""}
 <p class="meta"><code>meanfield report DIR</code> rebuilds this page from the run directory; <code>--format png</code> also exports every figure as a 300 dpi PNG.</p>
 <h2>Configs</h2>
 ${blocks || "<p>none</p>"}`;
 }
 
+/**
+ * report.html: one self-contained page (inline CSS and SVG, no scripts, no fetches) with the
+ * verdict, the checks, the plots with captions, the rerun commands and the configs; paper keys
+ * are spelled out at their first occurrence.
+ */
 export function reportHtml({ summary: s, svgs, configs, pngs = [] }: ReportInput): string {
   // Short keys are spelled out where they first occur, in reading order: build the page top down.
   const expander = new AbbreviationExpander([...s.papers, ...ALL_PAPERS]);
@@ -121,18 +142,15 @@ ${papers}
 ${s.error ? `<pre>${escapeHtml(s.error)}</pre>` : ""}
 <h2>Checks</h2>
 ${checks}
-${exponents ? `<h2>Fitted exponents</h2>\n<table>\n<tr><th scope="col">exponent</th><th scope="col">value</th><th scope="col">95% interval</th><th scope="col">points</th></tr>\n${exponents}\n</table>` : ""}
-${measured ? `<h2>Measured values</h2>\n<table>\n<tr><th scope="col">quantity</th><th scope="col">value</th></tr>\n${measured}\n</table>` : ""}
+${exponents ? `<h2>Fitted exponents</h2>\n${scrollingTable("fitted exponents", `<tr><th scope="col">exponent</th><th scope="col">value</th><th scope="col">95% interval</th><th scope="col">points</th></tr>\n${exponents}`)}` : ""}
+${measured ? `<h2>Measured values</h2>\n${scrollingTable("measured values", `<tr><th scope="col">quantity</th><th scope="col">value</th></tr>\n${measured}`)}` : ""}
 <h2>Plots</h2>
 <div class="plots">
 ${plots}
 </div>
 ${rerunSection(s, configs)}
 <h2>Metrics</h2>
-<table>
-<tr><th scope="col">table</th><th scope="col">rows</th><th scope="col">columns</th><th scope="col">files</th></tr>
-${tables}
-</table>
+${scrollingTable("metric files", `<tr><th scope="col">table</th><th scope="col">rows</th><th scope="col">columns</th><th scope="col">files</th></tr>\n${tables}`)}
 </main>
 </body>
 </html>

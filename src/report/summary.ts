@@ -4,6 +4,10 @@
 
 import type { ExperimentCheck, ExperimentScale, FittedExponent, PaperCitation } from "../experiments/experiment.js";
 
+/**
+ * A check in summary.json: measured value, expected range (null for an unbounded side, JSON has no
+ * Infinity) and verdict; a non-finite measurement is null and fails.
+ */
 export interface SummaryCheck {
   name: string;
   description: string;
@@ -13,12 +17,14 @@ export interface SummaryCheck {
   pass: boolean;
 }
 
+/** A fitted exponent in summary.json: value, 95% interval (null where not finite) and the number of points fitted. */
 export interface SummaryExponent {
   value: number | null;
   ci95: [number | null, number | null];
   points: number;
 }
 
+/** A plot in summary.json: its caption and the paths of its Vega-Lite spec and SVG, relative to the run directory. */
 export interface SummaryPlot {
   name: string;
   title: string;
@@ -28,6 +34,7 @@ export interface SummaryPlot {
   svg: string;
 }
 
+/** A saved config with the commands that rerun that part of the experiment on its own. */
 export interface SummaryRerun {
   /** Config path relative to the run directory. */
   config: string;
@@ -35,6 +42,7 @@ export interface SummaryRerun {
   commands: string[];
 }
 
+/** A metric table the run wrote, as CSV and NDJSON, with its columns and row count. */
 export interface SummaryTable {
   name: string;
   rows: number;
@@ -43,6 +51,10 @@ export interface SummaryTable {
   ndjson: string;
 }
 
+/**
+ * summary.json of an experiment run: what ran (papers, scale, seed, variant), every check with its
+ * verdict, headline figures and exponents, and the files written.
+ */
 export interface ExperimentSummary {
   id: string;
   title: string;
@@ -76,14 +88,20 @@ export interface ExperimentSummary {
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 
+/** Headline figures for JSON: a non-finite number becomes null. */
 export function summaryFigures(figures: Record<string, number | string>): Record<string, number | string | null> {
   return Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, typeof v === "number" ? finiteOrNull(v) : v]));
 }
 
+/** A check for JSON: non-finite measured value and unbounded sides of the expected range become null. */
 export function summaryCheck(c: ExperimentCheck): SummaryCheck {
   return { name: c.name, description: c.description, measured: finiteOrNull(c.measured), expected: [finiteOrNull(c.expected[0]), finiteOrNull(c.expected[1])], pass: c.pass };
 }
 
+/**
+ * Fitted exponents for JSON (non-finite parts null); a key without "exponent" is a RangeError, so
+ * every exponent is findable by name.
+ */
 export function summaryExponents(exponents: Record<string, FittedExponent>): Record<string, SummaryExponent> {
   return Object.fromEntries(
     Object.entries(exponents).map(([k, e]) => {

@@ -9,14 +9,17 @@ import { renderSvg } from "./renderSvg.js";
 import { reportHtml } from "./reportHtml.js";
 import type { ExperimentSummary } from "./summary.js";
 
+/** A directory that is not a run directory written by `meanfield reproduce` (e.g. no summary.json). */
 export class RunDirectoryError extends RangeError {
   override name = "RunDirectoryError";
 }
 
 /** Figure file formats: SVG is always written (the report inlines it); PNG is rendered from it at print resolution. */
 export const FIGURE_FORMATS = ["svg", "png"] as const;
+/** A figure file format: svg (always written, inlined in the report) or png. */
 export type FigureFormat = (typeof FIGURE_FORMATS)[number];
 
+/** Figure formats to write besides the spec (SVG by default) and the PNG resolution (300 dpi by default). */
 export interface WriteReportOptions {
   /** Formats to write beside each plot's spec (default svg only). */
   formats?: readonly FigureFormat[];
@@ -32,6 +35,7 @@ export function parseFormats(text: string): FigureFormat[] {
   return [...new Set(parts)] as FigureFormat[];
 }
 
+/** The summary.json of a run directory; a RunDirectoryError when it has none. */
 export function readSummary(dir: string): ExperimentSummary {
   const path = join(dir, "summary.json");
   if (!existsSync(path)) throw new RunDirectoryError(`${dir}: no summary.json here; is it a directory written by meanfield reproduce?`);

@@ -19,6 +19,10 @@ const FLOPS_PER_SECOND = 4e9;
 /** Rows per kernel call of the sample objective (src/train/sampleObjective.ts). */
 const CHUNK = 4096;
 
+/**
+ * A run's estimated Wasm memory and wall time on the bench machines (rough, within a small factor),
+ * with the config field behind the largest term of each, so a refusal can name what to shrink.
+ */
 export interface RunEstimate {
   bytes: number;
   seconds: number;

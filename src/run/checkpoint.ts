@@ -9,9 +9,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Config } from "../config.js";
-import { canonicalJson } from "../sweep/runId.js";
-import { RunFileError, parseJsonText, sha256, writeAtomic } from "./runFiles.js";
-import { metricSteps } from "./schedule.js";
+import { RunFileError, canonicalJson, parseJsonText, sha256, writeAtomic } from "./runFiles.js";
+import { metricSteps } from "../metricSchedule.js";
 import type { RunState } from "./simulate.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";
@@ -93,6 +92,10 @@ export function saveCheckpoint(dir: string, state: RunState, records: number, me
   for (const old of readdirSync(dir)) if (/^checkpoint(-\d+)?\.bin$/.test(old) && old !== file) rmSync(join(dir, old), { force: true });
 }
 
+/**
+ * A verified checkpoint: the state to resume from and the metric lines logged up to it, so a
+ * resumed run rewrites metrics.ndjson without the records logged after the checkpoint.
+ */
 export interface LoadedCheckpoint {
   state: RunState;
   /** metrics.ndjson lines that belong to the checkpoint (the rest were logged after it). */

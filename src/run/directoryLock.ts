@@ -64,6 +64,10 @@ export function clearAbandonedLock(dir: string): void {
   if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
 }
 
+/**
+ * The one-writer lock of a run directory (DIR/.lock with pid, host and start time), taken over when
+ * its owner is gone: a dead pid on this host, or a heartbeat older than STALE_AFTER_MS from another.
+ */
 export class DirectoryLock {
   private lastBeat = Date.now();
 

@@ -13,6 +13,10 @@ function describe(record: MetricRecord): string {
   return parts.join("  ");
 }
 
+/**
+ * What `meanfield run` shows while it works: a bar on a terminal (stderr), one line per metric record
+ * otherwise (logs, CI), nothing when disabled (--json keeps stdout machine-readable).
+ */
 export class RunProgress {
   private bar: SingleBar | null = null;
   private readonly tty: boolean;

@@ -19,6 +19,10 @@ import { DirectoryLock, LOCK_FILE } from "./directoryLock.js";
 import { RunFileError, configHash, ensureDirectory, readJsonFile, writeAtomic } from "./runFiles.js";
 import { simulate, type MetricRecord, type RunSummary, type SimulationResult } from "./simulate.js";
 
+/**
+ * Where runToDirectory writes a run (default runs/<name>-<timestamp>), whether it may replace
+ * another run there, and the callbacks that stream its records and progress.
+ */
 export interface RunFileOptions {
   /** Output directory; default runs/<name>-<timestamp>. */
   out?: string;
@@ -29,6 +33,7 @@ export interface RunFileOptions {
   onProgress?: (step: number, total: number) => void;
 }
 
+/** A run written to disk: the simulation result and its directory. */
 export interface DirectoryResult extends SimulationResult {
   dir: string;
   /** True when resumeRun found the run already finished and changed nothing. */

@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "../configError.js";
-import { canonicalJson } from "../sweep/runId.js";
 
 /** A run directory or one of its files cannot be used as it is; one line naming the path. Exit 2. */
 export class RunFileError extends ConfigError {
@@ -89,4 +88,16 @@ export function ensureDirectory(dir: string): void {
       if (code !== "EEXIST") throw new RunFileError(`cannot create ${dir}: ${code === "ENOENT" ? `${dirname(p)} does not accept new directories` : (code ?? oneLine(err))}`);
     }
   }
+}
+
+/** JSON with object keys sorted, so equal values always serialize to equal strings. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -5,15 +5,19 @@
 import { dataOf, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { createMetricRecorder } from "../metrics/recorder.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
-import { linkToActivation } from "../tasks/link.js";
+import { linkToActivation } from "../activation/link.js";
 import { createTask } from "../tasks/createTask.js";
 import { DivergenceError, Trainer, type TrainerCheckpoint } from "../train/trainer.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { defaultThreadsBuild } from "../wasm/loader.js";
 import { ThreadTeam } from "../wasm/threadTeam.js";
 import { firstNonFinite } from "./nonFinite.js";
-import { metricSteps } from "./schedule.js";
+import { metricSteps } from "../metricSchedule.js";
 
+/**
+ * One logged record: the step, the time (mean-field time t = step · h of the second layer,
+ * docs/conventions.md), and the metric keys of src/metrics/recorder.ts.
+ */
 export type MetricRecord = { step: number; time: number } & Record<string, number | number[] | null>;
 
 /** What a checkpoint holds; the initial weights are not in it because init is a pure function of the config. */
@@ -23,6 +27,10 @@ export interface RunState {
   trainer: TrainerCheckpoint;
 }
 
+/**
+ * Hooks into the step loop (records, checkpoints, progress, weight snapshots) and a resume state;
+ * none of them changes a result, so a run computes the same bytes with or without them.
+ */
 export interface SimulateOptions {
   /** For config.threads > 1 with sampled data, a runtime over shared memory (loadRuntime({ build: "threads" })). */
   runtime?: WasmRuntime;
@@ -41,6 +49,10 @@ export interface SimulateOptions {
   resume?: RunState;
 }
 
+/**
+ * How a run ended: completed or diverged (with the step and loss), its steps, mean-field time
+ * and throughput, and the final record.
+ */
 export interface RunSummary {
   name: string;
   status: "completed" | "diverged";
@@ -53,6 +65,7 @@ export interface RunSummary {
   final: MetricRecord | null;
 }
 
+/** A finished run: the resolved config, every logged record, and the summary. */
 export interface SimulationResult {
   config: Config;
   records: MetricRecord[];

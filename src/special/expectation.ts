@@ -5,7 +5,7 @@
 
 import { asin, cos, exp, log, log1p, sin } from "./portableMath.js";
 import { gaussLegendre, type GaussRule } from "./quadrature.js";
-import { checkInteger, checkReal } from "./validate.js";
+import { checkInteger, checkReal } from "../argumentChecks.js";
 
 /** Options of the composite rules behind sphereExpectation and gaussianExpectation. */
 export interface ExpectationOptions {

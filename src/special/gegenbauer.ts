@@ -2,7 +2,7 @@
 // of the space of degree-k spherical harmonics on S^{d-1}, in the conventions of docs/conventions.md:
 // P_{k,d}(1) = 1 and E_u[P_{k,d}(u_1)^2] = 1/N(d,k) for u uniform on S^{d-1}.
 
-import { checkInteger, checkUnitInterval } from "./validate.js";
+import { checkInteger, checkUnitInterval } from "../argumentChecks.js";
 
 /**
  * Values P_{0,d}(t) .. P_{kmax,d}(t) written to out[offset ..]. The three-term recurrence

@@ -1,7 +1,7 @@
 // Normalized probabilists' Hermite polynomials h_k = He_k / sqrt(k!), the orthonormal basis
 // of L2(N(0,1)) in the conventions of docs/conventions.md: E[h_k(z) h_l(z)] = delta_kl for z ~ N(0,1).
 
-import { checkInteger, checkReal } from "./validate.js";
+import { checkInteger, checkReal } from "../argumentChecks.js";
 
 /**
  * Values h_0(z) .. h_kmax(z) written to out[offset ..] by

@@ -9,7 +9,7 @@
 // and the Christoffel sum gives each weight to a few ulps times its sensitivity to the node.
 
 import { exp, hypot, log, log1p, powerOfTwo } from "./portableMath.js";
-import { checkGreaterThan, checkInteger } from "./validate.js";
+import { checkGreaterThan, checkInteger } from "../argumentChecks.js";
 
 /** Nodes ascending and their weights. */
 export interface GaussRule {

@@ -3,7 +3,7 @@
 // theta = atan(t / sqrt(nu)) (Abramowitz & Stegun 26.7.3-4), so no incomplete beta function is
 // needed; the quantile is found by bisection on that monotone function.
 
-import { checkInteger } from "./validate.js";
+import { checkInteger } from "../argumentChecks.js";
 import { atan, cos, sin } from "./portableMath.js";
 
 /** P(|T| <= t) for T ~ Student t with nu degrees of freedom (t >= 0). */

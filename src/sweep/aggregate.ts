@@ -7,6 +7,10 @@ import type { SweepRun } from "./expand.js";
 import type { RunResult } from "./runResult.js";
 import type { SweepMethod, SweepSpec } from "./spec.js";
 
+/**
+ * Statistics over seeds of one metric at one point: mean, sample sd (1/(k-1)) and the 95% Student-t
+ * interval mean ± t_{0.975, k-1} sd / sqrt(k); sd and interval null for a single run.
+ */
 export interface MetricStats {
   /** Runs with a finite value of the metric. */
   count: number;
@@ -18,6 +22,10 @@ export interface MetricStats {
   ciHigh: number | null;
 }
 
+/**
+ * One (method, grid point) of a sweep: its runs planned, done and diverged, and per metric the
+ * statistics of the completed runs (diverged ones are counted but left out).
+ */
 export interface SweepPoint {
   method: SweepMethod;
   point: Record<string, unknown>;
@@ -28,6 +36,10 @@ export interface SweepPoint {
   metrics: Record<string, MetricStats | null>;
 }
 
+/**
+ * A sweep's per-point statistics, with the axes, methods and metrics in file order: what sweep.csv,
+ * sweep.json, sweep.md and sweep.html hold.
+ */
 export interface SweepAggregate {
   name: string;
   description?: string;
@@ -40,6 +52,10 @@ export interface SweepAggregate {
   points: SweepPoint[];
 }
 
+/**
+ * Mean, sample sd and the 95% Student-t interval over k seeds' values (null when k = 0; sd and
+ * interval null when k = 1, where no spread is measured).
+ */
 export function metricStats(values: readonly number[]): MetricStats | null {
   const k = values.length;
   if (k === 0) return null;

@@ -9,8 +9,13 @@ import { runId } from "./runId.js";
 import { producesMetric } from "./sweepMetrics.js";
 import { axisValues, type SweepMethod, type SweepSpec } from "./spec.js";
 
+/** An axis value at a grid point: whatever JSON the sweep file gives for that config field. */
 export type PointValue = unknown;
 
+/**
+ * One run of a sweep: its content id (src/sweep/runId.ts), expansion index (shards slice by it),
+ * method, grid point, seed and resolved config.
+ */
 export interface SweepRun {
   id: string;
   /** Position in the expansion order (shards slice by it). */
@@ -37,6 +42,7 @@ export function setPath(base: Record<string, unknown>, path: string, value: unkn
   return copy;
 }
 
+/** The seeds every grid point runs with: the listed ones, or count consecutive from start. */
 export function seedsOf(spec: SweepSpec): number[] {
   const s = spec.seeds;
   return Array.isArray(s) ? s : Array.from({ length: s.count }, (_, k) => s.start + k);

@@ -4,10 +4,15 @@ import { ConfigError } from "../configError.js";
 
 export const DEFAULT_QUEUE_NAME = "meanfield";
 
+/**
+ * The Redis hash where workers put each run's RunResult under its id, per queue name, so sweeps on
+ * different queues of one server never mix results.
+ */
 export function resultsKey(queueName: string): string {
   return `meanfield:${queueName}:results`;
 }
 
+/** Checks a --queue address is redis:// or rediss:// before the Redis client is loaded; ConfigError otherwise. */
 export function checkQueueUrl(url: string): string {
   let parsed: URL;
   try {
@@ -19,6 +24,7 @@ export function checkQueueUrl(url: string): string {
   return url;
 }
 
+/** Checks a --queue-name is 1-100 letters, digits, '_' or '-', safe inside Redis keys; ConfigError otherwise. */
 export function checkQueueName(name: string): string {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(name)) throw new ConfigError(`--queue-name: letters, digits, '_' and '-' only, got ${name}`);
   return name;

@@ -8,12 +8,17 @@ import type { RunTask } from "./executeRun.js";
 import { connectRedis, resultsKey } from "./queueConnection.js";
 import { parseRunResult, type RunResult } from "./runResult.js";
 
+/** A queued job: the run to execute and the time after which the worker aborts the attempt. */
 export interface QueueJobData {
   task: RunTask;
   /** The worker aborts the run after this long; the attempt fails and is retried. */
   timeoutSeconds: number;
 }
 
+/**
+ * Where and how to submit: the Redis address and queue, attempts per run with backoff, the
+ * per-attempt timeout, and whether to wait for the results.
+ */
 export interface SubmitOptions {
   url: string;
   queueName: string;
@@ -27,6 +32,7 @@ export interface SubmitOptions {
   pollMs?: number;
 }
 
+/** The runs that failed every attempt and, when not waiting, how many are still queued or running. */
 export interface SubmitOutcome {
   failed: { id: string; reason: string }[];
   /** Runs still queued or running (only when not waiting). */
@@ -41,10 +47,15 @@ export function jobIdOf(runId: string): string {
   return `run-${runId}`;
 }
 
+/** The part of a SweepRun a worker needs to execute it (no expansion index: that is the submitter's). */
 export function toTask(run: SweepRun): RunTask {
   return { id: run.id, method: run.method, point: run.point, seed: run.seed, config: run.config };
 }
 
+/**
+ * Enqueues the runs (job id from the run id, so a resubmission adds no duplicates) and, when
+ * waiting, polls the results hash until every run has a result or has failed all its attempts.
+ */
 export async function submitToQueue(runs: readonly SweepRun[], options: SubmitOptions): Promise<SubmitOutcome> {
   let lost: Error | null = null;
   const redis = await connectRedis(options.url, (err) => (lost = err));

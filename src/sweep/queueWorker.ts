@@ -14,6 +14,10 @@ import { connectRedis, resultsKey } from "./queueConnection.js";
 import type { QueueJobData } from "./queueSubmit.js";
 import { RunPool } from "./runPool.js";
 
+/**
+ * A queue worker's settings: Redis address and queue, pool size, where run directories go, and the
+ * stall detection that hands a dead worker's jobs to others.
+ */
 export interface QueueWorkerOptions {
   url: string;
   queueName: string;
@@ -34,12 +38,17 @@ export interface QueueWorkerOptions {
   onConnectionLost?: (error: Error) => void;
 }
 
+/**
+ * One finished job: its run id and whether this attempt delivered the result (a retried run's
+ * result is delivered once).
+ */
 export interface JobOutcome {
   id: string;
   /** False when another attempt had already delivered this run's result. */
   delivered: boolean;
 }
 
+/** A started worker: a promise that resolves when it stops, and a graceful close(). */
 export interface RunningWorker {
   /** Resolves when the worker has stopped (after close(), or on idle exit). */
   stopped: Promise<void>;
@@ -58,6 +67,10 @@ function checkpointStep(runDir: string): number | null {
   }
 }
 
+/**
+ * Starts executing queued runs on a local pool, writing each RunResult to the results hash (a run
+ * already there is not delivered twice) and resuming from a checkpoint an earlier attempt left.
+ */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<RunningWorker> {
   const redis = await connectRedis(options.url, (err) => options.onConnectionLost?.(err));
   const key = resultsKey(options.queueName);

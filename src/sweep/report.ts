@@ -18,6 +18,10 @@ function csvLine(fields: readonly unknown[]): string {
   return `${fields.map(csvField).join(",")}\n`;
 }
 
+/**
+ * sweep.csv: one row per method and grid point, with mean, sd, 95% interval bounds and count of
+ * every aggregated metric.
+ */
 export function sweepCsv(agg: SweepAggregate): string {
   const statColumns = agg.metrics.flatMap((m) => [`${m}_mean`, `${m}_sd`, `${m}_ci95_low`, `${m}_ci95_high`, `${m}_count`]);
   let out = csvLine(["method", ...agg.axes, "runs", "done", "diverged", ...statColumns]);
@@ -31,6 +35,10 @@ export function sweepCsv(agg: SweepAggregate): string {
   return out;
 }
 
+/**
+ * runs.csv: one row per finished run (runs without a result are left out) with its seed, status,
+ * final metrics and wall time.
+ */
 export function runsCsv(agg: SweepAggregate, runs: readonly SweepRun[], results: ReadonlyMap<string, RunResult>): string {
   let out = csvLine(["id", "method", ...agg.axes, "seed", "status", ...agg.metrics, "wallSeconds"]);
   for (const run of runs) {
@@ -66,6 +74,7 @@ function status(agg: SweepAggregate): string {
   return `${agg.doneRuns} of ${agg.totalRuns} runs done${agg.doneRuns < agg.totalRuns ? " (partial: the missing runs are not in the statistics)" : ""}; ${agg.seeds} seed(s) per point; intervals are Student-t 95% over seeds.`;
 }
 
+/** sweep.md: the per-point table, with how many runs are done and what the intervals are. */
 export function sweepMarkdown(agg: SweepAggregate): string {
   const escape = (s: string) => s.replace(/\|/g, "\\|");
   const head = header(agg);
@@ -76,6 +85,7 @@ export function sweepMarkdown(agg: SweepAggregate): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** sweep.html: the same table as sweep.md in a self-contained page (no external assets). */
 export function sweepHtml(agg: SweepAggregate): string {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   const head = header(agg)

@@ -10,12 +10,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../config.js";
 import { ensureDirectory, readJsonFile, writeAtomic } from "../run/runFiles.js";
-import { canonicalJson } from "./runId.js";
+import { canonicalJson } from "../run/runFiles.js";
 import { isCompleteResult, parseRunResult, type RunResult } from "./runResult.js";
 import { parseSweepSpec, type SweepSpec } from "./spec.js";
 
 export const SPEC_FILE = "sweep.spec.json";
 
+/** The directory of run id inside sweep directory out, DIR/runs/<id>. */
 export function runDirectoryOf(out: string, id: string): string {
   return join(out, "runs", id);
 }
@@ -36,6 +37,7 @@ export function hasResult(out: string, id: string): boolean {
   return storedResult(join(runDirectoryOf(out, id), "result.json")) !== null;
 }
 
+/** Writes result.json atomically and last, so a run is done exactly when the file exists. */
 export function writeResult(runDir: string, result: RunResult): void {
   ensureDirectory(runDir);
   writeAtomic(join(runDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
@@ -66,6 +68,7 @@ export function claimSweepDirectory(out: string, spec: SweepSpec): boolean {
   return changed;
 }
 
+/** The sweep file a sweep directory was run from (DIR/sweep.spec.json), for --aggregate to re-expand. */
 export function readSweepSpec(out: string): SweepSpec {
   const path = join(out, SPEC_FILE);
   if (!existsSync(path)) throw new ConfigError(`sweep --aggregate: ${out} has no ${SPEC_FILE}; is it a sweep directory?`);

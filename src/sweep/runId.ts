@@ -4,19 +4,9 @@
 // what makes resume, shards and queue deliveries idempotent.
 
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../run/runFiles.js";
 
-/** JSON with object keys sorted, so equal values always serialize to equal strings. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
+/** The run id of (method, resolved config): 16 hex digits of SHA-256 over their canonical JSON. */
 export function runId(method: string, config: unknown): string {
   return createHash("sha256").update(canonicalJson({ method, config })).digest("hex").slice(0, 16);
 }

@@ -21,10 +21,15 @@ function threadEntry(): string {
   throw new Error("meanfield sweep: dist/sweep/runTask.js is missing; run npm run build");
 }
 
+/** One pool thread per available core: runs are single-threaded and independent. */
 export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/**
+ * Worker threads (piscina) running sweep runs, one per thread at a time; each thread instantiates
+ * its own Wasm module, and a run computes the same bytes there as in the main thread.
+ */
 export class RunPool {
   private readonly pool: Piscina<PoolTask, RunResult>;
 

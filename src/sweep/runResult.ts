@@ -4,6 +4,10 @@
 
 import type { SweepMethod } from "./spec.js";
 
+/**
+ * What a finished sweep run leaves for aggregation: id, method, point, seed, status (diverged runs
+ * are counted but not averaged) and the scalars of its final record or kernel fit.
+ */
 export interface RunResult {
   id: string;
   method: SweepMethod;

@@ -8,12 +8,16 @@ import { expandSweep, type SweepRun } from "./expand.js";
 import { toTask, submitToQueue } from "./queueSubmit.js";
 import { writeSweepReport } from "./report.js";
 import { claimSweepDirectory, hasResult, readResults, readSweepSpec, runDirectoryOf, writeResult } from "./resultStore.js";
-import { canonicalJson } from "./runId.js";
+import { canonicalJson } from "../run/runFiles.js";
 import { defaultWorkers, RunPool } from "./runPool.js";
 import type { RunResult } from "./runResult.js";
 import { inShard, type Shard } from "./shard.js";
 import type { SweepSpec } from "./spec.js";
 
+/**
+ * The Redis queue a sweep goes through instead of the local pool: address, queue name, attempts,
+ * per-attempt timeout, and whether to wait.
+ */
 export interface QueueTarget {
   url: string;
   name: string;
@@ -23,6 +27,7 @@ export interface QueueTarget {
   wait?: boolean;
 }
 
+/** Where a sweep writes, on what (local threads, one shard, or a queue), and callbacks per result and failure. */
 export interface SweepOptions {
   out: string;
   /** Pool threads for local runs (default: all cores). */
@@ -36,6 +41,10 @@ export interface SweepOptions {
   onFailure?: (run: SweepRun, reason: string) => void;
 }
 
+/**
+ * A sweep's aggregate and what this invocation did: runs executed, skipped as already done,
+ * failed, and left queued.
+ */
 export interface SweepOutcome {
   aggregate: SweepAggregate;
   ran: number;
@@ -65,6 +74,10 @@ async function runLocally(todo: readonly SweepRun[], options: SweepOptions, done
   }
 }
 
+/**
+ * A sweep from start to report: expand, skip runs whose result exists (resume), run this shard's
+ * share of the rest locally or through the queue, then aggregate every result in the directory.
+ */
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepOutcome> {
   const runs = expandSweep(spec);
   const specChanged = claimSweepDirectory(options.out, spec);

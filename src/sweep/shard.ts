@@ -4,6 +4,7 @@
 
 import { ConfigError } from "../config.js";
 
+/** Shard index of count (0 <= index < count), as given by --shard index/count. */
 export interface Shard {
   index: number;
   count: number;
@@ -20,6 +21,10 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/**
+ * Round-robin slice: the runs whose expansion index is index modulo count, so every shard gets a
+ * similar mix of cheap and expensive points.
+ */
 export function inShard<T extends { index: number }>(runs: readonly T[], shard: Shard): T[] {
   return runs.filter((r) => r.index % shard.count === shard.index);
 }

@@ -48,6 +48,7 @@ export const axisSchema = z.union([
 ]);
 
 export const METHODS = ["network", "nngp", "ntk"] as const;
+/** What a sweep run computes: the trained network, or a kernel ridge baseline (NNGP, NTK) on the same task. */
 export type SweepMethod = (typeof METHODS)[number];
 
 export const sweepSpecSchema = z
@@ -81,8 +82,11 @@ export const sweepSpecSchema = z
   })
   .strict();
 
+/** A sweep file as written (defaults not yet filled in). */
 export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
+/** A parsed sweep file, defaults filled in. */
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
+/** One axis: a dotted config path and its values (listed, or a linear or geometric grid). */
 export type SweepAxis = SweepSpec["axes"][number];
 
 /** Parses a sweep file; throws ConfigError with one line naming the field. */

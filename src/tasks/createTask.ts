@@ -1,8 +1,8 @@
 // The task a run config names, built from its `task` part.
 
 import type { TaskConfig } from "../config.js";
-import { parseActivation, type ActivationSpec } from "../model/activation.js";
-import { checkSeed } from "../wasm/random.js";
+import { parseActivation, type ActivationSpec } from "../activation/spec.js";
+import { checkSeed } from "../argumentChecks.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { GaussianMultiIndexTask } from "./gaussianMultiIndex.js";
 import { GaussianSingleIndexTask } from "./gaussianSingleIndex.js";

@@ -1,7 +1,7 @@
 // Multi-index / subspace-sparse polynomials on Gaussian input (Chen, Ge 2024):
 // x ~ N(0, I_d), y = sum_t c_t prod_p h_{k_tp}(<u_p, x>) with orthonormal u_1..u_P.
 
-import type { Activation } from "../model/activation.js";
+import type { Activation } from "../activation/spec.js";
 import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
 import { fillHermite } from "../special/hermite.js";
 import type { TaskConfig } from "../config.js";
@@ -10,14 +10,19 @@ import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { coordinateRows } from "./coordinateRows.js";
 import { randomOrthonormalRows } from "./orthonormalRows.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import type { Task } from "./task.js";
 
+/** Config of y = Σ_t c_t Π_p h_{k_tp}(<u_p, x>), normalized Hermite h_k, u_p = e_p or random orthonormal. */
 export type GaussianMultiIndexConfig = Extract<TaskConfig, { kind: "gaussianMultiIndex" }>;
 
 /** Entries of the rows x P projection scratch: batches of any size reuse one buffer. */
 const SCRATCH_ENTRIES = 8192;
 
+/**
+ * x ~ N(0, I_d), y = Σ_t c_t Π_p h_{k_tp}(<u_p, x>) with normalized Hermite h_k (E[h_k²] = 1) and
+ * orthonormal u_1..u_P; its population loss is exact (Hermite series).
+ */
 export class GaussianMultiIndexTask implements Task {
   readonly kind = "gaussianMultiIndex";
   readonly d: number;
@@ -81,7 +86,7 @@ export class GaussianMultiIndexTask implements Task {
     this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * d, x);
     for (let s0 = 0; s0 < rows; s0 += chunkRows) {
       const b = Math.min(chunkRows, rows - s0);
-      this.runtime.exports.preactivations(x.subarray(s0 * d).ptr, this.u.ptr, p, d, b, this.z.ptr);
+      this.runtime.linalg.preactivations(x.subarray(s0 * d), this.u, p, d, b, this.z);
       const z = this.z.view;
       const yv = y.view;
       for (let r = 0; r < b; r++) {

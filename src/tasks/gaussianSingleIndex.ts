@@ -1,20 +1,23 @@
 // Single-index regression on Gaussian input: x ~ N(0, I_d), y = h(<q*, x>) with q* uniform on
 // the sphere.
 
-import type { Activation, ActivationSpec } from "../model/activation.js";
+import type { Activation, ActivationSpec } from "../activation/spec.js";
 import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
-import { hermiteCoefficients } from "../special/coefficients.js";
+import { hermiteCoefficients } from "../activation/coefficients.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
-import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { linkToActivation } from "./link.js";
-import { checkSampleArguments } from "./sampleArguments.js";
-import { TargetNetwork } from "./targetNetwork.js";
+import { linkToActivation } from "../activation/link.js";
+import { NetworkTargetSamples } from "./networkTargetSamples.js";
 import type { BatchSource, Task } from "./task.js";
 
+/** Config of x ~ N(0, I_d), y = h(<q*, x>): the dimension and the link h. */
 export type GaussianSingleIndexConfig = Extract<TaskConfig, { kind: "gaussianSingleIndex" }>;
 
+/**
+ * x ~ N(0, I_d), y = h(<q*, x>) with q* uniform on the unit sphere; link coefficients are in the
+ * normalized Hermite basis, h = Σ_k h_k h_k(z) with E[h_k(z)²] = 1, and the population loss is exact.
+ */
 export class GaussianSingleIndexTask implements Task {
   readonly kind = "gaussianSingleIndex";
   readonly d: number;
@@ -24,12 +27,12 @@ export class GaussianSingleIndexTask implements Task {
   /** The target as one teacher neuron h(<q*, x>); also gives the loss by Hermite order. */
   readonly population: GaussianNetworkPopulation;
   readonly targetSquare: number;
-  private readonly target: TargetNetwork;
+  private readonly samples: NetworkTargetSamples;
 
   constructor(
-    private readonly runtime: WasmRuntime,
+    runtime: WasmRuntime,
     config: GaussianSingleIndexConfig,
-    private readonly seed: number,
+    seed: number,
     student: Activation,
   ) {
     const { d } = config;
@@ -44,17 +47,15 @@ export class GaussianSingleIndexTask implements Task {
       target: { kind: "neurons", activation: this.link, weights: q, outputs },
     });
     this.targetSquare = this.population.targetSquare;
-    this.target = new TargetNetwork(runtime, d, q, outputs, this.link, "task.link");
+    this.samples = new NetworkTargetSamples(runtime, seed, d, "gaussian", q, outputs, this.link, "task.link");
   }
 
   sampleInto(stream: string, start: number, x: WasmF64Array, y: WasmF64Array): void {
-    checkSampleArguments(this.d, stream, start, x, y);
-    this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * this.d, x);
-    this.target.evaluateInto(x, y);
+    this.samples.sampleInto(stream, start, x, y);
   }
 
   batchSource(stream: string): BatchSource {
-    return { input: "gaussian", key: streamKey(this.seed, `${stream}.x`), target: this.target };
+    return this.samples.batchSource(stream);
   }
 
   /** c_0 .. c_kmax of h = sum_k c_k h_k in normalized Hermite polynomials h_k = He_k / sqrt(k!). */
@@ -63,6 +64,6 @@ export class GaussianSingleIndexTask implements Task {
   }
 
   free(): void {
-    this.target.free();
+    this.samples.free();
   }
 }

@@ -2,17 +2,26 @@
 // probability 1/2, x = (1 + y Delta) g with g ~ N(0, I_d). The classes differ only in scale, so
 // no direction carries the label.
 
-import type { Activation } from "../model/activation.js";
+import type { Activation } from "../activation/spec.js";
 import { IsotropicGaussiansPopulation } from "../population/isotropicGaussians.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import type { BatchSource, Task } from "./task.js";
 
+/**
+ * Config of the classes x | y ~ N(0, (1 + y Δ)² I_d), y = ±1 (Mei, Montanari, Nguyen 2018): the
+ * dimension and Δ in (0, 1).
+ */
 export type IsotropicGaussiansConfig = Extract<TaskConfig, { kind: "isotropicGaussians" }>;
 
+/**
+ * Mei, Montanari, Nguyen 2018's classification: y = ±1 with probability 1/2, x = (1 + y Δ) g with
+ * g ~ N(0, I_d), fitted by the square loss 1/2 E[(f - y)²]; only the scale of x carries the label,
+ * so there are no directions.
+ */
 export class IsotropicGaussiansTask implements Task {
   readonly kind = "isotropicGaussians";
   readonly d: number;

@@ -5,6 +5,7 @@
 // monomial by (-1)^(sum_{p in S} k_tp), so y is reflective exactly when every monomial with a
 // nonzero total coefficient has an even degree over S.
 
+/** One term c_t Π_p h_{k_tp}(z_p) of a target, normalized Hermite h_k; degrees[p] = k_tp. */
 export interface MonomialTerm {
   coefficient: number;
   degrees: readonly number[];

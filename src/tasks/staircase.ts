@@ -10,11 +10,17 @@ import type { WasmF64Array } from "../wasm/arena.js";
 import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { coordinateRows } from "./coordinateRows.js";
-import { checkSampleArguments } from "./sampleArguments.js";
+import { checkSampleArguments } from "../argumentChecks.js";
 import type { Task } from "./task.js";
 
+/** Config of the staircase y = x1 + x1 x2 + ... + x1 ⋯ xK on {-1, 1}^d: the dimension and K (default 4). */
 export type StaircaseConfig = Extract<TaskConfig, { kind: "staircase" }>;
 
+/**
+ * Abbe, Boix-Adserà, Misiakiewicz 2022's merged staircase: x uniform on {-1, 1}^d,
+ * y = x1 + x1 x2 + ... + x1 ⋯ xK, a sum of K orthonormal monomials (E[y²] = K). No exact
+ * population loss: it would be a sum over 2^d points.
+ */
 export class StaircaseTask implements Task {
   readonly kind = "staircase";
   readonly d: number;

@@ -2,14 +2,19 @@
 // target (one neuron) or a teacher network. The d-dimensional dot products dominate the cost of
 // a target, so they run in the same SIMD kernel as the student's forward pass.
 
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import type { WasmF64Array } from "../wasm/arena.js";
+import { forwardInChunks } from "../wasm/chunkedForward.js";
 import { WasmActivation } from "../wasm/networkKernels.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 
 /** Entries of the rows x M pre-activation scratch: batches of any size reuse one buffer. */
 const SCRATCH_ENTRIES = 8192;
 
+/**
+ * A fixed network y = Σ_j b_j τ(<v_j, x>) (no output scale) evaluated in the same Wasm SIMD
+ * kernel as the student: a single-index link is one neuron, a teacher is M.
+ */
 export class TargetNetwork {
   readonly activation: WasmActivation;
   /** v_j as rows, M x d. */
@@ -49,20 +54,8 @@ export class TargetNetwork {
 
   /** y_r = sum_j b_j tau(<v_j, x_r>) for every row of x (rows = y.length). */
   evaluateInto(x: WasmF64Array, y: WasmF64Array): void {
-    const { d, chunkRows } = this;
-    const m = this.outputs.length;
-    const rows = y.length;
-    for (let s0 = 0; s0 < rows; s0 += chunkRows) {
-      const b = Math.min(chunkRows, rows - s0);
-      const buffers = {
-        x: x.subarray(s0 * d, (s0 + b) * d),
-        w: this.w,
-        a: this.outputs,
-        z: this.z.subarray(0, b * m),
-        f: y.subarray(s0, s0 + b),
-      };
-      this.runtime.network.forwardInto({ n: m, d, b }, 1, this.activation, buffers, { checkFinite: false });
-    }
+    const network = { w: this.w, a: this.outputs, activation: this.activation };
+    forwardInChunks(this.runtime, network, this.outputs.length, this.d, 1, x, y, this.z);
   }
 
   free(): void {

@@ -1,12 +1,13 @@
 // What every task gives the training loop and the metrics: samples drawn from named streams,
 // the exact population loss when it exists, and the target's hidden structure.
 
-import type { ActivationSpec } from "../model/activation.js";
+import type { ActivationSpec } from "../activation/spec.js";
 import type { PopulationResult } from "../population/gaussianNetwork.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { StreamKey } from "../wasm/random.js";
 import type { TargetNetwork } from "./targetNetwork.js";
 
+/** The exact population loss L = 1/2 E[(f - y)²] of a task and its gradients, for population GD and metrics. */
 export interface PopulationEvaluator {
   /** Loss 1/2 E[(f - y)^2] and gradients at w (N x d), a (N), output scale. */
   evaluate(w: Float64Array, a: Float64Array, scale: number): PopulationResult;
@@ -23,6 +24,10 @@ export type BatchSource =
   | { input: "gaussian" | "sphere"; key: StreamKey; target: TargetNetwork }
   | { input: "isotropicGaussians"; key: StreamKey; labelKey: StreamKey; delta: number };
 
+/**
+ * What a training loop and the metrics need of a target: samples from named streams (pure in
+ * seed, stream and index), the exact population loss when one exists, and the hidden structure.
+ */
 export interface Task {
   readonly kind: string;
   /** Input dimension d. */

@@ -2,18 +2,18 @@
 // w*_1..w*_M. `teacherAbs` is g* = |.| (the teacher of Li, Ma, Zhang 2020); `teacherNetwork` takes
 // any activation (e.g. erf, the soft committee machines of Saad, Solla 1995).
 
-import type { Activation, ActivationSpec } from "../model/activation.js";
+import type { Activation, ActivationSpec } from "../activation/spec.js";
 import { GaussianNetworkPopulation } from "../population/gaussianNetwork.js";
 import type { TaskConfig } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
-import { streamKey } from "../wasm/random.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { randomOrthonormalRows } from "./orthonormalRows.js";
-import { checkSampleArguments } from "./sampleArguments.js";
-import { TargetNetwork } from "./targetNetwork.js";
+import { NetworkTargetSamples } from "./networkTargetSamples.js";
 import type { BatchSource, Task } from "./task.js";
 
+/** Config of a teacher y = Σ_j a*_j g*(<w*_j, x>), M <= d orthonormal w*_j, a*_j = 1 unless given. */
 export type TeacherNetworkConfig = Extract<TaskConfig, { kind: "teacherAbs" | "teacherNetwork" }>;
+/** The teacherAbs branch of the task config (g* = |.|, Li, Ma, Zhang 2020). */
 export type TeacherAbsConfig = Extract<TaskConfig, { kind: "teacherAbs" }>;
 
 /** g* of a teacher config: |.| for teacherAbs. */
@@ -21,6 +21,10 @@ export function teacherActivationOf(config: TeacherNetworkConfig): ActivationSpe
   return config.kind === "teacherAbs" ? "abs" : config.activation;
 }
 
+/**
+ * x ~ N(0, I_d), y = Σ_j a*_j g*(<w*_j, x>) with orthonormal w*_j (unit norm, so <w*_j, x> ~ N(0, 1));
+ * the population loss is exact (Gaussian pair integrals).
+ */
 export class TeacherNetworkTask implements Task {
   readonly kind: TeacherNetworkConfig["kind"];
   readonly d: number;
@@ -34,12 +38,12 @@ export class TeacherNetworkTask implements Task {
   /** Teacher-neuron target; also gives the loss by Hermite order (Li, Ma, Zhang's tensor terms). */
   readonly population: GaussianNetworkPopulation;
   readonly targetSquare: number;
-  private readonly target: TargetNetwork;
+  private readonly samples: NetworkTargetSamples;
 
   constructor(
-    private readonly runtime: WasmRuntime,
+    runtime: WasmRuntime,
     config: TeacherNetworkConfig,
-    private readonly seed: number,
+    seed: number,
     student: Activation,
   ) {
     const { d, width } = config;
@@ -59,17 +63,15 @@ export class TeacherNetworkTask implements Task {
       target: { kind: "neurons", activation: this.teacherActivation, weights: this.directions, outputs: this.outputs },
     });
     this.targetSquare = this.population.targetSquare;
-    this.target = new TargetNetwork(runtime, d, this.directions, this.outputs, this.teacherActivation, "task.activation");
+    this.samples = new NetworkTargetSamples(runtime, seed, d, "gaussian", this.directions, this.outputs, this.teacherActivation, "task.activation");
   }
 
   sampleInto(stream: string, start: number, x: WasmF64Array, y: WasmF64Array): void {
-    checkSampleArguments(this.d, stream, start, x, y);
-    this.runtime.random.gaussianInto(streamKey(this.seed, `${stream}.x`), start * this.d, x);
-    this.target.evaluateInto(x, y);
+    this.samples.sampleInto(stream, start, x, y);
   }
 
   batchSource(stream: string): BatchSource {
-    return { input: "gaussian", key: streamKey(this.seed, `${stream}.x`), target: this.target };
+    return this.samples.batchSource(stream);
   }
 
   linkCoefficients(): null {
@@ -77,6 +79,6 @@ export class TeacherNetworkTask implements Task {
   }
 
   free(): void {
-    this.target.free();
+    this.samples.free();
   }
 }

@@ -4,6 +4,10 @@
 
 import type { WasmF64Array } from "../wasm/arena.js";
 
+/**
+ * Where a step's gradient comes from (population, fixed samples, fresh batches): the gradient of
+ * L = 1/2 E[(f - y)²] in the objective's expectation, with respect to w and a.
+ */
 export interface Objective {
   /** Loss at the current parameters; gradW (N x inputDim) and gradA (N) are overwritten. */
   evaluate(step: number, gradW: WasmF64Array, gradA: WasmF64Array): number;

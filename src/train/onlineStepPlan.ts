@@ -39,6 +39,10 @@ export interface StudentBuffers {
   limit: number;
 }
 
+/**
+ * Everything an online-SGD run fixes, written once into Wasm memory, so each step is a single Wasm
+ * call drawing the same batch as task.sampleInto and giving the same bits as the unfused step.
+ */
 export class OnlineStepPlan {
   private readonly plan: WasmF64Array;
 
@@ -47,8 +51,8 @@ export class OnlineStepPlan {
     source: BatchSource,
     student: StudentBuffers,
   ) {
-    if (runtime.exports.onlineStepPlanSlots() !== SLOTS.length) {
-      throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.exports.onlineStepPlanSlots()} slots, this code writes ${SLOTS.length}`);
+    if (runtime.onlineStep.planSlots() !== SLOTS.length) {
+      throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.onlineStep.planSlots()} slots, this code writes ${SLOTS.length}`);
     }
     const { key } = source;
     const target = source.input === "isotropicGaussians" ? null : source.target;
@@ -109,7 +113,7 @@ export class OnlineStepPlan {
    * leaves that layer alone). The gradient buffers hold scratch afterwards, not the gradient.
    */
   run(step: number, driftW: number | null, driftA: number | null): number {
-    return this.runtime.exports.onlineStep(this.plan.ptr, step, driftW === null ? 0 : 1, driftW ?? 0, driftA === null ? 0 : 1, driftA ?? 0);
+    return this.runtime.onlineStep.step(this.plan, step, driftW, driftA);
   }
 
   /**

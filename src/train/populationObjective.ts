@@ -5,6 +5,7 @@ import type { PopulationEvaluator } from "../tasks/task.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { Objective } from "./objective.js";
 
+/** Population GD: the exact L = 1/2 E[(f - y)²] and its gradients from the task's evaluator. */
 export class PopulationObjective implements Objective {
   constructor(
     private readonly net: TwoLayerNetwork,

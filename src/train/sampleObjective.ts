@@ -31,11 +31,13 @@ export type SampleMode =
 /** Stream of the output noise of fresh samples, apart from the streams of x and y. */
 export const OUTPUT_NOISE_STREAM = "train.outputNoise";
 
+/** The parameters at initialization, about which a linearized run's model f_0 + J_0 (θ - θ_0) is expanded. */
 export interface Linearization {
   w0: WasmF64Array;
   a0: WasmF64Array;
 }
 
+/** Arithmetic of outputs and gradients: f64, or the f32x4 kernels with the weights kept in f64. */
 export type Precision = "f64" | "f32";
 
 /**
@@ -48,6 +50,10 @@ interface SingleBuffers extends PassSingleBuffers {
   nPad: number;
 }
 
+/**
+ * L = 1/2 mean_b (f(x_b) - y_b)² over a fixed training set (empirical GD) or over batch t =
+ * samples tB .. tB + B - 1 of a stream at step t (online SGD), so any step replays on resume.
+ */
 export class SampleObjective implements Objective {
   private readonly rows: number;
   private readonly chunk: number;
@@ -115,8 +121,8 @@ export class SampleObjective implements Objective {
       const noise = mode.kind === "online" ? mode.outputNoise : undefined;
       this.outputNoise = noise && noise.sigma > 0 ? { sigma: noise.sigma, key: streamKey(noise.seed, OUTPUT_NOISE_STREAM), eps: take(c) } : null;
       const half = (count: number) => take(Math.ceil(count / 2));
-      const dp = net.runtime.exports.paddedDim(inputDim);
-      const nPad = net.runtime.exports.paddedDim(n);
+      const dp = net.runtime.linalg.paddedDim(inputDim);
+      const nPad = net.runtime.linalg.paddedDim(n);
       this.single =
         precision === "f32" ? { dp, nPad, x32: take(c * dp), wT32: half(inputDim * nPad), g32: half(c * n), gradW32: half(n * dp) } : null;
       this.passes = new BlockedPasses(net.runtime, n, c);
@@ -157,7 +163,7 @@ export class SampleObjective implements Objective {
     if (noise) {
       const eps = noise.eps.subarray(0, rows);
       this.net.runtime.random.gaussianInto(noise.key, start, eps);
-      this.net.runtime.exports.axpy(noise.sigma, eps.ptr, this.buf.y.ptr, rows);
+      this.net.runtime.linalg.axpy(noise.sigma, eps, this.buf.y, rows);
     }
     return { x: this.buf.x.subarray(0, rows * inputDim), y: this.buf.y.subarray(0, rows) };
   }
@@ -172,7 +178,7 @@ export class SampleObjective implements Objective {
     const lin = this.linearized;
     const single = this.single;
     if (single) {
-      net.runtime.exports.narrowRowsToF32(x.ptr, single.x32.ptr, rows, inputDim, single.dp);
+      net.runtime.linalg.narrowRowsToF32(x, single.x32, rows, inputDim, single.dp);
       this.passes.forward32(shape, net.scale, net.activation, { a: net.a, z, f }, single);
     } else if (lin) {
       const zd = buf.zd.subarray(0, rows * n);
@@ -187,7 +193,7 @@ export class SampleObjective implements Objective {
   private refreshDelta(): void {
     if (this.single) {
       const { w, n, inputDim } = this.net;
-      this.net.runtime.exports.narrowTransposedToF32(w.ptr, this.single.wT32.ptr, n, inputDim, this.single.nPad);
+      this.net.runtime.linalg.narrowTransposedToF32(w, this.single.wT32, n, inputDim, this.single.nPad);
       return;
     }
     const lin = this.linearized;
@@ -263,8 +269,8 @@ export class SampleObjective implements Objective {
         });
       }
       if (!first) {
-        rt.exports.axpy(1, buf.gradW.ptr, gradW.ptr, n * inputDim);
-        rt.exports.axpy(1, buf.gradA.ptr, gradA.ptr, n);
+        rt.linalg.axpy(1, buf.gradW, gradW, n * inputDim);
+        rt.linalg.axpy(1, buf.gradA, gradA, n);
       }
     }
     return loss / (2 * this.rows);
@@ -316,8 +322,8 @@ export class SampleObjective implements Objective {
         const rows = Math.min(this.chunk, this.rows - s0);
         const { x, y } = this.chunkData(step, s0, rows);
         const z = buf.z.subarray(0, rows * n);
-        rt.exports.preactivations(x.ptr, net.w.ptr, n, inputDim, rows, z.ptr);
-        rt.exports.activationValues(act.code, act.params.ptr, act.params.length, z.ptr, z.ptr, rows * n);
+        rt.linalg.preactivations(x, net.w, n, inputDim, rows, z);
+        rt.features.activationValues(act, z, z, rows * n);
         // phi^T (N x rows) so that the GEMM kernel, which forms X W^T, gives phi^T phi.
         const zv = z.view;
         const pt = phiT.view;
@@ -328,7 +334,7 @@ export class SampleObjective implements Objective {
             cross[i]! += zv[b * n + i]! * yv[b]!;
           }
         }
-        rt.exports.preactivations(phiT.ptr, phiT.ptr, n, rows, n, block.ptr);
+        rt.linalg.preactivations(phiT, phiT, n, rows, n, block);
         const bv = block.view;
         for (let k = 0; k < n * n; k++) gram[k]! += bv[k]!;
       }

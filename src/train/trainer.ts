@@ -45,12 +45,14 @@ export function trajectorySeed(seed: number, t: number): number {
   return t === 0 ? seed : (seed * 1_000_003 + t * 7_919) % Number.MAX_SAFE_INTEGER;
 }
 
+/** What a checkpoint holds of the trainer: the step and the arrays it keeps beyond (w, a). */
 export interface TrainerCheckpoint {
   step: number;
   /** Extra arrays the trainer needs beyond (w, a): the layer-wise running sum of w, w0/a0. */
   arrays: Record<string, Float64Array>;
 }
 
+/** Switches that change speed, never bits (the fused online-SGD step). */
 export interface TrainerOptions {
   /**
    * Run plain online-SGD steps as one Wasm call each (assembly/onlineStep.ts) where the task and
@@ -59,6 +61,11 @@ export interface TrainerOptions {
   fused?: boolean;
 }
 
+/**
+ * One step for every algorithm of a config, in mean-field time: neuron i moves with velocity
+ * -(1/(N scale²)) ∇_{θ_i} L, a step of size h advances t by h (the second layer's, with a
+ * firstLayerStepRatio ε the first moves ε h); step t's random draws are indexed by t, so resume is bit for bit.
+ */
 export class Trainer {
   /** Steps taken so far (over all stages and trajectories). */
   step = 0;
@@ -236,14 +243,14 @@ export class Trainer {
     const decay = noise ? -noise.lambda * h : 0;
     if (first) {
       // The first layer's step is ratio h: its drift, decay and noise variance all scale with it.
-      if (decay !== 0) rt.exports.axpy(ratio * decay, net.w.ptr, net.w.ptr, n * inputDim);
-      rt.exports.axpy(-ratio * drift, this.gradW.ptr, net.w.ptr, n * inputDim);
-      if (diffusion) rt.exports.axpy(Math.sqrt(ratio) * sd, diffusion.ptr, net.w.ptr, n * inputDim);
+      if (decay !== 0) rt.linalg.axpy(ratio * decay, net.w, net.w, n * inputDim);
+      rt.linalg.axpy(-ratio * drift, this.gradW, net.w, n * inputDim);
+      if (diffusion) rt.linalg.axpy(Math.sqrt(ratio) * sd, diffusion, net.w, n * inputDim);
     }
     if (second) {
-      if (decay !== 0) rt.exports.axpy(decay, net.a.ptr, net.a.ptr, n);
-      rt.exports.axpy(-drift, this.gradA.ptr, net.a.ptr, n);
-      if (diffusion) rt.exports.axpy(sd, diffusion.ptr + 8 * n * inputDim, net.a.ptr, n);
+      if (decay !== 0) rt.linalg.axpy(decay, net.a, net.a, n);
+      rt.linalg.axpy(-drift, this.gradA, net.a, n);
+      if (diffusion) rt.linalg.axpy(sd, diffusion.subarray(n * inputDim), net.a, n);
     }
     if (first && algorithm.projected) {
       for (let i = 0; i < n; i++) {

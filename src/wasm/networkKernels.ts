@@ -4,10 +4,10 @@
 // what training loops use), `forward`/`backward` take and return ordinary Float64Arrays,
 // copying through temporaries that are always freed.
 
-import { encodeActivation, type ActivationSpec } from "../model/activation.js";
+import { encodeActivation, type ActivationSpec } from "../activation/spec.js";
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
-import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "./validate.js";
+import { checkCount, checkFinite, checkFiniteNumber, checkLength } from "../argumentChecks.js";
 
 /** N neurons, input dimension d, batch size B. */
 export interface NetworkShape {

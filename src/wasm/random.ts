@@ -8,7 +8,7 @@
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { ThreadTeam } from "./threadTeam.js";
-import { checkCount, checkLength } from "./validate.js";
+import { checkCount, checkLength, checkSeed } from "../argumentChecks.js";
 
 /** The four 32-bit words that select a stream: key (k0, k1) and stream id (s0, s1). */
 export interface StreamKey {
@@ -36,12 +36,6 @@ export function streamId(name: string): bigint {
   }
   if (streamIds.size < 4096) streamIds.set(name, h);
   return h;
-}
-
-export function checkSeed(seed: number, field = "seed"): void {
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`meanfield: ${field} must be an integer in [0, 2^53 - 1], got ${seed}`);
-  }
 }
 
 export function streamKey(seed: number, name: string): StreamKey {

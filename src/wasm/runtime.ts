@@ -3,8 +3,14 @@
 import { Arena } from "./arena.js";
 import type { MeanfieldExports } from "./exports.js";
 import { compileMeanfield, meanfieldImports, type WasmBuild, type WasmSource } from "./loader.js";
+import { FeatureKernels } from "./featureKernels.js";
+import { GramKernels } from "./gramKernels.js";
+import { LinearAlgebraKernels } from "./linearAlgebraKernels.js";
 import { NetworkKernels } from "./networkKernels.js";
+import { OnlineStepKernel } from "./onlineStepKernel.js";
+import { PdeKernels } from "./pdeKernels.js";
 import { RandomStreams } from "./random.js";
+import { ReducedKernels } from "./reducedKernels.js";
 import { SpecialKernels } from "./specialKernels.js";
 import type { ThreadTeam } from "./threadTeam.js";
 
@@ -16,6 +22,18 @@ export class WasmRuntime {
   readonly random: RandomStreams;
   /** Tables of Legendre (sphere) and Hermite polynomials at many points. */
   readonly special: SpecialKernels;
+  /** Row products, axpy, Cholesky and triangular solves, f32 copies. */
+  readonly linalg: LinearAlgebraKernels;
+  /** Activation tables and the explicit features of truncated kernels. */
+  readonly features: FeatureKernels;
+  /** Tabulated Gram kernels and sphere series rows. */
+  readonly gram: GramKernels;
+  /** The finite-volume sphere PDE. */
+  readonly pde: PdeKernels;
+  /** Reduced-particle dynamics. */
+  readonly reduced: ReducedKernels;
+  /** The fused online-SGD step. */
+  readonly onlineStep: OnlineStepKernel;
   /**
    * The thread team open on this runtime (ThreadTeam.start until close), on which the work that
    * splits (BlockedPasses, large random fills) runs; null runs everything on this thread.
@@ -33,6 +51,12 @@ export class WasmRuntime {
     this.network = new NetworkKernels(this);
     this.random = new RandomStreams(this);
     this.special = new SpecialKernels(this);
+    this.linalg = new LinearAlgebraKernels(this);
+    this.features = new FeatureKernels(this);
+    this.gram = new GramKernels(this);
+    this.pde = new PdeKernels(this);
+    this.reduced = new ReducedKernels(this);
+    this.onlineStep = new OnlineStepKernel(this);
   }
 
   /** Whether the memory is shared, so threads can work on it (the threads build). */

@@ -9,7 +9,7 @@
 import type { WasmF64Array } from "./arena.js";
 import type { KernelOptions } from "./networkKernels.js";
 import type { WasmRuntime } from "./runtime.js";
-import { checkCount, checkFinite, checkLength } from "./validate.js";
+import { checkCount, checkFinite, checkLength } from "../argumentChecks.js";
 
 /** kmax + 1 entries per row must fit the kernels' 32-bit indexing. */
 const MAX_KMAX = 2 ** 31 - 2;

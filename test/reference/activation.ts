@@ -1,7 +1,7 @@
 // Plain TypeScript activations, computed from the user-facing spec (not the Wasm encoding),
 // for tests only.
 
-import { parseActivation, type ActivationSpec } from "../../src/model/activation.js";
+import { parseActivation, type ActivationSpec } from "../../src/activation/spec.js";
 import { referenceErf } from "./erf.js";
 
 export interface ReferenceActivation {

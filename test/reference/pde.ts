@@ -1,9 +1,9 @@
 // Plain TypeScript finite-volume step of a MomentModel, written from the scheme's definition
-// (src/pde/finiteVolume.ts, assembly/pde.ts) without the kernels' sweep or SIMD: slopes, then
+// (src/pde/grid/finiteVolume.ts, assembly/pde.ts) without the kernels' sweep or SIMD: slopes, then
 // face velocities and upwind fluxes, then the update, each in its own loop.
 
-import { cellIntegrals } from "../../src/pde/cellIntegrals.js";
-import type { MomentModel } from "../../src/pde/momentModel.js";
+import { cellIntegrals } from "../../src/pde/grid/cellIntegrals.js";
+import type { MomentModel } from "../../src/pde/grid/momentModel.js";
 
 function minmod3(x: number, y: number, z: number): number {
   if (x > 0 && y > 0 && z > 0) return Math.min(x, y, z);

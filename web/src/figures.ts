@@ -7,10 +7,15 @@ import { COLORS, drawComponents, drawHistogram, drawLoss, type LossLayout, type 
 import type { DemoSettings, TimeAxis } from "./presets.ts";
 import type { LimitRecord } from "./protocol.ts";
 
+/** What the figures drew that the page keeps (the loss plot's axes and ticks), for its text and the end-to-end test. */
 export interface PlotLayouts {
   loss: LossLayout | null;
 }
 
+/**
+ * What the three figures are drawn from: the form, the time axis, the run's records and loss curve
+ * (plus the run before, for comparison), and the limit's records up to the run's step.
+ */
 export interface FigureInput {
   settings: DemoSettings;
   axis: TimeAxis;
@@ -32,6 +37,11 @@ function table(id: string, final: boolean, caption: string, headers: string[], r
   if (final || details?.open) fillTable($(id) as HTMLTableElement, caption, headers, rows());
 }
 
+/**
+ * Draws the loss against mean-field time t = step · h (with the limit and the previous run), the
+ * overlap histogram against the limit's law on the same bins, and the components or projections,
+ * with each plot's summary and, when the run is over or the toggle open, its data table.
+ */
 export function drawPlots(canvases: Record<"loss" | "histogram" | "components", HTMLCanvasElement>, input: FigureInput): PlotLayouts {
   const { settings, records, final } = input;
   const last = records[records.length - 1]!;

@@ -19,14 +19,20 @@ const LABELS: Record<keyof DemoSettings, string> = {
 /** Field errors by field, null for what belongs to no single field. */
 export type FieldErrors = Map<keyof DemoSettings | null, string>;
 
+/** The form control of a settings field (its element id is the field name). */
 export function input(field: keyof DemoSettings): HTMLInputElement | HTMLSelectElement {
   return document.getElementById(field) as HTMLInputElement | HTMLSelectElement;
 }
 
+/** Puts settings into the form, every field as text. */
 export function writeSettings(s: DemoSettings): void {
   for (const field of FIELDS) input(field).value = String(s[field]);
 }
 
+/**
+ * The form's values as settings, numbers read as numbers and unchecked: checkSettings gives the
+ * visitor one message per field.
+ */
 export function readSettings(): DemoSettings {
   const s = {} as Record<string, unknown>;
   for (const field of FIELDS) {

@@ -14,6 +14,10 @@ import { citationOf, defaultSettings, TASKS, type DemoSettings, type TaskId, typ
 import type { FromWorker, LimitRecord, ToWorker } from "./protocol.ts";
 import { queryOf, settingsFromQuery } from "./query.ts";
 
+/**
+ * The page's state, exposed on window.meanfieldDemo for the end-to-end test: the run's config and
+ * records exactly as the worker sent them, the limit's records, and whether the plots are stale.
+ */
 export interface DemoState {
   status: "idle" | "running" | "paused" | "done" | "diverged" | "error";
   /** The form as it was when Run was pressed, and the config built from it. */

@@ -97,6 +97,7 @@ function axes(f: Frame, xTicks: Tick[], yTicks: Tick[], xLabel: string, yLabel: 
   ctx.strokeRect(f.left, f.top, f.width, f.height);
 }
 
+/** A legend symbol: a solid or dashed line, or a filled box for bars and bands. */
 export interface LegendEntry {
   label: string;
   color: string;
@@ -133,6 +134,7 @@ function legend(f: Frame, entries: LegendEntry[]): void {
   }
 }
 
+/** One loss curve over mean-field time t = step · h, with standard errors when the loss is a Monte-Carlo estimate. */
 export interface LossSeries {
   label: string;
   color: string;

@@ -5,8 +5,14 @@
 import type { ConfigInput } from "meanfield";
 import { ABBE_BOIX_MISIAKIEWICZ_2022, BERTHIER_MONTANARI_ZHOU_2023, MAHANKALI_2023 } from "../../src/experiments/papers.ts";
 
+/**
+ * The presets, one per paper figure: Mahankali et al. 2023 on the sphere, Berthier, Montanari, Zhou
+ * 2023 (Gaussian single index), Abbe, Boix-Adserà, Misiakiewicz 2022 (staircase).
+ */
 export type TaskId = "sphere" | "bmz23" | "staircase";
+/** The loss plotted, L = 1/2 E[(f - y)²]: exact (population) or a Monte-Carlo estimate on a fixed test set. */
 export type LossEstimate = "population" | "test";
+/** The loss plot's time axis: linear, or log where plateaus and escapes are visible. */
 export type TimeAxis = "linear" | "log";
 
 /** The form: every field the visitor can change. */
@@ -33,6 +39,7 @@ export interface PresetPaper {
   figure: string;
 }
 
+/** A preset: the paper and figure it shows, what to watch, the time axis the effect shows on, and the form's defaults. */
 export interface TaskPreset {
   /** The selector's text: the paper and what the preset shows. */
   label: string;
@@ -84,6 +91,7 @@ export function citationOf(p: PresetPaper): { text: string; href: string } {
   return { text: `${p.authors} (${p.year}), ${p.figure}, arXiv ${p.arxiv}`, href: `https://arxiv.org/abs/${p.arxiv}` };
 }
 
+/** The preset's defaults with mean-field scaling, seed 1 and one thread. */
 export function defaultSettings(task: TaskId = "bmz23"): DemoSettings {
   return { task, scaling: "meanfield", seed: 1, threads: 1, ...TASKS[task].defaults };
 }

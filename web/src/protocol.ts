@@ -3,6 +3,7 @@
 
 import type { ConfigInput, MetricRecord, RunSummary } from "meanfield";
 
+/** Page to worker: run the network (simulate) or its mean-field limit for a config, or pause and resume. */
 export type ToWorker =
   | { type: "simulate"; config: ConfigInput }
   | { type: "limit"; config: ConfigInput }
@@ -26,6 +27,10 @@ export interface LimitRecord {
   projections?: number[];
 }
 
+/**
+ * Worker to page: the Wasm build loaded, records and progress (by structured clone, so numbers arrive
+ * bit for bit), the end, errors (configError: the message names a field), and the limit's records.
+ */
 export type FromWorker =
   | { type: "runtime"; build: string }
   | { type: "record"; record: MetricRecord }

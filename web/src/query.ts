@@ -6,6 +6,10 @@
 import { FIELDS, NUMERIC } from "./form.ts";
 import { defaultSettings, TASKS, type DemoSettings, type TaskId } from "./presets.ts";
 
+/**
+ * A run described by the page's address: settings over the preset's defaults, whether to start at
+ * once, and why the link could not be followed as written (null when it could).
+ */
 export interface LinkedRun {
   settings: DemoSettings;
   autorun: boolean;

@@ -4,6 +4,7 @@
 
 import { log, pow } from "../../src/special/portableMath.ts";
 
+/** log10 through the portable log, so tick positions are the same in every engine. */
 export const log10 = (x: number): number => log(x) / Math.LN10;
 
 const SUPERSCRIPT: Record<string, string> = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };

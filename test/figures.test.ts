@@ -1,0 +1,91 @@
+// Every registered experiment's figures as a paper would print them, run at test scale: each plot
+// has x and y axis titles, a caption saying what to see, a legend whose symbols match the marks
+// (test/figureChecks.ts: lines for line series, dots only for dot series, dashes for dashed ones, no
+// unexplained mark), and report.html cites each paper by authors, year and arXiv id or DOI, with the figure it reproduces.
+// The registry is read at run time, so an experiment added later is covered without editing this file.
+
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { experiments } from "../src/experiments/registry.js";
+import { runExperiment } from "../src/experiments/runExperiment.js";
+import { styleFigure } from "../src/report/figureStyle.js";
+import { category, plotSpec, quantity } from "../src/report/plotSpecs.js";
+import { renderSvg } from "../src/report/renderSvg.js";
+import { figureProblems } from "./figureChecks.js";
+import { runtimeFor } from "./helpers.js";
+
+const root = mkdtempSync(join(tmpdir(), "meanfield-figures-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const unescape = (html: string) => html.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+describe("the figure checks catch what they name", () => {
+  const values = [1, 2, 4].flatMap((t) => [
+    { t, loss: 1 / t, sgd: 1.1 / t, series: "a" },
+    { t, loss: 2 / t, sgd: 2.1 / t, series: "b" },
+  ]);
+  const x = quantity("t", "time t");
+  const problemsOf = async (spec: Record<string, unknown>) => {
+    const styled = styleFigure(spec, 0);
+    return figureProblems("p", styled, await renderSvg(styled, "p"));
+  };
+
+  it("passes titled axes with a line legend; flags a missing axis title, circles for lines, lines for dots, and unexplained dots", async () => {
+    const good = plotSpec({ title: "t", values, layers: [{ mark: "line", encoding: { x, y: quantity("loss", "loss"), color: category("series", "run") } }] });
+    expect(await problemsOf(good)).toEqual([]);
+    const untitled = plotSpec({ title: "t", values, layers: [{ mark: "line", encoding: { x, y: { field: "loss", type: "quantitative", title: null }, color: category("series", "run") } }] });
+    expect((await problemsOf(untitled)).join()).toMatch(/no titled Y axis/);
+    const circles = plotSpec({ title: "t", values, layers: [{ mark: "line", encoding: { x, y: quantity("loss", "loss"), color: { ...category("series", "run"), legend: { symbolType: "circle" } } } }] });
+    expect((await problemsOf(circles)).join()).toMatch(/circle symbols for line series/);
+    const dots = plotSpec({ title: "t", values, layers: [{ mark: "point", encoding: { x, y: quantity("loss", "loss"), color: category("series", "run") } }] });
+    expect((await problemsOf(dots)).join()).toMatch(/draws lines for a series of dots/);
+    const mixed = plotSpec({
+      title: "t",
+      values,
+      layers: [
+        { mark: "line", encoding: { x, y: quantity("loss", "loss"), color: category("series", "run") } },
+        { mark: "point", encoding: { x, y: quantity("sgd", "loss"), color: category("series", "run") } },
+      ],
+    });
+    expect((await problemsOf(mixed)).join()).toMatch(/no legend says which is which/);
+    const floor = plotSpec({
+      title: "t",
+      values,
+      layers: [
+        { mark: "line", filter: "datum.series === 'a'", encoding: { x, y: quantity("loss", "loss"), color: category("series", "run") } },
+        { mark: "line", filter: "datum.series === 'b'", markProperties: { strokeDash: [6, 4] }, encoding: { x, y: quantity("loss", "loss"), color: category("series", "run") } },
+      ],
+    });
+    expect((await problemsOf(floor)).join()).toMatch(/dashed series drawn with solid legend symbols/);
+  });
+});
+
+describe("every experiment's figures and citations", () => {
+  for (const experiment of experiments) {
+    it(`${experiment.id}: axis titles, captions, legends matching marks, paper cited with its id`, async () => {
+      const dir = join(root, experiment.id);
+      const { summary } = await runExperiment(experiment, { scale: "test", out: dir, runtime: await runtimeFor("simd") });
+      expect(summary.error).toBeNull();
+      expect(summary.plots.length).toBeGreaterThan(0);
+      const problems: string[] = [];
+      for (const plot of summary.plots) {
+        const spec = JSON.parse(readFileSync(join(dir, plot.spec), "utf8")) as Record<string, unknown>;
+        problems.push(...figureProblems(plot.name, spec, readFileSync(join(dir, plot.svg), "utf8")));
+        if (plot.caption.trim().length < 40) problems.push(`${plot.name}: caption too short to say what to see (${JSON.stringify(plot.caption)})`);
+        if (plot.title.trim().length === 0) problems.push(`${plot.name}: no title`);
+      }
+      expect(problems).toEqual([]);
+      const html = unescape(readFileSync(join(dir, "report.html"), "utf8"));
+      expect((html.match(/<figcaption>/g) ?? []).length).toBe(summary.plots.length);
+      for (const paper of summary.papers) {
+        const id = paper.arxiv ? `arXiv ${paper.arxiv}` : `doi ${paper.doi ?? "(none)"}`;
+        expect(paper.arxiv ?? paper.doi, `${experiment.id}: ${paper.title} has an arXiv id or DOI`).toMatch(/^(\d{4}\.\d{4,5}|10\.\d{4,9}\/\S+)$/);
+        expect(html, `${experiment.id}: the report cites ${paper.title} with ${id}`).toContain(id);
+        expect(html).toContain(`(${paper.year})`);
+        expect(html).toContain(`This run reproduces: ${paper.figure}`);
+      }
+    }, 240_000);
+  }
+});

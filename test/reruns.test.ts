@@ -1,0 +1,63 @@
+// Every part of an experiment can be rerun from its report: the mean-field limit with `meanfield
+// pde`, the order-parameter ODEs with `meanfield ode`, the kernels with `meanfield kernel`, each on
+// a config written beside report.html. Runs three experiments at test scale, checks the report
+// lists each command, runs one command of each kind from the run directory through the built CLI
+// (dist/, as a user would) and checks it succeeds; the PDE's rerun reproduces the experiment's
+// limit curve to the last bit.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { findExperiment } from "../src/experiments/registry.js";
+import { runExperiment } from "../src/experiments/runExperiment.js";
+import { escapeHtml } from "../src/report/reportHtml.js";
+import { runtimeFor } from "./helpers.js";
+
+const root = mkdtempSync(join(tmpdir(), "meanfield-reruns-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const cli = new URL("../dist/cli.js", import.meta.url).pathname;
+
+/** Splits a listed command as a POSIX shell would (the runner quotes with '...' only where needed). */
+function words(command: string): string[] {
+  return [...command.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!));
+}
+
+describe("each part of an experiment reruns from its report", () => {
+  it("pde, ode and kernel commands are listed in report.html and succeed from the run directory; the PDE's rerun gives the experiment's curve", async () => {
+    const runtime = await runtimeFor("simd");
+    const byKind = new Map<string, { dir: string; command: string }>();
+    const dirs: Record<string, string> = {};
+    for (const id of ["abam22-staircase", "saad-solla-plateau", "mahankali-sample-complexity"]) {
+      const dir = join(root, id);
+      dirs[id] = dir;
+      const { summary } = await runExperiment(findExperiment(id)!, { scale: "test", out: dir, runtime });
+      const html = readFileSync(join(dir, "report.html"), "utf8");
+      for (const rerun of summary.reruns ?? []) {
+        for (const command of rerun.commands) {
+          expect(html, `${id}: report lists ${command}`).toContain(escapeHtml(command));
+          const kind = words(command)[1]!;
+          expect(words(command)[2], command).toBe(rerun.config);
+          if (!byKind.has(kind)) byKind.set(kind, { dir, command });
+        }
+      }
+    }
+    expect([...byKind.keys()].sort()).toEqual(["kernel", "ode", "pde", "run"]);
+    for (const kind of ["pde", "ode", "kernel"]) {
+      const { dir, command } = byKind.get(kind)!;
+      const out = spawnSync(process.execPath, [cli, ...words(command).slice(1)], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+      expect(out.status, `${command} in ${dir}: ${out.stderr}`).toBe(0);
+      expect(out.stdout.length).toBeGreaterThan(0);
+    }
+    // abam22-staircase's DF-PDE: the rerun's last record is the experiment's, bit for bit.
+    const dir = dirs["abam22-staircase"]!;
+    const pdeDir = readdirSync(join(dir, "runs")).find((d) => d.includes("-pde-"))!;
+    const records = readFileSync(join(dir, "runs", pdeDir, "pde.ndjson"), "utf8").trim().split("\n");
+    const rerunLast = JSON.parse(records[records.length - 1]!) as { time: number; loss: number };
+    const table = readFileSync(join(dir, "metrics", "df-pde.ndjson"), "utf8").trim().split("\n");
+    const experimentLast = JSON.parse(table[table.length - 1]!) as { time: number; testLoss: number };
+    expect(rerunLast.time).toBe(experimentLast.time);
+    expect(rerunLast.loss).toBe(experimentLast.testLoss);
+  }, 300_000);
+});
