@@ -10,7 +10,7 @@ import { derivative, OverlapChain, overlapStep } from "../src/experiments/overla
 import { escapeConfig, searchStep, type EscapeProblem } from "../src/experiments/singleIndexEscape.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
-import { linkSchema, linkToActivation } from "../src/tasks/link.js";
+import { linkSchema, linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
 import { runtimeFor } from "./helpers.js";
 

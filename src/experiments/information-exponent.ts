@@ -11,7 +11,7 @@
 
 import { SingleIndexOde } from "../ode/singleIndexOde.js";
 import { exp, integerPower, log } from "../special/portableMath.js";
-import { linkSchema, linkToActivation } from "../tasks/link.js";
+import { linkSchema, linkToActivation } from "../activation/link.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentResult, type FittedExponent } from "./experiment.js";
 import { medianInterval, type MedianInterval } from "./medianInterval.js";

@@ -1,6 +1,7 @@
 // A 95% interval for a median that assumes no shape of the law: escape times are heavy-tailed,
 // so a t-interval of the mean would be dominated by the slowest seed.
 
+/** A sample median with a distribution-free 95% interval (medianInterval). */
 export interface MedianInterval {
   median: number;
   /** The order statistics X_(l) and X_(n+1-l) around the median. */

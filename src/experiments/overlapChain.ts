@@ -48,6 +48,7 @@ class StreamReader {
   }
 }
 
+/** One single-index problem of the overlap chain: d, link and activation as monomials, and what counts as an escape. */
 export interface OverlapChainProblem {
   d: number;
   /** Monomial coefficients of h, the target's link. */
