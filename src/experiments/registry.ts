@@ -4,6 +4,7 @@ import { abam22Staircase } from "./abam22-staircase.js";
 import { bmz23Timescales } from "./bmz23-timescales.js";
 import { chaos } from "./chaos.js";
 import type { Experiment } from "./experiment.js";
+import { informationExponent } from "./information-exponent.js";
 import { kernelSeparation } from "./kernel-separation.js";
 import { lazyVsMeanfield } from "./lazy-vs-meanfield.js";
 import { lmz20Tensors } from "./lmz20-tensors.js";
@@ -31,6 +32,7 @@ export const experiments: Experiment[] = [
   kernelSeparation,
   saadSollaPlateau,
   twoLimits,
+  informationExponent,
 ];
 
 /** The registered experiment with this id, or undefined. */

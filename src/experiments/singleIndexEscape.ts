@@ -1,10 +1,12 @@
 // Escape times of spherical online SGD on a Gaussian single-index target, and the per-d search
 // for the step that minimizes them (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409).
-// One neuron f(x) = a sigma(<w, x>) with a fixed small second-layer weight a, trained by the
-// package's Trainer (onlineSgd, batch 1, projected: the gradient's tangent part, then w / |w|),
-// from |w| = 1 with overlap m0 = <w, w*> = 1/sqrt(d). The step is eta = c / d; c is searched on the
-// ladder c_j = c0 2^{j/2}, so no power of d is imposed on it: for s >= 3 the measured optimum
-// shrinks with d because the renormalization's retraction (c^2 terms) traps larger steps.
+// One neuron f(x) = a sigma(<w, x>) with a fixed second-layer weight a, trained by the package's
+// Trainer (onlineSgd, batch 1, projected: the gradient's tangent part, then w / |w|), from |w| = 1
+// with overlap m0 = <w, w*> = 1/sqrt(d). The step eta is searched on the ladder eta_j = eta0 2^{j/2},
+// so no power of d is imposed on it: for s >= 3 the measured optimum shrinks faster than 1/d
+// because the renormalization's retraction (eta^2 d terms) traps larger steps. The same search
+// runs on the exact overlap chain (overlapChain.ts), which the information-exponent experiment
+// uses for its sweep; these Trainer runs are its cross-check on the d-dimensional network.
 
 import { parseConfig, type ConfigInput } from "../config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../model/network.js";
@@ -28,14 +30,16 @@ export interface EscapeProblem {
   outputWeight: number;
   /** |m| to reach. */
   threshold: number;
+  /** Steps |m| must then stay above the threshold for the hit to count (OverlapChainProblem.hold). */
+  hold: number;
   /** Whether w moves (false only for a broken variant). */
   trainFirstLayer: boolean;
 }
 
 /** The run's config: the given initial row puts the overlap at exactly 1/sqrt(d). */
-export function escapeConfig(problem: EscapeProblem, seed: number, c: number, steps: number, initial: number[]): ConfigInput {
+export function escapeConfig(problem: EscapeProblem, seed: number, eta: number, steps: number, initial: number[]): ConfigInput {
   return {
-    name: `escape-d${problem.d}-c${c.toPrecision(4)}-seed${seed}`,
+    name: `escape-d${problem.d}-eta${eta.toPrecision(4)}-seed${seed}`,
     seed,
     task: { kind: "gaussianSingleIndex", d: problem.d, link: problem.link },
     model: {
@@ -45,18 +49,19 @@ export function escapeConfig(problem: EscapeProblem, seed: number, c: number, st
       train: problem.trainFirstLayer ? "first" : "second",
       init: { firstLayer: { kind: "given", weights: [initial] }, secondLayer: { kind: "constant", value: problem.outputWeight } },
     },
-    algorithm: { kind: "onlineSgd", batch: 1, steps, stepSize: c / problem.d, projected: true },
+    algorithm: { kind: "onlineSgd", batch: 1, steps, stepSize: eta, projected: true },
   };
 }
 
 /**
- * Steps of one run until |<w, w*>| >= threshold, or null if it has not happened after `cap` steps.
- * The overlap is read after every step (d multiplications, a few percent of the step's cost).
+ * Steps of one run until |<w, w*>| >= threshold (the first step of a stretch of `hold` steps
+ * above it), or null if no such stretch starts within `cap` steps. The overlap is read after every
+ * step (d multiplications, a few percent of the step's cost).
  */
-export function escapeSteps(rt: WasmRuntime, problem: EscapeProblem, seed: number, c: number, cap: number): { steps: number | null; config: ConfigInput } {
-  const { d } = problem;
+export function escapeSteps(rt: WasmRuntime, problem: EscapeProblem, seed: number, eta: number, cap: number): { steps: number | null; config: ConfigInput } {
+  const { d, hold } = problem;
   const activation = linkToActivation(linkSchema.parse(problem.activation), d);
-  const probe = parseConfig(escapeConfig(problem, seed, c, cap, [1, ...new Array<number>(d - 1).fill(0)]));
+  const probe = parseConfig(escapeConfig(problem, seed, eta, cap + hold, [1, ...new Array<number>(d - 1).fill(0)]));
   const task = createTask(rt, probe.task, seed, activation);
   const q = Float64Array.from(task.directions);
   // A uniform direction, made orthogonal to w*, then tilted to overlap m0 = 1/sqrt(d).
@@ -71,17 +76,24 @@ export function escapeSteps(rt: WasmRuntime, problem: EscapeProblem, seed: numbe
   const m0 = 1 / Math.sqrt(d);
   const scale = Math.sqrt(1 - m0 * m0) / Math.sqrt(norm);
   const initial = Array.from(q, (qk, k) => m0 * qk + scale * u[k]!);
-  const input = escapeConfig(problem, seed, c, cap, initial);
+  const input = escapeConfig(problem, seed, eta, cap + hold, initial);
   const config = parseConfig(input);
   const net = new TwoLayerNetwork(rt, networkOptionsOf(config, activation));
   const trainer = new Trainer(config, task, net);
   try {
-    for (let step = 1; step <= cap; step++) {
+    let since = 0;
+    for (let step = 1; step <= cap + hold; step++) {
       trainer.advance();
       const w = net.w.view;
       let m = 0;
       for (let k = 0; k < d; k++) m += w[k]! * q[k]!;
-      if (Math.abs(m) >= problem.threshold) return { steps: step, config: input };
+      if (Math.abs(m) < problem.threshold) {
+        since = 0;
+        if (step >= cap) break;
+        continue;
+      }
+      if (since === 0) since = step;
+      if (step - since + 1 >= hold) return { steps: since, config: input };
     }
     return { steps: null, config: input };
   } finally {
@@ -96,51 +108,70 @@ export function escapeSteps(rt: WasmRuntime, problem: EscapeProblem, seed: numbe
  * cap, a lower bound), and their geometric mean.
  */
 export interface RungResult {
-  c: number;
-  /** Steps per seed; a run that did not escape counts as its cap (a lower bound). */
+  /** The step size eta of the rung. */
+  eta: number;
+  /** Steps per seed run; a run that did not escape counts as its cap (a lower bound) and ends the rung. */
   steps: number[];
+  /** Seeds that escaped; the rung is eligible only if all did. */
   escaped: number;
-  /** Geometric mean of the steps (the cap for runs that did not escape). */
-  geometricMean: number;
+  /** Median of the steps over the seeds (the cap for runs that did not escape). */
+  median: number;
 }
 
 /** The search over the ladder c_j = c0 2^{j/2} (no power of d imposed): seeds, start rung, step caps and the rung limit. */
 export interface SearchOptions {
   seeds: number[];
-  /** c0 of the ladder c_j = c0 2^{j/2}. */
-  c0: number;
+  /** eta0 of the ladder eta_j = eta0 2^{j/2}. */
+  eta0: number;
   /** Rung the search starts on. */
   start: number;
   /** Steps a run may take on the start rung. */
   firstCap: number;
-  /** Later runs are cut at this multiple of the best geometric mean so far. */
+  /** Later runs are cut at this multiple of the best median so far. */
   capFactor: number;
   /** At most this many rungs per search. */
   maxRungs: number;
+  /**
+   * Rungs in a row without improvement before a direction stops (1: the first worse rung stops it).
+   * More than 1 steps over a bump: the medians are noisy, and at small d and s >= 3 they can have two
+   * minima (drift-limited at small steps, noise-assisted at larger ones).
+   */
+  patience: number;
 }
 
-function geometricMean(values: number[]): number {
-  return exp(values.reduce((s, v) => s + log(v), 0) / values.length);
+/** The median of the values (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : 0.5 * (sorted[mid - 1]! + sorted[mid]!);
 }
 
 /**
- * The rung with the fewest steps (geometric mean over the seeds, every seed escaped): from the
- * start rung, towards larger c while that improves, else towards smaller c; a rung on which some
- * seed did not escape counts as worse. Returns the best rung (null if none escaped) and all rungs run.
+ * The rung with the fewest steps (median over the seeds, every seed escaped): from the start
+ * rung, towards larger eta until `patience` rungs in a row do not improve, then towards smaller
+ * eta likewise; a rung on which some
+ * seed did not escape counts as worse. No power of d enters: the ladder is in eta itself.
+ * Returns the best rung (null if none escaped) and all rungs run.
  */
-export function searchStep(run: (c: number, seed: number, cap: number) => number | null, options: SearchOptions): { best: RungResult | null; bestRung: number; rungs: Map<number, RungResult> } {
+export function searchStep(run: (eta: number, seed: number, cap: number) => number | null, options: SearchOptions): { best: RungResult | null; bestRung: number; rungs: Map<number, RungResult> } {
   const rungs = new Map<number, RungResult>();
   let best: RungResult | null = null;
   let bestRung = options.start;
   const evaluate = (j: number): RungResult => {
-    const c = options.c0 * exp((j * log(2)) / 2);
-    const cap = best ? Math.ceil(options.capFactor * best.geometricMean) : options.firstCap;
-    const steps = options.seeds.map((seed) => run(c, seed, cap));
-    const escaped = steps.filter((s) => s !== null).length;
-    const counted = steps.map((s) => s ?? cap);
-    const result = { c, steps: counted, escaped, geometricMean: geometricMean(counted) };
+    const eta = options.eta0 * exp((j * log(2)) / 2);
+    const cap = best ? Math.ceil(options.capFactor * best.median) : options.firstCap;
+    // The seeds run in order and a rung stops at its first seed that does not escape: it is out.
+    const counted: number[] = [];
+    let escaped = 0;
+    for (const seed of options.seeds) {
+      const s = run(eta, seed, cap);
+      counted.push(s ?? cap);
+      if (s === null) break;
+      escaped++;
+    }
+    const result = { eta, steps: counted, escaped, median: median(counted) };
     rungs.set(j, result);
-    if (escaped === steps.length && (!best || result.geometricMean < best.geometricMean)) {
+    if (escaped === options.seeds.length && (!best || result.median < best.median)) {
       best = result;
       bestRung = j;
     }
@@ -153,10 +184,12 @@ export function searchStep(run: (c: number, seed: number, cap: number) => number
   if (!best) return { best: null, bestRung, rungs };
   for (const direction of [1, -1]) {
     j = bestRung + direction;
+    let misses = 0;
     while (rungs.size < options.maxRungs && !rungs.has(j)) {
       const before = bestRung;
       evaluate(j);
-      if (bestRung === before) break;
+      misses = bestRung === before ? misses + 1 : 0;
+      if (misses >= options.patience) break;
       j += direction;
     }
   }

@@ -40,11 +40,18 @@ export interface SingleIndexOdeOptions {
    * exact for polynomial sigma and h with 4 deg + 2 <= 2 nodes - 1, i.e. degree <= 11.
    */
   nodes?: number;
+  /**
+   * Whether the renormalization's retraction term is kept (default true). False drops it: the
+   * population gradient flow alone, wrong for any step that is not infinitesimal (a broken variant).
+   */
+  retraction?: boolean;
 }
 
 /** The right-hand side and escape times of the single-index overlap ODE (see the file header). */
 export class SingleIndexOde {
   readonly c: number;
+  /** Whether rate() includes the retraction (SingleIndexOdeOptions.retraction). */
+  readonly withRetraction: boolean;
   /** k a_k b_k for k = 0.. degrees: the drift is (1 - m^2) sum_k drift[k] m^{k-1}. */
   readonly driftCoefficients: Float64Array;
   private readonly sigma: ActivationFunction;
@@ -55,6 +62,7 @@ export class SingleIndexOde {
   constructor(options: SingleIndexOdeOptions) {
     if (!(options.c > 0 && Number.isFinite(options.c))) throw new RangeError(`meanfield: SingleIndexOde c must be a positive number, got ${options.c}`);
     this.c = options.c;
+    this.withRetraction = options.retraction ?? true;
     const degrees = options.degrees ?? 12;
     const a = hermiteCoefficients(options.link, degrees);
     const b = hermiteCoefficients(options.activation, degrees);
@@ -96,7 +104,8 @@ export class SingleIndexOde {
   /** dm/dt at m (t = steps / d). */
   rate(m: number): number {
     const c = this.c;
-    return c * (1 - m * m) * this.signal(m) - 0.5 * c * c * m * this.retraction(m);
+    const drift = c * (1 - m * m) * this.signal(m);
+    return this.withRetraction ? drift - 0.5 * c * c * m * this.retraction(m) : drift;
   }
 
   /**

@@ -1,0 +1,119 @@
+// The overlap chain that runs the information-exponent experiment against the Trainer's
+// d-dimensional projected online SGD step on the same samples (to rounding), the order-statistic
+// interval of the median against its binomial coverage, the uniform start's moments, and the step
+// search on a known landscape.
+
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config.js";
+import { medianInterval } from "../src/experiments/medianInterval.js";
+import { derivative, OverlapChain, overlapStep } from "../src/experiments/overlapChain.js";
+import { escapeConfig, searchStep, type EscapeProblem } from "../src/experiments/singleIndexEscape.js";
+import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
+import { createTask } from "../src/tasks/createTask.js";
+import { linkSchema, linkToActivation } from "../src/activation/link.js";
+import { Trainer } from "../src/train/trainer.js";
+import { runtimeFor } from "./helpers.js";
+
+const hermite = (k: number) => ({ kind: "hermite" as const, coefficients: [...new Array<number>(k).fill(0), 1] });
+const monomials = (k: number) => (linkToActivation(linkSchema.parse(hermite(k)), 8) as { coefficients: number[] }).coefficients;
+
+describe("information exponent: the overlap chain", () => {
+  it("one step of the chain is the Trainer's d-dimensional step on the same sample (s = 3, d = 9, awkward odd d)", async () => {
+    const rt = await runtimeFor("simd");
+    const d = 9;
+    const eta = 0.03;
+    const seed = 7;
+    const problem: EscapeProblem = { d, link: hermite(3), activation: hermite(3), outputWeight: 1, threshold: 0.5, hold: 1, trainFirstLayer: true };
+    const activation = linkToActivation(linkSchema.parse(problem.activation), d);
+    const probe = parseConfig(escapeConfig(problem, seed, eta, 40, [1, ...new Array<number>(d - 1).fill(0)]));
+    const task = createTask(rt, probe.task, seed, activation);
+    const q = Float64Array.from(task.directions);
+    // w0 = m0 q + sqrt(1 - m0^2) u with u a unit vector orthogonal to q.
+    const raw = rt.random.sphere(seed, "test.u", 1, d);
+    const along = raw.reduce((s, v, k) => s + v * q[k]!, 0);
+    const u = raw.map((v, k) => v - along * q[k]!);
+    const un = Math.sqrt(u.reduce((s, v) => s + v * v, 0));
+    const m0 = 0.3;
+    const initial = Array.from(q, (qk, k) => m0 * qk + (Math.sqrt(1 - m0 * m0) * u[k]!) / un);
+    const config = parseConfig(escapeConfig(problem, seed, eta, 40, initial));
+    const net = new TwoLayerNetwork(rt, networkOptionsOf(config, activation));
+    const trainer = new Trainer(config, task, net);
+    const h = monomials(3);
+    let worst = 0;
+    try {
+      for (let t = 0; t < 40; t++) {
+        const w = Float64Array.from(net.w.view.subarray(0, d));
+        const m = w.reduce((s, v, k) => s + v * q[k]!, 0);
+        // Online SGD's sample t is values t d .. t d + d - 1 of the stream "train.batch.x".
+        const x = rt.random.gaussian(seed, "train.batch.x", d, t * d);
+        const zStar = x.reduce((s, v, k) => s + v * q[k]!, 0);
+        const z = x.reduce((s, v, k) => s + v * w[k]!, 0);
+        const xi2 = (z - m * zStar) / Math.sqrt(1 - m * m);
+        const rest = x.reduce((s, v) => s + v * v, 0) - zStar * zStar - xi2 * xi2;
+        const predicted = overlapStep(m, eta, h, h, derivative(h), zStar, xi2, rest);
+        trainer.advance();
+        const after = net.w.view.subarray(0, d).reduce((s, v, k) => s + v * q[k]!, 0);
+        worst = Math.max(worst, Math.abs(after - predicted));
+      }
+    } finally {
+      trainer.free();
+      net.free();
+      task.free();
+    }
+    expect(worst).toBeLessThan(1e-13);
+  });
+
+  it("s = 1 at c = eta d = 1: the chain's median escape is near the ODE's closed form d ln((1 - m0) / (1 - 1/2))", async () => {
+    // rate = c (1 - m)(1 + (1 - c) m) = 1 - m at c = 1 (test/singleIndexOde.test.ts): 64 ln(1.75) = 35.8 steps
+    // from m0 = 1/8; the fluctuations at d = 64 move single runs by about a third of that.
+    const rt = await runtimeFor("simd");
+    const chain = new OverlapChain(rt, { d: 64, link: monomials(1), activation: monomials(1), threshold: 0.5, hold: 64, maxJump: Infinity, start: "fixed", trainFirstLayer: true });
+    const steps = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((seed) => chain.escapeSteps(seed, 1 / 64, 10_000)!);
+    const { median } = medianInterval(steps);
+    expect(median).toBeGreaterThan(20);
+    expect(median).toBeLessThan(55);
+  });
+
+  it("the uniform start has E[m0^2] = 1/d and E[m0^4] = 3/(d(d + 2)) (first coordinate on the sphere), within 4 standard errors", async () => {
+    const rt = await runtimeFor("simd");
+    const d = 12;
+    const chain = new OverlapChain(rt, { d, link: monomials(1), activation: monomials(1), threshold: 0.5, hold: 1, maxJump: Infinity, start: "uniform", trainFirstLayer: true });
+    const n = 4000;
+    const m2 = Array.from({ length: n }, (_, seed) => chain.initialOverlap(seed) ** 2);
+    const mean = m2.reduce((s, v) => s + v, 0) / n;
+    const fourth = m2.reduce((s, v) => s + v * v, 0) / n;
+    const se = Math.sqrt((fourth - mean * mean) / n);
+    expect(Math.abs(mean - 1 / d)).toBeLessThan(4 * se);
+    expect(Math.abs(fourth - 3 / (d * (d + 2)))).toBeLessThan(0.1 * fourth);
+  });
+});
+
+describe("information exponent: median interval and step search", () => {
+  it("order-statistic interval: n = 9 gives [X_(2), X_(8)] with coverage 1 - 20/512, n = 5 gives [min, max]", () => {
+    const nine = medianInterval([9, 1, 8, 2, 7, 3, 6, 4, 5]);
+    expect(nine).toEqual({ median: 5, lower: 2, upper: 8, coverage: 1 - 20 / 512 });
+    const five = medianInterval([5, 1, 4, 2, 3]);
+    expect([five.lower, five.upper, five.coverage]).toEqual([1, 5, 1 - 2 / 32]);
+  });
+
+  it("the search climbs from below to the minimum of the median and stops there", () => {
+    // Steps (1 + (j - 3)^2) * 100 at rung j, every seed escaping above rung 7 only up to the cap.
+    const rungOf = (eta: number) => Math.round(2 * Math.log2(eta));
+    const run = (eta: number, _seed: number, cap: number) => {
+      const j = rungOf(eta);
+      const steps = (1 + (j - 3) ** 2) * 100;
+      return j > 7 || steps > cap ? null : steps;
+    };
+    const result = searchStep(run, { seeds: [1, 2, 3], eta0: 1, start: -1, firstCap: 1e6, capFactor: 10, maxRungs: 12, patience: 1 });
+    expect(result.bestRung).toBe(3);
+    expect(result.best!.median).toBe(100);
+    expect([...result.rungs.keys()].sort((a, b) => a - b)).toEqual([-1, 0, 1, 2, 3, 4]);
+  });
+  it("with patience 2 the search steps over a one-rung bump to a second, lower minimum", () => {
+    const landscape: Record<number, number> = { 0: 900, 1: 500, 2: 200, 3: 300, 4: 100, 5: 400, 6: 800 };
+    const run = (eta: number) => landscape[Math.round(2 * Math.log2(eta))] ?? null;
+    const options = { seeds: [1], eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 12 };
+    expect(searchStep(run, { ...options, patience: 1 }).bestRung).toBe(2);
+    expect(searchStep(run, { ...options, patience: 2 }).bestRung).toBe(4);
+  });
+});
