@@ -8,14 +8,15 @@
 //   I3(a; b; c)    = E[g'(a) b g_c(c)]            (a a student field)
 //   I4(a, b; c, e) = E[g'(a) g'(b) g_c(c) g_e(e)]  (a, b student fields)
 //   J2(a, b)       = E[g'(a) g'(b)]                (a, b student fields; the output-noise term)
-// Two implementations: the closed forms for g = g̃ = erf, and Gauss–Hermite product rules for any
-// activation the package knows.
+// Three implementations: the closed forms for g = g̃ = erf, those for g = g̃ = relu
+// (reluIntegrals.ts), and Gauss–Hermite product rules for any activation the package knows.
 
 import { activationFunction } from "../activation/activationFunction.js";
 import type { ActivationSpec } from "../activation/spec.js";
 import { parseActivation } from "../activation/spec.js";
 import { asin } from "../special/portableMath.js";
 import { gaussHermite } from "../special/quadrature.js";
+import { ReluIntegrals } from "./reluIntegrals.js";
 
 /** Which network's activation a field carries. */
 export type FieldRole = "student" | "teacher";
@@ -227,10 +228,11 @@ export class QuadratureIntegrals implements FieldIntegrals {
   }
 }
 
-/** The closed forms when both networks use erf; Gauss–Hermite product rules otherwise. */
+/** The closed forms when both networks use erf or both relu; Gauss–Hermite product rules otherwise. */
 export function fieldIntegrals(student: ActivationSpec, teacher: ActivationSpec, orders?: QuadratureOrders): FieldIntegrals {
   const s = parseActivation(student);
   const t = parseActivation(teacher);
   if (s.kind === "erf" && t.kind === "erf") return new ErfIntegrals();
+  if (s.kind === "relu" && t.kind === "relu") return new ReluIntegrals();
   return QuadratureIntegrals.of(student, teacher, orders);
 }
