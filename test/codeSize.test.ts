@@ -31,7 +31,6 @@ const ALLOWED = new Set([
   "src/experiments/bmz23-timescales.ts",
   "src/experiments/chaos.ts",
   "src/experiments/lmzSeparation.ts",
-  "src/experiments/mahankali-phases.ts",
   "src/experiments/mahankali-sample-complexity.ts",
   "src/experiments/mmn18-langevin.ts",
   "src/kernels/kernelRidge.ts",
