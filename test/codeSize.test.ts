@@ -28,7 +28,6 @@ const ALLOWED = new Set([
   "src/experiments/ts24-alignment.ts",
   "src/config.ts",
   // Being split on this branch.
-  "src/experiments/chaos.ts",
   "src/experiments/lmzSeparation.ts",
   "src/experiments/mahankali-sample-complexity.ts",
   "src/experiments/mmn18-langevin.ts",
