@@ -30,7 +30,6 @@ const ALLOWED = new Set([
   // Being split on this branch.
   "src/experiments/lmzSeparation.ts",
   "src/experiments/mahankali-sample-complexity.ts",
-  "src/experiments/mmn18-langevin.ts",
 ]);
 
 /** Every file over MAX_FILE_LINES and every function over MAX_FUNCTION_LINES in one source text. */
