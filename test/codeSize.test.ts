@@ -16,8 +16,8 @@ const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 100;
 
 /**
- * Files still over a limit because another branch is editing them; each is removed from this list
- * as it is split.
+ * Files still over a limit: the experiments another branch is editing, and config.ts (413 lines,
+ * not yet split). Each is removed from this list as it is split.
  */
 const ALLOWED = new Set([
   "src/experiments/abam22-staircase.ts",
@@ -27,7 +27,6 @@ const ALLOWED = new Set([
   "src/experiments/saad-solla-plateau.ts",
   "src/experiments/ts24-alignment.ts",
   "src/config.ts",
-  // Being split on this branch.
 ]);
 
 /** Every file over MAX_FILE_LINES and every function over MAX_FUNCTION_LINES in one source text. */
