@@ -7,6 +7,10 @@ import { erf, erfDerivative } from "../special/erf.js";
 import { encodeActivation, parseActivation, type ActivationSpec } from "./spec.js";
 import { exp, tanh } from "../special/portableMath.js";
 
+/**
+ * The JS evaluation of an activation, for tests, quadratures and the Gaussian closed forms; the Wasm kernels
+ * evaluate the same encoded form, so both must agree to rounding.
+ */
 export interface ActivationFunction {
   value(t: number): number;
   /** sigma'(t); the left derivative at a kink. */

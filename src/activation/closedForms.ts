@@ -44,6 +44,10 @@ export function reluNtk(rho: number): number {
   return arcCosineKernel(1, rho) + rho * arcCosineKernel(0, rho);
 }
 
+/**
+ * A dot-product kernel on the unit sphere as its Legendre series in P_{k,d} (P(1) = 1), with the truncation
+ * bound every consumer needs to know how far to trust it.
+ */
 export interface SphereKernel {
   /** kappa_k: K(t) = sum_k kappa_k P_{k,d}(t). */
   coefficients: Float64Array;

@@ -16,6 +16,10 @@ import { checkInteger, checkReal } from "../argumentChecks.js";
 /** A function of one variable, or an activation spec as accepted by parseActivation. */
 export type ExpandableFunction = ((t: number) => number) | ActivationSpec;
 
+/**
+ * Quadrature controls for Hermite/Legendre coefficients: kinks are panel cuts, since a composite rule converges
+ * slowly across a jump in f or a derivative.
+ */
 export interface CoefficientOptions {
   /** Where f or a derivative jumps, in addition to the kinks of an activation spec. */
   kinks?: readonly number[];

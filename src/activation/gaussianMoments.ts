@@ -33,6 +33,7 @@ export function gradedCuts(at: number, h: number): number[] {
   return cuts;
 }
 
+/** phi(x) = exp(-x^2/2)/sqrt(2 pi), through portableMath so Node and browsers agree bit for bit. */
 export function normalPdf(x: number): number {
   return INV_SQRT_2PI * exp(-0.5 * x * x);
 }
@@ -50,6 +51,11 @@ export interface PiecewiseLinearForm {
   jumps: number[];
 }
 
+/**
+ * sigma = constant + slope t + sum_j jumps_j (t - kinks_j)_+ when the activation is piecewise linear (relu, abs,
+ * ...), null otherwise: this form has exact Gaussian moments, so callers take the closed form instead of a
+ * quadrature.
+ */
 export function piecewiseLinearForm(act: Activation): PiecewiseLinearForm | null {
   switch (act.kind) {
     case "relu":
@@ -72,6 +78,10 @@ export function piecewiseLinearForm(act: Activation): PiecewiseLinearForm | null
   }
 }
 
+/**
+ * alpha_k(r) = E[sigma(r Z) h_k(Z)] for the normalized Hermite h_k (E[h_j h_k] = delta_jk), with r-derivatives
+ * for gradients through the weight norm.
+ */
 export interface HermiteMoments {
   /** alpha_0(r) .. alpha_K(r). */
   values: Float64Array;
@@ -79,6 +89,10 @@ export interface HermiteMoments {
   derivatives: Float64Array;
 }
 
+/**
+ * E[sigma(r Z)^2] and its r-derivative: the diagonal of the population loss, computed directly rather than from
+ * a truncated Hermite sum.
+ */
 export interface SquareMoment {
   value: number;
   dr: number;

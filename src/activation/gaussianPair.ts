@@ -19,6 +19,10 @@ import {
 } from "./gaussianMoments.js";
 import { acos, asin, integerPower } from "../special/portableMath.js";
 
+/**
+ * C = E[sigma(r1 X) tau(r2 Y)] for standard normals with correlation rho, and its partials in r1, r2, rho: the
+ * one pair integral the exact population losses are built from.
+ */
 export interface PairMoments {
   value: number;
   dr1: number;

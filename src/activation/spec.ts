@@ -17,6 +17,7 @@ export const MAX_POLYNOMIAL_DEGREE = 12;
 export const MAX_BREAKPOINTS = 64;
 
 export const namedKinds = ["relu", "abs", "tanh", "erf", "sigmoid"] as const;
+/** The activations known by name (no parameters); the Wasm kernels have a code for each. */
 export type NamedActivation = (typeof namedKinds)[number];
 
 export const polynomialSchema = z.object({
@@ -69,7 +70,9 @@ export const activationSchema = z.preprocess(
   }),
 );
 
+/** An activation as a user writes it (config, API): a name or a parameterized object, before defaults. */
 export type ActivationSpec = z.input<typeof activationSchema>;
+/** An activation after parsing, with defaults filled: what every evaluator switches on. */
 export type Activation = z.output<typeof activationSchema>;
 
 /** The Wasm form: a kind code and the canonical parameter vector of assembly/activation.ts. */
@@ -92,6 +95,10 @@ export function parseActivation(spec: unknown, field = "activation"): Activation
   return result.data;
 }
 
+/**
+ * Parses and encodes in one step, so the Wasm side never sees an unchecked spec; `field` names the config field
+ * in the one-line error.
+ */
 export function encodeActivation(spec: ActivationSpec, field = "activation"): EncodedActivation {
   const act = parseActivation(spec, field);
   switch (act.kind) {

@@ -156,9 +156,32 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const size = SIZES[ctx.scale];
   const checks: ExperimentCheck[] = [];
   const figures: Record<string, number | string> = {};
-  const plateauRisk = (PHI[1]! ** 2 + PHI[2]! ** 2) / 2;
+  // (1) Figure 2: m = 10 particles; (2) the mean-field limit over epsilon; (3) a finite network against its limit.
+  const figure2 = await figure2Runs(ctx, size, checks, figures);
+  const limit = await limitSweep(ctx, size, checks);
+  const network = await networkAgainstLimit(ctx, size, checks);
+  const { he0Fit, he1Fit, he1RawFit } = limit;
+  const { netT1, limitT1 } = network;
+  const figureTimes = figure2.figureTimes;
+  const exponents: ExperimentResult["exponents"] = {};
+  if (he0Fit) exponents.he0TimeExponent = he0Fit.exponent;
+  if (he1Fit) exponents.he1LogCorrectedTimeExponent = he1Fit.exponent;
+  if (he1RawFit) exponents.he1TimeExponent = he1RawFit.exponent;
+  figureTimes.forEach(({ epsilon, t }) => (figures[`m = 10, epsilon = ${epsilon}: t_1 / t_0`] = t[1]! / t[0]!));
+  figures["network He1 time (t)"] = netT1;
+  figures["network's limit He1 time (t)"] = limitT1;
 
-  // (1) Figure 2: m = 10 particles.
+  return { checks, exponents, figures, plots: timescalePlots(size, figure2, limit, network) };
+}
+
+const PLATEAU_RISK = (PHI[1]! ** 2 + PHI[2]! ** 2) / 2;
+
+/**
+ * Figure 2 with m = 10 particles at each of the figure's epsilons: risk and the three terms over
+ * time, the learning times t_0, t_1, t_2, and the checks on the plateau between He0 and He1.
+ */
+async function figure2Runs(ctx: ExperimentContext, size: Sizes, checks: ExperimentCheck[], figures: Record<string, number | string>) {
+  const plateauRisk = PLATEAU_RISK;
   const riskRows: ChartRow[] = [];
   const termRows: ChartRow[] = [];
   const figureTimes: { epsilon: number; t: number[] }[] = [];
@@ -213,7 +236,11 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     }
   }
 
-  // (2) The mean-field limit over epsilon: fitted exponents of the learning times.
+  return { riskRows, termRows, figureTimes };
+}
+
+/** The mean-field limit over epsilon: learning times of He0 and He1 and their fitted exponents in epsilon (1 and 1/2 after the log correction). */
+async function limitSweep(ctx: ExperimentContext, size: Sizes, checks: ExperimentCheck[]) {
   const sweep: { epsilon: number; t: number[] }[] = [];
   for (const epsilon of size.sweepEpsilons) {
     // Three times the expected t_1 ~ sqrt(epsilon) log(1/epsilon), which the fit then measures.
@@ -237,7 +264,11 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     ),
   );
 
-  // (3) A finite network with the ratio against its own mean-field limit (same d, same law).
+  return { sweep, he0Fit, he1Fit, he1RawFit };
+}
+
+/** A finite network with the ratio against its own mean-field limit (same d, same law): He1 times and the largest risk gap. */
+async function networkAgainstLimit(ctx: ExperimentContext, size: Sizes, checks: ExperimentCheck[]) {
   const net = size.network;
   const netRatio = ratioOf(ctx, net.epsilon);
   const netStep = 0.2;
@@ -277,14 +308,15 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     netTr.times.map((time, j) => ({ time, risk: netTr.risk[j]!, limitRisk: at(limitTr.times, limitTr.risk, time), D1: netTr.residuals[j]![1]! })),
   );
 
-  const exponents: ExperimentResult["exponents"] = {};
-  if (he0Fit) exponents.he0TimeExponent = he0Fit.exponent;
-  if (he1Fit) exponents.he1LogCorrectedTimeExponent = he1Fit.exponent;
-  if (he1RawFit) exponents.he1TimeExponent = he1RawFit.exponent;
-  figureTimes.forEach(({ epsilon, t }) => (figures[`m = 10, epsilon = ${epsilon}: t_1 / t_0`] = t[1]! / t[0]!));
-  figures["network He1 time (t)"] = netT1;
-  figures["network's limit He1 time (t)"] = limitT1;
+  return { net, netTr, limitTr, netT1, limitT1 };
+}
 
+/** Figure 2's three rows, the learning times against epsilon, and the network on its limit. */
+function timescalePlots(size: Sizes, figure2: Awaited<ReturnType<typeof figure2Runs>>, limit: Awaited<ReturnType<typeof limitSweep>>, network: Awaited<ReturnType<typeof networkAgainstLimit>>) {
+  const { riskRows, termRows, figureTimes } = figure2;
+  const { sweep } = limit;
+  const { net, netTr, limitTr } = network;
+  const plateauRisk = PLATEAU_RISK;
   const timeRows: ChartRow[] = [
     ...sweep.flatMap((s) => [
       { epsilon: s.epsilon, time: s.t[0]!, series: "He0 (mean-field limit)" },
@@ -293,11 +325,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     ...figureTimes.flatMap((f) => DEGREES.map((k) => ({ epsilon: f.epsilon, time: f.t[k]!, series: `He${k} (m = 10)` }))),
   ].filter((r) => Number.isFinite(r.time));
   const epsLabel = size.figureEpsilons.join(" and ");
-  return {
-    checks,
-    exponents,
-    figures,
-    plots: [
+  return [
       {
         name: "risk-linear",
         title: "Risk in linear time (BMZ23 Figure 2, first row)",
@@ -342,8 +370,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
           dash: { field: "source", title: "", dashed: "mean-field limit" },
         }),
       },
-    ],
-  };
+    ];
 }
 
 export const bmz23Timescales: Experiment = {

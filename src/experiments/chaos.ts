@@ -62,12 +62,31 @@ function networkConfig(seed: number, size: Size, width: number, stepLog: number)
 }
 
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
+  // Sizes, then the coupled limit, the coupled network runs, the fits and checks, the figures.
   const size = SIZES[ctx.scale];
   const nMax = Math.max(...size.widths, size.stepArmWidth);
-  const runs = [
-    ...size.widths.map((width) => ({ arm: "N", width, stepLog: size.widthArmStepLog })),
-    ...size.stepLogs.map((stepLog) => ({ arm: "h", width: size.stepArmWidth, stepLog })),
-  ];
+  const { limit, limitError } = limitWithError(ctx, size, nMax);
+  const { sweepRows, timeRows, controlRows } = await coupledRuns(ctx, size, limit);
+  const fitted = chaosFits(size, sweepRows, controlRows, limitError);
+  const num = (r: TableRow, k: string) => r[k] as number;
+  return {
+    checks: fitted.checks,
+    exponents: fitted.exponents,
+    plots: chaosPlots(size, fitted, timeRows, controlRows),
+    figures: {
+      "limit self-consistency (M vs M/4)": limitError,
+      "limit wall seconds": limit.wallSeconds,
+      ...Object.fromEntries(sweepRows.map((r) => [`max_i sup_k distance, N = ${r.width}, h = 2^-${Math.round(-(log(num(r, "h")) / Math.LN2))}`, num(r, "supMaxDistance")])),
+      ...Object.fromEntries(controlRows.map((r) => [`W1 at t = 0, N = ${r.width}`, num(r, "w1Initial")])),
+    },
+  };
+}
+
+/**
+ * The mean-field limit coupled to the widest network (reduced particles, Heun steps of h = 2^-k),
+ * and its own error, estimated against the limit with M/4 particles on the coupled particles.
+ */
+function limitWithError(ctx: ExperimentContext, size: Size, nMax: number) {
   const hLimit = pow(2, -size.limitStepLog);
   const limitSteps = size.time / hLimit;
   const base = parseConfig(networkConfig(ctx.seed, size, nMax, size.limitStepLog));
@@ -90,6 +109,19 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   }
   ctx.log(`limit with M/4 particles differs by at most ${limitError.toExponential(2)} on the coupled particles`);
 
+  return { limit, limitError };
+}
+
+/**
+ * Online SGD on N neurons, each coupled to its limit particle (the same initial draw), along the N
+ * arm and the h arm: the max and rms over i of the distance at every snapshot, and the W1 control
+ * of the initial sampling error.
+ */
+async function coupledRuns(ctx: ExperimentContext, size: Size, limit: ReturnType<typeof coupledLimit>) {
+  const runs = [
+    ...size.widths.map((width) => ({ arm: "N", width, stepLog: size.widthArmStepLog })),
+    ...size.stepLogs.map((stepLog) => ({ arm: "h", width: size.stepArmWidth, stepLog })),
+  ];
   // The broken variant draws the network from another seed: every neuron is then an independent
   // draw, not the limit particle's own.
   const networkSeed = ctx.variant === "uncoupled" ? ctx.seed + 1 : ctx.seed;
@@ -143,6 +175,11 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   ctx.saveTable("distance-over-time", timeRows);
   ctx.saveTable("initial-sampling-control", controlRows);
 
+  return { sweepRows, timeRows, controlRows };
+}
+
+/** The fitted exponents in max(1/N, h) (common to both arms, and per arm) and the checks on them (Theorem 1: 1/2). */
+function chaosFits(size: Size, sweepRows: TableRow[], controlRows: TableRow[], limitError: number) {
   const num = (r: TableRow, k: string) => r[k] as number;
   const widthArm = sweepRows.filter((r) => r.arm === "N");
   const stepArm = sweepRows.filter((r) => r.arm === "h");
@@ -180,12 +217,16 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     check("distance grows with T", "median over runs of max_i distance at T over that at T/4 (the e^{O(T)} factor)", medianGrowth, [1, Infinity]),
   ];
 
+  return { checks, exponents, widthArm, stepArm, widthData: widthData!, stepData: stepData!, common, commonRms, w1Fit, medianGrowth, hWidthArm };
+}
+
+/** The distance against max(1/N, h) with the common fit, its growth over time, and the W1 control. */
+function chaosPlots(size: Size, fitted: ReturnType<typeof chaosFits>, timeRows: TableRow[], controlRows: TableRow[]) {
+  const { widthArm, stepArm, widthData, stepData, common, commonRms, w1Fit, medianGrowth, hWidthArm } = fitted;
+  const num = (r: TableRow, k: string) => r[k] as number;
   const line = (group: { x: number[] }, prefactor: number, exponent: number, series: string): TableRow[] =>
     [Math.min(...group.x), Math.max(...group.x)].map((x) => ({ x, supMaxDistance: prefactor * pow(x, exponent), series }));
-  return {
-    checks,
-    exponents,
-    plots: [
+  return [
       {
         name: "distance-vs-x",
         title: "Coupled distance against max(1/N, h)",
@@ -233,14 +274,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
           points: true,
         }),
       },
-    ],
-    figures: {
-      "limit self-consistency (M vs M/4)": limitError,
-      "limit wall seconds": limit.wallSeconds,
-      ...Object.fromEntries(sweepRows.map((r) => [`max_i sup_k distance, N = ${r.width}, h = 2^-${Math.round(-(log(num(r, "h")) / Math.LN2))}`, num(r, "supMaxDistance")])),
-      ...Object.fromEntries(controlRows.map((r) => [`W1 at t = 0, N = ${r.width}`, num(r, "w1Initial")])),
-    },
-  };
+    ];
 }
 
 export const chaos: Experiment = {

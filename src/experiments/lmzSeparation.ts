@@ -211,7 +211,28 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
       [1, 1.3],
     ),
   ];
-  const plot: ExperimentPlot = {
+  const plot = separationPlot(sizes, rows);
+  return {
+    checks,
+    plot,
+    rows,
+    exponents: {
+      networkExponent: networkFit.exponent,
+      floorExponent: floorFit.exponent,
+      kernelExponent: kernelFit.exponent,
+    },
+    figures: {
+      "separation: largest network / floor": Math.max(...ratios),
+      "separation: smallest network / floor": Math.min(...ratios),
+      "separation: resolvable degree (min over d)": Math.min(...degrees),
+      "separation: resolvable degree (max over d)": Math.max(...degrees),
+    },
+  };
+}
+
+/** Loss at the budget n(d) against d, log-log: the network against the kernels and the exact floors they sit on. */
+function separationPlot(sizes: SeparationSizes, rows: ChartRow[]): ExperimentPlot {
+  return {
     name: "separation-in-d",
     title: "Population loss against d at the sample budget n = c d³: network vs kernels",
     caption:
@@ -229,21 +250,5 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
       // The floors are reference levels, not methods: dashed, no points.
       reference: (curve) => curve.startsWith("kernel floor") || curve.startsWith("orders ≥ 4"),
     }),
-  };
-  return {
-    checks,
-    plot,
-    rows,
-    exponents: {
-      networkExponent: networkFit.exponent,
-      floorExponent: floorFit.exponent,
-      kernelExponent: kernelFit.exponent,
-    },
-    figures: {
-      "separation: largest network / floor": Math.max(...ratios),
-      "separation: smallest network / floor": Math.min(...ratios),
-      "separation: resolvable degree (min over d)": Math.min(...degrees),
-      "separation: resolvable degree (max over d)": Math.max(...degrees),
-    },
   };
 }

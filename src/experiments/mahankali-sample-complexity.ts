@@ -13,6 +13,7 @@ import { fitSphereKernels } from "../kernels/sphereKernelRidge.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
+import type { Task } from "../tasks/task.js";
 import { linkToActivation } from "../activation/link.js";
 import { lineChart } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
@@ -108,10 +109,11 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const steps = Math.round(size.time / size.stepSize);
   const swapped = ctx.variant === "kernel and network swapped";
   const rows: Record<string, number | string | null>[] = [];
-  const found: { d: number; network: number; nngp: number; ntk: number; best: number }[] = [];
+  const found: Found[] = [];
   let nullLoss = NaN;
   let previousNetwork: { d: number; n: number } | null = null;
   for (const d of size.dims) {
+    // Config and task at this d; the null loss 1/2 E[y^2] sets epsilon.
     const quartic = sphereQuarticConfig({ name: "mahankali-sample-complexity", seed: ctx.seed + d, d, width: size.width, steps, stepSize: size.stepSize, every: steps, instance: REALIZABLE });
     const base = parseConfig({ ...quartic, metrics: { include: ["populationLoss"], schedule: { kind: "every", steps }, degrees: 4 } });
     const config = ctx.variant === "frozen first layer" ? parseConfig({ ...base, model: { ...base.model, train: "second" } }) : base;
@@ -122,63 +124,12 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     for (let k = 0; k <= 4; k++) energy += link[k]! ** 2 / sphericalHarmonicsDim(d, k);
     nullLoss = 0.5 * energy;
     const epsilon = EPSILON * nullLoss;
-
-    // The network: projected empirical GD on the first n samples of the task's "train" stream; the
-    // first seed's samples are the kernels' samples too.
-    const networkStars: number[] = [];
-    const networkNs = new Set<number>();
-    for (let r = 0; r < NETWORK_SEEDS; r++) {
-      const seeded = r === 0 ? config : parseConfig({ ...config, seed: config.seed + 1000 * r });
-      // Start from the previous d's n* grown like d^2 (the walk goes down as well as up).
-      const guess = previousNetwork ? previousNetwork.n * (d / previousNetwork.d) ** 2 : 10 * d;
-      const curve = await bracket(guess, 2 * d, NETWORK_MAX_PER_D * d, epsilon, async (n) => {
-        const result = await simulate(empiricalGd(seeded, n), { runtime: ctx.runtime });
-        const loss = result.summary.final?.populationLoss as number;
-        rows.push({ d, n, model: `network (seed ${r + 1})`, loss: loss / nullLoss });
-        return [loss];
-      });
-      for (const n of curve.ns) networkNs.add(n);
-      networkStars.push(crossing({ n: curve.ns, loss: curve.losses.map((l) => l[0]!) }, epsilon));
-      // The kernels' part: the model's NNGP and NTK on the same n samples (the config's training set).
-      if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!), ["run", { command: "kernel", options: ["--kernel", "nngp"] }, { command: "kernel", options: ["--kernel", "ntk"] }]);
-      // A seed that never reaches epsilon already makes n* undefined at this d.
-      if (!Number.isFinite(networkStars[r])) break;
-    }
+    const scale: Scale = { d, epsilon, nullLoss, rows };
+    // Measurements: the network's n*, then the kernels' on the same samples.
+    const { networkStars, networkNs } = await networkCrossings(ctx, config, scale, previousNetwork);
     const networkStar = exp(networkStars.reduce((s, v) => s + log(v), 0) / networkStars.length);
     if (Number.isFinite(networkStar)) previousNetwork = { d, n: networkStar };
-
-    // The kernels on the same samples: the model's NNGP and NTK, and degree-{2,4} kernels with other kappa_4 / kappa_2.
-    const nngp = modelKernel(base, "nngp").degreeWeights;
-    const ntk = modelKernel(base, "ntk").degreeWeights;
-    const extra = BEST_RATIOS.map((r) => Float64Array.from({ length: 5 }, (_, k) => (k === 2 ? nngp[2]! : k === 4 ? r * nngp[4]! : 0)));
-    const kernels = [nngp, ntk, ...extra];
-    let dimension = 0;
-    for (let k = 0; k <= 4; k++) dimension += sphericalHarmonicsDim(d, k);
-    const samples = Math.max(2 * dimension, NETWORK_MAX_PER_D * d);
-    const xs = ctx.runtime.arena.f64(samples * d);
-    const ys = ctx.runtime.arena.f64(samples);
-    let curves: Curve[];
-    try {
-      task.sampleInto("train", 0, xs, ys);
-      const x = xs.toArray();
-      const y = ys.toArray();
-      const evaluate = (n: number) => {
-        const losses = fitSphereKernels(ctx.runtime, x.subarray(0, n * d), y.subarray(0, n), d, kernels, q, link, { ridge: RIDGE, denseMax: DENSE_MAX, seed: config.seed }).map((f) => f.loss);
-        const all = [...losses, Math.min(...losses)];
-        rows.push({ d, n, model: "NNGP", loss: all[0]! / nullLoss }, { d, n, model: "NTK", loss: all[1]! / nullLoss }, { d, n, model: "best degree-4 kernel", loss: all[all.length - 1]! / nullLoss });
-        return all;
-      };
-      // Every n the network was trained on at this d, then the walk to the kernels' own crossing,
-      // which stops when every kernel, and so the best of them, is at or below epsilon.
-      const seen = new Map<number, number[]>();
-      for (const n of networkNs) seen.set(n, evaluate(n));
-      const grid = await bracket(KERNEL_START * sphericalHarmonicsDim(d, 4), sphericalHarmonicsDim(d, 2), 2 * dimension, epsilon, evaluate, seen);
-      curves = grid.losses[0]!.map((_, i) => ({ n: grid.ns, loss: grid.losses.map((l) => l[i]!) }));
-    } finally {
-      xs.free();
-      ys.free();
-      task.free();
-    }
+    const curves = await kernelCurves(ctx, base, config.seed, task, q, link, networkNs, scale);
     const best = curves[curves.length - 1]!;
     const entry = { d, network: networkStar, nngp: crossing(curves[0]!, epsilon), ntk: crossing(curves[1]!, epsilon), best: crossing(best, epsilon) };
     if (swapped) [entry.network, entry.best] = [entry.best, entry.network];
@@ -189,6 +140,99 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const table = found.map((f) => ({ ...f, harmonics4: sphericalHarmonicsDim(f.d, 4) }));
   ctx.saveTable("n-star", table);
 
+  return complexityResult(size, found, rows);
+}
+
+/** n* of each method at one d. */
+interface Found {
+  d: number;
+  network: number;
+  nngp: number;
+  ntk: number;
+  best: number;
+}
+
+/** One d of the sweep: its epsilon and null loss 1/2 E[y^2], and the loss-vs-n rows every method adds to. */
+interface Scale {
+  d: number;
+  epsilon: number;
+  nullLoss: number;
+  rows: Record<string, number | string | null>[];
+}
+
+/**
+ * The network: projected empirical GD on the first n samples of the task's "train" stream, n
+ * bracketed to the crossing of epsilon for each of NETWORK_SEEDS seeds; the first seed's samples
+ * are the kernels' samples too.
+ */
+async function networkCrossings(ctx: ExperimentContext, config: Config, scale: Scale, previousNetwork: { d: number; n: number } | null) {
+  const { d, epsilon, nullLoss, rows } = scale;
+  const size = SIZES[ctx.scale];
+  const networkStars: number[] = [];
+  const networkNs = new Set<number>();
+  for (let r = 0; r < NETWORK_SEEDS; r++) {
+    const seeded = r === 0 ? config : parseConfig({ ...config, seed: config.seed + 1000 * r });
+    // Start from the previous d's n* grown like d^2 (the walk goes down as well as up).
+    const guess = previousNetwork ? previousNetwork.n * (d / previousNetwork.d) ** 2 : 10 * d;
+    const curve = await bracket(guess, 2 * d, NETWORK_MAX_PER_D * d, epsilon, async (n) => {
+      const result = await simulate(empiricalGd(seeded, n), { runtime: ctx.runtime });
+      const loss = result.summary.final?.populationLoss as number;
+      rows.push({ d, n, model: `network (seed ${r + 1})`, loss: loss / nullLoss });
+      return [loss];
+    });
+    for (const n of curve.ns) networkNs.add(n);
+    networkStars.push(crossing({ n: curve.ns, loss: curve.losses.map((l) => l[0]!) }, epsilon));
+    // The kernels' part: the model's NNGP and NTK on the same n samples (the config's training set).
+    if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!), ["run", { command: "kernel", options: ["--kernel", "nngp"] }, { command: "kernel", options: ["--kernel", "ntk"] }]);
+    // A seed that never reaches epsilon already makes n* undefined at this d.
+    if (!Number.isFinite(networkStars[r])) break;
+  }
+  return { networkStars, networkNs };
+}
+
+/**
+ * The kernels on the same samples: the model's NNGP and NTK, and degree-{2,4} kernels with other
+ * kappa_4 / kappa_2, on every n the network was trained on and then on their own walk to epsilon;
+ * exact population losses on the sphere (Legendre P_{k,d}, N(d,k) harmonics).
+ */
+async function kernelCurves(ctx: ExperimentContext, base: Config, seed: number, task: Task, q: Float64Array, link: Float64Array, networkNs: Set<number>, scale: Scale): Promise<Curve[]> {
+  const { d, epsilon, nullLoss, rows } = scale;
+  const nngp = modelKernel(base, "nngp").degreeWeights;
+  const ntk = modelKernel(base, "ntk").degreeWeights;
+  const extra = BEST_RATIOS.map((r) => Float64Array.from({ length: 5 }, (_, k) => (k === 2 ? nngp[2]! : k === 4 ? r * nngp[4]! : 0)));
+  const kernels = [nngp, ntk, ...extra];
+  let dimension = 0;
+  for (let k = 0; k <= 4; k++) dimension += sphericalHarmonicsDim(d, k);
+  const samples = Math.max(2 * dimension, NETWORK_MAX_PER_D * d);
+  const xs = ctx.runtime.arena.f64(samples * d);
+  const ys = ctx.runtime.arena.f64(samples);
+  let curves: Curve[];
+  try {
+    task.sampleInto("train", 0, xs, ys);
+    const x = xs.toArray();
+    const y = ys.toArray();
+    const evaluate = (n: number) => {
+      const losses = fitSphereKernels(ctx.runtime, x.subarray(0, n * d), y.subarray(0, n), d, kernels, q, link, { ridge: RIDGE, denseMax: DENSE_MAX, seed }).map((f) => f.loss);
+      const all = [...losses, Math.min(...losses)];
+      rows.push({ d, n, model: "NNGP", loss: all[0]! / nullLoss }, { d, n, model: "NTK", loss: all[1]! / nullLoss }, { d, n, model: "best degree-4 kernel", loss: all[all.length - 1]! / nullLoss });
+      return all;
+    };
+    // Every n the network was trained on at this d, then the walk to the kernels' own crossing,
+    // which stops when every kernel, and so the best of them, is at or below epsilon.
+    const seen = new Map<number, number[]>();
+    for (const n of networkNs) seen.set(n, evaluate(n));
+    const grid = await bracket(KERNEL_START * sphericalHarmonicsDim(d, 4), sphericalHarmonicsDim(d, 2), 2 * dimension, epsilon, evaluate, seen);
+    curves = grid.losses[0]!.map((_, i) => ({ n: grid.ns, loss: grid.losses.map((l) => l[i]!) }));
+  } finally {
+    xs.free();
+    ys.free();
+    task.free();
+  }
+  return curves;
+}
+
+/** Fitted exponents of n* against d per method, the checks of the paper's separation, and the figures. */
+function complexityResult(size: (typeof SIZES)[keyof typeof SIZES], found: Found[], rows: Record<string, number | string | null>[]): ExperimentResult {
   const dims = found.map((f) => f.d);
   const fit = (key: "network" | "nngp" | "ntk" | "best") => {
     const ok = found.filter((f) => Number.isFinite(f[key]));

@@ -11,7 +11,7 @@
 // network's entropy estimator: rho is rotation invariant, so Ent(rho) = h(law of r) + (d - 1) E log r
 // (+ the constant); h by Vasicek's m-spacing estimator on the N radii, m = round(sqrt N).
 
-import { parseConfig, type ConfigInput } from "../config.js";
+import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import { solveRadialLangevin, type RadialLangevinResult } from "../pde/radial/radialLangevin.js";
 import { RadialModel } from "../pde/radial/radialModel.js";
 import { simulate } from "../run/simulate.js";
@@ -102,8 +102,6 @@ function gibbsDistance(model: RadialModel, radii: Float64Array, d: number, beta:
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const size = SIZES[ctx.scale];
   const { d, width } = size;
-  const steps = Math.round(size.time / size.stepSize);
-  const oldTemperature = ctx.variant === "old-temperature";
   const checks: ExperimentCheck[] = [];
   const figures: Record<string, number> = {};
   const energyRows: ChartRow[] = [];
@@ -111,69 +109,17 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const rMax = 4;
   const model = new RadialModel({ activation: ACTIVATION, delta: DELTA, rMax });
   for (const [k, b] of size.betaOverD.entries()) {
+    // Per inverse temperature: the config, the noisy network, the PDE, the checks, the rows of the figures.
     const beta = b * d;
     const label = `beta = ${b}d`;
-    const input: ConfigInput = {
-      name: `mmn18-langevin-beta${b}d`,
-      seed: ctx.seed + k,
-      task: { kind: "isotropicGaussians", d, delta: DELTA },
-      model: { width, activation: ACTIVATION, train: "first", init: { firstLayer: { kind: "gaussian", kappa: KAPPA }, secondLayer: { kind: "constant", value: 1 } } },
-      algorithm: {
-        kind: "onlineSgd",
-        batch: size.batch,
-        steps,
-        stepSize: size.stepSize,
-        // The pre-fix update (drift 2h, variance h/beta) has the stationary law exp(-4 beta Psi_lambda).
-        noise: { lambda: LAMBDA, beta: oldTemperature ? 4 * beta : beta },
-      },
-      metrics: { include: ["populationLoss"], schedule: { kind: "logSpaced", points: size.points } },
-    };
-    const config = parseConfig(input);
+    const config = parseConfig(langevinConfig(ctx, size, k, b));
     ctx.saveConfig(config.name, config);
-    const network: { time: number; risk: number; freeEnergy: number; meanNorm: number }[] = [];
-    let finalRadii: Float64Array = new Float64Array(0);
-    const radiiAt: Float64Array[] = [];
-    const sim = await simulate(config, {
-      runtime: ctx.runtime,
-      observe: (_s, _t, w) => radiiAt.push(norms(w, width, d)),
-    });
-    sim.records.forEach((rec, j) => {
-      const radii = radiiAt[j]!;
-      let second = 0;
-      let logs = 0;
-      for (const r of radii) {
-        second += (r * r) / width;
-        logs += log(r) / width;
-      }
-      const entropy = vasicekEntropy(radii, Math.round(Math.sqrt(width))) + (d - 1) * logs;
-      const risk = rec.populationLoss as number;
-      network.push({ time: rec.time, risk, freeEnergy: risk + (LAMBDA / 2) * second - entropy / beta, meanNorm: radii.reduce((s, r) => s + r, 0) / width });
-      finalRadii = radii;
-    });
-    ctx.log(`${label}: noisy SGD (N = ${width}, d = ${d}, ${steps} steps) ${sim.summary.wallSeconds.toFixed(1)} s`);
-    const pde: RadialLangevinResult = solveRadialLangevin({
-      d,
-      delta: DELTA,
-      activation: ACTIVATION,
-      lambda: LAMBDA,
-      beta,
-      kappa: KAPPA,
-      times: [...sim.records.map((r) => r.time), Math.max(PDE_HORIZON, size.time)],
-      rMax,
-      entropicDrift: ctx.variant !== "no-entropic-drift",
-    });
+    const { sim, network, finalRadii } = await noisyNetwork(ctx, config, size, beta);
+    ctx.log(`${label}: noisy SGD (N = ${width}, d = ${d}, ${Math.round(size.time / size.stepSize)} steps) ${sim.summary.wallSeconds.toFixed(1)} s`);
+    const pde = radialLangevinLimit(ctx, size, beta, sim.records.map((r) => r.time), rMax);
     ctx.log(`${label}: radial Langevin PDE ${pde.wallSeconds.toFixed(1)} s, ${pde.steps} steps`);
-
-    // F must not rise between records; the scale is its total decrease.
-    const energies = pde.records.map((r) => r.freeEnergy);
-    const atNetworkEnd = pde.records[sim.records.length - 1]!;
-    const drop = energies[0]! - Math.min(...energies);
-    let rise = 0;
-    for (let j = 1; j < energies.length; j++) rise = Math.max(rise, energies[j]! - energies[j - 1]!);
+    const { ks, ksLimit, rise, drop, pdeFinal } = gibbsMeasures(model, pde, sim.records.length, finalRadii, size, beta, rMax);
     const last = network.length - 1;
-    const pdeFinal = atNetworkEnd;
-    const ks = gibbsDistance(model, finalRadii, d, beta, rMax);
-    const ksLimit = 1.63 / Math.sqrt(width);
     checks.push(
       check(`free energy decreases (PDE), ${label}`, "largest rise of F(rho_t) between records over its total decrease", rise / drop, [-Infinity, 1e-9]),
       check(`Gibbs residual (PDE), ${label}`, "int |rho_inf - Gibbs(rho_inf)| dr at the end, Gibbs(rho) ∝ r^{d-1} exp(-beta Psi_lambda(r; rho))", pde.gibbsResidual, [0, 1e-6]),
@@ -208,11 +154,95 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   }
   ctx.saveTable("free-energy", energyRows);
   ctx.saveTable("final-law", lawRows);
-  const positive = energyRows.filter((r) => (r.time as number) > 0);
+  return { checks, figures, plots: langevinPlots(size, energyRows, lawRows) };
+}
+
+type Size = (typeof SIZES)[keyof typeof SIZES];
+
+/** Noisy online SGD at inverse temperature b d, first layer only, from w_i ~ N(0, kappa^2/d I); the old-temperature variant's pre-fix update. */
+function langevinConfig(ctx: ExperimentContext, size: Size, k: number, b: number): ConfigInput {
+  const { d, width } = size;
+  const beta = b * d;
+  const steps = Math.round(size.time / size.stepSize);
+  const oldTemperature = ctx.variant === "old-temperature";
   return {
-    checks,
-    figures,
-    plots: [
+    name: `mmn18-langevin-beta${b}d`,
+      seed: ctx.seed + k,
+      task: { kind: "isotropicGaussians", d, delta: DELTA },
+      model: { width, activation: ACTIVATION, train: "first", init: { firstLayer: { kind: "gaussian", kappa: KAPPA }, secondLayer: { kind: "constant", value: 1 } } },
+      algorithm: {
+        kind: "onlineSgd",
+        batch: size.batch,
+        steps,
+        stepSize: size.stepSize,
+        // The pre-fix update (drift 2h, variance h/beta) has the stationary law exp(-4 beta Psi_lambda).
+        noise: { lambda: LAMBDA, beta: oldTemperature ? 4 * beta : beta },
+      },
+      metrics: { include: ["populationLoss"], schedule: { kind: "logSpaced", points: size.points } },
+  };
+}
+
+/**
+ * The noisy network's risk, free energy F = R + (lambda/2) E|w|^2 - Ent/beta (Vasicek entropy of
+ * the radii plus (d - 1) E log r) and mean |w| at every record, and its final radii.
+ */
+async function noisyNetwork(ctx: ExperimentContext, config: Config, size: Size, beta: number) {
+  const { d, width } = size;
+  const network: { time: number; risk: number; freeEnergy: number; meanNorm: number }[] = [];
+  let finalRadii: Float64Array = new Float64Array(0);
+  const radiiAt: Float64Array[] = [];
+  const sim = await simulate(config, {
+    runtime: ctx.runtime,
+    observe: (_s, _t, w) => radiiAt.push(norms(w, width, d)),
+  });
+  sim.records.forEach((rec, j) => {
+    const radii = radiiAt[j]!;
+    let second = 0;
+    let logs = 0;
+    for (const r of radii) {
+      second += (r * r) / width;
+      logs += log(r) / width;
+    }
+    const entropy = vasicekEntropy(radii, Math.round(Math.sqrt(width))) + (d - 1) * logs;
+    const risk = rec.populationLoss as number;
+    network.push({ time: rec.time, risk, freeEnergy: risk + (LAMBDA / 2) * second - entropy / beta, meanNorm: radii.reduce((s, r) => s + r, 0) / width });
+    finalRadii = radii;
+  });
+  return { sim, network, finalRadii };
+}
+
+/** The radial Langevin PDE at the network's record times and on to PDE_HORIZON, where it has reached its Gibbs fixed point. */
+function radialLangevinLimit(ctx: ExperimentContext, size: Size, beta: number, times: number[], rMax: number): RadialLangevinResult {
+  return solveRadialLangevin({
+    d: size.d,
+    delta: DELTA,
+    activation: ACTIVATION,
+    lambda: LAMBDA,
+    beta,
+    kappa: KAPPA,
+    times: [...times, Math.max(PDE_HORIZON, size.time)],
+    rMax,
+    entropicDrift: ctx.variant !== "no-entropic-drift",
+  });
+}
+
+/** F's largest rise and total decrease on the PDE, and the KS distance of the network's radii from the Gibbs law of their own measure, with its 1% level. */
+function gibbsMeasures(model: RadialModel, pde: RadialLangevinResult, records: number, finalRadii: Float64Array, size: Size, beta: number, rMax: number) {
+  // F must not rise between records; the scale is its total decrease.
+  const energies = pde.records.map((r) => r.freeEnergy);
+  const pdeFinal = pde.records[records - 1]!;
+  const drop = energies[0]! - Math.min(...energies);
+  let rise = 0;
+  for (let j = 1; j < energies.length; j++) rise = Math.max(rise, energies[j]! - energies[j - 1]!);
+  const ks = gibbsDistance(model, finalRadii, size.d, beta, rMax);
+  return { ks, ksLimit: 1.63 / Math.sqrt(size.width), rise, drop, pdeFinal };
+}
+
+/** F(rho_t) of network and PDE over time, and the final law of |w| against its Gibbs law. */
+function langevinPlots(size: Size, energyRows: ChartRow[], lawRows: ChartRow[]) {
+  const { d, width } = size;
+  const positive = energyRows.filter((r) => (r.time as number) > 0);
+  return [
       {
         name: "free-energy",
         title: "Free energy F(rho_t) of noisy SGD and of the radial Langevin PDE",
@@ -240,8 +270,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
           dash: { field: "source", title: "", dashed: "Gibbs law of the PDE's rho" },
         }),
       },
-    ],
-  };
+    ];
 }
 
 export const mmn18Langevin: Experiment = {

@@ -6,20 +6,16 @@
 // see the same draws.
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
-import { TwoLayerNetwork, type FirstLayerInit } from "../model/network.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../activation/link.js";
-import { formatBytes, MAX_WASM_BYTES, type WasmF64Array } from "../wasm/arena.js";
+import { formatBytes, MAX_WASM_BYTES } from "../wasm/arena.js";
 import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
-import { CholeskyFactor } from "./cholesky.js";
-import { solveConjugateGradient } from "./conjugateGradient.js";
-import { featureRidgeBytes, fitFeatureRidge, predictFeatures, type FeatureMap } from "./featureRidge.js";
-import { GramOperator } from "./gramOperator.js";
-import { carriesWeight, featureDim, KernelFeatures } from "./kernelFeatures.js";
-import { kernelTail, modelKernel, type KernelKind, type ModelKernel } from "./modelKernel.js";
-import { RandomFeatures } from "./randomFeatures.js";
-import { cleanLink, kernelFractions, monteCarloFractions, ridgeSumFractions, type DegreeFractions } from "./targetFractions.js";
+import { featureRidgeBytes } from "./featureRidge.js";
+import { carriesWeight, featureDim } from "./kernelFeatures.js";
+import { modelKernel, type KernelKind, type ModelKernel } from "./modelKernel.js";
+import { fitInFeatures, fitOnGram, scoreOnTestSet, type FitContext, type SolveDiagnostics } from "./ridgeFits.js";
+import type { DegreeFractions } from "./targetFractions.js";
 
 export type { KernelKind } from "./modelKernel.js";
 /** A kernel baseline: the model's infinite-width NNGP or NTK, or random features (first layer frozen). */
@@ -40,9 +36,6 @@ export const FEATURE_MAX_DIM = 4000;
 export const FEATURE_MAX_WORK = 2e11;
 /** Training samples when the config has no fixed training set. */
 export const DEFAULT_KERNEL_SAMPLES = 1000;
-const TEST_BLOCK_ROWS = 256;
-/** The most test points whose inputs are kept for Monte-Carlo degree fractions. */
-const MONTE_CARLO_MAX = 200_000;
 
 /**
  * A kernel baseline's sizes and solver: n training samples of the "train" stream, m test samples,
@@ -198,13 +191,6 @@ export function planSolver(
   return check(featurePlan(largestDegree(kernel, FEATURE_MAX_DIM, n)));
 }
 
-/** A fitted predictor: out = f(x) for rows points x (rows x d) in Wasm memory. */
-interface Fitted {
-  predict(x: WasmF64Array, rows: number, out: WasmF64Array): void;
-  /** Exact degree fractions, or null to estimate them on the test set. */
-  fractions(q: Float64Array, link: Float64Array): DegreeFractions | null;
-}
-
 function targetEnergy(config: Config, link: Float64Array): number[] {
   const d = config.task.d;
   return Array.from(link, (h, k) => (config.task.kind === "sphereSingleIndex" ? (h * h) / sphericalHarmonicsDim(d, k) : h * h));
@@ -237,10 +223,9 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
   const d = config.task.d;
   const spec = linkToActivation(config.model.activation, d);
   const task = createTask(rt, config.task, config.seed, spec);
-  const arena = rt.arena;
   const owned: { free(): void }[] = [];
   const alloc = (length: number) => {
-    const a = arena.f64(length);
+    const a = rt.arena.f64(length);
     owned.push(a);
     return a;
   };
@@ -252,126 +237,14 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
     task.sampleInto("train", 0, x, y);
     const diagonal = kernel ? kernel.diagonal : modelKernel(config, "nngp").diagonal;
     const ridge = options.ridge ?? 1e-6 * diagonal;
-    const lambda = ridge * n;
-    const result = {
-      degree: null as number | null,
-      features: null as number | null,
-      truncationBound: null as number | null,
-      iterations: null as number | null,
-      relativeResidual: null as number | null,
-      preconditionerDegree: null as number | null,
-    };
-    let fitted: Fitted;
-    if (plan.method === "features" || plan.method === "randomFeatures") {
-      let map: FeatureMap;
-      let net: TwoLayerNetwork | null = null;
-      if (kernel) {
-        const features = new KernelFeatures(rt, kernel, plan.degree!, config.seed);
-        owned.push(features);
-        map = features;
-        result.degree = plan.degree;
-        result.truncationBound = kernelTail(kernel, plan.degree!);
-      } else {
-        const init = config.model.init.firstLayer;
-        net = new TwoLayerNetwork(rt, {
-          n: width,
-          d,
-          activation: spec,
-          scaling: "ntk",
-          seed: config.seed,
-          firstLayer: init.kind === "given" ? { kind: "sphere" } : (init as FirstLayerInit),
-        });
-        owned.push(net);
-        map = new RandomFeatures(rt, net);
-      }
-      result.features = map.p;
-      stage(`solving the ridge system in ${map.p} features`);
-      const beta = fitFeatureRidge(rt, map, x, y, n, lambda);
-      const betaW = alloc(beta.length);
-      betaW.view.set(beta);
-      fitted = {
-        predict: (xs, rows, out) => predictFeatures(rt, map, betaW, xs, rows, out),
-        fractions: (q, link) =>
-          net
-            ? ridgeSumFractions(kernel ? kernel.law : config.task.kind === "sphereSingleIndex" ? "sphere" : "gaussian", spec, net.w.toArray(), beta.map((b) => b / Math.sqrt(width)), d, q, link)
-            : (map as KernelFeatures).targetFractions(beta, q, link),
-      };
-    } else {
-      const gram = new GramOperator(rt, kernel!, x, n);
-      owned.push(gram);
-      let alpha: Float64Array;
-      if (plan.method === "cholesky") {
-        stage(`factorizing the ${n} x ${n} Gram matrix (Cholesky)`);
-        const factor = CholeskyFactor.inPlace(rt, gram.dense(), n, lambda);
-        owned.push(factor);
-        const b = alloc(n);
-        b.view.set(y.view);
-        factor.solveInPlace(b);
-        alpha = b.toArray();
-      } else {
-        stage(`solving the ${n} x ${n} Gram system (conjugate gradient)`);
-        const solved = solveConjugateGradient(rt, gram, y.toArray(), lambda, { tolerance: options.tolerance, seed: config.seed });
-        alpha = solved.alpha;
-        result.iterations = solved.iterations;
-        result.relativeResidual = solved.relativeResidual;
-        result.preconditionerDegree = solved.preconditionerDegree;
-      }
-      const alphaW = alloc(n);
-      alphaW.view.set(alpha);
-      const block = alloc(Math.min(m, TEST_BLOCK_ROWS) * n);
-      fitted = {
-        predict: (xs, rows, out) => {
-          gram.crossBlock(xs, rows, block);
-          rt.linalg.blockGemv(block, rows, n, alphaW, out);
-        },
-        fractions: (q, link) => (kernel!.law === "sphere" ? kernelFractions(alpha, x.toArray(), d, kernel!.degreeWeights, q, link) : null),
-      };
-    }
-
-    const singleIndex = task.link !== null && (config.task.kind === "sphereSingleIndex" || config.task.kind === "gaussianSingleIndex");
-    const link = singleIndex ? cleanLink(task.linkCoefficients(Math.min(8, config.metrics.degrees))) : null;
-    const q = task.directions;
-    let degreeFractions = link ? fitted.fractions(q, link) : null;
-    const keep = link !== null && degreeFractions === null && m <= MONTE_CARLO_MAX;
-    const testX = keep ? new Float64Array(m * d) : null;
-    const testF = keep ? new Float64Array(m) : null;
-
-    const rows = Math.min(m, TEST_BLOCK_ROWS);
-    const xt = alloc(rows * d);
-    const yt = alloc(rows);
-    const ft = alloc(rows);
-    let sum = 0;
-    let sumSquares = 0;
-    for (let start = 0; start < m; start += rows) {
-      const count = Math.min(rows, m - start);
-      stage(`testing on samples ${start + 1}..${start + count} of ${m}`);
-      const xb = xt.subarray(0, count * d);
-      const yb = yt.subarray(0, count);
-      task.sampleInto("test", start, xb, yb);
-      fitted.predict(xb, count, ft);
-      const f = ft.view;
-      const targets = yb.view;
-      for (let b = 0; b < count; b++) {
-        const loss = 0.5 * (f[b]! - targets[b]!) ** 2;
-        sum += loss;
-        sumSquares += loss * loss;
-      }
-      if (testX && testF) {
-        testX.set(xb.view, start * d);
-        testF.set(f.subarray(0, count), start);
-      }
-    }
-    let degreeFractionsSE: DegreeFractions | null = null;
-    if (link && testX && testF) {
-      const mc = monteCarloFractions(kernel?.law ?? "gaussian", testF, testX, d, q, link);
-      degreeFractions = mc.fractions;
-      degreeFractionsSE = mc.standardErrors;
-    }
-    const testLoss = sum / m;
-    const variance = m > 1 ? Math.max(0, (sumSquares - m * testLoss * testLoss) / (m - 1)) : 0;
+    const result: SolveDiagnostics = { degree: null, features: null, truncationBound: null, iterations: null, relativeResidual: null, preconditionerDegree: null };
+    const fit: FitContext = { rt, config, kernel, spec, x, y, n, lambda: ridge * n, alloc, owned, stage, result };
+    const fitted =
+      plan.method === "features" || plan.method === "randomFeatures" ? fitInFeatures(fit, plan.degree, width) : fitOnGram(fit, plan.method, m, options.tolerance);
+    const { link, ...score } = scoreOnTestSet(fit, task, fitted, m);
     return {
-      testLoss,
-      testLossSE: Math.sqrt(variance / m),
+      testLoss: score.testLoss,
+      testLossSE: score.testLossSE,
       n,
       m,
       kernel: kind,
@@ -380,8 +253,8 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
       seconds: (performance.now() - started) / 1000,
       ...result,
       bytes: plan.bytes,
-      degreeFractions,
-      degreeFractionsSE,
+      degreeFractions: score.degreeFractions,
+      degreeFractionsSE: score.degreeFractionsSE,
       targetEnergy: link ? targetEnergy(config, link) : null,
     };
   } finally {
@@ -389,4 +262,3 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
     task.free();
   }
 }
-

@@ -13,6 +13,10 @@ import { checkCount, checkFinite, checkFiniteNumber } from "../argumentChecks.js
 /** mean-field: scale 1/N; ntk: scale 1/sqrt(N); committee: scale 1 (Saad, Solla 1995); a number q: scale N^-q (q = 1 and 1/2 are the two named ones). */
 export type Scaling = "meanfield" | "ntk" | "committee" | number;
 
+/**
+ * The output scale of f = scale sum_i a_i sigma(<w_i, x>): 1/N (mean field), 1/sqrt(N) (NTK), 1 (committee) or
+ * N^-q; it fixes which limit a width sweep approaches.
+ */
 export function outputScale(scaling: Scaling, n: number): number {
   if (typeof scaling === "number") {
     if (!(scaling >= 0 && scaling <= 2)) throw new RangeError(`meanfield: a numeric scaling q (scale N^-q) must be in [0, 2], got ${scaling}`);
@@ -43,6 +47,10 @@ export type SecondLayerInit =
   | { kind: "rademacher"; value?: number }
   | { kind: "given"; values: ArrayLike<number> };
 
+/**
+ * Everything that defines a network before training: width N, input dimension d, activation, scaling and the
+ * initial laws.
+ */
 export interface NetworkOptions {
   n: number;
   d: number;
@@ -75,6 +83,10 @@ export function networkOptionsOf(config: Config, activation: ActivationSpec): Ne
 /** Stream names of the initialization, so other draws never shift it. */
 export const INIT_STREAMS = { w: "init.w", a: "init.a" } as const;
 
+/**
+ * A two-layer network whose weights live in Wasm memory, so training steps run in the kernels without copies;
+ * the JS side owns the layout, initialization streams and readout.
+ */
 export class TwoLayerNetwork {
   readonly n: number;
   /** Data dimension d. */

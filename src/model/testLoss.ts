@@ -4,6 +4,10 @@ import type { WasmF64Array } from "../wasm/arena.js";
 import { forwardInChunks } from "../wasm/chunkedForward.js";
 import type { TwoLayerNetwork } from "./network.js";
 
+/**
+ * A Monte Carlo estimate of 1/2 E[(f - y)^2] with its standard error, so comparisons with closed forms can state
+ * their tolerance in standard errors.
+ */
 export interface LossEstimate {
   loss: number;
   /** Standard error of the mean of (f - y)^2 / 2 over the sample. */

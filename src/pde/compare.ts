@@ -11,6 +11,10 @@ import { pdeFromConfig, type PdeFromConfigResult } from "./fromConfig.js";
 import { wasserstein1 } from "./grid/gridDensity.js";
 import { log } from "../special/portableMath.js";
 
+/**
+ * One logged time of a network-vs-PDE comparison: both losses at the same mean-field time t = step h, and the
+ * distance between the weight law and the PDE density.
+ */
 export interface ComparisonRecord {
   step: number;
   time: number;
@@ -23,6 +27,7 @@ export interface ComparisonRecord {
   w1: number;
 }
 
+/** A network run and its mean-field limit from the same config, aligned record by record. */
 export interface ComparisonResult {
   config: Config;
   records: ComparisonRecord[];
@@ -30,6 +35,7 @@ export interface ComparisonResult {
   wallSeconds: number;
 }
 
+/** Resolution of the PDE side of a comparison; the network side is fixed by the config. */
 export interface CompareOptions {
   runtime?: WasmRuntime;
   /** PDE grid cells (default 4096). */
@@ -47,6 +53,10 @@ function orderParameters(kind: "sphere" | "radial", w: Float64Array, n: number, 
   return out;
 }
 
+/**
+ * Runs the finite network and its mean-field PDE from one config and aligns them at the PDE's record times: the
+ * direct test of the mean-field limit (loss gap and W1 shrinking like 1/sqrt(N)).
+ */
 export async function compareWithNetwork(input: ConfigInput | Config, options: CompareOptions = {}): Promise<ComparisonResult> {
   const started = performance.now();
   const parsed = parseConfig(input);
@@ -83,6 +93,7 @@ export async function compareWithNetwork(input: ConfigInput | Config, options: C
   return { config, records, limit, wallSeconds: (performance.now() - started) / 1000 };
 }
 
+/** One width of a propagation-of-chaos sweep: the seed-averaged distance to the PDE at the last time. */
 export interface SweepPoint {
   width: number;
   /** W1 at the last logged time, averaged over the seeds. */
@@ -95,6 +106,7 @@ export interface SweepPoint {
   wallSeconds: number;
 }
 
+/** A width sweep of network-vs-PDE distances with the fitted exponent in N. */
 export interface SweepResult {
   points: SweepPoint[];
   /** Least-squares slope of log W1 (last time) against log N; propagation of chaos predicts -1/2. */

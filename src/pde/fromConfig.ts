@@ -17,6 +17,7 @@ import type { PhaseOptions } from "./sphere/phases.js";
 import { solveRadialPde, type RadialInitialLaw, type RadialPdeResult } from "./radial/radialPde.js";
 import { solveSpherePde, type SphereInitialLaw, type SpherePdeResult } from "./sphere/spherePde.js";
 
+/** Resolution and output controls of the PDE built from a config; the physics comes from the config alone. */
 export interface PdeFromConfigOptions {
   runtime?: WasmRuntime;
   /** Grid cells (default 4096). */
@@ -34,6 +35,10 @@ export interface PdeFromConfigOptions {
   phases?: PhaseOptions;
 }
 
+/**
+ * The mean-field limit of a config: the sphere PDE (spherical weights, single-index target) or the radial PDE
+ * (isotropic Gaussians), with the mean-field record times t = step h.
+ */
 export type PdeFromConfigResult =
   | { kind: "sphere"; config: Config; times: number[]; result: SpherePdeResult }
   | { kind: "radial"; config: Config; times: number[]; result: RadialPdeResult };
@@ -79,6 +84,10 @@ function rowNorm(w: Float64Array, i: number, d: number): number {
   return Math.sqrt(s);
 }
 
+/**
+ * Picks the PDE family a config reduces to and solves it at the config's logging times, so a network run and its
+ * limit are compared without restating the setting.
+ */
 export async function pdeFromConfig(input: ConfigInput | Config, options: PdeFromConfigOptions = {}): Promise<PdeFromConfigResult> {
   const config = parseConfig(input);
   const { task, model, algorithm } = config;

@@ -6,6 +6,7 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 import { pdeFromConfig } from "./fromConfig.js";
 import { solveReducedParticles } from "./reduced/reducedRun.js";
 
+/** The common form of every PDE family's result, so the CLI and reports handle them alike. */
 export interface PdeSolution {
   kind: "sphere" | "radial" | "reducedParticles";
   records: ({ step: number; time: number; loss: number } & Record<string, unknown>)[];

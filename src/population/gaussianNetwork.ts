@@ -15,6 +15,10 @@ import { GaussianActivation } from "../activation/gaussianMoments.js";
 import { neuronState, pairMoments, type NeuronState, type PairMoments } from "../activation/gaussianPair.js";
 import { integerPower } from "../special/portableMath.js";
 
+/**
+ * A target made of teacher neurons y = sum_j b_j tau(<v_j, x>): single-index with one neuron, Li, Ma, Zhang
+ * 2020's |W* x| with abs neurons.
+ */
 export interface TeacherNeuronsTarget {
   kind: "neurons";
   activation: ActivationSpec;
@@ -24,12 +28,17 @@ export interface TeacherNeuronsTarget {
   outputs: Float64Array;
 }
 
+/** One term c prod_p h_{k_p}(<u_p, x>) of a Hermite target, normalized Hermite h_k (E[h_k^2] = 1). */
 export interface HermiteTerm {
   coefficient: number;
   /** Degree in each of the P directions. */
   degrees: number[];
 }
 
+/**
+ * A polynomial target in normalized Hermite polynomials of a few orthonormal directions: multi-index and
+ * subspace-sparse targets.
+ */
 export interface HermitePolynomialTarget {
   kind: "hermite";
   /** P x d orthonormal rows u_p. */
@@ -37,8 +46,10 @@ export interface HermitePolynomialTarget {
   terms: HermiteTerm[];
 }
 
+/** The targets whose population loss has a closed form against a two-layer network on Gaussian input. */
 export type GaussianTarget = TeacherNeuronsTarget | HermitePolynomialTarget;
 
+/** A student/target pair on x ~ N(0, I_d) whose population loss is computed exactly. */
 export interface GaussianNetworkSpec {
   d: number;
   activation: ActivationSpec;
@@ -47,6 +58,10 @@ export interface GaussianNetworkSpec {
   seriesDegree?: number;
 }
 
+/**
+ * The exact population loss 1/2 E[(f - y)^2] and its gradients in w and a: the infinite-sample GD the finite-
+ * sample runs are measured against.
+ */
 export interface PopulationResult {
   loss: number;
   gradW: Float64Array;
@@ -55,6 +70,10 @@ export interface PopulationResult {
   truncationBound: number;
 }
 
+/**
+ * |w_i| for each row, rejecting a zero row: the pair integrals are in terms of norm and angle, undefined at w =
+ * 0.
+ */
 export function rowNorms(w: Float64Array, rows: number, d: number, name: string): Float64Array {
   const r = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -147,6 +166,10 @@ export class GaussianNeurons {
   }
 }
 
+/**
+ * Exact population loss and gradients on Gaussian input: online SGD with infinitely many samples, without Monte
+ * Carlo noise.
+ */
 export class GaussianNetworkPopulation {
   readonly d: number;
   readonly student: GaussianNeurons;

@@ -8,6 +8,10 @@ import type { ActivationSpec } from "../activation/spec.js";
 import { checkCount, checkFiniteNumber, checkNetworkArguments } from "../argumentChecks.js";
 import { GaussianNeurons, rowNorms, type PopulationResult } from "./gaussianNetwork.js";
 
+/**
+ * The two-class isotropic Gaussian task of Mei, Montanari, Nguyen 2018 (standard deviations 1 +- Delta, labels
+ * +-1).
+ */
 export interface IsotropicGaussiansSpec {
   d: number;
   activation: ActivationSpec;
@@ -15,6 +19,10 @@ export interface IsotropicGaussiansSpec {
   delta: number;
 }
 
+/**
+ * Exact population loss and gradients of a two-layer network on MMN18's isotropic Gaussians, in our 1/2 E[(f -
+ * y)^2] normalization (half MMN18's risk).
+ */
 export class IsotropicGaussiansPopulation {
   readonly d: number;
   readonly delta: number;

@@ -10,6 +10,10 @@ import type { WasmRuntime } from "../wasm/runtime.js";
 /** Rows of w per block: 64 x N scratch is 15 MiB at N = 30000. */
 const ROW_BLOCK = 64;
 
+/**
+ * The O(N^2 d) pair sums of the sphere population loss, blocked by rows so they stay in cache; the only part of
+ * the loss that grows quadratically in N.
+ */
 export interface SpherePairSums {
   /** sum_j a_j K(<w_i, w_j>) (N), with K(1) = diagonal on j = i. */
   rowSums: Float64Array;

@@ -22,6 +22,10 @@ import { checkCount, checkFinite, checkFiniteNumber, checkNetworkArguments } fro
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { spherePairSums } from "./spherePairSums.js";
 
+/**
+ * A student network on the unit sphere and a single-index target h(<q, x>), x ~ Unif(S^{d-1}) (Mahankali et al.
+ * 2023).
+ */
 export interface SphereSingleIndexSpec {
   d: number;
   activation: ActivationSpec;
@@ -32,6 +36,10 @@ export interface SphereSingleIndexSpec {
   maxDegree?: number;
 }
 
+/**
+ * Exact population loss 1/2 E[(f - y)^2] on the sphere (up to the reported truncation bound) and the Riemannian
+ * gradients.
+ */
 export interface SpherePopulationResult {
   loss: number;
   /** Riemannian gradient: the Euclidean gradient projected on the tangent space at each w_i (N x d). */
@@ -56,6 +64,11 @@ function checkUnitRows(name: string, values: Float64Array, rows: number, d: numb
   }
 }
 
+/**
+ * Exact population loss on the sphere via Funk–Hecke: Legendre P_{k,d} series (P(1) = 1, N(d,k) harmonics)
+ * truncated where the Parseval tails fall below tolerance; the infinite-sample reference for the sphere
+ * experiments.
+ */
 export class SphereSingleIndexPopulation {
   readonly d: number;
   /** Degree K where the expansions stop. */

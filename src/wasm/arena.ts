@@ -10,6 +10,10 @@ export const MAX_WASM_BYTES = 65536 * PAGE_BYTES;
 /** Every allocation starts on a cache line, which also satisfies v128 alignment. */
 const ALIGN = 64;
 
+/**
+ * Out of Wasm memory: a RangeError of its own so callers can tell it from bad input and say how much was asked
+ * for.
+ */
 export class WasmMemoryError extends RangeError {
   override name = "WasmMemoryError";
 }
@@ -18,6 +22,7 @@ function alignUp(value: number, align: number): number {
   return Math.ceil(value / align) * align;
 }
 
+/** Human-readable byte counts for memory errors (binary units, as Wasm pages are 64 KiB). */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let v = bytes;
@@ -34,6 +39,10 @@ interface FreeBlock {
   size: number;
 }
 
+/**
+ * The allocator of Wasm linear memory: 64-byte aligned blocks for SIMD from a first-fit free list, so freed
+ * buffers are reused instead of growing memory.
+ */
 export class Arena {
   private top: number;
   private readonly base: number;

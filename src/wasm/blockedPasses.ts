@@ -16,6 +16,7 @@ export interface PassShape {
   b: number;
 }
 
+/** The Wasm buffers of a forward pass linearized around w0 (the NTK / lazy regime's model). */
 export interface LinearizedForwardBuffers {
   x: WasmF64Array;
   /** The expansion point. */
@@ -45,6 +46,10 @@ export interface SingleBuffers {
   gradW32: WasmF64Array;
 }
 
+/**
+ * Forward and backward passes over fixed neuron blocks with per-block partial sums added in block order, so
+ * threads can split the neurons and results are bit-identical for any thread count.
+ */
 export class BlockedPasses {
   readonly blocks: number;
   /** Per-block partial sums of the outputs, blocks x rows. */

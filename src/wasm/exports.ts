@@ -1,5 +1,6 @@
 // The raw exports of assembly/index.ts. Pointers are byte addresses in linear memory.
 
+/** The raw Wasm exports; only src/wasm/ calls them, through typed wrappers. */
 export interface MeanfieldExports {
   memory: WebAssembly.Memory;
   heapBase(): number;

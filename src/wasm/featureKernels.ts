@@ -13,6 +13,7 @@ export interface EncodedWasmActivation {
   readonly params: WasmF64Array;
 }
 
+/** Typed wrappers of the random-feature kernels, the only route from TS to them. */
 export class FeatureKernels {
   constructor(private readonly runtime: WasmRuntime) {}
 

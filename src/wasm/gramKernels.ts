@@ -13,6 +13,7 @@ export interface PointScales {
   readonly inverseNorm: WasmF64Array;
 }
 
+/** Typed wrappers of the Gram-matrix kernels, the only route from TS to them. */
 export class GramKernels {
   constructor(private readonly runtime: WasmRuntime) {}
 

@@ -6,6 +6,7 @@
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
 
+/** Typed wrappers of the dense linear-algebra kernels, the only route from TS to them. */
 export class LinearAlgebraKernels {
   constructor(private readonly runtime: WasmRuntime) {}
 

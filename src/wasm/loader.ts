@@ -57,6 +57,10 @@ export function defaultThreadsBuild(): "threads" | "threadsRelaxed" {
 const SHARED_INITIAL_PAGES = 16;
 const SHARED_MAXIMUM_PAGES = 65536;
 
+/**
+ * Where the Wasm module comes from (bytes, module, URL or the default build), so Node and browsers load the same
+ * code.
+ */
 export interface WasmSource {
   /** Which build to load when neither bytes, module nor url is given. Default: defaultBuild(). */
   build?: WasmBuild;

@@ -32,6 +32,7 @@ export class WasmActivation {
   }
 }
 
+/** Wasm buffers of a forward pass f = scale sum_i a_i sigma(<w_i, x>). */
 export interface ForwardBuffers {
   x: WasmF64Array;
   w: WasmF64Array;
@@ -42,6 +43,7 @@ export interface ForwardBuffers {
   f: WasmF64Array;
 }
 
+/** Wasm buffers of a backward pass: gradients of 1/2 mean (f - y)^2 in w and a. */
 export interface BackwardBuffers {
   x: WasmF64Array;
   a: WasmF64Array;
@@ -55,11 +57,13 @@ export interface BackwardBuffers {
   gradA: WasmF64Array;
 }
 
+/** Per-call options of the network kernels. */
 export interface KernelOptions {
   /** Check every input entry is finite (default true; trusted inner loops turn it off). */
   checkFinite?: boolean;
 }
 
+/** JS arrays for a one-shot forward pass; copied into Wasm memory by the wrapper. */
 export interface ForwardInput {
   /** B x d samples, row-major. */
   x: Float64Array;
@@ -73,6 +77,7 @@ export interface ForwardInput {
   activation: ActivationSpec;
 }
 
+/** JS arrays for a one-shot backward pass: the forward inputs and the residuals f - y. */
 export interface BackwardInput extends ForwardInput {
   /** B residuals. */
   r: Float64Array;
@@ -98,6 +103,7 @@ function inferShape(input: ForwardInput): NetworkShape {
   return { n, d, b: input.x.length / d };
 }
 
+/** Typed wrappers of the batched two-layer network passes, the only route from TS to them. */
 export class NetworkKernels {
   constructor(readonly runtime: WasmRuntime) {}
 

@@ -4,6 +4,7 @@
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
 
+/** Typed wrapper of the fused online SGD step, the only route from TS to it. */
 export class OnlineStepKernel {
   constructor(private readonly runtime: WasmRuntime) {}
 

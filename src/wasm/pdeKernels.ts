@@ -4,6 +4,7 @@
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
 
+/** Typed wrappers of the PDE moment and velocity kernels, the only route from TS to them. */
 export class PdeKernels {
   constructor(private readonly runtime: WasmRuntime) {}
 

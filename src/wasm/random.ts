@@ -38,6 +38,10 @@ export function streamId(name: string): bigint {
   return h;
 }
 
+/**
+ * The key of a named random stream under a seed: each use of randomness has its own stream, so adding one never
+ * shifts another's numbers.
+ */
 export function streamKey(seed: number, name: string): StreamKey {
   checkSeed(seed);
   if (typeof name !== "string" || name.length === 0) {

@@ -24,6 +24,7 @@ export interface ReducedProblem {
   scratch: WasmF64Array;
 }
 
+/** Typed wrappers of the reduced-particle kernels, the only route from TS to them. */
 export class ReducedKernels {
   constructor(private readonly runtime: WasmRuntime) {}
 

@@ -14,6 +14,10 @@ import { ReducedKernels } from "./reducedKernels.js";
 import { SpecialKernels } from "./specialKernels.js";
 import type { ThreadTeam } from "./threadTeam.js";
 
+/**
+ * One loaded Wasm instance with its arena and typed kernel wrappers: everything that touches Wasm goes through
+ * it.
+ */
 export class WasmRuntime {
   readonly arena: Arena;
   /** Batched forward/backward passes of two-layer networks. */

@@ -32,6 +32,7 @@ function checkUnitInterval(name: string, values: ArrayLike<number>): void {
 type SphereKernel = "gegenbauerTable" | "gegenbauerDerivativeTable";
 type GaussianKernel = "hermiteTable" | "hermiteDerivativeTable";
 
+/** Typed wrappers of the special-function table kernels (Legendre, Hermite), the only route from TS to them. */
 export class SpecialKernels {
   constructor(readonly runtime: WasmRuntime) {}
 

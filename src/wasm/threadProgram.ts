@@ -31,6 +31,7 @@ const MESSAGE_BYTES = 1024;
  */
 export const SPIN = 20000;
 
+/** Byte layout of the shared control block threads synchronize through. */
 export interface ControlLayout {
   /** Byte offset of the f64 arguments. */
   args: number;
@@ -40,6 +41,10 @@ export interface ControlLayout {
   bytes: number;
 }
 
+/**
+ * The control block's layout for a team of `threads`, computed in one place so the main thread and the workers
+ * agree.
+ */
 export function controlLayout(threads: number): ControlLayout {
   const args = Math.ceil(((RANGES + 2 * threads) * 4) / 8) * 8;
   const message = args + 8 * MAX_ARGS;

@@ -40,6 +40,7 @@ export const TEAM_KERNELS = [
   "fillGaussianRange",
   "fillSphereRange",
 ] as const;
+/** The kernels a thread team can run in parallel. */
 export type TeamKernel = (typeof TEAM_KERNELS)[number];
 
 /** A started worker thread. */
@@ -58,6 +59,10 @@ async function spawnInHost(init: ThreadInit): Promise<ThreadHandle> {
   return spawnWebThread(init);
 }
 
+/**
+ * Worker threads sharing one Wasm memory, splitting a kernel's work by ranges; results are independent of the
+ * thread count.
+ */
 export class ThreadTeam {
   private readonly state: Int32Array;
   private readonly args: Float64Array;

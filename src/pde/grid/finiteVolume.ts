@@ -20,8 +20,13 @@ import { cellIntegrals } from "./cellIntegrals.js";
 import { cellGeometry, checkFaces, type Limiter } from "./grid.js";
 import { lossOf, residualsOf, type MomentModel } from "./momentModel.js";
 
+/**
+ * Strong-stability-preserving Runge–Kutta of order 2 or 3: both keep the limited scheme positive under the CFL
+ * bound; ssp3 is third order in time.
+ */
 export type Integrator = "ssp2" | "ssp3";
 
+/** Numerical controls of the finite-volume solver (limiter, integrator, CFL number); none changes the PDE solved. */
 export interface FiniteVolumeOptions {
   /** Slope limiter (default "mc", the monotonized-central one: less diffusive than minmod). */
   limiter?: Limiter;
@@ -50,6 +55,10 @@ const STAGE_WEIGHTS: Record<Integrator, readonly number[]> = {
   ssp3: [0, 3 / 4, 1 / 3],
 };
 
+/**
+ * A conservative finite-volume solver for the 1-D continuity equation d rho/dt + d(rho v)/dx = 0 whose velocity
+ * comes from a MomentModel: mass is conserved exactly and the density stays >= 0.
+ */
 export class FiniteVolumeSolver {
   readonly cells: number;
   readonly faces: Float64Array;

@@ -10,8 +10,16 @@
 import { checkCount, checkFiniteNumber } from "../../argumentChecks.js";
 import { sin, sinh } from "../../special/portableMath.js";
 
+/**
+ * Slope limiters: minmod is the most diffusive, mc (monotonized central) the sharpest that stays total-variation
+ * diminishing.
+ */
 export type Limiter = "minmod" | "mc";
 
+/**
+ * Where and how much to refine a grid: densities concentrate (at w = 0 for the uniform law on S^{d-1}), and
+ * uniform cells fine enough there would waste resolution elsewhere.
+ */
 export interface ClusterOptions {
   /** Where cells are narrowest. */
   center: number;
@@ -82,6 +90,10 @@ export function clusteredFaces(a: number, b: number, cells: number, cluster?: Cl
   return faces;
 }
 
+/**
+ * Cells on [-1, 1] for the sphere PDE in w = <u, q>, optionally clustered at w = 0 where the uniform law on
+ * S^{d-1} concentrates (width ~ 1/sqrt(d)).
+ */
 export interface SphereGridOptions {
   cells: number;
   /** Width of the cells at w = 0 (clustering there when below the uniform width 2 / cells). */
@@ -112,6 +124,10 @@ export function sphereFaces(options: SphereGridOptions): Float64Array {
   return faces;
 }
 
+/**
+ * Validates user-given faces (at least 3, finite, strictly increasing) and copies them, so a solver never runs
+ * on a degenerate grid.
+ */
 export function checkFaces(faces: ArrayLike<number>): Float64Array {
   const n = faces.length - 1;
   if (n < 2) throw new RangeError(`meanfield: grid: need at least 3 faces (2 cells), got ${faces.length}`);

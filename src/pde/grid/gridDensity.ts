@@ -6,6 +6,10 @@ import { checkCount, checkFinite } from "../../argumentChecks.js";
 import { checkFaces } from "./grid.js";
 import { cellIndex } from "./initialDensity.js";
 
+/**
+ * A probability density as cell averages on a grid: the solvers' state and the form every output and comparison
+ * takes.
+ */
 export interface GridDensity {
   /** n + 1 increasing faces. */
   faces: Float64Array;

@@ -6,6 +6,10 @@
 // Mahankali et al.'s sphere model has phi_k = P_{k,d}, the radial PDE of MMN18 has phi_pm(r) = E sigma(tau_pm r Z); the
 // finite-volume and quantile solvers need nothing else.
 
+/**
+ * What a 1-D mean-field PDE needs from its physics: the velocity is a function of finitely many moments of the
+ * density, so one solver serves the sphere and radial families.
+ */
 export interface MomentModel {
   /** The interval [a, b]; nothing crosses its ends. */
   readonly interval: readonly [number, number];
@@ -29,6 +33,10 @@ export function residualsOf(model: MomentModel, moments: ArrayLike<number>, out:
   return out;
 }
 
+/**
+ * The loss from the moment residuals, lossOffset + 1/2 sum_j lossWeights_j r_j^2: the 1/2 E[(f - y)^2]
+ * normalization.
+ */
 export function lossOf(model: MomentModel, residuals: ArrayLike<number>): number {
   let loss = model.lossOffset;
   for (let j = 0; j < model.count; j++) loss += 0.5 * model.lossWeights[j]! * residuals[j]! ** 2;

@@ -4,6 +4,7 @@
 import { checkCount, checkFinite } from "../../argumentChecks.js";
 import { coarsen, type GridDensity } from "./gridDensity.js";
 
+/** How much of the density to return: full grids are large and most reports need a coarsened one at a few times. */
 export interface DensityOutput {
   /** At most this many cells (consecutive cells merged, masses exact; default 256). */
   cells?: number;

@@ -25,6 +25,10 @@ import { checkCount, checkFiniteNumber } from "../../argumentChecks.js";
 import { RadialModel } from "./radialModel.js";
 import { exp, log, sin, sinh } from "../../special/portableMath.js";
 
+/**
+ * The noisy (Langevin) radial PDE of Mei, Montanari, Nguyen 2018 on isotropic Gaussians: temperature 1/beta adds
+ * diffusion in r.
+ */
 export interface RadialLangevinOptions {
   /** Input dimension d (>= 2). */
   d: number;
@@ -49,6 +53,7 @@ export interface RadialLangevinOptions {
   entropicDrift?: boolean;
 }
 
+/** The risk at one time; R uses our 1/2 E[(y - f)^2] normalization (MMN18's is twice it). */
 export interface RadialLangevinRecord {
   time: number;
   /** R(p) = 1/2 E[(y - f)^2]. */
@@ -60,6 +65,7 @@ export interface RadialLangevinRecord {
   meanNorm: number;
 }
 
+/** The risk curve and the final density of r, to compare with the Gibbs fixed point. */
 export interface RadialLangevinResult {
   records: RadialLangevinRecord[];
   /** Cell centres and the final density of r on them. */

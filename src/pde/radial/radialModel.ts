@@ -23,6 +23,10 @@ import type { ActivationSpec } from "../../activation/spec.js";
 import { checkFiniteNumber } from "../../argumentChecks.js";
 import type { MomentModel } from "../grid/momentModel.js";
 
+/**
+ * The radial mean-field model of Mei, Montanari, Nguyen 2018: isotropic Gaussian classes with standard
+ * deviations 1 +- Delta, weights described by their norm r only.
+ */
 export interface RadialModelOptions {
   /** sigma: any activation GaussianActivation handles (closed forms for piecewise-linear ones, MMN18's). */
   activation: ActivationSpec;
@@ -37,6 +41,10 @@ export interface RadialModelOptions {
 /** Gauss nodes per cell: q_pm are analytic for r > 0 and cells are far narrower than their scale. */
 const CELL_ORDER = 4;
 
+/**
+ * The MomentModel of the radial PDE: by isotropy the velocity of a neuron depends only on r and two moments of
+ * the law of r.
+ */
 export class RadialModel implements MomentModel {
   readonly interval: readonly [number, number];
   readonly count = 2;

@@ -16,6 +16,7 @@ import { RadialModel } from "./radialModel.js";
 /** The law of r = |w|: w ~ N(0, kappa^2/d I_d) (r^2 d / kappa^2 ~ chi^2_d), or samples of r. */
 export type RadialInitialLaw = { kind: "gaussian"; kappa: number } | { kind: "samples"; samples: ArrayLike<number> };
 
+/** Grid of r in [0, rMax]: rMax must exceed where the mass goes, or mass piles up at the wall. */
 export interface RadialGridOptions {
   /** Default 4096. */
   cells?: number;
@@ -28,6 +29,7 @@ export interface RadialGridOptions {
   centerWidth?: number;
 }
 
+/** The radial PDE problem: dimension, Delta, activation, initial law of r and the mean-field record times. */
 export interface RadialPdeOptions {
   /** Input dimension (sets the initial law for a gaussian start). */
   d: number;
@@ -43,6 +45,7 @@ export interface RadialPdeOptions {
   runtime?: WasmRuntime;
 }
 
+/** The radial PDE at one time: risk 1/2 E[(y - f)^2] (half MMN18's) and the moments of the law of r. */
 export interface RadialPdeRecord {
   time: number;
   /** R(rho) = 1/2 E[(y - f)^2] in the mean-field limit (MMN18's risk is twice this). */
@@ -56,6 +59,7 @@ export interface RadialPdeRecord {
   density?: DensitySnapshot;
 }
 
+/** The risk curve of the radial PDE and its final density, for comparison with finite networks of N neurons. */
 export interface RadialPdeResult {
   records: RadialPdeRecord[];
   final: GridDensity;
@@ -95,6 +99,7 @@ function initialExtent(d: number, initial: RadialInitialLaw): { center: number; 
   return { center, width, upper: sorted[n - 1]! };
 }
 
+/** Faces of the radial grid: given ones (checked to start at 0), or a grid wide enough for the initial law of r. */
 export function radialGrid(d: number, initial: RadialInitialLaw, grid: RadialPdeOptions["grid"] = {}): Float64Array {
   if ("faces" in grid) {
     const faces = checkFaces(grid.faces);
@@ -109,6 +114,10 @@ export function radialGrid(d: number, initial: RadialInitialLaw, grid: RadialPde
   });
 }
 
+/**
+ * Solves the radial mean-field PDE (Mei, Montanari, Nguyen 2018) at the given mean-field times: the N ->
+ * infinity limit of mean-field GD with scaling 1/N on isotropic Gaussians.
+ */
 export async function solveRadialPde(options: RadialPdeOptions): Promise<RadialPdeResult> {
   const started = performance.now();
   checkCount("d (input dimension)", options.d);

@@ -20,6 +20,10 @@ import { streamKey } from "../../wasm/random.js";
 import type { WasmRuntime } from "../../wasm/runtime.js";
 import { chiSquare } from "./chiSquare.js";
 
+/**
+ * The reduced particles' state: second-layer weights and the P relevant coordinates of each neuron, plus the
+ * norm of the rest, which is all the dynamics sees.
+ */
 export interface ReducedParticleState {
   /** m second-layer weights. */
   a: Float64Array;

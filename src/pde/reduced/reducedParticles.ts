@@ -59,9 +59,18 @@ import { checkFinite } from "../../argumentChecks.js";
 import type { ReducedParticleState } from "./reducedInit.js";
 import type { ReducedTask } from "./reducedTask.js";
 
+/**
+ * Time stepping of the particle ODE: heun (second order) for accuracy, euler to match a finite network step by
+ * step.
+ */
 export type ReducedScheme = "heun" | "euler";
+/**
+ * Which layers train, as in model.train: the reduced dynamics must freeze the same ones as the network it
+ * describes.
+ */
 export type TrainedLayers = "both" | "first" | "second";
 
+/** The reduced particle dynamics' controls: what trains, biases, scheme, step; the task is given separately. */
 export interface ReducedParticlesOptions {
   /** Which layers move (model.train); default "both". */
   train?: TrainedLayers;
@@ -121,6 +130,10 @@ function smoothingNodeCount(spec: ActivationSpec, requested: number | undefined)
   return 0;
 }
 
+/**
+ * Mean-field particles reduced to the P relevant directions of a multi-index target plus the orthogonal norm:
+ * the d -> infinity dynamics at cost independent of d.
+ */
 export class ReducedParticles {
   readonly m: number;
   /** The relevant coordinates P. */

@@ -17,6 +17,10 @@ import { initialParticles, type ReducedParticleState } from "./reducedInit.js";
 import { ReducedParticles, type ReducedParticlesOptions, type ReducedScheme } from "./reducedParticles.js";
 import { createReducedTask, type ReducedTaskOptions } from "./reducedTask.js";
 
+/**
+ * One logged time of a reduced-particle run: loss 1/2 E[(f - y)^2] at mean-field time t = step h, and the
+ * overlaps with the relevant directions.
+ */
 export interface ReducedRecord {
   step: number;
   time: number;
@@ -44,6 +48,7 @@ export interface ReducedRunOptions extends Omit<ReducedParticlesOptions, "train"
   observe?: (step: number, time: number, particles: ReducedParticleState) => void;
 }
 
+/** What a reduced run reports in its summary, like a network run's, so the two can be tabulated side by side. */
 export interface ReducedRunSummary {
   name: string;
   status: "completed" | "diverged";
@@ -61,6 +66,7 @@ export interface ReducedRunSummary {
   final: ReducedRecord | null;
 }
 
+/** A reduced-particle run from a config: its records and the names of the basis coordinates they refer to. */
 export interface ReducedRunResult {
   config: Config;
   basisNames: string[];

@@ -21,8 +21,13 @@ import { linkToActivation } from "../../activation/link.js";
 import { symmetricTensorRule, type PointRule } from "./symmetricTensorRule.js";
 import { pow } from "../../special/portableMath.js";
 
+/** The target families whose dynamics reduce to a few relevant coordinates. */
 export type ReducedTaskKind = "staircase" | "gaussianMultiIndex" | "gaussianSingleIndex";
 
+/**
+ * A target in its relevant coordinates, with the quadrature that computes expectations over them exactly for
+ * polynomials of bounded degree.
+ */
 export interface ReducedTask {
   readonly kind: ReducedTaskKind;
   /** The input dimension d of the config (it enters only the initialization law). */
@@ -37,6 +42,7 @@ export interface ReducedTask {
   readonly basisNames: string[];
 }
 
+/** Quadrature resolution of the reduced task; the defaults integrate the polynomial targets exactly. */
 export interface ReducedTaskOptions {
   /**
    * Gauss–Hermite nodes per relevant coordinate (Gaussian input). Default: at least one more than

@@ -17,6 +17,7 @@
 // The two boundaries are crossings of different quantities, so their order is a property of the
 // run, not of the definition. Crossings are linearly interpolated between observations.
 
+/** Where the phase boundaries of the sphere PDE are drawn; the defaults follow Mahankali et al. 2023. */
 export interface PhaseOptions {
   /** Nonlinearity of the velocity at which phase 2 starts (default 1/4). */
   nonlinearity?: number;
@@ -24,6 +25,10 @@ export interface PhaseOptions {
   epsilon?: number;
 }
 
+/**
+ * The three phases of single-index learning on the sphere (burn-in, escape, convergence; Mahankali et al. 2023)
+ * located in one run, in mean-field time.
+ */
 export interface SpherePhases {
   /** k*, or null when no degree drives the dynamics (then no phase starts). */
   leadingDegree: number | null;
@@ -101,6 +106,7 @@ export function velocityNonlinearity(table: TransportTable, residuals: ArrayLike
   return rest / linear;
 }
 
+/** Locates the phase transitions online from the records a solver emits, so no run has to be stored to find them. */
 export class PhaseDetector {
   private readonly leading: number | null;
   private readonly harmonic: number;

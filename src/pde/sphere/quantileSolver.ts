@@ -16,6 +16,7 @@
 import { checkCount, checkFinite } from "../../argumentChecks.js";
 import { lossOf, residualsOf, type MomentModel } from "../grid/momentModel.js";
 
+/** Time-step control of the quantile solver; accuracy is set by dt L, L the velocity's Lipschitz constant. */
 export interface QuantileSolverOptions {
   /** Bound on dt * L (default 0.05: RK4's error per step ~ (dt L)^5 / 120 is then ~3e-9). */
   lipschitzStep?: number;
@@ -23,6 +24,10 @@ export interface QuantileSolverOptions {
   maxStep?: number;
 }
 
+/**
+ * Solves the 1-D mean-field PDE through the quantile function: M particles at fixed quantile levels move with
+ * the velocity (RK4), exact in mass and free of numerical diffusion; the check on the finite-volume solver.
+ */
 export class QuantileSolver {
   time = 0;
   steps = 0;

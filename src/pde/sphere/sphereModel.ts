@@ -16,6 +16,10 @@ import { derivativeFactor, fillGegenbauer, sphericalHarmonicsDim } from "../../s
 import { checkCount, checkFiniteNumber } from "../../argumentChecks.js";
 import type { MomentModel } from "../grid/momentModel.js";
 
+/**
+ * The sphere PDE's physics: dimension d, student activation, link, scaling; the Legendre P_{k,d} coefficients
+ * (P(1) = 1) of both define the velocity.
+ */
 export interface SphereModelOptions {
   d: number;
   /** sigma (an activation spec; convert a config's link-style activation with linkToActivation). */
@@ -33,6 +37,10 @@ export interface SphereModelOptions {
   secondLayer?: number;
 }
 
+/**
+ * The MomentModel of the sphere PDE: by symmetry the velocity of w = <u, q> depends only on the Legendre moments
+ * D_k = E[P_{k,d}(w)], truncated at degree K.
+ */
 export class SphereModel implements MomentModel {
   readonly interval = [-1, 1] as const;
   readonly d: number;

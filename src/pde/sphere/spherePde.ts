@@ -16,6 +16,10 @@ import { SphereModel, type SphereModelOptions } from "./sphereModel.js";
 /** The initial law of w: sphere-uniform (density proportional to (1 - w^2)^{(d-3)/2}) or samples of w. */
 export type SphereInitialLaw = { kind: "uniform" } | { kind: "samples"; samples: ArrayLike<number> };
 
+/**
+ * The sphere PDE problem (Mahankali et al. 2023 setting): model, initial law of w = <u, q>, mean-field record
+ * times t = step h, grid.
+ */
 export interface SpherePdeOptions extends SphereModelOptions {
   /** Record times (mean-field time), non-decreasing, >= 0. */
   times: ArrayLike<number>;
@@ -33,6 +37,7 @@ export interface SpherePdeOptions extends SphereModelOptions {
   runtime?: WasmRuntime;
 }
 
+/** The sphere PDE at one time: loss 1/2 E[(f - y)^2] and the Legendre moments D_k = E[P_{k,d}(w)]. */
 export interface SpherePdeRecord {
   time: number;
   loss: number;
@@ -56,6 +61,7 @@ export interface SphereModelSummary {
   warnings: string[];
 }
 
+/** The sphere PDE's records, phases and final density, for comparison with finite networks. */
 export interface SpherePdeResult {
   model: SphereModelSummary;
   records: SpherePdeRecord[];
@@ -85,6 +91,10 @@ function summary(model: SphereModel): SphereModelSummary {
 /** Uniform cells resolve the law of w when its width 1/sqrt(d) spans this many of them. */
 const CELLS_PER_WIDTH = 40;
 
+/**
+ * Faces on [-1, 1] for the sphere PDE: given ones (checked to span [-1, 1]) or cells clustered at w = 0 where
+ * the uniform law on S^{d-1} concentrates with width ~ 1/sqrt(d).
+ */
 export function sphereGrid(d: number, grid: SpherePdeOptions["grid"] = {}): Float64Array {
   if ("faces" in grid) {
     const faces = checkFaces(grid.faces);
@@ -155,6 +165,7 @@ export async function solveSpherePde(options: SpherePdeOptions): Promise<SphereP
   }
 }
 
+/** The sphere PDE solved by the quantile method: M levels instead of grid cells. */
 export interface SphereQuantileOptions extends SphereModelOptions {
   times: ArrayLike<number>;
   initial?: SphereInitialLaw;
@@ -163,6 +174,7 @@ export interface SphereQuantileOptions extends SphereModelOptions {
   solver?: QuantileSolverOptions;
 }
 
+/** The quantile solver's state at one time: loss 1/2 E[(f - y)^2] and the moment residuals. */
 export interface SphereQuantileRecord {
   time: number;
   loss: number;
@@ -172,6 +184,7 @@ export interface SphereQuantileRecord {
   positions: Float64Array;
 }
 
+/** The quantile solution's records and step count, to compare against the finite-volume solution. */
 export interface SphereQuantileResult {
   model: SphereModelSummary;
   records: SphereQuantileRecord[];
