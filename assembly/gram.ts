@@ -279,35 +279,6 @@ export function tableKernelBlock(
   }
 }
 
-/**
- * out = K v for the symmetric n x n Gram of the points x (n x d), with `ridge` added to its
- * diagonal, without storing it: each entry below the diagonal is evaluated once and used twice.
- */
-export function tableKernelSymv(
-  x: usize, n: i32, d: i32, s: usize, inv: usize, table: usize, size: i32, ridge: f64, v: usize, out: usize,
-): void {
-  const rowBytes = <usize>d << 3;
-  memory.fill(out, 0, <usize>n << 3);
-  for (let i = 0; i < n; i++) {
-    const ib = <usize>i << 3;
-    const xi = x + <usize>i * rowBytes;
-    const si = load<f64>(s + ib);
-    const ii = load<f64>(inv + ib);
-    const vi = load<f64>(v + ib);
-    let acc: f64 = 0.0;
-    for (let j = 0; j < i; j++) {
-      const jb = <usize>j << 3;
-      const k = si * load<f64>(s + jb) * tableValue(table, size, dot(xi, x + <usize>j * rowBytes, d) * ii * load<f64>(inv + jb));
-      acc += k * load<f64>(v + jb);
-      store<f64>(out + jb, load<f64>(out + jb) + k * vi);
-    }
-    // <x, x> i^2 is 1 but for rounding, which the square root of an arc-cosine kernel would
-    // turn into a 1e-8 error: g(1) is the first entry of the table.
-    const kii = si * si * load<f64>(table) + ridge;
-    store<f64>(out + ib, load<f64>(out + ib) + acc + kii * vi);
-  }
-}
-
 /** out_r = <block_r, v> for the rows x cols row-major block. */
 export function blockGemv(block: usize, rows: i32, cols: i32, v: usize, out: usize): void {
   const rowBytes = <usize>cols << 3;

@@ -6,13 +6,19 @@
 // with wall time, CPU time (the wall time on an idle core: the machine may be shared) and memory: the process's peak resident set (CG runs first, so its peak is
 // its own) and the Wasm memory reached. Then, per solver, the time spent in each of its Wasm
 // kernels, their GFLOP/s by the counts of KERNEL_FLOPS and its share of the f64x2 ceiling
-// (bench/ceiling.ts), beside the previous run's figures. Writes bench/results/kernels.json.
+// (bench/ceiling.ts), beside the previous run's figures. Last, the NumPy/SciPy peer on the BLAS it
+// loaded (bench/peers/kernel_solvers.py, one thread) for the Cholesky factorization and the normal
+// equations at the same sizes, against the time in choleskyInPlace and accumulateNormal (no ratio
+// against a peer on the reference BLAS). Writes bench/results/kernels.json.
 // Usage: node bench/.build/bench/kernels.bench.js [cg] [cholesky] [features]
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { ConfigInput } from "../src/config.js";
 import { kernelBaseline, type KernelBaselineResult } from "../src/kernels/kernelRidge.js";
 import { formatBytes } from "../src/wasm/arena.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { pythonWith, type LoadedBlas } from "./peerServer.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { CeilingMeter, formatShare, printCeiling, type Ceiling } from "./ceiling.js";
 import { printColumns } from "./textTable.js";
@@ -52,10 +58,11 @@ const KERNEL_FLOPS: Record<string, FlopModel> = {
   solveLowerTransposed: (_l, n, _b, m) => n * n * m,
   // Every entry of the rows x cols block: its d-long dot product and TABLE_ENTRY_FLOPS.
   tableKernelBlock: (_xl, rows, _xr, cols, d) => rows * cols * (2 * d + TABLE_ENTRY_FLOPS),
-  // (K + ridge I) v with each of the n (n + 1) / 2 entries on or below the diagonal evaluated once
-  // and used twice: the entry and 4 more (below the diagonal two multiply-adds into out, on it the
-  // ridge and 3 for its product).
-  tableKernelSymv: (_x, n, d) => ((n * (n + 1)) / 2) * (2 * d + TABLE_ENTRY_FLOPS + 4),
+  // (K + ridge I) v with each of the n (n - 1) / 2 entries below the diagonal formed once and used
+  // twice (assembly/gramProduct.ts): its d-long dot product of the prescaled points, 12 for g (s
+  // = sqrt(1 - |t|) scaled 3, the fraction 1, the interval index 2, the cubic by Horner 6) and two
+  // multiply-adds (r_i and r_j); the O(n) scaling at the end is not counted.
+  tableKernelSymvPacked: (_packed, n, d) => ((n * (n - 1)) / 2) * (2 * d + 16),
   blockGemv: (_block, rows, cols) => 2 * rows * cols,
   // The lower triangle of Phi^T Phi: a rows-long dot product per entry (the 2x2 tiles' extra entry
   // above the diagonal is not counted).
@@ -105,16 +112,16 @@ const cases: Case[] = [
 
 const wanted = process.argv.slice(2);
 const results: Record<string, unknown>[] = [];
-const tables: { name: string; wall: number; kernels: (KernelTally & { gflops: number | null })[] }[] = [];
+const tables: { name: string; cpu: number; kernels: (KernelTally & { gflops: number | null })[] }[] = [];
 for (const c of cases) {
   if (wanted.length > 0 && !wanted.includes(c.name)) continue;
   const cpuBefore = process.cpuUsage();
   const r = await c.run();
   const cpu = process.cpuUsage(cpuBefore);
   const kernels = timed.take().map((t) => ({ ...t, gflops: t.flops === null ? null : t.flops / t.seconds / 1e9 }));
-  tables.push({ name: c.name, wall: r.seconds, kernels });
-  meter.sample();
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  tables.push({ name: c.name, cpu: cpuSeconds, kernels });
+  meter.sample();
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const wasmBytes = runtime.exports.memory.buffer.byteLength;
   const extra =
@@ -131,17 +138,17 @@ for (const c of cases) {
 }
 const ceiling = meter.ceiling;
 printCeiling(ceiling, previous?.ceiling ?? null);
-for (const { name, wall, kernels } of tables) {
-  console.log(`\n${name}: time in its Wasm kernels (SIMD build), GFLOP/s by KERNEL_FLOPS, share of the f64x2 peak`);
+for (const { name, cpu, kernels } of tables) {
+  console.log(`\n${name}: CPU time in its Wasm kernels (SIMD build), GFLOP/s by KERNEL_FLOPS, share of the f64x2 peak`);
   const before = previous?.cases.find((p) => p.case === name);
-  const rows = [["kernel", "calls", "seconds", "% of wall", "GFLOP", "GFLOP/s", "% of peak", "previous GFLOP/s"]];
+  const rows = [["kernel", "calls", "CPU s", "% of run's CPU", "GFLOP", "GFLOP/s", "% of peak", "previous GFLOP/s"]];
   for (const k of kernels) {
     const was = before?.wasmKernels?.find((p) => p.kernel === k.kernel)?.gflops;
     rows.push([
       k.kernel,
       String(k.calls),
       k.seconds.toFixed(2),
-      `${((100 * k.seconds) / wall).toFixed(0)}%`,
+      `${((100 * k.seconds) / cpu).toFixed(0)}%`,
       k.flops === null ? "-" : (k.flops / 1e9).toFixed(1),
       k.gflops === null ? "-" : k.gflops.toFixed(2),
       formatShare(k.gflops, ceiling.f64x2),
@@ -150,5 +157,42 @@ for (const { name, wall, kernels } of tables) {
   }
   printColumns(rows);
 }
+
+interface SolverPeer {
+  blas: LoadedBlas;
+  cholesky: { n: number; seconds: number; cpuSeconds: number };
+  normal: { rows: number; p: number; seconds: number; cpuSeconds: number };
+}
+
+/** The SciPy peer at the sizes the cholesky and features cases ran, or null (no SciPy, or neither case run). */
+function solverPeer(): SolverPeer | null {
+  const chol = results.find((r) => r.case === "cholesky");
+  const feat = results.find((r) => r.case === "features");
+  const python = pythonWith("scipy");
+  if (!chol || !feat || !python) {
+    if (!python) console.warn("SciPy not importable (apt-get install python3-scipy): no peer for Cholesky and the normal equations.");
+    return null;
+  }
+  const script = fileURLToPath(new URL("bench/peers/kernel_solvers.py", repoRoot));
+  const run = spawnSync(python, [script, String(chol.n), String(feat.n), String(feat.features)], { encoding: "utf8", cwd: fileURLToPath(new URL("bench/peers/", repoRoot)) });
+  if (run.status !== 0) throw new Error(`bench/peers/kernel_solvers.py failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as SolverPeer;
+}
+
+const peer = solverPeer();
+if (peer) {
+  console.log(`\nNumPy/SciPy peer, 1 thread, BLAS ${peer.blas.summary} (fastest of 2; CPU time on both sides, meanfield's in the Wasm kernel)`);
+  const kernelSeconds = (name: string, kernel: string) => tables.find((t) => t.name === name)?.kernels.find((k) => k.kernel === kernel)?.seconds ?? NaN;
+  const rows = [["kernel", "size", "meanfield CPU s", "peer CPU s", "peer wall s", "meanfield / peer speed"]];
+  const lines: [string, string, number, { seconds: number; cpuSeconds: number }][] = [
+    ["choleskyInPlace / scipy cholesky", `n = ${peer.cholesky.n}`, kernelSeconds("cholesky", "choleskyInPlace"), peer.cholesky],
+    ["accumulateNormal / dsyrk", `${peer.normal.rows} x ${peer.normal.p}`, kernelSeconds("features", "accumulateNormal"), peer.normal],
+  ];
+  for (const [label, size, ours, theirs] of lines) {
+    const ratio = peer.blas.optimized ? `${(theirs.cpuSeconds / ours).toFixed(2)}x` : "refused: reference BLAS";
+    rows.push([label, size, ours.toFixed(2), theirs.cpuSeconds.toFixed(2), theirs.seconds.toFixed(2), ratio]);
+  }
+  printColumns(rows);
+}
 mkdirSync(new URL("bench/results/", repoRoot), { recursive: true });
-writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ceiling, cases: results }, null, 2)}\n`);
+writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ceiling, cases: results, solverPeer: peer }, null, 2)}\n`);

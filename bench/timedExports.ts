@@ -1,9 +1,12 @@
-// Wall time and modelled flops of chosen Wasm kernels, summed over every call a solver makes: the
+// CPU time and modelled flops of chosen Wasm kernels, summed over every call a solver makes: the
 // runtime's exports are swapped for a copy whose chosen functions are wrapped to time each call
 // and count its flops from its arguments. The solvers read runtime.exports at each call, so they
-// go through the wrappers without knowing; each wrapper adds two clock reads to a call.
+// go through the wrappers without knowing; each wrapper adds two clock reads to a call. The
+// clock is the process's CPU time (cpuMs, as the ceiling is timed): on a shared machine, wall
+// time would count the time the kernel waited for a core.
 
 import type { WasmRuntime } from "../src/wasm/runtime.js";
+import { cpuMs } from "./ceiling.js";
 
 /** Flops of one call from its arguments (the export's own, in order); null: time only. */
 export type FlopModel = ((...args: number[]) => number) | null;
@@ -26,9 +29,9 @@ export class TimedExports {
       const fn = original[name];
       if (typeof fn !== "function") throw new Error(`the Wasm module exports no function ${name}`);
       wrapped[name] = (...args: number[]) => {
-        const t0 = performance.now();
+        const t0 = cpuMs();
         const result = (fn as (...a: number[]) => unknown)(...args);
-        const seconds = (performance.now() - t0) / 1e3;
+        const seconds = (cpuMs() - t0) / 1e3;
         const tally = this.tallies.get(name) ?? { kernel: name, calls: 0, seconds: 0, flops: model === null ? null : 0 };
         tally.calls++;
         tally.seconds += seconds;

@@ -23,7 +23,7 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const TABLE = referenceTabulate((t) => Math.exp(t) + Math.sqrt(1 - t * t), 129);
 
 describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s build)", (build) => {
-  it("tableKernelBlock, tableKernelSymv and blockGemv to 1e-13", async () => {
+  it("tableKernelBlock and blockGemv to 1e-13", async () => {
     const rt = await runtimeFor(build);
     const [rows, cols, d] = [13, 21, 7];
     const xl = normals(testRandom(1), rows * d);
@@ -43,20 +43,45 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
 
     const v = normals(testRandom(4), cols);
     const wv = a.f64From(v);
-    const kv = a.f64(cols);
-    const ridge = 0.3;
-    rt.exports.tableKernelSymv(wxr.ptr, cols, d, wsr.ptr, wir.ptr, wt.ptr, TABLE.length, ridge, wv.ptr, kv.ptr);
-    const gram = referenceTableBlock(xr, cols, xr, cols, d, sr, ir, sr, ir, TABLE);
-    // The diagonal is s^2 g(1) exactly: <x, x> / |x|^2 rounded below 1 would move g's square root by 1e-8.
-    for (let i = 0; i < cols; i++) gram[i * cols + i] = sr[i]! ** 2 * TABLE[0]!;
-    const kvRef = Array.from({ length: cols }, (_, i) => v.reduce((s, vj, j) => s + gram[i * cols + j]! * vj, ridge * v[i]!));
-    expect(maxAbs(kv.view, kvRef)).toBeLessThan(1e-12);
-
     const gv = a.f64(rows);
     rt.exports.blockGemv(out.ptr, rows, cols, wv.ptr, gv.ptr);
     const gvRef = Array.from({ length: rows }, (_, r) => v.reduce((s, vj, j) => s + expected[r * cols + j]! * vj, 0));
     expect(maxAbs(gv.view, gvRef)).toBeLessThan(1e-12);
-    for (const b of [...bufs, out, wv, kv, gv]) b.free();
+    for (const b of [...bufs, out, wv, gv]) b.free();
+  });
+
+  // Odd d, n not a multiple of the quad (4) nor of the column block (256 at d = 7, 62 at d = 33),
+  // n below one block (d = 7, n = 21: the diagonal block only) and a lone last row of a pair.
+  it.each([
+    [7, 21],
+    [7, 301],
+    [3, 1030],
+    [33, 203],
+  ])("tableKernelSymvPacked at d = %i, n = %i against the plain Gram product to 1e-12", async (d, n) => {
+    const rt = await runtimeFor(build);
+    const a = rt.arena;
+    const x = normals(testRandom(10 + d), n * d);
+    const rand = testRandom(11);
+    const s = Float64Array.from({ length: n }, () => 0.5 + rand());
+    const inv = Float64Array.from({ length: n }, (_, r) => 1 / Math.hypot(...x.subarray(r * d, (r + 1) * d)));
+    const v = normals(testRandom(12), n);
+    const ridge = 0.3;
+    const [wx, ws, winv, wt, wv] = [x, s, inv, TABLE, v].map((u) => a.f64From(u)) as [ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>];
+    const quads = 4 * Math.ceil(n / 4);
+    const packed = a.f64(quads * d);
+    const work = a.f64(2 * quads);
+    const kv = a.f64(n);
+    const cubics = a.f64(4 * TABLE.length);
+    rt.exports.packScaledQuads(wx.ptr, n, d, winv.ptr, packed.ptr);
+    rt.exports.tableCubics(wt.ptr, TABLE.length, cubics.ptr);
+    rt.exports.tableKernelSymvPacked(packed.ptr, n, d, ws.ptr, cubics.ptr, TABLE.length, TABLE[0]!, ridge, wv.ptr, kv.ptr, work.ptr);
+    const gram = referenceTableBlock(x, n, x, n, d, s, inv, s, inv, TABLE);
+    // The diagonal is s^2 g(1) exactly: <x, x> / |x|^2 rounded below 1 would move g's square root by 1e-8.
+    for (let i = 0; i < n; i++) gram[i * n + i] = s[i]! ** 2 * TABLE[0]!;
+    const kvRef = Array.from({ length: n }, (_, i) => v.reduce((sum, vj, j) => sum + gram[i * n + j]! * vj, ridge * v[i]!));
+    const scale = Math.max(...kvRef.map(Math.abs));
+    expect(maxAbs(kv.view, kvRef) / scale).toBeLessThan(1e-12);
+    for (const b of [wx, ws, winv, wt, wv, packed, work, kv, cubics]) b.free();
   });
 
   it("the table interpolation is exact for cubics in s = sqrt(1 - |t|) on each side", () => {

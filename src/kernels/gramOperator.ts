@@ -1,5 +1,6 @@
 // The Gram matrix of a model kernel on a set of points, as an operator: dense blocks of rows
-// and products K v built on the fly by the Wasm kernels of assembly/gram.ts (tabulated g), or,
+// by the Wasm kernels of assembly/gram.ts and products K v built on the fly by
+// assembly/gramProduct.ts (tabulated g; the points packed once, scaled and in column quads), or,
 // for kernels without a table, entries evaluated in JavaScript (dense blocks only).
 
 import { ConfigError } from "../config.js";
@@ -51,6 +52,10 @@ class PointFactors {
 export class GramOperator {
   private readonly factors: PointFactors;
   private readonly table: WasmF64Array | null;
+  /** The points scaled by their inverse norms in column quads (packScaledQuads), the table's cubics and the product's scratch. */
+  private readonly packed: WasmF64Array | null = null;
+  private readonly cubics: WasmF64Array | null = null;
+  private readonly work: WasmF64Array | null = null;
 
   /** x (n x d) stays owned by the caller and must outlive the operator. */
   constructor(
@@ -65,7 +70,20 @@ export class GramOperator {
       );
     }
     this.factors = new PointFactors(runtime, kernel, x, n);
-    this.table = kernel.table ? runtime.arena.f64From(kernel.table) : null;
+    this.table = null;
+    if (!kernel.table) return;
+    const quadEntries = 4 * Math.ceil(n / 4);
+    try {
+      this.table = runtime.arena.f64From(kernel.table);
+      this.packed = runtime.arena.f64(quadEntries * kernel.d);
+      this.work = runtime.arena.f64(2 * quadEntries);
+      this.cubics = runtime.arena.f64(4 * kernel.table.length);
+    } catch (err) {
+      this.free();
+      throw err;
+    }
+    runtime.gram.packScaledQuads(x, n, kernel.d, this.factors.inverseNorm, this.packed);
+    runtime.gram.tableCubics(this.table, this.cubics);
   }
 
   /** True when products K v can be formed without storing K (the Wasm table kernels). */
@@ -129,8 +147,10 @@ export class GramOperator {
 
   /** out = (K + ridge I) v without storing K (v, out: n entries in Wasm memory). */
   times(v: WasmF64Array, out: WasmF64Array, ridge: number): void {
-    if (!this.table) throw new ConfigError("kernel: products with this Gram matrix need its dense form; use --method cholesky or features");
-    this.runtime.gram.tableKernelSymv(this.x, this.n, this.kernel.d, this.factors, this.table, ridge, v, out);
+    if (!this.table || !this.packed || !this.work || !this.cubics) throw new ConfigError("kernel: products with this Gram matrix need its dense form; use --method cholesky or features");
+    this.runtime.gram.tableKernelSymvPacked(
+      this.packed, this.n, this.kernel.d, this.factors.scale, this.cubics, this.table.length, this.kernel.table![0]!, ridge, v, out, this.work,
+    );
   }
 
   /** trace(K) / n. */
@@ -150,5 +170,8 @@ export class GramOperator {
   free(): void {
     this.factors.free();
     this.table?.free();
+    this.packed?.free();
+    this.work?.free();
+    this.cubics?.free();
   }
 }

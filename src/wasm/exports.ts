@@ -105,7 +105,11 @@ export interface MeanfieldExports {
     xl: number, rows: number, xr: number, cols: number, d: number,
     sl: number, il: number, sr: number, ir: number, table: number, size: number, out: number,
   ): void;
-  tableKernelSymv(x: number, n: number, d: number, s: number, inv: number, table: number, size: number, ridge: number, v: number, out: number): void;
+  packScaledQuads(x: number, n: number, d: number, inv: number, out: number): void;
+  tableCubics(table: number, size: number, out: number): void;
+  tableKernelSymvPacked(
+    packed: number, n: number, d: number, s: number, cubics: number, size: number, diagonal: number, ridge: number, v: number, out: number, work: number,
+  ): void;
   blockGemv(block: number, rows: number, cols: number, v: number, out: number): void;
   sphereFeatures(x: number, rows: number, d: number, anchors: number, degrees: number, count: number, phiT: number): void;
   hermiteFeatures(

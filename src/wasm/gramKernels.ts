@@ -1,5 +1,5 @@
 // Typed access to the Gram kernels of the module: tabulated dot-product kernels
-// (assembly/gram.ts; K(x, y) = s_x s_y g(<x, y> i_x i_y) read from a table of g, with per-point
+// (assembly/gram.ts and gramProduct.ts; K(x, y) = s_x s_y g(<x, y> i_x i_y) read from a table of g, with per-point
 // scales s and inverse norms i) and the rows of a sphere Legendre series over network weights
 // (assembly/sphereSeries.ts). Arguments are arrays already in Wasm memory; offsets into an
 // array are its subarray.
@@ -28,11 +28,29 @@ export class GramKernels {
     );
   }
 
-  /** out = (K + ridge I) v for the Gram of the n points x (n x d), without storing K. */
-  tableKernelSymv(
-    x: WasmF64Array, n: number, d: number, factors: PointScales, table: WasmF64Array, ridge: number, v: WasmF64Array, out: WasmF64Array,
+  /**
+   * The points x (n x d) scaled by their inverse norms into column quads (4 points per column
+   * block, n rounded up to a multiple of 4 with zero points): the packed layout the CG product reads.
+   */
+  packScaledQuads(x: WasmF64Array, n: number, d: number, inverseNorm: WasmF64Array, packed: WasmF64Array): void {
+    this.runtime.exports.packScaledQuads(x.ptr, n, d, inverseNorm.ptr, packed.ptr);
+  }
+
+  /** The cubic interpolation coefficients of the table of g (4 per table entry), for the CG product. */
+  tableCubics(table: WasmF64Array, cubics: WasmF64Array): void {
+    this.runtime.exports.tableCubics(table.ptr, table.length, cubics.ptr);
+  }
+
+  /**
+   * out = (K + ridge I) v for the Gram of the n packed points without storing K: 2 x 4 tiles of K
+   * formed in registers from the packed points, the scales s and the table's cubics; `diagonal` is
+   * g(1) (K_ii = s_i^2 g(1) + ridge), and work holds 2 x (n rounded up to 4) entries of scratch.
+   */
+  tableKernelSymvPacked(
+    packed: WasmF64Array, n: number, d: number, scale: WasmF64Array, cubics: WasmF64Array, tableSize: number, diagonal: number,
+    ridge: number, v: WasmF64Array, out: WasmF64Array, work: WasmF64Array,
   ): void {
-    this.runtime.exports.tableKernelSymv(x.ptr, n, d, factors.scale.ptr, factors.inverseNorm.ptr, table.ptr, table.length, ridge, v.ptr, out.ptr);
+    this.runtime.exports.tableKernelSymvPacked(packed.ptr, n, d, scale.ptr, cubics.ptr, tableSize, diagonal, ridge, v.ptr, out.ptr, work.ptr);
   }
 
   /**
