@@ -164,8 +164,15 @@ function phasePlots(m: Measured, histogram: TableRow[], instance: QuarticInstanc
   const uRecords = m.unrealizable.uRecords;
   const unrealizableLossRatio = m.unrealizable.lossRatio;
   const unrealizableSaddleMass = m.unrealizable.saddleMass;
-  // Each phase label on its own line at the top of the plot (pixel rows 14, 30, ...), right of its rule, so labels never overlap each other or a rotated curve.
-  const phaseRules: TableRow[] = m.phaseRows.filter((p) => p.time !== null && String(p.phase).includes("network")).map((p, i) => ({ ...p, labelY: 14 + 16 * i }));
+  // Each phase label on its own line near the bottom of the plot, right of its rule: the residuals start
+  // at their most negative and have risen by the time a phase starts, so the bottom is free there
+  // (labels at the top sat on the curves as they approach 0).
+  const values = curves.map((c) => Number(c.value)).filter(Number.isFinite);
+  const low = Math.min(...values);
+  const span = Math.max(...values) - low;
+  const phaseRules: TableRow[] = m.phaseRows
+    .filter((p) => p.time !== null && String(p.phase).includes("network"))
+    .map((p, i) => ({ ...p, labelY: low + (0.04 + 0.08 * i) * span }));
   return [
     {
       name: "residuals",
@@ -178,7 +185,7 @@ function phasePlots(m: Measured, histogram: TableRow[], instance: QuarticInstanc
           { mark: "line", filter: "datum.source === 'PDE'", encoding: { x: quantity("time", "time t"), y: quantity("value", "D_k"), color: category("series", "residual") } },
           { mark: "point", filter: "datum.source === 'network'", encoding: { x: quantity("time", "time t"), y: quantity("value", "D_k"), color: category("series", "residual") } },
           { mark: "rule", values: phaseRules, markProperties: { strokeDash: [4, 3], color: "gray" }, encoding: { x: quantity("time", "time t"), tooltip: { field: "phase" } } },
-          { mark: "text", values: phaseRules, markProperties: { align: "left", baseline: "middle", dx: 4, fontSize: 12, color: "#444" }, encoding: { x: quantity("time", "time t"), y: { field: "labelY", type: "quantitative", scale: null }, text: { field: "phase" } } },
+          { mark: "text", values: phaseRules, markProperties: { align: "left", baseline: "middle", dx: 4, fontSize: 12, color: "#444" }, encoding: { x: quantity("time", "time t"), y: quantity("labelY", "D_k"), text: { field: "phase" } } },
         ],
       }),
     },
