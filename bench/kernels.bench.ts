@@ -1,5 +1,5 @@
 // `npm run bench` (kernel baselines): one timed run of each solver at the sizes of issue 6, in
-// the Wasm SIMD build, on the seed-000 sphere task:
+// the Wasm SIMD build, on Mahankali et al.'s (2023) sphere task:
 //   conjugate gradients  n = 30000, d = 10, relu NNGP, to relative residual 1e-6 (Gram never stored)
 //   exact KRR (Cholesky) n = 8000,  d = 20, relu NNGP
 //   explicit features    n = 200000, d = 10, degree 4 (p = 990), streamed normal equations

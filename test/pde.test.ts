@@ -17,7 +17,7 @@ import { BUILDS, runtimeFor } from "./helpers.js";
 import { ReferenceFiniteVolume } from "./reference/pde.js";
 
 /**
- * Seed 000's quartic setting, sigma = s2 P2bar + s4 P4bar and h = e2 P2bar + e4 P4bar in the
+ * Mahankali et al.'s (2023) quartic setting, sigma = s2 P2bar + s4 P4bar and h = e2 P2bar + e4 P4bar in the
  * orthonormal Legendre polynomials P_kbar = sqrt(N(d,k)) P_{k,d}, so the dynamics happen in time
  * O(1) at every d (the coefficients of P_{k,d} itself are s_k sqrt(N(d,k))).
  */
@@ -144,7 +144,7 @@ describe("finite-volume solver against the plain-TypeScript scheme", () => {
 });
 
 describe("mass and positivity over 10^4 steps", () => {
-  it("sphere (seed-000 quartic, d = 32, 4096 cells) and radial (MMN18, d = 320, 4096 cells)", async () => {
+  it("sphere (Mahankali et al.'s quartic, d = 32, 4096 cells) and radial (MMN18, d = 320, 4096 cells)", async () => {
     const rt = await runtimeFor("simd");
     const sphere = new SphereModel(seed000(32));
     const sphereGridFaces = sphereFaces({ cells: 4096, ends: true });
@@ -176,7 +176,7 @@ describe("mass and positivity over 10^4 steps", () => {
   }, 60_000);
 });
 
-describe("sphere PDE accuracy (seed-000 quartic, d = 32)", () => {
+describe("sphere PDE accuracy (Mahankali et al.'s quartic, d = 32)", () => {
   const options = seed000(32);
 
   it("grid refinement 256 .. 8192 cells: E[P_2(w)] at t = 8 converges at second order", async () => {

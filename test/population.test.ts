@@ -64,7 +64,7 @@ function teacherValues(spec: ActivationSpec, weights: Float64Array, outputs: Flo
 
 describe("sphere single-index population loss (Funk–Hecke)", () => {
   const cases: [string, ActivationSpec, ActivationSpec][] = [
-    ["quartic activation and link (seed 000)", { kind: "polynomial", coefficients: [0.1, 0, -0.6, 0, 1] }, { kind: "polynomial", coefficients: [0, 0, 0.5, 0, 1] }],
+    ["quartic activation and link (Mahankali et al. 2023)", { kind: "polynomial", coefficients: [0.1, 0, -0.6, 0, 1] }, { kind: "polynomial", coefficients: [0, 0, 0.5, 0, 1] }],
     ["relu activation, tanh link", "relu", "tanh"],
     ["piecewise activation, abs link", { kind: "piecewiseLinear", breakpoints: [-0.3, 0.4], slopes: [0.2, 1, -0.5] }, "abs"],
   ];
