@@ -3,7 +3,7 @@
 // a config written beside report.html. Runs three experiments at test scale, checks the report
 // lists each command, runs one command of each kind from the run directory through the built CLI
 // (dist/, as a user would) and checks it succeeds; the PDE's rerun reproduces the experiment's
-// limit curve to the last bit.
+// limit curve to the last bit, as does mmn18-langevin's radial Langevin PDE.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -60,4 +60,23 @@ describe("each part of an experiment reruns from its report", () => {
     expect(rerunLast.time).toBe(experimentLast.time);
     expect(rerunLast.loss).toBe(experimentLast.testLoss);
   }, 300_000);
+
+  it("mmn18-langevin's radial Langevin PDE reruns from its report with the experiment's curve, bit for bit", async () => {
+    const runtime = await runtimeFor("simd");
+    const dir = join(root, "mmn18-langevin");
+    const { summary } = await runExperiment(findExperiment("mmn18-langevin")!, { scale: "test", out: dir, runtime });
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    const rerun = summary.reruns?.find((r) => r.config.includes("beta2d"));
+    const command = rerun?.commands.find((c) => words(c)[1] === "pde");
+    expect(command, "the beta = 2d config lists meanfield pde").toBeDefined();
+    expect(html).toContain(escapeHtml(command!));
+    const pdeDir = join(dir, "pde-beta2d");
+    const out = spawnSync(process.execPath, [cli, ...words(command!).slice(1), "--out", pdeDir], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+    expect(out.status, `${command}: ${out.stderr}`).toBe(0);
+    const rerunRecords = readFileSync(join(pdeDir, "pde.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { time: number; loss: number; freeEnergy: number });
+    const experimentRows = readFileSync(join(dir, "metrics", "free-energy.ndjson"), "utf8").trim().split("\n")
+      .map((l) => JSON.parse(l) as { time: number; risk: number; freeEnergy: number; beta: string; source: string })
+      .filter((r) => r.source === "PDE" && r.beta === "beta = 2d");
+    expect(rerunRecords.map((r) => [r.time, r.loss, r.freeEnergy])).toEqual(experimentRows.map((r) => [r.time, r.risk, r.freeEnergy]));
+  }, 120_000);
 });

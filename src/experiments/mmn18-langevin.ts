@@ -113,7 +113,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     const beta = b * d;
     const label = `beta = ${b}d`;
     const config = parseConfig(langevinConfig(ctx, size, k, b));
-    ctx.saveConfig(config.name, config);
+    ctx.saveConfig(config.name, config, ctx.variant ? ["run"] : ["run", "pde"]);
     const { sim, network, finalRadii } = await noisyNetwork(ctx, config, size, beta);
     ctx.log(`${label}: noisy SGD (N = ${width}, d = ${d}, ${Math.round(size.time / size.stepSize)} steps) ${sim.summary.wallSeconds.toFixed(1)} s`);
     const pde = radialLangevinLimit(ctx, size, beta, sim.records.map((r) => r.time), rMax);

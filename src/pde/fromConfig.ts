@@ -3,8 +3,9 @@
 //   isotropicGaussians, plain GD/SGD, first layer only, a_i = c     -> the MMN18 radial PDE of r = |w|.
 // Records come at the config's metric schedule, t = step * stepSize. Population GD and online SGD
 // have the same limit (N -> infinity, then stepSize -> 0), so both are accepted; fixed-sample
-// training, Langevin noise, linearization, NTK scaling and a trained second layer are not this
-// PDE and are refused with a ConfigError naming the field.
+// training, linearization, NTK scaling and a trained second layer are not this PDE and are refused
+// with a ConfigError naming the field. Langevin noise on isotropicGaussians has its own radial PDE
+// (radialLangevinFromConfig); elsewhere it is refused.
 
 import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
 import { TwoLayerNetwork } from "../model/network.js";
@@ -14,6 +15,7 @@ import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import type { FiniteVolumeOptions } from "./grid/finiteVolume.js";
 import type { DensityOutput } from "./grid/output.js";
 import type { PhaseOptions } from "./sphere/phases.js";
+import { solveRadialLangevin, type RadialLangevinResult } from "./radial/radialLangevin.js";
 import { solveRadialPde, type RadialInitialLaw, type RadialPdeResult } from "./radial/radialPde.js";
 import { solveSpherePde, type SphereInitialLaw, type SpherePdeResult } from "./sphere/spherePde.js";
 
@@ -43,8 +45,8 @@ export type PdeFromConfigResult =
   | { kind: "sphere"; config: Config; times: number[]; result: SpherePdeResult }
   | { kind: "radial"; config: Config; times: number[]; result: RadialPdeResult };
 
-/** The fixed second-layer weight c, after checking the config trains the first layer only. */
-function secondLayerOf(config: Config): number {
+/** The fixed second-layer weight c, after checking the config trains the first layer only (and, unless `noisy`, without noise). */
+function secondLayerOf(config: Config, noisy = false): number {
   const { model, algorithm } = config;
   if (model.scaling !== "meanfield") throw new ConfigError(`model.scaling: the mean-field PDE needs "meanfield" scaling, got "${model.scaling}"`);
   if (model.train !== "first") throw new ConfigError(`model.train: the reduced PDE holds the second layer fixed; set "first", got "${model.train}"`);
@@ -54,7 +56,7 @@ function secondLayerOf(config: Config): number {
   if (algorithm.kind !== "populationGd" && algorithm.kind !== "onlineSgd") {
     throw new ConfigError(`algorithm.kind: the PDE is the limit of populationGd or onlineSgd, not ${algorithm.kind}`);
   }
-  if (algorithm.noise) throw new ConfigError("algorithm.noise: Langevin noise adds diffusion, which this PDE has not; remove it");
+  if (algorithm.noise && !noisy) throw new ConfigError("algorithm.noise: Langevin noise adds diffusion, which this PDE has not; remove it");
   if (algorithm.linearize) throw new ConfigError("algorithm.linearize: a linearized model has no mean-field PDE; set it false");
   return second.value;
 }
@@ -153,4 +155,34 @@ export async function pdeFromConfig(input: ConfigInput | Config, options: PdeFro
   }
 
   throw new ConfigError(`task.kind: no one-dimensional mean-field PDE for ${task.kind}; supported: sphereSingleIndex, isotropicGaussians`);
+}
+
+/**
+ * The mean-field Langevin limit of a noisy isotropic-Gaussians config (noise lambda, beta): the radial
+ * Langevin PDE from the Gaussian init's chi law, at the config's record times t = step h, with the
+ * risk in the 1/2-normalization. `cells` defaults to the solver's 600 (not 4096).
+ */
+export function radialLangevinFromConfig(input: ConfigInput | Config, options: { cells?: number } = {}): { config: Config; times: number[]; result: RadialLangevinResult } {
+  const config = parseConfig(input);
+  const { task, model, algorithm } = config;
+  if (task.kind !== "isotropicGaussians") throw new ConfigError(`task.kind: the radial Langevin PDE is for isotropicGaussians, got ${task.kind}`);
+  const c = secondLayerOf(config, true);
+  if (algorithm.projected) throw new ConfigError("algorithm.projected: the radial Langevin PDE is the limit of unprojected training; set it false");
+  const beta = algorithm.noise?.beta;
+  if (beta === undefined) throw new ConfigError("algorithm.noise.beta: the radial Langevin PDE needs a finite inverse temperature; set beta > 0");
+  const first = model.init.firstLayer;
+  if (first.kind !== "gaussian") throw new ConfigError(`model.init.firstLayer: the radial Langevin PDE starts from the Gaussian init's law; set kind "gaussian", got "${first.kind}"`);
+  const times = metricSteps(config.metrics.schedule, algorithm.steps).map((s) => s * algorithm.stepSize);
+  const result = solveRadialLangevin({
+    d: task.d,
+    delta: task.delta,
+    activation: linkToActivation(model.activation, task.d),
+    lambda: algorithm.noise!.lambda,
+    beta,
+    secondLayer: c,
+    kappa: first.kappa,
+    times,
+    ...(options.cells !== undefined ? { cells: options.cells } : {}),
+  });
+  return { config, times, result };
 }

@@ -1,14 +1,15 @@
-// solvePde(config): the mean-field limit of a run config, by the solver its symmetry allows.
+// solvePde(config): the mean-field limit of a run config, by the solver its symmetry allows
+// (noisy isotropic Gaussians: the radial Langevin PDE).
 // Records share one shape, { step, time, loss, ... }, whatever the solver.
 
 import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { pdeFromConfig } from "./fromConfig.js";
+import { pdeFromConfig, radialLangevinFromConfig } from "./fromConfig.js";
 import { solveReducedParticles } from "./reduced/reducedRun.js";
 
 /** The common form of every PDE family's result, so the CLI and reports handle them alike. */
 export interface PdeSolution {
-  kind: "sphere" | "radial" | "reducedParticles";
+  kind: "sphere" | "radial" | "radialLangevin" | "reducedParticles";
   records: ({ step: number; time: number; loss: number } & Record<string, unknown>)[];
   summary: Record<string, unknown>;
   /** What the solver could not do as asked (a series truncated above its tolerance); empty when nothing. */
@@ -17,13 +18,22 @@ export interface PdeSolution {
 
 /**
  * The mean-field limit of a run config by the solver its symmetry allows (sphere or radial
- * finite volumes, reduced particles), with records in the run's steps (step = round(t / stepSize),
+ * finite volumes, the radial Langevin PDE under noise, reduced particles), with records in the run's steps (step = round(t / stepSize),
  * mean-field time t) and the loss in the run's 1/2-normalization.
  */
 export async function solvePde(input: ConfigInput | Config, options: { cells?: number; runtime?: WasmRuntime } = {}): Promise<PdeSolution> {
   const config = parseConfig(input);
   const { stepSize } = config.algorithm;
   const stepOf = (time: number) => Math.round(time / stepSize);
+  if (config.task.kind === "isotropicGaussians" && config.algorithm.noise) {
+    const { records, gibbsResidual, edgeMass, steps, wallSeconds } = radialLangevinFromConfig(config, options).result;
+    return {
+      kind: "radialLangevin",
+      records: records.map((r) => ({ step: stepOf(r.time), loss: r.risk, ...r })),
+      summary: { kind: "radialLangevin", gibbsResidual, edgeMass, steps, wallSeconds },
+      warnings: [],
+    };
+  }
   if (config.task.kind === "sphereSingleIndex" || config.task.kind === "isotropicGaussians") {
     const limit = await pdeFromConfig(config, options);
     if (limit.kind === "sphere") {
