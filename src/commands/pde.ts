@@ -15,6 +15,7 @@ interface PdeOptions {
   sweepN?: string;
   seeds?: number;
   cells?: number;
+  initial?: string;
   json?: boolean;
 }
 
@@ -40,6 +41,7 @@ export function registerPdeCommand(program: Command): void {
     .option("--sweep-n <list>", "comma-separated widths N for a propagation-of-chaos sweep (implies --compare)")
     .option("--seeds <int>", "with --sweep-n: average W1 over this many consecutive seeds", Number)
     .option("--cells <int>", "PDE grid cells (default 4096)", Number)
+    .option("--initial <law>", "\"law\" (default): start from the init's law; \"particles\": from the empirical law of the run's exact initial weights (sphere and radial PDEs)")
     .option("--json", "print the result summary as JSON on stdout")
     .action(async (configPath: string, opts: PdeOptions) => {
       const [{ parseConfig }, { readJsonFile, ensureDirectory }, { defaultRunDirectory }, { compareWithNetwork, sweepWidths }, { solvePde }] = await Promise.all([
@@ -78,7 +80,9 @@ export function registerPdeCommand(program: Command): void {
             say(`outputs in ${dir}`);
             if (opts.json) process.stdout.write(`${JSON.stringify(result.records)}\n`);
           } else {
-            const summary = writeLimit(await solvePde(config, cells), dir);
+            if (opts.initial !== undefined && opts.initial !== "law" && opts.initial !== "particles") throw new ConfigError(`--initial: expected law or particles, got ${opts.initial}`);
+            const initial = opts.initial === "particles" ? { initial: "particles" as const } : {};
+            const summary = writeLimit(await solvePde(config, { ...cells, ...initial }), dir);
             say(summary.text);
             if (opts.json) process.stdout.write(`${JSON.stringify(summary.json)}\n`);
           }

@@ -184,7 +184,7 @@ async function runSgd(ctx: ExperimentContext, arm: Arm, label: number, index: nu
     };
     const config = parseConfig(input);
     // Later phases start from given weights (N x d numbers): their configs are not saved.
-    if (p === 0) ctx.saveConfig(config.name, config);
+    if (p === 0) ctx.saveConfig(config.name, config, ctx.variant ? ["run"] : ["run", { command: "pde", options: ["--initial", "particles"] }]);
     const offset = start;
     const sim = await simulate(config, {
       runtime: ctx.runtime,

@@ -19,9 +19,10 @@ export interface PdeSolution {
 /**
  * The mean-field limit of a run config by the solver its symmetry allows (sphere or radial
  * finite volumes, the radial Langevin PDE under noise, reduced particles), with records in the run's steps (step = round(t / stepSize),
- * mean-field time t) and the loss in the run's 1/2-normalization.
+ * mean-field time t) and the loss in the run's 1/2-normalization. `initial: "particles"` starts the
+ * sphere or radial PDE from the empirical law of the run's exact initial weights (pdeFromConfig).
  */
-export async function solvePde(input: ConfigInput | Config, options: { cells?: number; runtime?: WasmRuntime } = {}): Promise<PdeSolution> {
+export async function solvePde(input: ConfigInput | Config, options: { cells?: number; runtime?: WasmRuntime; initial?: "law" | "particles" } = {}): Promise<PdeSolution> {
   const config = parseConfig(input);
   const { stepSize } = config.algorithm;
   const stepOf = (time: number) => Math.round(time / stepSize);
