@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from "vitest";
 import { solveRadialLangevin } from "../src/pde/radial/radialLangevin.js";
+import { solvePde } from "../src/pde/solvePde.js";
 
 const flat = { kind: "polynomial" as const, coefficients: [0.3] };
 
@@ -40,5 +41,20 @@ describe("solveRadialLangevin", () => {
 
   it("rejects a bad beta with a message naming it", () => {
     expect(() => solveRadialLangevin({ d, delta: 0.5, activation: flat, lambda, beta: 0, kappa, times })).toThrow(/beta/);
+  });
+
+  it("solvePde takes a noisy isotropic-Gaussians config to this PDE, and refuses noise it cannot reduce, naming the field", async () => {
+    const config = {
+      task: { kind: "isotropicGaussians", d: 12, delta: 0.5 },
+      model: { width: 10, activation: "tanh", train: "first", init: { firstLayer: { kind: "gaussian", kappa: 0.4 }, secondLayer: { kind: "constant", value: 1 } } },
+      algorithm: { kind: "onlineSgd", batch: 10, steps: 100, stepSize: 0.01, noise: { lambda: 0.1, beta: 24 } },
+      metrics: { include: ["populationLoss"], schedule: { kind: "logSpaced", points: 4 } },
+    };
+    const solution = await solvePde(config);
+    expect(solution.kind).toBe("radialLangevin");
+    expect(solution.records[solution.records.length - 1]!.step).toBe(100);
+    await expect(solvePde({ ...config, algorithm: { ...config.algorithm, noise: { lambda: 0.1 } } })).rejects.toThrow(/algorithm\.noise\.beta/);
+    const given = { kind: "given", weights: [[1, ...new Array<number>(11).fill(0)]] };
+    await expect(solvePde({ ...config, model: { ...config.model, width: 1, init: { ...config.model.init, firstLayer: given } } })).rejects.toThrow(/model\.init\.firstLayer/);
   });
 });
