@@ -116,4 +116,23 @@ describe("information exponent: median interval and step search", () => {
     expect(searchStep(run, { ...options, patience: 1 }).bestRung).toBe(2);
     expect(searchStep(run, { ...options, patience: 2 }).bestRung).toBe(4);
   });
+  it("a rung counts when the median's 95% interval is finite: one trapped seed in 15 does not exclude it, four do", () => {
+    // 15 seeds: l = 4, so 12 escapes are needed. Rung 2 is fastest but seed 14 never escapes there;
+    // rung 3 would be faster still but four seeds never escape there.
+    const landscape: Record<number, number> = { 0: 900, 1: 500, 2: 100, 3: 50, 4: 800 };
+    const seeds = Array.from({ length: 15 }, (_, i) => i + 1);
+    const run = (eta: number, seed: number) => {
+      const j = Math.round(2 * Math.log2(eta));
+      if ((j === 2 && seed === 14) || (j === 3 && seed % 2 === 1 && seed >= 3 && seed <= 9)) return null;
+      return landscape[j] === undefined ? null : landscape[j]! + seed;
+    };
+    const result = searchStep(run, { seeds, eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 12, patience: 2 });
+    expect(result.bestRung).toBe(2);
+    expect(result.best!.escaped).toBe(14);
+    expect(result.best!.steps[13]).toBe(Infinity);
+    // Rung 3 (seeds 3, 5, 7, 9 trapped) stops at its fourth failure: seeds 10-15 are not run.
+    expect(result.rungs.get(3)!.steps.length).toBe(9);
+    expect(result.rungs.get(3)!.escaped).toBe(5);
+    expect(medianInterval(result.best!.steps).upper).toBeLessThan(Infinity);
+  });
 });

@@ -11,10 +11,33 @@ export interface MedianInterval {
   coverage: number;
 }
 
+/** P(X_(l) <= median <= X_(n+1-l)) for n values of a continuous law: sum_{k=l}^{n-l} C(n, k) / 2^n. */
+function coverageOf(n: number, l: number): number {
+  // C(n, k) by the ratio C(n, k + 1) / C(n, k) = (n - k) / (k + 1), relative to the total 2^n.
+  let c = 1;
+  let inside = 0;
+  let total = 0;
+  for (let k = 0; k <= n; k++) {
+    total += c;
+    if (k >= l && k <= n - l) inside += c;
+    c = (c * (n - k)) / (k + 1);
+  }
+  return inside / total;
+}
+
+/** l of the interval [X_(l), X_(n+1-l)] of medianInterval for n values: the largest l with coverage >= 95% (1 if none has it). */
+export function medianIntervalRank(n: number): number {
+  let l = 1;
+  while (l + 1 <= n >> 1 && coverageOf(n, l + 1) >= 0.95) l++;
+  return l;
+}
+
 /**
  * The sample median with the narrowest symmetric order-statistic interval [X_(l), X_(n+1-l)] whose
  * coverage of the population median is at least 95% (binomial(n, 1/2) counts of values below it);
  * for n < 6 no such l exists and the interval is [min, max] with its smaller coverage 1 - 2^{1-n}.
+ * Values may be +Infinity (runs that never ended): the median and interval are then those of the law
+ * with that mass at infinity.
  */
 export function medianInterval(values: readonly number[]): MedianInterval {
   const n = values.length;
@@ -22,12 +45,6 @@ export function medianInterval(values: readonly number[]): MedianInterval {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = n >> 1;
   const median = n % 2 === 1 ? sorted[mid]! : 0.5 * (sorted[mid - 1]! + sorted[mid]!);
-  // pmf[k] = C(n, k) / 2^n, built by the ratio C(n, k + 1) / C(n, k) = (n - k) / (k + 1).
-  const pmf = [1];
-  for (let k = 0; k < n; k++) pmf.push((pmf[k]! * (n - k)) / (k + 1));
-  const total = pmf.reduce((s, v) => s + v, 0);
-  const coverageOf = (l: number) => pmf.slice(l, n - l + 1).reduce((s, v) => s + v, 0) / total;
-  let l = 1;
-  while (l + 1 <= mid && coverageOf(l + 1) >= 0.95) l++;
-  return { median, lower: sorted[l - 1]!, upper: sorted[n - l]!, coverage: coverageOf(l) };
+  const l = medianIntervalRank(n);
+  return { median, lower: sorted[l - 1]!, upper: sorted[n - l]!, coverage: coverageOf(n, l) };
 }

@@ -15,6 +15,7 @@ import { linkSchema, linkToActivation, type LinkSpec } from "../activation/link.
 import { Trainer } from "../train/trainer.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { exp, log } from "../special/portableMath.js";
+import { medianIntervalRank } from "./medianInterval.js";
 
 /**
  * One escape problem of Ben Arous, Gheissari, Jagannath 2021: dimension, link h and activation σ in
@@ -104,17 +105,17 @@ export function escapeSteps(rt: WasmRuntime, problem: EscapeProblem, seed: numbe
 }
 
 /**
- * One rung c of the step ladder η = c / d: steps to escape per seed (a non-escaping run counts as its
- * cap, a lower bound), and their geometric mean.
+ * One rung of the step ladder eta_j = eta0 2^{j/2}: steps to escape per seed (+Infinity for a run
+ * that did not escape within its cap), and their median.
  */
 export interface RungResult {
   /** The step size eta of the rung. */
   eta: number;
-  /** Steps per seed run; a run that did not escape counts as its cap (a lower bound) and ends the rung. */
+  /** Steps per seed run, +Infinity for a run that did not escape; a rung that cannot count stops early. */
   steps: number[];
-  /** Seeds that escaped; the rung is eligible only if all did. */
+  /** Seeds that escaped; the rung counts only if the upper end of its median's 95% interval did. */
   escaped: number;
-  /** Median of the steps over the seeds (the cap for runs that did not escape). */
+  /** Median of the steps over the seeds run (+Infinity if half of them did not escape). */
   median: number;
 }
 
@@ -147,31 +148,36 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * The rung with the fewest steps (median over the seeds, every seed escaped): from the start
- * rung, towards larger eta until `patience` rungs in a row do not improve, then towards smaller
- * eta likewise; a rung on which some
- * seed did not escape counts as worse. No power of d enters: the ladder is in eta itself.
- * Returns the best rung (null if none escaped) and all rungs run.
+ * The rung with the fewest steps (median over the seeds, a run that did not escape counted as
+ * +Infinity): from the start rung, towards larger eta until `patience` rungs in a row do not
+ * improve, then towards smaller eta likewise. A rung counts only if its median's 95% interval
+ * [X_(l), X_(n+1-l)] (medianInterval) is finite, i.e. at least n + 1 - l of the n seeds escape
+ * (12 of 15, 10 of 11, 7 of 7): one slow or trapped seed in 15 does not push the search into
+ * another regime of steps, and the chosen median and its interval are always finite.
+ * No power of d enters: the ladder is in eta itself.
+ * Returns the best rung (null if none counted) and all rungs run.
  */
 export function searchStep(run: (eta: number, seed: number, cap: number) => number | null, options: SearchOptions): { best: RungResult | null; bestRung: number; rungs: Map<number, RungResult> } {
   const rungs = new Map<number, RungResult>();
   let best: RungResult | null = null;
   let bestRung = options.start;
+  const n = options.seeds.length;
+  const needed = n + 1 - medianIntervalRank(n);
   const evaluate = (j: number): RungResult => {
     const eta = options.eta0 * exp((j * log(2)) / 2);
     const cap = best ? Math.ceil(options.capFactor * best.median) : options.firstCap;
-    // The seeds run in order and a rung stops at its first seed that does not escape: it is out.
+    // The seeds run in order and a rung stops once too many have not escaped for it to count.
     const counted: number[] = [];
     let escaped = 0;
     for (const seed of options.seeds) {
       const s = run(eta, seed, cap);
-      counted.push(s ?? cap);
-      if (s === null) break;
-      escaped++;
+      counted.push(s ?? Infinity);
+      if (s !== null) escaped++;
+      if (counted.length - escaped > n - needed) break;
     }
     const result = { eta, steps: counted, escaped, median: median(counted) };
     rungs.set(j, result);
-    if (escaped === options.seeds.length && (!best || result.median < best.median)) {
+    if (escaped >= needed && (!best || result.median < best.median)) {
       best = result;
       bestRung = j;
     }
