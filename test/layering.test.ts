@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL("../src", import.meta.url));
 const LAYERS = [
   ["special", "argumentChecks", "configError"],
   ["activation"],
-  ["config", "metricSchedule"],
+  ["config", "configSchemas", "metricSchedule"],
   ["wasm"],
   ["model"],
   ["population"],

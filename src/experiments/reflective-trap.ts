@@ -34,14 +34,13 @@
 // conjectures it is not needed once the degree is known. Identical trajectories (a broken variant)
 // buy nothing at all.
 
-import type { ConfigInput } from "../config.js";
-import { simulate } from "../run/simulate.js";
 import { reflectiveCoordinateSubspaces, type MonomialTerm } from "../tasks/reflectiveProperty.js";
 import { lineChart, type ChartRow } from "./charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
 import { integerPower } from "../special/portableMath.js";
 import { CHEN_GE_2024 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
+import { crossingTime, distinctRows, drawSigns, drawWeights, firstStageConfig, firstStageEndPoint, limitRows, secondStageLoss, trapRun, type TrapRun } from "./reflectiveTrapRuns.js";
 
 interface Sizes {
   ds: number[];
@@ -60,8 +59,6 @@ const SIZES: Record<ExperimentScale, Sizes> = {
   paper: { ds: [16, 32, 64, 128, 256, 512, 1024], width: 128, trapTime: 16, averagingD: 64, averagingTime: 30, ps: [1, 2, 3, 4, 6] },
 };
 
-/** Population GD step; 0.05 already oscillates once the features reach norm ~1.3 (cubic curvature). */
-const STEP_SIZE = 0.02;
 /** The projection on S counts as escaped once its RMS over neurons reaches this. */
 const ESCAPE_LEVEL = 0.5;
 /** Early time at which the seeded projection is compared across d (before any escape). */
@@ -70,7 +67,6 @@ const SEED_TIME = 0.5;
 const NEAR_ZERO = 1e-3;
 /** Neurons closer than this (max norm) count as one. */
 const DISTINCT_TOLERANCE = 1e-6;
-const STAGE2_RIDGE = 1e-6;
 /** sigma(t) = t + t^2/2 + t^3/6 (monomial coefficients); the broken variant drops t^3. */
 const CUBIC = [0, 1, 1 / 2, 1 / 6];
 const QUADRATIC = [0, 1, 1 / 2];
@@ -100,114 +96,205 @@ const VARIANTS = {
   identical: "identical-trajectories",
 } as const;
 
-function firstStageConfig(name: string, d: number, terms: MonomialTerm[], activation: number[], weights: number[][], a: number[], time: number): ConfigInput {
-  return {
-    name,
-    seed: 1,
-    task: { kind: "gaussianMultiIndex", d, terms: terms.map((t) => ({ coefficient: t.coefficient, degrees: [...t.degrees] })) },
-    model: {
-      width: weights.length,
-      activation: { kind: "polynomial", coefficients: activation },
-      train: "first",
-      init: { firstLayer: { kind: "given", weights }, secondLayer: { kind: "given", values: a } },
-    },
-    algorithm: { kind: "populationGd", steps: Math.round(time / STEP_SIZE), stepSize: STEP_SIZE },
-    metrics: { include: ["populationLoss", "projections"], schedule: { kind: "every", steps: 5 } },
-  };
+/** Escape time of a trap run: its projection on S first reaching ESCAPE_LEVEL. */
+const escape = (r: TrapRun) => crossingTime(r.times, r.projectionS, ESCAPE_LEVEL);
+/** The projection on S of a trap run at the first record at or after time t. */
+const at = (r: TrapRun, t: number) => r.projectionS[r.times.findIndex((s) => s >= t - 1e-9)]!;
+
+interface TrapPerD {
+  d: number;
+  trapped: TrapRun;
+  control: TrapRun;
+  seeded: TrapRun;
 }
 
-/** N rows of d Gaussians of variance scale^2/d. */
-function drawWeights(context: ExperimentContext, name: string, n: number, d: number, scale: number): number[][] {
-  const g = context.runtime.random.gaussian(context.seed, name, n * d);
-  return Array.from({ length: n }, (_, i) => Array.from(g.subarray(i * d, (i + 1) * d), (v) => (scale * v) / Math.sqrt(d)));
-}
-
-/**
- * The d -> infinity limit of rows w ~ N(0, I/d) seen from the relevant subspace: no component on
- * the coordinates in `zeroed` and unit norm off them (|w|^2 = chi^2_d / d -> 1), so that only the
- * O(1/sqrt d) overlaps between neurons still depend on d.
- */
-function limitRows(rows: number[][], zeroed: number[]): number[][] {
-  return rows.map((row) => {
-    const out = [...row];
-    for (const k of zeroed) out[k] = 0;
-    const norm = Math.sqrt(out.reduce((acc, v) => acc + v * v, 0));
-    return out.map((v) => v / norm);
-  });
-}
-
-function drawSigns(context: ExperimentContext, name: string, n: number): number[] {
-  return Array.from(context.runtime.random.uniform(context.seed, name, n), (u) => (u < 0.5 ? -1 : 1));
-}
-
-/** First time the series reaches `level`, interpolated linearly between records; Infinity if never. */
-function crossingTime(times: number[], values: number[], level: number): number {
-  const k = values.findIndex((v) => v >= level);
-  if (k < 0) return Infinity;
-  if (k === 0) return times[0]!;
-  const [t0, t1, v0, v1] = [times[k - 1]!, times[k]!, values[k - 1]!, values[k]!];
-  return t0 + ((level - v0) / (v1 - v0)) * (t1 - t0);
-}
-
-interface TrapRun {
-  times: number[];
-  projectionS: number[];
-  loss: number[];
-}
-
-async function trapRun(context: ExperimentContext, label: string, config: ConfigInput): Promise<TrapRun> {
-  context.saveConfig(label, config);
-  const result = await simulate(config, { runtime: context.runtime });
-  if (result.summary.status !== "completed") throw new Error(`reflective-trap: ${label} diverged: ${result.summary.divergence?.message}`);
-  return {
-    times: result.records.map((r) => r.time),
-    projectionS: result.records.map((r) => (r.projections as number[])[1]!),
-    loss: result.records.map((r) => r.populationLoss as number),
-  };
-}
-
-/** Stage 1 of one trajectory: the end point of w (N x d). */
-async function firstStageEndPoint(context: ExperimentContext, label: string, config: ConfigInput): Promise<Float64Array> {
-  let last: Float64Array | null = null;
-  const result = await simulate(config, { runtime: context.runtime, observe: (_s, _t, w) => (last = w) });
-  if (result.summary.status !== "completed" || !last) throw new Error(`reflective-trap: ${label} diverged: ${result.summary.divergence?.message}`);
-  return last;
-}
-
-/** Stage 2: a re-solved exactly (ridge on the population Gram matrix) for fixed features w; the population loss. */
-async function secondStageLoss(context: ExperimentContext, label: string, d: number, terms: MonomialTerm[], activation: number[], w: Float64Array, n: number): Promise<number> {
-  const weights = Array.from({ length: n }, (_, i) => Array.from(w.subarray(i * d, (i + 1) * d)));
-  const config: ConfigInput = {
-    name: label,
-    seed: 1,
-    task: { kind: "gaussianMultiIndex", d, terms: terms.map((t) => ({ coefficient: t.coefficient, degrees: [...t.degrees] })) },
-    model: {
-      width: n,
-      activation: { kind: "polynomial", coefficients: activation },
-      train: "second",
-      init: { firstLayer: { kind: "given", weights }, secondLayer: { kind: "constant", value: 0 } },
-    },
-    // One two-timescale step: the ridge solve for a, then a first-layer step too small to matter.
-    algorithm: { kind: "twoTimescale", data: { kind: "population" }, ridge: STAGE2_RIDGE, steps: 1, stepSize: 1e-12 },
-    metrics: { include: ["populationLoss"], schedule: { kind: "every", steps: 1 } },
-  };
-  context.saveConfig(label, config);
-  const result = await simulate(config, { runtime: context.runtime });
-  return result.records[result.records.length - 1]!.populationLoss as number;
-}
-
-/** Rows of w that differ by more than tol (max norm) from every earlier distinct row. */
-function distinctRows(w: Float64Array, n: number, d: number, tol: number): number {
-  const kept: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const same = kept.some((j) => {
-      let m = 0;
-      for (let k = 0; k < d; k++) m = Math.max(m, Math.abs(w[i * d + k]! - w[j * d + k]!));
-      return m <= tol;
-    });
-    if (!same) kept.push(i);
+/** Part 1: the trap and its absence, against d (reflective from w_U = 0, the control, and the reflective target seeded by w ~ N(0, I/d)). */
+async function trapRuns(context: ExperimentContext, sizes: Sizes, activation: number[], trappedTerms: MonomialTerm[]) {
+  const variant = context.variant;
+  const n = sizes.width;
+  const u = [0, 1];
+  const trapRows: ChartRow[] = [];
+  const perD: TrapPerD[] = [];
+  for (const d of sizes.ds) {
+    context.log(`trap: d = ${d}, N = ${n}, population GD to t = ${sizes.trapTime}`);
+    // Symmetric pairs (w, +1), (w, -1): f = 0 at the start, so no finite-N output noise off U
+    // (whose size depends on d through the overlaps of the neurons) drives the first steps.
+    const a = Array.from({ length: n }, (_, i) => (i < n / 2 ? 1 : -1));
+    const half = drawWeights(context, `w.${d}`, n / 2, d, 1);
+    const gaussian = [...half, ...half];
+    const onLimit = limitRows(gaussian, u);
+    const trappedInit = variant === VARIANTS.gaussianInit ? gaussian : onLimit;
+    const trapped = await trapRun(context, `reflective-d${d}`, firstStageConfig(`reflective-trap-reflective-d${d}`, d, trappedTerms, activation, trappedInit, a, sizes.trapTime));
+    const control = await trapRun(context, `control-d${d}`, firstStageConfig(`reflective-trap-control-d${d}`, d, NON_REFLECTIVE, activation, onLimit, a, sizes.trapTime));
+    const seeded = await trapRun(context, `seeded-d${d}`, firstStageConfig(`reflective-trap-seeded-d${d}`, d, REFLECTIVE, activation, gaussian, a, sizes.trapTime));
+    perD.push({ d, trapped, control, seeded });
+    const series: [string, TrapRun][] = [
+      ["reflective, w_U = 0", trapped],
+      ["non-reflective, w_U = 0", control],
+      ["reflective, w ~ N(0, I/d)", seeded],
+    ];
+    for (const [run, r] of series) r.times.forEach((t, k) => trapRows.push({ d, run, time: t, projectionS: r.projectionS[k]!, loss: r.loss[k]! }));
   }
-  return kept.length;
+  context.saveTable("trap", trapRows);
+  return { trapRows, perD };
+}
+
+/** Escape times and seeded projections per d, and the measures the trap checks read. */
+function trapMeasures(context: ExperimentContext, perD: TrapPerD[]) {
+  const escapeRows: ChartRow[] = perD.map((p) => ({
+    d: p.d,
+    reflectiveEscape: escape(p.trapped),
+    controlEscape: escape(p.control),
+    seededEscape: escape(p.seeded),
+    seededInitial: p.seeded.projectionS[0]!,
+    seededAtSeedTime: at(p.seeded, SEED_TIME),
+    reflectiveFinalLoss: p.trapped.loss[p.trapped.loss.length - 1]!,
+  }));
+  context.saveTable("escape", escapeRows);
+  const maxTrapped = Math.max(...perD.flatMap((p) => p.trapped.projectionS));
+  const largest = perD[perD.length - 1]!;
+  const smallest = perD[0]!;
+  const trappedLoss = largest.trapped.loss[largest.trapped.loss.length - 1]!;
+  const seedFit = fitPowerLaw(
+    perD.map((p) => p.d),
+    perD.map((p) => at(p.seeded, SEED_TIME)),
+  );
+  const controlRatio = escape(largest.control) / escape(smallest.control);
+  const seededRatio = escape(largest.seeded) / escape(smallest.seeded);
+  return { maxTrapped, largest, smallest, trappedLoss, seedFit, controlRatio, seededRatio };
+}
+
+/** Part 2: what averaging p trajectories buys: stage 1 from w = 0 for p independent draws of a, then stage 2 on their averages. */
+async function averagingRuns(context: ExperimentContext, sizes: Sizes, activation: number[]) {
+  const variant = context.variant;
+  const n = sizes.width;
+  const dAvg = sizes.averagingD;
+  const pMax = Math.max(...sizes.ps);
+  context.log(`averaging: d = ${dAvg}, ${pMax} first-stage trajectories from w = 0 to t = ${sizes.averagingTime}`);
+  const endPoints: Float64Array[] = [];
+  for (let j = 0; j < pMax; j++) {
+    // The broken variant gives every trajectory the same draws of a, so they coincide.
+    const stream = variant === VARIANTS.identical ? "avg" : `avg.${j}`;
+    const a = drawSigns(context, `a.${stream}`, n);
+    const w0 = Array.from({ length: n }, () => Array.from({ length: dAvg }, (_, k) => (k === dAvg - 1 ? NEAR_ZERO : 0)));
+    const label = `stage1-trajectory${j + 1}`;
+    const config = firstStageConfig(`reflective-trap-${label}`, dAvg, AVERAGING_TARGET, activation, w0, a, sizes.averagingTime);
+    context.saveConfig(label, config);
+    endPoints.push(await firstStageEndPoint(context, label, config));
+  }
+  const averagingRows: ChartRow[] = [];
+  for (const p of sizes.ps) {
+    const mean = new Float64Array(n * dAvg);
+    for (let j = 0; j < p; j++) endPoints[j]!.forEach((v, k) => (mean[k]! += v / p));
+    const loss = await secondStageLoss(context, `stage2-p${p}`, dAvg, AVERAGING_TARGET, activation, mean, n);
+    averagingRows.push({ p, stage2Loss: loss, distinctNeurons: distinctRows(mean, n, dAvg, DISTINCT_TOLERANCE) });
+  }
+  context.saveTable("averaging", averagingRows);
+  const lossAt = (p: number) => averagingRows.find((r) => r.p === p)!.stage2Loss as number;
+  const distinctAt = (p: number) => averagingRows.find((r) => r.p === p)!.distinctNeurons as number;
+  const bestAveraged = Math.min(...sizes.ps.filter((p) => p > 1).map(lossAt));
+  const gain = lossAt(1) / bestAveraged;
+  const bestP = averagingRows.find((r) => r.stage2Loss === bestAveraged)!.p as number;
+  return { dAvg, pMax, averagingRows, distinctAt, gain, bestP };
+}
+
+/** The symmetry facts of the three targets, the exact trap and the escapes over d, and the averaging gain. */
+function reflectiveChecks(trap: ReturnType<typeof trapMeasures>, averaging: Awaited<ReturnType<typeof averagingRuns>>) {
+  const { maxTrapped, largest, smallest, trappedLoss, seedFit, controlRatio, seededRatio } = trap;
+  const { pMax, distinctAt, gain } = averaging;
+  const reflective = reflectiveCoordinateSubspaces(REFLECTIVE);
+  const nonReflective = reflectiveCoordinateSubspaces(NON_REFLECTIVE);
+  const averagingReflective = reflectiveCoordinateSubspaces(AVERAGING_TARGET);
+  return [
+    check("property.reflective", "Coordinate subspaces for which h1(z1) + h1(z1)h2(z2) is reflective (span(e2) among them)", reflective.length, [1, Infinity]),
+    check("property.nonReflective", "Coordinate subspaces for which the control h1(z1) + h2(z1)h1(z2) is reflective", nonReflective.length, [0, 0]),
+    check("trap.exact", "Reflective target from w_U = 0: largest RMS projection of w on S = span(e2) over every d and time (exactly 0: every gradient term along S carries w_S)", maxTrapped, [0, 1e-12]),
+    check("trap.loss", `Reflective target from w_U = 0, d = ${largest.d}: final loss over the loss of its z2 part (no function of z1 alone fits it: >= 1; the z1 part is fitted: near 1)`, trappedLoss / Z2_PART_LOSS, [1, 1.1]),
+    check("escape.control", `Control from w_U = 0: escape time (projection on S reaches ${ESCAPE_LEVEL}) at d = ${largest.d} over d = ${smallest.d} (escapes at every d, driven rather than seeded; drifts up slowly with d)`, controlRatio, [0.8, 1.5]),
+    check("escape.seeded", `Reflective target from w ~ N(0, I/d): escape time at d = ${largest.d} over d = ${smallest.d} (grows like log d from a small offset; the seed's own signature is seed.exponent)`, seededRatio, [1.5, Infinity]),
+    check("seed.exponent", `Reflective target from w ~ N(0, I/d): exponent of the projection on S at t = ${SEED_TIME} against d (-1/2: the seed amplified by a d-independent factor)`, seedFit.exponent.value, [-0.65, -0.35]),
+    check("property.averagingTarget", "Coordinate subspaces for which the averaging target h1(z1) + h3(z1) is reflective", averagingReflective.length, [0, 0]),
+    check("averaging.gain", `Stage-2 loss at p = 1 over the best p > 1 (one trajectory's two features cannot fit h1 + h3; p + 1 >= 3 averaged radii can: at least ${AVERAGING_GAIN})`, gain, [AVERAGING_GAIN, Infinity]),
+    check("averaging.atoms", "Distinct neurons after one trajectory from w = 0 with a = ±1 (exactly two: the flow is deterministic given a)", distinctAt(1), [2, 2]),
+    check("averaging.distinct", `Distinct neurons after averaging p = ${pMax} independent trajectories over p + 1 (at least the p + 1 sign counts)`, distinctAt(pMax) / (pMax + 1), [1, integerPower(2, pMax) / (pMax + 1)]),
+  ];
+}
+
+/** Projection on S over time, escape time against d, and stage-2 loss against p. */
+function reflectivePlots(n: number, trapRows: ChartRow[], perD: TrapPerD[], trap: ReturnType<typeof trapMeasures>, averaging: Awaited<ReturnType<typeof averagingRuns>>) {
+  const { largest, smallest } = trap;
+  const { dAvg, averagingRows, gain, bestP } = averaging;
+  const trapPlotRows = trapRows.filter((r) => r.d === largest.d || r.d === smallest.d).map((r) => ({ ...r, curve: `${r.run}, d = ${r.d}`, value: Math.max(r.projectionS as number, 1e-4) }));
+  const escapePlotRows: ChartRow[] = perD.flatMap((p) => [
+    { d: p.d, time: escape(p.control), curve: "non-reflective, w_U = 0" },
+    { d: p.d, time: escape(p.seeded), curve: "reflective, w ~ N(0, I/d)" },
+  ]);
+  return [
+    {
+      name: "projection-on-S",
+      title: "Projection of the first layer on S = span(e2) during stage 1",
+      caption: `RMS over N = ${n} neurons of <e2, w_i>, population GD, d = ${smallest.d} and ${largest.d}. From w_U = 0 the reflective target stays at exactly 0 (drawn at the 1e-4 floor) while the control escapes at the same time for both d; from w ~ N(0, I/d) the reflective target escapes later at larger d. Chen, Ge 2024, Theorem 3.3.`,
+      spec: lineChart({
+        title: "Projection on S (stage 1)",
+        rows: trapPlotRows,
+        x: { field: "time", title: "time t" },
+        y: { field: "value", title: "RMS projection on S", log: true },
+        series: { field: "curve", title: "run" },
+      }),
+    },
+    {
+      name: "escape-time",
+      title: "Escape time against d",
+      caption: `Time at which the projection on S reaches ${ESCAPE_LEVEL}: flat in d for the control, growing like log d for the reflective target seeded by w ~ N(0, I/d). The reflective target from w_U = 0 never escapes (not drawn).`,
+      spec: lineChart({
+        title: "Escape time",
+        rows: escapePlotRows,
+        x: { field: "d", title: "dimension d", log: true },
+        y: { field: "time", title: "escape time" },
+        series: { field: "curve", title: "run" },
+      }),
+    },
+    {
+      name: "averaging",
+      title: "Stage-2 loss against the number p of averaged trajectories",
+      caption: `Non-reflective target h1(z1) + h3(z1), d = ${dAvg}, stage 1 from w = 0 with a = ±1, stage 2 an exact ridge solve for a: one trajectory leaves two features sigma(r z1), too few for the target's three monomials; p averaged trajectories leave p + 1 radii or more, and the loss falls by ${gain.toExponential(1)}x at p = ${bestP}. Chen, Ge 2024, Section 4 (Algorithm 1's averaging).`,
+      spec: lineChart({
+        title: "Two-stage training",
+        rows: averagingRows.map((r) => ({ p: r.p, loss: r.stage2Loss, curve: "stage-2 population loss" })),
+        x: { field: "p", title: "trajectories averaged p" },
+        y: { field: "loss", title: "population loss", log: true },
+        series: { field: "curve", title: "" },
+        points: true,
+      }),
+    },
+  ];
+}
+
+async function run(context: ExperimentContext) {
+  const sizes = SIZES[context.scale];
+  const variant = context.variant;
+  const activation = variant === VARIANTS.quadratic ? QUADRATIC : CUBIC;
+  const trappedTerms = variant === VARIANTS.controlAsReflective ? NON_REFLECTIVE : REFLECTIVE;
+  if (!reflectiveCoordinateSubspaces(REFLECTIVE).some((s) => s.length === 1 && s[0] === 1)) throw new Error("reflective-trap: the reflective target is not reflective for span(e2)");
+  const { trapRows, perD } = await trapRuns(context, sizes, activation, trappedTerms);
+  const trap = trapMeasures(context, perD);
+  const averaging = await averagingRuns(context, sizes, activation);
+  const { maxTrapped, trappedLoss, seedFit } = trap;
+  const { averagingRows, gain, bestP } = averaging;
+  return {
+    checks: reflectiveChecks(trap, averaging),
+    exponents: { seedExponent: seedFit.exponent },
+    plots: reflectivePlots(sizes.width, trapRows, perD, trap, averaging),
+    figures: {
+      "reflective max projection on S (w_U = 0)": maxTrapped,
+      "reflective final loss / z2-part loss": trappedLoss / Z2_PART_LOSS,
+      ...Object.fromEntries(perD.map((p) => [`control escape time, d = ${p.d}`, escape(p.control)])),
+      ...Object.fromEntries(perD.map((p) => [`seeded reflective escape time, d = ${p.d}`, escape(p.seeded)])),
+      ...Object.fromEntries(averagingRows.map((r) => [`stage-2 loss, p = ${r.p}`, r.stage2Loss as number])),
+      "averaging gain (p = 1 over best p > 1)": gain,
+      "best p": bestP,
+    },
+  };
 }
 
 export const reflectiveTrap: Experiment = {
@@ -238,164 +325,5 @@ export const reflectiveTrap: Experiment = {
   title: "The reflective property traps the mean-field dynamics at w_S = 0; averaging p trajectories gives the features stage 2 needs",
   description:
     "Reflective target h1(z1) + h1(z1)h2(z2) against the non-reflective control h1(z1) + h2(z1)h1(z2) with a cubic activation, population GD from w_S = 0 over d: the reflective projection on S stays exactly 0, the control escapes at a time nearly flat in d; from w ~ N(0, I/d) the escape time grows like log d. Two-stage training from w = 0 with a = ±1 on h1(z1) + h3(z1): distinct features and stage-2 loss for p = 1 against p > 1 averaged trajectories.",
-  async run(context: ExperimentContext) {
-    const sizes = SIZES[context.scale];
-    const variant = context.variant;
-    const activation = variant === VARIANTS.quadratic ? QUADRATIC : CUBIC;
-    const trappedTerms = variant === VARIANTS.controlAsReflective ? NON_REFLECTIVE : REFLECTIVE;
-    const reflective = reflectiveCoordinateSubspaces(REFLECTIVE);
-    const nonReflective = reflectiveCoordinateSubspaces(NON_REFLECTIVE);
-    const averagingReflective = reflectiveCoordinateSubspaces(AVERAGING_TARGET);
-    if (!reflective.some((s) => s.length === 1 && s[0] === 1)) throw new Error("reflective-trap: the reflective target is not reflective for span(e2)");
-    const n = sizes.width;
-    const u = [0, 1];
-
-    // Part 1: the trap and its absence, against d.
-    const trapRows: ChartRow[] = [];
-    const perD: { d: number; trapped: TrapRun; control: TrapRun; seeded: TrapRun }[] = [];
-    for (const d of sizes.ds) {
-      context.log(`trap: d = ${d}, N = ${n}, population GD to t = ${sizes.trapTime}`);
-      // Symmetric pairs (w, +1), (w, -1): f = 0 at the start, so no finite-N output noise off U
-      // (whose size depends on d through the overlaps of the neurons) drives the first steps.
-      const a = Array.from({ length: n }, (_, i) => (i < n / 2 ? 1 : -1));
-      const half = drawWeights(context, `w.${d}`, n / 2, d, 1);
-      const gaussian = [...half, ...half];
-      const onLimit = limitRows(gaussian, u);
-      const trappedInit = variant === VARIANTS.gaussianInit ? gaussian : onLimit;
-      const trapped = await trapRun(context, `reflective-d${d}`, firstStageConfig(`reflective-trap-reflective-d${d}`, d, trappedTerms, activation, trappedInit, a, sizes.trapTime));
-      const control = await trapRun(context, `control-d${d}`, firstStageConfig(`reflective-trap-control-d${d}`, d, NON_REFLECTIVE, activation, onLimit, a, sizes.trapTime));
-      const seeded = await trapRun(context, `seeded-d${d}`, firstStageConfig(`reflective-trap-seeded-d${d}`, d, REFLECTIVE, activation, gaussian, a, sizes.trapTime));
-      perD.push({ d, trapped, control, seeded });
-      const series: [string, TrapRun][] = [
-        ["reflective, w_U = 0", trapped],
-        ["non-reflective, w_U = 0", control],
-        ["reflective, w ~ N(0, I/d)", seeded],
-      ];
-      for (const [run, r] of series) r.times.forEach((t, k) => trapRows.push({ d, run, time: t, projectionS: r.projectionS[k]!, loss: r.loss[k]! }));
-    }
-    context.saveTable("trap", trapRows);
-    const escape = (r: TrapRun) => crossingTime(r.times, r.projectionS, ESCAPE_LEVEL);
-    const at = (r: TrapRun, t: number) => r.projectionS[r.times.findIndex((s) => s >= t - 1e-9)]!;
-    const escapeRows: ChartRow[] = perD.map((p) => ({
-      d: p.d,
-      reflectiveEscape: escape(p.trapped),
-      controlEscape: escape(p.control),
-      seededEscape: escape(p.seeded),
-      seededInitial: p.seeded.projectionS[0]!,
-      seededAtSeedTime: at(p.seeded, SEED_TIME),
-      reflectiveFinalLoss: p.trapped.loss[p.trapped.loss.length - 1]!,
-    }));
-    context.saveTable("escape", escapeRows);
-    const maxTrapped = Math.max(...perD.flatMap((p) => p.trapped.projectionS));
-    const largest = perD[perD.length - 1]!;
-    const smallest = perD[0]!;
-    const trappedLoss = largest.trapped.loss[largest.trapped.loss.length - 1]!;
-    const seedFit = fitPowerLaw(
-      perD.map((p) => p.d),
-      perD.map((p) => at(p.seeded, SEED_TIME)),
-    );
-    const controlRatio = escape(largest.control) / escape(smallest.control);
-    const seededRatio = escape(largest.seeded) / escape(smallest.seeded);
-
-    // Part 2: what averaging p trajectories buys.
-    const dAvg = sizes.averagingD;
-    const pMax = Math.max(...sizes.ps);
-    context.log(`averaging: d = ${dAvg}, ${pMax} first-stage trajectories from w = 0 to t = ${sizes.averagingTime}`);
-    const endPoints: Float64Array[] = [];
-    for (let j = 0; j < pMax; j++) {
-      // The broken variant gives every trajectory the same draws of a, so they coincide.
-      const stream = variant === VARIANTS.identical ? "avg" : `avg.${j}`;
-      const a = drawSigns(context, `a.${stream}`, n);
-      const w0 = Array.from({ length: n }, () => Array.from({ length: dAvg }, (_, k) => (k === dAvg - 1 ? NEAR_ZERO : 0)));
-      const label = `stage1-trajectory${j + 1}`;
-      const config = firstStageConfig(`reflective-trap-${label}`, dAvg, AVERAGING_TARGET, activation, w0, a, sizes.averagingTime);
-      context.saveConfig(label, config);
-      endPoints.push(await firstStageEndPoint(context, label, config));
-    }
-    const averagingRows: ChartRow[] = [];
-    for (const p of sizes.ps) {
-      const mean = new Float64Array(n * dAvg);
-      for (let j = 0; j < p; j++) endPoints[j]!.forEach((v, k) => (mean[k]! += v / p));
-      const loss = await secondStageLoss(context, `stage2-p${p}`, dAvg, AVERAGING_TARGET, activation, mean, n);
-      averagingRows.push({ p, stage2Loss: loss, distinctNeurons: distinctRows(mean, n, dAvg, DISTINCT_TOLERANCE) });
-    }
-    context.saveTable("averaging", averagingRows);
-    const lossAt = (p: number) => averagingRows.find((r) => r.p === p)!.stage2Loss as number;
-    const distinctAt = (p: number) => averagingRows.find((r) => r.p === p)!.distinctNeurons as number;
-    const bestAveraged = Math.min(...sizes.ps.filter((p) => p > 1).map(lossAt));
-    const gain = lossAt(1) / bestAveraged;
-    const bestP = averagingRows.find((r) => r.stage2Loss === bestAveraged)!.p as number;
-
-    const checks = [
-      check("property.reflective", "Coordinate subspaces for which h1(z1) + h1(z1)h2(z2) is reflective (span(e2) among them)", reflective.length, [1, Infinity]),
-      check("property.nonReflective", "Coordinate subspaces for which the control h1(z1) + h2(z1)h1(z2) is reflective", nonReflective.length, [0, 0]),
-      check("trap.exact", "Reflective target from w_U = 0: largest RMS projection of w on S = span(e2) over every d and time (exactly 0: every gradient term along S carries w_S)", maxTrapped, [0, 1e-12]),
-      check("trap.loss", `Reflective target from w_U = 0, d = ${largest.d}: final loss over the loss of its z2 part (no function of z1 alone fits it: >= 1; the z1 part is fitted: near 1)`, trappedLoss / Z2_PART_LOSS, [1, 1.1]),
-      check("escape.control", `Control from w_U = 0: escape time (projection on S reaches ${ESCAPE_LEVEL}) at d = ${largest.d} over d = ${smallest.d} (escapes at every d, driven rather than seeded; drifts up slowly with d)`, controlRatio, [0.8, 1.5]),
-      check("escape.seeded", `Reflective target from w ~ N(0, I/d): escape time at d = ${largest.d} over d = ${smallest.d} (grows like log d from a small offset; the seed's own signature is seed.exponent)`, seededRatio, [1.5, Infinity]),
-      check("seed.exponent", `Reflective target from w ~ N(0, I/d): exponent of the projection on S at t = ${SEED_TIME} against d (-1/2: the seed amplified by a d-independent factor)`, seedFit.exponent.value, [-0.65, -0.35]),
-      check("property.averagingTarget", "Coordinate subspaces for which the averaging target h1(z1) + h3(z1) is reflective", averagingReflective.length, [0, 0]),
-      check("averaging.gain", `Stage-2 loss at p = 1 over the best p > 1 (one trajectory's two features cannot fit h1 + h3; p + 1 >= 3 averaged radii can: at least ${AVERAGING_GAIN})`, gain, [AVERAGING_GAIN, Infinity]),
-      check("averaging.atoms", "Distinct neurons after one trajectory from w = 0 with a = ±1 (exactly two: the flow is deterministic given a)", distinctAt(1), [2, 2]),
-      check("averaging.distinct", `Distinct neurons after averaging p = ${pMax} independent trajectories over p + 1 (at least the p + 1 sign counts)`, distinctAt(pMax) / (pMax + 1), [1, integerPower(2, pMax) / (pMax + 1)]),
-    ];
-
-    const trapPlotRows = trapRows.filter((r) => r.d === largest.d || r.d === smallest.d).map((r) => ({ ...r, curve: `${r.run}, d = ${r.d}`, value: Math.max(r.projectionS as number, 1e-4) }));
-    const escapePlotRows: ChartRow[] = perD.flatMap((p) => [
-      { d: p.d, time: escape(p.control), curve: "non-reflective, w_U = 0" },
-      { d: p.d, time: escape(p.seeded), curve: "reflective, w ~ N(0, I/d)" },
-    ]);
-    return {
-      checks,
-      exponents: { seedExponent: seedFit.exponent },
-      plots: [
-        {
-          name: "projection-on-S",
-          title: "Projection of the first layer on S = span(e2) during stage 1",
-          caption: `RMS over N = ${n} neurons of <e2, w_i>, population GD, d = ${smallest.d} and ${largest.d}. From w_U = 0 the reflective target stays at exactly 0 (drawn at the 1e-4 floor) while the control escapes at the same time for both d; from w ~ N(0, I/d) the reflective target escapes later at larger d. Chen, Ge 2024, Theorem 3.3.`,
-          spec: lineChart({
-            title: "Projection on S (stage 1)",
-            rows: trapPlotRows,
-            x: { field: "time", title: "time t" },
-            y: { field: "value", title: "RMS projection on S", log: true },
-            series: { field: "curve", title: "run" },
-          }),
-        },
-        {
-          name: "escape-time",
-          title: "Escape time against d",
-          caption: `Time at which the projection on S reaches ${ESCAPE_LEVEL}: flat in d for the control, growing like log d for the reflective target seeded by w ~ N(0, I/d). The reflective target from w_U = 0 never escapes (not drawn).`,
-          spec: lineChart({
-            title: "Escape time",
-            rows: escapePlotRows,
-            x: { field: "d", title: "dimension d", log: true },
-            y: { field: "time", title: "escape time" },
-            series: { field: "curve", title: "run" },
-          }),
-        },
-        {
-          name: "averaging",
-          title: "Stage-2 loss against the number p of averaged trajectories",
-          caption: `Non-reflective target h1(z1) + h3(z1), d = ${dAvg}, stage 1 from w = 0 with a = ±1, stage 2 an exact ridge solve for a: one trajectory leaves two features sigma(r z1), too few for the target's three monomials; p averaged trajectories leave p + 1 radii or more, and the loss falls by ${gain.toExponential(1)}x at p = ${bestP}. Chen, Ge 2024, Section 4 (Algorithm 1's averaging).`,
-          spec: lineChart({
-            title: "Two-stage training",
-            rows: averagingRows.map((r) => ({ p: r.p, loss: r.stage2Loss, curve: "stage-2 population loss" })),
-            x: { field: "p", title: "trajectories averaged p" },
-            y: { field: "loss", title: "population loss", log: true },
-            series: { field: "curve", title: "" },
-            points: true,
-          }),
-        },
-      ],
-      figures: {
-        "reflective max projection on S (w_U = 0)": maxTrapped,
-        "reflective final loss / z2-part loss": trappedLoss / Z2_PART_LOSS,
-        ...Object.fromEntries(perD.map((p) => [`control escape time, d = ${p.d}`, escape(p.control)])),
-        ...Object.fromEntries(perD.map((p) => [`seeded reflective escape time, d = ${p.d}`, escape(p.seeded)])),
-        ...Object.fromEntries(averagingRows.map((r) => [`stage-2 loss, p = ${r.p}`, r.stage2Loss as number])),
-        "averaging gain (p = 1 over best p > 1)": gain,
-        "best p": bestP,
-      },
-    };
-  },
+  run,
 };

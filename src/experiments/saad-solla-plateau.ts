@@ -78,19 +78,30 @@ function escapeTime(times: number[], losses: number[], plateau: number): number 
   return Number.NaN;
 }
 
-async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
-  const size = SIZES[ctx.scale];
-  const width = ctx.variant === "student-too-small" ? 1 : 2;
-  const firstOrderOnly = ctx.variant === "first-order-ode";
-  // The symmetric fixed point: the ODE from a draw made exactly symmetric (both neurons equal) never
-  // breaks the symmetry; its loss at late times is the plateau loss ε*.
+/** The symmetric fixed point: the ODE from a draw made exactly symmetric (both neurons equal) never breaks the symmetry; its late loss is the plateau loss ε*. */
+async function symmetricPlateau(ctx: ExperimentContext, size: Sizes, width: number, firstOrderOnly: boolean): Promise<number> {
   const d0 = size.dims[size.dims.length - 1]!;
   const symmetric = await solveOde(runConfig(d0, ctx.seed, width, size.horizon), { runtime: ctx.runtime, symmetrize: true, withoutSecondOrder: firstOrderOnly });
   const plateau = symmetric.records[symmetric.records.length - 1]!.populationLoss;
   ctx.log(`symmetric fixed point: loss ${plateau.toExponential(4)}`);
+  return plateau;
+}
 
+/** One SGD run beside its ODE: a type alias, not an interface, so that it is a table row. */
+type PlateauRun = {
+  d: number;
+  seed: number;
+  gap: number;
+  sgdEscape: number;
+  odeEscape: number;
+  plateauLoss: number;
+  finalLoss: number;
+};
+
+/** SGD beside the ODE from the same draw, at every d and seed: the gap before the escape, the escape times and the losses. */
+async function sgdAgainstOde(ctx: ExperimentContext, size: Sizes, width: number, firstOrderOnly: boolean, plateau: number) {
   const trajectories: Record<string, number | string>[] = [];
-  const perRun: { d: number; seed: number; gap: number; sgdEscape: number; odeEscape: number; plateauLoss: number; finalLoss: number }[] = [];
+  const perRun: PlateauRun[] = [];
   for (const d of size.dims) {
     for (let s = 0; s < size.seeds; s++) {
       const seed = ctx.seed * 1000 + s;
@@ -117,7 +128,12 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   }
   ctx.saveTable("runs", perRun);
   ctx.saveTable("trajectories", trajectories);
+  return { perRun, trajectories };
+}
 
+/** Per-d means with 95% intervals, the gap's power law in d, the escape slope in ln d, and the checks. */
+function plateauChecks(ctx: ExperimentContext, size: Sizes, perRun: PlateauRun[], plateau: number) {
+  const d0 = size.dims[size.dims.length - 1]!;
   const byD = size.dims.map((d) => {
     const runs = perRun.filter((r) => r.d === d);
     return {
@@ -144,6 +160,17 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     check("runs that escape the plateau", "fraction of SGD runs whose loss falls below ε*/2 within the horizon", escapes.length / perRun.length, [1, 1]),
     check("final loss / plateau loss", `largest SGD loss at t = ${size.horizon} over ε*: specialization drives it far below the plateau`, finalRatio, [0, 1e-2]),
   ];
+  return { byD, gapFit, escapeFit, checks };
+}
+
+async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
+  const size = SIZES[ctx.scale];
+  const width = ctx.variant === "student-too-small" ? 1 : 2;
+  const firstOrderOnly = ctx.variant === "first-order-ode";
+  const d0 = size.dims[size.dims.length - 1]!;
+  const plateau = await symmetricPlateau(ctx, size, width, firstOrderOnly);
+  const { perRun, trajectories } = await sgdAgainstOde(ctx, size, width, firstOrderOnly, plateau);
+  const { byD, gapFit, escapeFit, checks } = plateauChecks(ctx, size, perRun, plateau);
   const gapRows = byD.map((p) => ({ d: p.d, gap: p.gap.mean, lower: p.gap.lower, upper: p.gap.upper, series: "measured (mean, 95% interval)" }));
   const fitRows = byD.map((p) => ({ d: p.d, gap: gapFit.prefactor * pow(p.d, gapFit.exponent.value), lower: null, upper: null, series: `fit: d^${gapFit.exponent.value.toFixed(2)}` }));
   return {
