@@ -30,7 +30,7 @@ import { simulate } from "../run/simulate.js";
 import { createTask } from "../tasks/createTask.js";
 import { labelNoise } from "../tasks/labelNoise.js";
 import { lineChart, type ChartRow } from "./charts.js";
-import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
+import { check, type Experiment, type ExperimentContext, type ExperimentPlot, type ExperimentScale } from "./experiment.js";
 import { TAKAKURA_SUZUKI_2024 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
 import { pow } from "../special/portableMath.js";
@@ -122,6 +122,119 @@ function streamSamples(context: ExperimentContext, d: number, stream: string, ro
   }
 }
 
+/** What one d contributes: A(0) at infinite width and of the network, A(T), the final losses and the random-features loss. */
+interface PerD {
+  d: number;
+  initialLimit: number;
+  initialNetwork: number;
+  final: number;
+  finalLoss: number;
+  finalTrain: number;
+  randomFeatures: number;
+}
+
+/** One d: the two-timescale run (its records appended to rows), the random-features baseline and the infinite-width A(0). */
+async function measureAtD(context: ExperimentContext, d: number, sizes: Sizes, rows: ChartRow[]): Promise<PerD> {
+  const variant = context.variant;
+  context.log(`d = ${d}: two-timescale Langevin, N = ${sizes.width}, n = ${sizes.samples}, ${sizes.steps} steps`);
+  const weights = initialWeights(context, d, sizes.width);
+  const trained = variant === VARIANTS.frozen ? { steps: sizes.steps, stepSize: FROZEN_STEP } : { steps: sizes.steps, stepSize: sizes.stepSize };
+  const config = runConfig(`ts24-d${d}`, context.seed, d, sizes, weights, trained.steps, trained.stepSize);
+  context.saveConfig(`two-timescale-d${d}`, config);
+  const result = await simulate(config, { runtime: context.runtime });
+  if (result.summary.status !== "completed") throw new Error(`ts24-alignment: the d = ${d} run diverged: ${result.summary.divergence?.message}`);
+  // Step 0 is the network before its first ridge solve (a = 0); from step 1 on, a is the ridge solution.
+  for (const r of result.records.filter((r) => r.step >= 1)) {
+    rows.push({ d, step: r.step, time: r.time, testLoss: r.testLoss as number, testLossSE: r.testLossSE as number, trainLoss: r.trainLoss as number, alignment: r.alignment as number });
+  }
+  const last = result.records[result.records.length - 1]!;
+  let randomFeatures = Infinity;
+  for (const ridge of RANDOM_FEATURE_RIDGES) {
+    const frozenConfig = runConfig(`ts24-random-features-d${d}-ridge${ridge}`, context.seed, d, sizes, weights, 1, FROZEN_STEP, ridge);
+    context.saveConfig(`random-features-d${d}-ridge${ridge}`, frozenConfig);
+    const frozen = await simulate(frozenConfig, { runtime: context.runtime });
+    randomFeatures = Math.min(randomFeatures, frozen.records[frozen.records.length - 1]!.testLoss as number);
+  }
+  // The initial kernel at infinite width, on the alignment set the metric uses.
+  const set = streamSamples(context, d, "alignment", sizes.limitAlignmentSamples);
+  const limitGram = reluBiasGram("nngp", set.x, set.x, d, BIAS_SCALE);
+  return {
+    d,
+    initialLimit: kernelAlignment(limitGram, set.y, variant !== VARIANTS.uncentered)!,
+    initialNetwork: result.records[0]!.alignment as number,
+    final: last.alignment as number,
+    finalLoss: last.testLoss as number,
+    finalTrain: last.trainLoss as number,
+    randomFeatures,
+  };
+}
+
+/** The figures: A(0) and A(T) against d with the fit, A(t) per d, and the losses against the baselines at the largest d. */
+function ts24Plots(
+  sizes: Sizes, rows: ChartRow[], perD: PerD[], baselines: { nngp: { loss: number }; ntk: { loss: number } },
+  initialFit: ReturnType<typeof fitPowerLaw>,
+): ExperimentPlot[] {
+  const { nngp, ntk } = baselines;
+  const largest = perD[perD.length - 1]!;
+  const alignmentRows: ChartRow[] = rows.map((r) => ({ time: r.time, value: r.alignment, curve: `A(t), d = ${r.d}` }));
+  const byDRows: ChartRow[] = perD.flatMap((p) => [
+    { d: p.d, value: p.initialLimit, curve: "A(0), infinite width" },
+    { d: p.d, value: p.initialNetwork, curve: `A(0), the N = ${sizes.width} network` },
+    { d: p.d, value: p.final, curve: "A(T), trained" },
+    { d: p.d, value: initialFit.prefactor * pow(p.d, initialFit.exponent.value), curve: `fit d^${initialFit.exponent.value.toFixed(2)}` },
+  ]);
+  const lossRows: ChartRow[] = rows
+    .filter((r) => r.d === largest.d)
+    .flatMap((r) => [
+      { time: r.time, loss: r.testLoss, lower: (r.testLoss as number) - 1.96 * (r.testLossSE as number), upper: (r.testLoss as number) + 1.96 * (r.testLossSE as number), model: "network (clean test)" },
+      { time: r.time, loss: r.trainLoss, lower: r.trainLoss, upper: r.trainLoss, model: "network (noisy train)" },
+      { time: r.time, loss: largest.randomFeatures, lower: largest.randomFeatures, upper: largest.randomFeatures, model: `random features, N = ${sizes.width}` },
+      { time: r.time, loss: nngp.loss, lower: nngp.loss, upper: nngp.loss, model: "NNGP ridge (bias)" },
+      { time: r.time, loss: ntk.loss, lower: ntk.loss, upper: ntk.loss, model: "NTK ridge (bias)" },
+    ]);
+  return [
+    {
+      name: "alignment-vs-d",
+      title: "Initial and final kernel-target alignment against d",
+      caption: `Centered alignment; N = ${sizes.width}, n = ${sizes.samples} fixed. A(0) of the initial kernel falls like d^(-1/2) (fit with its exponent), the trained A(T) stays at order one at every d. Takakura, Suzuki 2024, Section 5.`,
+      spec: lineChart({
+        title: "Alignment against d",
+        rows: byDRows,
+        x: { field: "d", title: "dimension d", log: true },
+        y: { field: "value", title: "centered alignment", log: true },
+        series: { field: "curve", title: "" },
+        reference: (curve) => curve.startsWith("fit"),
+        points: true,
+      }),
+    },
+    {
+      name: "alignment",
+      title: "Kernel-target alignment over time",
+      caption: `Centered alignment of the feature kernel on ${sizes.alignmentSamples} samples, one curve per d: it rises from about 1/sqrt(d) to order one.`,
+      spec: lineChart({
+        title: "Alignment over time",
+        rows: alignmentRows,
+        x: { field: "time", title: "time t", log: true },
+        y: { field: "value", title: "centered alignment", log: true },
+        series: { field: "curve", title: "" },
+      }),
+    },
+    {
+      name: "loss",
+      title: `Test loss against the fixed-kernel baselines, d = ${largest.d}`,
+      caption: `Labels carry noise Unif[-${LABEL_NOISE}, ${LABEL_NOISE}] (train loss includes it; test loss is against the clean target, 95% band). Baselines on the same n = ${sizes.samples} noisy samples. Takakura, Suzuki 2024, Figure 2's setting.`,
+      spec: lineChart({
+        title: "Loss: learned vs fixed kernels",
+        rows: lossRows,
+        x: { field: "time", title: "time t", log: true },
+        y: { field: "loss", title: "loss", log: true },
+        series: { field: "model", title: "model" },
+        band: { lower: "lower", upper: "upper" },
+      }),
+    },
+  ];
+}
+
 /** Kernel ridge on the noisy training labels, best clean test loss over KERNEL_RIDGES. */
 function kernelRidgeLoss(context: ExperimentContext, kind: ReluBiasKernel, d: number, sizes: Sizes): { loss: number; ridge: number } {
   const n = sizes.samples;
@@ -165,42 +278,9 @@ export const ts24Alignment: Experiment = {
     "Two-timescale training with label noise (second layer by ridge every step, first layer by mean-field Langevin dynamics) over d with N and n fixed: centered kernel-target alignment starts at c/sqrt(d) (fitted exponent) and ends at order one independent of d; the learned kernel beats random features of the same width and NNGP/NTK ridge with a bias.",
   async run(context: ExperimentContext) {
     const sizes = SIZES[context.scale];
-    const variant = context.variant;
     const rows: ChartRow[] = [];
-    const perD: { d: number; initialLimit: number; initialNetwork: number; final: number; finalLoss: number; finalTrain: number; randomFeatures: number }[] = [];
-    for (const d of sizes.ds) {
-      context.log(`d = ${d}: two-timescale Langevin, N = ${sizes.width}, n = ${sizes.samples}, ${sizes.steps} steps`);
-      const weights = initialWeights(context, d, sizes.width);
-      const trained = variant === VARIANTS.frozen ? { steps: sizes.steps, stepSize: FROZEN_STEP } : { steps: sizes.steps, stepSize: sizes.stepSize };
-      const config = runConfig(`ts24-d${d}`, context.seed, d, sizes, weights, trained.steps, trained.stepSize);
-      context.saveConfig(`two-timescale-d${d}`, config);
-      const result = await simulate(config, { runtime: context.runtime });
-      if (result.summary.status !== "completed") throw new Error(`ts24-alignment: the d = ${d} run diverged: ${result.summary.divergence?.message}`);
-      // Step 0 is the network before its first ridge solve (a = 0); from step 1 on, a is the ridge solution.
-      for (const r of result.records.filter((r) => r.step >= 1)) {
-        rows.push({ d, step: r.step, time: r.time, testLoss: r.testLoss as number, testLossSE: r.testLossSE as number, trainLoss: r.trainLoss as number, alignment: r.alignment as number });
-      }
-      const last = result.records[result.records.length - 1]!;
-      let randomFeatures = Infinity;
-      for (const ridge of RANDOM_FEATURE_RIDGES) {
-        const frozenConfig = runConfig(`ts24-random-features-d${d}-ridge${ridge}`, context.seed, d, sizes, weights, 1, FROZEN_STEP, ridge);
-        context.saveConfig(`random-features-d${d}-ridge${ridge}`, frozenConfig);
-        const frozen = await simulate(frozenConfig, { runtime: context.runtime });
-        randomFeatures = Math.min(randomFeatures, frozen.records[frozen.records.length - 1]!.testLoss as number);
-      }
-      // The initial kernel at infinite width, on the alignment set the metric uses.
-      const set = streamSamples(context, d, "alignment", sizes.limitAlignmentSamples);
-      const limitGram = reluBiasGram("nngp", set.x, set.x, d, BIAS_SCALE);
-      perD.push({
-        d,
-        initialLimit: kernelAlignment(limitGram, set.y, variant !== VARIANTS.uncentered)!,
-        initialNetwork: result.records[0]!.alignment as number,
-        final: last.alignment as number,
-        finalLoss: last.testLoss as number,
-        finalTrain: last.trainLoss as number,
-        randomFeatures,
-      });
-    }
+    const perD: PerD[] = [];
+    for (const d of sizes.ds) perD.push(await measureAtD(context, d, sizes, rows));
     context.saveTable("two-timescale", rows);
     const largest = perD[perD.length - 1]!;
     context.log(`d = ${largest.d}: NNGP and NTK (with bias) kernel ridge on the same n = ${sizes.samples} noisy samples`);
@@ -232,66 +312,10 @@ export const ts24Alignment: Experiment = {
       check("loss.vsNtk", `d = ${largest.d}: final test loss over that of NTK kernel ridge with bias (best ridge) on the same noisy samples`, largest.finalLoss / ntk.loss, [0, 1]),
       check("loss.belowNoise", `d = ${largest.d}: clean test loss over the label noise's own loss sigma^2/6 (the network does not fit the noise)`, largest.finalLoss / noiseFloor, [0, 0.5]),
     ];
-    const alignmentRows: ChartRow[] = rows.map((r) => ({ time: r.time, value: r.alignment, curve: `A(t), d = ${r.d}` }));
-    const byDRows: ChartRow[] = perD.flatMap((p) => [
-      { d: p.d, value: p.initialLimit, curve: "A(0), infinite width" },
-      { d: p.d, value: p.initialNetwork, curve: `A(0), the N = ${sizes.width} network` },
-      { d: p.d, value: p.final, curve: "A(T), trained" },
-      { d: p.d, value: initialFit.prefactor * pow(p.d, initialFit.exponent.value), curve: `fit d^${initialFit.exponent.value.toFixed(2)}` },
-    ]);
-    const lossRows: ChartRow[] = rows
-      .filter((r) => r.d === largest.d)
-      .flatMap((r) => [
-        { time: r.time, loss: r.testLoss, lower: (r.testLoss as number) - 1.96 * (r.testLossSE as number), upper: (r.testLoss as number) + 1.96 * (r.testLossSE as number), model: "network (clean test)" },
-        { time: r.time, loss: r.trainLoss, lower: r.trainLoss, upper: r.trainLoss, model: "network (noisy train)" },
-        { time: r.time, loss: largest.randomFeatures, lower: largest.randomFeatures, upper: largest.randomFeatures, model: `random features, N = ${sizes.width}` },
-        { time: r.time, loss: nngp.loss, lower: nngp.loss, upper: nngp.loss, model: "NNGP ridge (bias)" },
-        { time: r.time, loss: ntk.loss, lower: ntk.loss, upper: ntk.loss, model: "NTK ridge (bias)" },
-      ]);
     return {
       checks,
       exponents: { initialAlignmentExponent: initialFit.exponent },
-      plots: [
-        {
-          name: "alignment-vs-d",
-          title: "Initial and final kernel-target alignment against d",
-          caption: `Centered alignment; N = ${sizes.width}, n = ${sizes.samples} fixed. A(0) of the initial kernel falls like d^(-1/2) (fit with its exponent), the trained A(T) stays at order one at every d. Takakura, Suzuki 2024, Section 5.`,
-          spec: lineChart({
-            title: "Alignment against d",
-            rows: byDRows,
-            x: { field: "d", title: "dimension d", log: true },
-            y: { field: "value", title: "centered alignment", log: true },
-            series: { field: "curve", title: "" },
-            reference: (curve) => curve.startsWith("fit"),
-            points: true,
-          }),
-        },
-        {
-          name: "alignment",
-          title: "Kernel-target alignment over time",
-          caption: `Centered alignment of the feature kernel on ${sizes.alignmentSamples} samples, one curve per d: it rises from about 1/sqrt(d) to order one.`,
-          spec: lineChart({
-            title: "Alignment over time",
-            rows: alignmentRows,
-            x: { field: "time", title: "time t", log: true },
-            y: { field: "value", title: "centered alignment", log: true },
-            series: { field: "curve", title: "" },
-          }),
-        },
-        {
-          name: "loss",
-          title: `Test loss against the fixed-kernel baselines, d = ${largest.d}`,
-          caption: `Labels carry noise Unif[-${LABEL_NOISE}, ${LABEL_NOISE}] (train loss includes it; test loss is against the clean target, 95% band). Baselines on the same n = ${sizes.samples} noisy samples. Takakura, Suzuki 2024, Figure 2's setting.`,
-          spec: lineChart({
-            title: "Loss: learned vs fixed kernels",
-            rows: lossRows,
-            x: { field: "time", title: "time t", log: true },
-            y: { field: "loss", title: "loss", log: true },
-            series: { field: "model", title: "model" },
-            band: { lower: "lower", upper: "upper" },
-          }),
-        },
-      ],
+      plots: ts24Plots(sizes, rows, perD, { nngp, ntk }, initialFit),
       figures: {
         ...Object.fromEntries(perD.map((p) => [`A(0) sqrt(d), infinite width, d = ${p.d}`, p.initialLimit * Math.sqrt(p.d)])),
         ...Object.fromEntries(perD.map((p) => [`A(0) sqrt(d), network, d = ${p.d}`, p.initialNetwork * Math.sqrt(p.d)])),
