@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineChart } from "../src/experiments/charts.js";
+import { lineChart } from "../src/report/charts.js";
 import { meanInterval, tQuantile975 } from "../src/experiments/intervals.js";
 
 describe("meanInterval", () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { category, plotSpec, quantity } from "../src/report/plotSpecs.js";
+import { category, plotSpec, quantity } from "../src/report/charts.js";
 import { PRINT_DPI, renderPng } from "../src/report/renderPng.js";
 import { renderSvg } from "../src/report/renderSvg.js";
 import { styleFigure } from "../src/report/figureStyle.js";

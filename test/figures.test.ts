@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { experiments } from "../src/experiments/registry.js";
 import { runExperiment } from "../src/experiments/runExperiment.js";
 import { styleFigure } from "../src/report/figureStyle.js";
-import { category, plotSpec, quantity } from "../src/report/plotSpecs.js";
+import { category, plotSpec, quantity } from "../src/report/charts.js";
 import { renderSvg } from "../src/report/renderSvg.js";
 import { figureProblems } from "./figureChecks.js";
 import { runtimeFor } from "./helpers.js";

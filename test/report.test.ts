@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { check, type Experiment, type ExperimentContext } from "../src/experiments/experiment.js";
 import { runExperiment } from "../src/experiments/runExperiment.js";
 import { toCsv, toNdjson } from "../src/report/csv.js";
-import { category, plotSpec, quantity } from "../src/report/plotSpecs.js";
+import { category, plotSpec, quantity } from "../src/report/charts.js";
 import { inlineSvg, renderSvg } from "../src/report/renderSvg.js";
 import { writeReport } from "../src/report/writeReport.js";
 import type { ExperimentSummary } from "../src/report/summary.js";

@@ -10,7 +10,7 @@
 import type { ConfigInput } from "../config.js";
 import { solveReducedParticles } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
 import { meanInterval } from "./intervals.js";
 import { ABBE_BOIX_MISIAKIEWICZ_2022 } from "./papers.js";

@@ -27,7 +27,7 @@ import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import { initialParticles } from "../pde/reduced/reducedInit.js";
 import { solveReducedParticles, type ReducedRecord } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult, type ExperimentScale } from "./experiment.js";
 import { BERTHIER_MONTANARI_ZHOU_2023 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";

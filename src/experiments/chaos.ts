@@ -14,7 +14,7 @@
 import { parseConfig, type ConfigInput } from "../config.js";
 import type { TableRow } from "../report/csv.js";
 import { simulate } from "../run/simulate.js";
-import { lineChart } from "./charts.js";
+import { lineChart } from "../report/charts.js";
 import { coupledDistance, coupledLimit, empiricalW1 } from "./coupledLimit.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult, type FittedExponent } from "./experiment.js";
 import { MEI_MISIAKIEWICZ_MONTANARI_2019, MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";

@@ -13,7 +13,7 @@
 import { SingleIndexOde } from "../ode/singleIndexOde.js";
 import { exp, integerPower, log } from "../special/portableMath.js";
 import { linkSchema, linkToActivation } from "../activation/link.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentResult, type FittedExponent } from "./experiment.js";
 import { medianInterval, type MedianInterval } from "./medianInterval.js";
 import { OverlapChain } from "./overlapChain.js";

@@ -23,7 +23,7 @@ import { sphereKernelRidge } from "../kernels/sphereKernelRidge.js";
 import { teacherFeatureRidge } from "../kernels/teacherFeatureRidge.js";
 import { simulate } from "../run/simulate.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentScale, type RerunPart } from "./experiment.js";
 import { normalizedTeacherTask, resolvableDegree, tailAbove, teacherOrders } from "./normalizedTeacher.js";
 import { LI_MA_ZHANG_2020, MAHANKALI_2023 } from "./papers.js";

@@ -24,7 +24,7 @@ import { simulate } from "../run/simulate.js";
 import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../activation/link.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
-import { lineChart } from "./charts.js";
+import { lineChart } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { CHIZAT_OYALLON_BACH_2019 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";

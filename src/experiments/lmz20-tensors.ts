@@ -11,7 +11,7 @@
 
 import type { ConfigInput } from "../config.js";
 import { simulate, type MetricRecord } from "../run/simulate.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
 import { runSeparation, type SeparationSizes } from "./lmzSeparation.js";
 import { LI_MA_ZHANG_2020 } from "./papers.js";

@@ -18,7 +18,7 @@ import { hermiteDim } from "../kernels/kernelFeatures.js";
 import type { KernelKind } from "../kernels/modelKernel.js";
 import { simulate } from "../run/simulate.js";
 import type { TeacherAbsConfig } from "../tasks/teacherNetwork.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type FittedExponent } from "./experiment.js";
 import { normalizedTeacherTask, resolvableDegree, tailAbove, teacherOrders, type TeacherScale } from "./normalizedTeacher.js";
 import { fitPowerLaw } from "./powerLaw.js";

@@ -10,7 +10,7 @@
 import { parseConfig } from "../config.js";
 import { pdeFromConfig } from "../pde/fromConfig.js";
 import type { SpherePhases } from "../pde/sphere/phases.js";
-import { category, quantity, plotSpec } from "../report/plotSpecs.js";
+import { category, quantity, plotSpec } from "../report/charts.js";
 import type { TableRow } from "../report/csv.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MAHANKALI_2023 } from "./papers.js";

@@ -15,7 +15,7 @@ import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
 import type { Task } from "../tasks/task.js";
 import { linkToActivation } from "../activation/link.js";
-import { lineChart } from "./charts.js";
+import { lineChart } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MAHANKALI_2023 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";

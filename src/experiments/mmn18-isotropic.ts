@@ -21,7 +21,7 @@ import { lossOf, residualsOf, type MomentModel } from "../pde/grid/momentModel.j
 import { QuantileSolver } from "../pde/sphere/quantileSolver.js";
 import { RadialModel } from "../pde/radial/radialModel.js";
 import { simulate } from "../run/simulate.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentPlot, type ExperimentResult } from "./experiment.js";
 import { IsotropicRiskEvaluator } from "./isotropicRisk.js";
 import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";

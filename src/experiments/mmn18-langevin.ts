@@ -15,7 +15,7 @@ import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import { solveRadialLangevin, type RadialLangevinResult } from "../pde/radial/radialLangevin.js";
 import { RadialModel } from "../pde/radial/radialModel.js";
 import { simulate } from "../run/simulate.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentCheck, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
 import { exp, log } from "../special/portableMath.js";

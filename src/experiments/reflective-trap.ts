@@ -35,7 +35,7 @@
 // buy nothing at all.
 
 import { reflectiveCoordinateSubspaces, type MonomialTerm } from "../tasks/reflectiveProperty.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentScale } from "./experiment.js";
 import { integerPower } from "../special/portableMath.js";
 import { CHEN_GE_2024 } from "./papers.js";

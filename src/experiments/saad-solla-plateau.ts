@@ -14,7 +14,7 @@
 import type { ConfigInput } from "../config.js";
 import { compareOdeWithNetwork } from "../ode/compare.js";
 import { solveOde } from "../ode/solveOde.js";
-import { lineChart } from "./charts.js";
+import { lineChart } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { meanInterval } from "./intervals.js";
 import { GOLDT_2019, SAAD_SOLLA_1995 } from "./papers.js";

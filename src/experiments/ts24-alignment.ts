@@ -29,7 +29,7 @@ import { kernelAlignment } from "../metrics/alignment.js";
 import { simulate } from "../run/simulate.js";
 import { createTask } from "../tasks/createTask.js";
 import { labelNoise } from "../tasks/labelNoise.js";
-import { lineChart, type ChartRow } from "./charts.js";
+import { lineChart, type ChartRow } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentPlot, type ExperimentScale } from "./experiment.js";
 import { TAKAKURA_SUZUKI_2024 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";

@@ -11,7 +11,7 @@ import type { ConfigInput } from "../config.js";
 import { compareOdeWithNetwork } from "../ode/compare.js";
 import { solveReducedParticles } from "../pde/reduced/reducedRun.js";
 import { simulate } from "../run/simulate.js";
-import { lineChart } from "./charts.js";
+import { lineChart } from "../report/charts.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { GOLDT_2019, MEI_MONTANARI_NGUYEN_2018 } from "./papers.js";
 import { exp, log } from "../special/portableMath.js";
