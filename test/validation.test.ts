@@ -58,9 +58,9 @@ describe("bad input to the kernel wrapper throws an Error naming the argument", 
 
 describe("activation specs", () => {
   it.each([
-    [{ kind: "piecewiseLinear", breakpoints: [1, 0], slopes: [0, 1, 0] }, /activation\.breakpoints\.1: breakpoints must be strictly increasing/],
+    [{ kind: "piecewiseLinear", breakpoints: [1, 0], slopes: [0, 1, 0] }, /activation\.breakpoints\[1\]: breakpoints must be strictly increasing/],
     [{ kind: "piecewiseLinear", breakpoints: [0], slopes: [1] }, /activation\.slopes: expected 2 slopes/],
-    [{ kind: "polynomial", coefficients: [1, Infinity] }, /activation\.coefficients\.1/],
+    [{ kind: "polynomial", coefficients: [1, Infinity] }, /activation\.coefficients\[1\]/],
     [{ kind: "gelu" }, /activation/],
   ])("%j is refused", (spec, message) => {
     expect(() => encodeActivation(spec as never)).toThrow(message);

@@ -1,5 +1,6 @@
 // Activation functions as users write them, validated, and encoded for the Wasm kernels.
 
+import { describeIssue } from "../configError.js";
 import { z } from "zod";
 
 /** Wasm kind codes; must match assembly/activation.ts. */
@@ -81,16 +82,11 @@ export interface EncodedActivation {
   params: Float64Array;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, field: string): string {
-  const path = [field, ...issue.path.map(String)].join(".");
-  return `${path}: ${issue.message}`;
-}
-
 /** Validates an activation spec; throws an Error naming the offending field. */
 export function parseActivation(spec: unknown, field = "activation"): Activation {
   const result = activationSchema.safeParse(spec);
   if (!result.success) {
-    throw new RangeError(`meanfield: ${describeIssue(result.error.issues[0]!, field)}`);
+    throw new RangeError(`meanfield: ${describeIssue(result.error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] })), field)}`);
   }
   return result.data;
 }
