@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ConfigError, describeIssue } from "./configError.js";
 import { linkSchema } from "./activation/link.js";
+import { kernelSchema } from "./configSchemas/kernel.js";
 import { taskSchema } from "./configSchemas/task.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -182,6 +183,7 @@ export const configSchema = z
     model: modelSchema,
     algorithm: algorithmSchema,
     metrics: metricsSchema,
+    kernel: kernelSchema.optional().describe("the kernel baselines of `meanfield kernel`: bias and ridge grid"),
   })
   .strict();
 
@@ -203,8 +205,10 @@ export type ModelConfig = Config["model"];
 export type AlgorithmConfig = Config["algorithm"];
 /** The metrics branch: which metric families, at which steps, on how many fixed samples. */
 export type MetricsConfig = Config["metrics"];
+/** The kernel branch: the kernel baselines' bias scale β and ridge grid with its validation fraction. */
+export type KernelConfig = NonNullable<Config["kernel"]>;
 
-export { ConfigError, describeIssue, taskSchema };
+export { ConfigError, describeIssue, kernelSchema, taskSchema };
 
 /** At most this many metric records per run (they are kept in memory and written as lines). */
 export const MAX_RECORDS = 100_000;

@@ -66,6 +66,12 @@ function describeSingle(r: KernelBaselineResult): string {
   const lines = [
     `${r.kernel} ${r.method}, n = ${r.n}, ridge ${r.ridge.toExponential(2)}: test loss ${r.testLoss.toExponential(4)} +- ${r.testLossSE.toExponential(2)} (m = ${r.m}, ${r.seconds.toFixed(2)} s)`,
   ];
+  if (r.labelNoise > 0) lines.push(`  training labels with noise Unif[-${r.labelNoise}, ${r.labelNoise}] (data.labelNoise); test loss against the clean target`);
+  if (r.ridgeSelection) {
+    const { trials, fitSamples, validationSamples } = r.ridgeSelection;
+    lines.push(`  ridge chosen on ${validationSamples} held-out samples (fits on ${fitSamples}), then refitted on all n:`);
+    for (const t of trials) lines.push(`    ${t.ridge.toExponential(2)}: validation loss ${t.validationLoss.toExponential(4)}${t.ridge === r.ridge ? "  (chosen)" : ""}`);
+  }
   if (r.degree !== null) lines.push(`  degree K = ${r.degree}, ${r.features} features, truncation bound ${r.truncationBound!.toExponential(2)}`);
   else if (r.features !== null) lines.push(`  width M = ${r.features}`);
   if (r.iterations !== null) {
@@ -124,7 +130,7 @@ export function registerKernelCommand(program: Command): void {
     .option("--method <method>", "auto, cholesky, cg or features", "auto")
     .option("--degree <int>", "truncation degree K of the feature solver", Number)
     .option("--width <int>", "random features: width M (default model.width)", Number)
-    .option("--ridge <number>", "lambda in (K + lambda n I) alpha = y (default 1e-6 E K(x,x))", Number)
+    .option("--ridge <number>", "lambda in (K + lambda n I) alpha = y (default: the config's kernel.ridges chosen on held-out samples, else 1e-6 E K(x,x))", Number)
     .option("--tolerance <number>", "CG: relative residual (default 1e-10)", Number)
     .option("--sweep-n [min:max:points]", "test loss vs n on a log grid for the network and each kernel (default 100:10000:6)")
     .option("--kernels <list>", "kernels of the sweep", "nngp,ntk,rf")

@@ -1,14 +1,36 @@
 // The Gram matrix of a model kernel on a set of points, as an operator: dense blocks of rows
 // by the Wasm kernels of assembly/gram.ts and products K v built on the fly by
 // assembly/gramProduct.ts (tabulated g; the points packed once, scaled and in column quads), or,
-// for kernels without a table, entries evaluated in JavaScript (dense blocks only).
+// for kernels without a table, entries evaluated in JavaScript (dense blocks only). A kernel with a
+// bias beta (modelKernel.ts) is the same homogeneous kernel of the augmented points
+// (x, beta sqrt(d)): they are formed here, in d + 1 columns, and the Wasm kernels run on them
+// unchanged, with the scale s = |x~| / sqrt(d) of the original d.
 
 import { ConfigError } from "../config.js";
 import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import type { ModelKernel } from "./modelKernel.js";
 
-/** Per-point factors of K(x, y) = s_x s_y g(<x, y> i_x i_y), and |x|^2 for JavaScript entries. */
+/** Columns of the points the Wasm kernels read: d, or d + 1 with the bias coordinate. */
+function columnsOf(kernel: ModelKernel): number {
+  return kernel.d + (kernel.bias > 0 ? 1 : 0);
+}
+
+/** rows x (d + 1) points (x_r, beta sqrt(d)) in Wasm memory, owned by the caller. */
+function withBiasCoordinate(runtime: WasmRuntime, kernel: ModelKernel, x: WasmF64Array, rows: number): WasmF64Array {
+  const d = kernel.d;
+  const out = runtime.arena.f64(rows * (d + 1));
+  const o = out.view;
+  const v = x.view;
+  const last = kernel.bias * Math.sqrt(d);
+  for (let r = 0; r < rows; r++) {
+    o.set(v.subarray(r * d, (r + 1) * d), r * (d + 1));
+    o[r * (d + 1) + d] = last;
+  }
+  return out;
+}
+
+/** Per-point factors of K(x, y) = s_x s_y g(<x, y> i_x i_y), and |x|^2 for JavaScript entries (x as the Wasm kernels read it). */
 class PointFactors {
   readonly scale: WasmF64Array;
   readonly inverseNorm: WasmF64Array;
@@ -16,11 +38,12 @@ class PointFactors {
 
   constructor(runtime: WasmRuntime, kernel: ModelKernel, x: WasmF64Array, rows: number) {
     const d = kernel.d;
+    const columns = columnsOf(kernel);
     const v = x.view;
     this.squares = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       let s = 0;
-      for (let k = 0; k < d; k++) s += v[r * d + k]! ** 2;
+      for (let k = 0; k < columns; k++) s += v[r * columns + k]! ** 2;
       this.squares[r] = s;
     }
     this.scale = runtime.arena.f64(rows);
@@ -51,6 +74,9 @@ class PointFactors {
  */
 export class GramOperator {
   private readonly factors: PointFactors;
+  /** The training points as the Wasm kernels read them: x itself, or its bias-augmented copy (owned). */
+  private readonly points: WasmF64Array;
+  private readonly columns: number;
   private readonly table: WasmF64Array | null;
   /** The points scaled by their inverse norms in column quads (packScaledQuads), the table's cubics and the product's scratch. */
   private readonly packed: WasmF64Array | null = null;
@@ -69,20 +95,27 @@ export class GramOperator {
         `kernel: the ${kernel.kind} of this activation on Gaussian inputs has no Gram evaluation (only relu and abs have closed forms); use --method features`,
       );
     }
-    this.factors = new PointFactors(runtime, kernel, x, n);
+    this.columns = columnsOf(kernel);
+    this.points = kernel.bias > 0 ? withBiasCoordinate(runtime, kernel, x, n) : x;
+    try {
+      this.factors = new PointFactors(runtime, kernel, this.points, n);
+    } catch (err) {
+      if (this.points !== x) this.points.free();
+      throw err;
+    }
     this.table = null;
     if (!kernel.table) return;
     const quadEntries = 4 * Math.ceil(n / 4);
     try {
       this.table = runtime.arena.f64From(kernel.table);
-      this.packed = runtime.arena.f64(quadEntries * kernel.d);
+      this.packed = runtime.arena.f64(quadEntries * this.columns);
       this.work = runtime.arena.f64(2 * quadEntries);
       this.cubics = runtime.arena.f64(4 * kernel.table.length);
     } catch (err) {
       this.free();
       throw err;
     }
-    runtime.gram.packScaledQuads(x, n, kernel.d, this.factors.inverseNorm, this.packed);
+    runtime.gram.packScaledQuads(this.points, n, this.columns, this.factors.inverseNorm, this.packed);
     runtime.gram.tableCubics(this.table, this.cubics);
   }
 
@@ -93,10 +126,12 @@ export class GramOperator {
 
   /** out (rows x n, row-major) = K(points, training points) for `rows` other points (rows x d). */
   crossBlock(points: WasmF64Array, rows: number, out: WasmF64Array): void {
-    const other = new PointFactors(this.runtime, this.kernel, points, rows);
+    const read = this.kernel.bias > 0 ? withBiasCoordinate(this.runtime, this.kernel, points, rows) : points;
+    let other: PointFactors | null = null;
     try {
+      other = new PointFactors(this.runtime, this.kernel, read, rows);
       if (this.table) {
-        this.runtime.gram.tableKernelBlock(points, rows, this.x, this.n, this.kernel.d, other, this.factors, this.table, out);
+        this.runtime.gram.tableKernelBlock(read, rows, this.points, this.n, this.columns, other, this.factors, this.table, out);
         return;
       }
       const entry = this.kernel.entry!;
@@ -112,7 +147,8 @@ export class GramOperator {
         }
       }
     } finally {
-      other.free();
+      other?.free();
+      if (read !== points) read.free();
     }
   }
 
@@ -149,7 +185,7 @@ export class GramOperator {
   times(v: WasmF64Array, out: WasmF64Array, ridge: number): void {
     if (!this.table || !this.packed || !this.work || !this.cubics) throw new ConfigError("kernel: products with this Gram matrix need its dense form; use --method cholesky or features");
     this.runtime.gram.tableKernelSymvPacked(
-      this.packed, this.n, this.kernel.d, this.factors.scale, this.cubics, this.table.length, this.kernel.table![0]!, ridge, v, out, this.work,
+      this.packed, this.n, this.columns, this.factors.scale, this.cubics, this.table.length, this.kernel.table![0]!, ridge, v, out, this.work,
     );
   }
 
@@ -168,7 +204,8 @@ export class GramOperator {
   }
 
   free(): void {
-    this.factors.free();
+    this.factors?.free();
+    if (this.points !== this.x) this.points?.free();
     this.table?.free();
     this.packed?.free();
     this.work?.free();

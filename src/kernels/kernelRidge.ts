@@ -2,10 +2,13 @@
 // infinite-width NNGP or NTK (dense Cholesky, conjugate gradients on the fly, or explicit
 // features of the kernel truncated at degree K, chosen by n, d and memory), and random features
 // (the model's first layer frozen). Training data are the first n samples of the stream the
-// trained network uses ("train"), test data its test set ("test"), so the NN and every kernel
-// see the same draws.
+// trained network uses ("train"), with the config's label noise (data.labelNoise) added as the
+// network sees it, test data its test set ("test", clean), so the NN and every kernel see the
+// same draws. The ridge is one lambda, or the best of kernel.ridges on held-out training samples
+// (ridgeSelection.ts).
 
-import { ConfigError, parseConfig, type Config, type ConfigInput } from "../config.js";
+import { ConfigError, dataOf, parseConfig, type Config, type ConfigInput } from "../config.js";
+import { labelNoise } from "../tasks/labelNoise.js";
 import { sphericalHarmonicsDim } from "../special/gegenbauer.js";
 import { createTask } from "../tasks/createTask.js";
 import { linkToActivation } from "../activation/link.js";
@@ -14,7 +17,8 @@ import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { featureRidgeBytes } from "./featureRidge.js";
 import { carriesWeight, featureDim } from "./kernelFeatures.js";
 import { modelKernel, type KernelKind, type ModelKernel } from "./modelKernel.js";
-import { fitInFeatures, fitOnGram, scoreOnTestSet, type FitContext, type SolveDiagnostics } from "./ridgeFits.js";
+import { fitInFeatures, fitOnGram, scoreOnTestSet, type FitContext, type Fitted, type SolveDiagnostics } from "./ridgeFits.js";
+import { selectRidge, type RidgeSelection } from "./ridgeSelection.js";
 import type { DegreeFractions } from "./targetFractions.js";
 
 export type { KernelKind } from "./modelKernel.js";
@@ -53,7 +57,7 @@ export interface KernelBaselineOptions {
   degree?: number;
   /** Random features: width M (default model.width). */
   width?: number;
-  /** lambda in (K + lambda n I) alpha = y (default 1e-6 E_x K(x, x)). */
+  /** lambda in (K + lambda n I) alpha = y (default: kernel.ridges, chosen on held-out samples, else 1e-6 E_x K(x, x)). */
   ridge?: number;
   /** CG: relative residual to reach (default 1e-10). */
   tolerance?: number;
@@ -76,7 +80,12 @@ export interface KernelBaselineResult {
   m: number;
   kernel: BaselineKind;
   method: SolverMethod;
+  /** The lambda of the final fit on all n samples. */
   ridge: number;
+  /** With a grid of ridges (kernel.ridges): each lambda's validation loss and the split; else null. */
+  ridgeSelection: RidgeSelection | null;
+  /** Half-width sigma of the label noise eps ~ Unif[-sigma, sigma] on the training labels (data.labelNoise; 0: none). */
+  labelNoise: number;
   seconds: number;
   /** Feature solver: truncation degree K and feature dimension p (random features: p = M). */
   degree: number | null;
@@ -216,6 +225,11 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
   }
   const width = options.width ?? config.model.width;
   if (kind === "rf") checkInteger("width", width, 1, 20_000);
+  if (kind === "rf" && (config.kernel?.bias ?? 0) > 0) {
+    throw new ConfigError("kernel.bias: random features here have no bias; the network's own frozen features rerun with meanfield run (or use --kernel nngp or ntk)");
+  }
+  const data = dataOf(algorithm);
+  const noise = data.kind === "samples" ? (data.labelNoise ?? 0) : 0;
 
   const kernel = kind === "rf" ? null : modelKernel(config, kind);
   const plan = planSolver(kernel, n, options, width);
@@ -235,12 +249,21 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
     const y = alloc(n);
     stage(`drawing ${n} training samples`);
     task.sampleInto("train", 0, x, y);
+    if (noise > 0) {
+      const eps = labelNoise(rt, config.seed, n, noise);
+      const labels = y.view;
+      for (let b = 0; b < n; b++) labels[b]! += eps[b]!;
+    }
     const diagonal = kernel ? kernel.diagonal : modelKernel(config, "nngp").diagonal;
-    const ridge = options.ridge ?? 1e-6 * diagonal;
+    const grid = options.ridge !== undefined ? [options.ridge] : (config.kernel?.ridges ?? [1e-6 * diagonal]);
     const result: SolveDiagnostics = { degree: null, features: null, truncationBound: null, iterations: null, relativeResidual: null, preconditionerDegree: null };
-    const fit: FitContext = { rt, config, kernel, spec, x, y, n, lambda: ridge * n, alloc, owned, stage, result };
-    const fitted =
-      plan.method === "features" || plan.method === "randomFeatures" ? fitInFeatures(fit, plan.degree, width) : fitOnGram(fit, plan.method, m, options.tolerance);
+    const fitWith = (c: FitContext, predictRows: number): Fitted =>
+      plan.method === "features" || plan.method === "randomFeatures" ? fitInFeatures(c, plan.degree, width) : fitOnGram(c, plan.method, predictRows, options.tolerance);
+    const base: FitContext = { rt, config, kernel, spec, x, y, n, lambda: grid[0]! * n, alloc, owned, stage, result };
+    const ridgeSelection = grid.length > 1 ? selectRidge(base, grid, config.kernel!.validation, fitWith) : null;
+    const ridge = ridgeSelection ? ridgeSelection.ridge : grid[0]!;
+    const fit: FitContext = { ...base, lambda: ridge * n };
+    const fitted = fitWith(fit, m);
     const { link, ...score } = scoreOnTestSet(fit, task, fitted, m);
     return {
       testLoss: score.testLoss,
@@ -250,6 +273,8 @@ export async function kernelBaseline(input: ConfigInput | Config, options: Kerne
       kernel: kind,
       method: plan.method,
       ridge,
+      ridgeSelection,
+      labelNoise: noise,
       seconds: (performance.now() - started) / 1000,
       ...result,
       bytes: plan.bytes,

@@ -17,6 +17,11 @@
 // at s = 1 (c_k^2, and E[a^2] b_{k-1}^2 for the first layer, b the coefficients of sigma'): the
 // rotation-averaged kernel sum_k e_k / C(d+k-1, k) sum_{|alpha| = k} H_alpha(x) H_alpha(y) that
 // explicit Hermite features represent, with the same energy E_x K(x, x) in every degree.
+//
+// With kernel.bias = beta > 0 (ReLU on Gaussian inputs only) the kernels are those of the network
+// with biases b ~ N(0, beta^2) (reluBiasKernels.ts): the same homogeneous g of the augmented point
+// x~ = (x, beta sqrt(d)), |x~|^2 / d = |x|^2 / d + beta^2, which GramOperator forms before the Wasm
+// kernels see it, and degree energies averaged over b.
 
 import { ConfigError, type Config } from "../config.js";
 import { parseActivation, type ActivationSpec } from "../activation/spec.js";
@@ -30,6 +35,7 @@ import { gaussianExpectation, sphereExpectation } from "../special/expectation.j
 import { linkToActivation } from "../activation/link.js";
 import { arcCosineKernel } from "../activation/closedForms.js";
 import { asin } from "../special/portableMath.js";
+import { reluBiasDegreeWeights } from "./reluBiasKernels.js";
 
 /**
  * The infinite-width kernel: NNGP E_w[σ(<w,x>) σ(<w,y>)], or NTK, which adds the first layer's
@@ -67,6 +73,11 @@ export interface ModelKernel {
   table: Float64Array | null;
   /** K = s_x s_y g(rho) (Gaussian relu/abs) rather than g(<x, y>) (sphere). */
   homogeneous: boolean;
+  /**
+   * Bias scale beta (kernel.bias; 0: none): K is the homogeneous kernel of the augmented point
+   * (x, beta sqrt(d)), with s_x = |x~| / sqrt(d) (docs/conventions.md, "Kernel baselines").
+   */
+  bias: number;
   /** K from |x|^2, |y|^2 and <x, y>, evaluated in JavaScript, for kernels without a table; else null. */
   entry: ((squareX: number, squareY: number, dot: number) => number) | null;
 }
@@ -162,6 +173,7 @@ function sphereKernel(config: Config, kind: KernelKind, spec: ActivationSpec): M
     polynomialDegree: poly === null ? null : top,
     table: tabulate((t) => gegenbauerSeries(weights, d, t).value),
     homogeneous: false,
+    bias: 0,
     entry: null,
   };
 }
@@ -203,12 +215,12 @@ function gaussianKernel(config: Config, kind: KernelKind, spec: ActivationSpec):
     degreeWeights: weights,
     diagonal,
     polynomialDegree: poly === null ? null : top,
+    bias: 0,
   };
   const act = parseActivation(spec, "model.activation");
   if (act.kind === "relu" || act.kind === "abs") {
-    const value = act.kind === "relu" ? (rho: number) => arcCosineKernel(1, rho) : absKernel;
-    const derivative = act.kind === "relu" ? (rho: number) => arcCosineKernel(0, rho) : signKernel;
-    const g = (rho: number) => (layers.second ? value(rho) : 0) + (useFirst ? layers.aSquare * rho * derivative(rho) : 0);
+    const used = { ...layers, first: useFirst };
+    const g = act.kind === "relu" ? reluG(used) : (rho: number) => (used.second ? absKernel(rho) : 0) + (used.first ? used.aSquare * rho * signKernel(rho) : 0);
     return { ...base, table: tabulate(g), homogeneous: true, entry: null };
   }
   if (useFirst) return { ...base, table: null, homogeneous: false, entry: null };
@@ -230,10 +242,35 @@ function gaussianKernel(config: Config, kind: KernelKind, spec: ActivationSpec):
   };
 }
 
-/** The NNGP or NTK of the config's model on its task's input law. */
+/** g of the Gaussian ReLU kernels, K = s_x s_y g(rho): NNGP arc-cosine of order 1, plus E[a^2] rho times order 0 for the first layer. */
+function reluG(layers: { second: boolean; first: boolean; aSquare: number }): (rho: number) => number {
+  return (rho) => (layers.second ? arcCosineKernel(1, rho) : 0) + (layers.first ? layers.aSquare * rho * arcCosineKernel(0, rho) : 0);
+}
+
+/** The ReLU kernels with biases b ~ N(0, beta^2) on Gaussian inputs: g of the augmented points, energies averaged over b. */
+function reluBiasKernel(config: Config, kind: KernelKind, beta: number): ModelKernel {
+  const act = parseActivation(linkToActivation(config.model.activation, config.task.d), "model.activation");
+  if (inputLawOf(config) !== "gaussian" || act.kind !== "relu") {
+    throw new ConfigError(`kernel.bias: kernels with a bias are for relu on Gaussian inputs, got ${act.kind} on ${inputLawOf(config)} inputs; set kernel.bias to 0`);
+  }
+  const all = layersOf(config);
+  const layers = kind === "nngp" ? { second: true, first: false, aSquare: 0 } : { ...all, first: all.first && all.aSquare > 0 };
+  const { weights, diagonal } = reluBiasDegreeWeights(beta, layers, SERIES_DEGREE);
+  return { kind, law: "gaussian", d: config.task.d, degreeWeights: weights, diagonal, polynomialDegree: null, table: tabulate(reluG(layers)), homogeneous: true, bias: beta, entry: null };
+}
+
+/**
+ * The NNGP or NTK of the config's model on its task's input law; with kernel.bias = beta > 0 that of
+ * the network with biases b ~ N(0, beta^2) (relu on Gaussian inputs), which model.bias requires.
+ */
 export function modelKernel(config: Config, kind: KernelKind): ModelKernel {
   if (kind !== "nngp" && kind !== "ntk") throw new ConfigError(`kernel: expected nngp, ntk or rf, got ${String(kind)}`);
-  if (config.model.bias) throw new ConfigError("model.bias: the infinite-width kernels are for networks without bias; set model.bias to false");
+  const beta = config.kernel?.bias ?? 0;
+  if (config.model.bias && beta === 0) {
+    throw new ConfigError("model.bias: the kernels of a network with biases need their initial scale; set kernel.bias to beta > 0 (b ~ N(0, beta^2)), or model.bias to false");
+  }
+  if (beta > 0 && !config.model.bias) throw new ConfigError("kernel.bias: the kernels' bias is the model's; set model.bias to true, or kernel.bias to 0");
+  if (beta > 0) return reluBiasKernel(config, kind, beta);
   const spec = linkToActivation(config.model.activation, config.task.d);
   return inputLawOf(config) === "sphere" ? sphereKernel(config, kind, spec) : gaussianKernel(config, kind, spec);
 }

@@ -63,6 +63,7 @@ function innerProductKernel(d: number, kappa: Float64Array): ModelKernel {
     polynomialDegree: top,
     table: tabulate((t) => gegenbauerSeries(kappa, d, t).value),
     homogeneous: false,
+    bias: 0,
     entry: null,
   };
 }
