@@ -4,7 +4,9 @@
 // lists each command, runs one command of each kind from the run directory through the built CLI
 // (dist/, as a user would) and checks it succeeds; the PDE's rerun reproduces the experiment's
 // limit curve to the last bit, as does mmn18-langevin's radial Langevin PDE; mmn18-isotropic's
-// phase-1 PDE (finite volumes from the run's initial |w_i|) matches the experiment's quantile solver.
+// phase-1 PDE (finite volumes from the run's initial |w_i|) matches the experiment's quantile solver;
+// ts24-alignment's NNGP and NTK ridge with a bias (kernel.bias, the ridge chosen on held-out
+// samples) rerun with `meanfield kernel` to the experiment's test losses, bit for bit.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -101,4 +103,24 @@ describe("each part of an experiment reruns from its report", () => {
     // Measured 1.7e-4: 4096 finite-volume cells against the experiment's N = 100 quantile particles.
     for (const r of rerun) expect(Math.abs(Math.log(r.loss / experiment.get(r.time)!)), `t = ${r.time}`).toBeLessThan(1e-3);
   }, 120_000);
+
+  it("ts24-alignment's NNGP and NTK baselines with a bias rerun with meanfield kernel to the experiment's losses, bit for bit", async () => {
+    const runtime = await runtimeFor("simd");
+    const dir = join(root, "ts24-alignment");
+    const { summary } = await runExperiment(findExperiment("ts24-alignment")!, { scale: "test", out: dir, runtime });
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    const rerun = summary.reruns?.find((r) => r.config === "configs/kernels-d64.json");
+    expect(rerun?.commands).toEqual(["meanfield kernel configs/kernels-d64.json --kernel nngp", "meanfield kernel configs/kernels-d64.json --kernel ntk"]);
+    const baselines = readFileSync(join(dir, "metrics", "baselines.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { baseline: string; testLoss: number; ridge: number | string });
+    for (const [command, name] of [[rerun!.commands[0]!, "NNGP"], [rerun!.commands[1]!, "NTK"]] as const) {
+      expect(html).toContain(escapeHtml(command));
+      const out = spawnSync(process.execPath, [cli, ...words(command).slice(1), "--json"], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+      expect(out.status, `${command}: ${out.stderr}`).toBe(0);
+      const fit = JSON.parse(out.stdout) as { testLoss: number; ridge: number; ridgeSelection: { trials: unknown[] } };
+      const row = baselines.find((b) => b.baseline.startsWith(name))!;
+      expect(fit.testLoss, command).toBe(row.testLoss);
+      expect(fit.ridge).toBe(row.ridge);
+      expect(fit.ridgeSelection.trials.length).toBeGreaterThan(1);
+    }
+  }, 180_000);
 });

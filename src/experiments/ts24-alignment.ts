@@ -66,7 +66,7 @@ const RIDGE = 1e-3;
 /** Mean-field Langevin weight decay and inverse temperature. */
 const LANGEVIN = { lambda: 1e-3, beta: 1e4 };
 /** Kernel ridge penalties lambda in (K + lambda n I) alpha = y, chosen on held-out training samples. */
-const KERNEL_RIDGES = [1e-3, 1e-2, 1e-1];
+const KERNEL_RIDGES = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
 /** Fraction of the n noisy training samples held out to choose the kernels' ridge (then refitted on all n). */
 const KERNEL_VALIDATION = 0.2;
 /**

@@ -38,7 +38,8 @@ export function selectRidge(base: FitContext, ridges: readonly number[], fractio
   const kept = base.n - held;
   if (held < 1 || kept < 1) throw new ConfigError(`kernel.validation: ${fraction} of n = ${base.n} leaves no validation or no fitting sample; raise n or change kernel.validation`);
   const xv = base.x.subarray(kept * d, base.n * d);
-  const yv = base.y.subarray(kept, base.n).view;
+  // A copy: the fits grow Wasm memory, which detaches views taken before them.
+  const yv = base.y.subarray(kept, base.n).toArray();
   const trials = ridges.map((ridge): RidgeTrial => {
     const owned: { free(): void }[] = [];
     const alloc = (length: number): WasmF64Array => {
