@@ -225,7 +225,7 @@ function ts24Plots(
     {
       name: "loss",
       title: `Test loss against the fixed-kernel baselines, d = ${largest.d}`,
-      caption: `Labels carry noise Unif[-${LABEL_NOISE}, ${LABEL_NOISE}] (train loss includes it; test loss is against the clean target, 95% band). Baselines on the same n = ${sizes.samples} noisy samples. Takakura, Suzuki 2024, Figure 2's setting.`,
+      caption: `Labels carry noise Unif[-${LABEL_NOISE}, ${LABEL_NOISE}] (train loss includes it; test loss is against the clean target, 95% band). Baselines on the same n = ${sizes.samples} noisy samples: NNGP/NTK ridge with bias at the ridge chosen on held-out training samples (rerun: meanfield kernel), random features at the least test loss of their grid (an oracle choice, favouring them). Takakura, Suzuki 2024, Figure 2's setting.`,
       spec: lineChart({
         title: "Loss: learned vs fixed kernels",
         rows: lossRows,
