@@ -36,13 +36,13 @@ function restrict(hi: Float64Array, lo: Float64Array, m: number, keep: readonly 
  * double-double (hi, lo). `zero` is the variance at or below which a (conditional) variable counts
  * as identically 0 (a conditional variance is exact to ~1e-32 times the variances it came from).
  */
-function gaussianMoment(hi: Float64Array, lo: Float64Array, m: number, ind: readonly boolean[], pow: readonly number[], zero: number): number {
+function gaussianMoment(hi: Float64Array, lo: Float64Array, m: number, ind: readonly boolean[], pow: readonly number[], zero: number, rounded: boolean): number {
   // Drop variables that carry neither an indicator nor a power (marginalizing them out).
   const keep: number[] = [];
   for (let i = 0; i < m; i++) if (ind[i] || pow[i]! > 0) keep.push(i);
   if (keep.length < m) {
     const [subHi, subLo] = restrict(hi, lo, m, keep);
-    return gaussianMoment(subHi, subLo, keep.length, keep.map((i) => ind[i]!), keep.map((i) => pow[i]!), zero);
+    return gaussianMoment(subHi, subLo, keep.length, keep.map((i) => ind[i]!), keep.map((i) => pow[i]!), zero, rounded);
   }
   for (let i = 0; i < m; i++) if (!(hi[i * m + i]! > zero)) return 0; // x_i = 0: 1{x_i > 0} = 0, x_i^n = 0.
   const z = pow.findIndex((n) => n > 0);
@@ -56,9 +56,9 @@ function gaussianMoment(hi: Float64Array, lo: Float64Array, m: number, ind: read
     if (rest[j]! > 0) {
       const lower = rest.slice();
       lower[j]! -= 1;
-      sum += czj * rest[j]! * gaussianMoment(hi, lo, m, ind, lower, zero);
+      sum += czj * rest[j]! * gaussianMoment(hi, lo, m, ind, lower, zero, rounded);
     } else if (ind[j]) {
-      sum += czj * (INV_SQRT_TWO_PI / Math.sqrt(hi[j * m + j]!)) * conditionedOnZero(hi, lo, m, j, ind, rest, zero);
+      sum += czj * (INV_SQRT_TWO_PI / Math.sqrt(hi[j * m + j]!)) * conditionedOnZero(hi, lo, m, j, ind, rest, zero, rounded);
     }
   }
   return sum;
@@ -69,9 +69,10 @@ const product: DoubleDouble = { hi: 0, lo: 0 };
 /**
  * The moment without variable j under the law given x_j = 0: covariance C - C_.j C_j. / C_jj,
  * each entry in double-double (a nearly collinear pair leaves a conditional variance ~1e-12 that
- * double arithmetic would fix only to ~1e-16 absolute).
+ * double arithmetic would fix only to ~1e-16 absolute). `rounded` computes it in double instead:
+ * the cancellation that made the ReLU ODE stall near convergence, kept for the tests that show it.
  */
-function conditionedOnZero(hi: Float64Array, lo: Float64Array, m: number, j: number, ind: readonly boolean[], pow: readonly number[], zero: number): number {
+function conditionedOnZero(hi: Float64Array, lo: Float64Array, m: number, j: number, ind: readonly boolean[], pow: readonly number[], zero: number, rounded: boolean): number {
   const others: number[] = [];
   for (let i = 0; i < m; i++) if (i !== j) others.push(i);
   const n = m - 1;
@@ -83,6 +84,10 @@ function conditionedOnZero(hi: Float64Array, lo: Float64Array, m: number, j: num
       const pj = others[a]! * m + j;
       const jq = j * m + others[b]!;
       const pq = others[a]! * m + others[b]!;
+      if (rounded) {
+        subHi[a * n + b] = subHi[b * n + a] = hi[pq]! - (hi[pj]! * hi[jq]!) / hi[jj]!;
+        continue;
+      }
       ddMul(hi[pj]!, lo[pj]!, hi[jq]!, lo[jq]!, product);
       ddDiv(product.hi, product.lo, hi[jj]!, lo[jj]!, product);
       ddAdd(hi[pq]!, lo[pq]!, -product.hi, -product.lo, product);
@@ -90,7 +95,7 @@ function conditionedOnZero(hi: Float64Array, lo: Float64Array, m: number, j: num
       subLo[a * n + b] = subLo[b * n + a] = product.lo;
     }
   }
-  return gaussianMoment(subHi, subLo, n, others.map((i) => ind[i]!), others.map((i) => pow[i]!), zero);
+  return gaussianMoment(subHi, subLo, n, others.map((i) => ind[i]!), others.map((i) => pow[i]!), zero, rounded);
 }
 
 /** Relative residual 1 - ρ² below which two positively correlated fields are merged as one (x_i = c x_j). */
@@ -105,7 +110,7 @@ const COLLINEAR = 1e-16;
  * than the rounding of the inputs. Conditional covariances are exact double-double values of
  * the rounded c, so every average is smooth in c down to 1 - ρ² ~ 1e-16.
  */
-export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: readonly number[]): number {
+export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: readonly number[], rounded = false): number {
   const m = ind.length;
   const zeros = new Float64Array(m * m);
   const group: number[] = [];
@@ -131,7 +136,7 @@ export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: reado
     mergedPow[group[i]!]! += pow[i]!;
     scale = Math.max(scale, c[i * m + i]!);
   }
-  return factor * gaussianMoment(subHi, subLo, n, mergedInd, mergedPow, 1e-28 * scale);
+  return factor * gaussianMoment(subHi, subLo, n, mergedInd, mergedPow, (rounded ? 1e-14 : 1e-28) * scale, rounded);
 }
 
 /** c_ii c_jj - c_ij² of a double matrix, in double-double, rounded. */
@@ -145,30 +150,38 @@ function minorOf(c: Float64Array, m: number, i: number, j: number): number {
 
 /**
  * Closed forms for g = g̃ = relu(x) = max(x, 0) (arc-cosine kernel, orthant probabilities and
- * Stein's lemma; the 4-field average through a 1-D Plackett integral with error near 1e-15).
- * Agreement: Monte Carlo with 10^6 samples within 4 standard errors, and the Gauss–Hermite product
- * rules converging to them algebraically (test/odeRelu.test.ts).
+ * Stein's lemma; the 4-field average through a 1-D Plackett integral), smooth and accurate to
+ * ~1e-16 as a student field becomes collinear with a teacher's (1 - ρ down to 1e-14 against
+ * 30-digit references, test/reluCollinear.test.ts). Agreement elsewhere: Monte Carlo with 10^6
+ * samples within 4 standard errors, and the Gauss–Hermite product rules converging to them
+ * algebraically (test/odeRelu.test.ts). `roundedConditioning` forms the conditional covariances
+ * in double arithmetic (the earlier code, wrong by up to 1e-8 near collinearity): for tests only.
  */
 export class ReluIntegrals implements FieldIntegrals {
   readonly method = "closed forms (relu: arc-cosine kernel, Stein's lemma, orthant probabilities with Plackett's 1-D integral)";
+  private readonly rounded: boolean;
+
+  constructor(options: { roundedConditioning?: boolean } = {}) {
+    this.rounded = options.roundedConditioning ?? false;
+  }
 
   /** E[relu(a) relu(b)]. */
   i2(c: Float64Array): number {
-    return fieldMoment(c, [true, true], [1, 1]);
+    return fieldMoment(c, [true, true], [1, 1], this.rounded);
   }
 
   /** E[1{a > 0} b relu(c)]. */
   i3(c: Float64Array): number {
-    return fieldMoment(c, [true, false, true], [0, 1, 1]);
+    return fieldMoment(c, [true, false, true], [0, 1, 1], this.rounded);
   }
 
   /** E[1{a > 0} 1{b > 0} relu(c) relu(e)]. */
   i4(c: Float64Array): number {
-    return fieldMoment(c, [true, true, true, true], [0, 0, 1, 1]);
+    return fieldMoment(c, [true, true, true, true], [0, 0, 1, 1], this.rounded);
   }
 
   /** P(a > 0, b > 0). */
   j2(c: Float64Array): number {
-    return fieldMoment(c, [true, true], [0, 0]);
+    return fieldMoment(c, [true, true], [0, 0], this.rounded);
   }
 }

@@ -200,8 +200,14 @@ function record(setup: OdeSetup, step: number, p: OrderParameters): OdeRecord {
   };
 }
 
-/** The ODE solution at the config's metric steps (adaptive Dormand–Prince in ODE time; each record at its exact time). */
-export async function solveOde(input: ConfigInput | Config, options: SolveOdeOptions = {}): Promise<{ setup: OdeSetup; records: OdeRecord[]; evaluations: number }> {
+/**
+ * The ODE solution at the config's metric steps (adaptive Dormand–Prince in ODE time; each record
+ * at its exact time), with the number of right-hand sides and of rejected steps.
+ */
+export async function solveOde(
+  input: ConfigInput | Config,
+  options: SolveOdeOptions = {},
+): Promise<{ setup: OdeSetup; records: OdeRecord[]; evaluations: number; rejectedSteps: number }> {
   const setup = await odeSetup(input, options);
   const { config, ode } = setup;
   const { k, m } = ode.spec;
@@ -209,7 +215,7 @@ export async function solveOde(input: ConfigInput | Config, options: SolveOdeOpt
   const tolerance = options.tolerance ?? { rtol: 1e-9, atol: 1e-12 };
   const y = flatten(setup.initial);
   const dy = (state: Float64Array, out: Float64Array) => ode.derivative(parameterViews(state, k, m), parameterViews(out, k, m));
-  const stepState = { h: 1e-3 / Math.max(ode.spec.learningRate, ode.spec.secondLayerRate, 1e-3) };
+  const stepState = { h: 1e-3 / Math.max(ode.spec.learningRate, ode.spec.secondLayerRate, 1e-3), rejected: 0 };
   const records: OdeRecord[] = [];
   let evaluations = 0;
   let tNow = 0;
@@ -221,5 +227,5 @@ export async function solveOde(input: ConfigInput | Config, options: SolveOdeOpt
     if (!Number.isFinite(r.populationLoss)) throw new ConfigError(`algorithm.stepSize: the ODE's loss became ${r.populationLoss} at step ${step} (t = ${target}); lower the step size`);
     records.push(r);
   }
-  return { setup, records, evaluations };
+  return { setup, records, evaluations, rejectedSteps: stepState.rejected };
 }
