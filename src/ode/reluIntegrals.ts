@@ -9,6 +9,12 @@
 // (gaussianOrthant.ts): Sheppard's closed forms up to 3 variables, Plackett's 1-D integral for 4
 // (needed by I4 only, through its E[... 1{c > 0} 1{e > 0}] term). I2 reproduces the arc-cosine
 // kernel of Cho, Saul 2009 (test/odeRelu.test.ts checks it against that formula).
+//
+// Near the end of a trajectory a student field is almost collinear with a teacher's, and the
+// conditional variances are ~1e-12 differences of O(1) numbers: they are formed in double-double
+// (doubleDouble.ts), exact for the rounded covariance, so the averages stay smooth there. Each
+// recursion level owns a preallocated buffer (no allocation per average: the ODE's right-hand
+// side evaluates hundreds of them).
 
 import type { FieldIntegrals } from "./fieldIntegrals.js";
 import { orthantProbability } from "./gaussianOrthant.js";
@@ -17,85 +23,131 @@ import { integerPower } from "../special/portableMath.js";
 
 const INV_SQRT_TWO_PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** Entries (hi, lo) of the covariance restricted to the variables `keep`. */
-function restrict(hi: Float64Array, lo: Float64Array, m: number, keep: readonly number[]): [Float64Array, Float64Array] {
-  const n = keep.length;
-  const subHi = new Float64Array(n * n);
-  const subLo = new Float64Array(n * n);
+/** At most 4 fields; each Stein step lowers a power or drops a field, so 12 levels always suffice. */
+const MAX_LEVELS = 12;
+
+/** One moment problem: covariance (hi, lo) m x m with stride 4, an indicator flag and a power per field. */
+interface Level {
+  hi: Float64Array;
+  lo: Float64Array;
+  m: number;
+  ind: Uint8Array;
+  pow: Int32Array;
+  /** Scratch for the 4 x 4 -> m x m compaction of the orthant leaf. */
+  packedHi: Float64Array;
+  packedLo: Float64Array;
+}
+
+const levels: Level[] = Array.from({ length: MAX_LEVELS }, () => ({
+  hi: new Float64Array(16),
+  lo: new Float64Array(16),
+  m: 0,
+  ind: new Uint8Array(4),
+  pow: new Int32Array(4),
+  packedHi: new Float64Array(16),
+  packedLo: new Float64Array(16),
+}));
+
+const product: DoubleDouble = { hi: 0, lo: 0 };
+
+/** Drops, in place, the fields of a level that carry neither an indicator nor a power (marginalizing them out). */
+function marginalize(level: Level): void {
+  let n = 0;
+  const keep = [0, 0, 0, 0];
+  for (let i = 0; i < level.m; i++) if (level.ind[i] || level.pow[i]! > 0) keep[n++] = i;
+  if (n === level.m) return;
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++) {
-      subHi[a * n + b] = hi[keep[a]! * m + keep[b]!]!;
-      subLo[a * n + b] = lo[keep[a]! * m + keep[b]!]!;
+      level.hi[a * 4 + b] = level.hi[keep[a]! * 4 + keep[b]!]!;
+      level.lo[a * 4 + b] = level.lo[keep[a]! * 4 + keep[b]!]!;
     }
+    level.ind[a] = level.ind[keep[a]!]!;
+    level.pow[a] = level.pow[keep[a]!]!;
   }
-  return [subHi, subLo];
+  level.m = n;
 }
 
 /**
- * E[prod_{i: ind[i]} 1{x_i > 0} prod_i x_i^{pow[i]}] for x ~ N(0, C), C m x m row-major in
- * double-double (hi, lo). `zero` is the variance at or below which a (conditional) variable counts
- * as identically 0 (a conditional variance is exact to ~1e-32 times the variances it came from).
+ * E[prod_{i: ind[i]} 1{x_i > 0} prod_i x_i^{pow[i]}] for the problem at levels[depth] (which this
+ * call owns and may compact). `zero` is the variance at or below which a (conditional) variable
+ * counts as identically 0 (a conditional variance is exact to ~1e-32 times the variances it came from).
  */
-function gaussianMoment(hi: Float64Array, lo: Float64Array, m: number, ind: readonly boolean[], pow: readonly number[], zero: number, rounded: boolean): number {
-  // Drop variables that carry neither an indicator nor a power (marginalizing them out).
-  const keep: number[] = [];
-  for (let i = 0; i < m; i++) if (ind[i] || pow[i]! > 0) keep.push(i);
-  if (keep.length < m) {
-    const [subHi, subLo] = restrict(hi, lo, m, keep);
-    return gaussianMoment(subHi, subLo, keep.length, keep.map((i) => ind[i]!), keep.map((i) => pow[i]!), zero, rounded);
+function gaussianMoment(depth: number, zero: number, rounded: boolean): number {
+  const level = levels[depth]!;
+  marginalize(level);
+  const { hi, lo, m, ind, pow } = level;
+  for (let i = 0; i < m; i++) if (!(hi[i * 4 + i]! > zero)) return 0; // x_i = 0: 1{x_i > 0} = 0, x_i^n = 0.
+  let z = -1;
+  for (let i = 0; i < m && z < 0; i++) if (pow[i]! > 0) z = i;
+  if (z < 0) {
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) {
+        level.packedHi[a * m + b] = hi[a * 4 + b]!;
+        level.packedLo[a * m + b] = lo[a * 4 + b]!;
+      }
+    }
+    return orthantProbability(level.packedHi, m, level.packedLo);
   }
-  for (let i = 0; i < m; i++) if (!(hi[i * m + i]! > zero)) return 0; // x_i = 0: 1{x_i > 0} = 0, x_i^n = 0.
-  const z = pow.findIndex((n) => n > 0);
-  if (z < 0) return orthantProbability(hi, m, lo);
-  const rest = pow.slice();
-  rest[z]! -= 1;
+  const next = levels[depth + 1]!;
   let sum = 0;
   for (let j = 0; j < m; j++) {
-    const czj = hi[z * m + j]!;
+    const czj = hi[z * 4 + j]!;
     if (czj === 0) continue;
-    if (rest[j]! > 0) {
-      const lower = rest.slice();
-      lower[j]! -= 1;
-      sum += czj * rest[j]! * gaussianMoment(hi, lo, m, ind, lower, zero, rounded);
+    const rest = pow[j]! - (j === z ? 1 : 0);
+    if (rest > 0) {
+      // ∂_j x_j^rest = rest x_j^(rest - 1): the same law, the powers lowered.
+      next.hi.set(hi);
+      next.lo.set(lo);
+      next.m = m;
+      next.ind.set(ind);
+      next.pow.set(pow);
+      next.pow[z]! -= 1;
+      next.pow[j]! -= 1;
+      sum += czj * rest * gaussianMoment(depth + 1, zero, rounded);
     } else if (ind[j]) {
-      sum += czj * (INV_SQRT_TWO_PI / Math.sqrt(hi[j * m + j]!)) * conditionedOnZero(hi, lo, m, j, ind, rest, zero, rounded);
+      conditionOnZero(level, j, z, next, rounded);
+      sum += czj * (INV_SQRT_TWO_PI / Math.sqrt(hi[j * 4 + j]!)) * gaussianMoment(depth + 1, zero, rounded);
     }
   }
   return sum;
 }
 
-const product: DoubleDouble = { hi: 0, lo: 0 };
-
 /**
- * The moment without variable j under the law given x_j = 0: covariance C - C_.j C_j. / C_jj,
- * each entry in double-double (a nearly collinear pair leaves a conditional variance ~1e-12 that
- * double arithmetic would fix only to ~1e-16 absolute). `rounded` computes it in double instead:
- * the cancellation that made the ReLU ODE stall near convergence, kept for the tests that show it.
+ * Writes into `next` the problem without field j under the law given x_j = 0 (covariance C -
+ * C_.j C_j. / C_jj), the power of z lowered by one. Each entry in double-double: a nearly
+ * collinear pair leaves a conditional variance ~1e-12 that double arithmetic would fix only to
+ * ~1e-16 absolute. `rounded` computes it in double instead: the cancellation that made the ReLU
+ * ODE stall near convergence, kept for the tests that show it.
  */
-function conditionedOnZero(hi: Float64Array, lo: Float64Array, m: number, j: number, ind: readonly boolean[], pow: readonly number[], zero: number, rounded: boolean): number {
-  const others: number[] = [];
-  for (let i = 0; i < m; i++) if (i !== j) others.push(i);
-  const n = m - 1;
-  const subHi = new Float64Array(n * n);
-  const subLo = new Float64Array(n * n);
-  const jj = j * m + j;
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      const pj = others[a]! * m + j;
-      const jq = j * m + others[b]!;
-      const pq = others[a]! * m + others[b]!;
+function conditionOnZero(level: Level, j: number, z: number, next: Level, rounded: boolean): void {
+  const { hi, lo, m } = level;
+  const jj = j * 4 + j;
+  let a = 0;
+  for (let p = 0; p < m; p++) {
+    if (p === j) continue;
+    let b = a;
+    for (let q = p; q < m; q++) {
+      if (q === j) continue;
+      const pj = p * 4 + j;
+      const jq = j * 4 + q;
+      const pq = p * 4 + q;
       if (rounded) {
-        subHi[a * n + b] = subHi[b * n + a] = hi[pq]! - (hi[pj]! * hi[jq]!) / hi[jj]!;
-        continue;
+        next.hi[a * 4 + b] = next.hi[b * 4 + a] = hi[pq]! - (hi[pj]! * hi[jq]!) / hi[jj]!;
+        next.lo[a * 4 + b] = next.lo[b * 4 + a] = 0;
+      } else {
+        ddMul(hi[pj]!, lo[pj]!, hi[jq]!, lo[jq]!, product);
+        ddDiv(product.hi, product.lo, hi[jj]!, lo[jj]!, product);
+        ddAdd(hi[pq]!, lo[pq]!, -product.hi, -product.lo, product);
+        next.hi[a * 4 + b] = next.hi[b * 4 + a] = product.hi;
+        next.lo[a * 4 + b] = next.lo[b * 4 + a] = product.lo;
       }
-      ddMul(hi[pj]!, lo[pj]!, hi[jq]!, lo[jq]!, product);
-      ddDiv(product.hi, product.lo, hi[jj]!, lo[jj]!, product);
-      ddAdd(hi[pq]!, lo[pq]!, -product.hi, -product.lo, product);
-      subHi[a * n + b] = subHi[b * n + a] = product.hi;
-      subLo[a * n + b] = subLo[b * n + a] = product.lo;
+      b++;
     }
+    next.ind[a] = level.ind[p]!;
+    next.pow[a] = level.pow[p]! - (p === z ? 1 : 0);
+    a++;
   }
-  return gaussianMoment(subHi, subLo, n, others.map((i) => ind[i]!), others.map((i) => pow[i]!), zero, rounded);
+  next.m = m - 1;
 }
 
 /** Relative residual 1 - ρ² below which two positively correlated fields are merged as one (x_i = c x_j). */
@@ -112,31 +164,38 @@ const COLLINEAR = 1e-16;
  */
 export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: readonly number[], rounded = false): number {
   const m = ind.length;
-  const zeros = new Float64Array(m * m);
-  const group: number[] = [];
-  const reps: number[] = [];
+  const top = levels[0]!;
+  const reps = [0, 0, 0, 0];
+  let n = 0;
   let factor = 1;
+  let scale = 0;
+  top.ind.fill(0);
+  top.pow.fill(0);
   for (let i = 0; i < m; i++) {
     const cii = c[i * m + i]!;
-    const same = reps.findIndex((r) => {
-      const crr = c[r * m + r]!;
-      const cri = c[r * m + i]!;
-      return cri > 0 && minorOf(c, m, r, i) <= COLLINEAR * crr * cii;
-    });
-    if (same >= 0 && pow[i]! > 0) factor *= integerPower(Math.sqrt(cii / c[reps[same]! * m + reps[same]!]!), pow[i]!);
-    group.push(same >= 0 ? same : reps.push(i) - 1);
+    scale = Math.max(scale, cii);
+    let same = -1;
+    for (let g = 0; g < n && same < 0; g++) {
+      const r = reps[g]!;
+      if (c[r * m + i]! > 0 && minorOf(c, m, r, i) <= COLLINEAR * c[r * m + r]! * cii) same = g;
+    }
+    if (same < 0) {
+      same = n;
+      reps[n++] = i;
+    } else if (pow[i]! > 0) {
+      factor *= integerPower(Math.sqrt(cii / c[reps[same]! * m + reps[same]!]!), pow[i]!);
+    }
+    top.ind[same] ||= ind[i] ? 1 : 0;
+    top.pow[same]! += pow[i]!;
   }
-  const n = reps.length;
-  const [subHi, subLo] = restrict(c, zeros, m, reps);
-  const mergedInd: boolean[] = new Array<boolean>(n).fill(false);
-  const mergedPow: number[] = new Array<number>(n).fill(0);
-  let scale = 0;
-  for (let i = 0; i < m; i++) {
-    mergedInd[group[i]!] ||= ind[i]!;
-    mergedPow[group[i]!]! += pow[i]!;
-    scale = Math.max(scale, c[i * m + i]!);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) {
+      top.hi[a * 4 + b] = c[reps[a]! * m + reps[b]!]!;
+      top.lo[a * 4 + b] = 0;
+    }
   }
-  return factor * gaussianMoment(subHi, subLo, n, mergedInd, mergedPow, (rounded ? 1e-14 : 1e-28) * scale, rounded);
+  top.m = n;
+  return factor * gaussianMoment(0, (rounded ? 1e-14 : 1e-28) * scale, rounded);
 }
 
 /** c_ii c_jj - c_ij² of a double matrix, in double-double, rounded. */
