@@ -31,7 +31,7 @@ const HALF_PI = Math.PI / 2;
 
 /** Nodes of the panel rule and the local error each panel of length h must reach (times h). */
 const PANEL_NODES = 12;
-const PANEL_TOLERANCE = 1e-15;
+const PANEL_TOLERANCE = 1e-14;
 const ROUNDING = 1e-17;
 const MAX_DEPTH = 14;
 const panel = gaussLegendre(PANEL_NODES);
@@ -98,10 +98,22 @@ const TRIPLES: readonly (readonly [number, number, number])[] = [
   [0, 1, 2],
 ];
 
+const minors: PlackettMinors = {
+  rho: new Float64Array(6), oneMinusRho2: new Float64Array(6), mixed3: new Float64Array(6), mixed2: new Float64Array(6), rhoKl: new Float64Array(6), e2: 0, e3: 0, e4: 0,
+};
+const pair = new Float64Array(16);
+const v = new Float64Array(4);
+const sd = new Float64Array(4);
+/** Rows and columns of the 3 x 3 minors: the triples (k, i, j) and (l, i, j) per pair. */
+const ROWS_KIJ = PAIRS.map(([i, j, k]) => [k, i, j] as const);
+const COLS_LIJ = PAIRS.map(([i, j, , l]) => [l, i, j] as const);
+
+/** The minors of the 4 x 4 covariance (hi, lo) into the module's one PlackettMinors (overwritten per call). */
 function plackettMinors(hi: Float64Array, lo: Float64Array): PlackettMinors {
-  const v = [hi[0]!, hi[5]!, hi[10]!, hi[15]!];
-  const sd = v.map((x) => Math.sqrt(x));
-  const pair = new Float64Array(16);
+  for (let p = 0; p < 4; p++) {
+    v[p] = hi[p * 5]!;
+    sd[p] = Math.sqrt(v[p]!);
+  }
   let e2 = 0;
   for (let p = 0; p < 4; p++) {
     for (let q = p + 1; q < 4; q++) {
@@ -110,16 +122,17 @@ function plackettMinors(hi: Float64Array, lo: Float64Array): PlackettMinors {
     }
   }
   let e3 = 0;
-  for (const [a, b, c] of TRIPLES) e3 += Math.max(0, ddDeterminant3(hi, lo, 4, [a, b, c], [a, b, c], dd) / (v[a]! * v[b]! * v[c]!));
-  const e4 = Math.max(0, ddDeterminant4(hi, lo) / (v[0]! * v[1]! * v[2]! * v[3]!));
-  const out: PlackettMinors = {
-    rho: new Float64Array(6), oneMinusRho2: new Float64Array(6), mixed3: new Float64Array(6), mixed2: new Float64Array(6), rhoKl: new Float64Array(6), e2, e3, e4,
-  };
+  for (const t of TRIPLES) e3 += Math.max(0, ddDeterminant3(hi, lo, 4, t, t, dd) / (v[t[0]]! * v[t[1]]! * v[t[2]]!));
+  const out = minors;
+  out.e2 = e2;
+  out.e3 = e3;
+  out.e4 = Math.max(0, ddDeterminant4(hi, lo) / (v[0]! * v[1]! * v[2]! * v[3]!));
   const rho = (a: number, b: number) => hi[a * 4 + b]! / (sd[a]! * sd[b]!);
-  PAIRS.forEach(([i, j, k, l], n) => {
+  for (let n = 0; n < 6; n++) {
+    const [i, j, k, l] = PAIRS[n]!;
     out.rho[n] = rho(i, j);
     out.oneMinusRho2[n] = pair[i * 4 + j]!;
-    out.mixed3[n] = ddDeterminant3(hi, lo, 4, [k, i, j], [l, i, j], dd) / (sd[k]! * sd[l]! * v[i]! * v[j]!);
+    out.mixed3[n] = ddDeterminant3(hi, lo, 4, ROWS_KIJ[n]!, COLS_LIJ[n]!, dd) / (sd[k]! * sd[l]! * v[i]! * v[j]!);
     // 2 c_kl c_ii c_jj - c_kj c_jl c_ii - c_ki c_il c_jj, in double-double, over sd_k sd_l c_ii c_jj.
     ddMul(hi[k * 4 + j]!, lo[k * 4 + j]!, hi[j * 4 + l]!, lo[j * 4 + l]!, dd);
     ddMul(dd.hi, dd.lo, -v[i]!, -lo[i * 5]!, dd);
@@ -130,7 +143,7 @@ function plackettMinors(hi: Float64Array, lo: Float64Array): PlackettMinors {
     ddMul(dd2.hi, dd2.lo, 2 * hi[k * 4 + l]!, 2 * lo[k * 4 + l]!, dd2);
     out.mixed2[n] = ddAdd(dd.hi, dd.lo, dd2.hi, dd2.lo, dd).hi / (sd[k]! * sd[l]! * v[i]! * v[j]!);
     out.rhoKl[n] = rho(k, l);
-  });
+  }
   return out;
 }
 

@@ -84,16 +84,18 @@ export function ddDiv(ah: number, al: number, bh: number, bl: number, out: Doubl
  * size of its terms.
  */
 export function ddDeterminant3(hi: Float64Array, lo: Float64Array, n: number, rows: readonly number[], cols: readonly number[], out: DoubleDouble): number {
-  const at = (r: number, c: number) => rows[r]! * n + cols[c]!;
+  const r0 = rows[0]! * n;
+  const r1 = rows[1]! * n;
+  const r2 = rows[2]! * n;
   const sum = detSum;
   const product = detProduct;
   sum.hi = 0;
   sum.lo = 0;
   // The six terms of the Leibniz formula, each a double-double product of three entries.
   for (const [a, b, c, sign] of LEIBNIZ3) {
-    const i = at(0, a);
-    const j = at(1, b);
-    const k = at(2, c);
+    const i = r0 + cols[a]!;
+    const j = r1 + cols[b]!;
+    const k = r2 + cols[c]!;
     ddMul(hi[i]!, lo[i]!, hi[j]!, lo[j]!, product);
     ddMul(product.hi, product.lo, hi[k]!, lo[k]!, product);
     ddAdd(sum.hi, sum.lo, sign * product.hi, sign * product.lo, sum);
@@ -114,7 +116,7 @@ export function ddDeterminant4(hi: Float64Array, lo: Float64Array): number {
   total.lo = 0;
   for (let j = 0; j < 4; j++) {
     const cols = MINOR_COLUMNS[j]!;
-    ddDeterminant3(hi, lo, 4, [1, 2, 3], cols, minor);
+    ddDeterminant3(hi, lo, 4, LOWER_ROWS, cols, minor);
     ddMul(hi[j]!, lo[j]!, minor.hi, minor.lo, minor);
     const sign = j % 2 === 0 ? 1 : -1;
     ddAdd(total.hi, total.lo, sign * minor.hi, sign * minor.lo, total);
@@ -122,6 +124,7 @@ export function ddDeterminant4(hi: Float64Array, lo: Float64Array): number {
   return total.hi + total.lo;
 }
 
+const LOWER_ROWS: readonly number[] = [1, 2, 3];
 const MINOR_COLUMNS: readonly (readonly number[])[] = [
   [1, 2, 3],
   [0, 2, 3],
