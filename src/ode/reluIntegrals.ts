@@ -18,7 +18,7 @@
 
 import type { FieldIntegrals } from "./fieldIntegrals.js";
 import { orthantProbability } from "./gaussianOrthant.js";
-import { ddAdd, ddDiv, ddMul, type DoubleDouble } from "../special/doubleDouble.js";
+import { ddAdd, ddMul, ddSchurEntry, type DoubleDouble } from "../special/doubleDouble.js";
 import { integerPower } from "../special/portableMath.js";
 
 const INV_SQRT_TWO_PI = 1 / Math.sqrt(2 * Math.PI);
@@ -135,9 +135,7 @@ function conditionOnZero(level: Level, j: number, z: number, next: Level, rounde
         next.hi[a * 4 + b] = next.hi[b * 4 + a] = hi[pq]! - (hi[pj]! * hi[jq]!) / hi[jj]!;
         next.lo[a * 4 + b] = next.lo[b * 4 + a] = 0;
       } else {
-        ddMul(hi[pj]!, lo[pj]!, hi[jq]!, lo[jq]!, product);
-        ddDiv(product.hi, product.lo, hi[jj]!, lo[jj]!, product);
-        ddAdd(hi[pq]!, lo[pq]!, -product.hi, -product.lo, product);
+        ddSchurEntry(hi[pq]!, lo[pq]!, hi[pj]!, lo[pj]!, hi[jq]!, lo[jq]!, hi[jj]!, lo[jj]!, product);
         next.hi[a * 4 + b] = next.hi[b * 4 + a] = product.hi;
         next.lo[a * 4 + b] = next.lo[b * 4 + a] = product.lo;
       }

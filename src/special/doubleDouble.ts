@@ -66,16 +66,25 @@ export function ddMul(ah: number, al: number, bh: number, bl: number, out: Doubl
   return out;
 }
 
-/** out = (ah + al) / (bh + bl): a double quotient refined by one Newton correction. */
-export function ddDiv(ah: number, al: number, bh: number, bl: number, out: DoubleDouble): DoubleDouble {
-  const q1 = ah / bh;
-  ddMul(q1, 0, bh, bl, out);
-  ddAdd(ah, al, -out.hi, -out.lo, out);
-  const q2 = out.hi / bh;
-  ddMul(q2, 0, bh, bl, scratch2);
-  const q3 = (out.hi - scratch2.hi + (out.lo - scratch2.lo)) / bh;
-  quickTwoSum(q1, q2, out);
-  return ddAdd(out.hi, out.lo, q3, 0, out);
+const schurProduct: DoubleDouble = { hi: 0, lo: 0 };
+
+/**
+ * out = c_pq - c_pj c_jq / c_jj for double-double entries (the Schur complement's entry),
+ * relative error ~1e-32 of the terms: with the double quotient q = c_pj / c_jj and its exact
+ * remainder r = c_pj - q c_jj, c_pj c_jq / c_jj = q c_jq + r c_jq / c_jj, where the last term is
+ * ~1e-16 of the others and needs only double precision. Cheaper than a double-double product, quotient and difference in turn.
+ */
+export function ddSchurEntry(
+  pqh: number, pql: number, pjh: number, pjl: number, jqh: number, jql: number, jjh: number, jjl: number, out: DoubleDouble,
+): DoubleDouble {
+  const q = pjh / jjh;
+  twoProduct(q, jjh, schurProduct);
+  const r = pjh - schurProduct.hi - schurProduct.lo + (pjl - q * jjl);
+  twoProduct(q, jqh, schurProduct);
+  twoSum(pqh, -schurProduct.hi, out);
+  const low = out.lo - schurProduct.lo + pql - q * jql - (r * jqh) / jjh;
+  quickTwoSum(out.hi, low, out);
+  return out;
 }
 
 /**
