@@ -22,6 +22,7 @@ import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { CommitteeOde, flatten, parameterViews, type OrderParameters } from "./committeeOde.js";
 import { integrate, type Tolerance } from "./dormandPrince.js";
 import { fieldIntegrals, type QuadratureOrders } from "./fieldIntegrals.js";
+import { ReluIntegrals } from "./reluIntegrals.js";
 
 /**
  * The ODE at one logged step: mean-field time step · h, ODE time step / d, population loss
@@ -71,6 +72,11 @@ export interface SolveOdeOptions {
    * dynamics stay there and settle on the symmetric fixed point, the plateau of Saad, Solla 1995.
    */
   symmetrize?: boolean;
+  /**
+   * Relu averages with the conditional covariances in double arithmetic (the earlier code, whose
+   * step control stalls near convergence): for the broken variant of saad-solla-plateau only.
+   */
+  roundedReluConditioning?: boolean;
 }
 
 function unsupported(field: string, why: string): never {
@@ -142,6 +148,7 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
     const sigma = algorithm.kind === "onlineSgd" ? (algorithm.outputNoise ?? 0) : 0;
     const trainFirst = model.train !== "second";
     const trainSecond = model.train !== "first";
+    const integrals = fieldIntegrals(activation, teacher.activation, options.orders);
     const ode = new CommitteeOde({
       k,
       m,
@@ -153,7 +160,7 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
       outputNoiseVariance: sigma * sigma,
       firstLayerDecay: trainFirst ? ratio * lambda * h * d : 0,
       secondLayerDecay: trainSecond ? lambda * h * d : 0,
-      integrals: fieldIntegrals(activation, teacher.activation, options.orders),
+      integrals: options.roundedReluConditioning && integrals instanceof ReluIntegrals ? new ReluIntegrals({ roundedConditioning: true }) : integrals,
     });
     return { config, ode, initial, teacherDirections: wStar, scale: s };
   } finally {
