@@ -20,7 +20,8 @@
 // so the conditional correlation's asin is atan(s_kl / sqrt(det R_ij(t) det R(t))), with no
 // cancellation left. The integrand's features sit
 // near t = 1 at widths sqrt(1 - t) ~ sqrt(λ_min); the substitution 1 - t = s², s = σ sinh u with
-// σ² ~ det R spreads them over O(1) in u, where adaptive Gauss–Legendre resolves them.
+// σ² = min(min_ij (1 - ρ_ij²), sqrt(det R)) (floored at 1e-24) spreads them over O(1) in u, where
+// adaptive Gauss–Legendre resolves them.
 
 import { asin, atan, exp, log } from "../special/portableMath.js";
 import { gaussLegendre } from "../special/quadrature.js";
@@ -201,7 +202,7 @@ function adaptive(r: PlackettMinors, sigma: number, a: number, b: number, whole:
 /** Plackett's P4 for a covariance given in double-double (hi, lo), 4 x 4 row-major. */
 function orthant4(hi: Float64Array, lo: Float64Array): number {
   const r = plackettMinors(hi, lo);
-  // σ² ~ the smallest eigenvalue (det R <= λ_min <= min(1 - ρ²)); floored where rounding rules anyway.
+  // σ² near the smallest eigenvalue (det R <= λ_min <= min(1 - ρ²)); floored where rounding rules anyway.
   let smallestPair = 1;
   for (let n = 0; n < 6; n++) smallestPair = Math.min(smallestPair, r.oneMinusRho2[n]!);
   const sigma = Math.sqrt(Math.max(Math.min(smallestPair, Math.sqrt(r.e4)), 1e-24));

@@ -158,7 +158,8 @@ const COLLINEAR = 1e-16;
  * 1e-16) are merged, where indicators are idempotent, powers add and relu(c x) = c relu(x). A
  * merged pair is the limit ρ -> 1 of the unmerged formula; below 1e-16 the two differ by less
  * than the rounding of the inputs. Conditional covariances are exact double-double values of
- * the rounded c, so every average is smooth in c down to 1 - ρ² ~ 1e-16.
+ * the rounded c, so every average is smooth in c down to 1 - ρ² ~ 1e-16. `rounded` forms them in
+ * double arithmetic instead (ReluIntegrals' roundedConditioning, for the tests that show its error).
  */
 export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: readonly number[], rounded = false): number {
   const m = ind.length;
