@@ -19,6 +19,7 @@ import { check, type Experiment, type ExperimentContext, type ExperimentResult }
 import { meanInterval } from "./intervals.js";
 import { GOLDT_2019, SAAD_SOLLA_1995 } from "./papers.js";
 import { fitLine, fitPowerLaw } from "./powerLaw.js";
+import { reluConvergence } from "./saadSollaRelu.js";
 import { log, pow } from "../special/portableMath.js";
 
 interface Sizes {
@@ -28,12 +29,14 @@ interface Sizes {
   horizon: number;
   /** The gap is measured on t <= window, before any escape. */
   window: number;
+  /** d of the relu committee run to convergence (saadSollaRelu.ts). */
+  reluDimension: number;
 }
 
 const SIZES: Record<ExperimentContext["scale"], Sizes> = {
-  test: { dims: [100, 200, 400], seeds: 2, horizon: 140, window: 15 },
-  quick: { dims: [100, 200, 400, 800, 1600], seeds: 3, horizon: 200, window: 15 },
-  paper: { dims: [125, 250, 500, 1000, 2000, 4000], seeds: 6, horizon: 250, window: 15 },
+  test: { dims: [100, 200, 400], seeds: 2, horizon: 140, window: 15, reluDimension: 500 },
+  quick: { dims: [100, 200, 400, 800, 1600], seeds: 3, horizon: 200, window: 15, reluDimension: 500 },
+  paper: { dims: [125, 250, 500, 1000, 2000, 4000], seeds: 6, horizon: 250, window: 15, reluDimension: 2000 },
 };
 
 /** η in the ODE's units; the package's step is h = η K s^2 / d (committee scaling, s = 1). */
@@ -171,12 +174,14 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const plateau = await symmetricPlateau(ctx, size, width, firstOrderOnly);
   const { perRun, trajectories } = await sgdAgainstOde(ctx, size, width, firstOrderOnly, plateau);
   const { byD, gapFit, escapeFit, checks } = plateauChecks(ctx, size, perRun, plateau);
+  const relu = await reluConvergence(ctx, size.reluDimension, ctx.variant === "rounded-relu-conditioning");
   const gapRows = byD.map((p) => ({ d: p.d, gap: p.gap.mean, lower: p.gap.lower, upper: p.gap.upper, series: "measured (mean, 95% interval)" }));
   const fitRows = byD.map((p) => ({ d: p.d, gap: gapFit.prefactor * pow(p.d, gapFit.exponent.value), lower: null, upper: null, series: `fit: d^${gapFit.exponent.value.toFixed(2)}` }));
   return {
-    checks,
+    checks: [...checks, ...relu.checks],
     exponents: { gapExponent: gapFit.exponent },
     figures: {
+      ...relu.figures,
       plateauLoss: plateau,
       largestDimension: d0,
       ...(escapeFit ? { escapeTimeSlopeInLogD: escapeFit.value, escapeTimeSlopeLower95: escapeFit.ci95[0], escapeTimeSlopeUpper95: escapeFit.ci95[1] } : {}),
@@ -209,6 +214,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
           points: true,
         }),
       },
+      relu.plot,
     ],
   };
 }
@@ -218,7 +224,7 @@ export const saadSollaPlateau: Experiment = {
   papers: [{ ...SAAD_SOLLA_1995, figure: "the symmetric plateau and its escape by specialization in the realizable case K = M (here K = M = 2)" }, { ...GOLDT_2019, figure: "the order-parameter ODEs of online SGD at fixed width against simulations" }],
   title: "The specialization plateau of a soft committee machine, SGD against the order-parameter ODEs",
   description:
-    "Online SGD of a K = 2 erf committee on an M = 2 erf teacher at d = 100 ... 4000 beside the high-dimensional ODEs from the same draw: the symmetric plateau, its escape later at larger d, and the ODE-SGD gap falling like d^(-1/2).",
+    "Online SGD of a K = 2 erf committee on an M = 2 erf teacher at d = 100 ... 4000 beside the high-dimensional ODEs from the same draw: the symmetric plateau, its escape later at larger d, and the ODE-SGD gap falling like d^(-1/2); and a K = M = 2 relu committee run to convergence, SGD beside the ODE.",
   brokenVariants: [
     {
       name: "first-order-ode",
@@ -229,6 +235,12 @@ export const saadSollaPlateau: Experiment = {
       name: "student-too-small",
       description: "A student of K = 1 neuron for the M = 2 teacher: there is no symmetric plateau to leave and the loss cannot reach zero.",
       fails: ["runs that escape the plateau", "final loss / plateau loss"],
+    },
+    {
+      name: "rounded-relu-conditioning",
+      description:
+        "The relu averages with their conditional covariances in double arithmetic (the earlier code): as the students become collinear with the teachers these jitter by ~1e-16 / (1 - ρ), and the ODE's step-size control rejects step after step.",
+      fails: ["relu ODE rejected steps", "relu late decay rate, SGD / ODE"],
     },
   ],
   run,

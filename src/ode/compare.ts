@@ -28,6 +28,8 @@ export interface OdeComparison {
   setup: OdeSetup;
   ode: OdeRecord[];
   records: OdeComparisonRecord[];
+  /** Steps the ODE's step-size control rejected (a right-hand side not smooth to the tolerance shows here). */
+  rejectedSteps: number;
   /** Largest overlap gap and largest loss gap over the logged steps. */
   maxOverlapGap: number;
   maxLossGap: number;
@@ -43,7 +45,7 @@ function maxGap(p: OrderParameters, r: OdeRecord): number {
 
 /** solveOde(config) and the config's SGD run, record by record. */
 export async function compareOdeWithNetwork(input: ConfigInput | Config, options: SolveOdeOptions & { runtime?: WasmRuntime } = {}): Promise<OdeComparison> {
-  const { setup, records: ode } = await solveOde(input, options);
+  const { setup, records: ode, rejectedSteps } = await solveOde(input, options);
   const config = { ...setup.config, metrics: { ...setup.config.metrics, include: ["populationLoss" as const] } };
   const measured: OrderParameters[] = [];
   const run = await simulate(config, { ...(options.runtime ? { runtime: options.runtime } : {}), observe: (_step, _time, w, a) => measured.push(orderParametersOf(setup, w, a)) });
@@ -58,6 +60,7 @@ export async function compareOdeWithNetwork(input: ConfigInput | Config, options
     setup,
     ode,
     records,
+    rejectedSteps,
     maxOverlapGap: Math.max(...records.map((r) => r.overlapGap)),
     maxLossGap: Math.max(...records.map((r) => (r.networkLoss === null ? 0 : Math.abs(r.networkLoss - r.odeLoss)))),
   };

@@ -27,10 +27,12 @@ const E = [35 / 384 - 5179 / 57600, 0, 500 / 1113 - 7571 / 16695, 125 / 192 - 39
 
 /**
  * Integrates y from t0 to t1 in place with adaptive steps (the first-same-as-last stage reused);
- * `state.h` carries the step size between calls so consecutive intervals continue smoothly.
- * Returns the number of derivative evaluations. Throws when the step size underflows.
+ * `state.h` carries the step size between calls so consecutive intervals continue smoothly, and
+ * `state.rejected` (when present) counts the rejected steps: a right-hand side that is not smooth
+ * to the tolerance shows as rejections. Returns the number of derivative evaluations. Throws
+ * when the step size underflows.
  */
-export function integrate(f: Derivative, y: Float64Array, t0: number, t1: number, tol: Tolerance, state: { h: number }): number {
+export function integrate(f: Derivative, y: Float64Array, t0: number, t1: number, tol: Tolerance, state: { h: number; rejected?: number }): number {
   const n = y.length;
   const k = Array.from({ length: 7 }, () => new Float64Array(n));
   const stage = new Float64Array(n);
@@ -65,7 +67,7 @@ export function integrate(f: Derivative, y: Float64Array, t0: number, t1: number
       t = last ? t1 : t + h;
       y.set(next);
       k[0]!.set(k[6]!);
-    }
+    } else if (state.rejected !== undefined) state.rejected++;
     // The standard controller: safety 0.9, growth within [1/5, 5].
     const factor = err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * pow(err, -0.2)));
     h *= factor;

@@ -5,24 +5,39 @@
 // path R(t) = (1 - t) I + t R of correlation matrices,
 //   dP/dt = sum_{i<j} ρ_ij φ2(0, 0; t ρ_ij) P(x_k > 0, x_l > 0 | x_i = x_j = 0; R(t)),
 // the last factor a bivariate orthant probability of the conditional law (again zero-mean), and
-// P(R(0)) = 1/16. R(t) is positive definite on [0, 1], so the integrand is analytic there; it is
-// singular only at t >= 1 (where R(t) or a 2 x 2 block becomes singular) or t < 0, and near t = 1
-// when R is nearly singular, where the integrand behaves like 1 / sqrt(1 - t): the substitution
-// t = 1 - s² makes that smooth, and adaptive Gauss–Legendre in s resolves what is left.
+// P(R(0)) = 1/16.
+//
+// Near-singular covariances (a student field almost collinear with a teacher's once it has
+// learned it) are the hard case: 1 - ρ², the conditional covariances and their discriminant are
+// differences of O(1) numbers that are themselves ~1e-12. Each is written here as a polynomial in
+// t whose coefficients are minors of R computed once in double-double from the rounded
+// covariance (doubleDouble.ts). With s_kk, s_ll, s_kl the conditional covariance of (x_k, x_l)
+// given x_i = x_j = 0 times det R_ij(t):
+//   det R_ij(t)               = t² (1 - ρ_ij²) + (1 - t²)
+//   s_kl = det R(t)[kij; lij] = t³ det R[kij; lij] + t² (1 - t) (2 ρ_kl - ρ_kj ρ_jl - ρ_ki ρ_il) + t (1 - t)² ρ_kl
+//   s_kk s_ll - s_kl²         = det R_ij(t) det R(t)   (Desnanot–Jacobi),
+//   det R(t)                  = Σ_k t^k (1 - t)^(4-k) e_k(R)   (e_k: sums of k x k principal minors, all >= 0),
+// so the conditional correlation's asin is atan(s_kl / sqrt(det R_ij(t) det R(t))), with no
+// cancellation left. The integrand's features sit
+// near t = 1 at widths sqrt(1 - t) ~ sqrt(λ_min); the substitution 1 - t = s², s = σ sinh u with
+// σ² = min(min_ij (1 - ρ_ij²), sqrt(det R)) (floored at 1e-24) spreads them over O(1) in u, where
+// adaptive Gauss–Legendre resolves them.
 
-import { asin } from "../special/portableMath.js";
+import { asin, atan, exp, log } from "../special/portableMath.js";
 import { gaussLegendre } from "../special/quadrature.js";
+import { ddDeterminant3, ddDeterminant4, ddMul, ddAdd, type DoubleDouble } from "../special/doubleDouble.js";
 
 const INV_TWO_PI = 1 / (2 * Math.PI);
 const INV_FOUR_PI = 1 / (4 * Math.PI);
+const HALF_PI = Math.PI / 2;
 
 /** Nodes of the panel rule and the local error each panel of length h must reach (times h). */
 const PANEL_NODES = 12;
 const PANEL_TOLERANCE = 1e-14;
-const ROUNDING = 1e-16;
-const MAX_DEPTH = 12;
+const ROUNDING = 1e-17;
+const MAX_DEPTH = 14;
 const panel = gaussLegendre(PANEL_NODES);
-/** A finer rule on the whole of [0, 1] that settles a well-conditioned R at once. */
+/** A finer rule on the whole interval that settles a well-conditioned R at once. */
 const whole = gaussLegendre(20);
 
 /** asin of a correlation that rounding may have pushed just past ±1. */
@@ -35,6 +50,22 @@ export function orthant2(rho: number): number {
   return 0.25 + asinClamped(rho) * INV_TWO_PI;
 }
 
+/** asin(c / sqrt(a b)) from the covariance (a, c; c, b) and its determinant a b - c², accurate as ρ -> ±1. */
+function arcsineOf(c: number, determinant: number): number {
+  if (!(determinant > 0)) return c > 0 ? HALF_PI : c < 0 ? -HALF_PI : 0;
+  return atan(c / Math.sqrt(determinant));
+}
+
+const dd: DoubleDouble = { hi: 0, lo: 0 };
+const dd2: DoubleDouble = { hi: 0, lo: 0 };
+
+/** c_ii c_jj - c_ij², in double-double from (hi, lo), rounded. */
+function minor2(hi: Float64Array, lo: Float64Array, m: number, i: number, j: number): number {
+  ddMul(hi[i * m + i]!, lo[i * m + i]!, hi[j * m + j]!, lo[j * m + j]!, dd);
+  ddMul(hi[i * m + j]!, lo[i * m + j]!, hi[i * m + j]!, lo[i * m + j]!, dd2);
+  return ddAdd(dd.hi, dd.lo, -dd2.hi, -dd2.lo, dd).hi;
+}
+
 /** Index pairs (i, j) of 4 variables with their complements (k, l). */
 const PAIRS: readonly (readonly [number, number, number, number])[] = [
   [0, 1, 2, 3],
@@ -45,73 +76,162 @@ const PAIRS: readonly (readonly [number, number, number, number])[] = [
   [2, 3, 0, 1],
 ];
 
-/** Plackett's integrand dP/dt at t for the correlation matrix r (4 x 4, row-major). */
-function plackettIntegrand(r: Float64Array, t: number): number {
+/**
+ * The minors of a 4 x 4 correlation matrix that Plackett's integrand needs, each in its own
+ * units (normalized by the variances) and clamped at 0 where rounding of a singular R made it negative.
+ */
+interface PlackettMinors {
+  /** ρ_ij per pair, 1 - ρ_ij², det R[kij; lij], 2 ρ_kl - ρ_kj ρ_jl - ρ_ki ρ_il and ρ_kl (6 each, PAIRS order). */
+  rho: Float64Array;
+  oneMinusRho2: Float64Array;
+  mixed3: Float64Array;
+  mixed2: Float64Array;
+  rhoKl: Float64Array;
+  /** e2, e3, e4 of R (sums of the 2 x 2 and 3 x 3 principal minors, det R). */
+  e2: number;
+  e3: number;
+  e4: number;
+}
+
+const TRIPLES: readonly (readonly [number, number, number])[] = [
+  [1, 2, 3],
+  [0, 2, 3],
+  [0, 1, 3],
+  [0, 1, 2],
+];
+
+const minors: PlackettMinors = {
+  rho: new Float64Array(6), oneMinusRho2: new Float64Array(6), mixed3: new Float64Array(6), mixed2: new Float64Array(6), rhoKl: new Float64Array(6), e2: 0, e3: 0, e4: 0,
+};
+const pair = new Float64Array(16);
+const v = new Float64Array(4);
+const sd = new Float64Array(4);
+/** Rows and columns of the 3 x 3 minors: the triples (k, i, j) and (l, i, j) per pair. */
+const ROWS_KIJ = PAIRS.map(([i, j, k]) => [k, i, j] as const);
+const COLS_LIJ = PAIRS.map(([i, j, , l]) => [l, i, j] as const);
+
+/** The minors of the 4 x 4 covariance (hi, lo) into the module's one PlackettMinors (overwritten per call). */
+function plackettMinors(hi: Float64Array, lo: Float64Array): PlackettMinors {
+  for (let p = 0; p < 4; p++) {
+    v[p] = hi[p * 5]!;
+    sd[p] = Math.sqrt(v[p]!);
+  }
+  let e2 = 0;
+  for (let p = 0; p < 4; p++) {
+    for (let q = p + 1; q < 4; q++) {
+      pair[p * 4 + q] = Math.max(0, minor2(hi, lo, 4, p, q) / (v[p]! * v[q]!));
+      e2 += pair[p * 4 + q]!;
+    }
+  }
+  let e3 = 0;
+  for (const t of TRIPLES) e3 += Math.max(0, ddDeterminant3(hi, lo, 4, t, t, dd) / (v[t[0]]! * v[t[1]]! * v[t[2]]!));
+  const out = minors;
+  out.e2 = e2;
+  out.e3 = e3;
+  out.e4 = Math.max(0, ddDeterminant4(hi, lo) / (v[0]! * v[1]! * v[2]! * v[3]!));
+  const rho = (a: number, b: number) => hi[a * 4 + b]! / (sd[a]! * sd[b]!);
+  for (let n = 0; n < 6; n++) {
+    const [i, j, k, l] = PAIRS[n]!;
+    out.rho[n] = rho(i, j);
+    out.oneMinusRho2[n] = pair[i * 4 + j]!;
+    out.mixed3[n] = ddDeterminant3(hi, lo, 4, ROWS_KIJ[n]!, COLS_LIJ[n]!, dd) / (sd[k]! * sd[l]! * v[i]! * v[j]!);
+    // 2 c_kl c_ii c_jj - c_kj c_jl c_ii - c_ki c_il c_jj, in double-double, over sd_k sd_l c_ii c_jj.
+    ddMul(hi[k * 4 + j]!, lo[k * 4 + j]!, hi[j * 4 + l]!, lo[j * 4 + l]!, dd);
+    ddMul(dd.hi, dd.lo, -v[i]!, -lo[i * 5]!, dd);
+    ddMul(hi[k * 4 + i]!, lo[k * 4 + i]!, hi[i * 4 + l]!, lo[i * 4 + l]!, dd2);
+    ddMul(dd2.hi, dd2.lo, -v[j]!, -lo[j * 5]!, dd2);
+    ddAdd(dd.hi, dd.lo, dd2.hi, dd2.lo, dd);
+    ddMul(hi[i * 5]!, lo[i * 5]!, hi[j * 5]!, lo[j * 5]!, dd2);
+    ddMul(dd2.hi, dd2.lo, 2 * hi[k * 4 + l]!, 2 * lo[k * 4 + l]!, dd2);
+    out.mixed2[n] = ddAdd(dd.hi, dd.lo, dd2.hi, dd2.lo, dd).hi / (sd[k]! * sd[l]! * v[i]! * v[j]!);
+    out.rhoKl[n] = rho(k, l);
+  }
+  return out;
+}
+
+/** Plackett's integrand dP/dt at t (with u = 1 - t given exactly) from the precomputed minors. */
+function plackettIntegrand(r: PlackettMinors, t: number, u: number): number {
+  const t2 = t * t;
+  const t3 = t2 * t;
+  const u2 = u * u;
+  const det4 = t2 * t2 * r.e4 + t3 * u * r.e3 + t2 * u2 * r.e2 + 4 * t * u2 * u + u2 * u2;
   let sum = 0;
-  for (const [i, j, k, l] of PAIRS) {
-    const rij = t * r[i * 4 + j]!;
+  for (let n = 0; n < 6; n++) {
+    const rij = r.rho[n]!;
     if (rij === 0) continue;
-    const det = 1 - rij * rij;
-    const rki = t * r[k * 4 + i]!;
-    const rkj = t * r[k * 4 + j]!;
-    const rli = t * r[l * 4 + i]!;
-    const rlj = t * r[l * 4 + j]!;
-    // Conditional covariance of (x_k, x_l) given x_i = x_j = 0, times det (the factor cancels in the correlation).
-    const skk = det - (rki * rki - 2 * rij * rki * rkj + rkj * rkj);
-    const sll = det - (rli * rli - 2 * rij * rli * rlj + rlj * rlj);
-    const skl = t * r[k * 4 + l]! * det - (rki * rli - rij * (rki * rlj + rkj * rli) + rkj * rlj);
-    const denominator = Math.sqrt(Math.max(skk, 0) * Math.max(sll, 0));
-    const conditional = denominator > 0 ? orthant2(skl / denominator) : 0.25;
-    sum += ((r[i * 4 + j]! * INV_TWO_PI) / Math.sqrt(det)) * conditional;
+    const detIj = t2 * r.oneMinusRho2[n]! + u * (1 + t);
+    const skl = t3 * r.mixed3[n]! + t2 * u * r.mixed2[n]! + t * u2 * r.rhoKl[n]!;
+    const discriminant = detIj * det4;
+    // det R(t) >= (1 - t)^4 > 0 at every interior node, so the discriminant is positive.
+    const angle = arcsineOf(skl, discriminant);
+    sum += ((rij * INV_TWO_PI) / Math.sqrt(detIj)) * (0.25 + angle * INV_TWO_PI);
   }
   return sum;
 }
 
-/** ∫ over s in [a, b] of the integrand at t = 1 - s², times |dt/ds| = 2s. */
-function panelIntegral(r: Float64Array, a: number, b: number, rule = panel): number {
+/** The substitution 1 - t = s², s = σ sinh(w): ∫ over w in [a, b] of the integrand times dt/dw. */
+function panelIntegral(r: PlackettMinors, sigma: number, a: number, b: number, rule = panel): number {
   const half = 0.5 * (b - a);
   const mid = 0.5 * (a + b);
   let sum = 0;
   for (let q = 0; q < rule.nodes.length; q++) {
-    const s = mid + half * rule.nodes[q]!;
-    sum += rule.weights[q]! * 2 * s * plackettIntegrand(r, 1 - s * s);
+    const w = mid + half * rule.nodes[q]!;
+    const ew = exp(w);
+    const sh = 0.5 * (ew - 1 / ew);
+    const ch = 0.5 * (ew + 1 / ew);
+    const s = sigma * sh;
+    const u = s * s;
+    sum += rule.weights[q]! * 2 * s * sigma * ch * plackettIntegrand(r, 1 - u, u);
   }
   return half * sum;
 }
 
 /**
  * ∫_a^b by bisection until a panel and its two halves agree to PANEL_TOLERANCE (b - a), or to
- * ROUNDING (the differences left are rounding errors of the integrand near a singular R).
+ * ROUNDING (the differences left are rounding errors of the integrand).
  */
-function adaptive(r: Float64Array, a: number, b: number, whole: number, depth: number): number {
+function adaptive(r: PlackettMinors, sigma: number, a: number, b: number, whole: number, depth: number): number {
   const mid = 0.5 * (a + b);
-  const left = panelIntegral(r, a, mid);
-  const right = panelIntegral(r, mid, b);
+  const left = panelIntegral(r, sigma, a, mid);
+  const right = panelIntegral(r, sigma, mid, b);
   const change = Math.abs(left + right - whole);
   if (change <= PANEL_TOLERANCE * (b - a) || change <= ROUNDING || depth >= MAX_DEPTH) return left + right;
-  return adaptive(r, a, mid, left, depth + 1) + adaptive(r, mid, b, right, depth + 1);
+  return adaptive(r, sigma, a, mid, left, depth + 1) + adaptive(r, sigma, mid, b, right, depth + 1);
+}
+
+/** Plackett's P4 for a covariance given in double-double (hi, lo), 4 x 4 row-major. */
+function orthant4(hi: Float64Array, lo: Float64Array): number {
+  const r = plackettMinors(hi, lo);
+  // σ² near the smallest eigenvalue (det R <= λ_min <= min(1 - ρ²)); floored where rounding rules anyway.
+  let smallestPair = 1;
+  for (let n = 0; n < 6; n++) smallestPair = Math.min(smallestPair, r.oneMinusRho2[n]!);
+  const sigma = Math.sqrt(Math.max(Math.min(smallestPair, Math.sqrt(r.e4)), 1e-24));
+  const top = asinh(1 / sigma);
+  const coarse = panelIntegral(r, sigma, 0, top);
+  const fine = panelIntegral(r, sigma, 0, top, whole);
+  return 0.0625 + (Math.abs(fine - coarse) <= PANEL_TOLERANCE ? fine : adaptive(r, sigma, 0, top, coarse, 0));
+}
+
+function asinh(x: number): number {
+  return log(x + Math.sqrt(x * x + 1));
 }
 
 /**
- * P(x > 0) for x ~ N(0, C), C an m x m covariance (row-major), m <= 4, every variance positive.
- * Exact formulas for m <= 3; for m = 4 Plackett's 1-D integral: 12- and 20-point Gauss–Legendre
- * on the whole interval when they agree to 1e-14, else adaptive 12-point panels (local error
- * below 1e-14 per unit length, at most 12 bisections). Error (test/odeRelu.test.ts, against
- * 30-digit mpmath): below 2e-14 while the smallest eigenvalue of the correlation matrix exceeds
- * ~1e-8; nearer to singular the rounded input itself fixes P only to ~1e-16 / sqrt(λ_min), and the
- * bisection cap gives errors up to 1e-10 at λ_min ~ 1e-10. 1/5 at equicorrelation 1/2 and the
- * m = 3 formula with an independent fourth variable hold to 1e-16.
+ * P(x > 0) for x ~ N(0, C), C an m x m covariance (row-major), m <= 4, every variance positive;
+ * `lo` the low parts when C is a double-double matrix (the conditional covariances of
+ * reluIntegrals.ts), else zeros. Exact formulas for m <= 3 (angles from the 2 x 2 minors in
+ * double-double, exact as ρ -> ±1); for m = 4 Plackett's 1-D integral with cancellation-free
+ * integrand: 12- and 20-point Gauss–Legendre in the substituted variable when they agree to
+ * 1e-14, else adaptive panels. Error against 30-digit references: <= 2e-16 for x_3 -> x_0 down to
+ * a residual variance 1e-10 (test/odeRelu.test.ts) and for two collinear pairs down to
+ * 1 - ρ = 1e-14 (test/reluCollinear.test.ts); 1/5 at equicorrelation 1/2 to 1e-16.
  */
-export function orthantProbability(c: Float64Array, m: number): number {
+export function orthantProbability(c: Float64Array, m: number, lo: Float64Array = new Float64Array(m * m)): number {
   if (m === 0) return 1;
   if (m === 1) return 0.5;
-  const rho = (i: number, j: number) => c[i * m + j]! / Math.sqrt(c[i * m + i]! * c[j * m + j]!);
-  if (m === 2) return orthant2(rho(0, 1));
-  if (m === 3) return 0.125 + (asinClamped(rho(0, 1)) + asinClamped(rho(0, 2)) + asinClamped(rho(1, 2))) * INV_FOUR_PI;
+  const angle = (i: number, j: number) => arcsineOf(c[i * m + j]!, minor2(c, lo, m, i, j));
+  if (m === 2) return 0.25 + angle(0, 1) * INV_TWO_PI;
+  if (m === 3) return 0.125 + (angle(0, 1) + angle(0, 2) + angle(1, 2)) * INV_FOUR_PI;
   if (m !== 4) throw new RangeError(`meanfield: orthantProbability: at most 4 variables, got ${m}`);
-  const r = new Float64Array(16);
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) r[i * 4 + j] = i === j ? 1 : rho(i, j);
-  const coarse = panelIntegral(r, 0, 1);
-  const fine = panelIntegral(r, 0, 1, whole);
-  return 0.0625 + (Math.abs(fine - coarse) <= PANEL_TOLERANCE ? fine : adaptive(r, 0, 1, coarse, 0));
+  return orthant4(c, lo);
 }

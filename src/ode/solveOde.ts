@@ -22,6 +22,7 @@ import { loadRuntime, type WasmRuntime } from "../wasm/runtime.js";
 import { CommitteeOde, flatten, parameterViews, type OrderParameters } from "./committeeOde.js";
 import { integrate, type Tolerance } from "./dormandPrince.js";
 import { fieldIntegrals, type QuadratureOrders } from "./fieldIntegrals.js";
+import { ReluIntegrals } from "./reluIntegrals.js";
 
 /**
  * The ODE at one logged step: mean-field time step · h, ODE time step / d, population loss
@@ -71,6 +72,11 @@ export interface SolveOdeOptions {
    * dynamics stay there and settle on the symmetric fixed point, the plateau of Saad, Solla 1995.
    */
   symmetrize?: boolean;
+  /**
+   * Relu averages with the conditional covariances in double arithmetic (the earlier code, whose
+   * step control stalls near convergence): for the broken variant of saad-solla-plateau only.
+   */
+  roundedReluConditioning?: boolean;
 }
 
 function unsupported(field: string, why: string): never {
@@ -142,6 +148,7 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
     const sigma = algorithm.kind === "onlineSgd" ? (algorithm.outputNoise ?? 0) : 0;
     const trainFirst = model.train !== "second";
     const trainSecond = model.train !== "first";
+    const integrals = fieldIntegrals(activation, teacher.activation, options.orders);
     const ode = new CommitteeOde({
       k,
       m,
@@ -153,7 +160,7 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
       outputNoiseVariance: sigma * sigma,
       firstLayerDecay: trainFirst ? ratio * lambda * h * d : 0,
       secondLayerDecay: trainSecond ? lambda * h * d : 0,
-      integrals: fieldIntegrals(activation, teacher.activation, options.orders),
+      integrals: options.roundedReluConditioning && integrals instanceof ReluIntegrals ? new ReluIntegrals({ roundedConditioning: true }) : integrals,
     });
     return { config, ode, initial, teacherDirections: wStar, scale: s };
   } finally {
@@ -200,8 +207,14 @@ function record(setup: OdeSetup, step: number, p: OrderParameters): OdeRecord {
   };
 }
 
-/** The ODE solution at the config's metric steps (adaptive Dormand–Prince in ODE time; each record at its exact time). */
-export async function solveOde(input: ConfigInput | Config, options: SolveOdeOptions = {}): Promise<{ setup: OdeSetup; records: OdeRecord[]; evaluations: number }> {
+/**
+ * The ODE solution at the config's metric steps (adaptive Dormand–Prince in ODE time; each record
+ * at its exact time), with the number of right-hand sides and of rejected steps.
+ */
+export async function solveOde(
+  input: ConfigInput | Config,
+  options: SolveOdeOptions = {},
+): Promise<{ setup: OdeSetup; records: OdeRecord[]; evaluations: number; rejectedSteps: number }> {
   const setup = await odeSetup(input, options);
   const { config, ode } = setup;
   const { k, m } = ode.spec;
@@ -209,7 +222,7 @@ export async function solveOde(input: ConfigInput | Config, options: SolveOdeOpt
   const tolerance = options.tolerance ?? { rtol: 1e-9, atol: 1e-12 };
   const y = flatten(setup.initial);
   const dy = (state: Float64Array, out: Float64Array) => ode.derivative(parameterViews(state, k, m), parameterViews(out, k, m));
-  const stepState = { h: 1e-3 / Math.max(ode.spec.learningRate, ode.spec.secondLayerRate, 1e-3) };
+  const stepState = { h: 1e-3 / Math.max(ode.spec.learningRate, ode.spec.secondLayerRate, 1e-3), rejected: 0 };
   const records: OdeRecord[] = [];
   let evaluations = 0;
   let tNow = 0;
@@ -221,5 +234,5 @@ export async function solveOde(input: ConfigInput | Config, options: SolveOdeOpt
     if (!Number.isFinite(r.populationLoss)) throw new ConfigError(`algorithm.stepSize: the ODE's loss became ${r.populationLoss} at step ${step} (t = ${target}); lower the step size`);
     records.push(r);
   }
-  return { setup, records, evaluations };
+  return { setup, records, evaluations, rejectedSteps: stepState.rejected };
 }
