@@ -29,7 +29,7 @@ export { pdeMoments, pdeStage } from "./pde";
 export { sphereSeriesRows } from "./sphereSeries";
 export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";
 export { tableKernelBlock, blockGemv } from "./gram";
-export { packScaledQuads, tableCubics, tableKernelSymvPacked } from "./gramProduct";
+export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWork } from "./gramProduct";
 export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";

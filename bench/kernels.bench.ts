@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { pythonWith, type LoadedBlas } from "./peerServer.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { CeilingMeter, formatShare, printCeiling, type Ceiling } from "./ceiling.js";
+import { gramProductFlops } from "./gramFlops.js";
 import { printColumns } from "./textTable.js";
 import { TimedExports, type FlopModel, type KernelTally } from "./timedExports.js";
 
@@ -58,11 +59,8 @@ const KERNEL_FLOPS: Record<string, FlopModel> = {
   solveLowerTransposed: (_l, n, _b, m) => n * n * m,
   // Every entry of the rows x cols block: its d-long dot product and TABLE_ENTRY_FLOPS.
   tableKernelBlock: (_xl, rows, _xr, cols, d) => rows * cols * (2 * d + TABLE_ENTRY_FLOPS),
-  // (K + ridge I) v with each of the n (n - 1) / 2 entries below the diagonal formed once and used
-  // twice (assembly/gramProduct.ts): its d-long dot product of the prescaled points, 12 for g (s
-  // = sqrt(1 - |t|) scaled 3, the fraction 1, the interval index 2, the cubic by Horner 6) and two
-  // multiply-adds (r_i and r_j); the O(n) scaling at the end is not counted.
-  tableKernelSymvPacked: (_packed, n, d) => ((n * (n - 1)) / 2) * (2 * d + 16),
+  // (K + ridge I) v: bench/gramFlops.ts.
+  tableKernelSymvPacked: (_packed, n, d) => gramProductFlops(n, d),
   blockGemv: (_block, rows, cols) => 2 * rows * cols,
   // The lower triangle of Phi^T Phi: a rows-long dot product per entry (the 2x2 tiles' extra entry
   // above the diagonal is not counted).

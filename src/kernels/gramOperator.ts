@@ -76,7 +76,7 @@ export class GramOperator {
     try {
       this.table = runtime.arena.f64From(kernel.table);
       this.packed = runtime.arena.f64(quadEntries * kernel.d);
-      this.work = runtime.arena.f64(2 * quadEntries);
+      this.work = runtime.arena.f64(runtime.gram.symvWorkEntries(n));
       this.cubics = runtime.arena.f64(4 * kernel.table.length);
     } catch (err) {
       this.free();

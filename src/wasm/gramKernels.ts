@@ -36,7 +36,7 @@ export class GramKernels {
     this.runtime.exports.packScaledQuads(x.ptr, n, d, inverseNorm.ptr, packed.ptr);
   }
 
-  /** The cubic interpolation coefficients of the table of g (4 per table entry), for the CG product. */
+  /** The cubic interpolation coefficients of every interval of the table of g (4 per table entry), for the CG product. */
   tableCubics(table: WasmF64Array, cubics: WasmF64Array): void {
     this.runtime.exports.tableCubics(table.ptr, table.length, cubics.ptr);
   }
@@ -44,13 +44,18 @@ export class GramKernels {
   /**
    * out = (K + ridge I) v for the Gram of the n packed points without storing K: 2 x 4 tiles of K
    * formed in registers from the packed points, the scales s and the table's cubics; `diagonal` is
-   * g(1) (K_ii = s_i^2 g(1) + ridge), and work holds 2 x (n rounded up to 4) entries of scratch.
+   * g(1) (K_ii = s_i^2 g(1) + ridge), and work holds symvWorkEntries(n) entries of scratch.
    */
   tableKernelSymvPacked(
     packed: WasmF64Array, n: number, d: number, scale: WasmF64Array, cubics: WasmF64Array, tableSize: number, diagonal: number,
     ridge: number, v: WasmF64Array, out: WasmF64Array, work: WasmF64Array,
   ): void {
     this.runtime.exports.tableKernelSymvPacked(packed.ptr, n, d, scale.ptr, cubics.ptr, tableSize, diagonal, ridge, v.ptr, out.ptr, work.ptr);
+  }
+
+  /** Entries of scratch tableKernelSymvPacked needs for n points. */
+  symvWorkEntries(n: number): number {
+    return this.runtime.exports.tableKernelSymvWork(n);
   }
 
   /**
