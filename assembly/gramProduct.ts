@@ -1,4 +1,4 @@
-// (K + ridge I) v for the Gram matrix of a tabulated kernel (assembly/gram.ts has the table and
+// (K + ridge I) v for the Gram matrix of a tabulated kernel (assembly/gramBlock.ts has the table and
 // its layout) without storing K, as a blocked product that forms blocks of K in a small buffer:
 // the conjugate-gradient solver's only O(n^2) work.
 //
@@ -20,9 +20,9 @@
 
 import { madd64 } from "./multiplyAdd";
 
-const QUAD_BYTES: usize = 32;
+export const QUAD_BYTES: usize = 32;
 /** Largest column block: the pass buffer holds 4 rows of it (t, then g) and their 4 rows of indices. */
-const MAX_BLOCK: i32 = 256;
+export const MAX_BLOCK: i32 = 256;
 
 /** Columns per block: the block's quads (JB d entries) stay within 16 KiB of L1. */
 @inline function columnBlock(d: i32): i32 {
@@ -46,7 +46,7 @@ export function packScaledQuads(x: usize, n: i32, d: i32, inv: usize, out: usize
   }
 }
 
-@inline function pointAt(packed: usize, d: i32, i: i32): usize {
+@inline export function pointAt(packed: usize, d: i32, i: i32): usize {
   return packed + <usize>(i >> 2) * <usize>d * QUAD_BYTES + (<usize>(i & 3) << 3);
 }
 
@@ -63,12 +63,12 @@ function storeShiftedCubic(o: usize, g0: f64, g1: f64, g2: f64, g3: f64, h: f64)
 }
 
 /**
- * The cubic tableValue (assembly/gram.ts) interpolates with for every u = s (E - 1) in [m, m + 1),
+ * The interpolating cubic of the table (assembly/gramBlock.ts) for every u = s (E - 1) in [m, m + 1),
  * m = 0 .. E - 1 on each side (E = size / 2), in monomials of f = u - m: out[4 (side + m) + c] =
- * c_c, g = c0 + f (c1 + f (c2 + f c3)). tableValue clamps m to [1, E - 3] and extrapolates its end
- * cubics; here those are re-expanded about each interval's own start, so the product needs no
- * clamp and reads the interval index straight from floor(u). The same cubics as the Lagrange form,
- * evaluated with 6 flops instead of 17.
+ * c_c, g = c0 + f (c1 + f (c2 + f c3)). The cubic is the 4-point Lagrange one through nodes m - 1 ..
+ * m + 2, m clamped to [1, E - 3] (the end intervals extrapolate their neighbours' cubics), each
+ * re-expanded about its own interval's start, so the kernels need no clamp and read the interval
+ * index straight from floor(u); 6 flops a value instead of the Lagrange form's 17.
  */
 export function tableCubics(table: usize, size: i32, out: usize): void {
   const half = size >> 1;
@@ -82,7 +82,8 @@ export function tableCubics(table: usize, size: i32, out: usize): void {
   }
 }
 
-@inline function cubicValueScalar(cubics: usize, half: i32, t: f64): f64 {
+/** g at t from the cubics, one value (the scalar build's and the diagonal blocks' evaluation). */
+@inline export function cubicValueScalar(cubics: usize, half: i32, t: f64): f64 {
   const u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1) + (t < 0.0 ? <f64>half : 0.0);
   const m = Math.floor(u);
   const f = u - m;
@@ -123,8 +124,8 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
   v128.store(t, madd64(f, madd64(f, madd64(f, c3, c2), c1), c0));
 }
 
-// g of the count (a multiple of 4) inner products at t, in place; idx: count + 4 entries of scratch.
-function kernelValues(cubics: usize, half: i32, t: usize, count: i32, idx: usize): void {
+/** g of the count (a multiple of 4) inner products at t, in place; idx: count + 4 entries of scratch. */
+export function kernelValues(cubics: usize, half: i32, t: usize, count: i32, idx: usize): void {
   const end = <usize>count << 3;
   const scales = idx + end;
   v128.store(scales, f64x2.splat(<f64>(half - 1)));
@@ -161,13 +162,13 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
   store<f64>(ri, load<f64>(ri) + f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
 }
 
-// Pass 1 for the rows a .. a + 3 (a a multiple of 4: one packed quad) against the quads of
-// [j0, j1): row c's products at t + c * stride.
-@inline function rowQuadProducts(packed: usize, d: i32, a: i32, j0: i32, j1: i32, t: usize, stride: usize): void {
-  const ya = pointAt(packed, d, a);
+/**
+ * Pass 1 for the four points of the quad ya (d x 4 entries, packScaledQuads's layout) against
+ * `count` (a multiple of 4) packed points from the quad at `quad`: point c's products at t + c * stride.
+ */
+@inline export function rowQuadProducts(ya: usize, quad: usize, d: i32, count: i32, t: usize, stride: usize): void {
   const quadStride = <usize>d * QUAD_BYTES;
-  let quad = packed + <usize>(j0 >> 2) * quadStride;
-  for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 32) {
+  for (let j: usize = 0; j < <usize>count << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
     let t20 = f64x2.splat(0.0), t21 = f64x2.splat(0.0), t30 = f64x2.splat(0.0), t31 = f64x2.splat(0.0);
     for (let k: usize = 0; k < quadStride; k += QUAD_BYTES) {
@@ -299,7 +300,7 @@ export function tableKernelSymvPacked(
       const stride = <usize>block << 3;
       let i = j1;
       for (; i + 3 < n; i += 4) {
-        rowQuadProducts(packed, d, i, j0, j1, t, stride);
+        rowQuadProducts(pointAt(packed, d, i), packed + <usize>(j0 >> 2) * <usize>d * QUAD_BYTES, d, block, t, stride);
         kernelValues(cubics, half, t, 4 * block, idx);
         rowQuadUse(sv, r, i, j0, j1, t, stride);
       }

@@ -23,9 +23,15 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const TABLE = referenceTabulate((t) => Math.exp(t) + Math.sqrt(1 - t * t), 129);
 
 describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s build)", (build) => {
-  it("tableKernelBlock and blockGemv to 1e-13", async () => {
+  // Odd d, rows not a multiple of the row quad (4), n not a multiple of the column quad nor of the
+  // column block (256), n = 1 and rows = 1.
+  it.each([
+    [7, 13, 21],
+    [5, 6, 301],
+    [3, 1, 1],
+    [10, 9, 257],
+  ])("tableKernelRows at d = %i, %i rows x n = %i and blockGemv to 1e-13", async (d, rows, cols) => {
     const rt = await runtimeFor(build);
-    const [rows, cols, d] = [13, 21, 7];
     const xl = normals(testRandom(1), rows * d);
     const xr = normals(testRandom(2), cols * d);
     const rand = testRandom(3);
@@ -36,9 +42,15 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const a = rt.arena;
     const bufs = [xl, xr, sl, il, sr, ir, TABLE].map((v) => a.f64From(v));
     const [wxl, wxr, wsl, wil, wsr, wir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
+    const packed = a.f64(4 * Math.ceil(cols / 4) * d);
+    const cubics = a.f64(4 * TABLE.length);
+    const work = a.f64(rt.exports.tableKernelRowsWork(d));
     const out = a.f64(rows * cols);
-    rt.exports.tableKernelBlock(wxl.ptr, rows, wxr.ptr, cols, d, wsl.ptr, wil.ptr, wsr.ptr, wir.ptr, wt.ptr, TABLE.length, out.ptr);
+    rt.exports.packScaledQuads(wxr.ptr, cols, d, wir.ptr, packed.ptr);
+    rt.exports.tableCubics(wt.ptr, TABLE.length, cubics.ptr);
+    rt.exports.tableKernelRows(wxl.ptr, rows, d, wsl.ptr, wil.ptr, packed.ptr, cols, wsr.ptr, cubics.ptr, TABLE.length, out.ptr, work.ptr);
     const expected = referenceTableBlock(xl, rows, xr, cols, d, sl, il, sr, ir, TABLE);
+    // Measured: at most 1.8e-15 here (the products of prescaled points differ from <x, y> i_x i_y by rounding).
     expect(maxAbs(out.view, expected)).toBeLessThan(1e-13);
 
     const v = normals(testRandom(4), cols);
@@ -47,7 +59,7 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     rt.exports.blockGemv(out.ptr, rows, cols, wv.ptr, gv.ptr);
     const gvRef = Array.from({ length: rows }, (_, r) => v.reduce((s, vj, j) => s + expected[r * cols + j]! * vj, 0));
     expect(maxAbs(gv.view, gvRef)).toBeLessThan(1e-12);
-    for (const b of [...bufs, out, wv, gv]) b.free();
+    for (const b of [...bufs, packed, cubics, work, out, wv, gv]) b.free();
   });
 
   // Odd d, n not a multiple of the quad (4) nor of the column block (256 at d = 7, 60 at d = 33,
@@ -180,7 +192,7 @@ function reluNtkHalfAngle(rho: number): number {
 }
 
 describe.each(BUILDS)("the tabulated ReLU NTK near rho = +-1 (%s build)", (build) => {
-  it("rho = +-(1 - 10^-k), k = 1..12, through tableKernelBlock: to 2e-13 of the closed form", async () => {
+  it("rho = +-(1 - 10^-k), k = 1..12, through tableKernelRows: to 2e-13 of the closed form", async () => {
     const rt = await runtimeFor(build);
     const rhos = Array.from({ length: 12 }, (_, k) => 1 - 10 ** -(k + 1)).flatMap((r) => [r, -r]);
     // Unit vectors in d = 2 whose dot product is rho exactly: (1, 0) and (rho, sqrt(1 - rho^2)).
@@ -192,7 +204,13 @@ describe.each(BUILDS)("the tabulated ReLU NTK near rho = +-1 (%s build)", (build
     const bufs = [left, right, ones(1), ones(1), ones(rhos.length), ones(rhos.length), table].map((v) => a.f64From(v));
     const out = a.f64(rhos.length);
     const [wl, wr, sl, il, sr, ir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
-    rt.exports.tableKernelBlock(wl.ptr, 1, wr.ptr, rhos.length, 2, sl.ptr, il.ptr, sr.ptr, ir.ptr, wt.ptr, table.length, out.ptr);
+    const packed = a.f64(4 * Math.ceil(rhos.length / 4) * 2);
+    const cubics = a.f64(4 * table.length);
+    const work = a.f64(rt.exports.tableKernelRowsWork(2));
+    bufs.push(packed, cubics, work);
+    rt.exports.packScaledQuads(wr.ptr, rhos.length, 2, ir.ptr, packed.ptr);
+    rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
+    rt.exports.tableKernelRows(wl.ptr, 1, 2, sl.ptr, il.ptr, packed.ptr, rhos.length, sr.ptr, cubics.ptr, table.length, out.ptr, work.ptr);
     const errors = rhos.map((r, j) => Math.abs(out.view[j]! - reluNtkHalfAngle(r)));
     if (build === "simd") console.log(`tabulated ReLU NTK errors at +-(1 - 10^-k): ${errors.map((e) => e.toExponential(1)).join(", ")}`);
     // Measured: at most 9.1e-14 (k = 9, the closed form's acos near 1), against 3.2e-4 at

@@ -1,5 +1,5 @@
 // The Gram matrix of a model kernel on a set of points, as an operator: dense blocks of rows
-// by the Wasm kernels of assembly/gram.ts and products K v built on the fly by
+// by the Wasm kernels of assembly/gramBlock.ts and products K v built on the fly by
 // assembly/gramProduct.ts (tabulated g; the points packed once, scaled and in column quads), or,
 // for kernels without a table, entries evaluated in JavaScript (dense blocks only).
 
@@ -96,7 +96,12 @@ export class GramOperator {
     const other = new PointFactors(this.runtime, this.kernel, points, rows);
     try {
       if (this.table) {
-        this.runtime.gram.tableKernelBlock(points, rows, this.x, this.n, this.kernel.d, other, this.factors, this.table, out);
+        const work = this.runtime.arena.f64(this.runtime.gram.rowsWorkEntries(this.kernel.d));
+        try {
+          this.runtime.gram.tableKernelRows(points, rows, this.kernel.d, other, this.packed!, this.n, this.factors.scale, this.cubics!, this.table.length, out, work);
+        } finally {
+          work.free();
+        }
         return;
       }
       const entry = this.kernel.entry!;

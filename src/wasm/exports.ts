@@ -103,10 +103,10 @@ export interface MeanfieldExports {
     geometry: number, table: number, coefficients: number, count: number, velocity: number,
   ): number;
   choleskyInPlace(a: number, n: number): number;
-  tableKernelBlock(
-    xl: number, rows: number, xr: number, cols: number, d: number,
-    sl: number, il: number, sr: number, ir: number, table: number, size: number, out: number,
+  tableKernelRows(
+    x: number, rows: number, d: number, s: number, inv: number, packed: number, n: number, sy: number, cubics: number, size: number, out: number, work: number,
   ): void;
+  tableKernelRowsWork(d: number): number;
   packScaledQuads(x: number, n: number, d: number, inv: number, out: number): void;
   tableCubics(table: number, size: number, out: number): void;
   tableKernelSymvPacked(

@@ -1,5 +1,5 @@
 // Typed access to the Gram kernels of the module: tabulated dot-product kernels
-// (assembly/gram.ts and gramProduct.ts; K(x, y) = s_x s_y g(<x, y> i_x i_y) read from a table of g, with per-point
+// (assembly/gramBlock.ts and gramProduct.ts; K(x, y) = s_x s_y g(<x, y> i_x i_y) read from a table of g, with per-point
 // scales s and inverse norms i) and the rows of a sphere Legendre series over network weights
 // (assembly/sphereSeries.ts). Arguments are arrays already in Wasm memory; offsets into an
 // array are its subarray.
@@ -17,15 +17,23 @@ export interface PointScales {
 export class GramKernels {
   constructor(private readonly runtime: WasmRuntime) {}
 
-  /** out (rows x cols, row-major) = K(xl_r, xr_c) for xl (rows x d) and xr (cols x d). */
-  tableKernelBlock(
-    xl: WasmF64Array, rows: number, xr: WasmF64Array, cols: number, d: number,
-    left: PointScales, right: PointScales, table: WasmF64Array, out: WasmF64Array,
+  /**
+   * out (rows x n, row-major) = K(x_r, y_j) for `rows` points x (rows x d) with their scales and
+   * inverse norms, against the n packed points y (packScaledQuads) with scales `packedScale`, from
+   * the cubics of a table of `tableSize` entries; work holds rowsWorkEntries(d) entries of scratch.
+   */
+  tableKernelRows(
+    x: WasmF64Array, rows: number, d: number, scales: PointScales, packed: WasmF64Array, n: number, packedScale: WasmF64Array,
+    cubics: WasmF64Array, tableSize: number, out: WasmF64Array, work: WasmF64Array,
   ): void {
-    this.runtime.exports.tableKernelBlock(
-      xl.ptr, rows, xr.ptr, cols, d, left.scale.ptr, left.inverseNorm.ptr, right.scale.ptr, right.inverseNorm.ptr,
-      table.ptr, table.length, out.ptr,
+    this.runtime.exports.tableKernelRows(
+      x.ptr, rows, d, scales.scale.ptr, scales.inverseNorm.ptr, packed.ptr, n, packedScale.ptr, cubics.ptr, tableSize, out.ptr, work.ptr,
     );
+  }
+
+  /** Entries of scratch tableKernelRows needs at dimension d. */
+  rowsWorkEntries(d: number): number {
+    return this.runtime.exports.tableKernelRowsWork(d);
   }
 
   /**
