@@ -5,12 +5,16 @@
 // copy forward32 reads. A run's f32 copy is then narrowed in full once (onlineStep.ts) instead of
 // every step, and the N x d gradient never goes to memory.
 //
+// At batch 1 (SIMD builds) each full group of GR neurons skips the tiles and the scratch rows:
+// batchOneUpdate32.ts forms, adds and narrows each product in one pass, with the same bits.
+//
 // Bits: the gradient sums are backward32's (same tiles, same sample order, widened the same way),
 // the update is axpy's elementwise w + (-drift) g, and narrowing a row is the same rounding
 // whenever it happens, so w, wT32 and every later step match backward32 + axpy + a full narrowing.
 
 import { panelGradients, groupWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
 import { axpy } from "./vector";
+import { updateFourBatchOne } from "./batchOneUpdate32";
 
 /**
  * backward32() followed by w -= driftW gradW and wT32 = f32(w) on the updated rows (moveW != 0);
@@ -39,6 +43,10 @@ export function backward32Update(
       for (let j = i0; j < i1; j += GR) {
         const width = min(GR, i1 - j);
         const gj = g + <usize>(j - i0) * (<usize>rows << 2);
+        if (ASC_FEATURE_SIMD && b == 1 && width == GR) {
+          updateFourBatchOne(gj, x, d, w, wT32, j, -driftW);
+          continue;
+        }
         groupWeightSums(gj, width, x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW, first, last);
         if (!last) continue;
         const wj = w + <usize>j * outRow;

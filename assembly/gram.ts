@@ -228,57 +228,6 @@ export function solveLowerTransposed(l: usize, n: i32, b: usize, m: i32): void {
   }
 }
 
-// Gram matrices of tabulated kernels, built on the fly for iterative solvers and predictions.
-//
-// A kernel here is K(x, y) = s_x s_y g(<x, y> i_x i_y) with per-point scales s and inverse norms
-// i: inner-product kernels on the sphere take s = i = 1; homogeneous kernels of Gaussian inputs
-// (relu, abs) take s = |x| / sqrt(d) and i = 1 / |x|. g is tabulated in s = sqrt(1 - |t|), not in
-// t: the table holds E = size / 2 values g(1 - s_m^2), then E values g(s_m^2 - 1), s_m = m / (E - 1).
-// The arc-cosine kernels (relu, abs, their NTKs) are A(t) + B(t) sqrt(1 -+ t) near t = +-1 with
-// A, B analytic, so g(1 - s^2) is analytic in s and 4-point Lagrange interpolation in s (exact
-// for cubics in s) reproduces them to rounding up to t = +-1, where interpolation in t errs by
-// O(sqrt(node spacing)); a smooth g loses nothing, as t = 1 - s^2 is smooth.
-
-@inline function tableValue(table: usize, size: i32, t: f64): f64 {
-  const half = size >> 1;
-  // 1 - |t| is exact near |t| = 1, so s resolves correlations down to 1 - 1e-16.
-  const u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1);
-  let m = <i32>u;
-  m = min(max(m, 1), half - 3);
-  const f = u - <f64>m;
-  const side: i32 = t >= 0.0 ? 0 : half;
-  const p = table + (<usize>(side + m - 1) << 3);
-  const g0 = load<f64>(p);
-  const g1 = load<f64>(p + 8);
-  const g2 = load<f64>(p + 16);
-  const g3 = load<f64>(p + 24);
-  // Lagrange basis on nodes -1, 0, 1, 2 at f.
-  const fm1 = f - 1.0;
-  const fm2 = f - 2.0;
-  const fp1 = f + 1.0;
-  const sixth: f64 = 1.0 / 6.0;
-  return sixth * f * fm1 * (fp1 * g3 - fm2 * g0) + 0.5 * fp1 * fm2 * (fm1 * g1 - f * g2);
-}
-
-/** out[r * cols + c] = K(xl_r, xr_c) for rows x cols points (xl rows x d, xr cols x d, row-major). */
-export function tableKernelBlock(
-  xl: usize, rows: i32, xr: usize, cols: i32, d: i32,
-  sl: usize, il: usize, sr: usize, ir: usize, table: usize, size: i32, out: usize,
-): void {
-  const rowBytes = <usize>d << 3;
-  for (let r = 0; r < rows; r++) {
-    const xi = xl + <usize>r * rowBytes;
-    const si = load<f64>(sl + (<usize>r << 3));
-    const ii = load<f64>(il + (<usize>r << 3));
-    const o = out + ((<usize>r * <usize>cols) << 3);
-    for (let c = 0; c < cols; c++) {
-      const cb = <usize>c << 3;
-      const t = dot(xi, xr + <usize>c * rowBytes, d) * ii * load<f64>(ir + cb);
-      store<f64>(o + cb, si * load<f64>(sr + cb) * tableValue(table, size, t));
-    }
-  }
-}
-
 /** out_r = <block_r, v> for the rows x cols row-major block. */
 export function blockGemv(block: usize, rows: i32, cols: i32, v: usize, out: usize): void {
   const rowBytes = <usize>cols << 3;

@@ -28,10 +28,12 @@ export { reducedForward, reducedVelocities } from "./reducedParticles";
 export { pdeMoments, pdeStage } from "./pde";
 export { sphereSeriesRows } from "./sphereSeries";
 export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";
-export { tableKernelBlock, blockGemv } from "./gram";
-export { packScaledQuads, tableCubics, tableKernelSymvPacked } from "./gramProduct";
+export { blockGemv } from "./gram";
+export { tableKernelRows, tableKernelRowsWork } from "./gramBlock";
+export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWork } from "./gramProduct";
 export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
+export { updateFourBatchOne } from "./batchOneUpdate32";
 export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
 
 /** 1 when this build fuses multiply-adds through relaxed SIMD (relaxed_madd), 0 otherwise. */

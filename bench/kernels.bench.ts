@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { pythonWith, type LoadedBlas } from "./peerServer.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { CeilingMeter, formatShare, printCeiling, type Ceiling } from "./ceiling.js";
+import { gramProductFlops } from "./gramFlops.js";
 import { printColumns } from "./textTable.js";
 import { TimedExports, type FlopModel, type KernelTally } from "./timedExports.js";
 
@@ -42,8 +43,8 @@ interface Case {
   run: () => Promise<KernelBaselineResult>;
 }
 
-/** Flops of a K(x, y) entry of the tabulated kernels (assembly/gram.ts) for d-dimensional points, less its dot product's 2 d: the cosine (2), tableValue's 20 (the node coordinate 3, its fraction 1, f - 1, f - 2, f + 1 (3), the 4-point Lagrange sum 13) and the two scales (2). */
-const TABLE_ENTRY_FLOPS = 24;
+/** Flops of a K(x, y) entry of the tabulated kernels (assembly/gramBlock.ts) less its dot product's 2 d: g's 12 (as in bench/gramFlops.ts) and the two scales (2). */
+const TABLE_ENTRY_FLOPS = 14;
 
 /**
  * Flops of one call of each timed Wasm kernel (assembly/gram.ts, assembly/features.ts) from its
@@ -56,13 +57,10 @@ const KERNEL_FLOPS: Record<string, FlopModel> = {
   // n^2 m each: a multiply-add per entry below the diagonal and a division per row, per right-hand side.
   solveLower: (_l, n, _b, m) => n * n * m,
   solveLowerTransposed: (_l, n, _b, m) => n * n * m,
-  // Every entry of the rows x cols block: its d-long dot product and TABLE_ENTRY_FLOPS.
-  tableKernelBlock: (_xl, rows, _xr, cols, d) => rows * cols * (2 * d + TABLE_ENTRY_FLOPS),
-  // (K + ridge I) v with each of the n (n - 1) / 2 entries below the diagonal formed once and used
-  // twice (assembly/gramProduct.ts): its d-long dot product of the prescaled points, 12 for g (s
-  // = sqrt(1 - |t|) scaled 3, the fraction 1, the interval index 2, the cubic by Horner 6) and two
-  // multiply-adds (r_i and r_j); the O(n) scaling at the end is not counted.
-  tableKernelSymvPacked: (_packed, n, d) => ((n * (n - 1)) / 2) * (2 * d + 16),
+  // Every entry of the rows x n block: its d-long dot product and TABLE_ENTRY_FLOPS.
+  tableKernelRows: (_x, rows, d, _s, _inv, _packed, n) => rows * n * (2 * d + TABLE_ENTRY_FLOPS),
+  // (K + ridge I) v: bench/gramFlops.ts.
+  tableKernelSymvPacked: (_packed, n, d) => gramProductFlops(n, d),
   blockGemv: (_block, rows, cols) => 2 * rows * cols,
   // The lower triangle of Phi^T Phi: a rows-long dot product per entry (the 2x2 tiles' extra entry
   // above the diagonal is not counted).

@@ -23,9 +23,15 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const TABLE = referenceTabulate((t) => Math.exp(t) + Math.sqrt(1 - t * t), 129);
 
 describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s build)", (build) => {
-  it("tableKernelBlock and blockGemv to 1e-13", async () => {
+  // Odd d, rows not a multiple of the row quad (4), n not a multiple of the column quad nor of the
+  // column block (256), n = 1 and rows = 1.
+  it.each([
+    [7, 13, 21],
+    [5, 6, 301],
+    [3, 1, 1],
+    [10, 9, 257],
+  ])("tableKernelRows at d = %i, %i rows x n = %i and blockGemv to 1e-13", async (d, rows, cols) => {
     const rt = await runtimeFor(build);
-    const [rows, cols, d] = [13, 21, 7];
     const xl = normals(testRandom(1), rows * d);
     const xr = normals(testRandom(2), cols * d);
     const rand = testRandom(3);
@@ -36,9 +42,15 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const a = rt.arena;
     const bufs = [xl, xr, sl, il, sr, ir, TABLE].map((v) => a.f64From(v));
     const [wxl, wxr, wsl, wil, wsr, wir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
+    const packed = a.f64(4 * Math.ceil(cols / 4) * d);
+    const cubics = a.f64(4 * TABLE.length);
+    const work = a.f64(rt.exports.tableKernelRowsWork(d));
     const out = a.f64(rows * cols);
-    rt.exports.tableKernelBlock(wxl.ptr, rows, wxr.ptr, cols, d, wsl.ptr, wil.ptr, wsr.ptr, wir.ptr, wt.ptr, TABLE.length, out.ptr);
+    rt.exports.packScaledQuads(wxr.ptr, cols, d, wir.ptr, packed.ptr);
+    rt.exports.tableCubics(wt.ptr, TABLE.length, cubics.ptr);
+    rt.exports.tableKernelRows(wxl.ptr, rows, d, wsl.ptr, wil.ptr, packed.ptr, cols, wsr.ptr, cubics.ptr, TABLE.length, out.ptr, work.ptr);
     const expected = referenceTableBlock(xl, rows, xr, cols, d, sl, il, sr, ir, TABLE);
+    // Measured: at most 1.8e-15 here (the products of prescaled points differ from <x, y> i_x i_y by rounding).
     expect(maxAbs(out.view, expected)).toBeLessThan(1e-13);
 
     const v = normals(testRandom(4), cols);
@@ -47,20 +59,34 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     rt.exports.blockGemv(out.ptr, rows, cols, wv.ptr, gv.ptr);
     const gvRef = Array.from({ length: rows }, (_, r) => v.reduce((s, vj, j) => s + expected[r * cols + j]! * vj, 0));
     expect(maxAbs(gv.view, gvRef)).toBeLessThan(1e-12);
-    for (const b of [...bufs, out, wv, gv]) b.free();
+    for (const b of [...bufs, packed, cubics, work, out, wv, gv]) b.free();
   });
 
-  // Odd d, n not a multiple of the quad (4) nor of the column block (256 at d = 7, 62 at d = 33),
-  // n below one block (d = 7, n = 21: the diagonal block only) and a lone last row of a pair.
+  // Odd d, n not a multiple of the quad (4) nor of the column block (256 at d = 7, 60 at d = 33,
+  // 204 at d = 10), n below one block (d = 7, n = 21: the diagonal block only; n = 1, 2), and every
+  // remainder of rows after the row quads below a block: 3 (d = 33, n = 203: a pair and a lone
+  // row), 2 (d = 3, n = 1030), 1 (d = 7, n = 301; d = 10, n = 613). Rows 5-7 are 2 x_0, -x_0 and
+  // x_0 + 1e-3 x_1, so t = +-1 and t near 1 (the end intervals of each side) are in every product.
   it.each([
     [7, 21],
     [7, 301],
     [3, 1030],
     [33, 203],
-  ])("tableKernelSymvPacked at d = %i, n = %i against the plain Gram product to 1e-12", async (d, n) => {
+    [10, 613],
+    [1, 517],
+    [4, 1],
+    [5, 2],
+  ])("tableKernelSymvPacked at d = %i, n = %i against the plain Gram product to 5e-14", async (d, n) => {
     const rt = await runtimeFor(build);
     const a = rt.arena;
     const x = normals(testRandom(10 + d), n * d);
+    if (n >= 8) {
+      for (let k = 0; k < d; k++) {
+        x[5 * d + k] = 2 * x[k]!;
+        x[6 * d + k] = -x[k]!;
+        x[7 * d + k] = x[k]! + 1e-3 * x[d + k]!;
+      }
+    }
     const rand = testRandom(11);
     const s = Float64Array.from({ length: n }, () => 0.5 + rand());
     const inv = Float64Array.from({ length: n }, (_, r) => 1 / Math.hypot(...x.subarray(r * d, (r + 1) * d)));
@@ -69,18 +95,22 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const [wx, ws, winv, wt, wv] = [x, s, inv, TABLE, v].map((u) => a.f64From(u)) as [ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>];
     const quads = 4 * Math.ceil(n / 4);
     const packed = a.f64(quads * d);
-    const work = a.f64(2 * quads);
+    const work = a.f64(rt.exports.tableKernelSymvWork(n));
     const kv = a.f64(n);
     const cubics = a.f64(4 * TABLE.length);
     rt.exports.packScaledQuads(wx.ptr, n, d, winv.ptr, packed.ptr);
     rt.exports.tableCubics(wt.ptr, TABLE.length, cubics.ptr);
     rt.exports.tableKernelSymvPacked(packed.ptr, n, d, ws.ptr, cubics.ptr, TABLE.length, TABLE[0]!, ridge, wv.ptr, kv.ptr, work.ptr);
-    const gram = referenceTableBlock(x, n, x, n, d, s, inv, s, inv, TABLE);
+    // t from the prescaled points y_i = x_i / |x_i|, as the kernel forms it: at t = +-1 the table's
+    // square root turns the last-bit difference of <x_i, x_j> i_i i_j into 1e-8.
+    const y = x.map((value, k) => value * inv[Math.floor(k / d)]!);
+    const gram = referenceTableBlock(y, n, y, n, d, s, new Float64Array(n).fill(1), s, new Float64Array(n).fill(1), TABLE);
     // The diagonal is s^2 g(1) exactly: <x, x> / |x|^2 rounded below 1 would move g's square root by 1e-8.
     for (let i = 0; i < n; i++) gram[i * n + i] = s[i]! ** 2 * TABLE[0]!;
     const kvRef = Array.from({ length: n }, (_, i) => v.reduce((sum, vj, j) => sum + gram[i * n + j]! * vj, ridge * v[i]!));
     const scale = Math.max(...kvRef.map(Math.abs));
-    expect(maxAbs(kv.view, kvRef) / scale).toBeLessThan(1e-12);
+    // Measured: at most 4.7e-15 over these shapes in both builds.
+    expect(maxAbs(kv.view, kvRef) / scale).toBeLessThan(5e-14);
     for (const b of [wx, ws, winv, wt, wv, packed, work, kv, cubics]) b.free();
   });
 
@@ -162,7 +192,7 @@ function reluNtkHalfAngle(rho: number): number {
 }
 
 describe.each(BUILDS)("the tabulated ReLU NTK near rho = +-1 (%s build)", (build) => {
-  it("rho = +-(1 - 10^-k), k = 1..12, through tableKernelBlock: to 2e-13 of the closed form", async () => {
+  it("rho = +-(1 - 10^-k), k = 1..12, through tableKernelRows: to 2e-13 of the closed form", async () => {
     const rt = await runtimeFor(build);
     const rhos = Array.from({ length: 12 }, (_, k) => 1 - 10 ** -(k + 1)).flatMap((r) => [r, -r]);
     // Unit vectors in d = 2 whose dot product is rho exactly: (1, 0) and (rho, sqrt(1 - rho^2)).
@@ -174,7 +204,13 @@ describe.each(BUILDS)("the tabulated ReLU NTK near rho = +-1 (%s build)", (build
     const bufs = [left, right, ones(1), ones(1), ones(rhos.length), ones(rhos.length), table].map((v) => a.f64From(v));
     const out = a.f64(rhos.length);
     const [wl, wr, sl, il, sr, ir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
-    rt.exports.tableKernelBlock(wl.ptr, 1, wr.ptr, rhos.length, 2, sl.ptr, il.ptr, sr.ptr, ir.ptr, wt.ptr, table.length, out.ptr);
+    const packed = a.f64(4 * Math.ceil(rhos.length / 4) * 2);
+    const cubics = a.f64(4 * table.length);
+    const work = a.f64(rt.exports.tableKernelRowsWork(2));
+    bufs.push(packed, cubics, work);
+    rt.exports.packScaledQuads(wr.ptr, rhos.length, 2, ir.ptr, packed.ptr);
+    rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
+    rt.exports.tableKernelRows(wl.ptr, 1, 2, sl.ptr, il.ptr, packed.ptr, rhos.length, sr.ptr, cubics.ptr, table.length, out.ptr, work.ptr);
     const errors = rhos.map((r, j) => Math.abs(out.view[j]! - reluNtkHalfAngle(r)));
     if (build === "simd") console.log(`tabulated ReLU NTK errors at +-(1 - 10^-k): ${errors.map((e) => e.toExponential(1)).join(", ")}`);
     // Measured: at most 9.1e-14 (k = 9, the closed form's acos near 1), against 3.2e-4 at

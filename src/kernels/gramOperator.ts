@@ -1,5 +1,5 @@
 // The Gram matrix of a model kernel on a set of points, as an operator: dense blocks of rows
-// by the Wasm kernels of assembly/gram.ts and products K v built on the fly by
+// by the Wasm kernels of assembly/gramBlock.ts and products K v built on the fly by
 // assembly/gramProduct.ts (tabulated g; the points packed once, scaled and in column quads), or,
 // for kernels without a table, entries evaluated in JavaScript (dense blocks only). A kernel with a
 // bias beta (modelKernel.ts) is the same homogeneous kernel of the augmented points
@@ -109,7 +109,7 @@ export class GramOperator {
     try {
       this.table = runtime.arena.f64From(kernel.table);
       this.packed = runtime.arena.f64(quadEntries * this.columns);
-      this.work = runtime.arena.f64(2 * quadEntries);
+      this.work = runtime.arena.f64(runtime.gram.symvWorkEntries(n));
       this.cubics = runtime.arena.f64(4 * kernel.table.length);
     } catch (err) {
       this.free();
@@ -131,7 +131,12 @@ export class GramOperator {
     try {
       other = new PointFactors(this.runtime, this.kernel, read, rows);
       if (this.table) {
-        this.runtime.gram.tableKernelBlock(read, rows, this.points, this.n, this.columns, other, this.factors, this.table, out);
+        const work = this.runtime.arena.f64(this.runtime.gram.rowsWorkEntries(this.columns));
+        try {
+          this.runtime.gram.tableKernelRows(read, rows, this.columns, other, this.packed!, this.n, this.factors.scale, this.cubics!, this.table.length, out, work);
+        } finally {
+          work.free();
+        }
         return;
       }
       const entry = this.kernel.entry!;

@@ -45,7 +45,7 @@ export type KernelKind = "nngp" | "ntk";
 /** x uniform on the unit sphere S^{d-1} (w uniform on it too), or x ~ N(0, I_d) (w ~ N(0, I/d)). */
 export type InputLaw = "sphere" | "gaussian";
 
-/** Nodes of the tabulated g, half for t >= 0 and half for t <= 0 (4-point interpolation in s = sqrt(1 - |t|), assembly/gram.ts). */
+/** Nodes of the tabulated g, half for t >= 0 and half for t <= 0 (4-point interpolation in s = sqrt(1 - |t|), assembly/gramBlock.ts). */
 export const TABLE_SIZE = 1 << 15;
 /** Degree at which the Legendre / Hermite series of non-polynomial activations stop. */
 export const SERIES_DEGREE = 48;

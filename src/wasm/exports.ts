@@ -20,6 +20,8 @@ export interface MeanfieldExports {
   narrowRowsToF32(src: number, dst: number, rows: number, d: number, dp: number): void;
   /** dst (d nPad f32) = the transpose of src (n x d f64) rounded to nearest, in panels of 8 neurons (d x 8 each), zero past n. */
   narrowTransposedToF32(src: number, dst: number, n: number, d: number, nPad: number): void;
+  /** The batch-1 f32 update of neurons i .. i + 3: w += alpha f32(g x), their rows of wT32 narrowed from the new w. */
+  updateFourBatchOne(g: number, x32: number, d: number, w: number, wT32: number, i: number, alpha: number): void;
   /** forward() with f32 products over the f32 copies x32 (narrowRowsToF32) of x and wT32 (narrowTransposedToF32) of w. */
   forward32(
     x32: number, wT32: number, a: number, n: number, nPad: number, d: number, dp: number, b: number, scale: number,
@@ -101,15 +103,16 @@ export interface MeanfieldExports {
     geometry: number, table: number, coefficients: number, count: number, velocity: number,
   ): number;
   choleskyInPlace(a: number, n: number): number;
-  tableKernelBlock(
-    xl: number, rows: number, xr: number, cols: number, d: number,
-    sl: number, il: number, sr: number, ir: number, table: number, size: number, out: number,
+  tableKernelRows(
+    x: number, rows: number, d: number, s: number, inv: number, packed: number, n: number, sy: number, cubics: number, size: number, out: number, work: number,
   ): void;
+  tableKernelRowsWork(d: number): number;
   packScaledQuads(x: number, n: number, d: number, inv: number, out: number): void;
   tableCubics(table: number, size: number, out: number): void;
   tableKernelSymvPacked(
     packed: number, n: number, d: number, s: number, cubics: number, size: number, diagonal: number, ridge: number, v: number, out: number, work: number,
   ): void;
+  tableKernelSymvWork(n: number): number;
   blockGemv(block: number, rows: number, cols: number, v: number, out: number): void;
   sphereFeatures(x: number, rows: number, d: number, anchors: number, degrees: number, count: number, phiT: number): void;
   hermiteFeatures(

@@ -1,5 +1,5 @@
 // Typed access to the Gram kernels of the module: tabulated dot-product kernels
-// (assembly/gram.ts and gramProduct.ts; K(x, y) = s_x s_y g(<x, y> i_x i_y) read from a table of g, with per-point
+// (assembly/gramBlock.ts and gramProduct.ts; K(x, y) = s_x s_y g(<x, y> i_x i_y) read from a table of g, with per-point
 // scales s and inverse norms i) and the rows of a sphere Legendre series over network weights
 // (assembly/sphereSeries.ts). Arguments are arrays already in Wasm memory; offsets into an
 // array are its subarray.
@@ -17,15 +17,23 @@ export interface PointScales {
 export class GramKernels {
   constructor(private readonly runtime: WasmRuntime) {}
 
-  /** out (rows x cols, row-major) = K(xl_r, xr_c) for xl (rows x d) and xr (cols x d). */
-  tableKernelBlock(
-    xl: WasmF64Array, rows: number, xr: WasmF64Array, cols: number, d: number,
-    left: PointScales, right: PointScales, table: WasmF64Array, out: WasmF64Array,
+  /**
+   * out (rows x n, row-major) = K(x_r, y_j) for `rows` points x (rows x d) with their scales and
+   * inverse norms, against the n packed points y (packScaledQuads) with scales `packedScale`, from
+   * the cubics of a table of `tableSize` entries; work holds rowsWorkEntries(d) entries of scratch.
+   */
+  tableKernelRows(
+    x: WasmF64Array, rows: number, d: number, scales: PointScales, packed: WasmF64Array, n: number, packedScale: WasmF64Array,
+    cubics: WasmF64Array, tableSize: number, out: WasmF64Array, work: WasmF64Array,
   ): void {
-    this.runtime.exports.tableKernelBlock(
-      xl.ptr, rows, xr.ptr, cols, d, left.scale.ptr, left.inverseNorm.ptr, right.scale.ptr, right.inverseNorm.ptr,
-      table.ptr, table.length, out.ptr,
+    this.runtime.exports.tableKernelRows(
+      x.ptr, rows, d, scales.scale.ptr, scales.inverseNorm.ptr, packed.ptr, n, packedScale.ptr, cubics.ptr, tableSize, out.ptr, work.ptr,
     );
+  }
+
+  /** Entries of scratch tableKernelRows needs at dimension d. */
+  rowsWorkEntries(d: number): number {
+    return this.runtime.exports.tableKernelRowsWork(d);
   }
 
   /**
@@ -36,7 +44,7 @@ export class GramKernels {
     this.runtime.exports.packScaledQuads(x.ptr, n, d, inverseNorm.ptr, packed.ptr);
   }
 
-  /** The cubic interpolation coefficients of the table of g (4 per table entry), for the CG product. */
+  /** The cubic interpolation coefficients of every interval of the table of g (4 per table entry), for the CG product. */
   tableCubics(table: WasmF64Array, cubics: WasmF64Array): void {
     this.runtime.exports.tableCubics(table.ptr, table.length, cubics.ptr);
   }
@@ -44,13 +52,18 @@ export class GramKernels {
   /**
    * out = (K + ridge I) v for the Gram of the n packed points without storing K: 2 x 4 tiles of K
    * formed in registers from the packed points, the scales s and the table's cubics; `diagonal` is
-   * g(1) (K_ii = s_i^2 g(1) + ridge), and work holds 2 x (n rounded up to 4) entries of scratch.
+   * g(1) (K_ii = s_i^2 g(1) + ridge), and work holds symvWorkEntries(n) entries of scratch.
    */
   tableKernelSymvPacked(
     packed: WasmF64Array, n: number, d: number, scale: WasmF64Array, cubics: WasmF64Array, tableSize: number, diagonal: number,
     ridge: number, v: WasmF64Array, out: WasmF64Array, work: WasmF64Array,
   ): void {
     this.runtime.exports.tableKernelSymvPacked(packed.ptr, n, d, scale.ptr, cubics.ptr, tableSize, diagonal, ridge, v.ptr, out.ptr, work.ptr);
+  }
+
+  /** Entries of scratch tableKernelSymvPacked needs for n points. */
+  symvWorkEntries(n: number): number {
+    return this.runtime.exports.tableKernelSymvWork(n);
   }
 
   /**
