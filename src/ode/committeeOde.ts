@@ -60,6 +60,7 @@ export class CommitteeOde {
   private readonly c2 = new Float64Array(4);
   private readonly c3 = new Float64Array(9);
   private readonly c4 = new Float64Array(16);
+  private readonly idx = new Int32Array(4);
   /** Field covariance of all K + M fields, rebuilt from (Q, R, T) at each evaluation. */
   private readonly cov: Float64Array;
   private readonly fields: number;
@@ -106,9 +107,10 @@ export class CommitteeOde {
     return o;
   }
 
-  private subN(idx: readonly number[], out: Float64Array): Float64Array {
+  /** The covariance of fields idx[0 .. n) into out (n x n); idx is scratch the caller fills. */
+  private subN(n: number, out: Float64Array): Float64Array {
     const f = this.fields;
-    const n = idx.length;
+    const idx = this.idx;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = this.cov[idx[i]! * f + idx[j]!]!;
     return out;
   }
@@ -130,8 +132,11 @@ export class CommitteeOde {
   /** E[g'(λ_a) x_b Δ] for a student field a and any field b. */
   private driftTerm(p: OrderParameters, a: number, b: number): number {
     let s = 0;
+    this.idx[0] = a;
+    this.idx[1] = b;
     for (let c = 0; c < this.fields; c++) {
-      s += this.weight(p, c) * this.spec.integrals.i3(this.subN([a, b, c], this.c3), this.role(c));
+      this.idx[2] = c;
+      s += this.weight(p, c) * this.spec.integrals.i3(this.subN(3, this.c3), this.role(c));
     }
     return s;
   }
@@ -139,9 +144,13 @@ export class CommitteeOde {
   /** E[g'(λ_a) g'(λ_b) Δ²] for student fields a, b. */
   private squareTerm(p: OrderParameters, a: number, b: number): number {
     let s = 0;
+    this.idx[0] = a;
+    this.idx[1] = b;
     for (let c = 0; c < this.fields; c++) {
+      this.idx[2] = c;
       for (let e = c; e < this.fields; e++) {
-        const term = this.weight(p, c) * this.weight(p, e) * this.spec.integrals.i4(this.subN([a, b, c, e], this.c4), this.role(c), this.role(e));
+        this.idx[3] = e;
+        const term = this.weight(p, c) * this.weight(p, e) * this.spec.integrals.i4(this.subN(4, this.c4), this.role(c), this.role(e));
         s += c === e ? term : 2 * term;
       }
     }

@@ -25,6 +25,7 @@
 
 import { asin, atan, exp, log } from "../special/portableMath.js";
 import { gaussLegendre } from "../special/quadrature.js";
+import { memoizedSymmetric4 } from "./orthantMemo.js";
 import { ddDeterminant3, ddDeterminant4, ddMul, ddAdd, type DoubleDouble } from "../special/doubleDouble.js";
 
 const INV_TWO_PI = 1 / (2 * Math.PI);
@@ -229,9 +230,18 @@ function asinh(x: number): number {
 export function orthantProbability(c: Float64Array, m: number, lo: Float64Array = new Float64Array(m * m)): number {
   if (m === 0) return 1;
   if (m === 1) return 0.5;
-  const angle = (i: number, j: number) => arcsineOf(c[i * m + j]!, minor2(c, lo, m, i, j));
-  if (m === 2) return 0.25 + angle(0, 1) * INV_TWO_PI;
-  if (m === 3) return 0.125 + (angle(0, 1) + angle(0, 2) + angle(1, 2)) * INV_FOUR_PI;
+  if (m === 2) return 0.25 + angle(c, lo, 2, 0, 1) * INV_TWO_PI;
+  if (m === 3) return 0.125 + (angle(c, lo, 3, 0, 1) + angle(c, lo, 3, 0, 2) + angle(c, lo, 3, 1, 2)) * INV_FOUR_PI;
   if (m !== 4) throw new RangeError(`meanfield: orthantProbability: at most 4 variables, got ${m}`);
-  return orthant4(c, lo);
+  for (let i = 0; i < 16; i++) if (lo[i] !== 0) return orthant4(c, lo);
+  return memoizedSymmetric4(c, orthant4OfDoubles);
+}
+
+const ZEROS = new Float64Array(16);
+/** P4 of a covariance given in plain doubles: the memo's function (symmetric in the 4 variables). */
+const orthant4OfDoubles = (c: Float64Array) => orthant4(c, ZEROS);
+
+/** asin of the correlation of variables i, j of the m x m covariance (c, lo). */
+function angle(c: Float64Array, lo: Float64Array, m: number, i: number, j: number): number {
+  return arcsineOf(c[i * m + j]!, minor2(c, lo, m, i, j));
 }

@@ -49,11 +49,13 @@ const levels: Level[] = Array.from({ length: MAX_LEVELS }, () => ({
 }));
 
 const product: DoubleDouble = { hi: 0, lo: 0 };
+/** Scratch field indices: the fields a level keeps, the representatives of merged fields. */
+const keep = new Int32Array(4);
+const reps = new Int32Array(4);
 
 /** Drops, in place, the fields of a level that carry neither an indicator nor a power (marginalizing them out). */
 function marginalize(level: Level): void {
   let n = 0;
-  const keep = [0, 0, 0, 0];
   for (let i = 0; i < level.m; i++) if (level.ind[i] || level.pow[i]! > 0) keep[n++] = i;
   if (n === level.m) return;
   for (let a = 0; a < n; a++) {
@@ -164,7 +166,6 @@ const COLLINEAR = 1e-16;
 export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: readonly number[], rounded = false): number {
   const m = ind.length;
   const top = levels[0]!;
-  const reps = [0, 0, 0, 0];
   let n = 0;
   let factor = 1;
   let scale = 0;
@@ -206,6 +207,16 @@ function minorOf(c: Float64Array, m: number, i: number, j: number): number {
   return ddAdd(diagonal, diagonalLo, -product.hi, -product.lo, product).hi;
 }
 
+/** The indicator flags and powers of I2, I3, I4, J2 (relu(x) = 1{x > 0} x, relu' = 1{x > 0}). */
+const I2_INDICATORS = [true, true];
+const I2_POWERS = [1, 1];
+const I3_INDICATORS = [true, false, true];
+const I3_POWERS = [0, 1, 1];
+const I4_INDICATORS = [true, true, true, true];
+const I4_POWERS = [0, 0, 1, 1];
+const J2_INDICATORS = [true, true];
+const J2_POWERS = [0, 0];
+
 /**
  * Closed forms for g = g̃ = relu(x) = max(x, 0) (arc-cosine kernel, orthant probabilities and
  * Stein's lemma; the 4-field average through a 1-D Plackett integral), smooth and accurate to
@@ -225,21 +236,21 @@ export class ReluIntegrals implements FieldIntegrals {
 
   /** E[relu(a) relu(b)]. */
   i2(c: Float64Array): number {
-    return fieldMoment(c, [true, true], [1, 1], this.rounded);
+    return fieldMoment(c, I2_INDICATORS, I2_POWERS, this.rounded);
   }
 
   /** E[1{a > 0} b relu(c)]. */
   i3(c: Float64Array): number {
-    return fieldMoment(c, [true, false, true], [0, 1, 1], this.rounded);
+    return fieldMoment(c, I3_INDICATORS, I3_POWERS, this.rounded);
   }
 
   /** E[1{a > 0} 1{b > 0} relu(c) relu(e)]. */
   i4(c: Float64Array): number {
-    return fieldMoment(c, [true, true, true, true], [0, 0, 1, 1], this.rounded);
+    return fieldMoment(c, I4_INDICATORS, I4_POWERS, this.rounded);
   }
 
   /** P(a > 0, b > 0). */
   j2(c: Float64Array): number {
-    return fieldMoment(c, [true, true], [0, 0], this.rounded);
+    return fieldMoment(c, J2_INDICATORS, J2_POWERS, this.rounded);
   }
 }
