@@ -41,7 +41,7 @@ const DROP_LEVEL = 0.2;
 const DROP_TOLERANCE = { test: 0.3, quick: 0.15, paper: 0.15 };
 
 /** Largest SGD risk at the end over its plateau value (t = 30); its finite-N excess, which stays, weighs more at small N. */
-const ESCAPE_FACTOR = { test: 0.9, quick: 0.8, paper: 0.75 };
+const ESCAPE_FACTOR = { test: 0.85, quick: 0.8, paper: 0.75 };
 /** SGD's escape time over the PDE's: finite-N fluctuations seed the split early (0.48 at N = 100, 0.54 at N = 256). */
 const ESCAPE_TIME_RATIO: Record<"test" | "quick" | "paper", [number, number]> = { test: [0.3, 1.5], quick: [0.35, 1.5], paper: [0.5, 1.5] };
 
@@ -60,16 +60,16 @@ interface Arm {
 }
 
 /**
- * h d = 3.2e-3 for kappa = 0.1; for kappa = 0.4, h d ~ 2e-3 through the drop (t <= 2, risk from 3.3
- * to ~2e-2, test and quick; 4e-3 at paper scale) and larger after it, where the residual is ~100
- * times smaller: h d = 0.032 (test, quick), 0.128 at paper scale so that SGD reaches t = 400 (1e6
- * steps) within the paper budget; that noise raises paper-scale SGD's plateau from 1.17e-2 (h d =
- * 0.032) to 1.38e-2 (docs/experiments.md). The second phase records densely to place the escape.
+ * h d = 3.2e-3 for kappa = 0.1; for kappa = 0.4, h d = 2e-3 through the drop (t <= 2, risk 3.3 to
+ * ~2e-2; at 4e-3 the noise lifts SGD's mean |w| 5% above the PDE's), then larger, the residual being
+ * ~100 times smaller: h d = 0.032 (test, quick), 0.128 at paper scale so that SGD reaches t = 400 (1e6
+ * steps) in the paper budget; that noise raises paper-scale SGD's plateau from 1.17e-2 (h d = 0.032)
+ * to 1.38e-2 (docs/experiments.md). The second phase records densely to place the escape.
  */
 const SIZES: Record<"test" | "quick" | "paper", { d: number; width: number; points: number; arms: [Arm, Arm] }> = {
   test: { d: 32, width: 100, points: 16, arms: [{ kappa: 0.1, phases: [{ stepSize: 1e-4, until: 2 }] }, { kappa: 0.4, phases: [{ stepSize: 6.25e-5, until: 2 }, { stepSize: 1e-3, until: 400, points: 32 }] }] },
   quick: { d: 64, width: 256, points: 16, arms: [{ kappa: 0.1, phases: [{ stepSize: 5e-5, until: 2 }] }, { kappa: 0.4, phases: [{ stepSize: 3.125e-5, until: 2 }, { stepSize: 5e-4, until: 400, points: 32 }] }] },
-  paper: { d: 320, width: 800, points: 16, arms: [{ kappa: 0.1, phases: [{ stepSize: 1e-5, until: 2 }] }, { kappa: 0.4, phases: [{ stepSize: 1.25e-5, until: 2 }, { stepSize: 4e-4, until: 400, points: 32 }] }] },
+  paper: { d: 320, width: 800, points: 16, arms: [{ kappa: 0.1, phases: [{ stepSize: 1e-5, until: 2 }] }, { kappa: 0.4, phases: [{ stepSize: 6.25e-6, until: 2 }, { stepSize: 4e-4, until: 400, points: 32 }] }] },
 };
 
 /** The PDE runs to this time whatever SGD's horizon (kappa = 0.4 is below 1e-8 by then). */
@@ -386,7 +386,7 @@ export const mmn18Isotropic: Experiment = {
     {
       name: "kappa-swapped",
       description: "Each arm starts from the other's kappa: the arm checked for the bad fixed point learns and the arm checked for learning collapses to w = 0.",
-      fails: ["kappa 0.1: PDE at the bad fixed point", "kappa 0.1: SGD stuck", "kappa 0.4: PDE learns", "kappa 0.4: SGD learns"],
+      fails: ["kappa 0.1: PDE at the bad fixed point", "kappa 0.1: SGD stuck", "kappa 0.4: PDE learns", "kappa 0.4: SGD learns", "kappa 0.4: SGD escapes", "kappa 0.4: SGD escapes when the PDE does"],
     },
     {
       name: "no-pde-coupling",
