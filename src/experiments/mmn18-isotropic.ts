@@ -64,7 +64,7 @@ interface Arm {
  * ~2e-2; at 4e-3 the noise lifts SGD's mean |w| 5% above the PDE's), then larger, the residual being
  * ~100 times smaller: h d = 0.032 (test, quick), 0.128 at paper scale so that SGD reaches t = 400 (1e6
  * steps) in the paper budget; that noise raises paper-scale SGD's plateau from 1.17e-2 (h d = 0.032)
- * to 1.38e-2 (docs/experiments.md). The second phase records densely to place the escape.
+ * to 1.37e-2 (docs/experiments.md). The second phase records densely to place the escape.
  */
 const SIZES: Record<"test" | "quick" | "paper", { d: number; width: number; points: number; arms: [Arm, Arm] }> = {
   test: { d: 32, width: 100, points: 16, arms: [{ kappa: 0.1, phases: [{ stepSize: 1e-4, until: 2 }] }, { kappa: 0.4, phases: [{ stepSize: 6.25e-5, until: 2 }, { stepSize: 1e-3, until: 400, points: 32 }] }] },
@@ -381,7 +381,7 @@ export const mmn18Isotropic: Experiment = {
     {
       name: "monotone-activation",
       description: "The monotone activation used before (-0.75, slope 1.5 on [0.5, 1.5], 0.75): w = 0 is no longer a trap, so kappa = 0.1 leaves the bad fixed point, and the bounded range has no plateau near 4e-3.",
-      fails: ["kappa 0.1: PDE at the bad fixed point", "kappa 0.1: SGD stuck", "kappa 0.4: PDE plateau"],
+      fails: ["kappa 0.1: PDE at the bad fixed point", "kappa 0.1: SGD stuck", "kappa 0.4: PDE plateau", "kappa 0.4: SGD escapes", "kappa 0.4: SGD-PDE gap after the escape"],
     },
     {
       name: "kappa-swapped",
@@ -391,7 +391,7 @@ export const mmn18Isotropic: Experiment = {
     {
       name: "no-pde-coupling",
       description: "The PDE's residuals D_pm frozen at t = 0 (no interaction through rho_t): the particles drift past the plateau and the PDE no longer follows SGD.",
-      fails: ["kappa 0.4: SGD vs PDE during the drop", "kappa 0.4: SGD vs PDE mean |w|", "kappa 0.4: PDE plateau", "kappa 0.4: PDE learns"],
+      fails: ["kappa 0.4: SGD vs PDE during the drop", "kappa 0.4: SGD vs PDE mean |w|", "kappa 0.4: PDE plateau", "kappa 0.4: PDE learns", "kappa 0.4: SGD-PDE gap after the escape"],
     },
   ],
   title: "Isotropic Gaussians (MMN18 Figure 4): which initialization learns, SGD against the radial PDE",
