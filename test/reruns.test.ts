@@ -6,7 +6,7 @@
 // limit curve to the last bit, as does mmn18-langevin's radial Langevin PDE; mmn18-isotropic's
 // phase-1 PDE (finite volumes from the run's initial |w_i|) matches the experiment's quantile solver,
 // its second SGD phase (from phase 1's final weights, saved in its config) reruns bit for bit, and its
-// quantile-solver PDE to t = 400 reruns to 1e-5.
+// quantile-solver PDE to t = 400 reruns to 2e-5.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -84,7 +84,7 @@ describe("each part of an experiment reruns from its report", () => {
     expect(rerunRecords.map((r) => [r.time, r.loss, r.freeEnergy])).toEqual(experimentRows.map((r) => [r.time, r.risk, r.freeEnergy]));
   }, 120_000);
 
-  it("mmn18-isotropic reruns from its report: phase-1 PDE by finite volumes, phase-2 SGD bit for bit, the quantile PDE to t = 400 to 1e-5", async () => {
+  it("mmn18-isotropic reruns from its report: phase-1 PDE by finite volumes, phase-2 SGD bit for bit, the quantile PDE to t = 400 to 2e-5", async () => {
     // The CLI's default Wasm build, so the SGD rerun through dist/cli.js runs the same kernels.
     const runtime = await loadRuntime();
     const dir = join(root, "mmn18-isotropic");
@@ -115,11 +115,11 @@ describe("each part of an experiment reruns from its report", () => {
 
     // The PDE to t = 400 through the plateau and its escape, by the experiment's quantile solver.
     // Not bit for bit: the experiment also records at SGD's times, which splits RK4 steps
-    // differently, and the escape amplifies that (measured 4.5e-6).
+    // differently, and the escape amplifies that (measured 5.8e-6).
     const quantile = listed("configs/mmn18-kappa0.4-pde.json", "pde");
     expect(quantile).toBe("meanfield pde configs/mmn18-kappa0.4-pde.json --initial particles --solver quantile");
     const limit = rerun(quantile!, join(dir, "pde-kappa0.4-quantile"));
     expect(limit[limit.length - 1]!.time).toBe(400);
-    for (const r of limit) expect(Math.abs(Math.log(r.loss! / experimentPde.get(r.time!)!)), `t = ${r.time}`).toBeLessThan(1e-5);
+    for (const r of limit) expect(Math.abs(Math.log(r.loss! / experimentPde.get(r.time!)!)), `t = ${r.time}`).toBeLessThan(2e-5);
   }, 240_000);
 });

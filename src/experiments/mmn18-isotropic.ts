@@ -281,9 +281,8 @@ function where(count: number, pred: (j: number) => boolean): number[] {
 }
 
 /** An arm's SGD records with the PDE at the same times. */
-function sgdSeries(res: ArmResult) {
-  const j = res.sgdIndices;
-  return { times: j.map((k) => res.times[k]!), sgd: j.map((k) => res.sgd[k]!), pde: j.map((k) => res.pde[k]!) };
+function sgdSeries({ sgdIndices: j, times, sgd, pde }: ArmResult) {
+  return { times: j.map((k) => times[k]!), sgd: j.map((k) => sgd[k]!), pde: j.map((k) => pde[k]!) };
 }
 
 function armFigures(figures: Record<string, number>, kappa: number, res: ArmResult): void {

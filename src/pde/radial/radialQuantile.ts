@@ -42,6 +42,7 @@ export interface RadialQuantileRecord {
   meanNorm: number;
 }
 
+/** The records, the final particles and the solver's work. */
 export interface RadialQuantileResult {
   records: RadialQuantileRecord[];
   /** The particles at the last record time, ascending. */
