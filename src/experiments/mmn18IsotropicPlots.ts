@@ -29,7 +29,7 @@ export function isotropicPlots(rows: ChartRow[], lawRows: ChartRow[], text: { se
     {
       name: "risk",
       title: "Population risk: SGD (solid) against the radial PDE (dashed)",
-      caption: `${setting} Risk 1/2 E[(y - f)^2] (MMN18 plot twice this; our t is twice theirs). From kappa = 0.1 both sit at the bad fixed point w = 0 (risk 3.625); from kappa = 0.4 the risk falls to a plateau (PDE ~4.1e-3; SGD higher by its finite-N excess) and leaves it as the law of |w| splits: the PDE after t ~ 150, SGD from its own, earlier or later, time.`,
+      caption: `${setting} Risk 1/2 E[(y - f)^2] (MMN18 plot twice this; our t is twice theirs). From kappa = 0.1 both sit at the bad fixed point w = 0 (risk 3.625); from kappa = 0.4 the risk falls to a plateau (PDE ~4.1e-3; SGD higher by its finite-N excess) and leaves it as the law of |w| splits, the PDE after t ~ 150; SGD escapes too, earlier at small N (its fluctuations seed the split; at N = 800 at 0.8 of the PDE's time), and keeps its finite-N excess.`,
       spec: lineChart({
         title: "risk",
         rows: long("Risk"),
