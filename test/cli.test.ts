@@ -78,6 +78,26 @@ describe("meanfield CLI", () => {
     expect(readFileSync(join(dir, "bad", "metrics.ndjson"), "utf8").length).toBeGreaterThan(0);
   });
 
+  it("pde --solver quantile solves the radial PDE from the run's radii; without --initial particles or with an unknown solver it exits 2 naming the option", () => {
+    const dir = mkdtempSync(join(tmpdir(), "meanfield-pde-"));
+    const config = {
+      name: "quantile",
+      task: { kind: "isotropicGaussians", d: 8, delta: 0.5 },
+      model: { width: 16, activation: { kind: "relu" }, train: "first", init: { firstLayer: { kind: "gaussian", kappa: 0.4 }, secondLayer: { kind: "constant", value: 1 } } },
+      algorithm: { kind: "onlineSgd", batch: 1, steps: 10, stepSize: 0.1 },
+    };
+    writeFileSync(join(dir, "c.json"), JSON.stringify(config));
+    const ok = run("pde", join(dir, "c.json"), "--initial", "particles", "--solver", "quantile", "--out", join(dir, "q"), "--json");
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ kind: "radialQuantile", particles: 16 });
+    const noParticles = run("pde", join(dir, "c.json"), "--solver", "quantile", "--out", join(dir, "n"));
+    expect(noParticles.status).toBe(2);
+    expect(noParticles.stderr).toMatch(/--solver quantile: .*--initial particles/);
+    const unknown = run("pde", join(dir, "c.json"), "--solver", "spectral", "--out", join(dir, "u"));
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/--solver: expected finite-volume or quantile, got spectral/);
+  });
+
   it("an unknown command exits 2", () => {
     expect(run("frobnicate").status).toBe(2);
   });

@@ -6,6 +6,8 @@ import { chiDensity } from "../src/pde/grid/initialDensity.js";
 import { QuantileSolver } from "../src/pde/sphere/quantileSolver.js";
 import { RadialModel } from "../src/pde/radial/radialModel.js";
 import { radialGrid, solveRadialPde } from "../src/pde/radial/radialPde.js";
+import { solveRadialQuantile } from "../src/pde/radial/radialQuantile.js";
+import { solvePde } from "../src/pde/solvePde.js";
 import { GaussianActivation } from "../src/activation/gaussianMoments.js";
 import { IsotropicGaussiansPopulation } from "../src/population/isotropicGaussians.js";
 import { simulate } from "../src/run/simulate.js";
@@ -89,6 +91,30 @@ describe("radial PDE (MMN18 isotropic Gaussians)", () => {
     // The quantile solver is converged to 1e-7 here; the finite volumes carry 1.2e-5 at 4096 cells,
     // 4e-7 at 16384: the initial law (width kappa / sqrt(2d) = 0.016) spans only 16 default cells.
     expect(gap).toBeLessThanOrEqual(3e-5);
+  }, 30_000);
+
+  it("solveRadialQuantile (the experiment's and `pde --solver quantile`'s solver) from the chi law's quantiles agrees with finite volumes at t = 2; solvePde refuses it without particles", async () => {
+    const runtime = await runtimeFor("simd");
+    const initial = { kind: "gaussian" as const, kappa: 0.4 };
+    const fv = await solveRadialPde({ d: 320, delta, activation, initial, times: [2], runtime });
+    const faces = radialGrid(320, initial);
+    const m = 2048;
+    const radii = gridQuantile({ faces, values: chiDensity(faces, 320, 0.4) }, Float64Array.from({ length: m }, (_, j) => (j + 0.5) / m)).reverse();
+    const { records } = solveRadialQuantile({ activation, delta, radii, times: [0, 2] });
+    const { risk, residuals } = records[1]!;
+    expect(risk).toBe((residuals[0]! ** 2 + residuals[1]! ** 2) / 4);
+    // As the test above: the finite volumes carry 1.2e-5 at 4096 cells.
+    expect(Math.abs(risk - fv.records[0]!.risk)).toBeLessThanOrEqual(3e-5);
+    expect(() => solveRadialQuantile({ activation, delta, radii, times: [2, 1] })).toThrow(/times must be ascending/);
+    const config: ConfigInput = {
+      task: { kind: "isotropicGaussians", d: 8, delta },
+      model: { width: 4, activation, train: "first", init: { firstLayer: { kind: "gaussian", kappa: 0.4 }, secondLayer: { kind: "constant", value: 1 } } },
+      algorithm: { kind: "onlineSgd", batch: 1, steps: 10, stepSize: 0.1 },
+    };
+    await expect(solvePde(config, { runtime, method: "quantile" })).rejects.toThrow(/needs initial "particles"/);
+    const quantile = await solvePde(config, { runtime, method: "quantile", initial: "particles" });
+    expect(quantile.kind).toBe("radialQuantile");
+    expect(quantile.records[quantile.records.length - 1]!.time).toBeCloseTo(1, 12);
   }, 30_000);
 
   it("against online SGD (N = 400, d = 200, kappa = 0.4, h = 0.01, B = 256) up to t = 5", async () => {

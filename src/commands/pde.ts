@@ -16,6 +16,7 @@ interface PdeOptions {
   seeds?: number;
   cells?: number;
   initial?: string;
+  solver?: string;
   json?: boolean;
 }
 
@@ -42,6 +43,7 @@ export function registerPdeCommand(program: Command): void {
     .option("--seeds <int>", "with --sweep-n: average W1 over this many consecutive seeds", Number)
     .option("--cells <int>", "PDE grid cells (default 4096)", Number)
     .option("--initial <law>", "\"law\" (default): start from the init's law; \"particles\": from the empirical law of the run's exact initial weights (sphere and radial PDEs)")
+    .option("--solver <name>", "\"finite-volume\" (default) or \"quantile\": the radial PDE moving the run's N initial radii as quantiles (needs --initial particles)")
     .option("--json", "print the result summary as JSON on stdout")
     .action(async (configPath: string, opts: PdeOptions) => {
       const [{ parseConfig }, { readJsonFile, ensureDirectory }, { defaultRunDirectory }, { compareWithNetwork, sweepWidths }, { solvePde }] = await Promise.all([
@@ -82,7 +84,10 @@ export function registerPdeCommand(program: Command): void {
           } else {
             if (opts.initial !== undefined && opts.initial !== "law" && opts.initial !== "particles") throw new ConfigError(`--initial: expected law or particles, got ${opts.initial}`);
             const initial = opts.initial === "particles" ? { initial: "particles" as const } : {};
-            const summary = writeLimit(await solvePde(config, { ...cells, ...initial }), dir);
+            if (opts.solver !== undefined && opts.solver !== "finite-volume" && opts.solver !== "quantile") throw new ConfigError(`--solver: expected finite-volume or quantile, got ${opts.solver}`);
+            if (opts.solver === "quantile" && opts.initial !== "particles") throw new ConfigError("--solver quantile: moves the run's N initial radii; add --initial particles");
+            const method = opts.solver === "quantile" ? { method: "quantile" as const } : {};
+            const summary = writeLimit(await solvePde(config, { ...cells, ...initial, ...method }), dir);
             say(summary.text);
             if (opts.json) process.stdout.write(`${JSON.stringify(summary.json)}\n`);
           }

@@ -17,6 +17,7 @@ import type { DensityOutput } from "./grid/output.js";
 import type { PhaseOptions } from "./sphere/phases.js";
 import { solveRadialLangevin, type RadialLangevinResult } from "./radial/radialLangevin.js";
 import { solveRadialPde, type RadialInitialLaw, type RadialPdeResult } from "./radial/radialPde.js";
+import { solveRadialQuantile, type RadialQuantileResult } from "./radial/radialQuantile.js";
 import { solveSpherePde, type SphereInitialLaw, type SpherePdeResult } from "./sphere/spherePde.js";
 
 /** Resolution and output controls of the PDE built from a config; the physics comes from the config alone. */
@@ -183,6 +184,30 @@ export function radialLangevinFromConfig(input: ConfigInput | Config, options: {
     kappa: first.kappa,
     times,
     ...(options.cells !== undefined ? { cells: options.cells } : {}),
+  });
+  return { config, times, result };
+}
+
+/**
+ * MMN18's radial PDE of an isotropic-Gaussians config by the quantile solver, its N particles the
+ * norms |w_i| of the exact initial weights the config's run starts from (radialQuantile.ts), at the
+ * config's record times t = step h; risks in the 1/2-normalization.
+ */
+export async function radialQuantileFromConfig(input: ConfigInput | Config, options: { runtime?: WasmRuntime } = {}): Promise<{ config: Config; times: number[]; result: RadialQuantileResult }> {
+  const config = parseConfig(input);
+  const { task, model, algorithm } = config;
+  if (task.kind !== "isotropicGaussians") throw new ConfigError(`task.kind: the quantile solver is for the radial PDE of isotropicGaussians, got ${task.kind}`);
+  const c = secondLayerOf(config);
+  if (algorithm.projected) throw new ConfigError("algorithm.projected: projection fixes every |w_i| = 1, so the radial PDE would not move; set it false");
+  const runtime = options.runtime ?? (await loadRuntime());
+  const w = initialWeights(runtime, config);
+  const times = metricSteps(config.metrics.schedule, algorithm.steps).map((s) => s * algorithm.stepSize);
+  const result = solveRadialQuantile({
+    activation: linkToActivation(model.activation, task.d),
+    delta: task.delta,
+    secondLayer: c,
+    radii: Float64Array.from({ length: model.width }, (_, i) => rowNorm(w, i, task.d)),
+    times,
   });
   return { config, times, result };
 }
