@@ -12,6 +12,7 @@ import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { linkSchema, linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
+import { referenceEscapeSteps } from "./overlapChainReference.js";
 import { runtimeFor } from "./helpers.js";
 
 const hermite = (k: number) => ({ kind: "hermite" as const, coefficients: [...new Array<number>(k).fill(0), 1] });
@@ -61,6 +62,28 @@ describe("information exponent: the overlap chain", () => {
       task.free();
     }
     expect(worst).toBeLessThan(1e-13);
+  });
+
+  it("the Wasm escape run (overlapChainEscape) gives the TypeScript reference's step for every seed: s = 3 and 4, odd d, escapes, caps and jumps", async () => {
+    const rt = await runtimeFor("simd");
+    const cases = [
+      { s: 3, d: 13, eta: 2e-3, cap: 20_000, maxJump: 0.25, hold: 13 },
+      { s: 4, d: 9, eta: 2e-3, cap: 5_000, maxJump: 0.25, hold: 1 },
+      // Large steps: runs end in jumps (null) or escape in a few steps.
+      { s: 4, d: 21, eta: 0.05, cap: 3_000, maxJump: 0.25, hold: 21 },
+      // A cap shorter than most escapes: nulls from the cap.
+      { s: 3, d: 37, eta: 1e-3, cap: 700, maxJump: Infinity, hold: 37 },
+    ];
+    const outcomes = new Set<string>();
+    for (const c of cases) {
+      const chain = new OverlapChain(rt, { d: c.d, link: monomials(c.s), activation: monomials(c.s), threshold: 0.5, hold: c.hold, maxJump: c.maxJump, start: "uniform", trainFirstLayer: true });
+      for (let seed = 1; seed <= 8; seed++) {
+        const wasm = chain.escapeSteps(seed, c.eta, c.cap);
+        expect(wasm).toBe(referenceEscapeSteps(rt, chain, seed, c.eta, c.cap));
+        outcomes.add(wasm === null ? "null" : "escape");
+      }
+    }
+    expect([...outcomes].sort()).toEqual(["escape", "null"]);
   });
 
   it("s = 1 at c = eta d = 1: the chain's median escape is near the ODE's closed form d ln((1 - m0) / (1 - 1/2))", async () => {

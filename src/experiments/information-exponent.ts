@@ -19,13 +19,15 @@ import { medianInterval, type MedianInterval } from "./medianInterval.js";
 import { OverlapChain } from "./overlapChain.js";
 import { BEN_AROUS_GHEISSARI_JAGANNATH_2021 } from "./papers.js";
 import { fitPowerLaw } from "./powerLaw.js";
+import { bootstrapSlope } from "./seedBootstrap.js";
 import { escapeSteps, searchStep } from "./singleIndexEscape.js";
 
 type Degree = 1 | 2 | 3 | 4;
 const DEGREES: Degree[] = [1, 2, 3, 4];
 
 interface Sizes {
-  seeds: number;
+  /** Seeds per information exponent s (s = 4's escape times are the most spread). */
+  seeds: Record<Degree, number>;
   /** The dimensions per information exponent s. */
   dims: Record<Degree, number[]>;
   /** The rung the search starts on at the first d of each s (later d: four rungs below the previous best). */
@@ -36,19 +38,19 @@ interface Sizes {
 
 const SIZES: Record<ExperimentContext["scale"], Sizes> = {
   test: {
-    seeds: 7,
+    seeds: { 1: 7, 2: 7, 3: 7, 4: 7 },
     dims: { 1: [32, 64, 128, 256], 2: [64, 128, 256, 512], 3: [48, 64, 96, 128], 4: [16, 24, 32, 48] },
     firstRung: { 1: -12, 2: -21, 3: -30, 4: -31 },
     budget: { 1: 1e5, 2: 1e6, 3: 1e7, 4: 1e7 },
   },
   quick: {
-    seeds: 11,
+    seeds: { 1: 11, 2: 11, 3: 11, 4: 11 },
     dims: { 1: [64, 128, 256, 512, 1024], 2: [64, 128, 256, 512, 1024], 3: [64, 96, 128, 192, 256], 4: [32, 48, 64, 96] },
     firstRung: { 1: -14, 2: -21, 3: -31, 4: -31 },
     budget: { 1: 1e5, 2: 1e6, 3: 3e7, 4: 3e7 },
   },
   paper: {
-    seeds: 15,
+    seeds: { 1: 15, 2: 15, 3: 15, 4: 15 },
     dims: { 1: [64, 128, 256, 512, 1024, 2048, 4096], 2: [64, 128, 256, 512, 1024, 2048], 3: [64, 96, 128, 192, 256, 384, 512], 4: [32, 48, 64, 96] },
     firstRung: { 1: -14, 2: -21, 3: -31, 4: -31 },
     budget: { 1: 1e5, 2: 1e6, 3: 1e8, 4: 1e8 },
@@ -75,6 +77,8 @@ interface Point {
   odeEta: number;
   odeSteps: number;
   sgdAtOde: MedianInterval | null;
+  /** Steps per seed on every rung that ran all seeds (the seed bootstrap's input). */
+  rungSteps: number[][];
 }
 
 /** Rungs of the ladder eta_j = 2^{j/2} on which the ODE's best step is looked for. */
@@ -112,9 +116,9 @@ function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: numb
       start: "fixed",
       trainFirstLayer: ctx.variant !== "frozen-first-layer",
     });
-    // The first cap only bounds the cost of rungs that trap every seed: 100 times the previous median
-    // times (d / d_prev)^3, more than any s <= 4 needs, within the scale's budget.
-    const firstCap = previous ? Math.min(size.budget[s], Math.ceil(100 * previous.median * integerPower(d / previous.d, 3))) : size.budget[s];
+    // The first cap only bounds the cost of rungs that trap every seed: 20 times the previous median
+    // times (d / d_prev)^3 (10 times the new median even if steps grew like d^5), within the scale's budget.
+    const firstCap = previous ? Math.min(size.budget[s], Math.ceil(20 * previous.median * integerPower(d / previous.d, 3))) : size.budget[s];
     const search = searchStep((eta, seed, cap) => chain.escapeSteps(seed, eta, cap), { seeds, eta0: 1, start, firstCap, capFactor: 10, maxRungs: 14, patience: 2 });
     ctx.saveTable(
       `rungs-s${s}-d${d}`,
@@ -147,6 +151,7 @@ function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: numb
       odeEta: odeBest.eta,
       odeSteps: odeBest.steps,
       sgdAtOde,
+      rungSteps: [...search.rungs.values()].filter((r) => r.steps.length === seeds.length).map((r) => r.steps),
     });
     ctx.log(
       `s = ${s}, d = ${d}: eta = ${best.eta.toPrecision(3)}, median ${interval.median} steps [${interval.lower}, ${interval.upper}]; ` +
@@ -167,6 +172,26 @@ function fit(x: number[], y: number[]): FittedExponent {
   return x.length >= 3 ? fitPowerLaw(x, y).exponent : NO_FIT;
 }
 
+/** Seed resamples of the steps exponents' bootstrap intervals. */
+const REPLICATES = 1000;
+
+/**
+ * A steps exponent: least squares of log(transform(d, median)) on log d through the per-d medians at
+ * the searched steps. Its 95% interval is the hull of the Student-t interval (scatter about the line,
+ * n - 2 degrees of freedom) and the seed bootstrap's (seedBootstrap.ts: the seeds resampled per d and
+ * the step chosen again), so that neither the line's few residuals nor the heavy-tailed seeds alone set it.
+ */
+function stepsExponent(ctx: ExperimentContext, ps: Point[], name: string, transform = (_d: number, median: number) => median): { exponent: FittedExponent; t: [number, number]; bootstrap: [number, number] } {
+  const fitted = fit(ps.map((p) => p.d), ps.map((p) => transform(p.d, p.median)));
+  if (fitted.points < 3) return { exponent: fitted, t: fitted.ci95, bootstrap: [Number.NaN, Number.NaN] };
+  const groups = ps.map((p) => ({ x: p.d, rungs: p.rungSteps }));
+  const draws = REPLICATES * groups.reduce((sum, g) => sum + (g.rungs[0]?.length ?? 0), 0);
+  const uniforms = ctx.runtime.random.uniform(ctx.seed, `information-exponent.bootstrap.${name}`, draws);
+  const bootstrap = bootstrapSlope(groups, uniforms, REPLICATES, transform).ci95;
+  const ci95: [number, number] = [Math.min(fitted.ci95[0], bootstrap[0]), Math.max(fitted.ci95[1], bootstrap[1])];
+  return { exponent: { ...fitted, ci95 }, t: fitted.ci95, bootstrap };
+}
+
 const fmt = (e: FittedExponent) => `${e.value.toFixed(2)} [${e.ci95[0].toFixed(2)}, ${e.ci95[1].toFixed(2)}]`;
 
 /**
@@ -174,7 +199,7 @@ const fmt = (e: FittedExponent) => `${e.value.toFixed(2)} [${e.ci95[0].toFixed(2
  * batch 1) at the smallest d of s = 1 and 2 and the searched step, on its own samples: how many of
  * its medians' 95% intervals overlap the chain's. Larger d and s cost O(d) per step there.
  */
-function networkCrossCheck(ctx: ExperimentContext, points: Point[], seeds: number[]): { overlapping: number; rows: Record<string, number | string>[] } {
+function networkCrossCheck(ctx: ExperimentContext, points: Point[], seedsOf: (s: Degree) => number[]): { overlapping: number; rows: Record<string, number | string>[] } {
   const rows: Record<string, number | string>[] = [];
   let overlapping = 0;
   for (const s of [1, 2] as const) {
@@ -183,7 +208,7 @@ function networkCrossCheck(ctx: ExperimentContext, points: Point[], seeds: numbe
     const spec = hermite(linkDegree(ctx, s));
     const problem = { d: p.d, link: spec, activation: spec, outputWeight: 1, threshold: 0.5, hold: p.d, trainFirstLayer: ctx.variant !== "frozen-first-layer" };
     const cap = Math.ceil(20 * p.upper);
-    const runs = seeds.map((seed) => escapeSteps(ctx.runtime, problem, seed, p.eta, cap).steps);
+    const runs = seedsOf(s).map((seed) => escapeSteps(ctx.runtime, problem, seed, p.eta, cap).steps);
     if (runs.some((r) => r === null)) continue;
     const net = medianInterval(runs as number[]);
     if (net.lower <= p.upper && p.lower <= net.upper) overlapping++;
@@ -194,7 +219,7 @@ function networkCrossCheck(ctx: ExperimentContext, points: Point[], seeds: numbe
 }
 
 /** The escape steps (SGD with its band, the ODE dashed) and the searched step, against d. */
-function escapePlots(seedCount: number, points: Point[], exponents: Record<string, FittedExponent>): ExperimentPlot[] {
+function escapePlots(seedCount: string, points: Point[], exponents: Record<string, FittedExponent>): ExperimentPlot[] {
   const of = (s: Degree) => points.filter((p) => p.s === s);
   const rows: ChartRow[] = [];
   for (const s of DEGREES) {
@@ -209,7 +234,7 @@ function escapePlots(seedCount: number, points: Point[], exponents: Record<strin
     {
       name: "escape-steps",
       title: "Steps to overlap 1/2 against d, per information exponent s",
-      caption: `Median over ${seedCount} seeds (band: order-statistic 95% interval of the median) of the online-SGD steps for one neuron h_s(<w, x>) to reach overlap 1/2 with y = h_s(<w*, x>), from m0 = 1/sqrt(d), at the step that minimizes them on the ladder 2^{j/2}; dashed: the single-index ODE at its own best step on the same ladder (SGD at that step is compared with it in the checks). The slopes (legend, 95% interval) grow with s: d, d log d, d^2, d^3 (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409, Theorem 1.3).`,
+      caption: `Median over ${seedCount} seeds (s = 1 / 2 / 3 / 4; band: order-statistic 95% interval of the median) of the online-SGD steps for one neuron h_s(<w, x>) to reach overlap 1/2 with y = h_s(<w*, x>), from m0 = 1/sqrt(d), at the step that minimizes them on the ladder 2^{j/2}; dashed: the single-index ODE at its own best step on the same ladder (SGD at that step is compared with it in the checks). The slopes (legend, 95% interval) grow with s: d, d log d, d^2, d^3 (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409, Theorem 1.3).`,
       spec: lineChart({
         title: "Escape steps of online SGD",
         rows,
@@ -240,25 +265,31 @@ function escapePlots(seedCount: number, points: Point[], exponents: Record<strin
 
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const size = SIZES[ctx.scale];
-  const seeds = Array.from({ length: size.seeds }, (_, i) => ctx.seed + 1000 * i);
-  const points = DEGREES.flatMap((s) => sweepDegree(ctx, size, s, seeds));
-  const network = networkCrossCheck(ctx, points, seeds);
+  const seedsOf = (s: Degree) => Array.from({ length: size.seeds[s] }, (_, i) => ctx.seed + 1000 * i);
+  const points = DEGREES.flatMap((s) => sweepDegree(ctx, size, s, seedsOf(s)));
+  const network = networkCrossCheck(ctx, points, seedsOf);
   ctx.saveTable("network-cross-check", network.rows);
   ctx.saveTable(
     "escape",
-    points.map(({ sgdAtOde, ...p }) => ({ ...p, sgdAtOdeMedian: sgdAtOde?.median ?? null, sgdAtOdeLower: sgdAtOde?.lower ?? null, sgdAtOdeUpper: sgdAtOde?.upper ?? null })),
+    points.map(({ sgdAtOde, rungSteps: _, ...p }) => ({ ...p, sgdAtOdeMedian: sgdAtOde?.median ?? null, sgdAtOdeLower: sgdAtOde?.lower ?? null, sgdAtOdeUpper: sgdAtOde?.upper ?? null })),
   );
 
   const exponents: Record<string, FittedExponent> = {};
+  const intervals: Record<string, string> = {};
   const of = (s: Degree) => points.filter((p) => p.s === s);
+  const steps = (name: string, ps: Point[], transform?: (d: number, median: number) => number) => {
+    const r = stepsExponent(ctx, ps, name, transform);
+    exponents[name] = r.exponent;
+    intervals[`${name} intervals`] = `Student t [${r.t.map((v) => v.toFixed(2)).join(", ")}], seed bootstrap [${r.bootstrap.map((v) => v.toFixed(2)).join(", ")}]`;
+  };
   for (const s of DEGREES) {
     const ps = of(s);
     const d = ps.map((p) => p.d);
-    exponents[`s${s}StepsExponent`] = fit(d, ps.map((p) => p.median));
+    steps(`s${s}StepsExponent`, ps);
     exponents[`s${s}StepSizeExponent`] = fit(d, ps.map((p) => p.eta));
     exponents[`s${s}OdeStepsExponent`] = fit(d, ps.map((p) => p.odeSteps));
   }
-  exponents.s2StepsOverLogDExponent = fit(of(2).map((p) => p.d), of(2).map((p) => p.median / log(p.d)));
+  steps("s2StepsOverLogDExponent", of(2), (d, median) => median / log(d));
   const e = (s: Degree) => exponents[`s${s}StepsExponent`]!.value;
   // SGD against the ODE at the ODE's best step, s = 1..3 (BAGJ's s = 4 escape needs d beyond reach for the ODE's small step).
   const compared = points.filter((p) => p.s <= 3);
@@ -293,7 +324,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     ),
   ];
 
-  const figures: Record<string, number | string> = { seeds: size.seeds, worstOdeRatio: worstRatio, odeInsideFraction: insideFraction };
+  const figures: Record<string, number | string> = { seeds: DEGREES.map((s) => size.seeds[s]).join(" / "), worstOdeRatio: worstRatio, odeInsideFraction: insideFraction, ...intervals };
   for (const p of points) {
     figures[`s${p.s} d${p.d}`] =
       `eta ${p.eta.toPrecision(3)}: median ${p.median} [${p.lower}, ${p.upper}] (ODE there ${p.odeAtBest.toPrecision(4)}); ` +
@@ -303,7 +334,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
     checks,
     exponents,
     figures,
-    plots: escapePlots(size.seeds, points, exponents),
+    plots: escapePlots(DEGREES.map((s) => size.seeds[s]).join(" / "), points, exponents),
   };
 }
 
