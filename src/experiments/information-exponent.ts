@@ -26,7 +26,9 @@ type Degree = 1 | 2 | 3 | 4;
 const DEGREES: Degree[] = [1, 2, 3, 4];
 
 interface Sizes {
-  /** Seeds per information exponent s (s = 4's escape times are the most spread). */
+  /** Seeds that choose the step at each d. */
+  searchSeeds: number;
+  /** Seeds that measure the steps to escape at the chosen step, per information exponent s. */
   seeds: Record<Degree, number>;
   /** The dimensions per information exponent s. */
   dims: Record<Degree, number[]>;
@@ -38,20 +40,23 @@ interface Sizes {
 
 const SIZES: Record<ExperimentContext["scale"], Sizes> = {
   test: {
+    searchSeeds: 7,
     seeds: { 1: 7, 2: 7, 3: 7, 4: 7 },
     dims: { 1: [32, 64, 128, 256], 2: [64, 128, 256, 512], 3: [48, 64, 96, 128], 4: [16, 24, 32, 48] },
     firstRung: { 1: -12, 2: -21, 3: -30, 4: -31 },
     budget: { 1: 1e5, 2: 1e6, 3: 1e7, 4: 1e7 },
   },
   quick: {
-    seeds: { 1: 11, 2: 11, 3: 11, 4: 11 },
-    dims: { 1: [64, 128, 256, 512, 1024], 2: [64, 128, 256, 512, 1024], 3: [64, 96, 128, 192, 256], 4: [32, 48, 64, 96] },
+    searchSeeds: 9,
+    seeds: { 1: 11, 2: 11, 3: 11, 4: 15 },
+    dims: { 1: [64, 128, 256, 512, 1024], 2: [64, 128, 256, 512, 1024], 3: [64, 96, 128, 192, 256], 4: [32, 38, 45, 54, 64] },
     firstRung: { 1: -14, 2: -21, 3: -31, 4: -31 },
     budget: { 1: 1e5, 2: 1e6, 3: 3e7, 4: 3e7 },
   },
   paper: {
-    seeds: { 1: 15, 2: 15, 3: 15, 4: 15 },
-    dims: { 1: [64, 128, 256, 512, 1024, 2048, 4096], 2: [64, 128, 256, 512, 1024, 2048], 3: [64, 96, 128, 192, 256, 384, 512], 4: [32, 48, 64, 96] },
+    searchSeeds: 13,
+    seeds: { 1: 15, 2: 15, 3: 21, 4: 31 },
+    dims: { 1: [64, 128, 256, 512, 1024, 2048, 4096], 2: [64, 128, 256, 512, 1024, 2048], 3: [64, 96, 128, 192, 256, 384, 512], 4: [32, 38, 45, 54, 64, 76, 91, 108, 128] },
     firstRung: { 1: -14, 2: -21, 3: -31, 4: -31 },
     budget: { 1: 1e5, 2: 1e6, 3: 1e8, 4: 1e8 },
   },
@@ -73,13 +78,16 @@ interface Point {
   upper: number;
   /** The ODE's escape steps at the searched step (Infinity where the ODE's retraction traps m). */
   odeAtBest: number;
-  /** The ODE's best step on the ladder, its escape steps, and SGD's median there with its interval (s <= 3; null if a seed did not escape). */
+  /** The ODE's best step on the ladder, its escape steps, and SGD's median there with its interval (s <= 3, measurement seeds, non-escapes as +infinity). */
   odeEta: number;
   odeSteps: number;
   sgdAtOde: MedianInterval | null;
-  /** Steps per seed on every rung that ran all seeds (the seed bootstrap's input). */
-  rungSteps: number[][];
+  /** Steps per measurement seed at the searched step (+Infinity: no escape), the seed bootstrap's input. */
+  measured: number[];
 }
+
+/** Runs are cut at this multiple of the best median so far (searchStep's capFactor), and the measurement's at this multiple of the search's median. */
+const CAP_FACTOR = 10;
 
 /** Rungs of the ladder eta_j = 2^{j/2} on which the ODE's best step is looked for. */
 const ODE_RUNGS = { lowest: -70, highest: 0 };
@@ -96,8 +104,18 @@ function bestOdeRung(stepsAt: (eta: number) => number): { eta: number; steps: nu
   return best;
 }
 
-/** Searches the best step at each d of one s and records its median steps and the ODE's. */
-function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: number[]): Point[] {
+/** The seeds that choose the step and the others that measure the steps to escape there. */
+interface Seeds {
+  search: number[];
+  measure: number[];
+}
+
+/**
+ * Searches the best step at each d of one s on the search seeds, then measures the median steps
+ * there on the measurement seeds (fresh ones: the lowest of several noisy medians is biased low,
+ * a median on seeds that did not choose the step is not), and the ODE's.
+ */
+function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: Seeds): Point[] {
   const spec = hermite(linkDegree(ctx, s));
   const points: Point[] = [];
   let start = size.firstRung[s];
@@ -119,7 +137,7 @@ function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: numb
     // The first cap only bounds the cost of rungs that trap every seed: 20 times the previous median
     // times (d / d_prev)^3 (10 times the new median even if steps grew like d^5), within the scale's budget.
     const firstCap = previous ? Math.min(size.budget[s], Math.ceil(20 * previous.median * integerPower(d / previous.d, 3))) : size.budget[s];
-    const search = searchStep((eta, seed, cap) => chain.escapeSteps(seed, eta, cap), { seeds, eta0: 1, start, firstCap, capFactor: 10, maxRungs: 14, patience: 2 });
+    const search = searchStep((eta, seed, cap) => chain.escapeSteps(seed, eta, cap), { seeds: seeds.search, eta0: 1, start, firstCap, capFactor: CAP_FACTOR, maxRungs: 14, patience: 2 });
     ctx.saveTable(
       `rungs-s${s}-d${d}`,
       [...search.rungs].map(([j, r]) => ({ rung: j, eta: r.eta, escaped: r.escaped, median: r.median, steps: r.steps.join(" ") })),
@@ -129,7 +147,13 @@ function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: numb
       ctx.log(`s = ${s}, d = ${d}: no step on the ladder escaped`);
       continue;
     }
-    const interval = medianInterval(best.steps);
+    // Non-escapes (cap: CAP_FACTOR times the search's median, or a jump) count as +infinity.
+    const measured = seeds.measure.map((seed) => chain.escapeSteps(seed, best.eta, Math.ceil(CAP_FACTOR * best.median)) ?? Infinity);
+    const interval = medianInterval(measured);
+    if (!Number.isFinite(interval.median)) {
+      ctx.log(`s = ${s}, d = ${d}: half the measurement seeds did not escape at eta = ${best.eta.toPrecision(3)}`);
+      continue;
+    }
     const withRetraction = ctx.variant !== "ode-without-retraction";
     const odeAt = (eta: number) => d * new SingleIndexOde({ link: poly, activation: poly, c: eta * d, retraction: withRetraction }).escapeTime(1 / Math.sqrt(d), 0.5);
     // The ODE's own best step on the same ladder, and SGD at that step: the same step on both sides.
@@ -137,8 +161,8 @@ function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: numb
     let sgdAtOde: MedianInterval | null = null;
     if (s <= 3 && Number.isFinite(odeBest.steps)) {
       const cap = Math.max(1000, Math.ceil(20 * odeBest.steps));
-      const runs = seeds.map((seed) => chain.escapeSteps(seed, odeBest.eta, cap));
-      sgdAtOde = runs.every((r) => r !== null) ? medianInterval(runs as number[]) : null;
+      const runs = seeds.measure.map((seed) => chain.escapeSteps(seed, odeBest.eta, cap) ?? Infinity);
+      sgdAtOde = medianInterval(runs);
     }
     points.push({
       s,
@@ -151,16 +175,16 @@ function sweepDegree(ctx: ExperimentContext, size: Sizes, s: Degree, seeds: numb
       odeEta: odeBest.eta,
       odeSteps: odeBest.steps,
       sgdAtOde,
-      rungSteps: [...search.rungs.values()].filter((r) => r.steps.length === seeds.length).map((r) => r.steps),
+      measured,
     });
     ctx.log(
       `s = ${s}, d = ${d}: eta = ${best.eta.toPrecision(3)}, median ${interval.median} steps [${interval.lower}, ${interval.upper}]; ` +
         `ODE best eta ${odeBest.eta.toPrecision(3)}: ${odeBest.steps.toPrecision(4)} steps, SGD there ${sgdAtOde ? `${sgdAtOde.median} [${sgdAtOde.lower}, ${sgdAtOde.upper}]` : "-"}`,
     );
-    // The next d starts four rungs (a factor 4 in eta) below this best step and climbs while the
+    // The next d starts two rungs (a factor 2 in eta) below this best step and climbs while the
     // median improves: from below, the search meets the drift-limited optimum before the large steps
     // at which w jumps towards a sample direction (overlap z*/sqrt(d), O(1) at small d).
-    start = search.bestRung - 4;
+    start = search.bestRung - 2;
     previous = { d, median: interval.median };
   }
   return points;
@@ -184,8 +208,8 @@ const REPLICATES = 1000;
 function stepsExponent(ctx: ExperimentContext, ps: Point[], name: string, transform = (_d: number, median: number) => median): { exponent: FittedExponent; t: [number, number]; bootstrap: [number, number] } {
   const fitted = fit(ps.map((p) => p.d), ps.map((p) => transform(p.d, p.median)));
   if (fitted.points < 3) return { exponent: fitted, t: fitted.ci95, bootstrap: [Number.NaN, Number.NaN] };
-  const groups = ps.map((p) => ({ x: p.d, rungs: p.rungSteps }));
-  const draws = REPLICATES * groups.reduce((sum, g) => sum + (g.rungs[0]?.length ?? 0), 0);
+  const groups = ps.map((p) => ({ x: p.d, values: p.measured }));
+  const draws = REPLICATES * groups[0]!.values.length;
   const uniforms = ctx.runtime.random.uniform(ctx.seed, `information-exponent.bootstrap.${name}`, draws);
   const bootstrap = bootstrapSlope(groups, uniforms, REPLICATES, transform).ci95;
   const ci95: [number, number] = [Math.min(fitted.ci95[0], bootstrap[0]), Math.max(fitted.ci95[1], bootstrap[1])];
@@ -265,13 +289,14 @@ function escapePlots(seedCount: string, points: Point[], exponents: Record<strin
 
 async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const size = SIZES[ctx.scale];
-  const seedsOf = (s: Degree) => Array.from({ length: size.seeds[s] }, (_, i) => ctx.seed + 1000 * i);
+  const seedList = (from: number, count: number) => Array.from({ length: count }, (_, i) => ctx.seed + 1000 * (from + i));
+  const seedsOf = (s: Degree): Seeds => ({ search: seedList(0, size.searchSeeds), measure: seedList(size.searchSeeds, size.seeds[s]) });
   const points = DEGREES.flatMap((s) => sweepDegree(ctx, size, s, seedsOf(s)));
-  const network = networkCrossCheck(ctx, points, seedsOf);
+  const network = networkCrossCheck(ctx, points, (s) => seedsOf(s).measure);
   ctx.saveTable("network-cross-check", network.rows);
   ctx.saveTable(
     "escape",
-    points.map(({ sgdAtOde, rungSteps: _, ...p }) => ({ ...p, sgdAtOdeMedian: sgdAtOde?.median ?? null, sgdAtOdeLower: sgdAtOde?.lower ?? null, sgdAtOdeUpper: sgdAtOde?.upper ?? null })),
+    points.map(({ sgdAtOde, measured: _, ...p }) => ({ ...p, sgdAtOdeMedian: sgdAtOde?.median ?? null, sgdAtOdeLower: sgdAtOde?.lower ?? null, sgdAtOdeUpper: sgdAtOde?.upper ?? null })),
   );
 
   const exponents: Record<string, FittedExponent> = {};
