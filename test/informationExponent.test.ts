@@ -159,3 +159,34 @@ describe("information exponent: median interval and step search", () => {
     expect(medianInterval(result.best!.steps).upper).toBeLessThan(Infinity);
   });
 });
+
+describe("information exponent: the seed bootstrap of a steps exponent", () => {
+  it("values exactly c d^p at every seed give the interval [p, p]; seeds spread by a common factor per seed leave it there (paired resampling)", async () => {
+    const { bootstrapSlope } = await import("../src/experiments/seedBootstrap.js");
+    const dims = [32, 45, 64, 91];
+    const seedFactor = [0.3, 1, 2.5, 0.7, 9, 1.4, 0.2];
+    const uniforms = Array.from({ length: 200 * seedFactor.length }, (_, i) => ((i * 0.6180339887) % 1));
+    const exact = bootstrapSlope(dims.map((x) => ({ x, values: seedFactor.map(() => 5 * x ** 3) })), uniforms, 200);
+    expect(exact.ci95[0]).toBeCloseTo(3, 10);
+    expect(exact.ci95[1]).toBeCloseTo(3, 10);
+    // The same seed is slow or fast at every d: resampling seeds together moves every median by the same factor.
+    const paired = bootstrapSlope(dims.map((x) => ({ x, values: seedFactor.map((f) => f * x ** 3) })), uniforms, 200);
+    expect(paired.ci95[0]).toBeCloseTo(3, 10);
+    expect(paired.ci95[1]).toBeCloseTo(3, 10);
+    expect(paired.leftOut).toBe(0);
+  });
+
+  it("a rung that cannot beat the best median stops once more than half its seeds have passed it", () => {
+    // Rung 0: every seed escapes at 100. Rung 1: every seed at 1000, so it is run only to 100 steps.
+    const caps: number[] = [];
+    const run = (eta: number, _seed: number, cap: number) => {
+      const steps = Math.round(2 * Math.log2(eta)) === 0 ? 100 : 1000;
+      caps.push(cap);
+      return steps <= cap ? steps : null;
+    };
+    const result = searchStep(run, { seeds: [1, 2, 3], eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 2, patience: 1 });
+    expect(result.bestRung).toBe(0);
+    expect(caps).toEqual([1e6, 1e6, 1e6, 100, 100, 100]);
+    expect(result.rungs.get(1)!.steps).toEqual([Infinity, Infinity, Infinity]);
+  });
+});
