@@ -56,9 +56,9 @@ const SIZES: Record<ExperimentContext["scale"], Sizes> = {
   },
   paper: {
     searchSeeds: 13,
-    seeds: { 1: 15, 2: 15, 3: 17, 4: 27 },
-    dims: { 1: [64, 128, 256, 512, 1024, 2048, 4096], 2: [64, 128, 256, 512, 1024, 2048], 3: [64, 96, 128, 192, 256, 384, 512], 4: [64, 76, 91, 108, 128, 152] },
-    firstRung: { 1: -14, 2: -21, 3: -31, 4: -33 },
+    seeds: { 1: 15, 2: 15, 3: 21, 4: 31 },
+    dims: { 1: [64, 128, 256, 512, 1024, 2048, 4096], 2: [64, 128, 256, 512, 1024, 2048], 3: [64, 96, 128, 192, 256, 384, 512], 4: [45, 54, 64, 76, 91, 108, 128] },
+    firstRung: { 1: -14, 2: -21, 3: -31, 4: -31 },
     budget: { 1: 1e5, 2: 1e6, 3: 1e8, 4: 1e8 },
   },
 };
@@ -203,13 +203,10 @@ const REPLICATES = 1000;
 /**
  * A steps exponent: least squares of log(transform(d, median)) on log d through the per-d medians at
  * the searched steps. Its 95% interval is the hull of the Student-t interval (scatter about the line,
- * n - 2 degrees of freedom) and the seed bootstrap's (seedBootstrap.ts: the measurement seeds
- * resampled, the same draw at every d), so that neither the line's few residuals nor the heavy-tailed
- * seeds alone set it. Only the d whose median has a finite 95% interval enter.
+ * n - 2 degrees of freedom) and the seed bootstrap's (seedBootstrap.ts: the seeds resampled per d and
+ * the step chosen again), so that neither the line's few residuals nor the heavy-tailed seeds alone set it.
  */
-function stepsExponent(ctx: ExperimentContext, all: Point[], name: string, transform = (_d: number, median: number) => median): { exponent: FittedExponent; t: [number, number]; bootstrap: [number, number] } {
-  // As a rung counts only with a finite interval of its median, so does a d (s = 4 below d ~ 64, where jumps end runs).
-  const ps = all.filter((p) => Number.isFinite(p.upper));
+function stepsExponent(ctx: ExperimentContext, ps: Point[], name: string, transform = (_d: number, median: number) => median): { exponent: FittedExponent; t: [number, number]; bootstrap: [number, number] } {
   const fitted = fit(ps.map((p) => p.d), ps.map((p) => transform(p.d, p.median)));
   if (fitted.points < 3) return { exponent: fitted, t: fitted.ci95, bootstrap: [Number.NaN, Number.NaN] };
   const groups = ps.map((p) => ({ x: p.d, values: p.measured }));
