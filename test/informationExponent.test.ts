@@ -13,7 +13,7 @@ import { createTask } from "../src/tasks/createTask.js";
 import { linkSchema, linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
 import { referenceEscapeSteps } from "./overlapChainReference.js";
-import { runtimeFor } from "./helpers.js";
+import { BUILDS, runtimeFor } from "./helpers.js";
 
 const hermite = (k: number) => ({ kind: "hermite" as const, coefficients: [...new Array<number>(k).fill(0), 1] });
 const monomials = (k: number) => (linkToActivation(linkSchema.parse(hermite(k)), 8) as { coefficients: number[] }).coefficients;
@@ -64,8 +64,8 @@ describe("information exponent: the overlap chain", () => {
     expect(worst).toBeLessThan(1e-13);
   });
 
-  it("the Wasm escape run (overlapChainEscape) gives the TypeScript reference's step for every seed: s = 3 and 4, odd d, escapes, caps and jumps", async () => {
-    const rt = await runtimeFor("simd");
+  it.each(BUILDS)("the Wasm escape run (overlapChainEscape, %s build) gives the TypeScript reference's step for every seed: s = 3 and 4, odd d, escapes, caps and jumps", async (build) => {
+    const rt = await runtimeFor(build);
     const cases = [
       { s: 3, d: 13, eta: 2e-3, cap: 20_000, maxJump: 0.25, hold: 13 },
       { s: 4, d: 9, eta: 2e-3, cap: 5_000, maxJump: 0.25, hold: 1 },
