@@ -259,7 +259,7 @@ function escapePlots(seedCount: string, points: Point[], exponents: Record<strin
     {
       name: "escape-steps",
       title: "Steps to overlap 1/2 against d, per information exponent s",
-      caption: `Median over ${seedCount} seeds (s = 1 / 2 / 3 / 4; band: order-statistic 95% interval of the median) of the online-SGD steps for one neuron h_s(<w, x>) to reach overlap 1/2 with y = h_s(<w*, x>), from m0 = 1/sqrt(d), at the step that minimizes them on the ladder 2^{j/2}; dashed: the single-index ODE at its own best step on the same ladder (SGD at that step is compared with it in the checks). The slopes (legend, 95% interval) grow with s: d, d log d, d^2, d^3 (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409, Theorem 1.3).`,
+      caption: `Median over ${seedCount} measurement seeds (s = 1 / 2 / 3 / 4; band: order-statistic 95% interval of the median) of the online-SGD steps for one neuron h_s(<w, x>) to reach overlap 1/2 with y = h_s(<w*, x>), from m0 = 1/sqrt(d), at the step on the ladder 2^{j/2} that minimizes the median of other (search) seeds; dashed: the single-index ODE at its own best step on the same ladder (SGD at that step is compared with it in the checks). The slopes (legend, 95% interval) grow with s: d, d log d, d^2, d^3 (Ben Arous, Gheissari, Jagannath 2021, arXiv 2003.10409, Theorem 1.3).`,
       spec: lineChart({
         title: "Escape steps of online SGD",
         rows,
