@@ -34,6 +34,7 @@ export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWor
 export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { updateFourBatchOne } from "./batchOneUpdate32";
+export { overlapChainEscape, overlapChainPlanSlots } from "./overlapChain";
 export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
 
 /** 1 when this build fuses multiply-adds through relaxed SIMD (relaxed_madd), 0 otherwise. */

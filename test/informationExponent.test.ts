@@ -12,7 +12,8 @@ import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { linkSchema, linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
-import { runtimeFor } from "./helpers.js";
+import { referenceEscapeSteps } from "./overlapChainReference.js";
+import { BUILDS, runtimeFor } from "./helpers.js";
 
 const hermite = (k: number) => ({ kind: "hermite" as const, coefficients: [...new Array<number>(k).fill(0), 1] });
 const monomials = (k: number) => (linkToActivation(linkSchema.parse(hermite(k)), 8) as { coefficients: number[] }).coefficients;
@@ -61,6 +62,28 @@ describe("information exponent: the overlap chain", () => {
       task.free();
     }
     expect(worst).toBeLessThan(1e-13);
+  });
+
+  it.each(BUILDS)("the Wasm escape run (overlapChainEscape, %s build) gives the TypeScript reference's step for every seed: s = 3 and 4, odd d, escapes, caps and jumps", async (build) => {
+    const rt = await runtimeFor(build);
+    const cases = [
+      { s: 3, d: 13, eta: 2e-3, cap: 20_000, maxJump: 0.25, hold: 13 },
+      { s: 4, d: 9, eta: 2e-3, cap: 5_000, maxJump: 0.25, hold: 1 },
+      // Large steps: runs end in jumps (null) or escape in a few steps.
+      { s: 4, d: 21, eta: 0.05, cap: 3_000, maxJump: 0.25, hold: 21 },
+      // A cap shorter than most escapes: nulls from the cap.
+      { s: 3, d: 37, eta: 1e-3, cap: 700, maxJump: Infinity, hold: 37 },
+    ];
+    const outcomes = new Set<string>();
+    for (const c of cases) {
+      const chain = new OverlapChain(rt, { d: c.d, link: monomials(c.s), activation: monomials(c.s), threshold: 0.5, hold: c.hold, maxJump: c.maxJump, start: "uniform", trainFirstLayer: true });
+      for (let seed = 1; seed <= 8; seed++) {
+        const wasm = chain.escapeSteps(seed, c.eta, c.cap);
+        expect(wasm).toBe(referenceEscapeSteps(rt, chain, seed, c.eta, c.cap));
+        outcomes.add(wasm === null ? "null" : "escape");
+      }
+    }
+    expect([...outcomes].sort()).toEqual(["escape", "null"]);
   });
 
   it("s = 1 at c = eta d = 1: the chain's median escape is near the ODE's closed form d ln((1 - m0) / (1 - 1/2))", async () => {
@@ -134,5 +157,36 @@ describe("information exponent: median interval and step search", () => {
     expect(result.rungs.get(3)!.steps.length).toBe(9);
     expect(result.rungs.get(3)!.escaped).toBe(5);
     expect(medianInterval(result.best!.steps).upper).toBeLessThan(Infinity);
+  });
+});
+
+describe("information exponent: the seed bootstrap of a steps exponent", () => {
+  it("values exactly c d^p at every seed give the interval [p, p]; seeds spread by a common factor per seed leave it there (paired resampling)", async () => {
+    const { bootstrapSlope } = await import("../src/experiments/seedBootstrap.js");
+    const dims = [32, 45, 64, 91];
+    const seedFactor = [0.3, 1, 2.5, 0.7, 9, 1.4, 0.2];
+    const uniforms = Array.from({ length: 200 * seedFactor.length }, (_, i) => ((i * 0.6180339887) % 1));
+    const exact = bootstrapSlope(dims.map((x) => ({ x, values: seedFactor.map(() => 5 * x ** 3) })), uniforms, 200);
+    expect(exact.ci95[0]).toBeCloseTo(3, 10);
+    expect(exact.ci95[1]).toBeCloseTo(3, 10);
+    // The same seed is slow or fast at every d: resampling seeds together moves every median by the same factor.
+    const paired = bootstrapSlope(dims.map((x) => ({ x, values: seedFactor.map((f) => f * x ** 3) })), uniforms, 200);
+    expect(paired.ci95[0]).toBeCloseTo(3, 10);
+    expect(paired.ci95[1]).toBeCloseTo(3, 10);
+    expect(paired.leftOut).toBe(0);
+  });
+
+  it("a rung that cannot beat the best median stops once more than half its seeds have passed it", () => {
+    // Rung 0: every seed escapes at 100. Rung 1: every seed at 1000, so it is run only to 100 steps.
+    const caps: number[] = [];
+    const run = (eta: number, _seed: number, cap: number) => {
+      const steps = Math.round(2 * Math.log2(eta)) === 0 ? 100 : 1000;
+      caps.push(cap);
+      return steps <= cap ? steps : null;
+    };
+    const result = searchStep(run, { seeds: [1, 2, 3], eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 2, patience: 1 });
+    expect(result.bestRung).toBe(0);
+    expect(caps).toEqual([1e6, 1e6, 1e6, 100, 100, 100]);
+    expect(result.rungs.get(1)!.steps).toEqual([Infinity, Infinity, Infinity]);
   });
 });

@@ -17,11 +17,11 @@ import type { WasmF64Array } from "../wasm/arena.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { log } from "../special/portableMath.js";
 
-/** Values drawn per refill of a stream's block (the Wasm Philox fill is cheap per value in blocks). */
-const BLOCK = 2048;
+/** Values drawn per refill of a stream's block (the Wasm Philox fill is cheap per value in blocks); even, so z* and xi2 come from one block. */
+export const BLOCK = 2048;
 
-/** Consecutive values of one named stream, drawn in blocks into Wasm memory. */
-class StreamReader {
+/** Consecutive values of one named stream, drawn in blocks into Wasm memory (the uniform start here, the kernel's reference in the tests). */
+export class StreamReader {
   private start = 0;
   private pos = BLOCK;
   private values: Float64Array;
@@ -103,7 +103,7 @@ export function overlapStep(m: number, eta: number, h: readonly number[], sigma:
  * Chi-square with nu >= 2 degrees of freedom as 2 Gamma(nu / 2), Gamma by Marsaglia and Tsang
  * (ACM TOMS 26, 2000): exact rejection sampling from one normal and one uniform per try.
  */
-function chiSquare(nu: number, normal: StreamReader, uniform: StreamReader): number {
+export function chiSquare(nu: number, normal: StreamReader, uniform: StreamReader): number {
   const dd = nu / 2 - 1 / 3;
   const cc = 1 / Math.sqrt(9 * dd);
   for (;;) {
@@ -154,39 +154,36 @@ export class OverlapChain {
   /**
    * Steps of projected online SGD with step eta until |m| >= threshold, the first step of a stretch
    * of `hold` steps above it, or null if no such stretch starts within `cap` steps or a step jumps
-   * by more than maxJump.
+   * by more than maxJump. The run is one call of the Wasm kernel overlapChainEscape
+   * (assembly/overlapChain.ts; its TypeScript reference is test/overlapChainReference.ts).
    * Every step size of one seed sees the same samples (common random numbers across a step search).
    */
   escapeSteps(seed: number, eta: number, cap: number): number | null {
     const { d, threshold, hold, maxJump } = this.problem;
-    let m = this.initialOverlap(seed);
-    if (!this.problem.trainFirstLayer) return Math.abs(m) >= threshold ? 0 : null;
-    const { h, sigma, dSigma } = this;
-    const xi = this.reader(seed, "escape.xi", "gaussian");
-    const normal = this.reader(seed, "escape.chi", "gaussian");
-    const uniform = this.reader(seed, "escape.chiU", "uniform");
+    const m0 = this.initialOverlap(seed);
+    if (!this.problem.trainFirstLayer) return Math.abs(m0) >= threshold ? 0 : null;
+    const { arena, exports } = this.runtime;
+    const buffers = [this.h, this.sigma, this.dSigma].map((c) => arena.f64From(c));
+    const blocks = [0, 1, 2].map(() => arena.f64(BLOCK));
+    const plan = arena.f64(exports.overlapChainPlanSlots());
     try {
-      let since = 0;
-      for (let step = 1; step <= cap + hold; step++) {
-        const zStar = xi.reader.next();
-        const xi2 = xi.reader.next();
-        const rest = chiSquare(d - 2, normal.reader, uniform.reader);
-        const next = overlapStep(m, eta, h, sigma, dSigma, zStar, xi2, rest);
-        if (Math.abs(next - m) > maxJump) return null;
-        m = next;
-        if (Math.abs(m) < threshold) {
-          since = 0;
-          if (step >= cap) break;
-          continue;
-        }
-        if (since === 0) since = step;
-        if (step - since + 1 >= hold) return since;
-      }
-      return null;
+      const keys = ["escape.xi", "escape.chi", "escape.chiU"].flatMap((name) => {
+        const k = streamKey(seed, name);
+        return [k.k0, k.k1, k.s0, k.s1];
+      });
+      const [h, sigma, dSigma] = buffers as [WasmF64Array, WasmF64Array, WasmF64Array];
+      // The slot order of assembly/overlapChain.ts.
+      const slots = [
+        ...keys, d, m0, eta, threshold, hold, maxJump, cap,
+        h.ptr, h.length, sigma.ptr, sigma.length, dSigma.ptr, dSigma.length,
+        blocks[0]!.ptr, blocks[1]!.ptr, blocks[2]!.ptr, BLOCK,
+      ];
+      if (slots.length !== plan.length) throw new Error(`meanfield: overlap chain plan has ${slots.length} slots, the kernel ${plan.length}`);
+      plan.view.set(slots);
+      const steps = exports.overlapChainEscape(plan.ptr);
+      return steps < 0 ? null : steps;
     } finally {
-      xi.free();
-      normal.free();
-      uniform.free();
+      for (const b of [...buffers, ...blocks, plan]) b.free();
     }
   }
 

@@ -165,12 +165,26 @@ export function searchStep(run: (eta: number, seed: number, cap: number) => numb
   const needed = n + 1 - medianIntervalRank(n);
   const evaluate = (j: number): RungResult => {
     const eta = options.eta0 * exp((j * log(2)) / 2);
+    // Against a best median M (odd n), a rung first runs every seed only to M steps: once more than
+    // half are slower its median exceeds M and it cannot win, so it stops there (its slower seeds
+    // recorded as +Infinity). The rungs that can win are run in full, as without this shortcut.
+    const bar = best && n % 2 === 1 ? best.median : null;
+    let quick: number[] | null = null;
+    if (bar !== null) {
+      quick = options.seeds.map((seed) => run(eta, seed, bar) ?? Infinity);
+      if (quick.filter((t) => t > bar).length > n >> 1) {
+        const result = { eta, steps: quick, escaped: quick.filter(Number.isFinite).length, median: median(quick) };
+        rungs.set(j, result);
+        return result;
+      }
+    }
     const cap = best ? Math.ceil(options.capFactor * best.median) : options.firstCap;
     // The seeds run in order and a rung stops once too many have not escaped for it to count.
     const counted: number[] = [];
     let escaped = 0;
-    for (const seed of options.seeds) {
-      const s = run(eta, seed, cap);
+    for (const [i, seed] of options.seeds.entries()) {
+      // A seed that escaped within the best median escapes at the same step under the larger cap (common random numbers).
+      const s = quick && Number.isFinite(quick[i]) ? quick[i]! : run(eta, seed, cap);
       counted.push(s ?? Infinity);
       if (s !== null) escaped++;
       if (counted.length - escaped > n - needed) break;

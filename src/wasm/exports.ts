@@ -36,6 +36,10 @@ export interface MeanfieldExports {
   onlineStepPlanSlots(): number;
   /** One online-SGD step of a plan: draw, labels, forward, loss, backward and update; returns the loss. */
   onlineStep(plan: number, step: number, moveW: number, driftW: number, moveA: number, driftA: number): number;
+  /** The number of f64 slots of an overlap-chain plan (src/experiments/overlapChain.ts). */
+  overlapChainPlanSlots(): number;
+  /** One escape run of the overlap chain: the escape step, or -1 (no escape within the cap, or a jump). */
+  overlapChainEscape(plan: number): number;
   /** forward32's work for neuron blocks [j0, j1): their columns of z and per-block partial sums (numBlocks x B). */
   forward32Range(
     x32: number, wT32: number, a: number, n: number, d: number, dp: number, b: number,
