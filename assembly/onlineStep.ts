@@ -24,6 +24,7 @@ import { forward32, narrowRowsToF32, narrowTransposedToF32 } from "./network32";
 import { backwardUpdate } from "./backwardUpdate";
 import { backward32Update } from "./backward32Update";
 import { axpy } from "./vector";
+import { pointer, slot } from "./planSlots";
 
 const KEY0: i32 = 0;
 const KEY1: i32 = 1;
@@ -77,13 +78,6 @@ const LABEL_STREAM1: i32 = 42;
 const DELTA: i32 = 43;
 const PLAN_SLOTS: i32 = 44;
 
-@inline function slot(plan: usize, index: i32): f64 {
-  return load<f64>(plan + (<usize>index << 3));
-}
-
-@inline function pointer(plan: usize, index: i32): usize {
-  return <usize>slot(plan, index);
-}
 
 @inline function count(plan: usize, index: i32): i32 {
   return <i32>slot(plan, index);

@@ -11,6 +11,7 @@
 // at the indices below.
 
 import { fillGaussian, fillUniform } from "./rng";
+import { pointer, slot } from "./planSlots";
 
 /** Stream keys (k0, k1, s0, s1) of z* and xi2, of the chi-square's normals, of its uniforms. */
 const XI: i32 = 0;
@@ -37,13 +38,6 @@ const BUF_UNIFORM: i32 = 27;
 const BLOCK: i32 = 28;
 const PLAN_SLOTS: i32 = 29;
 
-@inline function slot(plan: usize, index: i32): f64 {
-  return load<f64>(plan + (<usize>index << 3));
-}
-
-@inline function pointer(plan: usize, index: i32): usize {
-  return <usize>slot(plan, index);
-}
 
 /** Plan slots, for the TypeScript side to check its layout against. */
 export function overlapChainPlanSlots(): i32 {
