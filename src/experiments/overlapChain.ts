@@ -162,10 +162,10 @@ export class OverlapChain {
     const { d, threshold, hold, maxJump } = this.problem;
     const m0 = this.initialOverlap(seed);
     if (!this.problem.trainFirstLayer) return Math.abs(m0) >= threshold ? 0 : null;
-    const { arena, exports } = this.runtime;
+    const { arena, overlapChain } = this.runtime;
     const buffers = [this.h, this.sigma, this.dSigma].map((c) => arena.f64From(c));
     const blocks = [0, 1, 2].map(() => arena.f64(BLOCK));
-    const plan = arena.f64(exports.overlapChainPlanSlots());
+    const plan = arena.f64(overlapChain.planSlots());
     try {
       const keys = ["escape.xi", "escape.chi", "escape.chiU"].flatMap((name) => {
         const k = streamKey(seed, name);
@@ -180,7 +180,7 @@ export class OverlapChain {
       ];
       if (slots.length !== plan.length) throw new Error(`meanfield: overlap chain plan has ${slots.length} slots, the kernel ${plan.length}`);
       plan.view.set(slots);
-      const steps = exports.overlapChainEscape(plan.ptr);
+      const steps = overlapChain.escape(plan);
       return steps < 0 ? null : steps;
     } finally {
       for (const b of [...buffers, ...blocks, plan]) b.free();

@@ -8,6 +8,7 @@ import { GramKernels } from "./gramKernels.js";
 import { LinearAlgebraKernels } from "./linearAlgebraKernels.js";
 import { NetworkKernels } from "./networkKernels.js";
 import { OnlineStepKernel } from "./onlineStepKernel.js";
+import { OverlapChainKernel } from "./overlapChainKernel.js";
 import { PdeKernels } from "./pdeKernels.js";
 import { RandomStreams } from "./random.js";
 import { ReducedKernels } from "./reducedKernels.js";
@@ -38,6 +39,8 @@ export class WasmRuntime {
   readonly reduced: ReducedKernels;
   /** The fused online-SGD step. */
   readonly onlineStep: OnlineStepKernel;
+  /** The single-index overlap chain of projected online SGD. */
+  readonly overlapChain: OverlapChainKernel;
   /**
    * The thread team open on this runtime (ThreadTeam.start until close), on which the work that
    * splits (BlockedPasses, large random fills) runs; null runs everything on this thread.
@@ -61,6 +64,7 @@ export class WasmRuntime {
     this.pde = new PdeKernels(this);
     this.reduced = new ReducedKernels(this);
     this.onlineStep = new OnlineStepKernel(this);
+    this.overlapChain = new OverlapChainKernel(this);
   }
 
   /** Whether the memory is shared, so threads can work on it (the threads build). */
