@@ -28,20 +28,48 @@ const GROUP_STEP: usize = 32;
 /**
  * For samples s0 <= s < s1, neurons i0 <= i < i1 (i0 a multiple of 4, i1 one too or n), and
  * coef_s = scale r_s: gradA_i += coef_s sigma(z_si) sample by sample, and g_si = coef_s a_i
- * sigma'(z_si) into the packed layout. Pairs of neurons from even offsets go through the vector
- * activations, as rowBackward() takes them, so the bits are rowBackward's.
+ * sigma'(z_si) into the packed layout. Full groups run group by group over the samples, their
+ * gradA sums and a in registers; the last, narrower group goes sample by sample, pairs of
+ * neurons through the vector activations as rowBackward() takes them, so the bits are
+ * rowBackward's.
  */
 @inline function groupGradientsOf(
   kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, b: i32,
   i0: i32, i1: i32, s0: i32, s1: i32, gradA: usize, g: usize,
 ): void {
   const nBytes = <usize>n << 3;
-  for (let s = s0; s < s1; s++) {
-    const coef = scale * load<f64>(r + (<usize>s << 3));
-    const zs = z + <usize>s * nBytes;
-    for (let i = i0; i < i1; i += 4) {
-      const width = min(4, n - i);
-      const count = min(4, i1 - i);
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    const full = i0 + ((i1 - i0) & ~3);
+    for (; i < full; i += 4) {
+      const off = <usize>i << 3;
+      let sum0 = v128.load(gradA + off), sum1 = v128.load(gradA + off, 16);
+      const a0 = v128.load(a + off), a1 = v128.load(a + off, 16);
+      let zs = z + <usize>s0 * nBytes + off;
+      let rs = r + (<usize>s0 << 3);
+      const group = groupOf(g, b, i);
+      const end = group + <usize>s1 * GROUP_STEP;
+      for (let gs = group + <usize>s0 * GROUP_STEP; gs < end; gs += GROUP_STEP) {
+        const c = f64x2.splat(scale * load<f64>(rs));
+        const z0 = v128.load(zs);
+        const z1 = v128.load(zs, 16);
+        sum0 = f64x2.add(sum0, f64x2.mul(c, valuePair(kind, p, np, z0)));
+        sum1 = f64x2.add(sum1, f64x2.mul(c, valuePair(kind, p, np, z1)));
+        v128.store(gs, f64x2.mul(f64x2.mul(c, a0), derivativePair(kind, p, np, z0)));
+        v128.store(gs, f64x2.mul(f64x2.mul(c, a1), derivativePair(kind, p, np, z1)), 16);
+        zs += nBytes;
+        rs += 8;
+      }
+      v128.store(gradA + off, sum0);
+      v128.store(gradA + off, sum1, 16);
+    }
+  }
+  for (; i < i1; i += 4) {
+    const width = min(4, n - i);
+    const count = min(4, i1 - i);
+    for (let s = s0; s < s1; s++) {
+      const coef = scale * load<f64>(r + (<usize>s << 3));
+      const zs = z + <usize>s * nBytes;
       const gs = groupOf(g, b, i) + <usize>(s * width) * 8;
       let j = 0;
       if (ASC_FEATURE_SIMD) {

@@ -24,8 +24,11 @@
 //
 // Tiles are 4 x 8 (8 f32x4 accumulators, 2 vector loads and 4 broadcasts per 8 multiply-adds):
 // V8 allocates 15 xmm registers, and 5- or 6-wide tiles (10 or 12 accumulators) spill inside the
-// loop and run at half the speed. gradW is summed over the whole batch in f32 and widened as the
-// last sample block's tiles store it. The activation sums run in one copy per vector kind, so
+// loop and run at half the speed. Backward takes blocks of up to 64 samples (256 KiB of x, in
+// L2) and, within a block, a panel's tiles strip of 8 coordinates by strip, so that each strip
+// of x stays in L1 while every group of the panel passes over it. gradW is summed over the whole
+// batch in f32 (in sample order, whatever the blocks) and widened as the last sample block's
+// tiles store it. The activation sums run in one copy per vector kind, so
 // that their loops carry no dispatch. Nothing allocates.
 
 import { ABS, activationDerivative, activationValue, derivativePair, PIECEWISE, POLYNOMIAL, RELU, valuePair } from "./activation";
@@ -55,11 +58,17 @@ function forwardBlock(d: i32): i32 {
   return (groups < 1 ? 1 : groups) * XG;
 }
 
-/** Backward samples per block: about 16 KiB of f32 x, at least 2, at most 64. */
+/** Entries of f32 x (256 KiB) per backward sample block: the block stays in L2 while every panel's tiles pass over it. */
+const BACKWARD_BLOCK_ENTRIES: i32 = 65536;
+
+/** Most samples per backward block: a panel's g (PANEL x 64 f32, 16 KiB) stays in L1 while the strips of x pass. */
+const BACKWARD_BLOCK_MAX: i32 = 64;
+
+/** Backward samples per block: BACKWARD_BLOCK_ENTRIES / dp, at least 2, at most BACKWARD_BLOCK_MAX. */
 export function backwardBlock(dp: i32): i32 {
-  let bs = 4096 / dp;
+  let bs = BACKWARD_BLOCK_ENTRIES / dp;
   if (bs < 2) bs = 2;
-  if (bs > 64) bs = 64;
+  if (bs > BACKWARD_BLOCK_MAX) bs = BACKWARD_BLOCK_MAX;
   return bs;
 }
 
@@ -384,6 +393,8 @@ export function forward32Range(
  * The backward pass's per-neuron work for samples s0 .. s1 - 1 and neurons i0 .. i1 - 1 (i0 a
  * multiple of GR), with coef_s = scale r_s: gradA_i += coef_s sigma(z_si), sample by sample as in
  * backward(), and g_si = f32(coef_s a_i sigma'(z_si)) in groups of GR neurons (gradientAt).
+ * Full groups run neuron group by neuron group over the samples, their gradA sums and a in
+ * registers: a sample at a time over the whole panel, gradA went through memory for every term.
  */
 @inline function panelGradientsOf(
   kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32,
@@ -391,39 +402,56 @@ export function forward32Range(
 ): void {
   const nBytes = <usize>n << 3;
   const rows = s1 - s0;
-  const full = i0 + ((i1 - i0) & ~(GR - 1));
   const groupBytes = <usize>rows << 4;
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    const full = i0 + ((i1 - i0) & ~(GR - 1));
+    let gg = g;
+    for (; i < full; i += 4) {
+      const off = <usize>i << 3;
+      let sum0 = v128.load(gradA + off), sum1 = v128.load(gradA + off, 16);
+      const a0 = v128.load(a + off), a1 = v128.load(a + off, 16);
+      let zs = z + <usize>s0 * nBytes + off;
+      let rs = r + (<usize>s0 << 3);
+      const end = gg + groupBytes;
+      for (let gs = gg; gs < end; gs += 16) {
+        const c = f64x2.splat(scale * load<f64>(rs));
+        const z0 = v128.load(zs);
+        const z1 = v128.load(zs, 16);
+        sum0 = f64x2.add(sum0, f64x2.mul(c, valuePair(kind, p, np, z0)));
+        sum1 = f64x2.add(sum1, f64x2.mul(c, valuePair(kind, p, np, z1)));
+        const g0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, a0), derivativePair(kind, p, np, z0)));
+        const g1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, a1), derivativePair(kind, p, np, z1)));
+        v128.store(gs, i64x2.shuffle(g0, g1, 0, 2));
+        zs += nBytes;
+        rs += 8;
+      }
+      v128.store(gradA + off, sum0);
+      v128.store(gradA + off, sum1, 16);
+      gg = end;
+    }
+  }
+  if (i >= i1) return;
+  // The last, narrower group (or every neuron without SIMD), sample by sample.
   for (let s = s0; s < s1; s++) {
     const coef = scale * load<f64>(r + (<usize>s << 3));
     const zs = z + <usize>s * nBytes;
-    let i = i0;
+    let j = i;
     if (ASC_FEATURE_SIMD) {
       const c = f64x2.splat(coef);
-      let gs = g + (<usize>(s - s0) << 4);
-      for (; i < full; i += 4) {
-        const off = <usize>i << 3;
-        const z0 = v128.load(zs + off);
-        const z1 = v128.load(zs + off, 16);
-        v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, z0))));
-        v128.store(gradA + off, f64x2.add(v128.load(gradA + off, 16), f64x2.mul(c, valuePair(kind, p, np, z1))), 16);
-        const g0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, z0)));
-        const g1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, v128.load(a + off, 16)), derivativePair(kind, p, np, z1)));
-        v128.store(gs, i64x2.shuffle(g0, g1, 0, 2));
-        gs += groupBytes;
-      }
-      for (; i + 2 <= i1; i += 2) {
-        const off = <usize>i << 3;
+      for (; j + 2 <= i1; j += 2) {
+        const off = <usize>j << 3;
         const zz = v128.load(zs + off);
         v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, zz))));
         const gg = f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, zz));
-        v128.store64_lane(gradientAt(g, i0, i1, rows, s - s0, i), f32x4.demote_f64x2_zero(gg), 0);
+        v128.store64_lane(gradientAt(g, i0, i1, rows, s - s0, j), f32x4.demote_f64x2_zero(gg), 0);
       }
     }
-    for (; i < i1; i++) {
-      const off = <usize>i << 3;
+    for (; j < i1; j++) {
+      const off = <usize>j << 3;
       const zz = load<f64>(zs + off);
       store<f64>(gradA + off, load<f64>(gradA + off) + coef * activationValue(kind, p, np, zz));
-      store<f32>(gradientAt(g, i0, i1, rows, s - s0, i), <f32>(coef * load<f64>(a + off) * activationDerivative(kind, p, np, zz)));
+      store<f32>(gradientAt(g, i0, i1, rows, s - s0, j), <f32>(coef * load<f64>(a + off) * activationDerivative(kind, p, np, zz)));
     }
   }
 }
@@ -566,6 +594,47 @@ export function groupWeightSums(
 }
 
 /**
+ * groupWeightSums for the groups of neurons i0 .. i1 - 1 of a panel (g at neuron i0's group, i0
+ * a multiple of GR, i1 one too or the panel's end; gw and out at neuron i0's rows), strip of 8
+ * coordinates by strip: each strip of x (rows x 32 bytes) stays in L1 while the tiles of every
+ * group pass over it, where group by group the whole block of x went through L1 once per group.
+ * Every tile sums the same samples in the same order, so the bits are groupWeightSums'.
+ */
+export function panelWeightSums(
+  g: usize, i0: i32, i1: i32, x: usize, xRow: usize, d: i32, rows: i32, gw: usize, out: usize, first: bool, last: bool,
+): void {
+  const groupBytes = <usize>rows << 4;
+  const outRow = <usize>d << 3;
+  if (!ASC_FEATURE_SIMD) {
+    for (let j = i0; j < i1; j += GR) {
+      const t = <usize>(j - i0);
+      groupWeightSums(g + t * (<usize>rows << 2), min(GR, i1 - j), x, xRow, d, rows, gw + t * xRow, out + t * outRow, first, last);
+    }
+    return;
+  }
+  for (let k = 0; k < d; k += 8) {
+    const xk = x + (<usize>k << 2);
+    const count = d - k;
+    let gj = g;
+    let gwk = gw + (<usize>k << 2);
+    let outk = out + (<usize>k << 3);
+    for (let j = i0; j < i1; j += GR) {
+      const width = min(GR, i1 - j);
+      if (width == GR) {
+        gradientTile4(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+      } else {
+        for (let t = 0; t < width; t++) {
+          gradientTile1(gj + (<usize>t << 2), <usize>width << 2, xk, xRow, rows, gwk + <usize>t * xRow, outk + <usize>t * outRow, first, last, count);
+        }
+      }
+      gj += groupBytes;
+      gwk += <usize>GR * xRow;
+      outk += <usize>GR * outRow;
+    }
+  }
+}
+
+/**
  * backward() with f32 gradient sums: gradA_i = scale sum_b r_b sigma(z_bi) (f64),
  * gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b (each term rounded to f32, summed in f32 in
  * sample order, widened). gradW (N x d) and gradA are overwritten; g32 and gradW32 are scratch.
@@ -604,10 +673,7 @@ export function backward32Range(
       const i1 = min(i0 + PANEL, n1);
       const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
       panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
-      for (let j = i0; j < i1; j += GR) {
-        const gj = g + <usize>(j - i0) * (<usize>rows << 2);
-        groupWeightSums(gj, min(GR, i1 - j), x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW + <usize>j * outRow, first, last);
-      }
+      panelWeightSums(g, i0, i1, x, xRow, d, rows, gradW32 + <usize>i0 * xRow, gradW + <usize>i0 * outRow, first, last);
     }
   }
 }
