@@ -36,7 +36,8 @@ export function backward32Update(
     const x = x32 + <usize>s0 * xRow;
     for (let i0 = 0; i0 < n; i0 += PANEL) {
       const i1 = min(i0 + PANEL, n);
-      const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
+      // Every panel reuses the start of g32, which stays in L1.
+      const g = g32;
       panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
       if (moveW == 0) continue;
       if (!last) {

@@ -17,7 +17,8 @@
 //   sums come out lane by lane, 8 neurons wide, with no horizontal adds.
 //   g32: the backward pass writes a sample block's g for a panel of 64 neurons, GR neurons at a
 //   time, sample by sample, GR values side by side, right before the gradient tiles of those
-//   neurons read them; gradA is summed in the same pass, in sample order as in backward().
+//   neurons read them, every panel into the same small region; gradA is summed in the same pass,
+//   in sample order as in backward().
 //
 //   x32: 2 B dp f32, wT32: d nPad f32 (nPad = paddedDim(N)), z: B x N f64, f: B f64,
 //   g32: B x N f32 scratch, gradW32: N x dp f32 scratch, gradW: N x d f64 (written), gradA: N f64 (written).
@@ -52,9 +53,12 @@ export const GR: i32 = 4;
  */
 export const PANEL: i32 = NEURON_BLOCK;
 
-/** Forward samples per block: a multiple of XG, about 16 KiB of f32 x. */
+/** Entries of f32 x per forward sample block: the block stays in L2 beside a panel of w, which is read from memory once per block. */
+const FORWARD_BLOCK_ENTRIES: i32 = 65536;
+
+/** Forward samples per block: a multiple of XG, about FORWARD_BLOCK_ENTRIES of f32 x. */
 function forwardBlock(d: i32): i32 {
-  const groups = 4096 / (d * XG);
+  const groups = FORWARD_BLOCK_ENTRIES / (d * XG);
   return (groups < 1 ? 1 : groups) * XG;
 }
 
@@ -671,7 +675,8 @@ export function backward32Range(
     const x = x32 + <usize>s0 * xRow;
     for (let i0 = n0; i0 < n1; i0 += PANEL) {
       const i1 = min(i0 + PANEL, n1);
-      const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
+      // Every panel of this range reuses one region of g32, the range's own (B entries per neuron from n0), which stays in L1.
+      const g = g32 + <usize>n0 * (<usize>b << 2);
       panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
       panelWeightSums(g, i0, i1, x, xRow, d, rows, gradW32 + <usize>i0 * xRow, gradW + <usize>i0 * outRow, first, last);
     }
