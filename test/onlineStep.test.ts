@@ -81,11 +81,14 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
   }
 
   for (const precision of ["f64", "f32"] as const) {
-    // B = 1 (one sample block, the gradient formed in scratch rows), and B = 300 at d = 13 with a
-    // width of 9 (several f32 sample blocks; the update applied as the last block completes a group).
-    for (const [batch, width] of [[1, 70], [300, 9]] as const) {
-      it(`${precision}, B = ${batch}, N = ${width}: the update applied as the gradient is formed gives the unfused bits`, async () => {
-        const input = config(tasks[0]![1], { precision, model: { width, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } }, algorithm: { batch, stepSize: 0.02 } });
+    // B = 1 (one sample block, the gradient formed in scratch rows), B = 300 at d = 13 with a
+    // width of 9 (several f32 sample blocks; the update applied as the last block completes a group),
+    // and B = 70 at d = 301 with a width of 130 (several f64 sample blocks, 64-neuron blocks and a
+    // last group of 2, spans of the f32 update past the first).
+    for (const [batch, width, d] of [[1, 70, 13], [300, 9, 13], [70, 130, 301]] as const) {
+      it(`${precision}, B = ${batch}, N = ${width}, d = ${d}: the update applied as the gradient is formed gives the unfused bits`, async () => {
+        const task = { kind: "gaussianSingleIndex", d, link: "relu" } as const;
+        const input = config(task, { precision, model: { width, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } }, algorithm: { batch, stepSize: 0.02 } });
         const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
         expect(fused.fused).toBe(true);
         expect(bits(fused.losses)).toBe(bits(plain.losses));
