@@ -65,8 +65,8 @@ function forwardBlock(d: i32): i32 {
 /** Entries of f32 x (256 KiB) per backward sample block: the block stays in L2 while every panel's tiles pass over it. */
 const BACKWARD_BLOCK_ENTRIES: i32 = 65536;
 
-/** Most samples per backward block: a panel's g (PANEL x 64 f32, 16 KiB) stays in L1 while the strips of x pass. */
-const BACKWARD_BLOCK_MAX: i32 = 64;
+/** Most samples per backward block: a panel's g (PANEL x 128 f32, 32 KiB) stays in L1 or close while the strips of x pass. */
+const BACKWARD_BLOCK_MAX: i32 = 128;
 
 /** Backward samples per block: BACKWARD_BLOCK_ENTRIES / dp, at least 2, at most BACKWARD_BLOCK_MAX. */
 export function backwardBlock(dp: i32): i32 {
@@ -538,6 +538,45 @@ export function panelGradients(
   finishRow(gw + 3 * xRow, out + 3 * outRow, c30, c31, last, count);
 }
 
+/**
+ * gradientTile4 for a last strip of at most 4 coordinates (count <= 4): one f32x4 per row, so
+ * that padding coordinates past d cost no multiply-adds (at d = 50 the last strip holds 2).
+ * Each lane is the same sum as in gradientTile4.
+ */
+@inline function gradientTile4Narrow(
+  g: usize, gStep: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, outRow: usize, first: bool, last: bool, count: i32,
+): void {
+  let c0 = startRow(gw, first), c1 = startRow(gw + xRow, first);
+  let c2 = startRow(gw + 2 * xRow, first), c3 = startRow(gw + 3 * xRow, first);
+  let gs = g;
+  let xs = x;
+  const end = g + <usize>rows * gStep;
+  for (; gs < end; gs += gStep) {
+    const u = v128.load(xs);
+    c0 = madd32(v128.load32_splat(gs), u, c0);
+    c1 = madd32(v128.load32_splat(gs, 4), u, c1);
+    c2 = madd32(v128.load32_splat(gs, 8), u, c2);
+    c3 = madd32(v128.load32_splat(gs, 12), u, c3);
+    xs += xRow;
+  }
+  finishNarrow(gw, out, c0, last, count);
+  finishNarrow(gw + xRow, out + outRow, c1, last, count);
+  finishNarrow(gw + 2 * xRow, out + 2 * outRow, c2, last, count);
+  finishNarrow(gw + 3 * xRow, out + 3 * outRow, c3, last, count);
+}
+
+/** finishRow for one f32x4 of sums (count <= 4). */
+@inline function finishNarrow(gw: usize, out: usize, c: v128, last: bool, count: i32): void {
+  if (!last) {
+    v128.store(gw, c);
+    return;
+  }
+  store<f64>(out, <f64>f32x4.extract_lane(c, 0));
+  if (count > 1) store<f64>(out, <f64>f32x4.extract_lane(c, 1), 8);
+  if (count > 2) store<f64>(out, <f64>f32x4.extract_lane(c, 2), 16);
+  if (count > 3) store<f64>(out, <f64>f32x4.extract_lane(c, 3), 24);
+}
+
 /** The same for one neuron. */
 @inline function gradientTile1(
   g: usize, gStep: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, first: bool, last: bool, count: i32,
@@ -625,7 +664,8 @@ export function panelWeightSums(
     for (let j = i0; j < i1; j += GR) {
       const width = min(GR, i1 - j);
       if (width == GR) {
-        gradientTile4(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+        if (count <= 4) gradientTile4Narrow(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+        else gradientTile4(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
       } else {
         for (let t = 0; t < width; t++) {
           gradientTile1(gj + (<usize>t << 2), <usize>width << 2, xk, xRow, rows, gwk + <usize>t * xRow, outk + <usize>t * outRow, first, last, count);
