@@ -31,8 +31,8 @@ import { madd64 } from "./multiplyAdd";
 /** Neurons per block of the reduction: a multiple of the 4-neuron tile, so tiles never straddle blocks. */
 export const NEURON_BLOCK: i32 = 64;
 
-/** Entries of x (128 KiB) per sample block of backward: the block stays in L2 while every neuron's tiles pass over it. */
-const GRADIENT_BLOCK_ENTRIES: i32 = 16384;
+/** Entries of x (512 KiB) per sample block of backward: the block stays in L2 while every neuron's tiles pass over it, and gradW is read and written once per block. */
+const GRADIENT_BLOCK_ENTRIES: i32 = 65536;
 
 /** Entries of w (256 KiB) per neuron panel of the forward passes: the panel stays in L2 while every sample of a block passes over it. */
 const FORWARD_PANEL_ENTRIES: i32 = 32768;

@@ -21,7 +21,7 @@ const SHAPES = [
   { n: 20, d: 3, b: 6000 },
   // Forward panels of w (28 neurons at d = 1031) with a last partial one, forward sample blocks past
   // the first with B odd, several backward sample blocks; B = 1 past 64-neuron blocks with N mod 4 = 2.
-  { n: 61, d: 1031, b: 33 },
+  { n: 61, d: 1031, b: 65 },
   { n: 130, d: 5, b: 1 },
 ];
 

@@ -83,9 +83,9 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
   for (const precision of ["f64", "f32"] as const) {
     // B = 1 (one sample block, the gradient formed in scratch rows), B = 300 at d = 13 with a
     // width of 9 (several f32 sample blocks; the update applied as the last block completes a group),
-    // and B = 70 at d = 301 with a width of 130 (several f64 sample blocks, 64-neuron blocks and a
+    // and B = 70 at d = 1031 with a width of 130 (several f64 sample blocks, 64-neuron blocks and a
     // last group of 2, spans of the f32 update past the first).
-    for (const [batch, width, d] of [[1, 70, 13], [300, 9, 13], [70, 130, 301]] as const) {
+    for (const [batch, width, d] of [[1, 70, 13], [300, 9, 13], [70, 130, 1031]] as const) {
       it(`${precision}, B = ${batch}, N = ${width}, d = ${d}: the update applied as the gradient is formed gives the unfused bits`, async () => {
         const task = { kind: "gaussianSingleIndex", d, link: "relu" } as const;
         const input = config(task, { precision, model: { width, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } }, algorithm: { batch, stepSize: 0.02 } });
