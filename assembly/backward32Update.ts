@@ -1,6 +1,6 @@
 // backward32 (assembly/network32.ts) with the first layer's update applied as the gradient is
-// formed, and the f32 copy of w kept in step: as the last sample block completes a group of GR
-// neurons' gradient rows (widened to f64 in the first GR rows of gradW, an L1-sized scratch), w
+// formed, and the f32 copy of w kept in step: as the last sample block completes a span of SPAN
+// neurons' gradient rows (widened to f64 in the first SPAN rows of gradW, a scratch in cache), w
 // -= drift gradW for those rows, and the updated rows are narrowed into wT32, the panel-layout f32
 // copy forward32 reads. A run's f32 copy is then narrowed in full once (onlineStep.ts) instead of
 // every step, and the N x d gradient never goes to memory.
@@ -12,9 +12,12 @@
 // the update is axpy's elementwise w + (-drift) g, and narrowing a row is the same rounding
 // whenever it happens, so w, wT32 and every later step match backward32 + axpy + a full narrowing.
 
-import { panelGradients, groupWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
+import { panelGradients, panelWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
 import { axpy } from "./vector";
 import { updateFourBatchOne } from "./batchOneUpdate32";
+
+/** Neurons whose gradient rows are completed and applied together (a multiple of GR): their f64 rows (the first SPAN rows of gradW) stay in L2 until the update reads them. */
+const SPAN: i32 = 4 * GR;
 
 /**
  * backward32() followed by w -= driftW gradW and wT32 = f32(w) on the updated rows (moveW != 0);
@@ -37,21 +40,25 @@ export function backward32Update(
     const x = x32 + <usize>s0 * xRow;
     for (let i0 = 0; i0 < n; i0 += PANEL) {
       const i1 = min(i0 + PANEL, n);
-      const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
+      // Every panel reuses the start of g32, which stays in L1.
+      const g = g32;
       panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
       if (moveW == 0) continue;
-      for (let j = i0; j < i1; j += GR) {
-        const width = min(GR, i1 - j);
+      if (!last) {
+        panelWeightSums(g, i0, i1, x, xRow, d, rows, gradW32 + <usize>i0 * xRow, gradW, first, false);
+        continue;
+      }
+      // At batch 1 each full group of GR neurons is formed, applied and narrowed in one pass.
+      let j0 = i0;
+      if (ASC_FEATURE_SIMD && b == 1) {
+        for (; j0 + GR <= i1; j0 += GR) updateFourBatchOne(g + (<usize>(j0 - i0) << 2), x, d, w, wT32, j0, -driftW);
+      }
+      for (let j = j0; j < i1; j += SPAN) {
+        const j1 = min(j + SPAN, i1);
         const gj = g + <usize>(j - i0) * (<usize>rows << 2);
-        if (ASC_FEATURE_SIMD && b == 1 && width == GR) {
-          updateFourBatchOne(gj, x, d, w, wT32, j, -driftW);
-          continue;
-        }
-        groupWeightSums(gj, width, x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW, first, last);
-        if (!last) continue;
-        const wj = w + <usize>j * outRow;
-        axpy(-driftW, gradW, wj, width * d);
-        narrowTransposedRows(w, wT32, j, j + width, d);
+        panelWeightSums(gj, j, j1, x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW, first, true);
+        axpy(-driftW, gradW, w + <usize>j * outRow, (j1 - j) * d);
+        narrowTransposedRows(w, wT32, j, j1, d);
       }
     }
   }

@@ -9,10 +9,10 @@
 // group's rows are formed in the first rows of gradW, used as an L1-sized scratch (gradW then
 // holds no gradient afterwards); with several blocks gradW accumulates over the earlier blocks in
 // place and each group is applied as the last block completes it. The second layer's gradient
-// needs a unchanged until every sample has been through rowBackward, so a's update stays after.
+// needs a unchanged until every sample has been through groupGradients, so a's update stays after.
 
-import { rowBackward } from "./activation";
-import { accumulateBlock, gradientSampleBlock } from "./network";
+import { accumulateBlock, groupGradients } from "./gradientTiles";
+import { gradientSampleBlock, NEURON_BLOCK } from "./network";
 import { axpy } from "./vector";
 
 /** Neurons per group: the SIMD gradient tiles' 8-neuron rows. */
@@ -35,31 +35,30 @@ export function backwardUpdate(
   w: usize, moveW: i32, driftW: f64,
 ): void {
   const dBytes = <usize>d << 3;
-  const nBytes = <usize>n << 3;
-  memory.fill(gradA, 0, nBytes);
+  memory.fill(gradA, 0, <usize>n << 3);
   const bs = gradientSampleBlock(d);
   const single = b <= bs;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    for (let s = s0; s < s1; s++) {
-      const row = <usize>s * nBytes;
-      rowBackward(kind, p, np, z + row, a, n, scale * load<f64>(r + (<usize>s << 3)), gradA, g + row);
-    }
-    // A step that leaves w alone needs no first-layer gradient.
-    if (moveW == 0) continue;
     const first = s0 == 0;
-    if (s1 < b) {
-      if (first) for (let i = 0; i < n; i += GROUP) zeroUncovered(gradW + <usize>i * dBytes, min(GROUP, n - i), dBytes);
-      accumulateBlock(g, x, n, d, s0, s1, 0, n, gradW, first);
-      continue;
-    }
-    for (let i = 0; i < n; i += GROUP) {
-      const count = min(GROUP, n - i);
-      const rows = single ? gradW : gradW + <usize>i * dBytes;
-      if (first) zeroUncovered(rows, count, dBytes);
-      // accumulateBlock addresses neuron i's row at base + i dBytes: make that `rows`.
-      accumulateBlock(g, x, n, d, s0, s1, i, i + count, rows - <usize>i * dBytes, first);
-      axpy(-driftW, rows, w + <usize>i * dBytes, count * d);
+    for (let j0 = 0; j0 < n; j0 += NEURON_BLOCK) {
+      const j1 = min(j0 + NEURON_BLOCK, n);
+      groupGradients(kind, p, np, z, a, r, scale, n, b, j0, j1, s0, s1, gradA, g);
+      // A step that leaves w alone needs no first-layer gradient.
+      if (moveW == 0) continue;
+      if (s1 < b) {
+        if (first) for (let i = j0; i < j1; i += GROUP) zeroUncovered(gradW + <usize>i * dBytes, min(GROUP, j1 - i), dBytes);
+        accumulateBlock(g, x, n, d, b, s0, s1, j0, j1, gradW, first);
+        continue;
+      }
+      for (let i = j0; i < j1; i += GROUP) {
+        const count = min(GROUP, j1 - i);
+        const rows = single ? gradW : gradW + <usize>i * dBytes;
+        if (first) zeroUncovered(rows, count, dBytes);
+        // accumulateBlock addresses neuron i's row at base + i dBytes: make that `rows`.
+        accumulateBlock(g, x, n, d, b, s0, s1, i, i + count, rows - <usize>i * dBytes, first);
+        axpy(-driftW, rows, w + <usize>i * dBytes, count * d);
+      }
     }
   }
 }

@@ -9,13 +9,14 @@
 //   gradW_i = scale * a_i * sum_b r_b sigma'(z_bi) x_b
 // so for L = 1/(2B) sum_b (f_b - y_b)^2 the caller passes r_b = (f_b - y_b) / B.
 //
-// Samples are processed in blocks: in forward small enough that a block of z stays in cache
-// for the sums over neurons, in backward large enough that the gradient tiles run over many
-// samples per load and store of gradW (the whole batch at the usual sizes) while the block of x
-// stays in L2. Inside a block, micro-kernels hold a 2-sample x 4-neuron tile of dot products
-// (forward) or a 4-neuron x 4-coordinate tile of gradients (backward) in registers; the d mod 4
-// coordinates past the last gradient tile go through 8-neuron edge tiles with the lanes over
-// neurons, which keep as many independent sums in flight. Nothing here allocates.
+// Forward works on a block of samples (256 KiB of x) against panels of neurons (256 KiB of w):
+// both stay in L2 while the block's samples pass over the panel two at a time, so w is read
+// from memory once per sample block rather than once per pair of samples; a 2-sample x
+// 4-neuron tile of dot products is held in registers. Backward works on blocks of samples (x in
+// L2), large enough that the gradient tiles run over many samples per load and store of gradW
+// (the whole batch at the usual sizes), and within a sample block on blocks of NEURON_BLOCK
+// neurons whose g is formed, packed by groups of 4 neurons, right before the gradient tiles
+// (assembly/gradientTiles.ts) read it. Nothing here allocates.
 //
 // f_s sums over fixed blocks of NEURON_BLOCK neurons: each block's partial sum, then the
 // partial sums in block order. The *Range kernels do the work of blocks [j0, j1) only, so
@@ -23,21 +24,33 @@
 // for bit: every per-neuron quantity (z, g, gradW_i, gradA_i) depends on no other neuron, and
 // the one sum over neurons is reduced in the same order whatever the split.
 
-import { rowBackward, rowDot, tangentDot } from "./activation";
+import { rowDot, tangentDot } from "./activation";
+import { accumulateBlock, groupGradients } from "./gradientTiles";
 import { madd64 } from "./multiplyAdd";
 
 /** Neurons per block of the reduction: a multiple of the 4-neuron tile, so tiles never straddle blocks. */
 export const NEURON_BLOCK: i32 = 64;
 
-/** Entries of x (128 KiB) per sample block of backward: the block stays in L2 while every neuron's tiles pass over it. */
-const GRADIENT_BLOCK_ENTRIES: i32 = 16384;
+/** Entries of x (512 KiB) per sample block of backward: the block stays in L2 while every neuron's tiles pass over it, and gradW is read and written once per block. */
+const GRADIENT_BLOCK_ENTRIES: i32 = 65536;
 
-/** Samples per block of the forward passes: about 16 KiB of x, at least 2, at most 64, even. */
+/** Entries of w (256 KiB) per neuron panel of the forward passes: the panel stays in L2 while every sample of a block passes over it. */
+const FORWARD_PANEL_ENTRIES: i32 = 32768;
+
+/** Entries of x (256 KiB) per sample block of the forward passes: the block stays in L2 beside the panel. */
+const FORWARD_BLOCK_ENTRIES: i32 = 32768;
+
+/** Samples per block of the forward passes: FORWARD_BLOCK_ENTRIES / d, even, at least 2. */
 function sampleBlock(d: i32): i32 {
-  let bs = 2048 / d;
+  let bs = FORWARD_BLOCK_ENTRIES / d;
   if (bs < 2) bs = 2;
-  if (bs > 64) bs = 64;
   return bs & ~1;
+}
+
+/** Neurons per panel of the forward passes: FORWARD_PANEL_ENTRIES / d, a multiple of 4, at least 4. */
+function forwardPanel(d: i32): i32 {
+  const panel = (FORWARD_PANEL_ENTRIES / d) & ~3;
+  return panel < 4 ? 4 : panel;
 }
 
 /** Samples per block of backward: GRADIENT_BLOCK_ENTRIES / d, at least 2. */
@@ -159,8 +172,19 @@ function dot(u: usize, v: usize, d: i32): f64 {
   return s;
 }
 
-/** Pre-activations z[s, i] = <x_s, w_i> for samples s0 <= s < s1 and neurons i0 <= i < i1 (i0 a multiple of 4). */
+/**
+ * Pre-activations z[s, i] = <x_s, w_i> for samples s0 <= s < s1 and neurons i0 <= i < i1, panel
+ * by panel of neurons: each panel's rows of w stay in L2 while the block's samples pass over
+ * them two at a time (two rows of x in L1). Panels start at multiples of 4 from i0, so every
+ * neuron goes through the same tile, and gets the same bits, as without panels.
+ */
 function preactivationBlock(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, z: usize): void {
+  const panel = forwardPanel(d);
+  for (let p0 = i0; p0 < i1; p0 += panel) preactivationPanel(x, w, n, d, s0, s1, p0, min(p0 + panel, i1), z);
+}
+
+/** Pre-activations z[s, i] = <x_s, w_i> for samples s0 <= s < s1 and neurons i0 <= i < i1 (i0 a multiple of 4). */
+function preactivationPanel(x: usize, w: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, z: usize): void {
   const dBytes = <usize>d << 3;
   const nBytes = <usize>n << 3;
   const i4 = i0 + ((i1 - i0) & ~3);
@@ -301,248 +325,6 @@ export function reduceBlocks(partial: usize, blocks: i32, b: i32, scale: f64, f:
   }
 }
 
-/**
- * gradW[i..i+3, k..k+3] = (first ? 0 : gradW[i..i+3, k..k+3]) + sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3]
- * (SIMD): 8 sums in registers, each sample two loads of x and four splats of g.
- */
-@inline function gradientTile4x4(
-  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool,
-): void {
-  const r1 = gw + dBytes;
-  const r2 = r1 + dBytes;
-  const r3 = r2 + dBytes;
-  let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0), c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0);
-  let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0), c30 = f64x2.splat(0.0), c31 = f64x2.splat(0.0);
-  if (!first) {
-    c00 = v128.load(gw); c01 = v128.load(gw, 16);
-    c10 = v128.load(r1); c11 = v128.load(r1, 16);
-    c20 = v128.load(r2); c21 = v128.load(r2, 16);
-    c30 = v128.load(r3); c31 = v128.load(r3, 16);
-  }
-  let gs = g + <usize>s0 * nBytes;
-  let xs = x + <usize>s0 * dBytes;
-  for (let s = s0; s < s1; s++) {
-    const u0 = v128.load(xs);
-    const u1 = v128.load(xs, 16);
-    const h0 = v128.load64_splat(gs);
-    const h1 = v128.load64_splat(gs, 8);
-    const h2 = v128.load64_splat(gs, 16);
-    const h3 = v128.load64_splat(gs, 24);
-    c00 = madd64(h0, u0, c00); c01 = madd64(h0, u1, c01);
-    c10 = madd64(h1, u0, c10); c11 = madd64(h1, u1, c11);
-    c20 = madd64(h2, u0, c20); c21 = madd64(h2, u1, c21);
-    c30 = madd64(h3, u0, c30); c31 = madd64(h3, u1, c31);
-    gs += nBytes;
-    xs += dBytes;
-  }
-  v128.store(gw, c00); v128.store(gw, c01, 16);
-  v128.store(r1, c10); v128.store(r1, c11, 16);
-  v128.store(r2, c20); v128.store(r2, c21, 16);
-  v128.store(r3, c30); v128.store(r3, c31, 16);
-}
-
-/** Two lanes of one gradW column (rows gw and gw + dBytes) as one vector. */
-@inline function loadColumnPair(gw: usize, dBytes: usize): v128 {
-  return v128.load64_lane(gw + dBytes, v128.load64_zero(gw), 1);
-}
-
-@inline function storeColumnPair(gw: usize, dBytes: usize, v: v128): void {
-  v128.store64_lane(gw, v, 0);
-  v128.store64_lane(gw + dBytes, v, 1);
-}
-
-/**
- * The coordinates k, k + 1 (width 2) or k alone (width 1) past the 4-wide tiles, for 4 or 8
- * neurons (SIMD). A 4x4 tile's layout would leave 2 or 4 independent sums here, a chain of
- * dependent adds; instead the lanes run over neurons (g[s, i..] is contiguous) and x is
- * splatted, so 8 neurons x 2 coordinates keep 8 sums in flight like the full tiles. The sums
- * are transposed (one register holds one coordinate of two neurons) and stored lane by lane.
- */
-@inline function edgeTile(
-  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize, neurons: i32, width: i32, first: bool,
-): void {
-  const pair = dBytes << 1;
-  let a0 = f64x2.splat(0.0), b0 = f64x2.splat(0.0), c0 = f64x2.splat(0.0), d0 = f64x2.splat(0.0);
-  let a1 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), d1 = f64x2.splat(0.0);
-  if (!first) {
-    a0 = loadColumnPair(gw, dBytes);
-    b0 = loadColumnPair(gw + pair, dBytes);
-    if (neurons == 8) {
-      c0 = loadColumnPair(gw + 2 * pair, dBytes);
-      d0 = loadColumnPair(gw + 3 * pair, dBytes);
-    }
-    if (width == 2) {
-      a1 = loadColumnPair(gw + 8, dBytes);
-      b1 = loadColumnPair(gw + pair + 8, dBytes);
-      if (neurons == 8) {
-        c1 = loadColumnPair(gw + 2 * pair + 8, dBytes);
-        d1 = loadColumnPair(gw + 3 * pair + 8, dBytes);
-      }
-    }
-  }
-  let gs = g + <usize>s0 * nBytes;
-  let xs = x + <usize>s0 * dBytes;
-  for (let s = s0; s < s1; s++) {
-    const ga = v128.load(gs);
-    const gb = v128.load(gs, 16);
-    const h0 = v128.load64_splat(xs);
-    a0 = madd64(ga, h0, a0); b0 = madd64(gb, h0, b0);
-    if (neurons == 8) {
-      const gc = v128.load(gs, 32);
-      const gd = v128.load(gs, 48);
-      c0 = madd64(gc, h0, c0); d0 = madd64(gd, h0, d0);
-      if (width == 2) {
-        const h1 = v128.load64_splat(xs, 8);
-        a1 = madd64(ga, h1, a1); b1 = madd64(gb, h1, b1);
-        c1 = madd64(gc, h1, c1); d1 = madd64(gd, h1, d1);
-      }
-    } else if (width == 2) {
-      const h1 = v128.load64_splat(xs, 8);
-      a1 = madd64(ga, h1, a1); b1 = madd64(gb, h1, b1);
-    }
-    gs += nBytes;
-    xs += dBytes;
-  }
-  storeColumnPair(gw, dBytes, a0);
-  storeColumnPair(gw + pair, dBytes, b0);
-  if (neurons == 8) {
-    storeColumnPair(gw + 2 * pair, dBytes, c0);
-    storeColumnPair(gw + 3 * pair, dBytes, d0);
-  }
-  if (width == 2) {
-    storeColumnPair(gw + 8, dBytes, a1);
-    storeColumnPair(gw + pair + 8, dBytes, b1);
-    if (neurons == 8) {
-      storeColumnPair(gw + 2 * pair + 8, dBytes, c1);
-      storeColumnPair(gw + 3 * pair + 8, dBytes, d1);
-    }
-  }
-}
-
-/** edgeTile over the d mod 4 coordinates from k = d & ~3 (SIMD). */
-@inline function gradientEdge(
-  g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, neurons: i32, first: bool,
-): void {
-  const rest = d & 3;
-  if (rest == 0) return;
-  const off = <usize>(d & ~3) << 3;
-  if (rest >= 2) {
-    if (first) edgeTile(g, x + off, gw + off, s0, s1, nBytes, dBytes, neurons, 2, true);
-    else edgeTile(g, x + off, gw + off, s0, s1, nBytes, dBytes, neurons, 2, false);
-  }
-  if (rest != 2) {
-    const one = off + (rest == 3 ? 16 : 0);
-    if (first) edgeTile(g, x + one, gw + one, s0, s1, nBytes, dBytes, neurons, 1, true);
-    else edgeTile(g, x + one, gw + one, s0, s1, nBytes, dBytes, neurons, 1, false);
-  }
-}
-
-/** gradientTile4x4 over the first d & ~3 coordinates of 4 neurons (SIMD). */
-function gradientRow4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
-  const d4 = d & ~3;
-  for (let k = 0; k < d4; k += 4) {
-    const off = <usize>k << 3;
-    if (first) gradientTile4x4(g, x + off, gw + off, s0, s1, nBytes, dBytes, true);
-    else gradientTile4x4(g, x + off, gw + off, s0, s1, nBytes, dBytes, false);
-  }
-}
-
-/** gradientEdge for 8 neurons. */
-function gradientEdge8(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
-  if (first) gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 8, true);
-  else gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 8, false);
-}
-
-/** gradientEdge for 4 neurons. */
-function gradientEdge4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, nBytes: usize, dBytes: usize, first: bool): void {
-  if (first) gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 4, true);
-  else gradientEdge(g, x, gw, d, s0, s1, nBytes, dBytes, 4, false);
-}
-
-/** gradW[i..i+3, k..k+3] += sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3] in scalar arithmetic, for the build without SIMD. */
-@inline function accumulate4x4Scalar(
-  g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize,
-): void {
-  for (let j: usize = 0; j < 4; j++) {
-    const row = gw + j * dBytes;
-    let c0 = load<f64>(row), c1 = load<f64>(row, 8), c2 = load<f64>(row, 16), c3 = load<f64>(row, 24);
-    let gs = g + <usize>s0 * nBytes + (j << 3);
-    let xs = x + <usize>s0 * dBytes;
-    for (let s = s0; s < s1; s++) {
-      const h = load<f64>(gs);
-      c0 += h * load<f64>(xs); c1 += h * load<f64>(xs, 8);
-      c2 += h * load<f64>(xs, 16); c3 += h * load<f64>(xs, 24);
-      gs += nBytes;
-      xs += dBytes;
-    }
-    store<f64>(row, c0); store<f64>(row, c1, 8); store<f64>(row, c2, 16); store<f64>(row, c3, 24);
-  }
-}
-
-/** gradW[i, k] += sum_{s0 <= s < s1} g[s, i] x[s, k] for one neuron and one coordinate. */
-@inline function accumulate1x1(g: usize, x: usize, gw: usize, s0: i32, s1: i32, nBytes: usize, dBytes: usize): void {
-  let c = load<f64>(gw);
-  let gs = g + <usize>s0 * nBytes;
-  let xs = x + <usize>s0 * dBytes;
-  for (let s = s0; s < s1; s++) {
-    c += load<f64>(gs) * load<f64>(xs);
-    gs += nBytes;
-    xs += dBytes;
-  }
-  store<f64>(gw, c);
-}
-
-/**
- * gradW += g[s0:s1]^T x[s0:s1] over neurons i0 <= i < i1 (i0 a multiple of 4) and every coordinate;
- * in the SIMD build the 4-neuron tiles write gradW = g[s0:s1]^T x[s0:s1] when first is set.
- */
-export function accumulateBlock(g: usize, x: usize, n: i32, d: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize, first: bool): void {
-  const dBytes = <usize>d << 3;
-  const nBytes = <usize>n << 3;
-  const i4 = i0 + ((i1 - i0) & ~3);
-  const d4 = d & ~3;
-  let i = i0;
-  if (ASC_FEATURE_SIMD) {
-    const i8 = i0 + ((i1 - i0) & ~7);
-    for (; i < i8; i += 8) {
-      const gi = g + (<usize>i << 3);
-      const gw = gradW + <usize>i * dBytes;
-      gradientRow4(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
-      gradientRow4(gi + 32, x, gw + 4 * dBytes, d, s0, s1, nBytes, dBytes, first);
-      gradientEdge8(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
-    }
-    if (i < i4) {
-      const gi = g + (<usize>i << 3);
-      const gw = gradW + <usize>i * dBytes;
-      gradientRow4(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
-      gradientEdge4(gi, x, gw, d, s0, s1, nBytes, dBytes, first);
-      i += 4;
-    }
-  }
-  for (; i < i4; i += 4) {
-    const gi = g + (<usize>i << 3);
-    const gw = gradW + <usize>i * dBytes;
-    for (let k = 0; k < d4; k += 4) {
-      const off = <usize>k << 3;
-      accumulate4x4Scalar(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
-    }
-    for (let j = 0; j < 4; j++) {
-      for (let k = d4; k < d; k++) {
-        const off = <usize>k << 3;
-        accumulate1x1(gi + (<usize>j << 3), x + off, gw + <usize>j * dBytes + off, s0, s1, nBytes, dBytes);
-      }
-    }
-  }
-  for (; i < i1; i++) {
-    const gi = g + (<usize>i << 3);
-    const gw = gradW + <usize>i * dBytes;
-    for (let k = 0; k < d; k++) {
-      const off = <usize>k << 3;
-      accumulate1x1(gi, x + off, gw + off, s0, s1, nBytes, dBytes);
-    }
-  }
-}
-
 /** The backward pass restricted to neurons i0 <= i < i1 (i0 a multiple of 4). */
 function backwardNeurons(
   x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
@@ -557,22 +339,22 @@ function backwardNeurons(
   memory.fill(gradW + <usize>zeroFrom * dBytes, 0, <usize>(i1 - zeroFrom) * dBytes);
   memory.fill(gradA + first, 0, <usize>count << 3);
   const bs = gradientSampleBlock(d);
-  const nBytes = <usize>n << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    for (let s = s0; s < s1; s++) {
-      const coef = scale * load<f64>(r + (<usize>s << 3));
-      const row = <usize>s * nBytes + first;
-      rowBackward(kind, p, np, z + row, a + first, count, coef, gradA + first, g + row);
+    // Each neuron block's g is formed right before its tiles read it, while it is still in cache.
+    for (let j0 = i0; j0 < i1; j0 += NEURON_BLOCK) {
+      const j1 = min(j0 + NEURON_BLOCK, i1);
+      groupGradients(kind, p, np, z, a, r, scale, n, b, j0, j1, s0, s1, gradA, g);
+      accumulateBlock(g, x, n, d, b, s0, s1, j0, j1, gradW, s0 == 0);
     }
-    accumulateBlock(g, x, n, d, s0, s1, i0, i1, gradW, s0 == 0);
   }
 }
 
 /**
  * Backward pass from the pre-activations z of forward() and residuals r:
  * gradA_i = scale sum_b r_b sigma(z_bi), gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b.
- * gradW and gradA are overwritten; g (B x N) receives scale r_b a_i sigma'(z_bi).
+ * gradW and gradA are overwritten; g (B x N) receives scale r_b a_i sigma'(z_bi), packed by groups
+ * of 4 neurons (assembly/gradientTiles.ts).
  */
 export function backward(
   x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,

@@ -17,15 +17,19 @@
 //   sums come out lane by lane, 8 neurons wide, with no horizontal adds.
 //   g32: the backward pass writes a sample block's g for a panel of 64 neurons, GR neurons at a
 //   time, sample by sample, GR values side by side, right before the gradient tiles of those
-//   neurons read them; gradA is summed in the same pass, in sample order as in backward().
+//   neurons read them, every panel into the same small region; gradA is summed in the same pass,
+//   in sample order as in backward().
 //
 //   x32: 2 B dp f32, wT32: d nPad f32 (nPad = paddedDim(N)), z: B x N f64, f: B f64,
 //   g32: B x N f32 scratch, gradW32: N x dp f32 scratch, gradW: N x d f64 (written), gradA: N f64 (written).
 //
 // Tiles are 4 x 8 (8 f32x4 accumulators, 2 vector loads and 4 broadcasts per 8 multiply-adds):
 // V8 allocates 15 xmm registers, and 5- or 6-wide tiles (10 or 12 accumulators) spill inside the
-// loop and run at half the speed. gradW is summed over the whole batch in f32 and widened as the
-// last sample block's tiles store it. The activation sums run in one copy per vector kind, so
+// loop and run at half the speed. Backward takes blocks of up to 64 samples (256 KiB of x, in
+// L2) and, within a block, a panel's tiles strip of 8 coordinates by strip, so that each strip
+// of x stays in L1 while every group of the panel passes over it. gradW is summed over the whole
+// batch in f32 (in sample order, whatever the blocks) and widened as the last sample block's
+// tiles store it. The activation sums run in one copy per vector kind, so
 // that their loops carry no dispatch. Nothing allocates.
 
 import { ABS, activationDerivative, activationValue, derivativePair, PIECEWISE, POLYNOMIAL, RELU, valuePair } from "./activation";
@@ -49,17 +53,26 @@ export const GR: i32 = 4;
  */
 export const PANEL: i32 = NEURON_BLOCK;
 
-/** Forward samples per block: a multiple of XG, about 16 KiB of f32 x. */
+/** Entries of f32 x per forward sample block: the block stays in L2 beside a panel of w, which is read from memory once per block. */
+const FORWARD_BLOCK_ENTRIES: i32 = 65536;
+
+/** Forward samples per block: a multiple of XG, about FORWARD_BLOCK_ENTRIES of f32 x. */
 function forwardBlock(d: i32): i32 {
-  const groups = 4096 / (d * XG);
+  const groups = FORWARD_BLOCK_ENTRIES / (d * XG);
   return (groups < 1 ? 1 : groups) * XG;
 }
 
-/** Backward samples per block: about 16 KiB of f32 x, at least 2, at most 64. */
+/** Entries of f32 x (256 KiB) per backward sample block: the block stays in L2 while every panel's tiles pass over it. */
+const BACKWARD_BLOCK_ENTRIES: i32 = 65536;
+
+/** Most samples per backward block: a panel's g (PANEL x 128 f32, 32 KiB) stays in L1 or close while the strips of x pass. */
+const BACKWARD_BLOCK_MAX: i32 = 128;
+
+/** Backward samples per block: BACKWARD_BLOCK_ENTRIES / dp, at least 2, at most BACKWARD_BLOCK_MAX. */
 export function backwardBlock(dp: i32): i32 {
-  let bs = 4096 / dp;
+  let bs = BACKWARD_BLOCK_ENTRIES / dp;
   if (bs < 2) bs = 2;
-  if (bs > 64) bs = 64;
+  if (bs > BACKWARD_BLOCK_MAX) bs = BACKWARD_BLOCK_MAX;
   return bs;
 }
 
@@ -384,6 +397,8 @@ export function forward32Range(
  * The backward pass's per-neuron work for samples s0 .. s1 - 1 and neurons i0 .. i1 - 1 (i0 a
  * multiple of GR), with coef_s = scale r_s: gradA_i += coef_s sigma(z_si), sample by sample as in
  * backward(), and g_si = f32(coef_s a_i sigma'(z_si)) in groups of GR neurons (gradientAt).
+ * Full groups run neuron group by neuron group over the samples, their gradA sums and a in
+ * registers: a sample at a time over the whole panel, gradA went through memory for every term.
  */
 @inline function panelGradientsOf(
   kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, n: i32, i0: i32, i1: i32,
@@ -391,39 +406,56 @@ export function forward32Range(
 ): void {
   const nBytes = <usize>n << 3;
   const rows = s1 - s0;
-  const full = i0 + ((i1 - i0) & ~(GR - 1));
   const groupBytes = <usize>rows << 4;
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    const full = i0 + ((i1 - i0) & ~(GR - 1));
+    let gg = g;
+    for (; i < full; i += 4) {
+      const off = <usize>i << 3;
+      let sum0 = v128.load(gradA + off), sum1 = v128.load(gradA + off, 16);
+      const a0 = v128.load(a + off), a1 = v128.load(a + off, 16);
+      let zs = z + <usize>s0 * nBytes + off;
+      let rs = r + (<usize>s0 << 3);
+      const end = gg + groupBytes;
+      for (let gs = gg; gs < end; gs += 16) {
+        const c = f64x2.splat(scale * load<f64>(rs));
+        const z0 = v128.load(zs);
+        const z1 = v128.load(zs, 16);
+        sum0 = f64x2.add(sum0, f64x2.mul(c, valuePair(kind, p, np, z0)));
+        sum1 = f64x2.add(sum1, f64x2.mul(c, valuePair(kind, p, np, z1)));
+        const g0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, a0), derivativePair(kind, p, np, z0)));
+        const g1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, a1), derivativePair(kind, p, np, z1)));
+        v128.store(gs, i64x2.shuffle(g0, g1, 0, 2));
+        zs += nBytes;
+        rs += 8;
+      }
+      v128.store(gradA + off, sum0);
+      v128.store(gradA + off, sum1, 16);
+      gg = end;
+    }
+  }
+  if (i >= i1) return;
+  // The last, narrower group (or every neuron without SIMD), sample by sample.
   for (let s = s0; s < s1; s++) {
     const coef = scale * load<f64>(r + (<usize>s << 3));
     const zs = z + <usize>s * nBytes;
-    let i = i0;
+    let j = i;
     if (ASC_FEATURE_SIMD) {
       const c = f64x2.splat(coef);
-      let gs = g + (<usize>(s - s0) << 4);
-      for (; i < full; i += 4) {
-        const off = <usize>i << 3;
-        const z0 = v128.load(zs + off);
-        const z1 = v128.load(zs + off, 16);
-        v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, z0))));
-        v128.store(gradA + off, f64x2.add(v128.load(gradA + off, 16), f64x2.mul(c, valuePair(kind, p, np, z1))), 16);
-        const g0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, z0)));
-        const g1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, v128.load(a + off, 16)), derivativePair(kind, p, np, z1)));
-        v128.store(gs, i64x2.shuffle(g0, g1, 0, 2));
-        gs += groupBytes;
-      }
-      for (; i + 2 <= i1; i += 2) {
-        const off = <usize>i << 3;
+      for (; j + 2 <= i1; j += 2) {
+        const off = <usize>j << 3;
         const zz = v128.load(zs + off);
         v128.store(gradA + off, f64x2.add(v128.load(gradA + off), f64x2.mul(c, valuePair(kind, p, np, zz))));
         const gg = f64x2.mul(f64x2.mul(c, v128.load(a + off)), derivativePair(kind, p, np, zz));
-        v128.store64_lane(gradientAt(g, i0, i1, rows, s - s0, i), f32x4.demote_f64x2_zero(gg), 0);
+        v128.store64_lane(gradientAt(g, i0, i1, rows, s - s0, j), f32x4.demote_f64x2_zero(gg), 0);
       }
     }
-    for (; i < i1; i++) {
-      const off = <usize>i << 3;
+    for (; j < i1; j++) {
+      const off = <usize>j << 3;
       const zz = load<f64>(zs + off);
       store<f64>(gradA + off, load<f64>(gradA + off) + coef * activationValue(kind, p, np, zz));
-      store<f32>(gradientAt(g, i0, i1, rows, s - s0, i), <f32>(coef * load<f64>(a + off) * activationDerivative(kind, p, np, zz)));
+      store<f32>(gradientAt(g, i0, i1, rows, s - s0, j), <f32>(coef * load<f64>(a + off) * activationDerivative(kind, p, np, zz)));
     }
   }
 }
@@ -506,6 +538,45 @@ export function panelGradients(
   finishRow(gw + 3 * xRow, out + 3 * outRow, c30, c31, last, count);
 }
 
+/**
+ * gradientTile4 for a last strip of at most 4 coordinates (count <= 4): one f32x4 per row, so
+ * that padding coordinates past d cost no multiply-adds (at d = 50 the last strip holds 2).
+ * Each lane is the same sum as in gradientTile4.
+ */
+@inline function gradientTile4Narrow(
+  g: usize, gStep: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, outRow: usize, first: bool, last: bool, count: i32,
+): void {
+  let c0 = startRow(gw, first), c1 = startRow(gw + xRow, first);
+  let c2 = startRow(gw + 2 * xRow, first), c3 = startRow(gw + 3 * xRow, first);
+  let gs = g;
+  let xs = x;
+  const end = g + <usize>rows * gStep;
+  for (; gs < end; gs += gStep) {
+    const u = v128.load(xs);
+    c0 = madd32(v128.load32_splat(gs), u, c0);
+    c1 = madd32(v128.load32_splat(gs, 4), u, c1);
+    c2 = madd32(v128.load32_splat(gs, 8), u, c2);
+    c3 = madd32(v128.load32_splat(gs, 12), u, c3);
+    xs += xRow;
+  }
+  finishNarrow(gw, out, c0, last, count);
+  finishNarrow(gw + xRow, out + outRow, c1, last, count);
+  finishNarrow(gw + 2 * xRow, out + 2 * outRow, c2, last, count);
+  finishNarrow(gw + 3 * xRow, out + 3 * outRow, c3, last, count);
+}
+
+/** finishRow for one f32x4 of sums (count <= 4). */
+@inline function finishNarrow(gw: usize, out: usize, c: v128, last: bool, count: i32): void {
+  if (!last) {
+    v128.store(gw, c);
+    return;
+  }
+  store<f64>(out, <f64>f32x4.extract_lane(c, 0));
+  if (count > 1) store<f64>(out, <f64>f32x4.extract_lane(c, 1), 8);
+  if (count > 2) store<f64>(out, <f64>f32x4.extract_lane(c, 2), 16);
+  if (count > 3) store<f64>(out, <f64>f32x4.extract_lane(c, 3), 24);
+}
+
 /** The same for one neuron. */
 @inline function gradientTile1(
   g: usize, gStep: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, first: bool, last: bool, count: i32,
@@ -566,6 +637,48 @@ export function groupWeightSums(
 }
 
 /**
+ * groupWeightSums for the groups of neurons i0 .. i1 - 1 of a panel (g at neuron i0's group, i0
+ * a multiple of GR, i1 one too or the panel's end; gw and out at neuron i0's rows), strip of 8
+ * coordinates by strip: each strip of x (rows x 32 bytes) stays in L1 while the tiles of every
+ * group pass over it, where group by group the whole block of x went through L1 once per group.
+ * Every tile sums the same samples in the same order, so the bits are groupWeightSums'.
+ */
+export function panelWeightSums(
+  g: usize, i0: i32, i1: i32, x: usize, xRow: usize, d: i32, rows: i32, gw: usize, out: usize, first: bool, last: bool,
+): void {
+  const groupBytes = <usize>rows << 4;
+  const outRow = <usize>d << 3;
+  if (!ASC_FEATURE_SIMD) {
+    for (let j = i0; j < i1; j += GR) {
+      const t = <usize>(j - i0);
+      groupWeightSums(g + t * (<usize>rows << 2), min(GR, i1 - j), x, xRow, d, rows, gw + t * xRow, out + t * outRow, first, last);
+    }
+    return;
+  }
+  for (let k = 0; k < d; k += 8) {
+    const xk = x + (<usize>k << 2);
+    const count = d - k;
+    let gj = g;
+    let gwk = gw + (<usize>k << 2);
+    let outk = out + (<usize>k << 3);
+    for (let j = i0; j < i1; j += GR) {
+      const width = min(GR, i1 - j);
+      if (width == GR) {
+        if (count <= 4) gradientTile4Narrow(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+        else gradientTile4(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+      } else {
+        for (let t = 0; t < width; t++) {
+          gradientTile1(gj + (<usize>t << 2), <usize>width << 2, xk, xRow, rows, gwk + <usize>t * xRow, outk + <usize>t * outRow, first, last, count);
+        }
+      }
+      gj += groupBytes;
+      gwk += <usize>GR * xRow;
+      outk += <usize>GR * outRow;
+    }
+  }
+}
+
+/**
  * backward() with f32 gradient sums: gradA_i = scale sum_b r_b sigma(z_bi) (f64),
  * gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b (each term rounded to f32, summed in f32 in
  * sample order, widened). gradW (N x d) and gradA are overwritten; g32 and gradW32 are scratch.
@@ -602,12 +715,10 @@ export function backward32Range(
     const x = x32 + <usize>s0 * xRow;
     for (let i0 = n0; i0 < n1; i0 += PANEL) {
       const i1 = min(i0 + PANEL, n1);
-      const g = g32 + <usize>s0 * (<usize>n << 2) + <usize>i0 * (<usize>rows << 2);
+      // Every panel of this range reuses one region of g32, the range's own (B entries per neuron from n0), which stays in L1.
+      const g = g32 + <usize>n0 * (<usize>b << 2);
       panelGradients(kind, p, np, z, a, r, scale, n, i0, i1, s0, s1, gradA, g);
-      for (let j = i0; j < i1; j += GR) {
-        const gj = g + <usize>(j - i0) * (<usize>rows << 2);
-        groupWeightSums(gj, min(GR, i1 - j), x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW + <usize>j * outRow, first, last);
-      }
+      panelWeightSums(g, i0, i1, x, xRow, d, rows, gradW32 + <usize>i0 * xRow, gradW + <usize>i0 * outRow, first, last);
     }
   }
 }

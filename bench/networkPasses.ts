@@ -1,29 +1,34 @@
-// `npm run bench:passes [-- BASELINE_DIR]`: GFLOP/s of the f64 forward and backward kernels
-// alone and together (ReLU; 2 B N d flops per pass) at the online-SGD sizes of issue 10 and at
-// odd and small d, in the SIMD and relaxed-SIMD builds of build/. With BASELINE_DIR (another
-// checkout's build/ directory, e.g. main's), its modules are timed in the same rounds and the
-// ratio new / baseline printed. Each module gets 3000 warm-up passes first (V8 tiers Wasm up to
-// its optimizing compiler lazily); the rounds alternate the modules, reversing the order every
-// other round, and keep each one's fastest time, so that load from other processes on a shared
-// machine, which only ever slows a round down, cancels out as far as it can.
+// `npm run bench:passes [-- BASELINE_DIR] [--shapes 1000x4096x512,50x10000x128]`: GFLOP/s of the
+// forward and backward kernels alone and together (ReLU; 2 B N d flops per pass), f64 and f32,
+// in the SIMD and relaxed-SIMD builds of build/, each as a share of the Wasm ceiling of the
+// instructions it runs on (bench/ceiling.ts), at the shapes of issue 20 (large d, many neurons at
+// small d, the README's two) and at odd and small d. The f32 forward includes narrowing x, as a
+// training step does; the f32 copy of w is narrowed once, as the fused step keeps it. With
+// BASELINE_DIR (another checkout's build/ directory, e.g. main's), its modules are timed in the
+// same rounds and the ratio new / baseline printed, so that a change is measured before and after
+// in one process. Times are process CPU time (cpuMs); each module is warmed up first (V8 tiers
+// Wasm up to its optimizing compiler lazily); the rounds alternate the modules, reversing the
+// order every other round, with a sample of the ceiling between rounds, and keep each one's
+// fastest time, so that load from other processes, which only ever slows a round down, cancels
+// out as far as it can.
 
+import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { WasmF64Array } from "../src/wasm/arena.js";
 import { WasmActivation, type NetworkShape } from "../src/wasm/networkKernels.js";
-import { loadRuntime } from "../src/wasm/runtime.js";
+import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
+import { CeilingMeter, cpuMs, formatShare, type InstructionSet } from "./ceiling.js";
+import { printColumns } from "./textTable.js";
 
 const repoRoot = new URL("../../../", import.meta.url);
-const SHAPES: NetworkShape[] = [
-  { d: 50, n: 256, b: 64 },
-  { d: 100, n: 1000, b: 256 },
-  { d: 51, n: 256, b: 64 },
-  { d: 20, n: 256, b: 64 },
-  { d: 10, n: 256, b: 64 },
-];
+const DEFAULT_SHAPES = "1000x4096x512,50x10000x128,100x1000x256,50x256x64,51x256x64,20x256x64,10x256x64";
 const FILES = { simd: "meanfield.wasm", relaxed: "meanfield.relaxed.wasm" } as const;
 const PASSES = ["forward", "backward", "both"] as const;
 type Pass = (typeof PASSES)[number];
-const ROUNDS = 15;
-const WARM_UP = 3000;
+type Precision = "f64" | "f32";
+const ROUNDS = 9;
+/** Warm-up work per module and shape, in flops: about a second of passes, at least 3. */
+const WARM_UP_FLOPS = 2e10;
 
 interface Module {
   label: string;
@@ -31,56 +36,121 @@ interface Module {
   url: URL;
 }
 
-async function passesFor(url: URL, shape: NetworkShape): Promise<Record<Pass, () => void>> {
-  const rt = await loadRuntime({ url });
+/**
+ * The three passes over buffers filled with deterministic inputs (drawn alike in every module),
+ * and a function freeing the buffers.
+ */
+function passesFor(rt: WasmRuntime, shape: NetworkShape, precision: Precision): { passes: Record<Pass, () => void>; free: () => void } {
   const { n, d, b } = shape;
-  const { arena } = rt;
-  const draw = (name: string, count: number, sd: number) => arena.f64From(rt.random.gaussian(7, name, count).map((t) => sd * t));
-  const buf = {
-    x: draw("x", b * d, 1), w: draw("w", n * d, 1 / Math.sqrt(d)), a: draw("a", n, 1), r: draw("r", b, 1 / b),
-    z: arena.f64(b * n), f: arena.f64(b), g: arena.f64(b * n), gradW: arena.f64(n * d), gradA: arena.f64(n),
+  const ex = rt.exports;
+  const owned: WasmF64Array[] = [];
+  const take = (values: Float64Array | number) => {
+    const buf = typeof values === "number" ? rt.arena.f64(values) : rt.arena.f64From(values);
+    owned.push(buf);
+    return buf;
   };
+  const draw = (name: string, count: number, sd: number) => take(rt.random.gaussian(7, name, count).map((t) => sd * t));
+  const x = draw("x", b * d, 1), w = draw("w", n * d, 1 / Math.sqrt(d)), a = draw("a", n, 1), r = draw("r", b, 1 / b);
+  const z = take(b * n), f = take(b), gradW = take(n * d), gradA = take(n);
   const act = new WasmActivation(rt, "relu");
-  const options = { checkFinite: false };
-  const forward = () => rt.network.forwardInto(shape, 1 / n, act, buf, options);
-  const backward = () => rt.network.backwardInto(shape, 1 / n, act, buf, options);
-  return { forward, backward, both: () => (forward(), backward()) };
+  const [code, params, np] = [act.code, act.params.ptr, act.params.length];
+  let forward: () => void;
+  let backward: () => void;
+  if (precision === "f64") {
+    const g = take(b * n);
+    forward = () => ex.forward(x.ptr, w.ptr, a.ptr, n, d, b, 1 / n, code, params, np, z.ptr, f.ptr);
+    backward = () => ex.backward(x.ptr, a.ptr, n, d, b, 1 / n, code, params, np, z.ptr, r.ptr, g.ptr, gradW.ptr, gradA.ptr);
+  } else {
+    const dp = ex.paddedDim(d);
+    const nPad = ex.paddedDim(n);
+    const x32 = take(b * dp), wT32 = take((d * nPad) / 2), g32 = take(Math.ceil((b * n) / 2)), gradW32 = take((n * dp) / 2);
+    ex.narrowTransposedToF32(w.ptr, wT32.ptr, n, d, nPad);
+    forward = () => {
+      ex.narrowRowsToF32(x.ptr, x32.ptr, b, d, dp);
+      ex.forward32(x32.ptr, wT32.ptr, a.ptr, n, nPad, d, dp, b, 1 / n, code, params, np, z.ptr, f.ptr);
+    };
+    backward = () => ex.backward32(x32.ptr, a.ptr, n, d, dp, b, 1 / n, code, params, np, z.ptr, r.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
+  }
+  const free = () => {
+    for (const buf of owned) buf.free();
+    act.free();
+  };
+  return { passes: { forward, backward, both: () => (forward(), backward()) }, free };
 }
 
+/** CPU milliseconds per call of `reps` calls. */
 function msPerCall(run: () => void, reps: number): number {
-  const t0 = performance.now();
+  const t0 = cpuMs();
   for (let k = 0; k < reps; k++) run();
-  return (performance.now() - t0) / reps;
+  return (cpuMs() - t0) / reps;
 }
 
-const baseline = process.argv[2];
-const modules: Module[] = [];
-for (const build of ["simd", "relaxed"] as const) {
-  modules.push({ label: "this", build, url: new URL(`build/${FILES[build]}`, repoRoot) });
-  if (baseline) modules.push({ label: "baseline", build, url: new URL(FILES[build], pathToFileURL(`${baseline.replace(/\/$/, "")}/`)) });
+function parseArgs(argv: string[]): { baseline: string | undefined; shapes: NetworkShape[] } {
+  const at = argv.indexOf("--shapes");
+  const spec = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && spec === undefined) throw new RangeError("--shapes: expected DxNxB,... after the flag");
+  const rest = argv.filter((_, i) => i !== at && i !== at + 1);
+  const shapes = (spec ?? DEFAULT_SHAPES).split(",").map((s) => {
+    const [d, n, b] = s.split("x").map(Number);
+    if (![d, n, b].every((v) => Number.isInteger(v) && v! > 0)) throw new RangeError(`--shapes: expected DxNxB with positive integers, got ${s}`);
+    return { d: d!, n: n!, b: b! };
+  });
+  return { baseline: rest[0], shapes };
 }
-console.log(`f64 forward/backward, ReLU, GFLOP/s (2 B N d flops per pass), fastest of ${ROUNDS} alternating rounds`);
-console.log(`this = ${fileURLToPath(new URL("build/", repoRoot))}${baseline ? `, baseline = ${baseline}` : ""}; timings on a shared machine are noisy`);
-for (const shape of SHAPES) {
-  const { n, d, b } = shape;
-  const flops = 2 * b * n * d;
-  const reps = Math.max(10, Math.round(1e8 / flops));
-  const cases = await Promise.all(modules.map((m) => passesFor(m.url, shape)));
-  for (const c of cases) for (let k = 0; k < WARM_UP; k++) c.both();
+
+/** Fastest CPU time per call of each module's passes at one shape and precision, rounds alternating. */
+function timeShape(cases: Record<Pass, () => void>[], flops: number, meter: CeilingMeter): Record<Pass, number>[] {
+  const reps = Math.max(1, Math.round(3e8 / flops));
+  const warmUp = Math.max(3, Math.round(WARM_UP_FLOPS / (2 * flops)));
+  for (const c of cases) for (let k = 0; k < warmUp; k++) c.both();
   const best = cases.map(() => ({ forward: Infinity, backward: Infinity, both: Infinity }));
   for (let round = 0; round < ROUNDS; round++) {
     const order = cases.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     for (const i of order) for (const pass of PASSES) best[i]![pass] = Math.min(best[i]![pass], msPerCall(cases[i]![pass], reps));
+    meter.sample();
   }
-  console.log(`\nd = ${d}, N = ${n}, B = ${b}`);
-  const gflops = (i: number, pass: Pass) => ((pass === "both" ? 2 : 1) * flops) / (best[i]![pass] * 1e6);
-  modules.forEach((m, i) => {
-    const cells = PASSES.map((pass) => {
-      const base = m.label === "this" && baseline ? modules.findIndex((o) => o.label === "baseline" && o.build === m.build) : -1;
-      const ratio = base >= 0 ? ` (x${(gflops(i, pass) / gflops(base, pass)).toFixed(2)})` : "";
-      return `${pass} ${(best[i]![pass] * 1e3).toFixed(1)} us ${gflops(i, pass).toFixed(1)}${ratio}`.padEnd(34);
-    });
-    console.log(`  ${`${m.build} ${m.label}`.padEnd(18)}${cells.join("")}`);
-  });
+  return best;
 }
+
+function printShape(shape: NetworkShape, precision: Precision, modules: Module[], best: Record<Pass, number>[], meter: CeilingMeter, hasBaseline: boolean): void {
+  const flops = 2 * shape.b * shape.n * shape.d;
+  const gflops = (i: number, pass: Pass) => ((pass === "both" ? 2 : 1) * flops) / (best[i]![pass] * 1e6);
+  const rows = [["build", ...PASSES.flatMap((p) => [`${p} GFLOP/s`, "% of peak", ...(hasBaseline ? ["x baseline"] : [])])]];
+  modules.forEach((m, i) => {
+    const set = `${precision === "f64" ? "f64x2" : "f32x4"}${m.build === "relaxed" ? " fma" : ""}` as InstructionSet;
+    const base = m.label === "this" && hasBaseline ? modules.findIndex((o) => o.label === "baseline" && o.build === m.build) : -1;
+    const cells = PASSES.flatMap((pass) => [
+      gflops(i, pass).toFixed(1),
+      formatShare(gflops(i, pass), meter.ceiling[set]),
+      ...(hasBaseline ? [base >= 0 ? `x${(gflops(i, pass) / gflops(base, pass)).toFixed(2)}` : ""] : []),
+    ]);
+    rows.push([`${m.build} ${m.label}`, ...cells]);
+  });
+  console.log(`\nd = ${shape.d}, N = ${shape.n}, B = ${shape.b}, ${precision} (fastest of ${ROUNDS} alternating rounds, CPU time; load average ${loadavg().map((v) => v.toFixed(2)).join(" ")})`);
+  printColumns(rows);
+}
+
+async function main(): Promise<void> {
+  const { baseline, shapes } = parseArgs(process.argv.slice(2));
+  const meter = await CeilingMeter.start(repoRoot);
+  const modules: Module[] = [];
+  for (const build of ["simd", "relaxed"] as const) {
+    if (build === "relaxed" && meter.ceiling["f64x2 fma"] === null) continue;
+    modules.push({ label: "this", build, url: new URL(`build/${FILES[build]}`, repoRoot) });
+    if (baseline) modules.push({ label: "baseline", build, url: new URL(FILES[build], pathToFileURL(`${baseline.replace(/\/$/, "")}/`)) });
+  }
+  console.log(`forward/backward kernels, ReLU, 2 B N d flops per pass; this = ${fileURLToPath(new URL("build/", repoRoot))}${baseline ? `, baseline = ${baseline}` : ""}`);
+  const runtimes = await Promise.all(modules.map((m) => loadRuntime({ url: m.url })));
+  for (const shape of shapes) {
+    for (const precision of ["f64", "f32"] as const) {
+      const cases = runtimes.map((rt) => passesFor(rt, shape, precision));
+      const best = timeShape(cases.map((c) => c.passes), 2 * shape.b * shape.n * shape.d, meter);
+      printShape(shape, precision, modules, best, meter, baseline !== undefined);
+      for (const c of cases) c.free();
+    }
+  }
+  console.log(`\nWasm ceiling (GFLOP/s of CPU time, best sample): ${Object.entries(meter.ceiling).map(([k, v]) => `${k} ${v === null ? "n/a" : v.toFixed(1)}`).join(", ")}`);
+}
+
+await main();

@@ -3,7 +3,7 @@ import { referenceActivation } from "./reference/activation.js";
 import { referenceBackward, referenceForward } from "./reference/network.js";
 import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
 
-// Shapes around every blocking boundary: N mod 4 and mod 8, d mod 4 and mod 2, B odd, B past one sample block.
+// Shapes around every blocking boundary: N mod 4 and mod 8, d mod 4 and mod 2, B odd, B past one sample block, forward panels of w.
 const SHAPES = [
   { n: 1, d: 1, b: 1 },
   { n: 3, d: 5, b: 7 },
@@ -19,6 +19,10 @@ const SHAPES = [
   { n: 29, d: 7, b: 70 },
   { n: 8, d: 11, b: 3 },
   { n: 20, d: 3, b: 6000 },
+  // Forward panels of w (28 neurons at d = 1031) with a last partial one, forward sample blocks past
+  // the first with B odd, several backward sample blocks; B = 1 past 64-neuron blocks with N mod 4 = 2.
+  { n: 61, d: 1031, b: 65 },
+  { n: 130, d: 5, b: 1 },
 ];
 
 describe("forward/backward kernels against the TypeScript reference", () => {

@@ -19,6 +19,10 @@ const SHAPES = [
   { n: 6, d: 1031, b: 5 },
   { n: 71, d: 8, b: 9 },
   { n: 130, d: 3, b: 4 },
+  // Forward sample blocks (60 samples at d = 1031) and backward sample blocks (63) past the first,
+  // panels past 64 neurons with a last partial group, spans of gradient tiles strip by strip; B = 1.
+  { n: 131, d: 1031, b: 65 },
+  { n: 130, d: 5, b: 1 },
 ];
 // Both sides round to f32 at every product and partial sum, in different orders; what is left
 // is a few f32 ulps of the largest entry (f32 eps = 6e-8) times the length of the sums.

@@ -83,10 +83,11 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
   for (const precision of ["f64", "f32"] as const) {
     // B = 1 (one sample block; in f32 each group of 4 neurons updated in one pass,
     // batchOneUpdate32.ts, with 1, 2, 3 or no coordinates past the last 4 at d = 13, 10, 7, 8, and
-    // N = 70 and 9 ending on a group of 2 or 1 neurons that takes the general path), and B = 300 at
+    // N = 70 and 9 ending on a group of 2 or 1 neurons that takes the general path), B = 300 at
     // d = 13 with a width of 9 (several f32 sample blocks; the update applied as the last block
-    // completes a group).
-    for (const [batch, width, d] of [[1, 70, 13], [1, 70, 10], [1, 9, 7], [1, 8, 8], [300, 9, 13]] as const) {
+    // completes a group), and B = 70 at d = 1031 with a width of 130 (several f64 sample blocks,
+    // 64-neuron blocks and a last group of 2, spans of the f32 update past the first).
+    for (const [batch, width, d] of [[1, 70, 13], [1, 70, 10], [1, 9, 7], [1, 8, 8], [300, 9, 13], [70, 130, 1031]] as const) {
       it(`${precision}, B = ${batch}, N = ${width}, d = ${d}: the update applied as the gradient is formed gives the unfused bits`, async () => {
         const task: ConfigInput["task"] = { kind: "gaussianSingleIndex", d, link: "relu" };
         const input = config(task, { precision, model: { width, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } }, algorithm: { batch, stepSize: 0.02 } });

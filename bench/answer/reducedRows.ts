@@ -12,7 +12,7 @@
 // the reduced run's own Monte Carlo error (against 8 times as many particles).
 
 import { parseConfig, type Config, type ConfigInput } from "../../src/config.js";
-import { solveReducedParticles } from "../../src/pde/reducedRun.js";
+import { solveReducedParticles } from "../../src/pde/reduced/reducedRun.js";
 import { simulate } from "../../src/run/simulate.js";
 import type { WasmRuntime } from "../../src/wasm/runtime.js";
 import { cpuMs } from "../ceiling.js";
