@@ -1,10 +1,16 @@
-// A team of threads that call the same Wasm kernel at once, each on its own range of the work
-// (neuron blocks, rows, values), over one shared memory: this thread (index 0) and size - 1
-// workers, each with its own instance of the module. Every call is synchronous: its arguments
-// and ranges go into a small control block, one Atomics generation counter wakes the workers,
-// this thread does its own range, then waits until the workers have counted themselves out.
-// While a team is open it is its runtime's `team`, which the splittable work (network passes
-// of sample objectives, random fills) runs on.
+// A team of threads that call the same Wasm kernel at once over one shared memory: this thread
+// (index 0) and size - 1 workers, each with its own instance of the module. A call's work is cut
+// into units (neuron blocks, values, rows) whose results do not depend on which thread computes
+// them, and every thread claims units from a shared counter until none are left. Every call is
+// synchronous: its arguments go into a small control block, one Atomics generation counter wakes
+// the workers, this thread starts claiming at once and returns when every unit is done.
+//
+// Claiming rather than a fixed range per thread is what lets threads pay on a busy machine: a
+// worker that the OS has not scheduled, or that is still waking from Atomics.wait, leaves its
+// share to the threads that are running instead of holding the call up, and this thread waits
+// only for units already under way. A call never takes much longer than on this thread alone.
+// While a team is open it is its runtime's `team`, which the splittable work (network passes of
+// sample objectives, random fills, long axpys) runs on.
 //
 // Workers are plain node:worker_threads (src/wasm/nodeThread.ts), not a pool like piscina: a
 // step at small sizes takes well under a millisecond, less than a pool's per-task
@@ -16,20 +22,24 @@ import type { WasmRuntime } from "./runtime.js";
 import { spawnWebThread } from "./webThread.js";
 import {
   ARGC,
+  BASE,
   controlLayout,
+  COUNT,
+  DONE,
   FAILED,
   GENERATION,
+  GRAIN,
   KERNEL,
   MAX_ARGS,
-  PENDING,
-  RANGES,
+  MAX_UNITS,
+  NEXT,
   SPIN,
   STOP,
   type ControlLayout,
   type ThreadInit,
 } from "./threadProgram.js";
 
-/** The kernels a team can run: those of assembly/ that take the range [begin, end) of their work last. */
+/** The kernels a team can run: those of assembly/ that take the range [begin, end) of their work units last. */
 export const TEAM_KERNELS = [
   "forwardRange",
   "linearizedForwardRange",
@@ -60,8 +70,8 @@ async function spawnInHost(init: ThreadInit): Promise<ThreadHandle> {
 }
 
 /**
- * Worker threads sharing one Wasm memory, splitting a kernel's work by ranges; results are independent of the
- * thread count.
+ * Worker threads sharing one Wasm memory, each claiming units of a kernel's work until none are left; results
+ * are independent of the thread count and of which thread ran which unit.
  */
 export class ThreadTeam {
   private readonly state: Int32Array;
@@ -92,7 +102,7 @@ export class ThreadTeam {
         `meanfield: threads: ${size} needs a runtime over shared memory; load it with loadRuntime({ build: "threads" })`,
       );
     }
-    const layout = controlLayout(size);
+    const layout = controlLayout();
     const control = new SharedArrayBuffer(layout.bytes);
     const init = (index: number): ThreadInit => ({
       module: runtime.module,
@@ -124,37 +134,48 @@ export class ThreadTeam {
     return this.workers.length + 1;
   }
 
-  /** [0, count) cut into size contiguous ranges as even as whole units allow, thread 0's first. */
-  split(count: number): [number, number][] {
-    const k = this.size;
-    return Array.from({ length: k }, (_, t) => [Math.floor((t * count) / k), Math.floor(((t + 1) * count) / k)]);
-  }
-
-  /** Thread t calls kernel(...args, ranges[t][0], ranges[t][1]); returns when every thread is done. */
-  run(kernel: TeamKernel, args: readonly number[], ranges: readonly (readonly [number, number])[]): void {
+  /**
+   * Runs kernel(...args, u0, u1) over ranges [u0, u1) of at most `grain` units that cover [0, count) once,
+   * on whichever threads claim them; returns when every unit is done. The kernel's result must not depend on
+   * how [0, count) is cut.
+   */
+  run(kernel: TeamKernel, args: readonly number[], count: number, grain = 1): void {
     if (this.closed) throw new Error("meanfield: run() on a closed thread team");
     if (args.length > MAX_ARGS) throw new RangeError(`meanfield: at most ${MAX_ARGS} kernel arguments, got ${args.length}`);
-    if (ranges.length !== this.size) throw new RangeError(`meanfield: expected ${this.size} ranges (one per thread), got ${ranges.length}`);
+    if (!Number.isInteger(count) || count < 0 || count > MAX_UNITS) throw new RangeError(`meanfield: a team call needs 0 to 2^30 units, got ${count}`);
+    if (!Number.isInteger(grain) || grain < 1 || grain > MAX_UNITS) throw new RangeError(`meanfield: units per claim must be an integer in [1, 2^30], got ${grain}`);
+    if (count === 0) return;
     const state = this.state;
+    // Odd while the call's slots are written: a worker reading them meanwhile discards what it read.
+    Atomics.add(state, GENERATION, 1);
     state[KERNEL] = TEAM_KERNELS.indexOf(kernel);
     state[ARGC] = args.length;
     this.args.set(args);
-    for (let t = 1; t < ranges.length; t++) {
-      state[RANGES + 2 * t] = ranges[t]![0];
-      state[RANGES + 2 * t + 1] = ranges[t]![1];
-    }
-    Atomics.store(state, PENDING, this.workers.length);
+    const base = Atomics.load(state, NEXT);
+    state[BASE] = base;
+    state[COUNT] = count;
+    state[GRAIN] = grain;
+    Atomics.store(state, DONE, 0);
     Atomics.add(state, GENERATION, 1);
     Atomics.notify(state, GENERATION);
+    const call = this.runtime.exports[kernel] as (...values: number[]) => void;
     let failure: { error: unknown } | null = null;
-    try {
-      (this.runtime.exports[kernel] as (...values: number[]) => void)(...args, ranges[0]![0], ranges[0]![1]);
-    } catch (error) {
-      failure = { error };
+    for (;;) {
+      const next = Atomics.load(state, NEXT);
+      const u0 = (next - base) | 0;
+      if (u0 >= count) break;
+      const u1 = Math.min(u0 + grain, count);
+      if (Atomics.compareExchange(state, NEXT, next, (base + u1) | 0) !== next) continue;
+      try {
+        call(...args, u0, u1);
+      } catch (error) {
+        if (failure === null && Atomics.compareExchange(state, FAILED, 0, 1) === 0) failure = { error };
+      }
+      Atomics.add(state, DONE, u1 - u0);
     }
-    // Even when this thread's share threw: the caller may free buffers the workers still use.
-    for (let spin = 0; spin < SPIN && Atomics.load(state, PENDING) !== 0; spin++);
-    for (let pending; (pending = Atomics.load(state, PENDING)) !== 0; ) Atomics.wait(state, PENDING, pending);
+    // Units other threads claimed may still be running; the caller may free the buffers they use.
+    for (let spin = 0; spin < SPIN && Atomics.load(state, DONE) !== count; spin++);
+    for (let done; (done = Atomics.load(state, DONE)) !== count; ) Atomics.wait(state, DONE, done);
     const failed = Atomics.exchange(state, FAILED, 0);
     if (failure !== null) throw failure.error;
     if (failed !== 0) {
@@ -169,7 +190,8 @@ export class ThreadTeam {
     if (this.closed) return;
     this.closed = true;
     if (this.runtime.team === this) this.runtime.team = null;
-    Atomics.store(this.state, KERNEL, STOP);
+    Atomics.add(this.state, GENERATION, 1);
+    this.state[KERNEL] = STOP;
     Atomics.add(this.state, GENERATION, 1);
     Atomics.notify(this.state, GENERATION);
     await Promise.all(this.workers.map((w) => w.terminate()));
