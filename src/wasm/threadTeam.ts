@@ -49,6 +49,8 @@ export const TEAM_KERNELS = [
   "fillUniformRange",
   "fillGaussianRange",
   "fillSphereRange",
+  "axpyRange",
+  "narrowTransposedRange",
 ] as const;
 /** The kernels a thread team can run in parallel. */
 export type TeamKernel = (typeof TEAM_KERNELS)[number];
