@@ -74,7 +74,7 @@ describe("thread teams give the same bits as no team", () => {
       const passes = new BlockedPasses(rt, n, b);
       const shape = { d, b };
       const results = await acrossTeams(rt, () => {
-        for (const v of [z, f, g, gradW, gradA]) v.view.fill(Number.NaN);
+        for (const v of [z, f, g, gradW, gradA, single.x32, single.wT32]) v.view.fill(Number.NaN);
         passes.forward(shape, 1 / n, act, { x, w, a, z, f });
         passes.backward(shape, 1 / n, act, { x, a, z, r, g, gradW, gradA });
         const f64 = { z: z.toArray(), f: f.toArray(), g: g.toArray(), gradW: gradW.toArray(), gradA: gradA.toArray() };
@@ -111,6 +111,7 @@ describe("thread teams give the same bits as no team", () => {
     const wT32 = rt.arena.f64(Math.ceil((d * rt.linalg.paddedDim(n)) / 2));
     const results = await acrossTeams(rt, () => {
       y.view.fill(0.5);
+      for (const v of [gauss, sphere, wT32]) v.view.fill(Number.NaN);
       // Many short calls back to back: workers still finishing one call while the next is published.
       for (let k = 0; k < 200; k++) {
         rt.random.gaussianInto(key, 7 * k, gauss);
