@@ -13,9 +13,11 @@
 //
 // A call is published like a seqlock: GENERATION is odd while the team's thread writes the
 // call's slots and even once they are complete, and a worker keeps a snapshot of the slots only
-// if GENERATION did not move while it read them. Units are claimed by compare-and-swap on NEXT,
-// which only ever grows (wrapping at 2^32): call c owns [BASE, BASE + COUNT), and a worker that
-// took its snapshot of a call that has since finished finds NEXT past that range and claims
+// if GENERATION did not move while it read them. Every slot, the f64 arguments included (as Int32
+// halves), is written and read with Atomics, whose sequentially consistent order is what makes
+// that check sound under the JavaScript memory model. Units are claimed by compare-and-swap on
+// NEXT, which only ever grows (wrapping at 2^32): call c owns [BASE, BASE + COUNT), and a worker
+// that took its snapshot of a call that has since finished finds NEXT past that range and claims
 // nothing, however late it wakes. (It could claim wrongly only after 2^32 more units had been
 // handed out while it slept between two instructions.)
 
@@ -37,7 +39,7 @@ export const COUNT = 7;
 export const GRAIN = 8;
 const SLOTS = 9;
 export const STOP = -1;
-/** f64 arguments of a call, shared by every thread. */
+/** f64 arguments of a call, shared by every thread (2 Int32 slots each). */
 export const MAX_ARGS = 16;
 /** Units of one call: COUNT + GRAIN must stay far from 2^31 for the wrapping comparisons. */
 export const MAX_UNITS = 2 ** 30;
@@ -108,7 +110,9 @@ function meanfieldThread(init, ready) {
   const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory, abort } }).exports;
   const kernels = init.kernels.map((name) => exports[name]);
   const state = new Int32Array(init.control);
-  const shared = new Float64Array(init.control, init.layout.args, ${MAX_ARGS});
+  const shared = new Int32Array(init.control, init.layout.args, ${2 * MAX_ARGS});
+  const bits = new Float64Array(1);
+  const halves = new Int32Array(bits.buffer);
   const message = new Uint8Array(init.control, init.layout.message, init.layout.messageBytes);
   let seen = Atomics.load(state, ${GENERATION});
   ready();
@@ -119,11 +123,16 @@ function meanfieldThread(init, ready) {
       Atomics.wait(state, ${GENERATION}, now);
       now = Atomics.load(state, ${GENERATION});
     }
-    const kernel = state[${KERNEL}];
-    const args = Array.from(shared.subarray(0, state[${ARGC}]));
-    const base = state[${BASE}];
-    const count = state[${COUNT}];
-    const grain = state[${GRAIN}];
+    const kernel = Atomics.load(state, ${KERNEL});
+    const args = [];
+    for (let j = 0, argc = Atomics.load(state, ${ARGC}); j < argc; j++) {
+      halves[0] = Atomics.load(shared, 2 * j);
+      halves[1] = Atomics.load(shared, 2 * j + 1);
+      args.push(bits[0]);
+    }
+    const base = Atomics.load(state, ${BASE});
+    const count = Atomics.load(state, ${COUNT});
+    const grain = Atomics.load(state, ${GRAIN});
     // A call published while these were read: read the newer one instead.
     if (Atomics.load(state, ${GENERATION}) !== now) continue;
     seen = now;

@@ -77,8 +77,11 @@ async function spawnInHost(init: ThreadInit): Promise<ThreadHandle> {
  */
 export class ThreadTeam {
   private readonly state: Int32Array;
-  private readonly args: Float64Array;
+  /** The f64 arguments as Int32 halves, written with Atomics so that the workers' seqlock reads are ordered. */
+  private readonly args: Int32Array;
   private readonly message: Uint8Array;
+  private readonly bits = new Float64Array(1);
+  private readonly halves = new Int32Array(this.bits.buffer);
   private closed = false;
 
   private constructor(
@@ -88,7 +91,7 @@ export class ThreadTeam {
     private readonly workers: ThreadHandle[],
   ) {
     this.state = new Int32Array(control);
-    this.args = new Float64Array(control, layout.args, MAX_ARGS);
+    this.args = new Int32Array(control, layout.args, 2 * MAX_ARGS);
     this.message = new Uint8Array(control, layout.message, layout.messageBytes);
   }
 
@@ -150,13 +153,17 @@ export class ThreadTeam {
     const state = this.state;
     // Odd while the call's slots are written: a worker reading them meanwhile discards what it read.
     Atomics.add(state, GENERATION, 1);
-    state[KERNEL] = TEAM_KERNELS.indexOf(kernel);
-    state[ARGC] = args.length;
-    this.args.set(args);
+    Atomics.store(state, KERNEL, TEAM_KERNELS.indexOf(kernel));
+    Atomics.store(state, ARGC, args.length);
+    args.forEach((value, k) => {
+      this.bits[0] = value;
+      Atomics.store(this.args, 2 * k, this.halves[0]!);
+      Atomics.store(this.args, 2 * k + 1, this.halves[1]!);
+    });
     const base = Atomics.load(state, NEXT);
-    state[BASE] = base;
-    state[COUNT] = count;
-    state[GRAIN] = grain;
+    Atomics.store(state, BASE, base);
+    Atomics.store(state, COUNT, count);
+    Atomics.store(state, GRAIN, grain);
     Atomics.store(state, DONE, 0);
     Atomics.add(state, GENERATION, 1);
     Atomics.notify(state, GENERATION);
@@ -193,7 +200,7 @@ export class ThreadTeam {
     this.closed = true;
     if (this.runtime.team === this) this.runtime.team = null;
     Atomics.add(this.state, GENERATION, 1);
-    this.state[KERNEL] = STOP;
+    Atomics.store(this.state, KERNEL, STOP);
     Atomics.add(this.state, GENERATION, 1);
     Atomics.notify(this.state, GENERATION);
     await Promise.all(this.workers.map((w) => w.terminate()));
