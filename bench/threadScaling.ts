@@ -237,7 +237,7 @@ function printShape(r: ShapeReport, previous: ShapeReport | undefined): void {
   console.log(
     `2 threads / 1 thread: ${r.speedup.toFixed(2)}x (median of rounds), ${r.quietest.speedup.toFixed(2)}x in the quietest round${quiet};` +
       ` over the blocked 1-thread path ${(r.cases["1 thread, blocked"].msPerStep / r.cases["2 threads"].msPerStep).toFixed(2)}x;` +
-      ` CPU efficiency ${r.cpuEfficiency.toFixed(2)};` +
+      ` CPU efficiency ${r.cpuEfficiency.toFixed(2)} (${(r.cases["1 thread, blocked"].cpuMsPerStep / r.cases["2 threads"].cpuMsPerStep).toFixed(2)} over the blocked path);` +
       ` idle bound (Amdahl, ${(100 * r.amdahl.splitShare).toFixed(1)}% of the blocked path's CPU split) ${r.amdahl.idleSpeedup.toFixed(2)}x` +
       (previous ? `; previous run ${previous.speedup.toFixed(2)}x` : ""),
   );
