@@ -5,7 +5,7 @@
 // src/ under vitest, from dist/, and from a bundle: Node evaluates it directly
 // (src/wasm/nodeThread.ts) and a browser can start it as a Blob URL. It instantiates the
 // module over the shared memory and then, for each call the team publishes, claims units of the
-// call's work from a shared counter until none are left, as the team's own thread does
+// call's work until none are left, as the team's own thread does
 // (ThreadTeam.run mirrors the claim loop in TypeScript: evaluating source on the page's thread
 // would need a CSP that allows eval). Every instantiation re-applies the module's data segments; they hold only
 // constant tables (the Math library's), which nothing writes, so the bytes it writes are the
@@ -15,11 +15,16 @@
 // call's slots and even once they are complete, and a worker keeps a snapshot of the slots only
 // if GENERATION did not move while it read them. Every slot, the f64 arguments included (as Int32
 // halves), is written and read with Atomics, whose sequentially consistent order is what makes
-// that check sound under the JavaScript memory model. Units are claimed by compare-and-swap on
-// NEXT, which only ever grows (wrapping at 2^32): call c owns [BASE, BASE + COUNT), and a worker
-// that took its snapshot of a call that has since finished finds NEXT past that range and claims
-// nothing, however late it wakes. (It could claim wrongly only after 2^32 more units had been
-// handed out while it slept between two instructions.)
+// that check sound under the JavaScript memory model.
+//
+// Each call has a number CALL, and each of its units a flag, set to CALL when the call is
+// published and to -CALL by the compare-and-swap that claims the unit. Thread t of k first claims
+// the units of its own share, [t U / k, (t + 1) U / k), in order, then any unit still open,
+// scanning from the last: on an idle machine every thread keeps the same share call after call
+// (its rows of w stay in its own cache), while a thread that is late leaves its share to be taken
+// from the end by the others. A worker that took its snapshot of a call that has since finished
+// finds no flag equal to that call's number (every unit of a finished call is claimed), so it
+// claims nothing, however late it wakes.
 
 /** Int32 slots of the control block. */
 export const GENERATION = 0;
@@ -29,20 +34,21 @@ export const DONE = 1;
 export const FAILED = 2;
 /** Index of the kernel to call in the kernel list; STOP ends the workers. */
 export const KERNEL = 3;
-/** How many f64 arguments precede the unit range [u0, u1) of each claim. */
+/** How many f64 arguments precede the range [begin, end) of each claimed unit. */
 export const ARGC = 4;
-/** The next unit to hand out, counted over all calls (wrapping Int32). */
-export const NEXT = 5;
-/** The value of NEXT at the call's unit 0, the call's unit count, and the units per claim. */
-export const BASE = 6;
-export const COUNT = 7;
-export const GRAIN = 8;
-const SLOTS = 9;
+/** The current call's number (1 .. 2^30, wrapping), the value its open units' flags hold. */
+export const CALL = 5;
+/** The call's work [0, COUNT), cut into UNITS units of GRAIN (the last one shorter). */
+export const COUNT = 6;
+export const GRAIN = 7;
+export const UNITS = 8;
+/** Int32 index of unit 0's flag. */
+export const FLAGS = 16;
+/** Units of one call, at most: a longer call takes proportionally longer units. */
+export const MAX_UNITS = 4096;
 export const STOP = -1;
 /** f64 arguments of a call, shared by every thread (2 Int32 slots each). */
 export const MAX_ARGS = 16;
-/** Units of one call: COUNT + GRAIN must stay far from 2^31 for the wrapping comparisons. */
-export const MAX_UNITS = 2 ** 30;
 const MESSAGE_BYTES = 1024;
 /**
  * Polls before sleeping in Atomics.wait, about 0.1 ms: a training step's phases come that
@@ -62,7 +68,7 @@ export interface ControlLayout {
 
 /** The control block's layout, computed in one place so the main thread and the workers agree. */
 export function controlLayout(): ControlLayout {
-  const args = Math.ceil((SLOTS * 4) / 8) * 8;
+  const args = (FLAGS + MAX_UNITS) * 4;
   const message = args + 8 * MAX_ARGS;
   return { args, message, messageBytes: MESSAGE_BYTES, bytes: message + MESSAGE_BYTES };
 }
@@ -75,23 +81,21 @@ export interface ThreadInit {
   layout: ControlLayout;
   /** This thread's index in the team (1 .. size - 1; the team's own thread is 0). */
   index: number;
+  /** Threads in the team, for this thread's own share of each call's units. */
+  size: number;
   /** Export names, indexed by the KERNEL slot. */
   kernels: readonly string[];
 }
 
 /** Defines `meanfieldThread(init: ThreadInit, ready: () => void)`, which returns when the team stops. */
 export const THREAD_PROGRAM = `
-// Claims grain units at a time of the call's [0, count) and runs call(...args, u0, u1) on each
-// until none are left; a failed claim's units still count as done, so the call always completes.
-function claimUnits(state, message, index, call, base, count, grain, args) {
-  for (;;) {
-    const next = Atomics.load(state, ${NEXT});
-    const u0 = (next - base) | 0;
-    if (u0 < 0 || u0 >= count) return;
-    const u1 = Math.min(u0 + grain, count);
-    if (Atomics.compareExchange(state, ${NEXT}, next, (base + u1) | 0) !== next) continue;
+// Runs the call's units: this thread's share first, then any still open from the last; a unit
+// that throws still counts as done, so the call always completes.
+function claimUnits(state, message, index, size, run, call, units) {
+  const runUnit = (u) => {
+    if (Atomics.load(state, ${FLAGS} + u) !== call || Atomics.compareExchange(state, ${FLAGS} + u, call, -call) !== call) return;
     try {
-      call(...args, u0, u1);
+      run(u);
     } catch (err) {
       if (Atomics.compareExchange(state, ${FAILED}, 0, index + 1) === 0) {
         const text = new TextEncoder().encode(String((err && err.message) || err));
@@ -99,8 +103,11 @@ function claimUnits(state, message, index, call, base, count, grain, args) {
         message.set(text.subarray(0, message.length));
       }
     }
-    if (Atomics.add(state, ${DONE}, u1 - u0) + (u1 - u0) === count) Atomics.notify(state, ${DONE});
-  }
+    if (Atomics.add(state, ${DONE}, 1) + 1 === units) Atomics.notify(state, ${DONE});
+  };
+  const end = Math.floor(((index + 1) * units) / size);
+  for (let u = Math.floor((index * units) / size); u < end; u++) runUnit(u);
+  for (let u = units - 1; u >= 0; u--) runUnit(u);
 }
 
 function meanfieldThread(init, ready) {
@@ -130,14 +137,17 @@ function meanfieldThread(init, ready) {
       halves[1] = Atomics.load(shared, 2 * j + 1);
       args.push(bits[0]);
     }
-    const base = Atomics.load(state, ${BASE});
+    const call = Atomics.load(state, ${CALL});
     const count = Atomics.load(state, ${COUNT});
     const grain = Atomics.load(state, ${GRAIN});
+    const units = Atomics.load(state, ${UNITS});
     // A call published while these were read: read the newer one instead.
     if (Atomics.load(state, ${GENERATION}) !== now) continue;
     seen = now;
     if (kernel === ${STOP}) return;
-    claimUnits(state, message, init.index, kernels[kernel], base, count, grain, args);
+    const fn = kernels[kernel];
+    const run = (u) => fn(...args, u * grain, Math.min((u + 1) * grain, count));
+    claimUnits(state, message, init.index, init.size, run, call, units);
   }
 }
 `;

@@ -1,14 +1,16 @@
 // A team of threads that call the same Wasm kernel at once over one shared memory: this thread
 // (index 0) and size - 1 workers, each with its own instance of the module. A call's work is cut
 // into units (neuron blocks, values, rows) whose results do not depend on which thread computes
-// them, and every thread claims units from a shared counter until none are left. Every call is
+// them, and every thread claims units, its own share first, until none are left
+// (src/wasm/threadProgram.ts says how). Every call is
 // synchronous: its arguments go into a small control block, one Atomics generation counter wakes
 // the workers, this thread starts claiming at once and returns when every unit is done.
 //
 // Claiming rather than a fixed range per thread is what lets threads pay on a busy machine: a
 // worker that the OS has not scheduled, or that is still waking from Atomics.wait, leaves its
 // share to the threads that are running instead of holding the call up, and this thread waits
-// only for units already under way. A call never takes much longer than on this thread alone.
+// only for units already under way. A call never takes much longer than on this thread alone,
+// and on an idle machine each thread keeps its own share, as a fixed split would.
 // While a team is open it is its runtime's `team`, which the splittable work (network passes of
 // sample objectives, random fills, long axpys) runs on.
 //
@@ -22,19 +24,20 @@ import type { WasmRuntime } from "./runtime.js";
 import { spawnWebThread } from "./webThread.js";
 import {
   ARGC,
-  BASE,
+  CALL,
   controlLayout,
   COUNT,
   DONE,
   FAILED,
+  FLAGS,
   GENERATION,
   GRAIN,
   KERNEL,
   MAX_ARGS,
   MAX_UNITS,
-  NEXT,
   SPIN,
   STOP,
+  UNITS,
   type ControlLayout,
   type ThreadInit,
 } from "./threadProgram.js";
@@ -82,6 +85,8 @@ export class ThreadTeam {
   private readonly message: Uint8Array;
   private readonly bits = new Float64Array(1);
   private readonly halves = new Int32Array(this.bits.buffer);
+  /** The last call's number. */
+  private call = 0;
   private closed = false;
 
   private constructor(
@@ -115,6 +120,7 @@ export class ThreadTeam {
       control,
       layout,
       index,
+      size,
       kernels: TEAM_KERNELS,
     });
     const started = await Promise.allSettled(Array.from({ length: size - 1 }, (_, t) => spawn(init(t + 1))));
@@ -140,17 +146,21 @@ export class ThreadTeam {
   }
 
   /**
-   * Runs kernel(...args, u0, u1) over ranges [u0, u1) of at most `grain` units that cover [0, count) once,
-   * on whichever threads claim them; returns when every unit is done. The kernel's result must not depend on
-   * how [0, count) is cut.
+   * Runs kernel(...args, begin, end) over ranges [begin, end) of `grain` items (more when [0, count) would make
+   * over MAX_UNITS of them) that cover [0, count) once, on whichever threads claim them; returns when every range
+   * is done. The kernel's result must not depend on how [0, count) is cut.
    */
   run(kernel: TeamKernel, args: readonly number[], count: number, grain = 1): void {
     if (this.closed) throw new Error("meanfield: run() on a closed thread team");
     if (args.length > MAX_ARGS) throw new RangeError(`meanfield: at most ${MAX_ARGS} kernel arguments, got ${args.length}`);
-    if (!Number.isInteger(count) || count < 0 || count > MAX_UNITS) throw new RangeError(`meanfield: a team call needs 0 to 2^30 units, got ${count}`);
-    if (!Number.isInteger(grain) || grain < 1 || grain > MAX_UNITS) throw new RangeError(`meanfield: units per claim must be an integer in [1, 2^30], got ${grain}`);
+    if (!Number.isInteger(count) || count < 0 || count > 2 ** 31 - 1) throw new RangeError(`meanfield: a team call needs 0 to 2^31 - 1 items, got ${count}`);
+    if (!Number.isInteger(grain) || grain < 1) throw new RangeError(`meanfield: items per unit must be a positive integer, got ${grain}`);
     if (count === 0) return;
+    const step = Math.max(grain, Math.ceil(count / MAX_UNITS));
+    const units = Math.ceil(count / step);
     const state = this.state;
+    this.call = this.call >= 2 ** 30 ? 1 : this.call + 1;
+    const id = this.call;
     // Odd while the call's slots are written: a worker reading them meanwhile discards what it read.
     Atomics.add(state, GENERATION, 1);
     Atomics.store(state, KERNEL, TEAM_KERNELS.indexOf(kernel));
@@ -160,31 +170,31 @@ export class ThreadTeam {
       Atomics.store(this.args, 2 * k, this.halves[0]!);
       Atomics.store(this.args, 2 * k + 1, this.halves[1]!);
     });
-    const base = Atomics.load(state, NEXT);
-    Atomics.store(state, BASE, base);
+    Atomics.store(state, CALL, id);
     Atomics.store(state, COUNT, count);
-    Atomics.store(state, GRAIN, grain);
+    Atomics.store(state, GRAIN, step);
+    Atomics.store(state, UNITS, units);
+    for (let u = 0; u < units; u++) Atomics.store(state, FLAGS + u, id);
     Atomics.store(state, DONE, 0);
     Atomics.add(state, GENERATION, 1);
     Atomics.notify(state, GENERATION);
-    const call = this.runtime.exports[kernel] as (...values: number[]) => void;
+    const fn = this.runtime.exports[kernel] as (...values: number[]) => void;
     let failure: { error: unknown } | null = null;
-    for (;;) {
-      const next = Atomics.load(state, NEXT);
-      const u0 = (next - base) | 0;
-      if (u0 >= count) break;
-      const u1 = Math.min(u0 + grain, count);
-      if (Atomics.compareExchange(state, NEXT, next, (base + u1) | 0) !== next) continue;
+    // This thread's share first, then whatever the others have not claimed, from the last unit.
+    const share = Math.floor(units / this.size);
+    for (let k = 0; k < units + share; k++) {
+      const u = k < share ? k : units - 1 - (k - share);
+      if (Atomics.load(state, FLAGS + u) !== id || Atomics.compareExchange(state, FLAGS + u, id, -id) !== id) continue;
       try {
-        call(...args, u0, u1);
+        fn(...args, u * step, Math.min((u + 1) * step, count));
       } catch (error) {
         if (failure === null && Atomics.compareExchange(state, FAILED, 0, 1) === 0) failure = { error };
       }
-      Atomics.add(state, DONE, u1 - u0);
+      Atomics.add(state, DONE, 1);
     }
     // Units other threads claimed may still be running; the caller may free the buffers they use.
-    for (let spin = 0; spin < SPIN && Atomics.load(state, DONE) !== count; spin++);
-    for (let done; (done = Atomics.load(state, DONE)) !== count; ) Atomics.wait(state, DONE, done);
+    for (let spin = 0; spin < SPIN && Atomics.load(state, DONE) !== units; spin++);
+    for (let done; (done = Atomics.load(state, DONE)) !== units; ) Atomics.wait(state, DONE, done);
     const failed = Atomics.exchange(state, FAILED, 0);
     if (failure !== null) throw failure.error;
     if (failed !== 0) {
