@@ -11,7 +11,7 @@ import type { ThreadTeam } from "./threadTeam.js";
 /** Entries below which an elementwise kernel stays on this thread: tens of microseconds of work. */
 const SPLIT_MIN_ENTRIES = 1 << 16;
 
-/** Units per claim of a split elementwise kernel: about four claims per thread, even so SIMD pairs stay aligned. */
+/** Entries per unit of a split elementwise kernel: about four units per thread, even so SIMD pairs stay aligned. */
 function claimGrain(count: number, team: ThreadTeam): number {
   return 2 * Math.ceil(count / (8 * team.size));
 }

@@ -59,7 +59,7 @@ export function streamKey(seed: number, name: string): StreamKey {
 /** Values below which a fill stays on this thread: drawing them takes tens of microseconds, about what waking a parked worker can cost. */
 const SPLIT_MIN_VALUES = 2048;
 
-/** Values (or rows) per claim of a split fill: about four claims per thread, so a late thread still finds work. */
+/** Values (or rows) per unit of a split fill: about four units per thread, so a late thread still finds work. */
 function claimGrain(count: number, team: ThreadTeam): number {
   return Math.ceil(count / (4 * team.size));
 }
