@@ -24,7 +24,7 @@
 // (its rows of w stay in its own cache), while a thread that is late leaves its share to be taken
 // from the end by the others. A worker that took its snapshot of a call that has since finished
 // finds no flag equal to that call's number (every unit of a finished call is claimed), so it
-// claims nothing, however late it wakes.
+// claims nothing, however late it wakes (short of 2^30 further calls, when the numbers wrap).
 
 /** Int32 slots of the control block. */
 export const GENERATION = 0;
