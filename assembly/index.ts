@@ -23,6 +23,7 @@ export function simdEnabled(): i32 {
 }
 export { philoxBlock, fillUniform, fillGaussian, fillGaussian32, gaussianFromWords, fillSphere, fillUniformRange, fillGaussianRange, fillSphereRange } from "./rng";
 export { axpy, sumSquares } from "./vector";
+export { axpyRange, narrowTransposedRange } from "./teamRanges";
 export { gegenbauerTable, gegenbauerDerivativeTable, hermiteTable, hermiteDerivativeTable } from "./special";
 export { reducedForward, reducedVelocities } from "./reducedParticles";
 export { pdeMoments, pdeStage } from "./pde";

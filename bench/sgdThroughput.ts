@@ -6,6 +6,7 @@
 // (the ceiling is one core's).
 
 import Benchmark from "benchmark";
+import { loadavg } from "node:os";
 import { parseConfig } from "../src/config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
@@ -93,7 +94,8 @@ export async function measureSgdThroughput(repoRoot: URL, shape: NetworkShape, r
 
 /** Prints the reports, with `previous` (an earlier run's reports) in the last columns. */
 export function printThroughput(reports: ThroughputReport[], ceiling: Ceiling, previous: ThroughputReport[] = []): void {
-  console.log("\nonline SGD, whole steps (sampling, forward, backward, update); GFLOP/s of 4 B N d per step, % of threads x f64x2 peak");
+  const load = loadavg().map((v) => v.toFixed(2)).join(" ");
+  console.log(`\nonline SGD, whole steps (sampling, forward, backward, update); GFLOP/s of 4 B N d per step, % of threads x f64x2 peak; load average ${load}`);
   const rows = [["shape", "1 thread samples/s", "GFLOP/s", "% of peak", "2 threads samples/s", "GFLOP/s", "% of peak", "2 / 1", "previous 1 thread", "previous 2 threads"]];
   const share = (gflops: number, threads: number) => formatShare(gflops, ceiling.f64x2 === null ? null : threads * ceiling.f64x2);
   for (const r of reports) {

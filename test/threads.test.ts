@@ -242,20 +242,26 @@ describe("thread team", () => {
     expect(rt.team).toBe(null);
   });
 
-  it("reports a worker's failure, stays usable after it, and refuses a second team or unshared memory", async () => {
+  it("reports a failed claim, stays usable after it, and refuses a second team or unshared memory", async () => {
     const rt = await sharedRuntime();
     const team = await ThreadTeam.start(rt, 2);
     try {
-      expect(team.split(5)).toEqual([[0, 2], [2, 5]]);
-      // Out of bounds for the worker's range only.
-      const beyond = rt.exports.memory.buffer.byteLength + 4096;
-      expect(() => team.run("fillGaussianRange", [1, 2, 3, 4, 0, beyond], [[0, 0], [0, 8]])).toThrow(
-        /worker thread 1 failed in fillGaussianRange: .*out of bounds/,
-      );
+      // Values 8 .. 15 land out of bounds, whichever thread claims them.
+      const beyond = rt.exports.memory.buffer.byteLength - 64;
+      expect(() => team.run("fillGaussianRange", [1, 2, 3, 4, 0, beyond], 16, 1)).toThrow(/out of bounds/);
       const out = rt.arena.f64(8);
-      team.run("fillGaussianRange", [1, 2, 3, 4, 0, out.ptr], [[0, 3], [3, 8]]);
-      expect(sameBits(out.toArray(), gaussians(rt, 8))).toBe(true);
+      for (const grain of [1, 3, 8]) {
+        out.view.fill(Number.NaN);
+        team.run("fillGaussianRange", [1, 2, 3, 4, 0, out.ptr], 8, grain);
+        expect(sameBits(out.toArray(), gaussians(rt, 8)), `grain ${grain}`).toBe(true);
+      }
       out.free();
+      // More items than a call has unit flags: the units grow instead.
+      const many = rt.arena.f64(10007);
+      team.run("fillGaussianRange", [1, 2, 3, 4, 0, many.ptr], 10007, 1);
+      expect(sameBits(many.toArray(), gaussians(rt, 10007))).toBe(true);
+      many.free();
+      expect(() => team.run("fillGaussianRange", [1, 2, 3, 4, 0, 0], 8, 0)).toThrow(/items per unit/);
       await expect(ThreadTeam.start(rt, 2)).rejects.toThrow(/already has an open thread team/);
     } finally {
       await team.close();

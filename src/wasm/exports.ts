@@ -82,6 +82,8 @@ export interface MeanfieldExports {
   fillGaussianRange(k0: number, k1: number, s0: number, s1: number, start: number, out: number, j0: number, j1: number): void;
   fillSphereRange(k0: number, k1: number, s0: number, s1: number, start: number, out: number, d: number, m0: number, m1: number): void;
   axpy(alpha: number, x: number, y: number, n: number): void;
+  axpyRange(alpha: number, x: number, y: number, k0: number, k1: number): void;
+  narrowTransposedRange(src: number, dst: number, n: number, d: number, nPad: number, p0: number, p1: number): void;
   sumSquares(x: number, n: number): number;
   gegenbauerTable(kmax: number, d: number, t: number, n: number, out: number): void;
   gegenbauerDerivativeTable(kmax: number, d: number, t: number, n: number, out: number): void;

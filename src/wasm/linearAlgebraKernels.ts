@@ -1,10 +1,20 @@
 // Typed access to the dense linear algebra of the module (assembly/vector.ts, assembly/cholesky.ts,
 // the row products of assembly/network.ts, the f32 copies of assembly/network32.ts). Arguments are
 // arrays already in Wasm memory; shapes are the caller's to get right (these run in inner loops),
-// offsets into an array are its subarray.
+// offsets into an array are its subarray. With a thread team open, long axpys and the f32
+// narrowing of w are split across it (elementwise and per-panel work: the same bits).
 
 import type { WasmF64Array } from "./arena.js";
 import type { WasmRuntime } from "./runtime.js";
+import type { ThreadTeam } from "./threadTeam.js";
+
+/** Entries below which an elementwise kernel stays on this thread: tens of microseconds of work. */
+const SPLIT_MIN_ENTRIES = 1 << 16;
+
+/** Entries per unit of a split elementwise kernel: about four units per thread, even so SIMD pairs stay aligned. */
+function claimGrain(count: number, team: ThreadTeam): number {
+  return 2 * Math.ceil(count / (8 * team.size));
+}
 
 /** Typed wrappers of the dense linear-algebra kernels, the only route from TS to them. */
 export class LinearAlgebraKernels {
@@ -17,7 +27,9 @@ export class LinearAlgebraKernels {
 
   /** y[0..n) += alpha x[0..n). */
   axpy(alpha: number, x: WasmF64Array, y: WasmF64Array, n: number): void {
-    this.runtime.exports.axpy(alpha, x.ptr, y.ptr, n);
+    const team = n >= SPLIT_MIN_ENTRIES ? this.runtime.team : null;
+    if (team) team.run("axpyRange", [alpha, x.ptr, y.ptr], n, claimGrain(n, team));
+    else this.runtime.exports.axpy(alpha, x.ptr, y.ptr, n);
   }
 
   /** out (rows) = block (rows x cols, row-major) times v (cols). */
@@ -52,6 +64,9 @@ export class LinearAlgebraKernels {
 
   /** dst (f32) = the transpose of src (n x d) rounded, in panels of 8 neurons, zero past n (nPad columns). */
   narrowTransposedToF32(src: WasmF64Array, dst: WasmF64Array, n: number, d: number, nPad: number): void {
-    this.runtime.exports.narrowTransposedToF32(src.ptr, dst.ptr, n, d, nPad);
+    const team = n * d >= SPLIT_MIN_ENTRIES ? this.runtime.team : null;
+    const panels = nPad / 8;
+    if (team) team.run("narrowTransposedRange", [src.ptr, dst.ptr, n, d, nPad], panels, Math.ceil(panels / (4 * team.size)));
+    else this.runtime.exports.narrowTransposedToF32(src.ptr, dst.ptr, n, d, nPad);
   }
 }

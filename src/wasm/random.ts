@@ -59,6 +59,11 @@ export function streamKey(seed: number, name: string): StreamKey {
 /** Values below which a fill stays on this thread: drawing them takes tens of microseconds, about what waking a parked worker can cost. */
 const SPLIT_MIN_VALUES = 2048;
 
+/** Values (or rows) per unit of a split fill: about four units per thread, so a late thread still finds work. */
+function claimGrain(count: number, team: ThreadTeam): number {
+  return Math.ceil(count / (4 * team.size));
+}
+
 function checkStart(start: number): void {
   if (!Number.isSafeInteger(start) || start < 0) {
     throw new RangeError(`meanfield: start must be an integer in [0, 2^53 - 1], got ${start}`);
@@ -73,7 +78,7 @@ export class RandomStreams {
   uniformInto(key: StreamKey, start: number, out: WasmF64Array): void {
     checkStart(start);
     const team = this.teamFor(out.length);
-    if (team) team.run("fillUniformRange", [key.k0, key.k1, key.s0, key.s1, start, out.ptr], team.split(out.length));
+    if (team) team.run("fillUniformRange", [key.k0, key.k1, key.s0, key.s1, start, out.ptr], out.length, claimGrain(out.length, team));
     else this.runtime.exports.fillUniform(key.k0, key.k1, key.s0, key.s1, start, out.ptr, out.length);
   }
 
@@ -81,7 +86,7 @@ export class RandomStreams {
   gaussianInto(key: StreamKey, start: number, out: WasmF64Array): void {
     checkStart(start);
     const team = this.teamFor(out.length);
-    if (team) team.run("fillGaussianRange", [key.k0, key.k1, key.s0, key.s1, start, out.ptr], team.split(out.length));
+    if (team) team.run("fillGaussianRange", [key.k0, key.k1, key.s0, key.s1, start, out.ptr], out.length, claimGrain(out.length, team));
     else this.runtime.exports.fillGaussian(key.k0, key.k1, key.s0, key.s1, start, out.ptr, out.length);
   }
 
@@ -95,7 +100,7 @@ export class RandomStreams {
       throw new RangeError(`meanfield: sphere stream index (startRow + rows) * d exceeds 2^53`);
     }
     const team = this.teamFor(rows * d);
-    if (team) team.run("fillSphereRange", [key.k0, key.k1, key.s0, key.s1, startRow, out.ptr, d], team.split(rows));
+    if (team) team.run("fillSphereRange", [key.k0, key.k1, key.s0, key.s1, startRow, out.ptr, d], rows, claimGrain(rows, team));
     else this.runtime.exports.fillSphere(key.k0, key.k1, key.s0, key.s1, startRow, out.ptr, rows, d);
   }
 

@@ -1,10 +1,18 @@
-// A team of threads that call the same Wasm kernel at once, each on its own range of the work
-// (neuron blocks, rows, values), over one shared memory: this thread (index 0) and size - 1
-// workers, each with its own instance of the module. Every call is synchronous: its arguments
-// and ranges go into a small control block, one Atomics generation counter wakes the workers,
-// this thread does its own range, then waits until the workers have counted themselves out.
-// While a team is open it is its runtime's `team`, which the splittable work (network passes
-// of sample objectives, random fills) runs on.
+// A team of threads that call the same Wasm kernel at once over one shared memory: this thread
+// (index 0) and size - 1 workers, each with its own instance of the module. A call's work is cut
+// into units (neuron blocks, values, rows) whose results do not depend on which thread computes
+// them, and every thread claims units, its own share first, until none are left
+// (src/wasm/threadProgram.ts says how). Every call is
+// synchronous: its arguments go into a small control block, one Atomics generation counter wakes
+// the workers, this thread starts claiming at once and returns when every unit is done.
+//
+// Claiming rather than a fixed range per thread is what lets threads pay on a busy machine: a
+// worker that the OS has not scheduled, or that is still waking from Atomics.wait, leaves its
+// share to the threads that are running instead of holding the call up, and this thread waits
+// only for units already under way. A call never takes much longer than on this thread alone,
+// and on an idle machine each thread keeps its own share, as a fixed split would.
+// While a team is open it is its runtime's `team`, which the splittable work (network passes of
+// sample objectives, random fills, long axpys) runs on.
 //
 // Workers are plain node:worker_threads (src/wasm/nodeThread.ts), not a pool like piscina: a
 // step at small sizes takes well under a millisecond, less than a pool's per-task
@@ -16,20 +24,25 @@ import type { WasmRuntime } from "./runtime.js";
 import { spawnWebThread } from "./webThread.js";
 import {
   ARGC,
+  CALL,
   controlLayout,
+  COUNT,
+  DONE,
   FAILED,
+  FLAGS,
   GENERATION,
+  GRAIN,
   KERNEL,
   MAX_ARGS,
-  PENDING,
-  RANGES,
+  MAX_UNITS,
   SPIN,
   STOP,
+  UNITS,
   type ControlLayout,
   type ThreadInit,
 } from "./threadProgram.js";
 
-/** The kernels a team can run: those of assembly/ that take the range [begin, end) of their work last. */
+/** The kernels a team can run: those of assembly/ that take the range [begin, end) of their work units last. */
 export const TEAM_KERNELS = [
   "forwardRange",
   "linearizedForwardRange",
@@ -39,6 +52,8 @@ export const TEAM_KERNELS = [
   "fillUniformRange",
   "fillGaussianRange",
   "fillSphereRange",
+  "axpyRange",
+  "narrowTransposedRange",
 ] as const;
 /** The kernels a thread team can run in parallel. */
 export type TeamKernel = (typeof TEAM_KERNELS)[number];
@@ -60,13 +75,18 @@ async function spawnInHost(init: ThreadInit): Promise<ThreadHandle> {
 }
 
 /**
- * Worker threads sharing one Wasm memory, splitting a kernel's work by ranges; results are independent of the
- * thread count.
+ * Worker threads sharing one Wasm memory, each claiming units of a kernel's work until none are left; results
+ * are independent of the thread count and of which thread ran which unit.
  */
 export class ThreadTeam {
   private readonly state: Int32Array;
-  private readonly args: Float64Array;
+  /** The f64 arguments as Int32 halves, written with Atomics so that the workers' seqlock reads are ordered. */
+  private readonly args: Int32Array;
   private readonly message: Uint8Array;
+  private readonly bits = new Float64Array(1);
+  private readonly halves = new Int32Array(this.bits.buffer);
+  /** The last call's number. */
+  private call = 0;
   private closed = false;
 
   private constructor(
@@ -76,7 +96,7 @@ export class ThreadTeam {
     private readonly workers: ThreadHandle[],
   ) {
     this.state = new Int32Array(control);
-    this.args = new Float64Array(control, layout.args, MAX_ARGS);
+    this.args = new Int32Array(control, layout.args, 2 * MAX_ARGS);
     this.message = new Uint8Array(control, layout.message, layout.messageBytes);
   }
 
@@ -92,7 +112,7 @@ export class ThreadTeam {
         `meanfield: threads: ${size} needs a runtime over shared memory; load it with loadRuntime({ build: "threads" })`,
       );
     }
-    const layout = controlLayout(size);
+    const layout = controlLayout();
     const control = new SharedArrayBuffer(layout.bytes);
     const init = (index: number): ThreadInit => ({
       module: runtime.module,
@@ -100,6 +120,7 @@ export class ThreadTeam {
       control,
       layout,
       index,
+      size,
       kernels: TEAM_KERNELS,
     });
     const started = await Promise.allSettled(Array.from({ length: size - 1 }, (_, t) => spawn(init(t + 1))));
@@ -124,37 +145,56 @@ export class ThreadTeam {
     return this.workers.length + 1;
   }
 
-  /** [0, count) cut into size contiguous ranges as even as whole units allow, thread 0's first. */
-  split(count: number): [number, number][] {
-    const k = this.size;
-    return Array.from({ length: k }, (_, t) => [Math.floor((t * count) / k), Math.floor(((t + 1) * count) / k)]);
-  }
-
-  /** Thread t calls kernel(...args, ranges[t][0], ranges[t][1]); returns when every thread is done. */
-  run(kernel: TeamKernel, args: readonly number[], ranges: readonly (readonly [number, number])[]): void {
+  /**
+   * Runs kernel(...args, begin, end) over ranges [begin, end) of `grain` items (more when [0, count) would make
+   * over MAX_UNITS of them) that cover [0, count) once, on whichever threads claim them; returns when every range
+   * is done. The kernel's result must not depend on how [0, count) is cut.
+   */
+  run(kernel: TeamKernel, args: readonly number[], count: number, grain = 1): void {
     if (this.closed) throw new Error("meanfield: run() on a closed thread team");
     if (args.length > MAX_ARGS) throw new RangeError(`meanfield: at most ${MAX_ARGS} kernel arguments, got ${args.length}`);
-    if (ranges.length !== this.size) throw new RangeError(`meanfield: expected ${this.size} ranges (one per thread), got ${ranges.length}`);
+    if (!Number.isInteger(count) || count < 0 || count > 2 ** 31 - 1) throw new RangeError(`meanfield: a team call needs 0 to 2^31 - 1 items, got ${count}`);
+    if (!Number.isInteger(grain) || grain < 1) throw new RangeError(`meanfield: items per unit must be a positive integer, got ${grain}`);
+    if (count === 0) return;
+    const step = Math.max(grain, Math.ceil(count / MAX_UNITS));
+    const units = Math.ceil(count / step);
     const state = this.state;
-    state[KERNEL] = TEAM_KERNELS.indexOf(kernel);
-    state[ARGC] = args.length;
-    this.args.set(args);
-    for (let t = 1; t < ranges.length; t++) {
-      state[RANGES + 2 * t] = ranges[t]![0];
-      state[RANGES + 2 * t + 1] = ranges[t]![1];
-    }
-    Atomics.store(state, PENDING, this.workers.length);
+    this.call = this.call >= 2 ** 30 ? 1 : this.call + 1;
+    const id = this.call;
+    // Odd while the call's slots are written: a worker reading them meanwhile discards what it read.
+    Atomics.add(state, GENERATION, 1);
+    Atomics.store(state, KERNEL, TEAM_KERNELS.indexOf(kernel));
+    Atomics.store(state, ARGC, args.length);
+    args.forEach((value, k) => {
+      this.bits[0] = value;
+      Atomics.store(this.args, 2 * k, this.halves[0]!);
+      Atomics.store(this.args, 2 * k + 1, this.halves[1]!);
+    });
+    Atomics.store(state, CALL, id);
+    Atomics.store(state, COUNT, count);
+    Atomics.store(state, GRAIN, step);
+    Atomics.store(state, UNITS, units);
+    for (let u = 0; u < units; u++) Atomics.store(state, FLAGS + u, id);
+    Atomics.store(state, DONE, 0);
     Atomics.add(state, GENERATION, 1);
     Atomics.notify(state, GENERATION);
+    const fn = this.runtime.exports[kernel] as (...values: number[]) => void;
     let failure: { error: unknown } | null = null;
-    try {
-      (this.runtime.exports[kernel] as (...values: number[]) => void)(...args, ranges[0]![0], ranges[0]![1]);
-    } catch (error) {
-      failure = { error };
+    // This thread's share first, then whatever the others have not claimed, from the last unit.
+    const share = Math.floor(units / this.size);
+    for (let k = 0; k < units + share; k++) {
+      const u = k < share ? k : units - 1 - (k - share);
+      if (Atomics.load(state, FLAGS + u) !== id || Atomics.compareExchange(state, FLAGS + u, id, -id) !== id) continue;
+      try {
+        fn(...args, u * step, Math.min((u + 1) * step, count));
+      } catch (error) {
+        if (failure === null && Atomics.compareExchange(state, FAILED, 0, 1) === 0) failure = { error };
+      }
+      Atomics.add(state, DONE, 1);
     }
-    // Even when this thread's share threw: the caller may free buffers the workers still use.
-    for (let spin = 0; spin < SPIN && Atomics.load(state, PENDING) !== 0; spin++);
-    for (let pending; (pending = Atomics.load(state, PENDING)) !== 0; ) Atomics.wait(state, PENDING, pending);
+    // Units other threads claimed may still be running; the caller may free the buffers they use.
+    for (let spin = 0; spin < SPIN && Atomics.load(state, DONE) !== units; spin++);
+    for (let done; (done = Atomics.load(state, DONE)) !== units; ) Atomics.wait(state, DONE, done);
     const failed = Atomics.exchange(state, FAILED, 0);
     if (failure !== null) throw failure.error;
     if (failed !== 0) {
@@ -169,6 +209,7 @@ export class ThreadTeam {
     if (this.closed) return;
     this.closed = true;
     if (this.runtime.team === this) this.runtime.team = null;
+    Atomics.add(this.state, GENERATION, 1);
     Atomics.store(this.state, KERNEL, STOP);
     Atomics.add(this.state, GENERATION, 1);
     Atomics.notify(this.state, GENERATION);
