@@ -36,6 +36,7 @@ export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTi
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { updateFourBatchOne } from "./batchOneUpdate32";
 export { overlapChainEscape, overlapChainPlanSlots } from "./overlapChain";
+export { plackettOrthant4, plackettBuffer } from "./plackettOrthant";
 export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
 
 /** 1 when this build fuses multiply-adds through relaxed SIMD (relaxed_madd), 0 otherwise. */

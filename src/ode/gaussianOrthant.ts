@@ -25,7 +25,7 @@
 
 import { asin, atan, exp, log } from "../special/portableMath.js";
 import { gaussLegendre } from "../special/quadrature.js";
-import { memoizedSymmetric4 } from "./orthantMemo.js";
+import { SymmetricMemo4 } from "./orthantMemo.js";
 import { ddDeterminant3, ddDeterminant4, ddMul, ddAdd, type DoubleDouble } from "../special/doubleDouble.js";
 
 const INV_TWO_PI = 1 / (2 * Math.PI);
@@ -225,21 +225,27 @@ function asinh(x: number): number {
  * integrand: 12- and 20-point Gauss–Legendre in the substituted variable when they agree to
  * 1e-14, else adaptive panels. Error against 30-digit references: <= 2e-16 for x_3 -> x_0 down to
  * a residual variance 1e-10 (test/odeRelu.test.ts) and for two collinear pairs down to
- * 1 - ρ = 1e-14 (test/reluCollinear.test.ts); 1/5 at equicorrelation 1/2 to 1e-16.
+ * 1 - ρ = 1e-14 (test/reluCollinear.test.ts); 1/5 at equicorrelation 1/2 to 1e-16. `p4`
+ * replaces the memoized m = 4 evaluation for a double matrix (the Wasm kernel's, through its own memo).
  */
-export function orthantProbability(c: Float64Array, m: number, lo: Float64Array = new Float64Array(m * m)): number {
+export function orthantProbability(c: Float64Array, m: number, lo: Float64Array = new Float64Array(m * m), p4?: (c: Float64Array) => number): number {
   if (m === 0) return 1;
   if (m === 1) return 0.5;
   if (m === 2) return 0.25 + angle(c, lo, 2, 0, 1) * INV_TWO_PI;
   if (m === 3) return 0.125 + (angle(c, lo, 3, 0, 1) + angle(c, lo, 3, 0, 2) + angle(c, lo, 3, 1, 2)) * INV_FOUR_PI;
   if (m !== 4) throw new RangeError(`meanfield: orthantProbability: at most 4 variables, got ${m}`);
   for (let i = 0; i < 16; i++) if (lo[i] !== 0) return orthant4(c, lo);
-  return memoizedSymmetric4(c, orthant4OfDoubles);
+  return p4 ? p4(c) : referenceMemo.get(c);
 }
 
 const ZEROS = new Float64Array(16);
-/** P4 of a covariance given in plain doubles: the memo's function (symmetric in the 4 variables). */
-const orthant4OfDoubles = (c: Float64Array) => orthant4(c, ZEROS);
+/** P4 of a covariance given in plain doubles, memoized (symmetric in the 4 variables). */
+const referenceMemo = new SymmetricMemo4((c) => orthant4(c, ZEROS));
+
+/** P4 of a 4 x 4 covariance (hi, lo) by Plackett's integral, without the memo: the reference of the Wasm kernel (assembly/plackettOrthant.ts). */
+export function plackettOrthant4(hi: Float64Array, lo: Float64Array): number {
+  return orthant4(hi, lo);
+}
 
 /** asin of the correlation of variables i, j of the m x m covariance (c, lo). */
 function angle(c: Float64Array, lo: Float64Array, m: number, i: number, j: number): number {

@@ -11,10 +11,6 @@
 /** Slots of the open-addressing table; it is cleared when half full, so a probe always ends. */
 const SLOTS = 256;
 const ENTRIES = 10;
-const keys = new Float64Array(SLOTS * ENTRIES);
-const values = new Float64Array(SLOTS);
-const used = new Uint8Array(SLOTS);
-let filled = 0;
 
 const order = [0, 1, 2, 3];
 const sortKey = new Float64Array(8);
@@ -58,31 +54,42 @@ function hashOfKey(): number {
   return (h ^ (h >>> 15)) & (SLOTS - 1);
 }
 
-function matches(slot: number): boolean {
-  for (let i = 0; i < ENTRIES; i++) if (keys[slot * ENTRIES + i] !== key[i]) return false;
-  return true;
-}
-
 /**
- * f(c) for a function f of a 4 x 4 covariance c that is invariant under simultaneous permutations
- * of its rows and columns, evaluated on c in a canonical order and remembered: the last 128
- * distinct canonical matrices are kept (all of one right-hand side).
+ * A memo of f(c) for one function f of a 4 x 4 covariance c that is invariant under simultaneous
+ * permutations of its rows and columns, evaluated on c in a canonical order: the last 128 distinct
+ * canonical matrices are kept (all of one right-hand side). One memo per function: values of
+ * two evaluators (the Wasm kernel and its TypeScript reference) never mix.
  */
-export function memoizedSymmetric4(c: Float64Array, f: (canonical: Float64Array) => number): number {
-  canonicalize(c);
-  let slot = hashOfKey();
-  while (used[slot]) {
-    if (matches(slot)) return values[slot]!;
-    slot = (slot + 1) & (SLOTS - 1);
+export class SymmetricMemo4 {
+  private readonly keys = new Float64Array(SLOTS * ENTRIES);
+  private readonly values = new Float64Array(SLOTS);
+  private readonly used = new Uint8Array(SLOTS);
+  private filled = 0;
+
+  constructor(private readonly f: (canonical: Float64Array) => number) {}
+
+  private matches(slot: number): boolean {
+    for (let i = 0; i < ENTRIES; i++) if (this.keys[slot * ENTRIES + i] !== key[i]) return false;
+    return true;
   }
-  const value = f(canonical);
-  if (filled >= SLOTS / 2) {
-    used.fill(0);
-    filled = 0;
+
+  /** f(c), from the memo when c's canonical matrix was seen. */
+  get(c: Float64Array): number {
+    canonicalize(c);
+    let slot = hashOfKey();
+    while (this.used[slot]) {
+      if (this.matches(slot)) return this.values[slot]!;
+      slot = (slot + 1) & (SLOTS - 1);
+    }
+    const value = this.f(canonical);
+    if (this.filled >= SLOTS / 2) {
+      this.used.fill(0);
+      this.filled = 0;
+    }
+    this.used[slot] = 1;
+    this.filled++;
+    this.keys.set(key, slot * ENTRIES);
+    this.values[slot] = value;
+    return value;
   }
-  used[slot] = 1;
-  filled++;
-  keys.set(key, slot * ENTRIES);
-  values[slot] = value;
-  return value;
 }

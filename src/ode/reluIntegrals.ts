@@ -18,10 +18,15 @@
 
 import type { FieldIntegrals } from "./fieldIntegrals.js";
 import { orthantProbability } from "./gaussianOrthant.js";
+import { SymmetricMemo4 } from "./orthantMemo.js";
 import { ddAdd, ddMul, ddSchurEntry, type DoubleDouble } from "../special/doubleDouble.js";
 import { integerPower } from "../special/portableMath.js";
 
 const INV_SQRT_TWO_PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** A 4-variate orthant probability of a double covariance (4 x 4 row-major). */
+type P4 = (c: Float64Array) => number;
+const ZEROS = new Float64Array(16);
 
 /** At most 4 fields; each Stein step lowers a power or drops a field, so 12 levels always suffice. */
 const MAX_LEVELS = 12;
@@ -74,7 +79,7 @@ function marginalize(level: Level): void {
  * call owns and may compact). `zero` is the variance at or below which a (conditional) variable
  * counts as identically 0 (a conditional variance is exact to ~1e-32 times the variances it came from).
  */
-function gaussianMoment(depth: number, zero: number, rounded: boolean): number {
+function gaussianMoment(depth: number, zero: number, rounded: boolean, p4: P4 | undefined): number {
   const level = levels[depth]!;
   marginalize(level);
   const { hi, lo, m, ind, pow } = level;
@@ -88,7 +93,7 @@ function gaussianMoment(depth: number, zero: number, rounded: boolean): number {
         level.packedLo[a * m + b] = lo[a * 4 + b]!;
       }
     }
-    return orthantProbability(level.packedHi, m, level.packedLo);
+    return orthantProbability(level.packedHi, m, level.packedLo, p4);
   }
   const next = levels[depth + 1]!;
   let sum = 0;
@@ -105,10 +110,10 @@ function gaussianMoment(depth: number, zero: number, rounded: boolean): number {
       next.pow.set(pow);
       next.pow[z]! -= 1;
       next.pow[j]! -= 1;
-      sum += czj * rest * gaussianMoment(depth + 1, zero, rounded);
+      sum += czj * rest * gaussianMoment(depth + 1, zero, rounded, p4);
     } else if (ind[j]) {
       conditionOnZero(level, j, z, next, rounded);
-      sum += czj * (INV_SQRT_TWO_PI / Math.sqrt(hi[j * 4 + j]!)) * gaussianMoment(depth + 1, zero, rounded);
+      sum += czj * (INV_SQRT_TWO_PI / Math.sqrt(hi[j * 4 + j]!)) * gaussianMoment(depth + 1, zero, rounded, p4);
     }
   }
   return sum;
@@ -161,9 +166,10 @@ const COLLINEAR = 1e-16;
  * merged pair is the limit ρ -> 1 of the unmerged formula; below 1e-16 the two differ by less
  * than the rounding of the inputs. Conditional covariances are exact double-double values of
  * the rounded c, so every average is smooth in c down to 1 - ρ² ~ 1e-16. `rounded` forms them in
- * double arithmetic instead (ReluIntegrals' roundedConditioning, for the tests that show its error).
+ * double arithmetic instead (ReluIntegrals' roundedConditioning, for the tests that show its error);
+ * `p4` evaluates the 4-variate orthant probabilities of double matrices (default: the memoized reference).
  */
-export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: readonly number[], rounded = false): number {
+export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: readonly number[], rounded = false, p4?: P4): number {
   const m = ind.length;
   const top = levels[0]!;
   let n = 0;
@@ -195,7 +201,7 @@ export function fieldMoment(c: Float64Array, ind: readonly boolean[], pow: reado
     }
   }
   top.m = n;
-  return factor * gaussianMoment(0, (rounded ? 1e-14 : 1e-28) * scale, rounded);
+  return factor * gaussianMoment(0, (rounded ? 1e-14 : 1e-28) * scale, rounded, p4);
 }
 
 /** c_ii c_jj - c_ij² of a double matrix, in double-double, rounded. */
@@ -225,32 +231,40 @@ const J2_POWERS = [0, 0];
  * samples within 4 standard errors, and the Gauss–Hermite product rules converging to them
  * algebraically (test/odeRelu.test.ts). `roundedConditioning` forms the conditional covariances
  * in double arithmetic (the earlier code, wrong by up to 1e-8 near collinearity): for tests only.
+ * `orthant4` evaluates Plackett's integral instead of the TypeScript reference (the Wasm kernel,
+ * PlackettKernel of src/wasm/plackettKernel.ts: the ODE's hot leaf), memoized per instance.
  */
 export class ReluIntegrals implements FieldIntegrals {
   readonly method = "closed forms (relu: arc-cosine kernel, Stein's lemma, orthant probabilities with Plackett's 1-D integral)";
   private readonly rounded: boolean;
+  private readonly p4: P4 | undefined;
 
-  constructor(options: { roundedConditioning?: boolean } = {}) {
+  constructor(options: { roundedConditioning?: boolean; orthant4?: (hi: Float64Array, lo: Float64Array) => number } = {}) {
     this.rounded = options.roundedConditioning ?? false;
+    const orthant4 = options.orthant4;
+    if (orthant4) {
+      const memo = new SymmetricMemo4((c) => orthant4(c, ZEROS));
+      this.p4 = (c) => memo.get(c);
+    }
   }
 
   /** E[relu(a) relu(b)]. */
   i2(c: Float64Array): number {
-    return fieldMoment(c, I2_INDICATORS, I2_POWERS, this.rounded);
+    return fieldMoment(c, I2_INDICATORS, I2_POWERS, this.rounded, this.p4);
   }
 
   /** E[1{a > 0} b relu(c)]. */
   i3(c: Float64Array): number {
-    return fieldMoment(c, I3_INDICATORS, I3_POWERS, this.rounded);
+    return fieldMoment(c, I3_INDICATORS, I3_POWERS, this.rounded, this.p4);
   }
 
   /** E[1{a > 0} 1{b > 0} relu(c) relu(e)]. */
   i4(c: Float64Array): number {
-    return fieldMoment(c, I4_INDICATORS, I4_POWERS, this.rounded);
+    return fieldMoment(c, I4_INDICATORS, I4_POWERS, this.rounded, this.p4);
   }
 
   /** P(a > 0, b > 0). */
   j2(c: Float64Array): number {
-    return fieldMoment(c, J2_INDICATORS, J2_POWERS, this.rounded);
+    return fieldMoment(c, J2_INDICATORS, J2_POWERS, this.rounded, this.p4);
   }
 }

@@ -23,6 +23,7 @@ import { CommitteeOde, flatten, parameterViews, type OrderParameters } from "./c
 import { integrate, type Tolerance } from "./dormandPrince.js";
 import { fieldIntegrals, type QuadratureOrders } from "./fieldIntegrals.js";
 import { ReluIntegrals } from "./reluIntegrals.js";
+import { PlackettKernel } from "../wasm/plackettKernel.js";
 
 /**
  * The ODE at one logged step: mean-field time step · h, ODE time step / d, population loss
@@ -113,6 +114,12 @@ function symmetrize(p: OrderParameters, t: Float64Array, outputs: Float64Array, 
   for (let n = 0; n < m; n++) for (let o = 0; o < m; o++) t[n * m + o] = n === o ? diag : off;
 }
 
+/** The relu averages with Plackett's integral in Wasm (the right-hand side's hot leaf). */
+function reluIntegralsInWasm(rt: WasmRuntime, roundedConditioning: boolean): ReluIntegrals {
+  const kernel = new PlackettKernel(rt);
+  return new ReluIntegrals({ roundedConditioning, orthant4: (hi, lo) => kernel.orthant4(hi, lo) });
+}
+
 /** Order parameters of the network `meanfield run` starts from, and the ODE of the config. */
 export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOptions = {}): Promise<OdeSetup> {
   const config = parseConfig(input);
@@ -160,7 +167,7 @@ export async function odeSetup(input: ConfigInput | Config, options: SolveOdeOpt
       outputNoiseVariance: sigma * sigma,
       firstLayerDecay: trainFirst ? ratio * lambda * h * d : 0,
       secondLayerDecay: trainSecond ? lambda * h * d : 0,
-      integrals: options.roundedReluConditioning && integrals instanceof ReluIntegrals ? new ReluIntegrals({ roundedConditioning: true }) : integrals,
+      integrals: integrals instanceof ReluIntegrals ? reluIntegralsInWasm(rt, options.roundedReluConditioning ?? false) : integrals,
     });
     return { config, ode, initial, teacherDirections: wStar, scale: s };
   } finally {

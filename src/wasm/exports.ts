@@ -40,6 +40,10 @@ export interface MeanfieldExports {
   overlapChainPlanSlots(): number;
   /** One escape run of the overlap chain: the escape step, or -1 (no escape within the cap, or a jump). */
   overlapChainEscape(plan: number): number;
+  /** The address of the 4-variate orthant kernel's static input: covariance hi and lo (32 f64), then its Gauss–Legendre rules (64 f64). */
+  plackettBuffer(): number;
+  /** P(x > 0) for the 4 x 4 covariance in plackettBuffer(), by Plackett's integral. */
+  plackettOrthant4(): number;
   /** forward32's work for neuron blocks [j0, j1): their columns of z and per-block partial sums (numBlocks x B). */
   forward32Range(
     x32: number, wT32: number, a: number, n: number, d: number, dp: number, b: number,

@@ -1,0 +1,285 @@
+// The 4-variate Gaussian orthant probability by Plackett's 1-D integral, the hot leaf of the relu
+// committee ODE (src/ode/gaussianOrthant.ts has the derivation and is the reference: the same
+// minors in double-double, the same substitution 1 - t = s², s = σ sinh w, the same 12-/20-node
+// Gauss–Legendre test and adaptive bisection, the same operation order). The values differ from
+// the reference only through the last bits of exp, log and atan (musl's here, fdlibm's there):
+// test/plackettKernel.test.ts bounds the difference. No allocation: the covariance, the rules and
+// the minors live in static memory.
+
+/**
+ * The kernel's input, written by src/wasm/plackettKernel.ts: the covariance (16 f64) and its low
+ * parts (16 f64), then the Gauss–Legendre rules on [-1, 1]: 12 nodes, 12 weights, 20 nodes, 20 weights.
+ */
+const BUFFER = memory.data(96 * 8);
+const RULES: usize = BUFFER + 32 * 8;
+const RULE12: i32 = 0;
+const RULE20: i32 = 24;
+
+/** The address of the kernel's input buffer (layout above). */
+export function plackettBuffer(): usize {
+  return BUFFER;
+}
+
+const PANEL_TOLERANCE: f64 = 1e-14;
+const ROUNDING: f64 = 1e-17;
+const MAX_DEPTH: i32 = 14;
+const INV_TWO_PI: f64 = 1 / (2 * Math.PI);
+const HALF_PI: f64 = Math.PI / 2;
+const SPLITTER: f64 = 134217729;
+
+/** Per pair (PAIRS order of the reference): ρ_ij, 1 - ρ_ij², det R[kij; lij], the t²(1 - t) coefficient, ρ_kl. */
+const RHO = memory.data(6 * 8);
+const ONE_MINUS_RHO2 = memory.data(6 * 8);
+const MIXED3 = memory.data(6 * 8);
+const MIXED2 = memory.data(6 * 8);
+const RHO_KL = memory.data(6 * 8);
+/** Pairs (i, j, k, l): (i, j) and its complement. */
+const PAIRS = memory.data<i32>([0, 1, 2, 3, 0, 2, 1, 3, 0, 3, 1, 2, 1, 2, 0, 3, 1, 3, 0, 2, 2, 3, 0, 1]);
+/** The 3 x 3 principal minors' index triples, and the column permutations of Leibniz's formula with signs. */
+const TRIPLES = memory.data<i32>([1, 2, 3, 0, 2, 3, 0, 1, 3, 0, 1, 2]);
+const LEIBNIZ3 = memory.data<i32>([0, 1, 2, 1, 1, 2, 0, 1, 2, 0, 1, 1, 2, 1, 0, -1, 0, 2, 1, -1, 1, 0, 2, -1]);
+/** Row and column triples of a 3 x 3 minor, written before each ddDeterminant3. */
+const ROWS = memory.data(3 * 4);
+const COLS = memory.data(3 * 4);
+const VAR = memory.data(4 * 8);
+const SD = memory.data(4 * 8);
+const PAIR_MINOR = memory.data(16 * 8);
+
+let e2: f64 = 0;
+let e3: f64 = 0;
+let e4: f64 = 0;
+/** The double-double result registers (hi, lo) of the operations below. */
+let rh: f64 = 0;
+let rl: f64 = 0;
+let th: f64 = 0;
+let tl: f64 = 0;
+
+@inline function at(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+
+@inline function put(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+
+@inline function idx(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+
+/** (th, tl) = a * b exactly (Dekker). */
+@inline function twoProduct(a: f64, b: f64): void {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  th = p;
+  tl = ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** (rh, rl) = (ah + al) * (bh + bl). */
+function ddMul(ah: f64, al: f64, bh: f64, bl: f64): void {
+  twoProduct(ah, bh);
+  const e = tl + (ah * bl + al * bh);
+  const h = th + e;
+  rl = e - (h - th);
+  rh = h;
+}
+
+/** (rh, rl) = (ah + al) + (bh + bl), the accurate addition. */
+function ddAdd(ah: f64, al: f64, bh: f64, bl: f64): void {
+  let s = ah + bh;
+  let bb = s - ah;
+  const s1 = s;
+  const e1 = ah - (s - bb) + (bh - bb);
+  s = al + bl;
+  bb = s - al;
+  const s2 = s;
+  const e2 = al - (s - bb) + (bl - bb);
+  let e = e1 + s2;
+  let h = s1 + e;
+  let lo = e - (h - s1);
+  e = lo + e2;
+  const h2 = h + e;
+  rl = e - (h2 - h);
+  rh = h2;
+}
+
+/** c_ii c_jj - c_ij² of the 4 x 4 (hi, lo), rounded. */
+function minor2(hi: usize, lo: usize, i: i32, j: i32): f64 {
+  ddMul(at(hi, i * 5), at(lo, i * 5), at(hi, j * 5), at(lo, j * 5));
+  const dh = rh;
+  const dl = rl;
+  ddMul(at(hi, i * 4 + j), at(lo, i * 4 + j), at(hi, i * 4 + j), at(lo, i * 4 + j));
+  ddAdd(dh, dl, -rh, -rl);
+  return rh;
+}
+
+/** Determinant of the 3 x 3 submatrix ROWS x COLS of the 4 x 4 (hi, lo): (rh, rl), and rounded. */
+function ddDeterminant3(hi: usize, lo: usize): f64 {
+  let sh: f64 = 0;
+  let sl: f64 = 0;
+  for (let p = 0; p < 6; p++) {
+    const i = idx(ROWS, 0) * 4 + idx(COLS, idx(LEIBNIZ3, p * 4));
+    const j = idx(ROWS, 1) * 4 + idx(COLS, idx(LEIBNIZ3, p * 4 + 1));
+    const k = idx(ROWS, 2) * 4 + idx(COLS, idx(LEIBNIZ3, p * 4 + 2));
+    const sign = <f64>idx(LEIBNIZ3, p * 4 + 3);
+    ddMul(at(hi, i), at(lo, i), at(hi, j), at(lo, j));
+    ddMul(rh, rl, at(hi, k), at(lo, k));
+    ddAdd(sh, sl, sign * rh, sign * rl);
+    sh = rh;
+    sl = rl;
+  }
+  rh = sh;
+  rl = sl;
+  return sh + sl;
+}
+
+@inline function setTriple(base: usize, a: i32, b: i32, c: i32): void {
+  store<i32>(base, a);
+  store<i32>(base + 4, b);
+  store<i32>(base + 8, c);
+}
+
+/** Determinant of the 4 x 4 (hi, lo) by expansion along the first row, rounded. */
+function ddDeterminant4(hi: usize, lo: usize): f64 {
+  let sh: f64 = 0;
+  let sl: f64 = 0;
+  setTriple(ROWS, 1, 2, 3);
+  for (let j = 0; j < 4; j++) {
+    setTriple(COLS, j === 0 ? 1 : 0, j <= 1 ? 2 : 1, j <= 2 ? 3 : 2);
+    ddDeterminant3(hi, lo);
+    ddMul(at(hi, j), at(lo, j), rh, rl);
+    const sign: f64 = j % 2 === 0 ? 1 : -1;
+    ddAdd(sh, sl, sign * rh, sign * rl);
+    sh = rh;
+    sl = rl;
+  }
+  return sh + sl;
+}
+
+/** The minors of Plackett's integrand into static memory (the reference's plackettMinors). */
+function plackettMinors(hi: usize, lo: usize): void {
+  for (let p = 0; p < 4; p++) {
+    put(VAR, p, at(hi, p * 5));
+    put(SD, p, Math.sqrt(at(hi, p * 5)));
+  }
+  let s2: f64 = 0;
+  for (let p = 0; p < 4; p++) {
+    for (let q = p + 1; q < 4; q++) {
+      const m = Math.max(0, minor2(hi, lo, p, q) / (at(VAR, p) * at(VAR, q)));
+      put(PAIR_MINOR, p * 4 + q, m);
+      s2 += m;
+    }
+  }
+  let s3: f64 = 0;
+  for (let n = 0; n < 4; n++) {
+    const a = idx(TRIPLES, n * 3);
+    const b = idx(TRIPLES, n * 3 + 1);
+    const c = idx(TRIPLES, n * 3 + 2);
+    setTriple(ROWS, a, b, c);
+    setTriple(COLS, a, b, c);
+    s3 += Math.max(0, ddDeterminant3(hi, lo) / (at(VAR, a) * at(VAR, b) * at(VAR, c)));
+  }
+  e2 = s2;
+  e3 = s3;
+  e4 = Math.max(0, ddDeterminant4(hi, lo) / (at(VAR, 0) * at(VAR, 1) * at(VAR, 2) * at(VAR, 3)));
+  for (let n = 0; n < 6; n++) pairMinors(hi, lo, n);
+}
+
+/** The minors of pair n (i, j; k, l), as in the reference's loop body. */
+function pairMinors(hi: usize, lo: usize, n: i32): void {
+  const i = idx(PAIRS, n * 4);
+  const j = idx(PAIRS, n * 4 + 1);
+  const k = idx(PAIRS, n * 4 + 2);
+  const l = idx(PAIRS, n * 4 + 3);
+  const vi = at(VAR, i);
+  const vj = at(VAR, j);
+  const norm = at(SD, k) * at(SD, l) * vi * vj;
+  put(RHO, n, at(hi, i * 4 + j) / (at(SD, i) * at(SD, j)));
+  put(ONE_MINUS_RHO2, n, at(PAIR_MINOR, i * 4 + j));
+  setTriple(ROWS, k, i, j);
+  setTriple(COLS, l, i, j);
+  put(MIXED3, n, ddDeterminant3(hi, lo) / norm);
+  // 2 c_kl c_ii c_jj - c_kj c_jl c_ii - c_ki c_il c_jj, in double-double.
+  ddMul(at(hi, k * 4 + j), at(lo, k * 4 + j), at(hi, j * 4 + l), at(lo, j * 4 + l));
+  ddMul(rh, rl, -vi, -at(lo, i * 5));
+  const ah = rh;
+  const al = rl;
+  ddMul(at(hi, k * 4 + i), at(lo, k * 4 + i), at(hi, i * 4 + l), at(lo, i * 4 + l));
+  ddMul(rh, rl, -vj, -at(lo, j * 5));
+  ddAdd(ah, al, rh, rl);
+  const bh = rh;
+  const bl = rl;
+  ddMul(at(hi, i * 5), at(lo, i * 5), at(hi, j * 5), at(lo, j * 5));
+  ddMul(rh, rl, 2 * at(hi, k * 4 + l), 2 * at(lo, k * 4 + l));
+  ddAdd(bh, bl, rh, rl);
+  put(MIXED2, n, rh / norm);
+  put(RHO_KL, n, at(hi, k * 4 + l) / (at(SD, k) * at(SD, l)));
+}
+
+/** Plackett's integrand dP/dt at t, with u = 1 - t given exactly. */
+function integrand(t: f64, u: f64): f64 {
+  const t2 = t * t;
+  const t3 = t2 * t;
+  const u2 = u * u;
+  const det4 = t2 * t2 * e4 + t3 * u * e3 + t2 * u2 * e2 + 4 * t * u2 * u + u2 * u2;
+  let sum: f64 = 0;
+  for (let n = 0; n < 6; n++) {
+    const rij = at(RHO, n);
+    if (rij === 0) continue;
+    const detIj = t2 * at(ONE_MINUS_RHO2, n) + u * (1 + t);
+    const skl = t3 * at(MIXED3, n) + t2 * u * at(MIXED2, n) + t * u2 * at(RHO_KL, n);
+    const discriminant = detIj * det4;
+    const angle = discriminant > 0 ? Math.atan(skl / Math.sqrt(discriminant)) : skl > 0 ? HALF_PI : skl < 0 ? -HALF_PI : 0;
+    sum += ((rij * INV_TWO_PI) / Math.sqrt(detIj)) * (0.25 + angle * INV_TWO_PI);
+  }
+  return sum;
+}
+
+/** ∫ over w in [a, b] of the integrand times dt/dw under 1 - t = (σ sinh w)², by the rule at `rule` with `nodes` nodes. */
+function panelIntegral(rules: usize, rule: i32, nodes: i32, sigma: f64, a: f64, b: f64): f64 {
+  const half = 0.5 * (b - a);
+  const mid = 0.5 * (a + b);
+  let sum: f64 = 0;
+  for (let q = 0; q < nodes; q++) {
+    const w = mid + half * at(rules, rule + q);
+    const ew = Math.exp(w);
+    const sh = 0.5 * (ew - 1 / ew);
+    const ch = 0.5 * (ew + 1 / ew);
+    const s = sigma * sh;
+    const u = s * s;
+    sum += at(rules, rule + nodes + q) * 2 * s * sigma * ch * integrand(1 - u, u);
+  }
+  return half * sum;
+}
+
+function adaptive(rules: usize, sigma: f64, a: f64, b: f64, whole: f64, depth: i32): f64 {
+  const mid = 0.5 * (a + b);
+  const left = panelIntegral(rules, RULE12, 12, sigma, a, mid);
+  const right = panelIntegral(rules, RULE12, 12, sigma, mid, b);
+  const change = Math.abs(left + right - whole);
+  if (change <= PANEL_TOLERANCE * (b - a) || change <= ROUNDING || depth >= MAX_DEPTH) return left + right;
+  return adaptive(rules, sigma, a, mid, left, depth + 1) + adaptive(rules, sigma, mid, b, right, depth + 1);
+}
+
+/**
+ * P(x > 0) for x ~ N(0, C), C the 4 x 4 covariance in the input buffer (row-major, plus its low
+ * parts: zeros for a double matrix), every variance positive. The reference's orthant4.
+ */
+export function plackettOrthant4(): f64 {
+  const hi = BUFFER;
+  const lo = BUFFER + 16 * 8;
+  const rules = RULES;
+  plackettMinors(hi, lo);
+  let smallestPair: f64 = 1;
+  for (let n = 0; n < 6; n++) smallestPair = Math.min(smallestPair, at(ONE_MINUS_RHO2, n));
+  const sigma = Math.sqrt(Math.max(Math.min(smallestPair, Math.sqrt(e4)), 1e-24));
+  const x = 1 / sigma;
+  const top = Math.log(x + Math.sqrt(x * x + 1));
+  const coarse = panelIntegral(rules, RULE12, 12, sigma, 0, top);
+  const fine = panelIntegral(rules, RULE20, 20, sigma, 0, top);
+  return 0.0625 + (Math.abs(fine - coarse) <= PANEL_TOLERANCE ? fine : adaptive(rules, sigma, 0, top, coarse, 0));
+}
