@@ -227,14 +227,16 @@ function integrand(t: f64, u: f64): f64 {
   const u2 = u * u;
   const det4 = t2 * t2 * e4 + t3 * u * e3 + t2 * u2 * e2 + 4 * t * u2 * u + u2 * u2;
   let sum: f64 = 0;
+  const rootDet4 = Math.sqrt(det4);
   for (let n = 0; n < 6; n++) {
     const rij = at(RHO, n);
     if (rij === 0) continue;
     const detIj = t2 * at(ONE_MINUS_RHO2, n) + u * (1 + t);
     const skl = t3 * at(MIXED3, n) + t2 * u * at(MIXED2, n) + t * u2 * at(RHO_KL, n);
-    const discriminant = detIj * det4;
-    const angle = discriminant > 0 ? Math.atan(skl / Math.sqrt(discriminant)) : skl > 0 ? HALF_PI : skl < 0 ? -HALF_PI : 0;
-    sum += ((rij * INV_TWO_PI) / Math.sqrt(detIj)) * (0.25 + angle * INV_TWO_PI);
+    const rootIj = Math.sqrt(detIj);
+    const root = rootIj * rootDet4;
+    const angle = root > 0 ? Math.atan(skl / root) : skl > 0 ? HALF_PI : skl < 0 ? -HALF_PI : 0;
+    sum += ((rij * INV_TWO_PI) / rootIj) * (0.25 + angle * INV_TWO_PI);
   }
   return sum;
 }

@@ -53,8 +53,13 @@ export function orthant2(rho: number): number {
 
 /** asin(c / sqrt(a b)) from the covariance (a, c; c, b) and its determinant a b - c², accurate as ρ -> ±1. */
 function arcsineOf(c: number, determinant: number): number {
-  if (!(determinant > 0)) return c > 0 ? HALF_PI : c < 0 ? -HALF_PI : 0;
-  return atan(c / Math.sqrt(determinant));
+  return arcsineOfRoot(c, determinant > 0 ? Math.sqrt(determinant) : 0);
+}
+
+/** arcsineOf given the square root of the determinant (the integrand forms it as a product of two roots). */
+function arcsineOfRoot(c: number, root: number): number {
+  if (!(root > 0)) return c > 0 ? HALF_PI : c < 0 ? -HALF_PI : 0;
+  return atan(c / root);
 }
 
 const dd: DoubleDouble = { hi: 0, lo: 0 };
@@ -157,15 +162,16 @@ function plackettIntegrand(r: PlackettMinors, t: number, u: number): number {
   const u2 = u * u;
   const det4 = t2 * t2 * r.e4 + t3 * u * r.e3 + t2 * u2 * r.e2 + 4 * t * u2 * u + u2 * u2;
   let sum = 0;
+  const rootDet4 = Math.sqrt(det4);
   for (let n = 0; n < 6; n++) {
     const rij = r.rho[n]!;
     if (rij === 0) continue;
     const detIj = t2 * r.oneMinusRho2[n]! + u * (1 + t);
     const skl = t3 * r.mixed3[n]! + t2 * u * r.mixed2[n]! + t * u2 * r.rhoKl[n]!;
-    const discriminant = detIj * det4;
-    // det R(t) >= (1 - t)^4 > 0 at every interior node, so the discriminant is positive.
-    const angle = arcsineOf(skl, discriminant);
-    sum += ((rij * INV_TWO_PI) / Math.sqrt(detIj)) * (0.25 + angle * INV_TWO_PI);
+    // det R(t) >= (1 - t)^4 > 0 at every interior node, so the root of the discriminant is positive.
+    const rootIj = Math.sqrt(detIj);
+    const angle = arcsineOfRoot(skl, rootIj * rootDet4);
+    sum += ((rij * INV_TWO_PI) / rootIj) * (0.25 + angle * INV_TWO_PI);
   }
   return sum;
 }
