@@ -2,7 +2,9 @@
 // mean-field limit orange, the NNGP kernel green, and so on, whichever order a figure lists its
 // series in. Series that are not a method (d = 100, kappa = 0.4, ...) take the palette's other
 // colours in order. A method's colour is only given when one series of the figure is that method
-// (two "network (seed k)" series must stay distinguishable).
+// (two "network (seed k)" series must stay distinguishable). Reference curves a spec names in
+// usermeta.referenceSeries (lineChart's dashed floors, bounds and fits) are grey, dark to light,
+// so a floor never wears the orange of the mean-field limit.
 
 type Spec = Record<string, unknown>;
 
@@ -24,6 +26,9 @@ export const METHOD_COLORS: readonly { method: string; pattern: RegExp; color: s
   { method: "network", pattern: /network|\b[bs]?SGD\b/i, color: "#0072B2" },
   { method: "bound, floor or fit", pattern: /\bfloor\b|\bbound\b|\bfit\b|^fit:|\bpart\b|Lemma|exp\(/i, color: "#555555" },
 ];
+
+/** Greys for reference curves, in the order of their labels (contrast at least 3:1 on white). */
+export const REFERENCE_GREYS = ["#555555", "#888888", "#000000"];
 
 /** The fixed colour of a series label, or null. */
 export function methodColor(label: string): string | null {
@@ -50,13 +55,17 @@ export function assignMethodColors(spec: Spec): void {
   if (found.encodings.length === 0 || found.labels.size === 0 || found.filtered) return;
   if (found.encodings.some((e) => isObject(e.scale) && (e.scale.range !== undefined || e.scale.scheme !== undefined))) return;
   const labels = [...found.labels].sort((a, b) => a.localeCompare(b));
+  const meta = isObject(spec.usermeta) && Array.isArray(spec.usermeta.referenceSeries) ? spec.usermeta.referenceSeries.map(String) : [];
+  const references = labels.filter((label) => meta.includes(label));
   const byColor = new Map<string, string[]>();
   for (const label of labels) {
+    if (references.includes(label)) continue;
     const color = methodColor(label);
     if (color) byColor.set(color, [...(byColor.get(color) ?? []), label]);
   }
   const assigned = new Map<string, string>();
   for (const [color, ls] of byColor) if (ls.length === 1) assigned.set(ls[0]!, color);
+  references.forEach((label, i) => assigned.set(label, REFERENCE_GREYS[i % REFERENCE_GREYS.length]!));
   if (assigned.size === 0) return;
   const free = PALETTE.filter((c) => ![...assigned.values()].includes(c));
   let next = 0;

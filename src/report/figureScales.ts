@@ -4,6 +4,8 @@
 // log axis over data within a factor of 3 becomes linear (it would carry no labelled tick), and log
 // axes hug the data (no padding out to whole decades) with labels 10^k at decades, or at 1, 2 and
 // 5 times a decade when fewer than two decades are in view. Grid lines follow the labelled ticks.
+// A spec that asks for type "linear" keeps it: a figure drawn in linear time on purpose (BMZ23's
+// first row, where the plateaus must vanish) is not turned into its log-time twin.
 
 import { log } from "../special/portableMath.js";
 
@@ -93,8 +95,9 @@ export function fitChannelScale(spec: Spec, channel: "x" | "y"): void {
   const lo = Math.min(...positive);
   const hi = Math.max(...positive);
   let isLog = scales.some((s) => s.type === "log");
+  const linearOnPurpose = scales.some((s) => s.type === "linear");
   if (isLog && hi / lo < LINEAR_BELOW_RATIO) isLog = false;
-  else if (!isLog && positive.length === values.length && positive.length >= 2 && hi / lo >= LOG_FROM_RATIO) isLog = true;
+  else if (!isLog && !linearOnPurpose && positive.length === values.length && positive.length >= 2 && hi / lo >= LOG_FROM_RATIO) isLog = true;
   for (const [i, enc] of encodings.entries()) {
     const scale: Spec = { ...scales[i] };
     const axis: Spec = isObject(enc.axis) ? { ...enc.axis } : {};
