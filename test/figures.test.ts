@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { experiments } from "../src/experiments/registry.js";
 import { runExperiment } from "../src/experiments/runExperiment.js";
 import { styleFigure } from "../src/report/figureStyle.js";
-import { category, plotSpec, quantity } from "../src/report/charts.js";
+import { category, lineChart, plotSpec, quantity } from "../src/report/charts.js";
+import { PALETTE, REFERENCE_GREYS, methodColor } from "../src/report/figureColors.js";
+import { COLORS } from "../web/src/plots.ts";
 import { renderSvg } from "../src/report/renderSvg.js";
 import { figureProblems } from "./figureChecks.js";
 import { runtimeFor } from "./helpers.js";
@@ -59,6 +61,40 @@ describe("the figure checks catch what they name", () => {
       ],
     });
     expect((await problemsOf(floor)).join()).toMatch(/dashed series drawn with solid legend symbols/);
+  });
+});
+
+describe("the style's scales and colours", () => {
+  type Node = Record<string, any>;
+  const rows = [1e-6, 1e-3, 1].flatMap((t) => [
+    { t, loss: 2 - t, series: "network" },
+    { t, loss: 1 - t / 2, series: "mean-field limit" },
+    { t, loss: 0.5, series: "degree-4 floor" },
+    { t, loss: 0.4, series: "Lemma bound" },
+  ]);
+  const colorScale = (spec: Node) => (spec.layer as Node[]).find((l) => l.encoding?.color?.scale)!.encoding.color.scale as { domain: string[]; range: string[] };
+
+  it("keeps an axis asked linear linear over decades (BMZ23's linear-time row), and chooses log when nothing was asked", () => {
+    const linear = styleFigure(lineChart({ title: "t", rows, x: { field: "t", title: "t", log: false }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0);
+    expect((linear.layer as Node[])[0]!.encoding.x.scale.type).toBe("linear");
+    const chosen = styleFigure(lineChart({ title: "t", rows, x: { field: "t", title: "t" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0);
+    expect((chosen.layer as Node[])[0]!.encoding.x.scale.type).toBe("log");
+    expect(styleFigure(plotSpec({ title: "t", values: rows, layers: [{ mark: "line", encoding: { x: quantity("t", "t", { log: false }), y: quantity("loss", "loss") } }] }), 0).layer[0].encoding.x.scale.type).toBe("linear");
+  });
+
+  it("draws reference curves grey, never in a method's colour, and methods in theirs", () => {
+    const spec = styleFigure(lineChart({ title: "t", rows, x: { field: "t", title: "t" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" }, reference: (s) => /floor|bound/.test(s) }), 0);
+    const { domain, range } = colorScale(spec);
+    const colorOf = (label: string) => range[domain.indexOf(label)];
+    expect(colorOf("network")).toBe(methodColor("network"));
+    expect(colorOf("mean-field limit")).toBe(methodColor("mean-field limit"));
+    expect([colorOf("degree-4 floor"), colorOf("Lemma bound")].sort()).toEqual(REFERENCE_GREYS.slice(0, 2).sort());
+  });
+
+  it("keeps yellow (1.1:1 on white) for an eighth series only, and the demo draws each method in the reports' colour", () => {
+    expect(PALETTE.indexOf("#F0E442")).toBe(PALETTE.length - 1);
+    expect(COLORS.network).toBe(methodColor("network"));
+    expect(COLORS.limit).toBe(methodColor("mean-field limit"));
   });
 });
 

@@ -12,8 +12,8 @@ function isObject(v: unknown): v is Spec {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Okabe–Ito: distinguishable under the common colour-vision deficiencies. */
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+/** Okabe–Ito: distinguishable under the common colour-vision deficiencies. Yellow last: a thin yellow line is barely visible on white, so only a figure of eight series uses it. */
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"];
 
 /** The methods with a fixed colour, recognised by the series' label; first match wins. */
 export const METHOD_COLORS: readonly { method: string; pattern: RegExp; color: string }[] = [
