@@ -91,6 +91,28 @@ describe("the style's scales and colours", () => {
     expect([colorOf("degree-4 floor"), colorOf("Lemma bound")].sort()).toEqual(REFERENCE_GREYS.slice(0, 2).sort());
   });
 
+  it("gives a method's colour to one of its series and to no other series (a best-kernel curve is not the network's blue)", () => {
+    const seeds = [1, 2, 3].flatMap((n) => [
+      { n, loss: 1 / n, series: "network (seed 1)" },
+      { n, loss: 2 / n, series: "network (seed 2)" },
+      { n, loss: 3 / n, series: "best degree-4 kernel" },
+      { n, loss: 4 / n, series: "NNGP" },
+    ]);
+    const { domain, range } = colorScale(styleFigure(lineChart({ title: "t", rows: seeds, x: { field: "n", title: "n" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0));
+    const colorOf = (label: string) => range[domain.indexOf(label)];
+    expect(colorOf("network (seed 1)")).toBe(methodColor("network"));
+    expect(colorOf("NNGP")).toBe(methodColor("NNGP"));
+    expect(new Set(range).size).toBe(range.length);
+  });
+
+  it("writes the ticks of a short log axis far from 1 as 2×10^k beside 10^k, never 2e-7", async () => {
+    const small = [1.5e-7, 3e-7, 8e-7].map((loss, i) => ({ t: i + 1, loss }));
+    const svg = await renderSvg(styleFigure(plotSpec({ title: "t", values: small, layers: [{ mark: "line", encoding: { x: quantity("t", "t"), y: quantity("loss", "loss", { log: true }) } }] }), 0), "p");
+    const labels = [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(labels).toContain("2×10⁻⁷");
+    expect(labels.join(" ")).not.toMatch(/\de-\d/);
+  });
+
   it("keeps yellow (1.1:1 on white) for an eighth series only, and the demo draws each method in the reports' colour", () => {
     expect(PALETTE.indexOf("#F0E442")).toBe(PALETTE.length - 1);
     expect(COLORS.network).toBe(methodColor("network"));

@@ -1,8 +1,9 @@
 // One colour per method in every figure of the package: the network is always blue, its
 // mean-field limit orange, the NNGP kernel green, and so on, whichever order a figure lists its
 // series in. Series that are not a method (d = 100, kappa = 0.4, ...) take the palette's other
-// colours in order. A method's colour is only given when one series of the figure is that method
-// (two "network (seed k)" series must stay distinguishable). Reference curves a spec names in
+// colours in order, never one a method of the figure wears (a "best kernel" curve must not wear
+// the network's blue). When several series are one method ("network (seed 1)", "network (seed 2)"),
+// the first takes the method's colour and the others free ones, so they stay distinguishable. Reference curves a spec names in
 // usermeta.referenceSeries (lineChart's dashed floors, bounds and fits) are grey, dark to light,
 // so a floor never wears the orange of the mean-field limit.
 
@@ -64,10 +65,11 @@ export function assignMethodColors(spec: Spec): void {
     if (color) byColor.set(color, [...(byColor.get(color) ?? []), label]);
   }
   const assigned = new Map<string, string>();
-  for (const [color, ls] of byColor) if (ls.length === 1) assigned.set(ls[0]!, color);
+  for (const [color, ls] of byColor) assigned.set(ls[0]!, color);
   references.forEach((label, i) => assigned.set(label, REFERENCE_GREYS[i % REFERENCE_GREYS.length]!));
   if (assigned.size === 0) return;
-  const free = PALETTE.filter((c) => ![...assigned.values()].includes(c));
+  const taken = new Set(assigned.values());
+  const free = PALETTE.filter((c) => !taken.has(c));
   let next = 0;
   const range = labels.map((label) => assigned.get(label) ?? free[next++ % free.length]!);
   for (const enc of found.encodings) enc.scale = { ...(isObject(enc.scale) ? enc.scale : {}), domain: labels, range };
