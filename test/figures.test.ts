@@ -111,6 +111,12 @@ describe("the style's scales and colours", () => {
     const labels = [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
     expect(labels).toContain("2×10⁻⁷");
     expect(labels.join(" ")).not.toMatch(/\de-\d/);
+    // Near 1 every label is plain: 50, 100, 200 (not "50, 10², 200", the burn-in plot's d axis).
+    const near = [16, 64, 256].map((d, i) => ({ d, t: i + 1 }));
+    const nearSvg = await renderSvg(styleFigure(plotSpec({ title: "t", values: near, layers: [{ mark: "line", encoding: { x: quantity("d", "d", { log: true }), y: quantity("t", "t") } }] }), 0), "p");
+    const nearLabels = [...nearSvg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(nearLabels).toEqual(expect.arrayContaining(["20", "50", "100", "200"]));
+    expect(nearLabels.join(" ")).not.toMatch(/10[⁰¹²³]/);
   });
 
   it("keeps yellow (1.1:1 on white) for an eighth series only, and the demo draws each method in the reports' colour", () => {
