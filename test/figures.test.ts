@@ -119,6 +119,13 @@ describe("the style's scales and colours", () => {
     expect(nearLabels.join(" ")).not.toMatch(/10[⁰¹²³]/);
   });
 
+  it("ticks a count axis at whole numbers only (the reflective trap's p = 1..4, once 1.0, 1.2, 1.4)", async () => {
+    const counts = [1, 2, 3, 4].map((p) => ({ p, loss: 1 / p, curve: "loss" }));
+    const svg = await renderSvg(styleFigure(lineChart({ title: "t", rows: counts, x: { field: "p", title: "p", integer: true }, y: { field: "loss", title: "loss" }, series: { field: "curve", title: "" } }), 0), "p");
+    const xLabels = [...svg.matchAll(/aria-label="X-axis[^"]*"[\s\S]*?role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(xLabels).toEqual(["1", "2", "3", "4"]);
+  });
+
   it("keeps yellow (1.1:1 on white) for an eighth series only, and the demo draws each method in the reports' colour", () => {
     expect(PALETTE.indexOf("#F0E442")).toBe(PALETTE.length - 1);
     expect(COLORS.network).toBe(methodColor("network"));

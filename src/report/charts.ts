@@ -18,8 +18,9 @@ export interface LineChartOptions {
   title: string;
   rows: ChartRow[];
   /** log: true for a log axis, false for a linear one on purpose (kept even over data spanning decades), unset: chosen from the data. */
-  x: { field: string; title: string; log?: boolean };
-  y: { field: string; title: string; log?: boolean };
+  /** integer: the quantity is a count (p = 1, 2, 3): ticks at whole numbers only, no "1.2". */
+  x: { field: string; title: string; log?: boolean; integer?: boolean };
+  y: { field: string; title: string; log?: boolean; integer?: boolean };
   /** Field naming the series (one line per value). */
   series?: { field: string; title: string };
   /** Fields of the band around y, drawn under the lines, light and in each series' colour; `label` says what it is in the legend (default "95% interval"). */
@@ -37,12 +38,13 @@ export interface LineChartOptions {
   height?: number;
 }
 
-function axis(spec: { field: string; title: string; log?: boolean }): Record<string, unknown> {
+function axis(spec: { field: string; title: string; log?: boolean; integer?: boolean }): Record<string, unknown> {
   return {
     field: spec.field,
     type: "quantitative",
     title: spec.title,
     ...(spec.log ? { scale: { type: "log" } } : spec.log === false ? { scale: { type: "linear" } } : {}),
+    ...(spec.integer ? { axis: { tickMinStep: 1, format: "d" } } : {}),
   };
 }
 
