@@ -1,8 +1,8 @@
 // One colour per method in every figure of the package: the network is always blue, its
 // mean-field limit orange, the NNGP kernel green, and so on, whichever order a figure lists its
 // series in. Series that are not a method (d = 100, kappa = 0.4, ...) take the palette's other
-// colours in order, never one a method of the figure wears (a "best kernel" curve must not wear
-// the network's blue). When several series are one method ("network (seed 1)", "network (seed 2)"),
+// colours, never one a method of the figure wears (a "best kernel" curve must not wear the
+// network's blue), those no method owns first. When several series are one method ("network (seed 1)", "network (seed 2)"),
 // the first takes the method's colour and the others free ones, so they stay distinguishable. Reference curves a spec names in
 // usermeta.referenceSeries (lineChart's dashed floors, bounds and fits) are grey, dark to light,
 // so a floor never wears the orange of the mean-field limit.
@@ -69,7 +69,10 @@ export function assignMethodColors(spec: Spec): void {
   references.forEach((label, i) => assigned.set(label, REFERENCE_GREYS[i % REFERENCE_GREYS.length]!));
   if (assigned.size === 0) return;
   const taken = new Set(assigned.values());
-  const free = PALETTE.filter((c) => !taken.has(c));
+  // Colours no method owns first (black), then those of methods absent from this figure, yellow last.
+  const reserved = new Set(METHOD_COLORS.map((m) => m.color));
+  const rank = (c: string) => (c === PALETTE[PALETTE.length - 1] ? 2 : reserved.has(c) ? 1 : 0);
+  const free = PALETTE.filter((c) => !taken.has(c)).sort((a, b) => rank(a) - rank(b));
   let next = 0;
   const range = labels.map((label) => assigned.get(label) ?? free[next++ % free.length]!);
   for (const enc of found.encodings) enc.scale = { ...(isObject(enc.scale) ? enc.scale : {}), domain: labels, range };
