@@ -126,6 +126,15 @@ describe("the style's scales and colours", () => {
     expect(xLabels).toEqual(["1", "2", "3", "4"]);
   });
 
+  it("lists series in natural order in the legend (d = 200 before d = 1600), filtered layers too", async () => {
+    const dims = [100, 1600, 200, 400].flatMap((d) => [1, 2].map((t) => ({ t, loss: d / t, series: `d = ${d}` })));
+    const legendOrder = (svg: string) => [...svg.matchAll(/role-legend-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    const plain = await renderSvg(styleFigure(lineChart({ title: "t", rows: dims, x: { field: "t", title: "t" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0), "p");
+    expect(legendOrder(plain)).toEqual(["d = 100", "d = 200", "d = 400", "d = 1600"]);
+    const filtered = plotSpec({ title: "t", values: dims, layers: [{ mark: "line", filter: "datum.series !== 'd = 400'", encoding: { x: quantity("t", "t"), y: quantity("loss", "loss"), color: category("series", "") } }] });
+    expect(legendOrder(await renderSvg(styleFigure(filtered, 0), "p"))).toEqual(["d = 100", "d = 200", "d = 1600"]);
+  });
+
   it("keeps yellow (1.1:1 on white) for an eighth series only, and the demo draws each method in the reports' colour", () => {
     expect(PALETTE.indexOf("#F0E442")).toBe(PALETTE.length - 1);
     expect(COLORS.network).toBe(methodColor("network"));

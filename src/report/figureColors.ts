@@ -49,13 +49,20 @@ function colorEncodings(node: Spec, inherited: readonly unknown[], out: { encodi
   if (isObject(node.spec)) colorEncodings(node.spec, data, out);
 }
 
+/** Labels with numbers in numeric order: "d = 200" before "d = 1600". */
+export const naturalOrder = (a: string, b: string): number => a.localeCompare(b, "en", { numeric: true });
+
 /** Gives the spec's colour scale a domain and range: methods their colour, the other series the rest of the palette (in place). */
 export function assignMethodColors(spec: Spec): void {
   const found = { encodings: [] as Spec[], labels: new Set<string>(), filtered: false };
   colorEncodings(spec, [], found);
-  if (found.encodings.length === 0 || found.labels.size === 0 || found.filtered) return;
+  if (found.encodings.length === 0 || found.labels.size === 0) return;
+  const labels = [...found.labels].sort(naturalOrder);
+  // Legends in natural order (d = 100, 200, ..., 1600), not Vega's string order (1600 before 200);
+  // a sort array only orders the values drawn, so filtered layers keep theirs.
+  for (const enc of found.encodings) if (enc.sort === undefined && !(isObject(enc.scale) && enc.scale.domain !== undefined)) enc.sort = labels;
+  if (found.filtered) return;
   if (found.encodings.some((e) => isObject(e.scale) && (e.scale.range !== undefined || e.scale.scheme !== undefined))) return;
-  const labels = [...found.labels].sort((a, b) => a.localeCompare(b));
   const meta = isObject(spec.usermeta) && Array.isArray(spec.usermeta.referenceSeries) ? spec.usermeta.referenceSeries.map(String) : [];
   const references = labels.filter((label) => meta.includes(label));
   const byColor = new Map<string, string[]>();
