@@ -117,6 +117,11 @@ describe("the style's scales and colours", () => {
     const nearLabels = [...nearSvg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
     expect(nearLabels).toEqual(expect.arrayContaining(["20", "50", "100", "200"]));
     expect(nearLabels.join(" ")).not.toMatch(/10[⁰¹²³]/);
+    // Across 10³ every label is a power: 5×10², 10³, 2×10³ (not "500, 10³, 2×10³").
+    const across = [400, 900, 2100].map((n, i) => ({ n, t: i + 1 }));
+    const acrossSvg = await renderSvg(styleFigure(plotSpec({ title: "t", values: across, layers: [{ mark: "line", encoding: { x: quantity("n", "n", { log: true }), y: quantity("t", "t") } }] }), 0), "p");
+    const acrossLabels = [...acrossSvg.matchAll(/aria-label="X-axis[^"]*"[\s\S]*?role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(acrossLabels).toEqual(["5×10²", "10³", "2×10³"]);
   });
 
   it("ticks a count axis at whole numbers only (the reflective trap's p = 1..4, once 1.0, 1.2, 1.4)", async () => {

@@ -3,7 +3,7 @@
 // logarithmic (a loss falling from 2 to 1e-5 otherwise lies flat on zero for most of the axis), a
 // log axis over data within a factor of 3 becomes linear (it would carry no labelled tick), and log
 // axes hug the data (no padding out to whole decades) with labels 10^k at decades, or at 1, 2 and
-// 5 times a decade when fewer than two decades are in view (then 20, 50, 100 near 1 and 2×10^k far from it). Grid lines follow the labelled ticks.
+// 5 times a decade when fewer than two decades are in view (then 20, 50, 100 on an axis near 1, else 2×10^k). Grid lines follow the labelled ticks.
 // A spec that asks for type "linear" keeps it: a figure drawn in linear time on purpose (BMZ23's
 // first row, where the plateaus must vanish) is not turned into its log-time twin.
 
@@ -80,11 +80,11 @@ function logAxis(lo: number, hi: number): Spec {
   const dense = decadesIn(lo, hi) < 2;
   const labelled = labelledTick(dense);
   const decade = labelledTick(false);
-  // With 2 and 5 times a decade labelled, one style per label size: plain near 1 (20, 50, 100, 200),
-  // else 10⁻⁷, 2×10⁻⁷ (never "2e-7" beside "10⁻⁷", nor "50" beside "10²").
+  // With 2 and 5 times a decade labelled, one style per axis: plain when the axis lies within
+  // [0.01, 1000) (20, 50, 100, 200), else 10⁻⁷, 2×10⁻⁷ (never "2e-7" beside "10⁻⁷", nor "500" beside "10³").
   const k = "floor(log(datum.value) / LN10 + 1e-9)";
   const power = `(${decade} ? (${decadeLabel()}) : round(datum.value / pow(10, ${k})) + '×' + (${powerOfTen(k)}))`;
-  const text = dense ? `(abs(${k}) < 3 ? format(datum.value, '~g') : ${power})` : `(${decadeLabel()})`;
+  const text = !dense ? `(${decadeLabel()})` : lo >= 0.01 && hi < 1000 ? "format(datum.value, '~g')" : power;
   return {
     labelExpr: `${labelled} ? ${text} : ''`,
     gridOpacity: { condition: { test: labelled, value: 1 }, value: 0 },
