@@ -147,6 +147,21 @@ describe("the style's scales and colours", () => {
   });
 });
 
+describe("a line hidden under another is named in the caption", () => {
+  it("kernel-separation: where the NNGP and NTK losses agree within 1%, the caption says the NTK's line covers the NNGP's", async () => {
+    const experiment = experiments.find((e) => e.id === "kernel-separation")!;
+    const dir = join(root, "hidden-lines");
+    const { summary } = await runExperiment(experiment, { scale: "test", out: dir, runtime: await runtimeFor("simd") });
+    for (const plot of summary.plots) {
+      const rows = (JSON.parse(readFileSync(join(dir, plot.spec), "utf8")) as { data: { values: { model: string; n: number; loss: number }[] } }).data.values;
+      const of = (kind: string) => new Map(rows.filter((r) => r.model.includes(kind)).map((r) => [r.n, r.loss]));
+      const [nngp, ntk] = [of("NNGP"), of("NTK")];
+      const same = [...nngp].every(([n, v]) => ntk.has(n) && Math.abs(v - ntk.get(n)!) <= 0.01 * Math.max(v, ntk.get(n)!));
+      expect(plot.caption.includes("the NTK's line covers the NNGP's"), plot.name).toBe(same && nngp.size > 0);
+    }
+  }, 240_000);
+});
+
 describe("every experiment's figures and citations", () => {
   for (const experiment of experiments) {
     it(`${experiment.id}: axis titles, captions, legends matching marks, paper cited with its id`, async () => {
