@@ -1,6 +1,7 @@
 // The demo's own field checks (web/src/form.ts) say the config schema's ranges in words: every
 // value they accept the schema accepts, every one they refuse it refuses, at both ends of every
-// field and for every preset; and a link the page cannot follow is reported, not replaced.
+// field and for every preset; and a link the page cannot follow (an unknown preset, setting or
+// choice) is reported, not replaced.
 
 import { describe, expect, it } from "vitest";
 import { configSchema, parseConfig } from "../dist/index.js";
@@ -33,6 +34,8 @@ describe("the demo's field ranges", () => {
     expect(numericError("steps", Number.NaN, "bmz23")).toBe("steps must be a whole number from 1 to 1,000,000,000; the box is empty or not a number");
     expect(numericError("d", 1, "sphere")).toBe("dimension d must be a whole number from 2 to 100,000; got 1");
     expect(numericError("stepSize", 0, "bmz23")).toBe("step size h must be a number above 0 and at most 1,000,000; got 0");
+    // A huge value in exponent form, not a hundred digits (the link ?stepSize=1e99).
+    expect(numericError("stepSize", 1e99, "bmz23")).toBe("step size h must be a number above 0 and at most 1,000,000; got 1e99");
   });
 
   it("every preset's defaults run, and its paper is cited by authors, year and arXiv id", () => {
@@ -58,5 +61,11 @@ describe("the demo's links", () => {
     expect(linked.autorun).toBe(false);
     expect(linked.problem).toMatch(/preset "foo", which this page does not have/);
     expect(linked.problem).toMatch(/"widht" is not a setting/);
+  });
+
+  it("report a choice the page does not offer (?scaling=xx&loss=yy) and keep the preset's, rather than the schema's words or a silent default", () => {
+    const linked = settingsFromQuery("?task=sphere&scaling=xx&loss=yy");
+    expect(linked.problem).toBe('The link\'s scaling "xx" is not one this page offers (meanfield or ntk); it uses meanfield. The link\'s loss "yy" is not one this page offers (population or test); it uses population.');
+    expect(linked.settings).toEqual(defaultSettings("sphere"));
   });
 });

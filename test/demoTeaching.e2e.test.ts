@@ -127,6 +127,11 @@ describe("the demo page for teaching and for every reader", () => {
     await page.waitForTimeout(500);
     expect((await demoState(page)).status).toBe("idle");
     expect(await page.inputValue("#task")).toBe("bmz23");
+    // A choice the page does not offer: said next to the link, the preset's kept, no schema words.
+    await page.goto(`${server.url}?task=sphere&scaling=xx`);
+    await expect.poll(() => page.textContent("#error-query")).toMatch(/scaling "xx" is not one this page offers \(meanfield or ntk\); it uses meanfield/);
+    expect(await page.inputValue("#scaling")).toBe("meanfield");
+    expect(await page.textContent("#error-scaling")).toBe("");
   });
 
   it("estimates the run time and asks before a very long run", async () => {

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { experiments } from "../src/experiments/registry.js";
 import { runExperiment } from "../src/experiments/runExperiment.js";
 import { styleFigure } from "../src/report/figureStyle.js";
-import { category, plotSpec, quantity } from "../src/report/charts.js";
+import { category, lineChart, plotSpec, quantity } from "../src/report/charts.js";
+import { PALETTE, REFERENCE_GREYS, methodColor } from "../src/report/figureColors.js";
+import { COLORS } from "../web/src/plots.ts";
 import { renderSvg } from "../src/report/renderSvg.js";
 import { figureProblems } from "./figureChecks.js";
 import { runtimeFor } from "./helpers.js";
@@ -60,6 +62,104 @@ describe("the figure checks catch what they name", () => {
     });
     expect((await problemsOf(floor)).join()).toMatch(/dashed series drawn with solid legend symbols/);
   });
+});
+
+describe("the style's scales and colours", () => {
+  type Node = Record<string, any>;
+  const rows = [1e-6, 1e-3, 1].flatMap((t) => [
+    { t, loss: 2 - t, series: "network" },
+    { t, loss: 1 - t / 2, series: "mean-field limit" },
+    { t, loss: 0.5, series: "degree-4 floor" },
+    { t, loss: 0.4, series: "Lemma bound" },
+  ]);
+  const colorScale = (spec: Node) => (spec.layer as Node[]).find((l) => l.encoding?.color?.scale)!.encoding.color.scale as { domain: string[]; range: string[] };
+
+  it("keeps an axis asked linear linear over decades (BMZ23's linear-time row), and chooses log when nothing was asked", () => {
+    const linear = styleFigure(lineChart({ title: "t", rows, x: { field: "t", title: "t", log: false }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0);
+    expect((linear.layer as Node[])[0]!.encoding.x.scale.type).toBe("linear");
+    const chosen = styleFigure(lineChart({ title: "t", rows, x: { field: "t", title: "t" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0);
+    expect((chosen.layer as Node[])[0]!.encoding.x.scale.type).toBe("log");
+    expect(styleFigure(plotSpec({ title: "t", values: rows, layers: [{ mark: "line", encoding: { x: quantity("t", "t", { log: false }), y: quantity("loss", "loss") } }] }), 0).layer[0].encoding.x.scale.type).toBe("linear");
+  });
+
+  it("draws reference curves grey, never in a method's colour, and methods in theirs", () => {
+    const spec = styleFigure(lineChart({ title: "t", rows, x: { field: "t", title: "t" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" }, reference: (s) => /floor|bound/.test(s) }), 0);
+    const { domain, range } = colorScale(spec);
+    const colorOf = (label: string) => range[domain.indexOf(label)];
+    expect(colorOf("network")).toBe(methodColor("network"));
+    expect(colorOf("mean-field limit")).toBe(methodColor("mean-field limit"));
+    expect([colorOf("degree-4 floor"), colorOf("Lemma bound")].sort()).toEqual(REFERENCE_GREYS.slice(0, 2).sort());
+  });
+
+  it("gives a method's colour to one of its series and to no other series (a best-kernel curve is not the network's blue)", () => {
+    const seeds = [1, 2, 3].flatMap((n) => [
+      { n, loss: 1 / n, series: "network (seed 1)" },
+      { n, loss: 2 / n, series: "network (seed 2)" },
+      { n, loss: 3 / n, series: "best degree-4 kernel" },
+      { n, loss: 4 / n, series: "NNGP" },
+    ]);
+    const { domain, range } = colorScale(styleFigure(lineChart({ title: "t", rows: seeds, x: { field: "n", title: "n" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0));
+    const colorOf = (label: string) => range[domain.indexOf(label)];
+    expect(colorOf("network (seed 1)")).toBe(methodColor("network"));
+    expect(colorOf("NNGP")).toBe(methodColor("NNGP"));
+    expect(new Set(range).size).toBe(range.length);
+  });
+
+  it("writes the ticks of a short log axis far from 1 as 2×10^k beside 10^k, never 2e-7", async () => {
+    const small = [1.5e-7, 3e-7, 8e-7].map((loss, i) => ({ t: i + 1, loss }));
+    const svg = await renderSvg(styleFigure(plotSpec({ title: "t", values: small, layers: [{ mark: "line", encoding: { x: quantity("t", "t"), y: quantity("loss", "loss", { log: true }) } }] }), 0), "p");
+    const labels = [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(labels).toContain("2×10⁻⁷");
+    expect(labels.join(" ")).not.toMatch(/\de-\d/);
+    // Near 1 every label is plain: 50, 100, 200 (not "50, 10², 200", the burn-in plot's d axis).
+    const near = [16, 64, 256].map((d, i) => ({ d, t: i + 1 }));
+    const nearSvg = await renderSvg(styleFigure(plotSpec({ title: "t", values: near, layers: [{ mark: "line", encoding: { x: quantity("d", "d", { log: true }), y: quantity("t", "t") } }] }), 0), "p");
+    const nearLabels = [...nearSvg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(nearLabels).toEqual(expect.arrayContaining(["20", "50", "100", "200"]));
+    expect(nearLabels.join(" ")).not.toMatch(/10[⁰¹²³]/);
+    // Across 10³ every label is a power: 5×10², 10³, 2×10³ (not "500, 10³, 2×10³").
+    const across = [400, 900, 2100].map((n, i) => ({ n, t: i + 1 }));
+    const acrossSvg = await renderSvg(styleFigure(plotSpec({ title: "t", values: across, layers: [{ mark: "line", encoding: { x: quantity("n", "n", { log: true }), y: quantity("t", "t") } }] }), 0), "p");
+    const acrossLabels = [...acrossSvg.matchAll(/aria-label="X-axis[^"]*"[\s\S]*?role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(acrossLabels).toEqual(["5×10²", "10³", "2×10³"]);
+  });
+
+  it("ticks a count axis at whole numbers only (the reflective trap's p = 1..4, once 1.0, 1.2, 1.4)", async () => {
+    const counts = [1, 2, 3, 4].map((p) => ({ p, loss: 1 / p, curve: "loss" }));
+    const svg = await renderSvg(styleFigure(lineChart({ title: "t", rows: counts, x: { field: "p", title: "p", integer: true }, y: { field: "loss", title: "loss" }, series: { field: "curve", title: "" } }), 0), "p");
+    const xLabels = [...svg.matchAll(/aria-label="X-axis[^"]*"[\s\S]*?role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(xLabels).toEqual(["1", "2", "3", "4"]);
+  });
+
+  it("lists series in natural order in the legend (d = 200 before d = 1600), filtered layers too", async () => {
+    const dims = [100, 1600, 200, 400].flatMap((d) => [1, 2].map((t) => ({ t, loss: d / t, series: `d = ${d}` })));
+    const legendOrder = (svg: string) => [...svg.matchAll(/role-legend-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    const plain = await renderSvg(styleFigure(lineChart({ title: "t", rows: dims, x: { field: "t", title: "t" }, y: { field: "loss", title: "loss" }, series: { field: "series", title: "" } }), 0), "p");
+    expect(legendOrder(plain)).toEqual(["d = 100", "d = 200", "d = 400", "d = 1600"]);
+    const filtered = plotSpec({ title: "t", values: dims, layers: [{ mark: "line", filter: "datum.series !== 'd = 400'", encoding: { x: quantity("t", "t"), y: quantity("loss", "loss"), color: category("series", "") } }] });
+    expect(legendOrder(await renderSvg(styleFigure(filtered, 0), "p"))).toEqual(["d = 100", "d = 200", "d = 1600"]);
+  });
+
+  it("keeps yellow (1.1:1 on white) for an eighth series only, and the demo draws each method in the reports' colour", () => {
+    expect(PALETTE.indexOf("#F0E442")).toBe(PALETTE.length - 1);
+    expect(COLORS.network).toBe(methodColor("network"));
+    expect(COLORS.limit).toBe(methodColor("mean-field limit"));
+  });
+});
+
+describe("a line hidden under another is named in the caption", () => {
+  it("kernel-separation: where the NNGP and NTK losses agree within 1%, the caption says the NTK's line covers the NNGP's", async () => {
+    const experiment = experiments.find((e) => e.id === "kernel-separation")!;
+    const dir = join(root, "hidden-lines");
+    const { summary } = await runExperiment(experiment, { scale: "test", out: dir, runtime: await runtimeFor("simd") });
+    for (const plot of summary.plots) {
+      const rows = (JSON.parse(readFileSync(join(dir, plot.spec), "utf8")) as { data: { values: { model: string; n: number; loss: number }[] } }).data.values;
+      const of = (kind: string) => new Map(rows.filter((r) => r.model.includes(kind)).map((r) => [r.n, r.loss]));
+      const [nngp, ntk] = [of("NNGP"), of("NTK")];
+      const same = [...nngp].every(([n, v]) => ntk.has(n) && Math.abs(v - ntk.get(n)!) <= 0.01 * Math.max(v, ntk.get(n)!));
+      expect(plot.caption.includes("the NTK's line covers the NNGP's"), plot.name).toBe(same && nngp.size > 0);
+    }
+  }, 240_000);
 });
 
 describe("every experiment's figures and citations", () => {

@@ -1,8 +1,17 @@
 // The exact pieces of Li, Ma, Zhang's separation in d: the normalized teacher's energy per Hermite
 // order against the closed forms of |z|'s Hermite coefficients, the exact population loss of
-// feature-space kernel ridge against a Monte-Carlo test set, and the resolvable degree.
+// feature-space kernel ridge against a Monte-Carlo test set, and the resolvable degree; and the
+// kernels' part of the sweep listed with `meanfield kernel` commands that succeed from the CLI.
 
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { rerunLine, type RerunPart } from "../src/experiments/experiment.js";
+import { runSeparation } from "../src/experiments/lmzSeparation.js";
+import { memoryContext } from "./experimentContext.js";
 import type { ConfigInput } from "../src/config.js";
 import { kernelBaseline } from "../src/kernels/kernelRidge.js";
 import { KernelFeatures } from "../src/kernels/kernelFeatures.js";
@@ -87,4 +96,27 @@ describe("normalized teacher of Li, Ma, Zhang 2020", () => {
     // A degree-2 kernel keeps at least the orders >= 4 (orders 1 and 3 are zero for |.|).
     expect(exact!.loss).toBeGreaterThan(tailAbove(teacherOrders(rt, normalizedTeacherTask(d), 5, 12), 3));
   });
+});
+
+describe("the separation's kernel part reruns from its report", () => {
+  it("saves a config per d with a `meanfield kernel` command per kernel, and the command succeeds from the CLI", async () => {
+    const runtime = await runtimeFor("simd");
+    const base = memoryContext(runtime);
+    const reruns = new Map<string, readonly RerunPart[]>();
+    const context = { ...base, saveConfig: (name: string, cfg: unknown, commands?: readonly RerunPart[]) => (base.saveConfig(name, cfg), reruns.set(name, commands ?? [])) };
+    await runSeparation(context, { dims: [5, 6], budget: 2, batch: 8, stepSize: 1, kernelWork: 1e6 }, {});
+    const parts = reruns.get("lmz20-separation-d6-kernels");
+    expect(parts?.map((p) => (typeof p === "string" ? p : p.command))).toEqual(["kernel", "kernel"]);
+    const dir = mkdtempSync(join(tmpdir(), "meanfield-lmz-rerun-"));
+    try {
+      writeFileSync(join(dir, "kernels.json"), JSON.stringify(base.configs.get("lmz20-separation-d6-kernels")));
+      for (const part of parts!) {
+        const line = rerunLine(part, "kernels.json").split(" ").slice(1);
+        const out = spawnSync(process.execPath, [fileURLToPath(new URL("../dist/cli.js", import.meta.url)), ...line], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+        expect(out.status, `${line.join(" ")}: ${out.stderr}`).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

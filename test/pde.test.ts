@@ -25,7 +25,7 @@ function quartic(d: number, s2: number, s4: number): Link {
   return { kind: "legendre", coefficients: [0, 0, s2 * Math.sqrt(sphericalHarmonicsDim(d, 2)), 0, s4 * Math.sqrt(sphericalHarmonicsDim(d, 4))] };
 }
 
-function seed000(d: number) {
+function mahankaliSetting(d: number) {
   return {
     d,
     activation: linkToActivation(quartic(d, 0.5, 0.5), d),
@@ -109,7 +109,7 @@ describe("grid densities: CDF, quantiles, W1", () => {
 
 describe("finite-volume solver against the plain-TypeScript scheme", () => {
   const d = 12;
-  const model = new SphereModel(seed000(d));
+  const model = new SphereModel(mahankaliSetting(d));
   const faces = sphereFaces({ cells: 201, ends: true, centerWidth: 0.004 });
   const rho = sphereUniformDensity(faces, d);
   const cases: [Limiter, Integrator][] = [["mc", "ssp2"], ["minmod", "ssp3"]];
@@ -146,7 +146,7 @@ describe("finite-volume solver against the plain-TypeScript scheme", () => {
 describe("mass and positivity over 10^4 steps", () => {
   it("sphere (Mahankali et al.'s quartic, d = 32, 4096 cells) and radial (MMN18, d = 320, 4096 cells)", async () => {
     const rt = await runtimeFor("simd");
-    const sphere = new SphereModel(seed000(32));
+    const sphere = new SphereModel(mahankaliSetting(32));
     const sphereGridFaces = sphereFaces({ cells: 4096, ends: true });
     const activation = { kind: "piecewiseLinear" as const, breakpoints: [0.5, 1.5], slopes: [0, 1.5, 0], valueAtZero: -0.75 };
     const initial = { kind: "gaussian" as const, kappa: 0.4 };
@@ -177,7 +177,7 @@ describe("mass and positivity over 10^4 steps", () => {
 });
 
 describe("sphere PDE accuracy (Mahankali et al.'s quartic, d = 32)", () => {
-  const options = seed000(32);
+  const options = mahankaliSetting(32);
 
   it("grid refinement 256 .. 8192 cells: E[P_2(w)] at t = 8 converges at second order", async () => {
     const runtime = await runtimeFor("simd");
@@ -238,7 +238,7 @@ describe("sphere PDE accuracy (Mahankali et al.'s quartic, d = 32)", () => {
   }, 30_000);
 
   it("velocity nonlinearity: w (1 - w^2) on a point mass at w0 gives w0^2", () => {
-    const model = new SphereModel({ ...seed000(32), activation: linkToActivation(quartic(32, 1, 0), 32), degree: 4 });
+    const model = new SphereModel({ ...mahankaliSetting(32), activation: linkToActivation(quartic(32, 1, 0), 32), degree: 4 });
     const table = transportTable((w, out) => model.transport(w, out), model.count, [0.5, -0.5]);
     expect(velocityNonlinearity(table, [0, -0.3, 0, 0], [1, 1])).toBeCloseTo(0.25, 8);
     expect(velocityNonlinearity(table, [0, -0.3, 0, 0], [1, 0])).toBeCloseTo(0.25, 8);

@@ -157,7 +157,7 @@ describe("Gaussian-input population losses", () => {
     });
   }
 
-  it("teacher a*^T |W* x| (seed 002): loss vs Monte Carlo, and the Hermite orders sum to it", async () => {
+  it("teacher a*^T |W* x| (Li, Ma, Zhang 2020): loss vs Monte Carlo, and the Hermite orders sum to it", async () => {
     const rt = await runtimeFor("simd");
     const d = 6;
     const n = 5;

@@ -229,7 +229,7 @@ describe("hypercube expectations", () => {
   }
 });
 
-describe("the symmetry-reduced PDE of a Gaussian single index (seed 001, section 2.4)", () => {
+describe("the symmetry-reduced PDE of a Gaussian single index", () => {
   it("tracks population GD of N = 1000 neurons (d = 30, bmz23 link, trainable a) to within its O(N^-1/2) fluctuations", async () => {
     const rt = await runtimeFor("simd");
     const common = {

@@ -191,7 +191,7 @@ async function figure2Runs(ctx: ExperimentContext, size: Sizes, checks: Experime
     const tr = await meanFieldRun(ctx, `figure2-eps${epsilon}`, FIGURE_WIDTH, epsilon, horizon, 300);
     const t = DEGREES.map((k) => learnedAt(tr, k));
     figureTimes.push({ epsilon, t });
-    const label = `epsilon = ${epsilon}`;
+    const label = `epsilon = ${epsilon.toExponential(0)}`;
     tr.times.forEach((time, j) => {
       if (time <= 0) return;
       riskRows.push({ time, risk: tr.risk[j]!, run: label });
@@ -324,13 +324,13 @@ function timescalePlots(size: Sizes, figure2: Awaited<ReturnType<typeof figure2R
     ]),
     ...figureTimes.flatMap((f) => DEGREES.map((k) => ({ epsilon: f.epsilon, time: f.t[k]!, series: `He${k} (m = 10)` }))),
   ].filter((r) => Number.isFinite(r.time));
-  const epsLabel = size.figureEpsilons.join(" and ");
+  const epsLabel = size.figureEpsilons.map((e) => e.toExponential(0)).join(" and ");
   return [
       {
         name: "risk-linear",
         title: "Risk in linear time (BMZ23 Figure 2, first row)",
         caption: `Risk of the mean-field neuron dynamics with m = 10 ReLU neurons (unit w, d -> infinity, s(0) = 0, a(0) ~ N(0, 1)) on y = He0 - He1 + 2/3 He2, first-layer learning rate epsilon times the second's (epsilon = ${epsLabel}). In linear time the risk falls in sharp steps: the plateaus of the log-time plot are invisible at this scale. BMZ23 Figure 2, first row.`,
-        spec: lineChart({ title: "Risk, linear time", rows: riskRows, x: { field: "time", title: "t (first-layer time, BMZ23)" }, y: { field: "risk", title: "risk 1/2 E(f - y)^2" }, series: { field: "run", title: "run" } }),
+        spec: lineChart({ title: "Risk, linear time", rows: riskRows, x: { field: "time", title: "t (first-layer time, BMZ23)", log: false }, y: { field: "risk", title: "risk ½E(f − y)²", log: false }, series: { field: "run", title: "run" } }),
       },
       {
         name: "risk-log",
@@ -353,7 +353,7 @@ function timescalePlots(size: Sizes, figure2: Awaited<ReturnType<typeof figure2R
       {
         name: "network",
         title: "A finite network with the ratio on its mean-field limit",
-        caption: `Online SGD of N = ${net.width} neurons in d = ${net.d} (batch ${net.batch}, epsilon = ${net.epsilon}, projected) against its mean-field limit from the same initial law (M = ${net.limitParticles} reduced particles).`,
+        caption: `Online SGD of N = ${net.width} neurons in d = ${net.d} (batch ${net.batch}, epsilon = ${net.epsilon}, projected) against its mean-field limit from the same initial law (M = ${net.limitParticles} reduced particles): the network's risk stays on its limit's curve, so N = ${net.width} neurons already behave as infinitely many.`,
         spec: lineChart({
           title: "Risk, network and limit",
           rows: netTr.times.flatMap((time, j) =>

@@ -93,11 +93,18 @@ function curves(network: { n: number; loss: number }[], kernels: Record<KernelKi
   return { network: kernels.nngp, kernels: { nngp: network, ntk: kernels.ntk } };
 }
 
+/** Whether the NNGP and NTK curves agree within 1% at every shared n (one line then hides the other). */
+function kernelsCoincide(rows: ChartRow[]): boolean {
+  const ntk = new Map(rows.filter((r) => r.model === KERNEL_LABEL.ntk).map((r) => [r.n, Number(r.loss)]));
+  const pairs = rows.filter((r) => r.model === KERNEL_LABEL.nngp && ntk.has(r.n)).map((r) => [Number(r.loss), ntk.get(r.n)!] as const);
+  return pairs.length > 0 && pairs.every(([a, b]) => Math.abs(a - b) <= 0.01 * Math.max(Math.abs(a), Math.abs(b)));
+}
+
 function plotOf(name: string, title: string, caption: string, rows: ChartRow[]): ExperimentPlot {
   return {
     name,
     title: `Population loss vs n: ${title}`,
-    caption,
+    caption: kernelsCoincide(rows) ? `${caption} The NNGP and NTK losses agree within 1% at every n: the NTK's line covers the NNGP's.` : caption,
     spec: lineChart({
       title,
       rows,

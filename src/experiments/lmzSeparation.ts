@@ -162,7 +162,11 @@ export async function runSeparation(context: ExperimentContext, sizes: Separatio
     const p = hermiteDim(d, 0) + hermiteDim(d, 2);
     const kernelN = Math.min(n, Math.max(10 * p, Math.floor(sizes.kernelWork / (p * p))));
     context.log(`separation d = ${d}: NNGP and NTK ridge, degree ${KERNEL_DEGREE} Hermite features (p = ${p}), n = ${kernelN}`);
-    const fits = teacherFeatureRidge(context.runtime, phaseConfig(task, n, sizes.stepSize, sizes, context.seed + d, broken, null), KERNELS, KERNEL_DEGREE, [kernelN]);
+    const kernelConfig = phaseConfig(task, n, sizes.stepSize, sizes, context.seed + d, broken, null);
+    // The kernels' part on its own (`meanfield kernel` scores on test samples where this fit is exact).
+    const kernelOptions = (kind: KernelKind) => ["--kernel", kind, "--n", String(kernelN), "--method", "features", "--degree", String(KERNEL_DEGREE)];
+    context.saveConfig(`lmz20-separation-d${d}-kernels`, kernelConfig, KERNELS.map((kind) => ({ command: "kernel" as const, options: kernelOptions(kind) })));
+    const fits = teacherFeatureRidge(context.runtime, kernelConfig, KERNELS, KERNEL_DEGREE, [kernelN]);
     const losses = Object.fromEntries(fits.map((f) => [f.kernel, f.loss])) as Record<KernelKind, number>;
     const reportedNetwork = broken.swapKernelAndNetwork ? Math.min(losses.nngp, losses.ntk) : networkLoss;
     for (const kind of KERNELS) kernel[kind].push(broken.swapKernelAndNetwork ? networkLoss : losses[kind]);

@@ -11,6 +11,7 @@ import { parseConfig } from "../config.js";
 import { pdeFromConfig } from "../pde/fromConfig.js";
 import type { SpherePhases } from "../pde/sphere/phases.js";
 import { category, quantity, plotSpec } from "../report/charts.js";
+import { methodColor } from "../report/figureColors.js";
 import type { TableRow } from "../report/csv.js";
 import { check, type Experiment, type ExperimentContext, type ExperimentResult } from "./experiment.js";
 import { MAHANKALI_2023 } from "./papers.js";
@@ -159,6 +160,12 @@ function phaseChecks(m: Measured, time: number) {
 }
 
 /** Residuals with the phase rules, the losses beside the unrealizable target, the Phi gaps, the burn-in against d and the law of w over time. */
+/** The loss plot's colours (its layers are filtered, which figureStyle cannot colour by method): the network blue, its limit orange. */
+const lossColors = {
+  ...category("source", ""),
+  scale: { domain: ["network", "PDE", "PDE, unrealizable target"], range: [methodColor("network"), methodColor("mean-field limit"), "#000000"] },
+};
+
 function phasePlots(m: Measured, histogram: TableRow[], instance: QuarticInstance, N: number, d: number) {
   const { curves, table, initialLoss, burnIn, gapRows, pairCount } = m;
   const uRecords = m.unrealizable.uRecords;
@@ -203,8 +210,8 @@ function phasePlots(m: Measured, histogram: TableRow[], instance: QuarticInstanc
           ...uRecords.map((r) => ({ time: r.time, source: "PDE, unrealizable target", loss: r.loss / uRecords[0]!.loss })),
         ],
         layers: [
-          { mark: "line", filter: "datum.source !== 'network'", encoding: { x: quantity("time", "time t"), y: quantity("loss", "loss / initial loss", { log: true }), color: category("source", "") } },
-          { mark: "point", filter: "datum.source === 'network'", encoding: { x: quantity("time", "time t"), y: quantity("loss", "loss / initial loss", { log: true }), color: category("source", "") } },
+          { mark: "line", filter: "datum.source !== 'network'", encoding: { x: quantity("time", "time t"), y: quantity("loss", "loss / initial loss", { log: true }), color: lossColors } },
+          { mark: "point", filter: "datum.source === 'network'", encoding: { x: quantity("time", "time t"), y: quantity("loss", "loss / initial loss", { log: true }), color: lossColors } },
           { mark: "rule", values: [{ epsilon: EPSILON }], markProperties: { strokeDash: [4, 3], color: "gray" }, encoding: { y: quantity("epsilon", "loss / initial loss", { log: true }) } },
         ],
       }),

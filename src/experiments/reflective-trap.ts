@@ -261,7 +261,7 @@ function reflectivePlots(n: number, trapRows: ChartRow[], perD: TrapPerD[], trap
       spec: lineChart({
         title: "Two-stage training",
         rows: averagingRows.map((r) => ({ p: r.p, loss: r.stage2Loss, curve: "stage-2 population loss" })),
-        x: { field: "p", title: "trajectories averaged p" },
+        x: { field: "p", title: "trajectories averaged p", integer: true },
         y: { field: "loss", title: "population loss", log: true },
         series: { field: "curve", title: "" },
         points: true,

@@ -17,8 +17,10 @@ export type ChartRow = Record<string, number | string | null>;
 export interface LineChartOptions {
   title: string;
   rows: ChartRow[];
-  x: { field: string; title: string; log?: boolean };
-  y: { field: string; title: string; log?: boolean };
+  /** log: true for a log axis, false for a linear one on purpose (kept even over data spanning decades), unset: chosen from the data. */
+  /** integer: the quantity is a count (p = 1, 2, 3): ticks at whole numbers only, no "1.2". */
+  x: { field: string; title: string; log?: boolean; integer?: boolean };
+  y: { field: string; title: string; log?: boolean; integer?: boolean };
   /** Field naming the series (one line per value). */
   series?: { field: string; title: string };
   /** Fields of the band around y, drawn under the lines, light and in each series' colour; `label` says what it is in the legend (default "95% interval"). */
@@ -36,12 +38,13 @@ export interface LineChartOptions {
   height?: number;
 }
 
-function axis(spec: { field: string; title: string; log?: boolean }): Record<string, unknown> {
+function axis(spec: { field: string; title: string; log?: boolean; integer?: boolean }): Record<string, unknown> {
   return {
     field: spec.field,
     type: "quantitative",
     title: spec.title,
-    ...(spec.log ? { scale: { type: "log" } } : {}),
+    ...(spec.log ? { scale: { type: "log" } } : spec.log === false ? { scale: { type: "linear" } } : {}),
+    ...(spec.integer ? { axis: { tickMinStep: 1, format: "d" } } : {}),
   };
 }
 
@@ -124,6 +127,8 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
     ...(options.height !== undefined ? { height: options.height } : {}),
     data: { values: rows },
     layer: layers,
+    // figureStyle colours these grey: a floor or a bound must not borrow a method's colour.
+    ...(referenceNames.length > 0 ? { usermeta: { referenceSeries: referenceNames } } : {}),
   };
 }
 
@@ -132,6 +137,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
 
 /** Scale options of a quantitative channel: log (for data spanning decades), whether to include zero, a fixed domain. */
 export interface AxisOptions {
+  /** true: log axis; false: linear on purpose (figureStyle keeps it linear over data spanning decades); unset: chosen from the data. */
   log?: boolean;
   /** Include zero in a linear scale (Vega-Lite's default is true). */
   zero?: boolean;
@@ -145,6 +151,7 @@ export type Encoding = Record<string, unknown>;
 export function quantity(field: string, title: string, options: AxisOptions = {}): Encoding {
   const scale: Record<string, unknown> = {};
   if (options.log) scale.type = "log";
+  else if (options.log === false) scale.type = "linear";
   if (options.zero !== undefined) scale.zero = options.zero;
   if (options.domain) scale.domain = options.domain;
   return { field, type: "quantitative", title, ...(Object.keys(scale).length > 0 ? { scale } : {}), ...(options.log ? { axis: { format: "~g" } } : {}) };

@@ -3,7 +3,9 @@
 // logarithmic (a loss falling from 2 to 1e-5 otherwise lies flat on zero for most of the axis), a
 // log axis over data within a factor of 3 becomes linear (it would carry no labelled tick), and log
 // axes hug the data (no padding out to whole decades) with labels 10^k at decades, or at 1, 2 and
-// 5 times a decade when fewer than two decades are in view. Grid lines follow the labelled ticks.
+// 5 times a decade when fewer than two decades are in view (then 20, 50, 100 on an axis near 1, else 2×10^k). Grid lines follow the labelled ticks.
+// A spec that asks for type "linear" keeps it: a figure drawn in linear time on purpose (BMZ23's
+// first row, where the plateaus must vanish) is not turned into its log-time twin.
 
 import { log } from "../special/portableMath.js";
 
@@ -61,7 +63,11 @@ function labelledTick(dense: boolean): string {
 
 /** Vega expression labelling powers of ten as 10^k with k in superscript. */
 export function decadeLabel(): string {
-  const k = "round(log(datum.value) / LN10)";
+  return powerOfTen("round(log(datum.value) / LN10)");
+}
+
+/** Vega expression writing 10^k for the integer expression k: '1', '10', '10⁻³'. */
+function powerOfTen(k: string): string {
   let text = `'' + ${k}`;
   const superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
   text = `replace(${text}, regexp('-', 'g'), '⁻')`;
@@ -74,8 +80,13 @@ function logAxis(lo: number, hi: number): Spec {
   const dense = decadesIn(lo, hi) < 2;
   const labelled = labelledTick(dense);
   const decade = labelledTick(false);
+  // With 2 and 5 times a decade labelled, one style per axis: plain when the axis lies within
+  // [0.01, 1000) (20, 50, 100, 200), else 10⁻⁷, 2×10⁻⁷ (never "2e-7" beside "10⁻⁷", nor "500" beside "10³").
+  const k = "floor(log(datum.value) / LN10 + 1e-9)";
+  const power = `(${decade} ? (${decadeLabel()}) : round(datum.value / pow(10, ${k})) + '×' + (${powerOfTen(k)}))`;
+  const text = !dense ? `(${decadeLabel()})` : lo >= 0.01 && hi < 1000 ? "format(datum.value, '~g')" : power;
   return {
-    labelExpr: `${labelled} ? (${decade} ? (${decadeLabel()}) : format(datum.value, '~g')) : ''`,
+    labelExpr: `${labelled} ? ${text} : ''`,
     gridOpacity: { condition: { test: labelled, value: 1 }, value: 0 },
     tickSize: { condition: { test: labelled, value: 6 }, value: 3 },
     labelOverlap: "greedy",
@@ -93,8 +104,9 @@ export function fitChannelScale(spec: Spec, channel: "x" | "y"): void {
   const lo = Math.min(...positive);
   const hi = Math.max(...positive);
   let isLog = scales.some((s) => s.type === "log");
+  const linearOnPurpose = scales.some((s) => s.type === "linear");
   if (isLog && hi / lo < LINEAR_BELOW_RATIO) isLog = false;
-  else if (!isLog && positive.length === values.length && positive.length >= 2 && hi / lo >= LOG_FROM_RATIO) isLog = true;
+  else if (!isLog && !linearOnPurpose && positive.length === values.length && positive.length >= 2 && hi / lo >= LOG_FROM_RATIO) isLog = true;
   for (const [i, enc] of encodings.entries()) {
     const scale: Spec = { ...scales[i] };
     const axis: Spec = isObject(enc.axis) ? { ...enc.axis } : {};

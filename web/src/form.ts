@@ -42,7 +42,11 @@ export function readSettings(): DemoSettings {
   return s as unknown as DemoSettings;
 }
 
-const number = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: 6 });
+/** The values a select field offers (those of web/index.html's options), in the words a link uses. */
+export const CHOICES: Partial<Record<keyof DemoSettings, readonly string[]>> = { scaling: ["meanfield", "ntk"], loss: ["population", "test"] };
+
+/** 1,000,000 in words a visitor reads; 1e99 and 1e-9 in exponent form rather than a hundred digits or a zero. */
+const number = (v: number) => (v !== 0 && (Math.abs(v) >= 1e12 || Math.abs(v) < 1e-6) ? v.toExponential().replace("e+", "e") : v.toLocaleString("en-US", { maximumFractionDigits: 6 }));
 
 /** "a whole number from 1 to 1,000,000" */
 export function rangeText(range: FieldRange, min = range.min): string {
@@ -89,6 +93,9 @@ export function showErrors(errors: FieldErrors): void {
 export function checkSettings(settings: DemoSettings): { config: ConfigInput | null; errors: FieldErrors } {
   const errors: FieldErrors = new Map();
   if (!(settings.task in TASKS)) errors.set("task", `preset: pick one of ${Object.keys(TASKS).join(", ")}`);
+  for (const [field, values] of Object.entries(CHOICES) as [keyof DemoSettings, readonly string[]][]) {
+    if (!values.includes(String(settings[field]))) errors.set(field, `${LABELS[field]}: pick one in the list`);
+  }
   for (const field of Object.keys(FIELD_RANGES) as (keyof typeof FIELD_RANGES)[]) {
     const message = numericError(field, settings[field], settings.task);
     if (message) errors.set(field, message);

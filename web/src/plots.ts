@@ -1,9 +1,9 @@
 // Canvas plots of the demo: the loss against mean-field time, the overlap histogram against the
 // limit's law on the same bins, and a bar chart of components. Plain 2-D canvas: three small plots
 // redrawn a few times a second need no plotting library. Colours are the package's figure palette
-// (Okabe–Ito, src/report/figureStyle.ts) with one fixed colour per method.
+// (Okabe–Ito, src/report/figureColors.ts) with the reports' fixed colour per method.
 
-import { PALETTE } from "../../src/report/figureStyle.ts";
+import { methodColor } from "../../src/report/figureColors.ts";
 import { linearLabels, linearTicks, log10, logLabels, logTicks, tickLabel } from "./ticks.ts";
 
 /** Ticks of a linear axis at their pixel positions, labelled in one style. */
@@ -13,9 +13,10 @@ const logAxis = (values: number[], at: (v: number) => number) => labelled(values
 const labelled = (values: number[], labels: string[], at: (v: number) => number) => values.map((v, i) => ({ at: at(v), label: labels[i]! }));
 
 export const COLORS = {
-  network: PALETTE[0]!,
-  limit: PALETTE[3]!,
-  target: PALETTE[7]!,
+  // The reports' colour of each method (figureColors.ts), so the demo's limit is the reports' orange.
+  network: methodColor("network")!,
+  limit: methodColor("mean-field limit")!,
+  target: "#000000",
   /** The previous run, overlaid for comparison: a grey that keeps 4.5:1 on white. */
   previous: "#6b6b6b",
   band: "rgba(0,114,178,0.18)",

@@ -3,7 +3,7 @@
 // address of the run on screen. A link the page cannot follow says so instead of quietly running
 // something else.
 
-import { FIELDS, NUMERIC } from "./form.ts";
+import { CHOICES, FIELDS, NUMERIC } from "./form.ts";
 import { defaultSettings, TASKS, type DemoSettings, type TaskId } from "./presets.ts";
 
 /**
@@ -33,6 +33,12 @@ export function settingsFromQuery(search: string): LinkedRun {
   for (const field of FIELDS) {
     const value = params.get(field);
     if (value === null || field === "task") continue;
+    const choices = CHOICES[field];
+    // A select cannot show a value it does not offer: say so and keep the preset's.
+    if (choices && !choices.includes(value)) {
+      problems.push(`The link's ${field} "${value}" is not one this page offers (${choices.join(" or ")}); it uses ${String(settings[field])}.`);
+      continue;
+    }
     settings[field] = NUMERIC.has(field) ? (value.trim() === "" ? Number.NaN : Number(value)) : value;
   }
   const unknown = [...params.keys()].filter((k) => k !== "autorun" && !(FIELDS as string[]).includes(k));
