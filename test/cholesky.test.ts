@@ -3,7 +3,7 @@ import { choleskySolve } from "../src/kernels/cholesky.js";
 import { referenceCholesky, referenceCholeskySolve } from "./reference/cholesky.js";
 import { BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
 
-const SIZES = [1, 2, 3, 63, 64, 65, 130, 257];
+const SIZES = [1, 2, 3, 5, 63, 64, 65, 127, 129, 130, 257];
 
 /** A = B B^T + n I with Gaussian B: SPD with condition number of order 5. */
 function randomSpd(n: number, seed: number): Float64Array {
