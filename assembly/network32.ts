@@ -334,10 +334,13 @@ function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f6
 }
 
 /**
- * The forward work of neuron blocks [j0, j1) (NEURON_BLOCK neurons each): their columns of z and,
- * with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks x B);
- * with partial zero, f_s = scale * the blocks' sums added in block order, which is what
+ * The forward work of neuron blocks [j0, j1) (NEURON_BLOCK = PANEL neurons each): their columns
+ * of z and, with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks
+ * x B); with partial zero, f_s = scale * the blocks' sums added in block order, which is what
  * reduceBlocks() makes of partial, so forward32 and its split across threads agree bit for bit.
+ * Within a sample block each panel's z is summed right after its tiles wrote it, while it is in
+ * cache (f holds the running totals), where summing once all N neurons' z were written read z
+ * back from memory.
  */
 function forwardBlocks32(
   x32: usize, wT32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
@@ -352,21 +355,20 @@ function forwardBlocks32(
   const partialRow = <usize>b << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    preactivationBlock32(xg, wT32, n, d, b, s0, s1, z, n0, n1);
-    for (let s = s0; s < s1; s++) {
-      const zs = z + <usize>s * nBytes;
-      let total: f64 = 0.0;
-      let out = partial + <usize>j0 * partialRow + (<usize>s << 3);
-      for (let i = n0; i < n1; i += NEURON_BLOCK) {
-        const off = <usize>i << 3;
-        const sum = outputSum(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, n1 - i));
-        if (partial != 0) {
-          store<f64>(out, sum);
-          out += partialRow;
-        } else total += sum;
+    if (partial == 0) memory.fill(f + (<usize>s0 << 3), 0, <usize>(s1 - s0) << 3);
+    for (let i = n0; i < n1; i += NEURON_BLOCK) {
+      const i1 = min(i + NEURON_BLOCK, n1);
+      preactivationBlock32(xg, wT32, n, d, b, s0, s1, z, i, i1);
+      const off = <usize>i << 3;
+      const out = partial + <usize>(i / NEURON_BLOCK) * partialRow;
+      for (let s = s0; s < s1; s++) {
+        const sum = outputSum(kind, p, np, z + <usize>s * nBytes + off, a + off, i1 - i);
+        const at = <usize>s << 3;
+        if (partial != 0) store<f64>(out + at, sum);
+        else store<f64>(f + at, load<f64>(f + at) + sum);
       }
-      if (partial == 0) store<f64>(f + (<usize>s << 3), scale * total);
     }
+    if (partial == 0) for (let s = s0; s < s1; s++) store<f64>(f + (<usize>s << 3), scale * load<f64>(f + (<usize>s << 3)));
   }
 }
 
