@@ -396,6 +396,19 @@ export function forward32Range(
 }
 
 /**
+ * Reads one byte of every 64-byte line of `rows` rows of `bytes` bytes (rowBytes apart) and drops
+ * it: Wasm has no prefetch, and a panel's z rows (one line per 8 neurons, N * 8 bytes apart) come
+ * from memory at large N; loaded in one pass the misses overlap, where the group-by-group pass
+ * that uses them met them one row at a time. Results do not depend on it.
+ */
+@inline function touchRows(from: usize, rowBytes: usize, rows: i32, bytes: i32): void {
+  for (let t = 0; t < rows; t++) {
+    for (let o = 0; o < bytes; o += 64) load<u8>(from + <usize>o);
+    from += rowBytes;
+  }
+}
+
+/**
  * The backward pass's per-neuron work for samples s0 .. s1 - 1 and neurons i0 .. i1 - 1 (i0 a
  * multiple of GR), with coef_s = scale r_s: gradA_i += coef_s sigma(z_si), sample by sample as in
  * backward(), and g_si = f32(coef_s a_i sigma'(z_si)) in groups of GR neurons (gradientAt).
@@ -409,6 +422,7 @@ export function forward32Range(
   const nBytes = <usize>n << 3;
   const rows = s1 - s0;
   const groupBytes = <usize>rows << 4;
+  touchRows(z + <usize>s0 * nBytes + (<usize>i0 << 3), nBytes, rows, (i1 - i0) << 3);
   let i = i0;
   if (ASC_FEATURE_SIMD) {
     const full = i0 + ((i1 - i0) & ~(GR - 1));
