@@ -581,6 +581,86 @@ export function panelGradients(
   finishNarrow(gw + 3 * xRow, out + 3 * outRow, c3, last, count);
 }
 
+/** Lane t of c to neuron t's row (gw, xRow apart; or widened to out, outRow apart, after the last block). */
+@inline function finishColumn(gw: usize, xRow: usize, out: usize, outRow: usize, c: v128, last: bool): void {
+  if (last) {
+    store<f64>(out, <f64>f32x4.extract_lane(c, 0));
+    store<f64>(out + outRow, <f64>f32x4.extract_lane(c, 1));
+    store<f64>(out + 2 * outRow, <f64>f32x4.extract_lane(c, 2));
+    store<f64>(out + 3 * outRow, <f64>f32x4.extract_lane(c, 3));
+    return;
+  }
+  v128.store32_lane(gw, c, 0);
+  v128.store32_lane(gw + xRow, c, 1);
+  v128.store32_lane(gw + 2 * xRow, c, 2);
+  v128.store32_lane(gw + 3 * xRow, c, 3);
+}
+
+/** One coordinate of 4 neurons' rows of gradW32 (xRow apart) as one vector: the inverse of finishColumn. */
+@inline function startColumn(gw: usize, xRow: usize, first: bool): v128 {
+  if (first) return f32x4.splat(0);
+  const c = v128.load32_zero(gw);
+  return v128.load32_lane(gw + 3 * xRow, v128.load32_lane(gw + 2 * xRow, v128.load32_lane(gw + xRow, c, 1), 2), 3);
+}
+
+/**
+ * The last strip's coordinates k, k + 1 (two set) or k alone for 16 neurons, 4 full groups g +
+ * q groupBytes (q < 4) (SIMD), with the lanes over neurons: 8 independent sums (4 with one
+ * coordinate) from one load of g per group and a splat of x, where gradientTile4Narrow kept 4
+ * sums, too few to cover the latency of the relaxed build's fused multiply-adds, and spent lanes
+ * on padding. Each lane is the same sum, in the same order, as there.
+ */
+@inline function gradientColumns16(
+  g: usize, groupBytes: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, outRow: usize, first: bool, last: bool, two: bool,
+): void {
+  const quad = xRow << 2;
+  const quadOut = outRow << 2;
+  let a0 = startColumn(gw, xRow, first), a1 = startColumn(gw + quad, xRow, first);
+  let a2 = startColumn(gw + 2 * quad, xRow, first), a3 = startColumn(gw + 3 * quad, xRow, first);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  if (two) {
+    b0 = startColumn(gw + 4, xRow, first); b1 = startColumn(gw + quad + 4, xRow, first);
+    b2 = startColumn(gw + 2 * quad + 4, xRow, first); b3 = startColumn(gw + 3 * quad + 4, xRow, first);
+  }
+  let gs = g;
+  let xs = x;
+  const end = g + <usize>rows * (GR << 2);
+  for (; gs < end; gs += GR << 2) {
+    const g0 = v128.load(gs);
+    const g1 = v128.load(gs + groupBytes);
+    const g2 = v128.load(gs + 2 * groupBytes);
+    const g3 = v128.load(gs + 3 * groupBytes);
+    const h0 = v128.load32_splat(xs);
+    a0 = madd32(h0, g0, a0); a1 = madd32(h0, g1, a1); a2 = madd32(h0, g2, a2); a3 = madd32(h0, g3, a3);
+    if (two) {
+      const h1 = v128.load32_splat(xs, 4);
+      b0 = madd32(h1, g0, b0); b1 = madd32(h1, g1, b1); b2 = madd32(h1, g2, b2); b3 = madd32(h1, g3, b3);
+    }
+    xs += xRow;
+  }
+  finishColumn(gw, xRow, out, outRow, a0, last);
+  finishColumn(gw + quad, xRow, out + quadOut, outRow, a1, last);
+  finishColumn(gw + 2 * quad, xRow, out + 2 * quadOut, outRow, a2, last);
+  finishColumn(gw + 3 * quad, xRow, out + 3 * quadOut, outRow, a3, last);
+  if (!two) return;
+  finishColumn(gw + 4, xRow, out + 8, outRow, b0, last);
+  finishColumn(gw + quad + 4, xRow, out + quadOut + 8, outRow, b1, last);
+  finishColumn(gw + 2 * quad + 4, xRow, out + 2 * quadOut + 8, outRow, b2, last);
+  finishColumn(gw + 3 * quad + 4, xRow, out + 3 * quadOut + 8, outRow, b3, last);
+}
+
+/** gradientColumns16 over the count (<= 4) coordinates of the last strip, two at a time. */
+@inline function lastStripColumns16(
+  g: usize, groupBytes: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, outRow: usize, first: bool, last: bool, count: i32,
+): void {
+  for (let c = 0; c < count; c += 2) {
+    const o4 = <usize>c << 2;
+    const o8 = <usize>c << 3;
+    if (c + 2 <= count) gradientColumns16(g, groupBytes, x + o4, xRow, rows, gw + o4, out + o8, outRow, first, last, true);
+    else gradientColumns16(g, groupBytes, x + o4, xRow, rows, gw + o4, out + o8, outRow, first, last, false);
+  }
+}
+
 /** finishRow for one f32x4 of sums (count <= 4). */
 @inline function finishNarrow(gw: usize, out: usize, c: v128, last: bool, count: i32): void {
   if (!last) {
@@ -679,7 +759,13 @@ export function panelWeightSums(
     let outk = out + (<usize>k << 3);
     for (let j = i0; j < i1; j += GR) {
       const width = min(GR, i1 - j);
-      if (width == GR) {
+      if (count <= 4 && j + 4 * GR <= i1) {
+        lastStripColumns16(gj, groupBytes, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+        j += 3 * GR;
+        gj += 3 * groupBytes;
+        gwk += <usize>(3 * GR) * xRow;
+        outk += <usize>(3 * GR) * outRow;
+      } else if (width == GR) {
         if (count <= 4) gradientTile4Narrow(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
         else gradientTile4(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
       } else {
