@@ -334,10 +334,13 @@ function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f6
 }
 
 /**
- * The forward work of neuron blocks [j0, j1) (NEURON_BLOCK neurons each): their columns of z and,
- * with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks x B);
- * with partial zero, f_s = scale * the blocks' sums added in block order, which is what
+ * The forward work of neuron blocks [j0, j1) (NEURON_BLOCK = PANEL neurons each): their columns
+ * of z and, with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks
+ * x B); with partial zero, f_s = scale * the blocks' sums added in block order, which is what
  * reduceBlocks() makes of partial, so forward32 and its split across threads agree bit for bit.
+ * Within a sample block each panel's z is summed right after its tiles wrote it, while it is in
+ * cache (f holds the running totals), where summing once all N neurons' z were written read z
+ * back from memory.
  */
 function forwardBlocks32(
   x32: usize, wT32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
@@ -352,21 +355,20 @@ function forwardBlocks32(
   const partialRow = <usize>b << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    preactivationBlock32(xg, wT32, n, d, b, s0, s1, z, n0, n1);
-    for (let s = s0; s < s1; s++) {
-      const zs = z + <usize>s * nBytes;
-      let total: f64 = 0.0;
-      let out = partial + <usize>j0 * partialRow + (<usize>s << 3);
-      for (let i = n0; i < n1; i += NEURON_BLOCK) {
-        const off = <usize>i << 3;
-        const sum = outputSum(kind, p, np, zs + off, a + off, min(NEURON_BLOCK, n1 - i));
-        if (partial != 0) {
-          store<f64>(out, sum);
-          out += partialRow;
-        } else total += sum;
+    if (partial == 0) memory.fill(f + (<usize>s0 << 3), 0, <usize>(s1 - s0) << 3);
+    for (let i = n0; i < n1; i += NEURON_BLOCK) {
+      const i1 = min(i + NEURON_BLOCK, n1);
+      preactivationBlock32(xg, wT32, n, d, b, s0, s1, z, i, i1);
+      const off = <usize>i << 3;
+      const out = partial + <usize>(i / NEURON_BLOCK) * partialRow;
+      for (let s = s0; s < s1; s++) {
+        const sum = outputSum(kind, p, np, z + <usize>s * nBytes + off, a + off, i1 - i);
+        const at = <usize>s << 3;
+        if (partial != 0) store<f64>(out + at, sum);
+        else store<f64>(f + at, load<f64>(f + at) + sum);
       }
-      if (partial == 0) store<f64>(f + (<usize>s << 3), scale * total);
     }
+    if (partial == 0) for (let s = s0; s < s1; s++) store<f64>(f + (<usize>s << 3), scale * load<f64>(f + (<usize>s << 3)));
   }
 }
 
@@ -394,6 +396,19 @@ export function forward32Range(
 }
 
 /**
+ * Reads one byte of every 64-byte line of `rows` rows of `bytes` bytes (rowBytes apart) and drops
+ * it: Wasm has no prefetch, and a panel's z rows (one line per 8 neurons, N * 8 bytes apart) come
+ * from memory at large N; loaded in one pass the misses overlap, where the group-by-group pass
+ * that uses them met them one row at a time. Results do not depend on it.
+ */
+@inline function touchRows(from: usize, rowBytes: usize, rows: i32, bytes: i32): void {
+  for (let t = 0; t < rows; t++) {
+    for (let o = 0; o < bytes; o += 64) load<u8>(from + <usize>o);
+    from += rowBytes;
+  }
+}
+
+/**
  * The backward pass's per-neuron work for samples s0 .. s1 - 1 and neurons i0 .. i1 - 1 (i0 a
  * multiple of GR), with coef_s = scale r_s: gradA_i += coef_s sigma(z_si), sample by sample as in
  * backward(), and g_si = f32(coef_s a_i sigma'(z_si)) in groups of GR neurons (gradientAt).
@@ -407,6 +422,7 @@ export function forward32Range(
   const nBytes = <usize>n << 3;
   const rows = s1 - s0;
   const groupBytes = <usize>rows << 4;
+  touchRows(z + <usize>s0 * nBytes + (<usize>i0 << 3), nBytes, rows, (i1 - i0) << 3);
   let i = i0;
   if (ASC_FEATURE_SIMD) {
     const full = i0 + ((i1 - i0) & ~(GR - 1));
@@ -565,6 +581,86 @@ export function panelGradients(
   finishNarrow(gw + 3 * xRow, out + 3 * outRow, c3, last, count);
 }
 
+/** Lane t of c to neuron t's row (gw, xRow apart; or widened to out, outRow apart, after the last block). */
+@inline function finishColumn(gw: usize, xRow: usize, out: usize, outRow: usize, c: v128, last: bool): void {
+  if (last) {
+    store<f64>(out, <f64>f32x4.extract_lane(c, 0));
+    store<f64>(out + outRow, <f64>f32x4.extract_lane(c, 1));
+    store<f64>(out + 2 * outRow, <f64>f32x4.extract_lane(c, 2));
+    store<f64>(out + 3 * outRow, <f64>f32x4.extract_lane(c, 3));
+    return;
+  }
+  v128.store32_lane(gw, c, 0);
+  v128.store32_lane(gw + xRow, c, 1);
+  v128.store32_lane(gw + 2 * xRow, c, 2);
+  v128.store32_lane(gw + 3 * xRow, c, 3);
+}
+
+/** One coordinate of 4 neurons' rows of gradW32 (xRow apart) as one vector: the inverse of finishColumn. */
+@inline function startColumn(gw: usize, xRow: usize, first: bool): v128 {
+  if (first) return f32x4.splat(0);
+  const c = v128.load32_zero(gw);
+  return v128.load32_lane(gw + 3 * xRow, v128.load32_lane(gw + 2 * xRow, v128.load32_lane(gw + xRow, c, 1), 2), 3);
+}
+
+/**
+ * The last strip's coordinates k, k + 1 (two set) or k alone for 16 neurons, 4 full groups g +
+ * q groupBytes (q < 4) (SIMD), with the lanes over neurons: 8 independent sums (4 with one
+ * coordinate) from one load of g per group and a splat of x, where gradientTile4Narrow kept 4
+ * sums, too few to cover the latency of the relaxed build's fused multiply-adds, and spent lanes
+ * on padding. Each lane is the same sum, in the same order, as there.
+ */
+@inline function gradientColumns16(
+  g: usize, groupBytes: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, outRow: usize, first: bool, last: bool, two: bool,
+): void {
+  const quad = xRow << 2;
+  const quadOut = outRow << 2;
+  let a0 = startColumn(gw, xRow, first), a1 = startColumn(gw + quad, xRow, first);
+  let a2 = startColumn(gw + 2 * quad, xRow, first), a3 = startColumn(gw + 3 * quad, xRow, first);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  if (two) {
+    b0 = startColumn(gw + 4, xRow, first); b1 = startColumn(gw + quad + 4, xRow, first);
+    b2 = startColumn(gw + 2 * quad + 4, xRow, first); b3 = startColumn(gw + 3 * quad + 4, xRow, first);
+  }
+  let gs = g;
+  let xs = x;
+  const end = g + <usize>rows * (GR << 2);
+  for (; gs < end; gs += GR << 2) {
+    const g0 = v128.load(gs);
+    const g1 = v128.load(gs + groupBytes);
+    const g2 = v128.load(gs + 2 * groupBytes);
+    const g3 = v128.load(gs + 3 * groupBytes);
+    const h0 = v128.load32_splat(xs);
+    a0 = madd32(h0, g0, a0); a1 = madd32(h0, g1, a1); a2 = madd32(h0, g2, a2); a3 = madd32(h0, g3, a3);
+    if (two) {
+      const h1 = v128.load32_splat(xs, 4);
+      b0 = madd32(h1, g0, b0); b1 = madd32(h1, g1, b1); b2 = madd32(h1, g2, b2); b3 = madd32(h1, g3, b3);
+    }
+    xs += xRow;
+  }
+  finishColumn(gw, xRow, out, outRow, a0, last);
+  finishColumn(gw + quad, xRow, out + quadOut, outRow, a1, last);
+  finishColumn(gw + 2 * quad, xRow, out + 2 * quadOut, outRow, a2, last);
+  finishColumn(gw + 3 * quad, xRow, out + 3 * quadOut, outRow, a3, last);
+  if (!two) return;
+  finishColumn(gw + 4, xRow, out + 8, outRow, b0, last);
+  finishColumn(gw + quad + 4, xRow, out + quadOut + 8, outRow, b1, last);
+  finishColumn(gw + 2 * quad + 4, xRow, out + 2 * quadOut + 8, outRow, b2, last);
+  finishColumn(gw + 3 * quad + 4, xRow, out + 3 * quadOut + 8, outRow, b3, last);
+}
+
+/** gradientColumns16 over the count (<= 4) coordinates of the last strip, two at a time. */
+@inline function lastStripColumns16(
+  g: usize, groupBytes: usize, x: usize, xRow: usize, rows: i32, gw: usize, out: usize, outRow: usize, first: bool, last: bool, count: i32,
+): void {
+  for (let c = 0; c < count; c += 2) {
+    const o4 = <usize>c << 2;
+    const o8 = <usize>c << 3;
+    if (c + 2 <= count) gradientColumns16(g, groupBytes, x + o4, xRow, rows, gw + o4, out + o8, outRow, first, last, true);
+    else gradientColumns16(g, groupBytes, x + o4, xRow, rows, gw + o4, out + o8, outRow, first, last, false);
+  }
+}
+
 /** finishRow for one f32x4 of sums (count <= 4). */
 @inline function finishNarrow(gw: usize, out: usize, c: v128, last: bool, count: i32): void {
   if (!last) {
@@ -663,7 +759,13 @@ export function panelWeightSums(
     let outk = out + (<usize>k << 3);
     for (let j = i0; j < i1; j += GR) {
       const width = min(GR, i1 - j);
-      if (width == GR) {
+      if (count <= 4 && j + 4 * GR <= i1) {
+        lastStripColumns16(gj, groupBytes, xk, xRow, rows, gwk, outk, outRow, first, last, count);
+        j += 3 * GR;
+        gj += 3 * groupBytes;
+        gwk += <usize>(3 * GR) * xRow;
+        outk += <usize>(3 * GR) * outRow;
+      } else if (width == GR) {
         if (count <= 4) gradientTile4Narrow(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
         else gradientTile4(gj, GR << 2, xk, xRow, rows, gwk, outk, outRow, first, last, count);
       } else {

@@ -23,6 +23,10 @@ const SHAPES = [
   // panels past 64 neurons with a last partial group, spans of gradient tiles strip by strip; B = 1.
   { n: 131, d: 1031, b: 65 },
   { n: 130, d: 5, b: 1 },
+  // The last strip's 16-neuron column tiles (d mod 8 in 1..4): 4 coordinates in two pairs with 3
+  // quads and a 2-neuron group left over, over 2 backward sample blocks; at d = 1028 likewise.
+  { n: 50, d: 52, b: 200 },
+  { n: 20, d: 1028, b: 70 },
 ];
 // Both sides round to f32 at every product and partial sum, in different orders; what is left
 // is a few f32 ulps of the largest entry (f32 eps = 6e-8) times the length of the sums.
