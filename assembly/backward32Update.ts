@@ -6,7 +6,10 @@
 // every step, and the N x d gradient never goes to memory.
 //
 // At batch 1 (SIMD builds) each full group of GR neurons skips the tiles and the scratch rows:
-// batchOneUpdate32.ts forms, adds and narrows each product in one pass, with the same bits.
+// batchOneUpdate32.ts forms, adds and narrows each product in one pass, with the same bits. Given
+// the next sample (xNext32 != 0, batch 1, SIMD builds), batchOneForward32.ts also forms its
+// pre-activations from the new weights in that pass, into zNext, and leaves wT32 stale for
+// those groups (the caller marks the copy stale).
 //
 // Bits: the gradient sums are backward32's (same tiles, same sample order, widened the same way),
 // the update is axpy's elementwise w + (-drift) g, and narrowing a row is the same rounding
@@ -15,6 +18,7 @@
 import { panelGradients, panelWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
 import { axpy } from "./vector";
 import { updateFourBatchOne } from "./batchOneUpdate32";
+import { forwardPanelLanes, updateFourForwardBatchOne } from "./batchOneForward32";
 
 /** Neurons whose gradient rows are completed and applied together (a multiple of GR): their f64 rows (the first SPAN rows of gradW) stay in L2 until the update reads them. */
 const SPAN: i32 = 4 * GR;
@@ -22,11 +26,13 @@ const SPAN: i32 = 4 * GR;
 /**
  * backward32() followed by w -= driftW gradW and wT32 = f32(w) on the updated rows (moveW != 0);
  * with moveW == 0 only gradA (and g32). gradA is written in full; gradW and gradW32 are scratch.
+ * With xNext32 != 0 (b == 1, moveW != 0, SIMD builds only), zNext = forward32's pre-activations
+ * of the sample xNext32 (one f32 row, zero past d) under the updated w, and wT32 is stale.
  */
 export function backward32Update(
   x32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, r: usize, g32: usize, gradW32: usize, gradW: usize, gradA: usize,
-  w: usize, wT32: usize, moveW: i32, driftW: f64,
+  w: usize, wT32: usize, moveW: i32, driftW: f64, xNext32: usize, zNext: usize,
 ): void {
   const bs = backwardBlock(dp);
   const xRow = <usize>dp << 2;
@@ -51,7 +57,11 @@ export function backward32Update(
       // At batch 1 each full group of GR neurons is formed, applied and narrowed in one pass.
       let j0 = i0;
       if (ASC_FEATURE_SIMD && b == 1) {
-        for (; j0 + GR <= i1; j0 += GR) updateFourBatchOne(g + (<usize>(j0 - i0) << 2), x, d, w, wT32, j0, -driftW);
+        if (xNext32 != 0) {
+          for (; j0 + GR <= i1; j0 += GR) updateFourForwardBatchOne(g + (<usize>(j0 - i0) << 2), x, xNext32, d, w, j0, -driftW, zNext);
+        } else {
+          for (; j0 + GR <= i1; j0 += GR) updateFourBatchOne(g + (<usize>(j0 - i0) << 2), x, d, w, wT32, j0, -driftW);
+        }
       }
       for (let j = j0; j < i1; j += SPAN) {
         const j1 = min(j + SPAN, i1);
@@ -59,6 +69,7 @@ export function backward32Update(
         panelWeightSums(gj, j, j1, x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW, first, true);
         axpy(-driftW, gradW, w + <usize>j * outRow, (j1 - j) * d);
         narrowTransposedRows(w, wT32, j, j1, d);
+        if (xNext32 != 0) forwardPanelLanes(xNext32, wT32, j, j1, d, zNext);
       }
     }
   }
