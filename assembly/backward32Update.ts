@@ -18,10 +18,40 @@
 import { panelGradients, panelWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
 import { axpy } from "./vector";
 import { updateFourBatchOne } from "./batchOneUpdate32";
-import { forwardPanelLanes, updateFourForwardBatchOne } from "./batchOneForward32";
+import { forwardFourBatchOne, forwardPanelLanes, updateFourForwardBatchOne } from "./batchOneForward32";
+
+/** A panel's full groups' neuron indices (i32), those with a non-zero gradient factor first: scratch of the head-start path. */
+const ORDER: usize = memory.data(PANEL << 2);
 
 /** Neurons whose gradient rows are completed and applied together (a multiple of GR): their f64 rows (the first SPAN rows of gradW) stay in L2 until the update reads them. */
 const SPAN: i32 = 4 * GR;
+
+/**
+ * The head-start path over a panel's full groups of GR neurons (i0 .. the returned end): the
+ * neurons are regrouped, those with a non-zero f32 gradient factor first, so that groups whose
+ * factors are all zero (inactive ReLU units, about half of them) only form their pre-activations.
+ * Every neuron's arithmetic is lane-wise, whichever group it is in, so regrouping keeps the bits;
+ * a zero factor's update leaves w's bits only with driftW >= 0 (batchOneForward32.ts), so
+ * otherwise every group is updated.
+ */
+function aheadGroups(g: usize, i0: i32, i1: i32, x: usize, xNext32: usize, d: i32, w: usize, driftW: f64, zNext: usize): i32 {
+  const end = i0 + ((i1 - i0) & ~(GR - 1));
+  const skip = driftW >= 0;
+  let m = 0;
+  for (let j = i0; j < end; j++) {
+    if (!skip || load<f32>(g + (<usize>(j - i0) << 2)) != 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  }
+  const moving = m;
+  for (let j = i0; j < end && m < end - i0; j++) {
+    if (load<f32>(g + (<usize>(j - i0) << 2)) == 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  }
+  for (let t = 0; t < m; t += GR) {
+    const idx = ORDER + (<usize>t << 2);
+    if (t < moving) updateFourForwardBatchOne(g, i0, idx, x, xNext32, d, w, -driftW, zNext);
+    else forwardFourBatchOne(idx, xNext32, d, w, zNext);
+  }
+  return end;
+}
 
 /**
  * backward32() followed by w -= driftW gradW and wT32 = f32(w) on the updated rows (moveW != 0);
@@ -58,7 +88,7 @@ export function backward32Update(
       let j0 = i0;
       if (ASC_FEATURE_SIMD && b == 1) {
         if (xNext32 != 0) {
-          for (; j0 + GR <= i1; j0 += GR) updateFourForwardBatchOne(g + (<usize>(j0 - i0) << 2), x, xNext32, d, w, j0, -driftW, zNext);
+          j0 = aheadGroups(g, i0, i1, x, xNext32, d, w, driftW, zNext);
         } else {
           for (; j0 + GR <= i1; j0 += GR) updateFourBatchOne(g + (<usize>(j0 - i0) << 2), x, d, w, wT32, j0, -driftW);
         }

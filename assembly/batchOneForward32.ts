@@ -33,40 +33,51 @@ import { NEURON_BLOCK } from "./network";
   return <f32>w;
 }
 
-// The 4 f32 lanes widened into z[0 .. 3].
-@inline function storeWidened4(z: usize, c: v128): void {
-  v128.store(z, f64x2.promote_low_f32x4(c));
-  v128.store(z, f64x2.promote_low_f32x4(i64x2.shuffle(c, c, 1, 1)), 16);
+// The 4 neurons' f32 gradient factors (neuron j's at g + 4 (j - i0)) and f64 rows of w, for the
+// neuron indices at idx (4 i32).
+@inline function rowOf(w: usize, idx: usize, t: i32, rowBytes: usize): usize {
+  return w + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
+}
+@inline function factorOf(g: usize, i0: i32, idx: usize, t: i32): v128 {
+  return v128.load32_splat(g + (<usize>(load<i32>(idx + (<usize>t << 2)) - i0) << 2));
+}
+
+// Row j's 4 f64 weights at `row` narrowed to f32 (the forward-only case: w unchanged).
+@inline function narrowFour(row: usize): v128 {
+  return i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(row)), f32x4.demote_f64x2_zero(v128.load(row, 16)), 0, 2);
 }
 
 /**
- * For neurons i .. i + 3 (all below N) and one sample: w_jk += alpha f64(f32(g_j x_k)) for k < d
- * (g: the 4 neurons' f32 gradient factors side by side, x32: the sample's f32 row, zero past d),
- * as updateFourBatchOne does, and zNext[i + j] = <f32(new w_j), xNext32> summed as forward32 sums
- * one sample (xNext32: the next sample's f32 row). The f32 copy of w is not written.
+ * For the 4 neurons whose indices are at idx (4 i32, all below N) and one sample: with `update`,
+ * w_jk += alpha f64(f32(g_j x_k)) for k < d (g_j at g + 4 (j - i0); x32: the sample's f32 row,
+ * zero past d), as updateFourBatchOne does; then zNext[j] = <f32(w_j), xNext32> summed as forward32
+ * sums one sample (xNext32: the next sample's f32 row). The f32 copy of w is not written.
  */
-export function updateFourForwardBatchOne(
-  g: usize, x32: usize, xNext32: usize, d: i32, w: usize, i: i32, alpha: f64, zNext: usize,
+@inline function fourRows(
+  g: usize, i0: i32, idx: usize, x32: usize, xNext32: usize, d: i32, w: usize, alpha: f64, zNext: usize, update: bool,
 ): void {
-  // onlineStep.ts takes no head start without SIMD: these kernels are never called there.
-  if (!ASC_FEATURE_SIMD) return;
   const zero = f32x4.splat(0);
   const al = f64x2.splat(alpha);
-  const g0 = v128.load32_splat(g), g1 = v128.load32_splat(g, 4), g2 = v128.load32_splat(g, 8), g3 = v128.load32_splat(g, 12);
+  const g0 = factorOf(g, i0, idx, 0), g1 = factorOf(g, i0, idx, 1), g2 = factorOf(g, i0, idx, 2), g3 = factorOf(g, i0, idx, 3);
   const rowBytes = <usize>d << 3;
-  const r0 = w + <usize>i * rowBytes;
-  const r1 = r0 + rowBytes;
-  const r2 = r1 + rowBytes;
-  const r3 = r2 + rowBytes;
+  const r0 = rowOf(w, idx, 0, rowBytes), r1 = rowOf(w, idx, 1, rowBytes), r2 = rowOf(w, idx, 2, rowBytes), r3 = rowOf(w, idx, 3, rowBytes);
   let c = f32x4.splat(0);
   let k = 0;
   for (; k + 4 <= d; k += 4) {
-    const x = v128.load(x32 + (<usize>k << 2));
     const off = <usize>k << 3;
-    const a0 = addNarrow(r0 + off, madd32(g0, x, zero), al);
-    const a1 = addNarrow(r1 + off, madd32(g1, x, zero), al);
-    const a2 = addNarrow(r2 + off, madd32(g2, x, zero), al);
-    const a3 = addNarrow(r3 + off, madd32(g3, x, zero), al);
+    let a0: v128, a1: v128, a2: v128, a3: v128;
+    if (update) {
+      const x = v128.load(x32 + (<usize>k << 2));
+      a0 = addNarrow(r0 + off, madd32(g0, x, zero), al);
+      a1 = addNarrow(r1 + off, madd32(g1, x, zero), al);
+      a2 = addNarrow(r2 + off, madd32(g2, x, zero), al);
+      a3 = addNarrow(r3 + off, madd32(g3, x, zero), al);
+    } else {
+      a0 = narrowFour(r0 + off);
+      a1 = narrowFour(r1 + off);
+      a2 = narrowFour(r2 + off);
+      a3 = narrowFour(r3 + off);
+    }
     const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
     const t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
     const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
@@ -78,21 +89,42 @@ export function updateFourForwardBatchOne(
     c = madd32(v128.load32_splat(next, 12), i64x2.shuffle(t2, t3, 1, 3), c);
   }
   if (k < d) {
-    const p0 = madd32(g0, v128.load(x32 + (<usize>k << 2)), zero);
-    const p1 = madd32(g1, v128.load(x32 + (<usize>k << 2)), zero);
-    const p2 = madd32(g2, v128.load(x32 + (<usize>k << 2)), zero);
-    const p3 = madd32(g3, v128.load(x32 + (<usize>k << 2)), zero);
-    // One coordinate at a time: its 4 neurons' new f32 weights as one vector, then the lane sum.
+    const x = v128.load(x32 + (<usize>k << 2));
+    const p0 = madd32(g0, x, zero), p1 = madd32(g1, x, zero), p2 = madd32(g2, x, zero), p3 = madd32(g3, x, zero);
+    // One coordinate at a time: its 4 neurons' f32 weights as one vector, then the lane sum.
     for (let t = 0; k < d; k++, t++) {
       const at = <usize>k << 3;
-      let v = f32x4.splat(addNarrowOne(r0, at, extractLane(p0, t), alpha));
-      v = f32x4.replace_lane(v, 1, addNarrowOne(r1, at, extractLane(p1, t), alpha));
-      v = f32x4.replace_lane(v, 2, addNarrowOne(r2, at, extractLane(p2, t), alpha));
-      v = f32x4.replace_lane(v, 3, addNarrowOne(r3, at, extractLane(p3, t), alpha));
+      const al1 = update ? alpha : 0.0;
+      let v = f32x4.splat(update ? addNarrowOne(r0, at, extractLane(p0, t), al1) : <f32>load<f64>(r0 + at));
+      v = f32x4.replace_lane(v, 1, update ? addNarrowOne(r1, at, extractLane(p1, t), al1) : <f32>load<f64>(r1 + at));
+      v = f32x4.replace_lane(v, 2, update ? addNarrowOne(r2, at, extractLane(p2, t), al1) : <f32>load<f64>(r2 + at));
+      v = f32x4.replace_lane(v, 3, update ? addNarrowOne(r3, at, extractLane(p3, t), al1) : <f32>load<f64>(r3 + at));
       c = madd32(v128.load32_splat(xNext32 + (<usize>k << 2)), v, c);
     }
   }
-  storeWidened4(zNext + (<usize>i << 3), c);
+  store<f64>(zNext + (<usize>load<i32>(idx) << 3), <f64>f32x4.extract_lane(c, 0));
+  store<f64>(zNext + (<usize>load<i32>(idx, 4) << 3), <f64>f32x4.extract_lane(c, 1));
+  store<f64>(zNext + (<usize>load<i32>(idx, 8) << 3), <f64>f32x4.extract_lane(c, 2));
+  store<f64>(zNext + (<usize>load<i32>(idx, 12) << 3), <f64>f32x4.extract_lane(c, 3));
+}
+
+/** fourRows with the update: w moves, zNext from the new weights. */
+export function updateFourForwardBatchOne(
+  g: usize, i0: i32, idx: usize, x32: usize, xNext32: usize, d: i32, w: usize, alpha: f64, zNext: usize,
+): void {
+  // onlineStep.ts takes no head start without SIMD: these kernels are never called there.
+  if (!ASC_FEATURE_SIMD) return;
+  fourRows(g, i0, idx, x32, xNext32, d, w, alpha, zNext, true);
+}
+
+/**
+ * fourRows without the update, for 4 neurons whose gradient factors are all zero: with alpha <= 0
+ * their update adds alpha f64(f32(0 x_k)) = alpha (+0) = -0 to each weight, which leaves every
+ * weight's bits as they are (x finite), so only zNext is formed.
+ */
+export function forwardFourBatchOne(idx: usize, xNext32: usize, d: i32, w: usize, zNext: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  fourRows(0, 0, idx, 0, xNext32, d, w, 0.0, zNext, false);
 }
 
 // Lane t (< 3) of p.

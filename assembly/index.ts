@@ -35,7 +35,7 @@ export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWor
 export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { updateFourBatchOne } from "./batchOneUpdate32";
-export { updateFourForwardBatchOne } from "./batchOneForward32";
+export { updateFourForwardBatchOne, forwardFourBatchOne } from "./batchOneForward32";
 export { overlapChainEscape, overlapChainPlanSlots } from "./overlapChain";
 export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
 
