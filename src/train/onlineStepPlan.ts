@@ -46,7 +46,7 @@ export interface StudentBuffers {
  */
 export class OnlineStepPlan {
   private readonly plan: WasmF64Array;
-  /** The next step's sample (x, y, its f32 row) and pre-activations, which an f32 step at batch 1 forms ahead; null otherwise. */
+  /** The next step's sample (x, y, its f32 row in f32 runs) and pre-activations, which a step at batch 1 forms ahead; null otherwise. */
   private readonly next: { x: WasmF64Array; y: WasmF64Array; x32: WasmF64Array; z: WasmF64Array } | null;
 
   constructor(
@@ -62,8 +62,8 @@ export class OnlineStepPlan {
     const labels = source.input === "isotropicGaussians" ? source : null;
     const single = student.single;
     const arena = runtime.arena;
-    this.next = single && student.rows === 1
-      ? { x: arena.f64(student.d), y: arena.f64(1), x32: arena.f64(single.dp), z: arena.f64(student.n) }
+    this.next = student.rows === 1
+      ? { x: arena.f64(student.d), y: arena.f64(1), x32: arena.f64(single?.dp ?? 0), z: arena.f64(student.n) }
       : null;
     const values: Record<Slot, number> = {
       key0: key.k0,
@@ -112,7 +112,7 @@ export class OnlineStepPlan {
       delta: labels?.delta ?? 0,
       xNext: this.next?.x.ptr ?? 0,
       yNext: this.next?.y.ptr ?? 0,
-      x32Next: this.next?.x32.ptr ?? 0,
+      x32Next: single ? this.next?.x32.ptr ?? 0 : 0,
       zNext: this.next?.z.ptr ?? 0,
       nextStep: -1,
     };
