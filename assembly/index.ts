@@ -36,6 +36,7 @@ export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTi
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { updateFourBatchOne } from "./batchOneUpdate32";
 export { updateFourForwardBatchOne, forwardFourBatchOne } from "./batchOneForward32";
+export { updateFourForwardBatchOne64, forwardFourBatchOne64 } from "./batchOneForward64";
 export { overlapChainEscape, overlapChainPlanSlots } from "./overlapChain";
 export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";
 

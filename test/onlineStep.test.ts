@@ -100,11 +100,11 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
     }
   }
 
-  // At B = 1 in f32 each step also draws the next sample and forms its pre-activations in the
+  // At B = 1 each step also draws the next sample and forms its pre-activations in the
   // update's pass (batchOneForward32.ts), for every draw (the isotropic Gaussians draw labels too).
-  for (const [name, task] of tasks) {
-    it(`f32, B = 1, ${name}: the next step's pre-activations formed ahead give the unfused bits`, async () => {
-      const input = config(task, { precision: "f32", algorithm: { batch: 1, stepSize: 0.02 } });
+  for (const [name, task] of tasks) for (const precision of ["f64", "f32"] as const) {
+    it(`${precision}, B = 1, ${name}: the next step's pre-activations formed ahead give the unfused bits`, async () => {
+      const input = config(task, { precision, algorithm: { batch: 1, stepSize: 0.02 } });
       const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
       expect(fused.fused).toBe(true);
       expect(bits(fused.losses)).toBe(bits(plain.losses));

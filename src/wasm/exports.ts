@@ -24,6 +24,8 @@ export interface MeanfieldExports {
   updateFourBatchOne(g: number, x32: number, d: number, w: number, wT32: number, i: number, alpha: number): void;
   updateFourForwardBatchOne(g: number, i0: number, idx: number, x32: number, xNext32: number, d: number, w: number, alpha: number, zNext: number): void;
   forwardFourBatchOne(idx: number, xNext32: number, d: number, w: number, zNext: number): void;
+  updateFourForwardBatchOne64(g: number, idx: number, x: number, xNext: number, d: number, w: number, alpha: number, zNext: number): void;
+  forwardFourBatchOne64(idx: number, xNext: number, d: number, w: number, zNext: number): void;
   /** forward() with f32 products over the f32 copies x32 (narrowRowsToF32) of x and wT32 (narrowTransposedToF32) of w. */
   forward32(
     x32: number, wT32: number, a: number, n: number, nPad: number, d: number, dp: number, b: number, scale: number,
