@@ -6,7 +6,10 @@
 // every step, and the N x d gradient never goes to memory.
 //
 // At batch 1 (SIMD builds) each full group of GR neurons skips the tiles and the scratch rows:
-// batchOneUpdate32.ts forms, adds and narrows each product in one pass, with the same bits.
+// batchOneUpdate32.ts forms, adds and narrows each product in one pass, with the same bits. Given
+// the next sample (xNext32 != 0, batch 1, SIMD builds), batchOneForward32.ts also forms its
+// pre-activations from the new weights in that pass, into zNext, and leaves wT32 stale for
+// those groups (the caller marks the copy stale).
 //
 // Bits: the gradient sums are backward32's (same tiles, same sample order, widened the same way),
 // the update is axpy's elementwise w + (-drift) g, and narrowing a row is the same rounding
@@ -15,18 +18,51 @@
 import { panelGradients, panelWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
 import { axpy } from "./vector";
 import { updateFourBatchOne } from "./batchOneUpdate32";
+import { forwardFourBatchOne, forwardPanelLanes, updateFourForwardBatchOne } from "./batchOneForward32";
+
+/** A panel's full groups' neuron indices (i32), those with a non-zero gradient factor first: scratch of the head-start path. */
+const ORDER: usize = memory.data(PANEL << 2);
 
 /** Neurons whose gradient rows are completed and applied together (a multiple of GR): their f64 rows (the first SPAN rows of gradW) stay in L2 until the update reads them. */
 const SPAN: i32 = 4 * GR;
 
 /**
+ * The head-start path over a panel's full groups of GR neurons (i0 .. the returned end): the
+ * neurons are regrouped, those with a non-zero f32 gradient factor first, so that groups whose
+ * factors are all zero (inactive ReLU units, about half of them) only form their pre-activations.
+ * Every neuron's arithmetic is lane-wise, whichever group it is in, so regrouping keeps the bits;
+ * a zero factor's update leaves w's bits only with driftW >= 0 (batchOneForward32.ts), so
+ * otherwise every group is updated.
+ */
+function aheadGroups(g: usize, i0: i32, i1: i32, x: usize, xNext32: usize, d: i32, w: usize, driftW: f64, zNext: usize): i32 {
+  const end = i0 + ((i1 - i0) & ~(GR - 1));
+  const skip = driftW >= 0;
+  let m = 0;
+  for (let j = i0; j < end; j++) {
+    if (!skip || load<f32>(g + (<usize>(j - i0) << 2)) != 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  }
+  const moving = m;
+  for (let j = i0; j < end && m < end - i0; j++) {
+    if (load<f32>(g + (<usize>(j - i0) << 2)) == 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  }
+  for (let t = 0; t < m; t += GR) {
+    const idx = ORDER + (<usize>t << 2);
+    if (t < moving) updateFourForwardBatchOne(g, i0, idx, x, xNext32, d, w, -driftW, zNext);
+    else forwardFourBatchOne(idx, xNext32, d, w, zNext);
+  }
+  return end;
+}
+
+/**
  * backward32() followed by w -= driftW gradW and wT32 = f32(w) on the updated rows (moveW != 0);
  * with moveW == 0 only gradA (and g32). gradA is written in full; gradW and gradW32 are scratch.
+ * With xNext32 != 0 (b == 1, moveW != 0, SIMD builds only), zNext = forward32's pre-activations
+ * of the sample xNext32 (one f32 row, zero past d) under the updated w, and wT32 is stale.
  */
 export function backward32Update(
   x32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, r: usize, g32: usize, gradW32: usize, gradW: usize, gradA: usize,
-  w: usize, wT32: usize, moveW: i32, driftW: f64,
+  w: usize, wT32: usize, moveW: i32, driftW: f64, xNext32: usize, zNext: usize,
 ): void {
   const bs = backwardBlock(dp);
   const xRow = <usize>dp << 2;
@@ -51,7 +87,11 @@ export function backward32Update(
       // At batch 1 each full group of GR neurons is formed, applied and narrowed in one pass.
       let j0 = i0;
       if (ASC_FEATURE_SIMD && b == 1) {
-        for (; j0 + GR <= i1; j0 += GR) updateFourBatchOne(g + (<usize>(j0 - i0) << 2), x, d, w, wT32, j0, -driftW);
+        if (xNext32 != 0) {
+          j0 = aheadGroups(g, i0, i1, x, xNext32, d, w, driftW, zNext);
+        } else {
+          for (; j0 + GR <= i1; j0 += GR) updateFourBatchOne(g + (<usize>(j0 - i0) << 2), x, d, w, wT32, j0, -driftW);
+        }
       }
       for (let j = j0; j < i1; j += SPAN) {
         const j1 = min(j + SPAN, i1);
@@ -59,6 +99,7 @@ export function backward32Update(
         panelWeightSums(gj, j, j1, x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW, first, true);
         axpy(-driftW, gradW, w + <usize>j * outRow, (j1 - j) * d);
         narrowTransposedRows(w, wT32, j, j1, d);
+        if (xNext32 != 0) forwardPanelLanes(xNext32, wT32, j, j1, d, zNext);
       }
     }
   }

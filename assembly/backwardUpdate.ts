@@ -14,6 +14,10 @@
 import { accumulateBlock, groupGradients } from "./gradientTiles";
 import { gradientSampleBlock, NEURON_BLOCK } from "./network";
 import { axpy } from "./vector";
+import { forwardFourBatchOne64, updateFourForwardBatchOne64 } from "./batchOneForward64";
+
+/** A block's full groups' neuron indices (i32), those with a non-zero gradient factor first: scratch of the head-start path. */
+const ORDER: usize = memory.data(NEURON_BLOCK << 2);
 
 /** Neurons per group: the SIMD gradient tiles' 8-neuron rows. */
 const GROUP: i32 = 8;
@@ -25,14 +29,49 @@ const GROUP: i32 = 8;
 }
 
 /**
+ * The head-start path (batch 1, SIMD) over a block's full groups of 4 neurons (j0 .. the returned
+ * end): w moves and zNext takes the next sample's pre-activations in one pass
+ * (batchOneForward64.ts). The neurons are regrouped, those with a non-zero gradient factor first,
+ * so that groups whose factors are all zero (inactive ReLU units) only form their pre-activations;
+ * each neuron's arithmetic is lane-wise whichever group it is in, so regrouping keeps the bits, and
+ * a zero factor's update leaves w's bits only with driftW >= 0, so otherwise every group moves.
+ */
+function aheadGroups(g: usize, j0: i32, j1: i32, x: usize, xNext: usize, d: i32, w: usize, driftW: f64, zNext: usize): i32 {
+  const end = j0 + ((j1 - j0) & ~3);
+  const skip = driftW >= 0;
+  let m = 0;
+  for (let j = j0; j < end; j++) {
+    if (!skip || load<f64>(g + (<usize>j << 3)) != 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  }
+  const moving = m;
+  for (let j = j0; j < end && m < end - j0; j++) {
+    if (load<f64>(g + (<usize>j << 3)) == 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  }
+  for (let t = 0; t < m; t += 4) {
+    const idx = ORDER + (<usize>t << 2);
+    if (t < moving) updateFourForwardBatchOne64(g, idx, x, xNext, d, w, -driftW, zNext);
+    else forwardFourBatchOne64(idx, xNext, d, w, zNext);
+  }
+  return end;
+}
+
+/** zNext for the 1 to 3 neurons from i (rows already updated), through the 4-neuron kernel with the first repeated. */
+function forwardRest(i: i32, count: i32, xNext: usize, d: i32, w: usize, zNext: usize): void {
+  for (let t = 0; t < 4; t++) store<i32>(ORDER + (<usize>t << 2), t < count ? i + t : i);
+  forwardFourBatchOne64(ORDER, xNext, d, w, zNext);
+}
+
+/**
  * backward() (gradA_i = scale sum_b r_b sigma(z_bi), gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b,
  * g = scale r_b a_i sigma'(z_bi)) followed by w -= driftW gradW, in one pass; with moveW == 0
- * only gradA (and g). gradA is written in full; gradW is scratch (see above).
+ * only gradA (and g). gradA is written in full; gradW is scratch (see above). With xNext != 0
+ * (b == 1, moveW != 0, SIMD builds only), zNext = forward()'s pre-activations of the sample xNext
+ * (one f64 row) under the updated w.
  */
 export function backwardUpdate(
   x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, r: usize, g: usize, gradW: usize, gradA: usize,
-  w: usize, moveW: i32, driftW: f64,
+  w: usize, moveW: i32, driftW: f64, xNext: usize, zNext: usize,
 ): void {
   const dBytes = <usize>d << 3;
   memory.fill(gradA, 0, <usize>n << 3);
@@ -51,13 +90,16 @@ export function backwardUpdate(
         accumulateBlock(g, x, n, d, b, s0, s1, j0, j1, gradW, first);
         continue;
       }
-      for (let i = j0; i < j1; i += GROUP) {
+      const ahead = ASC_FEATURE_SIMD && xNext != 0;
+      const from = ahead ? aheadGroups(g, j0, j1, x, xNext, d, w, driftW, zNext) : j0;
+      for (let i = from; i < j1; i += GROUP) {
         const count = min(GROUP, j1 - i);
         const rows = single ? gradW : gradW + <usize>i * dBytes;
         if (first) zeroUncovered(rows, count, dBytes);
         // accumulateBlock addresses neuron i's row at base + i dBytes: make that `rows`.
         accumulateBlock(g, x, n, d, b, s0, s1, i, i + count, rows - <usize>i * dBytes, first);
         axpy(-driftW, rows, w + <usize>i * dBytes, count * d);
+        if (ahead) forwardRest(i, count, xNext, d, w, zNext);
       }
     }
   }

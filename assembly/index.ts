@@ -35,6 +35,8 @@ export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWor
 export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { updateFourBatchOne } from "./batchOneUpdate32";
+export { updateFourForwardBatchOne, forwardFourBatchOne } from "./batchOneForward32";
+export { updateFourForwardBatchOne64, forwardFourBatchOne64 } from "./batchOneForward64";
 export { overlapChainEscape, overlapChainPlanSlots } from "./overlapChain";
 export { plackettOrthant4, plackettBuffer } from "./plackettOrthant";
 export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32, narrowTransposedToF32, paddedDim } from "./network32";

@@ -12,7 +12,11 @@
 // it computes: the first layer's update is applied as backwardUpdate/backward32Update form each
 // group's gradient (gradW is left holding scratch), and in f32 the transposed f32 copy of w is
 // narrowed in full only when the plan marks it stale (the first step, or after the TypeScript side
-// changed w: OnlineStepPlan.weightsChanged), the update keeping it in step otherwise.
+// changed w: OnlineStepPlan.weightsChanged), the update keeping it in step otherwise. A step at
+// batch 1 (SIMD builds) also draws the next step's sample before its update and forms its
+// pre-activations in the update's pass (batchOneForward64.ts, batchOneForward32.ts); the next
+// call, finding them for its step, skips its draw and forward pass. In f32 the copy of w is then
+// left stale (nothing reads it until a step without that head start narrows it in full).
 //
 // Everything a run fixes (dimensions, buffers, stream key, activations) is written once by the
 // TypeScript side into a plan: an array of f64 slots at the indices below, which
@@ -23,6 +27,9 @@ import { forward } from "./network";
 import { forward32, narrowRowsToF32, narrowTransposedToF32 } from "./network32";
 import { backwardUpdate } from "./backwardUpdate";
 import { backward32Update } from "./backward32Update";
+import { outputBatchOne } from "./batchOneForward32";
+import { rowDot } from "./activation";
+import { NEURON_BLOCK } from "./network";
 import { axpy } from "./vector";
 import { pointer, slot } from "./planSlots";
 
@@ -76,7 +83,14 @@ const LABEL_KEY1: i32 = 40;
 const LABEL_STREAM0: i32 = 41;
 const LABEL_STREAM1: i32 = 42;
 const DELTA: i32 = 43;
-const PLAN_SLOTS: i32 = 44;
+/** Buffers for the next step's sample and pre-activations (batch 1; 0 otherwise): x (d f64), y (1 f64), x32 (2 dp f32, f32 runs), z (N f64). */
+const X_NEXT: i32 = 44;
+const Y_NEXT: i32 = 45;
+const X32_NEXT: i32 = 46;
+const Z_NEXT: i32 = 47;
+/** The step whose sample and pre-activations the next-step buffers hold, -1 when none (w changed since). */
+const NEXT_STEP: i32 = 48;
+const PLAN_SLOTS: i32 = 49;
 
 
 @inline function count(plan: usize, index: i32): i32 {
@@ -120,6 +134,33 @@ function drawIsotropic(plan: usize, start: f64, d: i32, rows: i32, x: usize, y: 
   }
 }
 
+/** f = scale sum_i a_i sigma(z_i) for one sample's pre-activations z, summed by neuron blocks as forward() sums them. */
+function outputBatchOne64(z: usize, a: usize, n: i32, scale: f64, kind: i32, p: usize, np: i32): f64 {
+  let total: f64 = 0.0;
+  for (let i = 0; i < n; i += NEURON_BLOCK) {
+    const off = <usize>i << 3;
+    total += rowDot(kind, p, np, z + off, a + off, min(NEURON_BLOCK, n - i));
+  }
+  return scale * total;
+}
+
+/** Batch rows step * B .. step * B + B - 1 of the plan's stream into x and y. */
+function draw(plan: usize, step: f64, d: i32, rows: i32, x: usize, y: usize): void {
+  const start = step * <f64>rows;
+  const input = count(plan, INPUT);
+  if (input == 2) {
+    drawIsotropic(plan, start, d, rows, x, y);
+    return;
+  }
+  const k0 = <u32>slot(plan, KEY0);
+  const k1 = <u32>slot(plan, KEY1);
+  const s0 = <u32>slot(plan, STREAM0);
+  const s1 = <u32>slot(plan, STREAM1);
+  if (input == 0) fillGaussian(k0, k1, s0, s1, start * <f64>d, x, rows * d);
+  else fillSphere(k0, k1, s0, s1, start, x, rows, d);
+  label(plan, d, rows, x, y);
+}
+
 /**
  * Step `step` of the plan's run: batch rows step * B .. step * B + B - 1 of the stream, its loss
  * 1/(2B) sum (f - y)^2 returned, and, when that loss is finite and within the plan's limit,
@@ -131,18 +172,13 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
   const n = count(plan, N);
   const x = pointer(plan, X);
   const y = pointer(plan, Y);
-  const k0 = <u32>slot(plan, KEY0);
-  const k1 = <u32>slot(plan, KEY1);
-  const s0 = <u32>slot(plan, STREAM0);
-  const s1 = <u32>slot(plan, STREAM1);
-  const start = step * <f64>rows;
-  const input = count(plan, INPUT);
-  if (input == 2) drawIsotropic(plan, start, d, rows, x, y);
-  else {
-    if (input == 0) fillGaussian(k0, k1, s0, s1, start * <f64>d, x, rows * d);
-    else fillSphere(k0, k1, s0, s1, start, x, rows, d);
-    label(plan, d, rows, x, y);
-  }
+  const ahead = slot(plan, NEXT_STEP) == step;
+  store<f64>(plan + (<usize>NEXT_STEP << 3), -1.0);
+  if (ahead) {
+    // The previous call drew this step's sample and formed its pre-activations.
+    memory.copy(x, pointer(plan, X_NEXT), <usize>d << 3);
+    memory.copy(y, pointer(plan, Y_NEXT), 8);
+  } else draw(plan, step, d, rows, x, y);
 
   const w = pointer(plan, W);
   const a = pointer(plan, A);
@@ -161,12 +197,20 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
   if (single) {
     const nPad = count(plan, N_PAD);
     const wT32 = pointer(plan, WT32);
-    if (slot(plan, W32_FRESH) == 0) {
-      narrowTransposedToF32(w, wT32, n, d, nPad);
-      store<f64>(plan + (<usize>W32_FRESH << 3), 1.0);
-    }
     narrowRowsToF32(x, x32, rows, d, dp);
-    forward32(x32, wT32, a, n, nPad, d, dp, rows, scale, kind, params, np, z, f);
+    if (ahead) {
+      memory.copy(z, pointer(plan, Z_NEXT), <usize>n << 3);
+      store<f64>(f, outputBatchOne(z, a, n, scale, kind, params, np));
+    } else {
+      if (slot(plan, W32_FRESH) == 0) {
+        narrowTransposedToF32(w, wT32, n, d, nPad);
+        store<f64>(plan + (<usize>W32_FRESH << 3), 1.0);
+      }
+      forward32(x32, wT32, a, n, nPad, d, dp, rows, scale, kind, params, np, z, f);
+    }
+  } else if (ahead) {
+    memory.copy(z, pointer(plan, Z_NEXT), <usize>n << 3);
+    store<f64>(f, outputBatchOne64(z, a, n, scale, kind, params, np));
   } else {
     forward(x, w, a, n, d, rows, scale, kind, params, np, z, f);
   }
@@ -182,11 +226,22 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
   const loss = sum / (2.0 * total);
   if (!isFinite(loss) || loss > slot(plan, LIMIT)) return loss;
 
+  // The next step's head start (batch 1, SIMD): its sample now, its pre-activations in the update's pass.
+  const xNext = pointer(plan, X_NEXT);
+  const lead = ASC_FEATURE_SIMD && rows == 1 && moveW != 0 && xNext != 0;
+  if (lead) draw(plan, step + 1.0, d, rows, xNext, pointer(plan, Y_NEXT));
   if (single) {
+    const x32Next = lead ? pointer(plan, X32_NEXT) : 0;
+    if (lead) narrowRowsToF32(xNext, x32Next, rows, d, dp);
     const g32 = pointer(plan, G32);
-    backward32Update(x32, a, n, d, dp, rows, scale, kind, params, np, z, r, g32, pointer(plan, GRAD_W32), gradW, gradA, w, pointer(plan, WT32), moveW, driftW);
+    backward32Update(x32, a, n, d, dp, rows, scale, kind, params, np, z, r, g32, pointer(plan, GRAD_W32), gradW, gradA, w, pointer(plan, WT32), moveW, driftW, x32Next, pointer(plan, Z_NEXT));
+    if (lead) {
+      store<f64>(plan + (<usize>W32_FRESH << 3), 0.0);
+      store<f64>(plan + (<usize>NEXT_STEP << 3), step + 1.0);
+    }
   } else {
-    backwardUpdate(x, a, n, d, rows, scale, kind, params, np, z, r, pointer(plan, G), gradW, gradA, w, moveW, driftW);
+    backwardUpdate(x, a, n, d, rows, scale, kind, params, np, z, r, pointer(plan, G), gradW, gradA, w, moveW, driftW, lead ? xNext : 0, pointer(plan, Z_NEXT));
+    if (lead) store<f64>(plan + (<usize>NEXT_STEP << 3), step + 1.0);
   }
   if (moveA != 0) axpy(-driftA, gradA, a, n);
   return loss;

@@ -100,13 +100,39 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
     }
   }
 
-  it("f32: a layer-wise restart of w refreshes the kept f32 copy of w", async () => {
-    const base = config(tasks[0]![1], { precision: "f32" });
-    const input = { ...base, algorithm: { kind: "layerwise", data: { kind: "online", batch: 37 }, trajectories: 2, steps: 10, secondStageSteps: 20, stepSize: 0.05 } } as ConfigInput;
-    const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
-    expect(fused.fused).toBe(true);
-    expect(bits(fused.losses)).toBe(bits(plain.losses));
-    expect(bits(fused.w)).toBe(bits(plain.w));
+  // At B = 1 each step also draws the next sample and forms its pre-activations in the
+  // update's pass (batchOneForward32.ts), for every draw (the isotropic Gaussians draw labels too).
+  for (const [name, task] of tasks) for (const precision of ["f64", "f32"] as const) {
+    it(`${precision}, B = 1, ${name}: the next step's pre-activations formed ahead give the unfused bits`, async () => {
+      const input = config(task, { precision, algorithm: { batch: 1, stepSize: 0.02 } });
+      const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
+      expect(fused.fused).toBe(true);
+      expect(bits(fused.losses)).toBe(bits(plain.losses));
+      expect(bits(fused.w)).toBe(bits(plain.w));
+      expect(bits(fused.a)).toBe(bits(plain.a));
+    });
+  }
+
+  for (const batch of [37, 1]) {
+    it(`f32, B = ${batch}: a layer-wise restart of w refreshes the kept f32 copy of w and the pre-activations formed ahead`, async () => {
+      const base = config(tasks[0]![1], { precision: "f32" });
+      const input = { ...base, algorithm: { kind: "layerwise", data: { kind: "online", batch }, trajectories: 2, steps: 10, secondStageSteps: 20, stepSize: 0.05 } } as ConfigInput;
+      const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
+      expect(fused.fused).toBe(true);
+      expect(bits(fused.losses)).toBe(bits(plain.losses));
+      expect(bits(fused.w)).toBe(bits(plain.w));
+    });
+  }
+
+  it("f32, B = 1: a step that leaves w alone after steps that moved it narrows the copy afresh", async () => {
+    for (const train of ["first", "second"] as const) {
+      const input = config(tasks[0]![1], { precision: "f32", model: { width: 70, activation: "relu", train, init: { secondLayer: { kind: "gaussian", std: 1 } } }, algorithm: { batch: 1 } });
+      const [fused, plain] = [await trajectory("simd", input, true), await trajectory("simd", input, false)];
+      expect(fused.fused).toBe(true);
+      expect(bits(fused.losses)).toBe(bits(plain.losses));
+      expect(bits(fused.w)).toBe(bits(plain.w));
+      expect(bits(fused.a)).toBe(bits(plain.a));
+    }
   });
 
   it("moves only the layers a run trains", async () => {

@@ -14,6 +14,7 @@ const SLOTS = [
   "n", "w", "a", "scale", "kind", "params", "nparams", "z", "f", "r", "g", "gradW", "gradA",
   "single", "x32", "wT32", "g32", "gradW32", "dp", "nPad", "limit",
   "w32Fresh", "labelKey0", "labelKey1", "labelStream0", "labelStream1", "delta",
+  "xNext", "yNext", "x32Next", "zNext", "nextStep",
 ] as const;
 type Slot = (typeof SLOTS)[number];
 
@@ -45,6 +46,8 @@ export interface StudentBuffers {
  */
 export class OnlineStepPlan {
   private readonly plan: WasmF64Array;
+  /** The next step's sample (x, y, its f32 row in f32 runs) and pre-activations, which a step at batch 1 forms ahead; null otherwise. */
+  private readonly next: { x: WasmF64Array; y: WasmF64Array; x32: WasmF64Array; z: WasmF64Array } | null;
 
   constructor(
     private readonly runtime: WasmRuntime,
@@ -58,6 +61,10 @@ export class OnlineStepPlan {
     const target = source.input === "isotropicGaussians" ? null : source.target;
     const labels = source.input === "isotropicGaussians" ? source : null;
     const single = student.single;
+    const arena = runtime.arena;
+    this.next = student.rows === 1
+      ? { x: arena.f64(student.d), y: arena.f64(1), x32: arena.f64(single?.dp ?? 0), z: arena.f64(student.n) }
+      : null;
     const values: Record<Slot, number> = {
       key0: key.k0,
       key1: key.k1,
@@ -103,6 +110,11 @@ export class OnlineStepPlan {
       labelStream0: labels?.labelKey.s0 ?? 0,
       labelStream1: labels?.labelKey.s1 ?? 0,
       delta: labels?.delta ?? 0,
+      xNext: this.next?.x.ptr ?? 0,
+      yNext: this.next?.y.ptr ?? 0,
+      x32Next: single ? this.next?.x32.ptr ?? 0 : 0,
+      zNext: this.next?.z.ptr ?? 0,
+      nextStep: -1,
     };
     this.plan = runtime.arena.f64From(Float64Array.from(SLOTS, (name) => values[name]));
   }
@@ -118,13 +130,16 @@ export class OnlineStepPlan {
 
   /**
    * Marks the f32 copy of w stale after w changed outside the steps (new weights, a layer-wise
-   * restart): the next f32 step narrows w in full. The steps themselves keep the copy in step.
+   * restart): the next f32 step narrows w in full, and forms its pre-activations afresh rather
+   * than take those its predecessor formed ahead. The steps themselves keep both in step.
    */
   weightsChanged(): void {
     this.plan.view[SLOTS.indexOf("w32Fresh")] = 0;
+    this.plan.view[SLOTS.indexOf("nextStep")] = -1;
   }
 
   free(): void {
     this.plan.free();
+    if (this.next) for (const b of Object.values(this.next)) b.free();
   }
 }

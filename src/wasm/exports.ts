@@ -22,6 +22,10 @@ export interface MeanfieldExports {
   narrowTransposedToF32(src: number, dst: number, n: number, d: number, nPad: number): void;
   /** The batch-1 f32 update of neurons i .. i + 3: w += alpha f32(g x), their rows of wT32 narrowed from the new w. */
   updateFourBatchOne(g: number, x32: number, d: number, w: number, wT32: number, i: number, alpha: number): void;
+  updateFourForwardBatchOne(g: number, i0: number, idx: number, x32: number, xNext32: number, d: number, w: number, alpha: number, zNext: number): void;
+  forwardFourBatchOne(idx: number, xNext32: number, d: number, w: number, zNext: number): void;
+  updateFourForwardBatchOne64(g: number, idx: number, x: number, xNext: number, d: number, w: number, alpha: number, zNext: number): void;
+  forwardFourBatchOne64(idx: number, xNext: number, d: number, w: number, zNext: number): void;
   /** forward() with f32 products over the f32 copies x32 (narrowRowsToF32) of x and wT32 (narrowTransposedToF32) of w. */
   forward32(
     x32: number, wT32: number, a: number, n: number, nPad: number, d: number, dp: number, b: number, scale: number,
