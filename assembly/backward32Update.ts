@@ -5,11 +5,10 @@
 // copy forward32 reads. A run's f32 copy is then narrowed in full once (onlineStep.ts) instead of
 // every step, and the N x d gradient never goes to memory.
 //
-// At batch 1 (SIMD builds) each full group of GR neurons skips the tiles and the scratch rows:
-// batchOneUpdate32.ts forms, adds and narrows each product in one pass, with the same bits. Given
-// the next sample (xNext32 != 0, batch 1, SIMD builds), batchOneForward32.ts also forms its
-// pre-activations from the new weights in that pass, into zNext, and leaves wT32 stale for
-// those groups (the caller marks the copy stale).
+// Given the next sample (xNext32 != 0, batch 1, SIMD builds), each full group of GR neurons skips
+// the tiles and the scratch rows: batchOneForward32.ts forms, adds and narrows each product in one
+// pass, with the same bits, forms the next sample's pre-activations from the new weights in that
+// pass, into zNext, and leaves wT32 stale for those groups (the caller marks the copy stale).
 //
 // Bits: the gradient sums are backward32's (same tiles, same sample order, widened the same way),
 // the update is axpy's elementwise w + (-drift) g, and narrowing a row is the same rounding
@@ -17,7 +16,6 @@
 
 import { panelGradients, panelWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
 import { axpy } from "./vector";
-import { updateFourBatchOne } from "./batchOneUpdate32";
 import { forwardFourBatchOne, forwardPanelLanes, updateFourForwardBatchOne } from "./batchOneForward32";
 
 /** A panel's full groups' neuron indices (i32), those with a non-zero gradient factor first: scratch of the head-start path. */
@@ -84,15 +82,8 @@ export function backward32Update(
         panelWeightSums(g, i0, i1, x, xRow, d, rows, gradW32 + <usize>i0 * xRow, gradW, first, false);
         continue;
       }
-      // At batch 1 each full group of GR neurons is formed, applied and narrowed in one pass.
-      let j0 = i0;
-      if (ASC_FEATURE_SIMD && b == 1) {
-        if (xNext32 != 0) {
-          j0 = aheadGroups(g, i0, i1, x, xNext32, d, w, driftW, zNext);
-        } else {
-          for (; j0 + GR <= i1; j0 += GR) updateFourBatchOne(g + (<usize>(j0 - i0) << 2), x, d, w, wT32, j0, -driftW);
-        }
-      }
+      // At batch 1 with the next sample each full group of GR neurons is formed, applied and narrowed in one pass.
+      const j0 = ASC_FEATURE_SIMD && b == 1 && xNext32 != 0 ? aheadGroups(g, i0, i1, x, xNext32, d, w, driftW, zNext) : i0;
       for (let j = j0; j < i1; j += SPAN) {
         const j1 = min(j + SPAN, i1);
         const gj = g + <usize>(j - i0) * (<usize>rows << 2);

@@ -7,7 +7,7 @@
 // step at (d, N) = (320, 800) instead of 6 MB), and onlineStep.ts keeps the pre-activations for
 // the next call.
 //
-// Bits: w and its narrowing are updateFourBatchOne's (batchOneUpdate32.ts), and each neuron's
+// Bits: w and its narrowing are backward32Update's (w_jk += alpha f64(f32(g_j x_k)), then f32(w)), and each neuron's
 // pre-activation is forward32's at one sample (forwardTile1 in network32.ts): an f32 lane summing
 // madd32(x_k, f32(w_ik)) for k = 0 .. d - 1 in order, then widened. The output sum is forward32's
 // (four f64x2 partial sums over 8-neuron strides per neuron block, blocks added in order), so the
@@ -50,7 +50,7 @@ import { NEURON_BLOCK } from "./network";
 /**
  * For the 4 neurons whose indices are at idx (4 i32, all below N) and one sample: with `update`,
  * w_jk += alpha f64(f32(g_j x_k)) for k < d (g_j at g + 4 (j - i0); x32: the sample's f32 row,
- * zero past d), as updateFourBatchOne does; then zNext[j] = <f32(w_j), xNext32> summed as forward32
+ * zero past d), as backward32Update does; then zNext[j] = <f32(w_j), xNext32> summed as forward32
  * sums one sample (xNext32: the next sample's f32 row). The f32 copy of w is not written.
  */
 @inline function fourRows(

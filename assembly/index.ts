@@ -34,7 +34,6 @@ export { tableKernelRows, tableKernelRowsWork } from "./gramBlock";
 export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWork } from "./gramProduct";
 export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
-export { updateFourBatchOne } from "./batchOneUpdate32";
 export { updateFourForwardBatchOne, forwardFourBatchOne } from "./batchOneForward32";
 export { updateFourForwardBatchOne64, forwardFourBatchOne64 } from "./batchOneForward64";
 export { overlapChainEscape, overlapChainPlanSlots } from "./overlapChain";

@@ -7,7 +7,7 @@ function bits(values: ArrayLike<number>): string {
 
 // assembly/batchOneForward32.ts against its definition written as plain loops, for 4 neurons in
 // any order (the listed ones, not adjacent): w_jk += alpha f64(f32(g_j x_k)) (as
-// updateFourBatchOne), then zNext[j] = the f32 sum over k = 0 .. d - 1, in order, of f32(x'_k
+// backward32Update's tiles), then zNext[j] = the f32 sum over k = 0 .. d - 1, in order, of f32(x'_k
 // f32(new w_jk)) (forward32 at one sample in the plain SIMD build: a multiply then an add, each
 // rounded), widened; every other row of w and entry of zNext untouched. Without the update
 // (forwardFourBatchOne) w stays and zNext is formed from it.

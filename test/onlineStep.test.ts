@@ -81,8 +81,8 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
   }
 
   for (const precision of ["f64", "f32"] as const) {
-    // B = 1 (one sample block; in f32 each group of 4 neurons updated in one pass,
-    // batchOneUpdate32.ts, with 1, 2, 3 or no coordinates past the last 4 at d = 13, 10, 7, 8, and
+    // B = 1 (one sample block; each group of 4 neurons updated in one pass, batchOneForward32.ts
+    // and batchOneForward64.ts, with 1, 2, 3 or no coordinates past the last 4 at d = 13, 10, 7, 8, and
     // N = 70 and 9 ending on a group of 2 or 1 neurons that takes the general path), B = 300 at
     // d = 13 with a width of 9 (several f32 sample blocks; the update applied as the last block
     // completes a group), and B = 70 at d = 1031 with a width of 130 (several f64 sample blocks,

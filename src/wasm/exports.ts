@@ -21,7 +21,6 @@ export interface MeanfieldExports {
   /** dst (d nPad f32) = the transpose of src (n x d f64) rounded to nearest, in panels of 8 neurons (d x 8 each), zero past n. */
   narrowTransposedToF32(src: number, dst: number, n: number, d: number, nPad: number): void;
   /** The batch-1 f32 update of neurons i .. i + 3: w += alpha f32(g x), their rows of wT32 narrowed from the new w. */
-  updateFourBatchOne(g: number, x32: number, d: number, w: number, wT32: number, i: number, alpha: number): void;
   updateFourForwardBatchOne(g: number, i0: number, idx: number, x32: number, xNext32: number, d: number, w: number, alpha: number, zNext: number): void;
   forwardFourBatchOne(idx: number, xNext32: number, d: number, w: number, zNext: number): void;
   updateFourForwardBatchOne64(g: number, idx: number, x: number, xNext: number, d: number, w: number, alpha: number, zNext: number): void;
