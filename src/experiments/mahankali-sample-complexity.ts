@@ -167,7 +167,6 @@ interface Scale {
  */
 async function networkCrossings(ctx: ExperimentContext, config: Config, scale: Scale, previousNetwork: { d: number; n: number } | null) {
   const { d, epsilon, nullLoss, rows } = scale;
-  const size = SIZES[ctx.scale];
   const networkStars: number[] = [];
   const networkNs = new Set<number>();
   for (let r = 0; r < NETWORK_SEEDS; r++) {
@@ -182,8 +181,8 @@ async function networkCrossings(ctx: ExperimentContext, config: Config, scale: S
     });
     for (const n of curve.ns) networkNs.add(n);
     networkStars.push(crossing({ n: curve.ns, loss: curve.losses.map((l) => l[0]!) }, epsilon));
-    // The kernels' part: the model's NNGP and NTK on the same n samples (the config's training set).
-    if (r === 0 && d === size.dims[0]) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!), ["run", { command: "kernel", options: ["--kernel", "nngp"] }, { command: "kernel", options: ["--kernel", "ntk"] }]);
+    // Each d's network and kernels reruns: the model's NNGP and NTK on the same n samples (the config's training set).
+    if (r === 0) ctx.saveConfig(`network-d${d}`, empiricalGd(seeded, curve.ns[curve.ns.length - 1]!), ["run", { command: "kernel", options: ["--kernel", "nngp"] }, { command: "kernel", options: ["--kernel", "ntk"] }]);
     // A seed that never reaches epsilon already makes n* undefined at this d.
     if (!Number.isFinite(networkStars[r])) break;
   }
