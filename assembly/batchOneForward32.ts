@@ -13,7 +13,7 @@
 // (four f64x2 partial sums over 8-neuron strides per neuron block, blocks added in order), so the
 // next step's loss and gradients are those of the unfused path.
 
-import { ABS, activationValue, PIECEWISE, POLYNOMIAL, RELU, valuePair } from "./activation";
+import { outputSum } from "./network32";
 import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
 
@@ -155,46 +155,6 @@ export function forwardPanelLanes(xNext32: usize, wT32: usize, i0: i32, i1: i32,
     const l = lane & 3;
     const value: f32 = l == 0 ? f32x4.extract_lane(c, 0) : l == 1 ? f32x4.extract_lane(c, 1) : l == 2 ? f32x4.extract_lane(c, 2) : f32x4.extract_lane(c, 3);
     store<f64>(zNext + (<usize>i << 3), <f64>value);
-  }
-}
-
-/** sum_i a_i sigma(z_i) over n neurons in f64, in forward32's order: four f64x2 partial sums over 8-neuron strides, then the rest. */
-@inline function outputSumOf(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
-  let i = 0;
-  let s0 = f64x2.splat(0.0), s1 = f64x2.splat(0.0), s2 = f64x2.splat(0.0), s3 = f64x2.splat(0.0);
-  for (; i + 8 <= n; i += 8) {
-    const off = <usize>i << 3;
-    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
-    s1 = f64x2.add(s1, f64x2.mul(v128.load(a + off, 16), valuePair(kind, p, np, v128.load(z + off, 16))));
-    s2 = f64x2.add(s2, f64x2.mul(v128.load(a + off, 32), valuePair(kind, p, np, v128.load(z + off, 32))));
-    s3 = f64x2.add(s3, f64x2.mul(v128.load(a + off, 48), valuePair(kind, p, np, v128.load(z + off, 48))));
-  }
-  for (; i + 2 <= n; i += 2) {
-    const off = <usize>i << 3;
-    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
-  }
-  const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
-  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-  for (; i < n; i++) {
-    const off = <usize>i << 3;
-    total += load<f64>(a + off) * activationValue(kind, p, np, load<f64>(z + off));
-  }
-  return total;
-}
-
-// One copy per vector kind, as in network32.ts, so each loop's activation is a constant.
-function outputSumRelu(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(RELU, p, np, z, a, n); }
-function outputSumAbs(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(ABS, p, np, z, a, n); }
-function outputSumPolynomial(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(POLYNOMIAL, p, np, z, a, n); }
-function outputSumPiecewise(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(PIECEWISE, p, np, z, a, n); }
-
-function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
-  switch (kind) {
-    case RELU: return outputSumRelu(p, np, z, a, n);
-    case ABS: return outputSumAbs(p, np, z, a, n);
-    case POLYNOMIAL: return outputSumPolynomial(p, np, z, a, n);
-    case PIECEWISE: return outputSumPiecewise(p, np, z, a, n);
-    default: return outputSumOf(kind, p, np, z, a, n);
   }
 }
 

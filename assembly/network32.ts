@@ -323,7 +323,8 @@ function outputSumAbs(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { retu
 function outputSumPolynomial(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(POLYNOMIAL, p, np, z, a, n); }
 function outputSumPiecewise(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(PIECEWISE, p, np, z, a, n); }
 
-function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
+/** sum_i a_i sigma(z_i) over n neurons in f64 (outputSumOf), with the activation kind dispatched once; batchOneForward32.ts sums in this order too. */
+export function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
   switch (kind) {
     case RELU: return outputSumRelu(p, np, z, a, n);
     case ABS: return outputSumAbs(p, np, z, a, n);
