@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerEscapeCommand } from "./commands/escape.js";
 import { EXIT, escapedError } from "./commands/exitCodes.js";
 import { registerKernelCommand } from "./commands/kernel.js";
 import { registerListCommand } from "./commands/list.js";
@@ -41,6 +42,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   registerPdeCommand(program);
   registerKernelCommand(program);
   registerOdeCommand(program);
+  registerEscapeCommand(program);
 
   registerSweepCommand(program);
   registerWorkerCommand(program);

@@ -6,8 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
 import { medianInterval } from "../src/experiments/medianInterval.js";
+import { EscapePool } from "../src/experiments/escapePool.js";
 import { derivative, OverlapChain, overlapStep } from "../src/experiments/overlapChain.js";
-import { escapeConfig, searchStep, type EscapeProblem } from "../src/experiments/singleIndexEscape.js";
+import { escapeConfig, searchStep, type EscapeProblem, type RungRunner } from "../src/experiments/singleIndexEscape.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
 import { createTask } from "../src/tasks/createTask.js";
 import { linkSchema, linkToActivation } from "../src/activation/link.js";
@@ -16,6 +17,8 @@ import { referenceEscapeSteps } from "./overlapChainReference.js";
 import { BUILDS, runtimeFor } from "./helpers.js";
 
 const hermite = (k: number) => ({ kind: "hermite" as const, coefficients: [...new Array<number>(k).fill(0), 1] });
+/** A rung runner from a one-run function (the search's runs, one by one). */
+const rungs = (one: (eta: number, seed: number, cap: number) => number | null): RungRunner => async (eta, runs) => runs.map((r) => one(eta, r.seed, r.cap));
 const monomials = (k: number) => (linkToActivation(linkSchema.parse(hermite(k)), 8) as { coefficients: number[] }).coefficients;
 
 describe("information exponent: the overlap chain", () => {
@@ -86,6 +89,23 @@ describe("information exponent: the overlap chain", () => {
     expect([...outcomes].sort()).toEqual(["escape", "null"]);
   });
 
+  it("the escape pool gives each run's steps as the chain on this thread does, on 1 and 2 threads (escapes, caps and jumps)", async () => {
+    const rt = await runtimeFor("simd");
+    const problem = { d: 21, link: monomials(4), activation: monomials(4), threshold: 0.5, hold: 21, maxJump: 0.25, start: "uniform" as const, trainFirstLayer: true };
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) => [{ seed, eta: 0.05, cap: 3000 }, { seed, eta: 2e-3, cap: 20_000 }]);
+    const chain = new OverlapChain(rt, problem);
+    const direct = runs.map((r) => chain.escapeSteps(r.seed, r.eta, r.cap));
+    expect(new Set(direct.map((v) => (v === null ? "null" : "escape")))).toEqual(new Set(["null", "escape"]));
+    for (const threads of [1, 2]) {
+      const pool = new EscapePool(rt, threads);
+      try {
+        expect(await pool.run(problem, runs)).toEqual(direct);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
   it("s = 1 at c = eta d = 1: the chain's median escape is near the ODE's closed form d ln((1 - m0) / (1 - 1/2))", async () => {
     // rate = c (1 - m)(1 + (1 - c) m) = 1 - m at c = 1 (test/singleIndexOde.test.ts): 64 ln(1.75) = 35.8 steps
     // from m0 = 1/8; the fluctuations at d = 64 move single runs by about a third of that.
@@ -119,7 +139,7 @@ describe("information exponent: median interval and step search", () => {
     expect([five.lower, five.upper, five.coverage]).toEqual([1, 5, 1 - 2 / 32]);
   });
 
-  it("the search climbs from below to the minimum of the median and stops there", () => {
+  it("the search climbs from below to the minimum of the median and stops there", async () => {
     // Steps (1 + (j - 3)^2) * 100 at rung j, every seed escaping above rung 7 only up to the cap.
     const rungOf = (eta: number) => Math.round(2 * Math.log2(eta));
     const run = (eta: number, _seed: number, cap: number) => {
@@ -127,19 +147,19 @@ describe("information exponent: median interval and step search", () => {
       const steps = (1 + (j - 3) ** 2) * 100;
       return j > 7 || steps > cap ? null : steps;
     };
-    const result = searchStep(run, { seeds: [1, 2, 3], eta0: 1, start: -1, firstCap: 1e6, capFactor: 10, maxRungs: 12, patience: 1 });
+    const result = await searchStep(rungs(run), { seeds: [1, 2, 3], eta0: 1, start: -1, firstCap: 1e6, capFactor: 10, maxRungs: 12, patience: 1 });
     expect(result.bestRung).toBe(3);
     expect(result.best!.median).toBe(100);
     expect([...result.rungs.keys()].sort((a, b) => a - b)).toEqual([-1, 0, 1, 2, 3, 4]);
   });
-  it("with patience 2 the search steps over a one-rung bump to a second, lower minimum", () => {
+  it("with patience 2 the search steps over a one-rung bump to a second, lower minimum", async () => {
     const landscape: Record<number, number> = { 0: 900, 1: 500, 2: 200, 3: 300, 4: 100, 5: 400, 6: 800 };
     const run = (eta: number) => landscape[Math.round(2 * Math.log2(eta))] ?? null;
     const options = { seeds: [1], eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 12 };
-    expect(searchStep(run, { ...options, patience: 1 }).bestRung).toBe(2);
-    expect(searchStep(run, { ...options, patience: 2 }).bestRung).toBe(4);
+    expect((await searchStep(rungs(run), { ...options, patience: 1 })).bestRung).toBe(2);
+    expect((await searchStep(rungs(run), { ...options, patience: 2 })).bestRung).toBe(4);
   });
-  it("a rung counts when the median's 95% interval is finite: one trapped seed in 15 does not exclude it, four do", () => {
+  it("a rung counts when the median's 95% interval is finite: one trapped seed in 15 does not exclude it, four do", async () => {
     // 15 seeds: l = 4, so 12 escapes are needed. Rung 2 is fastest but seed 14 never escapes there;
     // rung 3 would be faster still but four seeds never escape there.
     const landscape: Record<number, number> = { 0: 900, 1: 500, 2: 100, 3: 50, 4: 800 };
@@ -149,7 +169,7 @@ describe("information exponent: median interval and step search", () => {
       if ((j === 2 && seed === 14) || (j === 3 && seed % 2 === 1 && seed >= 3 && seed <= 9)) return null;
       return landscape[j] === undefined ? null : landscape[j]! + seed;
     };
-    const result = searchStep(run, { seeds, eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 12, patience: 2 });
+    const result = await searchStep(rungs(run), { seeds, eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 12, patience: 2 });
     expect(result.bestRung).toBe(2);
     expect(result.best!.escaped).toBe(14);
     expect(result.best!.steps[13]).toBe(Infinity);
@@ -176,7 +196,7 @@ describe("information exponent: the seed bootstrap of a steps exponent", () => {
     expect(paired.leftOut).toBe(0);
   });
 
-  it("a rung that cannot beat the best median stops once more than half its seeds have passed it", () => {
+  it("a rung that cannot beat the best median stops once more than half its seeds have passed it", async () => {
     // Rung 0: every seed escapes at 100. Rung 1: every seed at 1000, so it is run only to 100 steps.
     const caps: number[] = [];
     const run = (eta: number, _seed: number, cap: number) => {
@@ -184,7 +204,7 @@ describe("information exponent: the seed bootstrap of a steps exponent", () => {
       caps.push(cap);
       return steps <= cap ? steps : null;
     };
-    const result = searchStep(run, { seeds: [1, 2, 3], eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 2, patience: 1 });
+    const result = await searchStep(rungs(run), { seeds: [1, 2, 3], eta0: 1, start: 0, firstCap: 1e6, capFactor: 10, maxRungs: 2, patience: 1 });
     expect(result.bestRung).toBe(0);
     expect(caps).toEqual([1e6, 1e6, 1e6, 100, 100, 100]);
     expect(result.rungs.get(1)!.steps).toEqual([Infinity, Infinity, Infinity]);

@@ -30,7 +30,8 @@ export interface ExperimentContext {
   /**
    * Saves a resolved run config under configs/<name>.json so that part of the experiment can be
    * repeated on its own; `commands` says which commands rerun it (default ["run"], the network; "pde"
-   * the mean-field limit, "ode" the order-parameter ODEs, "kernel" the kernel baselines), each with
+   * the mean-field limit, "ode" the order-parameter ODEs, "kernel" the kernel baselines, "escape"
+   * the overlap chain's escape runs), each with
    * the options that make it compute what the experiment computed. The report lists each config
    * with its commands, and test/reruns.test.ts runs one of each kind from a report.
    */
@@ -39,8 +40,8 @@ export interface ExperimentContext {
   saveTable(name: string, rows: Record<string, number | string | null>[]): void;
 }
 
-/** The `meanfield` commands that take a run config: the network, its mean-field limit, its ODEs, its kernel baselines. */
-export type RerunCommand = "run" | "pde" | "ode" | "kernel";
+/** The `meanfield` commands that take a config: the network, its mean-field limit, its ODEs, its kernel baselines, the single-index overlap chain's escape runs. */
+export type RerunCommand = "run" | "pde" | "ode" | "kernel" | "escape";
 
 /** A command that reruns a part from its config, with the options it needs after the config's path (e.g. ["--sweep-n", "100:1000:4"]). */
 export type RerunPart = RerunCommand | { command: RerunCommand; options: readonly string[] };

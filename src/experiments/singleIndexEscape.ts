@@ -147,6 +147,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : 0.5 * (sorted[mid - 1]! + sorted[mid]!);
 }
 
+/** Runs of one rung: the steps to escape of each (seed, cap) at step eta, null where a run did not escape, in the order given. */
+export type RungRunner = (eta: number, runs: readonly { seed: number; cap: number }[]) => Promise<(number | null)[]>;
+
+/** Seeds a rung runs at once when it may stop early (fixed, so that what is run never depends on the thread count). */
+export const RUNG_CHUNK = 4;
+
 /**
  * The rung with the fewest steps (median over the seeds, a run that did not escape counted as
  * +Infinity): from the start rung, towards larger eta until `patience` rungs in a row do not
@@ -154,16 +160,18 @@ export function median(values: readonly number[]): number {
  * [X_(l), X_(n+1-l)] (medianInterval) is finite, i.e. at least n + 1 - l of the n seeds escape
  * (12 of 15, 10 of 11, 7 of 7): one slow or trapped seed in 15 does not push the search into
  * another regime of steps, and the chosen median and its interval are always finite.
- * No power of d enters: the ladder is in eta itself.
+ * No power of d enters: the ladder is in eta itself. The runs of a rung go to `run` together
+ * (in chunks of RUNG_CHUNK seeds where the rung may stop early), so they can run on several
+ * threads; the result is that of running the seeds one by one.
  * Returns the best rung (null if none counted) and all rungs run.
  */
-export function searchStep(run: (eta: number, seed: number, cap: number) => number | null, options: SearchOptions): { best: RungResult | null; bestRung: number; rungs: Map<number, RungResult> } {
+export async function searchStep(run: RungRunner, options: SearchOptions): Promise<{ best: RungResult | null; bestRung: number; rungs: Map<number, RungResult> }> {
   const rungs = new Map<number, RungResult>();
   let best: RungResult | null = null;
   let bestRung = options.start;
   const n = options.seeds.length;
   const needed = n + 1 - medianIntervalRank(n);
-  const evaluate = (j: number): RungResult => {
+  const evaluate = async (j: number): Promise<void> => {
     const eta = options.eta0 * exp((j * log(2)) / 2);
     // Against a best median M (odd n), a rung first runs every seed only to M steps: once more than
     // half are slower its median exceeds M and it cannot win, so it stops there (its slower seeds
@@ -171,23 +179,31 @@ export function searchStep(run: (eta: number, seed: number, cap: number) => numb
     const bar = best && n % 2 === 1 ? best.median : null;
     let quick: number[] | null = null;
     if (bar !== null) {
-      quick = options.seeds.map((seed) => run(eta, seed, bar) ?? Infinity);
+      quick = (await run(eta, options.seeds.map((seed) => ({ seed, cap: bar })))).map((s) => s ?? Infinity);
       if (quick.filter((t) => t > bar).length > n >> 1) {
-        const result = { eta, steps: quick, escaped: quick.filter(Number.isFinite).length, median: median(quick) };
-        rungs.set(j, result);
-        return result;
+        rungs.set(j, { eta, steps: quick, escaped: quick.filter(Number.isFinite).length, median: median(quick) });
+        return;
       }
     }
     const cap = best ? Math.ceil(options.capFactor * best.median) : options.firstCap;
-    // The seeds run in order and a rung stops once too many have not escaped for it to count.
+    // The seeds count in order and a rung stops once too many have not escaped for it to count.
     const counted: number[] = [];
     let escaped = 0;
-    for (const [i, seed] of options.seeds.entries()) {
+    let stopped = false;
+    for (let from = 0; from < n && !stopped; from += RUNG_CHUNK) {
+      const chunk = options.seeds.slice(from, from + RUNG_CHUNK).map((seed, k) => ({ seed, known: quick?.[from + k] }));
       // A seed that escaped within the best median escapes at the same step under the larger cap (common random numbers).
-      const s = quick && Number.isFinite(quick[i]) ? quick[i]! : run(eta, seed, cap);
-      counted.push(s ?? Infinity);
-      if (s !== null) escaped++;
-      if (counted.length - escaped > n - needed) break;
+      const todo = chunk.filter((c) => !(c.known !== undefined && Number.isFinite(c.known)));
+      const answers = await run(eta, todo.map((c) => ({ seed: c.seed, cap })));
+      for (const c of chunk) {
+        const s = c.known !== undefined && Number.isFinite(c.known) ? c.known : answers[todo.indexOf(c)]!;
+        counted.push(s ?? Infinity);
+        if (s !== null) escaped++;
+        if (counted.length - escaped > n - needed) {
+          stopped = true;
+          break;
+        }
+      }
     }
     const result = { eta, steps: counted, escaped, median: median(counted) };
     rungs.set(j, result);
@@ -195,19 +211,18 @@ export function searchStep(run: (eta: number, seed: number, cap: number) => numb
       best = result;
       bestRung = j;
     }
-    return result;
   };
-  evaluate(options.start);
+  await evaluate(options.start);
   // Downwards until some rung escapes (the start may sit above the trapping threshold).
   let j = options.start;
-  while (!best && rungs.size < options.maxRungs) evaluate(--j);
+  while (!best && rungs.size < options.maxRungs) await evaluate(--j);
   if (!best) return { best: null, bestRung, rungs };
   for (const direction of [1, -1]) {
     j = bestRung + direction;
     let misses = 0;
     while (rungs.size < options.maxRungs && !rungs.has(j)) {
       const before = bestRung;
-      evaluate(j);
+      await evaluate(j);
       misses = bestRung === before ? misses + 1 : 0;
       if (misses >= options.patience) break;
       j += direction;

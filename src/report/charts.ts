@@ -19,8 +19,9 @@ export interface LineChartOptions {
   rows: ChartRow[];
   /** log: true for a log axis, false for a linear one on purpose (kept even over data spanning decades), unset: chosen from the data. */
   /** integer: the quantity is a count (p = 1, 2, 3): ticks at whole numbers only, no "1.2". */
-  x: { field: string; title: string; log?: boolean; integer?: boolean };
-  y: { field: string; title: string; log?: boolean; integer?: boolean };
+  /** domain: the axis's fixed [low, high] (e.g. whole decades around the data, so no curve runs along an edge). */
+  x: { field: string; title: string; log?: boolean; integer?: boolean; domain?: [number, number] };
+  y: { field: string; title: string; log?: boolean; integer?: boolean; domain?: [number, number] };
   /** Field naming the series (one line per value). */
   series?: { field: string; title: string };
   /** Fields of the band around y, drawn under the lines, light and in each series' colour; `label` says what it is in the legend (default "95% interval"). */
@@ -38,12 +39,13 @@ export interface LineChartOptions {
   height?: number;
 }
 
-function axis(spec: { field: string; title: string; log?: boolean; integer?: boolean }): Record<string, unknown> {
+function axis(spec: { field: string; title: string; log?: boolean; integer?: boolean; domain?: [number, number] }): Record<string, unknown> {
+  const scale = { ...(spec.log ? { type: "log" } : spec.log === false ? { type: "linear" } : {}), ...(spec.domain ? { domain: spec.domain } : {}) };
   return {
     field: spec.field,
     type: "quantitative",
     title: spec.title,
-    ...(spec.log ? { scale: { type: "log" } } : spec.log === false ? { scale: { type: "linear" } } : {}),
+    ...(Object.keys(scale).length > 0 ? { scale } : {}),
     ...(spec.integer ? { axis: { tickMinStep: 1, format: "d" } } : {}),
   };
 }

@@ -98,14 +98,17 @@ export function fitChannelScale(spec: Spec, channel: "x" | "y"): void {
   const { encodings, values } = channelData(spec, channel);
   if (encodings.length === 0) return;
   const scales = encodings.map((e) => (isObject(e.scale) ? e.scale : {}));
-  if (scales.some((s) => s.domain !== undefined || (s.type !== undefined && s.type !== "log" && s.type !== "linear"))) return;
-  const positive = values.filter((v) => v > 0);
+  // A fixed domain is kept as given; on a log axis it still gets the log axis's ticks, over that domain.
+  const fixed = scales.find((s) => Array.isArray(s.domain))?.domain as [number, number] | undefined;
+  const fixedLog = fixed !== undefined && scales.some((s) => s.type === "log") && fixed[0] > 0;
+  if ((fixed !== undefined && !fixedLog) || scales.some((s) => s.type !== undefined && s.type !== "log" && s.type !== "linear")) return;
+  const positive = fixedLog ? fixed : values.filter((v) => v > 0);
   if (positive.length === 0) return;
   const lo = Math.min(...positive);
   const hi = Math.max(...positive);
   let isLog = scales.some((s) => s.type === "log");
   const linearOnPurpose = scales.some((s) => s.type === "linear");
-  if (isLog && hi / lo < LINEAR_BELOW_RATIO) isLog = false;
+  if (isLog && !fixedLog && hi / lo < LINEAR_BELOW_RATIO) isLog = false;
   else if (!isLog && !linearOnPurpose && positive.length === values.length && positive.length >= 2 && hi / lo >= LOG_FROM_RATIO) isLog = true;
   for (const [i, enc] of encodings.entries()) {
     const scale: Spec = { ...scales[i] };
