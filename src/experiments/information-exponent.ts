@@ -97,6 +97,27 @@ function networkCrossCheck(ctx: ExperimentContext, points: Point[], seedsOf: (s:
   return { overlapping, rows };
 }
 
+/** The escape table and one `meanfield escape` config per (s, d): the measurement seeds at the measured step and cap. */
+function saveCells(ctx: ExperimentContext, points: Point[], measureSeeds: (s: Degree) => number[]): void {
+  ctx.saveTable(
+    "escape",
+    points.map(({ sgdAtOde, measured, problem: _, link: __, ...p }) => ({
+      ...p,
+      sgdAtOdeMedian: sgdAtOde?.median ?? null,
+      sgdAtOdeLower: sgdAtOde?.lower ?? null,
+      sgdAtOdeUpper: sgdAtOde?.upper ?? null,
+      steps: measured.join(" "),
+    })),
+  );
+  for (const p of points) {
+    ctx.saveConfig(
+      `escape-s${p.s}-d${p.d}`,
+      { d: p.d, link: p.link, activation: p.link, threshold: p.problem.threshold, hold: p.problem.hold, maxJump: p.problem.maxJump, start: p.problem.start, trainFirstLayer: p.problem.trainFirstLayer, stepSize: p.eta, cap: p.cap, seeds: measureSeeds(p.s) },
+      ["escape"],
+    );
+  }
+}
+
 /** Threads of the escape runs: every core (the results are the same bits with any number, escapePool.ts). */
 const THREADS = availableParallelism();
 
@@ -118,24 +139,7 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   }
   const network = networkCrossCheck(ctx, points, (s) => seedsOf(s).measure);
   ctx.saveTable("network-cross-check", network.rows);
-  ctx.saveTable(
-    "escape",
-    points.map(({ sgdAtOde, measured, problem: _, link: __, ...p }) => ({
-      ...p,
-      sgdAtOdeMedian: sgdAtOde?.median ?? null,
-      sgdAtOdeLower: sgdAtOde?.lower ?? null,
-      sgdAtOdeUpper: sgdAtOde?.upper ?? null,
-      steps: measured.join(" "),
-    })),
-  );
-  // Each (s, d) cell reruns with `meanfield escape`: the measurement seeds at the measured step and cap.
-  for (const p of points) {
-    ctx.saveConfig(
-      `escape-s${p.s}-d${p.d}`,
-      { d: p.d, link: p.link, activation: p.link, threshold: p.problem.threshold, hold: p.problem.hold, maxJump: p.problem.maxJump, start: p.problem.start, trainFirstLayer: p.problem.trainFirstLayer, stepSize: p.eta, cap: p.cap, seeds: seedsOf(p.s).measure },
-      ["escape"],
-    );
-  }
+  saveCells(ctx, points, (s) => seedsOf(s).measure);
 
   const exponents: Record<string, FittedExponent> = {};
   const intervals: Record<string, string> = {};
