@@ -5,11 +5,12 @@
 // The steps to reach m = 1/2 grow like d^{s-1} for s >= 3, d log d for s = 2 and d for s = 1 when
 // the step is the best one for each d; that step is not given but searched per d on the ladder
 // eta_j = 2^{j/2} with the search seeds (the median steps, non-escapes as +infinity, on rungs where
-// enough seeds escape for the median's 95% interval to be finite: 11 of 13), and the steps are then
-// measured there on other seeds; the step's own power of d, -max(1, s/2) by BAGJ's analysis, is a
-// second measured exponent. Runs use the exact overlap chain
-// of the d-dimensional step (overlapChain.ts); the single-index ODE (src/ode/singleIndexOde.ts) at
-// the same step gives the d -> infinity escape time beside each SGD median.
+// enough seeds escape for the median's 95% interval to be finite: 8 of 9), a power law in d is
+// fitted through the searched steps (informationExponentSweep.ts says why), and the steps are
+// measured at that line's step on other seeds; the line's power of d, -max(1, s/2) by BAGJ's
+// analysis, is a second measured exponent. Runs use the exact overlap chain of the d-dimensional
+// step (overlapChain.ts) on every core (escapePool.ts, same bits on any thread count); the
+// single-index ODE (src/ode/singleIndexOde.ts) gives the d -> infinity escape time beside each median.
 
 import { availableParallelism } from "node:os";
 import { log } from "../special/portableMath.js";
