@@ -20,7 +20,8 @@ export interface LineChartOptions {
   /** log: true for a log axis, false for a linear one on purpose (kept even over data spanning decades), unset: chosen from the data. */
   /** integer: the quantity is a count (p = 1, 2, 3): ticks at whole numbers only, no "1.2". */
   x: { field: string; title: string; log?: boolean; integer?: boolean };
-  y: { field: string; title: string; log?: boolean; integer?: boolean };
+  /** domain: a fixed y range; lines leaving it are clipped at the frame (say in the caption what leaves). */
+  y: { field: string; title: string; log?: boolean; integer?: boolean; domain?: [number, number] };
   /** Field naming the series (one line per value). */
   series?: { field: string; title: string };
   /** Fields of the band around y, drawn under the lines, light and in each series' colour; `label` says what it is in the legend (default "95% interval"). */
@@ -38,12 +39,14 @@ export interface LineChartOptions {
   height?: number;
 }
 
-function axis(spec: { field: string; title: string; log?: boolean; integer?: boolean }): Record<string, unknown> {
+function axis(spec: { field: string; title: string; log?: boolean; integer?: boolean; domain?: [number, number] }): Record<string, unknown> {
+  const type = spec.log ? "log" : spec.log === false ? "linear" : undefined;
+  const scale = { ...(type ? { type } : {}), ...(spec.domain ? { domain: spec.domain } : {}) };
   return {
     field: spec.field,
     type: "quantitative",
     title: spec.title,
-    ...(spec.log ? { scale: { type: "log" } } : spec.log === false ? { scale: { type: "linear" } } : {}),
+    ...(Object.keys(scale).length > 0 ? { scale } : {}),
     ...(spec.integer ? { axis: { tickMinStep: 1, format: "d" } } : {}),
   };
 }
@@ -76,10 +79,11 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   const symbols = referenceNames.length > 0 ? { encode: { symbols: { update: { strokeDash: { signal: `indexof(${JSON.stringify(referenceNames)}, datum.value) >= 0 ? [6, 4] : [1, 0]` } } } } } : {};
   const color = series ? { color: { field: series.field, type: "nominal", title: legendTitle, legend: { labelLimit: 560, ...symbols } } } : {};
   const layers: Record<string, unknown>[] = [];
+  const clip = y.domain ? { clip: true } : {};
   if (band) {
     layers.push({
       data: { values: bandRows },
-      mark: { type: "area", opacity: 0.25 },
+      mark: { type: "area", opacity: 0.25, ...clip },
       encoding: {
         x: axis(x),
         y: { ...axis({ ...y, field: band.lower }), title: y.title },
@@ -105,7 +109,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   }
   layers.push({
     ...(referenceRows.length > 0 ? { data: { values: rows.filter((r) => !isReference(r)) } } : {}),
-    mark: { type: "line", ...(options.points ? { point: true } : {}) },
+    mark: { type: "line", ...clip, ...(options.points ? { point: true } : {}) },
     encoding: {
       x: axis(x),
       y: axis(y),
@@ -116,7 +120,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   if (referenceRows.length > 0) {
     layers.push({
       data: { values: referenceRows },
-      mark: { type: "line", strokeDash: [6, 4], strokeWidth: 1.5 },
+      mark: { type: "line", strokeDash: [6, 4], strokeWidth: 1.5, ...clip },
       encoding: { x: axis(x), y: axis(y), ...color },
     });
   }

@@ -98,8 +98,10 @@ export function fitChannelScale(spec: Spec, channel: "x" | "y"): void {
   const { encodings, values } = channelData(spec, channel);
   if (encodings.length === 0) return;
   const scales = encodings.map((e) => (isObject(e.scale) ? e.scale : {}));
-  if (scales.some((s) => s.domain !== undefined || (s.type !== undefined && s.type !== "log" && s.type !== "linear"))) return;
-  const positive = values.filter((v) => v > 0);
+  // A log axis with a fixed domain (data leaving it are clipped) is labelled over that domain.
+  const fixedLog = scales.find((s) => s.type === "log" && Array.isArray(s.domain))?.domain as [number, number] | undefined;
+  if (!fixedLog && scales.some((s) => s.domain !== undefined || (s.type !== undefined && s.type !== "log" && s.type !== "linear"))) return;
+  const positive = fixedLog ?? values.filter((v) => v > 0);
   if (positive.length === 0) return;
   const lo = Math.min(...positive);
   const hi = Math.max(...positive);
