@@ -16,6 +16,7 @@
 import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import type { ActivationSpec } from "../activation/spec.js";
 import type { MomentModel } from "../pde/grid/momentModel.js";
+import { FrozenResiduals } from "./mmn18FrozenResiduals.js";
 import { RADIAL_QUANTILE_MAX_STEP, solveRadialQuantile } from "../pde/radial/radialQuantile.js";
 import { metricSteps } from "../metricSchedule.js";
 import { simulate } from "../run/simulate.js";
@@ -84,41 +85,6 @@ const PDE_HORIZON = 400;
 const PDE_MAX_STEP = RADIAL_QUANTILE_MAX_STEP;
 /** Log-spaced records of the PDE's rerun config (to PDE_HORIZON), merged into the experiment's PDE times. */
 const PDE_POINTS = 24;
-
-/** The PDE's moment model with the interaction cut (broken variant): D_pm frozen at their values for `radii`. */
-class FrozenResiduals implements MomentModel {
-  readonly interval: readonly [number, number];
-  readonly count: number;
-  readonly weights: Float64Array;
-  readonly targets: Float64Array;
-  readonly lossWeights: Float64Array;
-  readonly lossOffset: number;
-  readonly cellOrder: number;
-  private readonly frozen = new Float64Array(2);
-
-  constructor(private readonly model: MomentModel, radii: Float64Array) {
-    this.interval = model.interval;
-    this.count = model.count;
-    this.weights = model.weights;
-    this.targets = model.targets;
-    this.lossWeights = model.lossWeights;
-    this.lossOffset = model.lossOffset;
-    this.cellOrder = model.cellOrder;
-    const phi = new Float64Array(model.count);
-    for (const r of radii) {
-      model.basis(r, phi);
-      for (let k = 0; k < model.count; k++) this.frozen[k]! += phi[k]! / radii.length;
-    }
-  }
-
-  basis(_r: number, out: Float64Array): void {
-    out.set(this.frozen);
-  }
-
-  transport(r: number, out: Float64Array): void {
-    this.model.transport(r, out);
-  }
-}
 
 /** The radial PDE from `radii` at `times` (frozen: the no-pde-coupling variant's velocity field). */
 function solvePde(activation: ActivationSpec, radii: Float64Array, times: number[], maxStep: number, frozen: boolean) {
