@@ -3,7 +3,8 @@
 // frame; the loss is drawn against mean-field time on a log axis with 10^k ticks; changing a
 // setting greys the plots at once; a link the page cannot follow says so; a very long run asks
 // first; the live region speaks at most once a second; every canvas has words and a table; copy
-// link, PNG export, the previous run's overlay; Run and the plots on a phone's first screen.
+// link, PNG export, the previous run's overlay; Run and the plots on a phone's first screen; no
+// select cuts its text at 1440 or 390 px.
 
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,21 @@ import { axeViolations, buildDemo, countColor, demoState, launchChromium, serveS
 
 const serious = (violations: AxeViolation[]) => violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 const box = async (page: Chromium["page"], selector: string) => (await page.locator(selector).boundingBox())!;
+/**
+ * Option texts that a select would cut: wider, in the select's own font, than its box less its
+ * padding and Chromium's arrow (18 px: a select sized to its widest option leaves it 19 px). The
+ * preset labels used to be 380-490 px wide in a 302 px select.
+ */
+const cutOptions = (page: Chromium["page"]) =>
+  page.evaluate(() => {
+    const ctx = document.createElement("canvas").getContext("2d")!;
+    return [...document.querySelectorAll("select")].flatMap((select) => {
+      const style = getComputedStyle(select);
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 18;
+      return [...select.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => `#${select.id}: "${o.text}" (${ctx.measureText(o.text).width.toFixed(0)} px in ${room} px)`);
+    });
+  });
 
 describe("the demo page for teaching and for every reader", () => {
   let server: StaticServer;
@@ -33,6 +49,7 @@ describe("the demo page for teaching and for every reader", () => {
     await page.goto(server.url);
     expect(await page.locator("#task option").count()).toBe(3);
     for (const label of await page.locator("#task option").allTextContents()) expect(label).toMatch(/\b(19|20)\d\d\b/);
+    expect(await cutOptions(page)).toEqual([]);
     expect(await page.getAttribute("#task-paper", "href")).toMatch(/^https:\/\/arxiv\.org\/abs\/\d{4}\.\d{5}$/);
     expect(await page.textContent("body")).not.toMatch(/seed\s*\d{3}/i);
     expect(await page.isVisible("#plots-empty")).toBe(true);
@@ -159,6 +176,7 @@ describe("the demo page for teaching and for every reader", () => {
     const plot = await box(page, "#loss-plot");
     expect(run.y + run.height).toBeLessThan(844);
     expect(plot.y + plot.height / 2).toBeLessThan(844);
+    expect(await cutOptions(page)).toEqual([]);
     expect(serious(await axeViolations(page))).toEqual([]);
     await page.setViewportSize({ width: 1360, height: 900 });
   }, 60_000);

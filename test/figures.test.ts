@@ -124,6 +124,17 @@ describe("the style's scales and colours", () => {
     expect(acrossLabels).toEqual(["5×10²", "10³", "2×10³"]);
   });
 
+  it("keeps a fixed log y domain, labels it 10^k over that domain and clips what leaves it (mmn18's risk from 1e-5)", async () => {
+    const falling = [1, 10, 100, 400].map((t, i) => ({ t, loss: [3, 4e-3, 1e-4, 1e-9][i]!, curve: "PDE" }));
+    const spec = styleFigure(lineChart({ title: "t", rows: falling, x: { field: "t", title: "t", log: true }, y: { field: "loss", title: "loss", log: true, domain: [1e-5, 5] }, series: { field: "curve", title: "" } }), 0);
+    const line = (spec.layer as Node[]).find((l) => l.mark.type === "line")!;
+    expect(line.encoding.y.scale).toMatchObject({ type: "log", domain: [1e-5, 5] });
+    expect(line.mark.clip).toBe(true);
+    const svg = await renderSvg(spec, "p");
+    const yLabels = [...svg.matchAll(/aria-label="Y-axis[^"]*"[\s\S]*?role-axis-label[\s\S]*?<\/g>/g)].flatMap((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+    expect(yLabels).toEqual(["10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "1"]);
+  });
+
   it("ticks a count axis at whole numbers only (the reflective trap's p = 1..4, once 1.0, 1.2, 1.4)", async () => {
     const counts = [1, 2, 3, 4].map((p) => ({ p, loss: 1 / p, curve: "loss" }));
     const svg = await renderSvg(styleFigure(lineChart({ title: "t", rows: counts, x: { field: "p", title: "p", integer: true }, y: { field: "loss", title: "loss" }, series: { field: "curve", title: "" } }), 0), "p");

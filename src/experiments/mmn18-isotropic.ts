@@ -16,6 +16,7 @@
 import { parseConfig, type Config, type ConfigInput } from "../config.js";
 import type { ActivationSpec } from "../activation/spec.js";
 import type { MomentModel } from "../pde/grid/momentModel.js";
+import { FrozenResiduals } from "./mmn18FrozenResiduals.js";
 import { RADIAL_QUANTILE_MAX_STEP, solveRadialQuantile } from "../pde/radial/radialQuantile.js";
 import { metricSteps } from "../metricSchedule.js";
 import { simulate } from "../run/simulate.js";
@@ -40,8 +41,13 @@ const DROP_LEVEL = 0.2;
 /** N = 100 (test scale) has a finite-width floor ~0.06, a quarter of the risk at the window's end. */
 const DROP_TOLERANCE = { test: 0.3, quick: 0.15, paper: 0.15 };
 
-/** Largest SGD risk at the end over its plateau value (t = 30); its finite-N excess, which stays, weighs more at small N. */
-const ESCAPE_FACTOR = { test: 0.85, quick: 0.8, paper: 0.75 };
+/**
+ * Least SGD drop from t = 30 to its end, in units of the PDE's plateau risk at t = 30 (the risk the
+ * escape removes in the limit): half of it, as for the escape times. SGD's finite-N excess (0.06 at
+ * N = 100, d = 32: 15 times the plateau) cancels in the drop unless it grows, so one bound serves
+ * every scale; a ratio of risks would measure mostly the excess at small N.
+ */
+const ESCAPE_DROP = 0.5;
 /** SGD's escape time over the PDE's: finite-N fluctuations seed the split early (0.48 at N = 100, 0.54 at N = 256). */
 const ESCAPE_TIME_RATIO: Record<"test" | "quick" | "paper", [number, number]> = { test: [0.3, 1.5], quick: [0.35, 1.5], paper: [0.5, 1.5] };
 
@@ -79,41 +85,6 @@ const PDE_HORIZON = 400;
 const PDE_MAX_STEP = RADIAL_QUANTILE_MAX_STEP;
 /** Log-spaced records of the PDE's rerun config (to PDE_HORIZON), merged into the experiment's PDE times. */
 const PDE_POINTS = 24;
-
-/** The PDE's moment model with the interaction cut (broken variant): D_pm frozen at their values for `radii`. */
-class FrozenResiduals implements MomentModel {
-  readonly interval: readonly [number, number];
-  readonly count: number;
-  readonly weights: Float64Array;
-  readonly targets: Float64Array;
-  readonly lossWeights: Float64Array;
-  readonly lossOffset: number;
-  readonly cellOrder: number;
-  private readonly frozen = new Float64Array(2);
-
-  constructor(private readonly model: MomentModel, radii: Float64Array) {
-    this.interval = model.interval;
-    this.count = model.count;
-    this.weights = model.weights;
-    this.targets = model.targets;
-    this.lossWeights = model.lossWeights;
-    this.lossOffset = model.lossOffset;
-    this.cellOrder = model.cellOrder;
-    const phi = new Float64Array(model.count);
-    for (const r of radii) {
-      model.basis(r, phi);
-      for (let k = 0; k < model.count; k++) this.frozen[k]! += phi[k]! / radii.length;
-    }
-  }
-
-  basis(_r: number, out: Float64Array): void {
-    out.set(this.frozen);
-  }
-
-  transport(r: number, out: Float64Array): void {
-    this.model.transport(r, out);
-  }
-}
 
 /** The radial PDE from `radii` at `times` (frozen: the no-pde-coupling variant's velocity field). */
 function solvePde(activation: ActivationSpec, radii: Float64Array, times: number[], maxStep: number, frozen: boolean) {
@@ -352,8 +323,11 @@ async function run(ctx: ExperimentContext): Promise<ExperimentResult> {
   const escapePde = halfDropTime(b.times, b.pde.map((p) => p.risk));
   figures["SGD escape time (half of its drop from t = 30 to the end)"] = escapeSgd;
   figures["PDE escape time (half of its drop from t = 30 to the end)"] = escapePde;
+  figures["SGD risk at its end over at t = 30"] = endB / plateauSgd;
+  // The escape check's control: what SGD's slow relaxation on the plateau alone gives, before either escape.
+  figures["SGD drop from t = 10 to 30 over the PDE's plateau risk"] = (valueAt(sb.times, sgdB, 10) - plateauSgd) / plateauPde;
   checks.push(
-    check("kappa 0.4: SGD escapes", "SGD risk at its end over its plateau value at t = 30", endB / plateauSgd, [0, ESCAPE_FACTOR[ctx.scale]]),
+    check("kappa 0.4: SGD escapes", "SGD's drop from t = 30 to its end over the PDE's plateau risk at t = 30 (the risk the escape removes; SGD's finite-N excess cancels in the drop)", (plateauSgd - endB) / plateauPde, [ESCAPE_DROP, Infinity]),
     check("kappa 0.4: SGD escapes when the PDE does", "t at half of SGD's drop from t = 30 to its end over the same for the PDE", escapeSgd / escapePde, ESCAPE_TIME_RATIO[ctx.scale]),
     check("kappa 0.4: SGD-PDE gap after the escape", "(SGD - PDE risk) at SGD's end over the same at t = 30 (the finite-N excess)", (endB - pdeB[pdeB.length - 1]!) / (plateauSgd - plateauPde), [0.5, 1.2]),
   );
@@ -384,13 +358,13 @@ export const mmn18Isotropic: Experiment = {
     },
     {
       name: "kappa-swapped",
-      description: "Each arm starts from the other's kappa: the arm checked for the bad fixed point learns and the arm checked for learning collapses to w = 0.",
+      description: "Each arm starts from the other's kappa: the arm checked for the bad fixed point learns, and the arm checked for the escape collapses to w = 0 where its PDE stays (SGD, kicked off w = 0 by its larger second-phase step, learns, but its drop is nothing against the PDE's risk 3.625).",
       fails: ["kappa 0.1: PDE at the bad fixed point", "kappa 0.1: SGD stuck", "kappa 0.4: PDE learns", "kappa 0.4: SGD learns", "kappa 0.4: SGD escapes", "kappa 0.4: SGD escapes when the PDE does"],
     },
     {
       name: "no-pde-coupling",
-      description: "The PDE's residuals D_pm frozen at t = 0 (no interaction through rho_t): the particles drift past the plateau and the PDE no longer follows SGD.",
-      fails: ["kappa 0.4: SGD vs PDE during the drop", "kappa 0.4: SGD vs PDE mean |w|", "kappa 0.4: PDE plateau", "kappa 0.4: PDE learns", "kappa 0.4: SGD-PDE gap after the escape"],
+      description: "The PDE's residuals D_pm frozen at t = 0 (no interaction through rho_t): the particles drift past the plateau (risk 2.2 at t = 30, no plateau for SGD to leave) and the PDE no longer follows SGD.",
+      fails: ["kappa 0.4: SGD vs PDE during the drop", "kappa 0.4: SGD vs PDE mean |w|", "kappa 0.4: PDE plateau", "kappa 0.4: PDE learns", "kappa 0.4: SGD escapes", "kappa 0.4: SGD-PDE gap after the escape"],
     },
   ],
   title: "Isotropic Gaussians (MMN18 Figure 4): which initialization learns, SGD against the radial PDE",

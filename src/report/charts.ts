@@ -21,6 +21,7 @@ export interface LineChartOptions {
   /** integer: the quantity is a count (p = 1, 2, 3): ticks at whole numbers only, no "1.2". */
   /** domain: the axis's fixed [low, high] (e.g. whole decades around the data, so no curve runs along an edge). */
   x: { field: string; title: string; log?: boolean; integer?: boolean; domain?: [number, number] };
+  /** domain: a fixed y range; lines leaving it are clipped at the frame (say in the caption what leaves). */
   y: { field: string; title: string; log?: boolean; integer?: boolean; domain?: [number, number] };
   /** Field naming the series (one line per value). */
   series?: { field: string; title: string };
@@ -78,10 +79,11 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   const symbols = referenceNames.length > 0 ? { encode: { symbols: { update: { strokeDash: { signal: `indexof(${JSON.stringify(referenceNames)}, datum.value) >= 0 ? [6, 4] : [1, 0]` } } } } } : {};
   const color = series ? { color: { field: series.field, type: "nominal", title: legendTitle, legend: { labelLimit: 560, ...symbols } } } : {};
   const layers: Record<string, unknown>[] = [];
+  const clip = y.domain ? { clip: true } : {};
   if (band) {
     layers.push({
       data: { values: bandRows },
-      mark: { type: "area", opacity: 0.25 },
+      mark: { type: "area", opacity: 0.25, ...clip },
       encoding: {
         x: axis(x),
         y: { ...axis({ ...y, field: band.lower }), title: y.title },
@@ -107,7 +109,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   }
   layers.push({
     ...(referenceRows.length > 0 ? { data: { values: rows.filter((r) => !isReference(r)) } } : {}),
-    mark: { type: "line", ...(options.points ? { point: true } : {}) },
+    mark: { type: "line", ...clip, ...(options.points ? { point: true } : {}) },
     encoding: {
       x: axis(x),
       y: axis(y),
@@ -118,7 +120,7 @@ export function lineChart(options: LineChartOptions): Record<string, unknown> {
   if (referenceRows.length > 0) {
     layers.push({
       data: { values: referenceRows },
-      mark: { type: "line", strokeDash: [6, 4], strokeWidth: 1.5 },
+      mark: { type: "line", strokeDash: [6, 4], strokeWidth: 1.5, ...clip },
       encoding: { x: axis(x), y: axis(y), ...color },
     });
   }

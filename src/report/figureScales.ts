@@ -5,7 +5,9 @@
 // axes hug the data (no padding out to whole decades) with labels 10^k at decades, or at 1, 2 and
 // 5 times a decade when fewer than two decades are in view (then 20, 50, 100 on an axis near 1, else 2×10^k). Grid lines follow the labelled ticks.
 // A spec that asks for type "linear" keeps it: a figure drawn in linear time on purpose (BMZ23's
-// first row, where the plateaus must vanish) is not turned into its log-time twin.
+// first row, where the plateaus must vanish) is not turned into its log-time twin. A log axis with a
+// fixed domain keeps it and is labelled over it (mmn18-isotropic's risk from 1e-5: what falls below
+// leaves through the frame, which lineChart clips and the caption names).
 
 import { log } from "../special/portableMath.js";
 

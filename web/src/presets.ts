@@ -41,7 +41,10 @@ export interface PresetPaper {
 
 /** A preset: the paper and figure it shows, what to watch, the time axis the effect shows on, and the form's defaults. */
 export interface TaskPreset {
-  /** The selector's text: the paper and what the preset shows. */
+  /**
+   * The selector's text: what the preset shows and its paper, short enough to be read whole in the
+   * selector at 1440 and 390 px (test/demoTeaching.e2e); the line under it cites authors, figure and arXiv id.
+   */
   label: string;
   paper: PresetPaper;
   /** Two or three plain sentences: what to watch in the plots. */
@@ -55,7 +58,7 @@ const paper = (p: { authors: string; year: number; arxiv?: string }, figure: str
 
 export const TASKS: Record<TaskId, TaskPreset> = {
   bmz23: {
-    label: "Berthier, Montanari, Zhou 2023, Figure 2: learning time-scales",
+    label: "Time-scales (Berthier et al. 2023)",
     paper: paper(BERTHIER_MONTANARI_ZHOU_2023, "Figure 2"),
     watch:
       "A ReLU network learns a target that depends on one hidden direction, from fresh Gaussian samples. " +
@@ -65,7 +68,7 @@ export const TASKS: Record<TaskId, TaskPreset> = {
     defaults: { width: 512, d: 50, batch: 128, steps: 1000, stepSize: 0.1, loss: "test" },
   },
   sphere: {
-    label: "Mahankali et al. 2023: the three phases on the sphere",
+    label: "Three phases (Mahankali et al. 2023)",
     paper: paper(MAHANKALI_2023, "the three phases of the population dynamics (proof overview)"),
     watch:
       "Neurons on the sphere learn a quartic target in one hidden direction, trained by projected gradient descent. " +
@@ -75,7 +78,7 @@ export const TASKS: Record<TaskId, TaskPreset> = {
     defaults: { width: 256, d: 32, batch: 256, steps: 1000, stepSize: 10, loss: "population" },
   },
   staircase: {
-    label: "Abbe, Boix-Adserà, Misiakiewicz 2022, Figure 1: the merged staircase",
+    label: "Merged staircase (Abbe et al. 2022)",
     paper: paper(ABBE_BOIX_MISIAKIEWICZ_2022, "Figure 1"),
     watch:
       "The target is x1 + x1x2 + x1x2x3 + x1x2x3x4 on random ±1 inputs. " +
