@@ -2,8 +2,9 @@
 // order-parameter ODEs (src/ode/), relu and erf, with the right-hand sides counted and the load
 // average beside them (timings on a shared machine are noisy; no timing is asserted in tests).
 // relu: seed 2, d = 1000, committee scaling, step 2/d (η = 0.5), batch 1, to t = 400 (loss 1.7 ->
-// ~5e-14), the 4-variate orthant probabilities in Wasm (assembly/plackettOrthant.ts); with
-// `--reference` also the same run with their TypeScript reference (about 10 s). erf: the same
+// ~5e-14) with the shared terms (reluCommitteeTerms.ts) and the rotation-path orthant, alternating
+// with the path before them (the Stein recursion per average, Plackett's integral in Wasm); with
+// `--reference` also the run with the TypeScript orthant reference (about 10 s). erf: the same
 // committee to t = 1500 (loss 0.93 -> ~3e-17; closed forms).
 
 import { loadavg } from "node:os";
@@ -13,6 +14,7 @@ import { CommitteeOde, flatten, parameterViews } from "../src/ode/committeeOde.j
 import { integrate } from "../src/ode/dormandPrince.js";
 import { ReluIntegrals } from "../src/ode/reluIntegrals.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
+import { PlackettKernel } from "../src/wasm/plackettKernel.js";
 
 // This file runs as bench/.build/bench/odeTrajectory.js (bench/tsconfig.json).
 const repoRoot = new URL("../../../", import.meta.url);
@@ -58,10 +60,14 @@ async function trajectory(name: string, config: ConfigInput, options: SolveOdeOp
   row(name, value.evaluations, value.rejectedSteps, wall, cpu, losses[0]!, losses[losses.length - 1]!);
 }
 
-/** The relu run with the TypeScript reference of the orthant probabilities (the path before the kernel). */
-async function reluReference(config: ConfigInput, horizon: number): Promise<void> {
+/**
+ * The relu run on an earlier path: the Stein recursion per average with Plackett's integral in Wasm
+ * (`kernel`, the path before the shared terms and the rotation path) or in TypeScript.
+ */
+async function reluReference(config: ConfigInput, horizon: number, name: string, kernel?: PlackettKernel): Promise<void> {
   const setup = await odeSetup(config, { runtime });
-  const ode = new CommitteeOde({ ...setup.ode.spec, integrals: new ReluIntegrals() });
+  const integrals = kernel ? new ReluIntegrals({ orthant4: (hi, lo) => kernel.orthant4(hi, lo) }) : new ReluIntegrals();
+  const ode = new CommitteeOde({ ...setup.ode.spec, integrals });
   const { k, m } = ode.spec;
   const y = flatten(setup.initial);
   const loss0 = ode.loss(setup.initial);
@@ -71,12 +77,16 @@ async function reluReference(config: ConfigInput, horizon: number): Promise<void
     for (let t = 50; t <= horizon; t += 50) evaluations += integrate((s, out) => ode.derivative(parameterViews(s, k, m), parameterViews(out, k, m)), y, t - 50, t, { rtol: 1e-9, atol: 1e-12 }, state);
     return evaluations;
   });
-  row("relu, TypeScript reference", evaluations, state.rejected, wall, cpu, loss0, ode.loss(parameterViews(y, k, m)));
+  row(name, evaluations, state.rejected, wall, cpu, loss0, ode.loss(parameterViews(y, k, m)));
 }
 
 const runtime = await loadRuntime({ url: new URL("build/meanfield.wasm", repoRoot) });
 // The first call compiles the module and warms the JIT; the rows after it are the steady state.
 await solveOde(committee("erf", 10, 2 / D), { runtime });
 await trajectory("erf K = M = 4, t = 1500", committee("erf", 1500, 2 / D), { runtime });
-await trajectory("relu K = M = 4, t = 400", committee("relu", 400, 2 / D), { runtime });
-if (process.argv.includes("--reference")) await reluReference(committee("relu", 400, 2 / D), 400);
+// Old and new relu paths alternate, twice each, so both see the same load.
+for (let round = 0; round < 2; round++) {
+  await reluReference(committee("relu", 400, 2 / D), 400, "relu before (Stein per average)", new PlackettKernel(runtime));
+  await trajectory("relu K = M = 4, t = 400", committee("relu", 400, 2 / D), { runtime });
+}
+if (process.argv.includes("--reference")) await reluReference(committee("relu", 400, 2 / D), 400, "relu, TypeScript reference");

@@ -64,6 +64,10 @@ export class CommitteeOde {
   /** Field covariance of all K + M fields, rebuilt from (Q, R, T) at each evaluation. */
   private readonly cov: Float64Array;
   private readonly fields: number;
+  /** Scratch of FieldIntegrals.committeeTerms: weights of Δ, drift (K x F) and square (K x K) terms. */
+  private readonly weights: Float64Array;
+  private readonly drift: Float64Array;
+  private readonly square: Float64Array;
 
   constructor(readonly spec: CommitteeOdeSpec) {
     const { k, m, t, teacherOutputs, batch } = spec;
@@ -72,6 +76,9 @@ export class CommitteeOde {
     if (!(batch >= 1)) throw new RangeError(`meanfield: ode: batch must be >= 1, got ${batch}`);
     this.fields = k + m;
     this.cov = new Float64Array(this.fields * this.fields);
+    this.weights = new Float64Array(this.fields);
+    this.drift = new Float64Array(k * this.fields);
+    this.square = new Float64Array(k * k);
   }
 
   private role(field: number): FieldRole {
@@ -131,6 +138,7 @@ export class CommitteeOde {
 
   /** E[g'(λ_a) x_b Δ] for a student field a and any field b. */
   private driftTerm(p: OrderParameters, a: number, b: number): number {
+    if (this.spec.integrals.committeeTerms) return this.drift[a * this.fields + b]!;
     let s = 0;
     this.idx[0] = a;
     this.idx[1] = b;
@@ -143,6 +151,7 @@ export class CommitteeOde {
 
   /** E[g'(λ_a) g'(λ_b) Δ²] for student fields a, b. */
   private squareTerm(p: OrderParameters, a: number, b: number): number {
+    if (this.spec.integrals.committeeTerms) return this.square[a * this.spec.k + b]!;
     let s = 0;
     this.idx[0] = a;
     this.idx[1] = b;
@@ -166,6 +175,10 @@ export class CommitteeOde {
     out.r.fill(0);
     out.v.fill(0);
     if (eta !== 0) {
+      if (this.spec.integrals.committeeTerms) {
+        for (let c = 0; c < this.fields; c++) this.weights[c] = this.weight(p, c);
+        this.spec.integrals.committeeTerms(this.cov, this.fields, k, this.weights, this.drift, this.square);
+      }
       for (let a = 0; a < k; a++) {
         const va = p.v[a]!;
         for (let n = 0; n < m; n++) out.r[a * m + n] = eta * va * this.driftTerm(p, a, k + n);

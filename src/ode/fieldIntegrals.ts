@@ -36,6 +36,13 @@ export interface FieldIntegrals {
   i4(c: Float64Array, cRole: FieldRole, eRole: FieldRole): number;
   /** c: 2x2 covariance of two student fields. */
   j2(c: Float64Array): number;
+  /**
+   * Optional: every drift term E[g'(x_a) x_b Δ] (into drift[a F + b]) and square term
+   * E[g'(x_a) g'(x_b) Δ²] (into square[a K + b]) of one right-hand side at once, for the F x F field
+   * covariance (K students first) and Δ = Σ_c weights[c] g_c(x_c); the same values as the sums of
+   * i3 and i4 committeeOde.ts forms otherwise, with the work they share done once.
+   */
+  committeeTerms?(cov: Float64Array, fields: number, k: number, weights: Float64Array, drift: Float64Array, square: Float64Array): void;
 }
 
 const TWO_OVER_PI = 2 / Math.PI;

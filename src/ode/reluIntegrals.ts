@@ -19,6 +19,7 @@
 import type { FieldIntegrals } from "./fieldIntegrals.js";
 import { orthantProbability } from "./gaussianOrthant.js";
 import { SymmetricMemo4 } from "./orthantMemo.js";
+import { ReluCommitteeTerms } from "./reluCommitteeTerms.js";
 import { ddAdd, ddMul, ddSchurEntry, type DoubleDouble } from "../special/doubleDouble.js";
 import { integerPower } from "../special/portableMath.js";
 
@@ -233,18 +234,27 @@ const J2_POWERS = [0, 0];
  * in double arithmetic (the earlier code, wrong by up to 1e-8 near collinearity): for tests only.
  * `orthant4` evaluates Plackett's integral instead of the TypeScript reference (the Wasm kernel,
  * PlackettKernel of src/wasm/plackettKernel.ts: the ODE's hot leaf), memoized per instance.
+ * `shared` adds committeeTerms: the committee ODE's sums of i3 and i4 with their shared orthant
+ * probabilities and conditional covariances computed once per right-hand side (reluCommitteeTerms.ts).
  */
 export class ReluIntegrals implements FieldIntegrals {
   readonly method = "closed forms (relu: arc-cosine kernel, Stein's lemma, orthant probabilities with Plackett's 1-D integral)";
   private readonly rounded: boolean;
   private readonly p4: P4 | undefined;
+  /** All drift and square terms of a right-hand side at once (reluCommitteeTerms.ts), when asked for. */
+  readonly committeeTerms?: (cov: Float64Array, fields: number, k: number, weights: Float64Array, drift: Float64Array, square: Float64Array) => void;
 
-  constructor(options: { roundedConditioning?: boolean; orthant4?: (hi: Float64Array, lo: Float64Array) => number } = {}) {
+  constructor(options: { roundedConditioning?: boolean; orthant4?: (hi: Float64Array, lo: Float64Array) => number; shared?: boolean } = {}) {
     this.rounded = options.roundedConditioning ?? false;
     const orthant4 = options.orthant4;
     if (orthant4) {
       const memo = new SymmetricMemo4((c) => orthant4(c, ZEROS));
       this.p4 = (c) => memo.get(c);
+    }
+    if (options.shared && !this.rounded) {
+      const p4 = this.p4 ?? ((c: Float64Array) => orthantProbability(c, 4));
+      const terms = new ReluCommitteeTerms(p4);
+      this.committeeTerms = (cov, fields, k, weights, drift, square) => terms.compute(cov, fields, k, weights, drift, square);
     }
   }
 

@@ -24,6 +24,7 @@ import { integrate, type Tolerance } from "./dormandPrince.js";
 import { fieldIntegrals, type QuadratureOrders } from "./fieldIntegrals.js";
 import { ReluIntegrals } from "./reluIntegrals.js";
 import { PlackettKernel } from "../wasm/plackettKernel.js";
+import { collinearOrthant4 } from "./collinearOrthant.js";
 
 /**
  * The ODE at one logged step: mean-field time step · h, ODE time step / d, population loss
@@ -114,10 +115,17 @@ function symmetrize(p: OrderParameters, t: Float64Array, outputs: Float64Array, 
   for (let n = 0; n < m; n++) for (let o = 0; o < m; o++) t[n * m + o] = n === o ? diag : off;
 }
 
-/** The relu averages with Plackett's integral in Wasm (the right-hand side's hot leaf). */
+/**
+ * The relu averages with the drift and square terms shared per right-hand side, the 4-variate
+ * orthant by the rotation path near a collinear pair (collinearOrthant.ts), else by Plackett's integral in Wasm.
+ */
 function reluIntegralsInWasm(rt: WasmRuntime, roundedConditioning: boolean): ReluIntegrals {
   const kernel = new PlackettKernel(rt);
-  return new ReluIntegrals({ roundedConditioning, orthant4: (hi, lo) => kernel.orthant4(hi, lo) });
+  const orthant4 = (hi: Float64Array, lo: Float64Array) => {
+    const p = collinearOrthant4(hi, lo);
+    return Number.isNaN(p) ? kernel.orthant4(hi, lo) : p;
+  };
+  return new ReluIntegrals({ roundedConditioning, orthant4, shared: true });
 }
 
 /** Order parameters of the network `meanfield run` starts from, and the ODE of the config. */
