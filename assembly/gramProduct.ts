@@ -14,7 +14,8 @@
 //      loop's iterations are short and independent and the core overlaps many of them (one loop
 //      with the whole chain sqrt -> index -> gathered load -> cubic ran 2x slower);
 //   3. use: r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once.
-// Entries inside a diagonal block go one at a time. The scales s multiply r once at the end:
+// Row quads inside a diagonal block take the same passes over the columns before them; only the
+// 6 entries inside each 4 x 4 diagonal tile go one at a time. The scales s multiply r once at the end:
 // out_i = s_i r_i + (s_i^2 g(1) + ridge) v_i, the diagonal taking g(1) exactly: <x, x> / |x|^2
 // rounded below 1 would move an arc-cosine kernel's square root by 1e-8.
 
