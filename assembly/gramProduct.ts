@@ -14,7 +14,8 @@
 //      loop's iterations are short and independent and the core overlaps many of them (one loop
 //      with the whole chain sqrt -> index -> gathered load -> cubic ran 2x slower);
 //   3. use: r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once.
-// Entries inside a diagonal block go one at a time. The scales s multiply r once at the end:
+// Row quads inside a diagonal block take the same passes over the columns before them; only the
+// 6 entries inside each 4 x 4 diagonal tile go one at a time. The scales s multiply r once at the end:
 // out_i = s_i r_i + (s_i^2 g(1) + ridge) v_i, the diagonal taking g(1) exactly: <x, x> / |x|^2
 // rounded below 1 would move an arc-cosine kernel's square root by 1e-8.
 
@@ -270,6 +271,24 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
   if (b != a) addRowSum(r, b, accB);
 }
 
+// The entries of the diagonal block j0 .. j1 below its diagonal: each row quad i .. i + 3 against
+// the columns j0 .. i - 1 by the three passes (rows past n are the packing's zero points, whose
+// s v is 0, so they add nothing to any r_j), then the 6 entries inside its 4 x 4 diagonal tile
+// one at a time.
+function diagonalBlock(packed: usize, d: i32, cubics: usize, half: i32, sv: usize, r: usize, j0: i32, j1: i32, t: usize, idx: usize): void {
+  const columns = packed + <usize>(j0 >> 2) * <usize>d * QUAD_BYTES;
+  for (let i = j0; i < j1; i += 4) {
+    const count = i - j0;
+    if (count > 0) {
+      const stride = <usize>count << 3;
+      rowQuadProducts(pointAt(packed, d, i), columns, d, count, t, stride);
+      kernelValues(cubics, half, t, 4 * count, idx);
+      rowQuadUse(sv, r, i, j0, i, t, stride);
+    }
+    for (let c = 1; c < 4 && i + c < j1; c++) entriesOneByOne(packed, d, cubics, half, sv, r, i + c, i, i + c);
+  }
+}
+
 /**
  * out = (K + ridge I) v for K_ij = s_i s_j g(<y_i, y_j>) over the packed points (packScaledQuads),
  * g from the table's cubics (tableCubics of a table of `size` entries) and g(1) = `diagonal`, each
@@ -293,8 +312,8 @@ export function tableKernelSymvPacked(
   const block = columnBlock(d);
   for (let j0 = 0; j0 < n; j0 += block) {
     const j1 = min(j0 + block, n);
-    for (let i = j0 + 1; i < j1; i++) entriesOneByOne(packed, d, cubics, half, sv, r, i, j0, i);
     if (ASC_FEATURE_SIMD) {
+      diagonalBlock(packed, d, cubics, half, sv, r, j0, j1, t, idx);
       // j1 = j0 + block here (a multiple of 4): rows below a block only exist for full blocks,
       // so row quads start on packed quads.
       const stride = <usize>block << 3;
@@ -311,6 +330,7 @@ export function tableKernelSymvPacked(
         rowPairUse(sv, r, i, b, b != i ? load<f64>(sv + (<usize>b << 3)) : 0.0, j0, j1, t, stride);
       }
     } else {
+      for (let i = j0 + 1; i < j1; i++) entriesOneByOne(packed, d, cubics, half, sv, r, i, j0, i);
       for (let i = j1; i < n; i++) entriesOneByOne(packed, d, cubics, half, sv, r, i, j0, j1);
     }
   }

@@ -1,8 +1,8 @@
-// `npm run bench:gram [-- BASELINE.wasm]`: the CG Gram product (K + ridge I) v of
+// `npm run bench:gram [-- OTHER.wasm ...]`: the CG Gram product (K + ridge I) v of
 // assembly/gramProduct.ts, timed on its own at the kernel bench's CG size (n = 30000, d = 10,
-// sphere relu NNGP, Mahankali et al. 2023's task), in this checkout's SIMD build and, given a
-// second module (say the main branch's build/meanfield.wasm), in that one too, alternating
-// calls so both see the same load. Prints CPU ms per product, GFLOP/s by bench/gramFlops.ts,
+// sphere relu NNGP, Mahankali et al. 2023's task), in this checkout's SIMD build and, given
+// other modules (say the main branch's build/meanfield.wasm), in those too, alternating calls
+// so all see the same load. Prints CPU ms per product, GFLOP/s by bench/gramFlops.ts,
 // the share of the f64x2 ceiling (bench/ceiling.ts) and the load average before and after.
 
 import { loadavg } from "node:os";
@@ -49,26 +49,29 @@ function productFor(rt: WasmRuntime): () => void {
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 const loadBefore = load();
 const modules = [{ name: "this checkout", url: new URL("build/meanfield.wasm", repoRoot) }];
-if (process.argv[2]) modules.push({ name: process.argv[2], url: new URL(process.argv[2], `file://${process.cwd()}/`) });
+for (const path of process.argv.slice(2)) modules.push({ name: path, url: new URL(path, `file://${process.cwd()}/`) });
 const cases = [];
 for (const m of modules) cases.push({ name: m.name, product: productFor(await loadRuntime({ url: m.url })) });
 const meter = await CeilingMeter.start(repoRoot);
-const best = cases.map(() => Infinity);
+const times: number[][] = cases.map(() => []);
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? cases.map((_, i) => i) : cases.map((_, i) => cases.length - 1 - i);
   for (const i of order) {
     const t0 = cpuMs();
     cases[i]!.product();
-    best[i] = Math.min(best[i]!, cpuMs() - t0);
+    times[i]!.push(cpuMs() - t0);
   }
   meter.sample();
 }
+const best = times.map((t) => Math.min(...t));
+const median = times.map((t) => [...t].sort((a, b) => a - b)[t.length >> 1]!);
 const flops = gramProductFlops(n, d);
-console.log(`Gram product (K + ridge I) v, n = ${n}, d = ${d}, sphere relu NNGP table of ${table.length}: fastest of ${rounds} alternating rounds, CPU time`);
+console.log(`Gram product (K + ridge I) v, n = ${n}, d = ${d}, sphere relu NNGP table of ${table.length}: fastest and median of ${rounds} alternating rounds, CPU time`);
 console.log(`load average before ${loadBefore}, after ${load()}; f64x2 ceiling ${meter.ceiling.f64x2!.toFixed(1)} GFLOP/s`);
-const rows = [["module", "CPU ms", "GFLOP/s", "% of f64x2 peak", "speed vs first"]];
+const rows = [["module", "CPU ms", "median", "GFLOP/s", "% of f64x2 peak", "median %", "speed vs first"]];
 for (const [i, c] of cases.entries()) {
   const gflops = flops / (best[i]! * 1e6);
-  rows.push([c.name, best[i]!.toFixed(0), gflops.toFixed(2), formatShare(gflops, meter.ceiling.f64x2), `${(best[0]! / best[i]!).toFixed(2)}x`]);
+  const medianGflops = flops / (median[i]! * 1e6);
+  rows.push([c.name, best[i]!.toFixed(0), median[i]!.toFixed(0), gflops.toFixed(2), formatShare(gflops, meter.ceiling.f64x2), formatShare(medianGflops, meter.ceiling.f64x2), `${(best[0]! / best[i]!).toFixed(2)}x`]);
 }
 printColumns(rows);
