@@ -17,13 +17,12 @@ import { outputSum } from "./network32";
 import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
 
-// w_jk += alpha p_jk for the 4 products in p (coordinates k .. k + 3 of row j): the new w in f32.
-@inline function addNarrow(row: usize, p: v128, al: v128): v128 {
-  const w0 = f64x2.add(v128.load(row), f64x2.mul(al, f64x2.promote_low_f32x4(p)));
-  const w1 = f64x2.add(v128.load(row, 16), f64x2.mul(al, f64x2.promote_low_f32x4(i64x2.shuffle(p, p, 1, 1))));
-  v128.store(row, w0);
-  v128.store(row, w1, 16);
-  return i64x2.shuffle(f32x4.demote_f64x2_zero(w0), f32x4.demote_f64x2_zero(w1), 0, 2);
+// w_jk += alpha p_jk for the 2 products in lanes 0, 1 of p (coordinates k, k + 1 of row j): the
+// new w in f32 in lanes 0, 1 (zero above).
+@inline function addNarrowPair(row: usize, p: v128, al: v128): v128 {
+  const w = f64x2.add(v128.load(row), f64x2.mul(al, f64x2.promote_low_f32x4(p)));
+  v128.store(row, w);
+  return f32x4.demote_f64x2_zero(w);
 }
 
 // The same for coordinate `at` (bytes into the row) alone: w_jk += alpha p, the new w in f32.
@@ -40,11 +39,6 @@ import { NEURON_BLOCK } from "./network";
 }
 @inline function factorOf(g: usize, i0: i32, idx: usize, t: i32): v128 {
   return v128.load32_splat(g + (<usize>(load<i32>(idx + (<usize>t << 2)) - i0) << 2));
-}
-
-// Row j's 4 f64 weights at `row` narrowed to f32 (the forward-only case: w unchanged).
-@inline function narrowFour(row: usize): v128 {
-  return i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(row)), f32x4.demote_f64x2_zero(v128.load(row, 16)), 0, 2);
 }
 
 /**
@@ -65,28 +59,41 @@ import { NEURON_BLOCK } from "./network";
   let k = 0;
   for (; k + 4 <= d; k += 4) {
     const off = <usize>k << 3;
-    let a0: v128, a1: v128, a2: v128, a3: v128;
+    // Each neuron's f32 weights in pairs, coordinates k, k + 1 in l and k + 2, k + 3 in h (lanes
+    // 0, 1): one shuffle per pair of neurons and one per pair of coordinates turn them into the
+    // four vectors forward32 sums (lanes over neurons, one coordinate each). The products come
+    // from half-loaded x, so no shuffle brings their upper half down for the widening.
+    let l0: v128, l1: v128, l2: v128, l3: v128, h0: v128, h1: v128, h2: v128, h3: v128;
     if (update) {
-      const x = v128.load(x32 + (<usize>k << 2));
-      a0 = addNarrow(r0 + off, madd32(g0, x, zero), al);
-      a1 = addNarrow(r1 + off, madd32(g1, x, zero), al);
-      a2 = addNarrow(r2 + off, madd32(g2, x, zero), al);
-      a3 = addNarrow(r3 + off, madd32(g3, x, zero), al);
+      const xl = v128.load64_zero(x32 + (<usize>k << 2));
+      const xh = v128.load64_zero(x32 + (<usize>k << 2), 8);
+      l0 = addNarrowPair(r0 + off, madd32(g0, xl, zero), al);
+      h0 = addNarrowPair(r0 + off + 16, madd32(g0, xh, zero), al);
+      l1 = addNarrowPair(r1 + off, madd32(g1, xl, zero), al);
+      h1 = addNarrowPair(r1 + off + 16, madd32(g1, xh, zero), al);
+      l2 = addNarrowPair(r2 + off, madd32(g2, xl, zero), al);
+      h2 = addNarrowPair(r2 + off + 16, madd32(g2, xh, zero), al);
+      l3 = addNarrowPair(r3 + off, madd32(g3, xl, zero), al);
+      h3 = addNarrowPair(r3 + off + 16, madd32(g3, xh, zero), al);
     } else {
-      a0 = narrowFour(r0 + off);
-      a1 = narrowFour(r1 + off);
-      a2 = narrowFour(r2 + off);
-      a3 = narrowFour(r3 + off);
+      l0 = f32x4.demote_f64x2_zero(v128.load(r0 + off));
+      h0 = f32x4.demote_f64x2_zero(v128.load(r0 + off, 16));
+      l1 = f32x4.demote_f64x2_zero(v128.load(r1 + off));
+      h1 = f32x4.demote_f64x2_zero(v128.load(r1 + off, 16));
+      l2 = f32x4.demote_f64x2_zero(v128.load(r2 + off));
+      h2 = f32x4.demote_f64x2_zero(v128.load(r2 + off, 16));
+      l3 = f32x4.demote_f64x2_zero(v128.load(r3 + off));
+      h3 = f32x4.demote_f64x2_zero(v128.load(r3 + off, 16));
     }
-    const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
-    const t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
-    const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
-    const t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+    const tl = i32x4.shuffle(l0, l1, 0, 4, 1, 5);
+    const ul = i32x4.shuffle(l2, l3, 0, 4, 1, 5);
+    const th = i32x4.shuffle(h0, h1, 0, 4, 1, 5);
+    const uh = i32x4.shuffle(h2, h3, 0, 4, 1, 5);
     const next = xNext32 + (<usize>k << 2);
-    c = madd32(v128.load32_splat(next), i64x2.shuffle(t0, t1, 0, 2), c);
-    c = madd32(v128.load32_splat(next, 4), i64x2.shuffle(t0, t1, 1, 3), c);
-    c = madd32(v128.load32_splat(next, 8), i64x2.shuffle(t2, t3, 0, 2), c);
-    c = madd32(v128.load32_splat(next, 12), i64x2.shuffle(t2, t3, 1, 3), c);
+    c = madd32(v128.load32_splat(next), i64x2.shuffle(tl, ul, 0, 2), c);
+    c = madd32(v128.load32_splat(next, 4), i64x2.shuffle(tl, ul, 1, 3), c);
+    c = madd32(v128.load32_splat(next, 8), i64x2.shuffle(th, uh, 0, 2), c);
+    c = madd32(v128.load32_splat(next, 12), i64x2.shuffle(th, uh, 1, 3), c);
   }
   if (k < d) {
     const x = v128.load(x32 + (<usize>k << 2));

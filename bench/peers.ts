@@ -2,8 +2,8 @@
 // samples per second of the same online-SGD loop (fresh Gaussian batch, f(x) = (1/N) sum_i a_i
 // relu(<w_i, x>), squared loss against y = relu(<q, x>), both layers updated) in meanfield (SIMD
 // and relaxed-SIMD builds, f64 and f32) and in PyTorch (autograd, and the backward written by hand
-// into tensors kept across steps) and NumPy (by hand, arrays kept), with the same thread count on
-// every side.
+// into tensors kept across steps; in f32 also by hand with float64 master weights, meanfield's f32
+// contract) and NumPy (by hand, arrays kept), with the same thread count on every side.
 //
 // Fairness: the peers run as their users would run them, on an optimized BLAS; each prints the
 // BLAS library it actually mapped, and no ratio is printed against one on the reference (netlib)
@@ -48,7 +48,7 @@ const MALLOC_ENV = { MALLOC_TRIM_THRESHOLD_: "4294967296", MALLOC_MMAP_THRESHOLD
 const PRECISIONS = ["f64", "f32"] as const;
 type Precision = (typeof PRECISIONS)[number];
 const OURS = ["meanfield simd", "meanfield relaxed"] as const;
-const PEERS = ["torch autograd", "torch manual", "numpy manual"] as const;
+const PEERS = ["torch autograd", "torch manual", "torch master", "numpy manual"] as const;
 type Impl = (typeof OURS)[number] | (typeof PEERS)[number];
 
 interface Options {
@@ -94,7 +94,8 @@ function casesFor(shape: Shape, threads: number, torch: string | null, numpy: st
     cases.push({ impl: "meanfield simd", precision, command: process.execPath, args: [...node, "simd"] });
     cases.push({ impl: "meanfield relaxed", precision, command: process.execPath, args: [...node, "relaxed"] });
     if (torch) {
-      for (const variant of ["autograd", "manual"] as const) {
+      // "master" keeps float64 master weights, meanfield's f32 contract: f32 only.
+      for (const variant of precision === "f32" ? (["autograd", "manual", "master"] as const) : (["autograd", "manual"] as const)) {
         cases.push({ impl: `torch ${variant}`, precision, command: torch, args: [`${peersDir}online_sgd_torch.py`, ...args, variant] });
       }
     }
@@ -202,7 +203,8 @@ function printShape(result: ShapeResult, options: Options, previous: ShapeResult
 /** One line per shape: meanfield's best build over each peer, and the kernels' shares of the ceiling. */
 function printSummary(results: ShapeResult[], kernels: { shape: Shape; rates: KernelRate[] }[]): void {
   console.log("\nsummary: meanfield (faster build) / peer, samples/s; kernel share of the Wasm ceiling (best build)");
-  const rows = [["d, N, B", "f64 / torch autograd", "/ torch manual", "/ numpy", "f32 / torch autograd", "/ torch manual", "/ numpy", "kernel f64", "kernel f32", "load"]];
+  const columns = PRECISIONS.flatMap((p) => PEERS.map((peer, i) => (i === 0 ? `${p} / ${peer}` : `/ ${peer}`)));
+  const rows = [["d, N, B", ...columns, "kernel f64", "kernel f32", "load"]];
   const ratio = (r: ShapeResult, peer: string) => (r.ratios[`meanfield / ${peer}`] === undefined ? "-" : `${r.ratios[`meanfield / ${peer}`]!.toFixed(2)}x`);
   for (const r of results) {
     const rates = kernels.find((k) => sameShape(k.shape, r.shape))?.rates ?? [];
