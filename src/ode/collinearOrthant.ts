@@ -15,7 +15,7 @@
 // conditional covariance cancels), so a second collinear pair (y2, y3) costs nothing either. This
 // is the reference of the Wasm kernel's collinear path (assembly/plackettOrthant.ts).
 
-import { atan } from "../special/portableMath.js";
+import { asin, atan, cos, sin } from "../special/portableMath.js";
 import { gaussLegendre } from "../special/quadrature.js";
 import { ddAdd, ddDeterminant3, ddMul, ddSchurEntry, type DoubleDouble } from "../special/doubleDouble.js";
 
@@ -128,7 +128,7 @@ export function collinearOrthant4(hi: Float64Array, lo: Float64Array): number {
   const sz = Math.sqrt(v1);
   const rho = w[S(0, 1)]! / (sd[0]! * sd[1]!);
   const gap = v1 / v[1]!;
-  const length = Math.asin(Math.sqrt(Math.min(gap, 1)));
+  const length = asin(Math.sqrt(Math.min(gap, 1)));
   const constant = conditionalPair() * INV_TWO_PI;
   for (const j of [2, 3]) pathCoefficients(j, 5 - j, v, sd, v1, sz);
   const low = pathIntegral(LOW, rho > 0, length, constant);
@@ -191,8 +191,8 @@ function pathIntegral(rule: { nodes: Float64Array; weights: Float64Array }, posi
   let sum = 0;
   for (let q = 0; q < rule.nodes.length; q++) {
     const phi = half * (1 + rule.nodes[q]!);
-    const c = positive ? Math.cos(phi) : -Math.cos(phi);
-    const sn = Math.sin(phi);
+    const c = positive ? cos(phi) : -cos(phi);
+    const sn = sin(phi);
     let f = -constant;
     for (let o = 0; o < 16; o += 8) {
       const r0 = perJ[o]!;
