@@ -2,7 +2,7 @@
 // the Wasm SIMD build, on Mahankali et al.'s (2023) sphere task:
 //   conjugate gradients  n = 30000, d = 10, relu NNGP, to relative residual 1e-6 (Gram never stored)
 //   exact KRR (Cholesky) n = 8000,  d = 20, relu NNGP
-//   explicit features    n = 200000, d = 10, degree 4 (p = 990), streamed normal equations
+//   explicit features    n = 200000, d = 10, degree 4 (p = 935), streamed normal equations
 // with wall time, CPU time (the wall time on an idle core: the machine may be shared) and memory: the process's peak resident set (CG runs first, so its peak is
 // its own) and the Wasm memory reached. Then, per solver, the time spent in each of its Wasm
 // kernels, their GFLOP/s by the counts of KERNEL_FLOPS and its share of the f64x2 ceiling
