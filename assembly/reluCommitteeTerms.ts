@@ -37,8 +37,12 @@ let COND_HI: usize = 0;
 let COND_LO: usize = 0;
 let SET_P: usize = 0;
 let SET_G: usize = 0;
+let PAIR_HI: usize = 0;
+let PAIR_LO: usize = 0;
 let REP: usize = 0;
 let DONE: usize = 0;
+let SET_M: usize = 0;
+let PAIR_DONE: usize = 0;
 let zero: f64 = 0;
 
 /** Lays the regions out from `ws`; returns the workspace's size in bytes. */
@@ -56,9 +60,13 @@ function layout(ws: usize, f: i32): usize {
   COND_LO = COND_HI + ff * <usize>f;
   SET_P = COND_LO + ff * <usize>f;
   SET_G = SET_P + (sets << 3);
-  REP = SET_G + (sets << 7);
-  DONE = REP + (<usize>f << 2);
-  return DONE + sets - ws;
+  PAIR_HI = SET_G + (sets << 7);
+  PAIR_LO = PAIR_HI + ff * <usize>f;
+  REP = PAIR_LO + ff * <usize>f;
+  SET_M = REP + (<usize>f << 2);
+  DONE = SET_M + (sets << 2);
+  PAIR_DONE = DONE + sets;
+  return PAIR_DONE + (ff >> 3) * <usize>f - ws;
 }
 
 /**
@@ -164,6 +172,7 @@ function prepare(f: i32): void {
     }
   }
   memory.fill(DONE, 0, <usize>1 << f);
+  memory.fill(PAIR_DONE, 0, <usize>(f * f * f));
 }
 
 /** E[1_a 1_b 1_c 1_e x_c x_e] (the fields merged first; 0 when a variance counts as zero). */
@@ -172,34 +181,48 @@ function moment(a: i32, b: i32, c: i32, e: i32): f64 {
   const rc = rep(c);
   const re = rep(e);
   const mask = (1 << rep(a)) | (1 << rep(b)) | (1 << rc) | (1 << re);
-  if (!ensureSet(mask)) return 0;
-  const n = count(mask);
+  const n = ensureSet(mask);
+  if (n === 0) return 0;
+  const members = SET_M + (<usize>mask << 2);
   let s = at(COV, rc * f + re) * at(SET_P, mask);
   const g = mask * 16;
   for (let x = 0; x < n; x++) {
-    const j = member(x);
+    const j = <i32>load<u8>(members + x);
     if (j === re) continue;
     const cj = at(COV, rc * f + j);
     const cond = (j * f + re) * f;
-    for (let y = 0; y < n; y++) if (y !== x) s += cj * at(COND_HI, cond + member(y)) * at(SET_G, g + x * 4 + y);
+    for (let y = 0; y < n; y++) if (y !== x) s += cj * at(COND_HI, cond + <i32>load<u8>(members + y)) * at(SET_G, g + x * 4 + y);
   }
   return at(FACTOR, c) * at(FACTOR, e) * s;
 }
 
-/** Writes the fields of `mask` (ascending) into MEMBERS; returns how many. */
-function count(mask: i32): i32 {
-  let n = 0;
-  for (let i = 0; i < F; i++) if (mask & (1 << i)) { store<i32>(MEMBERS + (<usize>n << 2), i); n++; }
-  return n;
-}
+/** State of a set in DONE: not yet computed, or a variance counts as zero (else its size). */
+const UNSEEN: u8 = 0;
+const VANISHING: u8 = 255;
 
-/** P(U) and the G_U of the set `mask`, once per right-hand side; false when a variance counts as zero. */
-function ensureSet(mask: i32): bool {
+/**
+ * The size of the set `mask` after computing, once per right-hand side, its members (SET_M),
+ * P(U) and G_U; 0 when a variance counts as zero.
+ */
+function ensureSet(mask: i32): i32 {
+  const state = load<u8>(DONE + <usize>mask);
+  if (state !== UNSEEN) return state === VANISHING ? 0 : <i32>state;
   const f = F;
-  const n = count(mask);
-  for (let x = 0; x < n; x++) if (!(at(COV, member(x) * f + member(x)) > zero)) return false;
-  if (load<u8>(DONE + <usize>mask)) return true;
-  store<u8>(DONE + <usize>mask, 1);
+  let n = 0;
+  for (let i = 0; i < f; i++) {
+    if (mask & (1 << i)) {
+      store<i32>(MEMBERS + (<usize>n << 2), i);
+      store<u8>(SET_M + (<usize>mask << 2) + n, <u8>i);
+      n++;
+    }
+  }
+  for (let x = 0; x < n; x++) {
+    if (!(at(COV, member(x) * f + member(x)) > zero)) {
+      store<u8>(DONE + <usize>mask, VANISHING);
+      return 0;
+    }
+  }
+  store<u8>(DONE + <usize>mask, <u8>n);
   const g = mask * 16;
   let p: f64;
   if (n === 1) p = 0.5;
@@ -217,7 +240,7 @@ function ensureSet(mask: i32): bool {
       put(SET_G, g + y * 4 + x, value);
     }
   }
-  return true;
+  return n;
 }
 
 /** Whether variable p of C4 comes before q in the memo's canonical order. */
@@ -250,6 +273,26 @@ function orthant4(): f64 {
   return isNaN(p) ? orthant4At(CANONICAL, ZEROS) : p;
 }
 
+/**
+ * (rh, rl) = Var(x_p | x_j = x_k = 0), the Schur entry of C^(j) on k, computed once per right-hand
+ * side for the (j, k, p) that every set holding them shares.
+ */
+function pairVariance(j: i32, k: i32, p: i32): void {
+  const f = F;
+  const slot = (j * f + k) * f + p;
+  if (load<u8>(PAIR_DONE + <usize>slot)) {
+    rh = at(PAIR_HI, slot);
+    rl = at(PAIR_LO, slot);
+    return;
+  }
+  const base = j * f * f;
+  const kk = base + k * f + k;
+  ddSchurEntry(at(COND_HI, base + p * f + p), at(COND_LO, base + p * f + p), at(COND_HI, base + p * f + k), at(COND_LO, base + p * f + k), at(COND_HI, base + k * f + p), at(COND_LO, base + k * f + p), at(COND_HI, kk), at(COND_LO, kk));
+  put(PAIR_HI, slot, rh);
+  put(PAIR_LO, slot, rl);
+  store<u8>(PAIR_DONE + <usize>slot, 1);
+}
+
 /** G_U(j, k) = φ2(0, 0; C_jk) P(U \ {j, k} > 0 | x_j = x_k = 0) for the n fields of `mask`. */
 function pairTerm(j: i32, k: i32, n: i32, mask: i32): f64 {
   const f = F;
@@ -271,12 +314,12 @@ function pairTerm(j: i32, k: i32, n: i32, mask: i32): f64 {
   }
   const base = j * f * f;
   const kk = base + k * f + k;
-  ddSchurEntry(at(COND_HI, base + p * f + p), at(COND_LO, base + p * f + p), at(COND_HI, base + p * f + k), at(COND_LO, base + p * f + k), at(COND_HI, base + k * f + p), at(COND_LO, base + k * f + p), at(COND_HI, kk), at(COND_LO, kk));
+  pairVariance(j, k, p);
   const pph = rh;
   const ppl = rl;
   if (!(pph > zero)) return 0;
   if (n === 3) return 0.5 * density;
-  ddSchurEntry(at(COND_HI, base + q * f + q), at(COND_LO, base + q * f + q), at(COND_HI, base + q * f + k), at(COND_LO, base + q * f + k), at(COND_HI, base + k * f + q), at(COND_LO, base + k * f + q), at(COND_HI, kk), at(COND_LO, kk));
+  pairVariance(j, k, q);
   const qqh = rh;
   const qql = rl;
   if (!(qqh > zero)) return 0;
