@@ -21,6 +21,7 @@ const workspaces = new WeakMap<WasmRuntime, { fields: number; ptr: number }>();
  */
 export class ReluTermsKernel {
   private readonly collinear: number;
+  private cachedIo: Float64Array | null = null;
 
   constructor(private readonly runtime: WasmRuntime) {
     new PlackettKernel(runtime);
@@ -36,6 +37,15 @@ export class ReluTermsKernel {
 
   private view(ptr: number, length: number): Float64Array {
     return new Float64Array(this.runtime.arena.memory.buffer, ptr, length);
+  }
+
+  /** The workspace's inputs and outputs (cov, weights, drift, square) as one view, kept while the memory stays. */
+  private io(ws: number, f: number): Float64Array {
+    const length = 3 * f * f + f;
+    const cached = this.cachedIo;
+    if (cached && cached.buffer === this.runtime.arena.memory.buffer && cached.byteOffset === ws && cached.length === length) return cached;
+    this.cachedIo = this.view(ws, length);
+    return this.cachedIo;
   }
 
   private workspace(fields: number): number {
@@ -55,13 +65,12 @@ export class ReluTermsKernel {
   compute(cov: Float64Array, f: number, k: number, weights: Float64Array, drift: Float64Array, square: Float64Array): void {
     if (!(f <= MAX_RELU_FIELDS)) throw new RangeError(`meanfield: ode: relu committee terms need K + M <= ${MAX_RELU_FIELDS}, got ${f}`);
     const ws = this.workspace(f);
-    const io = this.view(ws, 3 * f * f + f);
+    const io = this.io(ws, f);
     io.set(cov.subarray(0, f * f), 0);
     io.set(weights.subarray(0, f), f * f);
     this.runtime.exports.reluCommitteeTerms(ws, f, k);
-    const out = this.view(ws, 3 * f * f + f);
-    drift.set(out.subarray(f * f + f, f * f + f + k * f));
-    square.set(out.subarray(2 * f * f + f, 2 * f * f + f + k * k));
+    for (let i = 0; i < k * f; i++) drift[i] = io[f * f + f + i]!;
+    for (let i = 0; i < k * k; i++) square[i] = io[2 * f * f + f + i]!;
   }
 
   /** P(x > 0) of the 4 x 4 covariance hi + lo by the rotation path, NaN where it declines (collinearOrthant4 in Wasm). */
