@@ -44,3 +44,5 @@ export { forward32, backward32, forward32Range, backward32Range, narrowRowsToF32
 export function relaxedSimdEnabled(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
+export { collinearOrthant4, collinearBuffer } from "./collinearOrthant";
+export { reluCommitteeTerms, reluTermsBytes } from "./reluCommitteeTerms";

@@ -6,6 +6,8 @@
 // test/plackettKernel.test.ts bounds the difference. No allocation: the covariance, the rules and
 // the minors live in static memory.
 
+import { at, put, idx, ddMul, ddAdd, ddCross, ddDeterminant3, rh, rl } from "./doubleDouble";
+
 /**
  * The kernel's input, written by src/wasm/plackettKernel.ts: the covariance (16 f64) and its low
  * parts (16 f64), then the Gauss–Legendre rules on [-1, 1]: 12 nodes, 12 weights, 20 nodes, 20 weights.
@@ -25,7 +27,6 @@ const ROUNDING: f64 = 1e-17;
 const MAX_DEPTH: i32 = 14;
 const INV_TWO_PI: f64 = 1 / (2 * Math.PI);
 const HALF_PI: f64 = Math.PI / 2;
-const SPLITTER: f64 = 134217729;
 
 /** Per pair (PAIRS order of the reference): ρ_ij, 1 - ρ_ij², det R[kij; lij], the t²(1 - t) coefficient, ρ_kl. */
 const RHO = memory.data(6 * 8);
@@ -35,12 +36,8 @@ const MIXED2 = memory.data(6 * 8);
 const RHO_KL = memory.data(6 * 8);
 /** Pairs (i, j, k, l): (i, j) and its complement. */
 const PAIRS = memory.data<i32>([0, 1, 2, 3, 0, 2, 1, 3, 0, 3, 1, 2, 1, 2, 0, 3, 1, 3, 0, 2, 2, 3, 0, 1]);
-/** The 3 x 3 principal minors' index triples, and the column permutations of Leibniz's formula with signs. */
+/** The 3 x 3 principal minors' index triples. */
 const TRIPLES = memory.data<i32>([1, 2, 3, 0, 2, 3, 0, 1, 3, 0, 1, 2]);
-const LEIBNIZ3 = memory.data<i32>([0, 1, 2, 1, 1, 2, 0, 1, 2, 0, 1, 1, 2, 1, 0, -1, 0, 2, 1, -1, 1, 0, 2, -1]);
-/** Row and column triples of a 3 x 3 minor, written before each ddDeterminant3. */
-const ROWS = memory.data(3 * 4);
-const COLS = memory.data(3 * 4);
 const VAR = memory.data(4 * 8);
 const SD = memory.data(4 * 8);
 const PAIR_MINOR = memory.data(16 * 8);
@@ -48,109 +45,18 @@ const PAIR_MINOR = memory.data(16 * 8);
 let e2: f64 = 0;
 let e3: f64 = 0;
 let e4: f64 = 0;
-/** The double-double result registers (hi, lo) of the operations below. */
-let rh: f64 = 0;
-let rl: f64 = 0;
-let th: f64 = 0;
-let tl: f64 = 0;
-
-@inline function at(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-
-@inline function put(base: usize, i: i32, v: f64): void {
-  store<f64>(base + (<usize>i << 3), v);
-}
-
-@inline function idx(base: usize, i: i32): i32 {
-  return load<i32>(base + (<usize>i << 2));
-}
-
-/** (th, tl) = a * b exactly (Dekker). */
-@inline function twoProduct(a: f64, b: f64): void {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  th = p;
-  tl = ah * bh - p + ah * bl + al * bh + al * bl;
-}
-
-/** (rh, rl) = (ah + al) * (bh + bl). */
-function ddMul(ah: f64, al: f64, bh: f64, bl: f64): void {
-  twoProduct(ah, bh);
-  const e = tl + (ah * bl + al * bh);
-  const h = th + e;
-  rl = e - (h - th);
-  rh = h;
-}
-
-/** (rh, rl) = (ah + al) + (bh + bl), the accurate addition. */
-function ddAdd(ah: f64, al: f64, bh: f64, bl: f64): void {
-  let s = ah + bh;
-  let bb = s - ah;
-  const s1 = s;
-  const e1 = ah - (s - bb) + (bh - bb);
-  s = al + bl;
-  bb = s - al;
-  const s2 = s;
-  const e2 = al - (s - bb) + (bl - bb);
-  let e = e1 + s2;
-  let h = s1 + e;
-  let lo = e - (h - s1);
-  e = lo + e2;
-  const h2 = h + e;
-  rl = e - (h2 - h);
-  rh = h2;
-}
 
 /** c_ii c_jj - c_ij² of the 4 x 4 (hi, lo), rounded. */
 function minor2(hi: usize, lo: usize, i: i32, j: i32): f64 {
-  ddMul(at(hi, i * 5), at(lo, i * 5), at(hi, j * 5), at(lo, j * 5));
-  const dh = rh;
-  const dl = rl;
-  ddMul(at(hi, i * 4 + j), at(lo, i * 4 + j), at(hi, i * 4 + j), at(lo, i * 4 + j));
-  ddAdd(dh, dl, -rh, -rl);
-  return rh;
-}
-
-/** Determinant of the 3 x 3 submatrix ROWS x COLS of the 4 x 4 (hi, lo): (rh, rl), and rounded. */
-function ddDeterminant3(hi: usize, lo: usize): f64 {
-  let sh: f64 = 0;
-  let sl: f64 = 0;
-  for (let p = 0; p < 6; p++) {
-    const i = idx(ROWS, 0) * 4 + idx(COLS, idx(LEIBNIZ3, p * 4));
-    const j = idx(ROWS, 1) * 4 + idx(COLS, idx(LEIBNIZ3, p * 4 + 1));
-    const k = idx(ROWS, 2) * 4 + idx(COLS, idx(LEIBNIZ3, p * 4 + 2));
-    const sign = <f64>idx(LEIBNIZ3, p * 4 + 3);
-    ddMul(at(hi, i), at(lo, i), at(hi, j), at(lo, j));
-    ddMul(rh, rl, at(hi, k), at(lo, k));
-    ddAdd(sh, sl, sign * rh, sign * rl);
-    sh = rh;
-    sl = rl;
-  }
-  rh = sh;
-  rl = sl;
-  return sh + sl;
-}
-
-@inline function setTriple(base: usize, a: i32, b: i32, c: i32): void {
-  store<i32>(base, a);
-  store<i32>(base + 4, b);
-  store<i32>(base + 8, c);
+  return ddCross(at(hi, i * 5), at(lo, i * 5), at(hi, j * 5), at(lo, j * 5), at(hi, i * 4 + j), at(lo, i * 4 + j), at(hi, i * 4 + j), at(lo, i * 4 + j));
 }
 
 /** Determinant of the 4 x 4 (hi, lo) by expansion along the first row, rounded. */
 function ddDeterminant4(hi: usize, lo: usize): f64 {
   let sh: f64 = 0;
   let sl: f64 = 0;
-  setTriple(ROWS, 1, 2, 3);
   for (let j = 0; j < 4; j++) {
-    setTriple(COLS, j === 0 ? 1 : 0, j <= 1 ? 2 : 1, j <= 2 ? 3 : 2);
-    ddDeterminant3(hi, lo);
+    ddDeterminant3(hi, lo, 1, 2, 3, j === 0 ? 1 : 0, j <= 1 ? 2 : 1, j <= 2 ? 3 : 2);
     ddMul(at(hi, j), at(lo, j), rh, rl);
     const sign: f64 = j % 2 === 0 ? 1 : -1;
     ddAdd(sh, sl, sign * rh, sign * rl);
@@ -179,9 +85,7 @@ function plackettMinors(hi: usize, lo: usize): void {
     const a = idx(TRIPLES, n * 3);
     const b = idx(TRIPLES, n * 3 + 1);
     const c = idx(TRIPLES, n * 3 + 2);
-    setTriple(ROWS, a, b, c);
-    setTriple(COLS, a, b, c);
-    s3 += Math.max(0, ddDeterminant3(hi, lo) / (at(VAR, a) * at(VAR, b) * at(VAR, c)));
+    s3 += Math.max(0, ddDeterminant3(hi, lo, a, b, c, a, b, c) / (at(VAR, a) * at(VAR, b) * at(VAR, c)));
   }
   e2 = s2;
   e3 = s3;
@@ -200,9 +104,7 @@ function pairMinors(hi: usize, lo: usize, n: i32): void {
   const norm = at(SD, k) * at(SD, l) * vi * vj;
   put(RHO, n, at(hi, i * 4 + j) / (at(SD, i) * at(SD, j)));
   put(ONE_MINUS_RHO2, n, at(PAIR_MINOR, i * 4 + j));
-  setTriple(ROWS, k, i, j);
-  setTriple(COLS, l, i, j);
-  put(MIXED3, n, ddDeterminant3(hi, lo) / norm);
+  put(MIXED3, n, ddDeterminant3(hi, lo, k, i, j, l, i, j) / norm);
   // 2 c_kl c_ii c_jj - c_kj c_jl c_ii - c_ki c_il c_jj, in double-double.
   ddMul(at(hi, k * 4 + j), at(lo, k * 4 + j), at(hi, j * 4 + l), at(lo, j * 4 + l));
   ddMul(rh, rl, -vi, -at(lo, i * 5));
@@ -272,8 +174,11 @@ function adaptive(rules: usize, sigma: f64, a: f64, b: f64, whole: f64, depth: i
  * parts: zeros for a double matrix), every variance positive. The reference's orthant4.
  */
 export function plackettOrthant4(): f64 {
-  const hi = BUFFER;
-  const lo = BUFFER + 16 * 8;
+  return orthant4At(BUFFER, BUFFER + 16 * 8);
+}
+
+/** plackettOrthant4 of the covariance at hi (4 x 4 row-major) with low parts at lo (for the other kernels). */
+export function orthant4At(hi: usize, lo: usize): f64 {
   const rules = RULES;
   plackettMinors(hi, lo);
   let smallestPair: f64 = 1;

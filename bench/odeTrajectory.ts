@@ -2,10 +2,12 @@
 // order-parameter ODEs (src/ode/), relu and erf, with the right-hand sides counted and the load
 // average beside them (timings on a shared machine are noisy; no timing is asserted in tests).
 // relu: seed 2, d = 1000, committee scaling, step 2/d (η = 0.5), batch 1, to t = 400 (loss 1.7 ->
-// ~5e-14) with the shared terms (reluCommitteeTerms.ts) and the rotation-path orthant, alternating
-// with the path before them (the Stein recursion per average, Plackett's integral in Wasm); with
-// `--reference` also the run with the TypeScript orthant reference (about 10 s). erf: the same
-// committee to t = 1500 (loss 0.93 -> ~3e-17; closed forms).
+// ~5e-14) with the drift and square terms in Wasm (assembly/reluCommitteeTerms.ts, the rotation-path
+// and Plackett orthants in Wasm beside them), alternating with the path before them: the same terms
+// in TypeScript (reluCommitteeTerms.ts, collinearOrthant.ts; Plackett's integral in Wasm), which gives
+// the same bits (test/reluTermsKernel.test.ts). With `--reference` also the run with the TypeScript
+// reference of every average (the Stein recursion per average, Plackett's integral in TypeScript;
+// about 10 s). erf: the same committee to t = 1500 (loss 0.93 -> ~3e-17; closed forms).
 
 import { loadavg } from "node:os";
 import type { ConfigInput } from "../src/config.js";
@@ -15,6 +17,7 @@ import { integrate } from "../src/ode/dormandPrince.js";
 import { ReluIntegrals } from "../src/ode/reluIntegrals.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { PlackettKernel } from "../src/wasm/plackettKernel.js";
+import { collinearOrthant4 } from "../src/ode/collinearOrthant.js";
 
 // This file runs as bench/.build/bench/odeTrajectory.js (bench/tsconfig.json).
 const repoRoot = new URL("../../../", import.meta.url);
@@ -61,12 +64,17 @@ async function trajectory(name: string, config: ConfigInput, options: SolveOdeOp
 }
 
 /**
- * The relu run on an earlier path: the Stein recursion per average with Plackett's integral in Wasm
- * (`kernel`, the path before the shared terms and the rotation path) or in TypeScript.
+ * The relu run on an earlier path: the drift and square terms in TypeScript with Plackett's
+ * integral in Wasm (`kernel`: the path before the terms kernel), or every average by the Stein
+ * recursion in TypeScript (no kernel: the reference).
  */
 async function reluReference(config: ConfigInput, horizon: number, name: string, kernel?: PlackettKernel): Promise<void> {
   const setup = await odeSetup(config, { runtime });
-  const integrals = kernel ? new ReluIntegrals({ orthant4: (hi, lo) => kernel.orthant4(hi, lo) }) : new ReluIntegrals();
+  const orthant4 = (hi: Float64Array, lo: Float64Array) => {
+    const p = collinearOrthant4(hi, lo);
+    return Number.isNaN(p) ? kernel!.orthant4(hi, lo) : p;
+  };
+  const integrals = kernel ? new ReluIntegrals({ orthant4, shared: true }) : new ReluIntegrals();
   const ode = new CommitteeOde({ ...setup.ode.spec, integrals });
   const { k, m } = ode.spec;
   const y = flatten(setup.initial);
@@ -86,7 +94,7 @@ await solveOde(committee("erf", 10, 2 / D), { runtime });
 await trajectory("erf K = M = 4, t = 1500", committee("erf", 1500, 2 / D), { runtime });
 // Old and new relu paths alternate, twice each, so both see the same load.
 for (let round = 0; round < 2; round++) {
-  await reluReference(committee("relu", 400, 2 / D), 400, "relu before (Stein per average)", new PlackettKernel(runtime));
+  await reluReference(committee("relu", 400, 2 / D), 400, "relu before (terms in TS)", new PlackettKernel(runtime));
   await trajectory("relu K = M = 4, t = 400", committee("relu", 400, 2 / D), { runtime });
 }
 if (process.argv.includes("--reference")) await reluReference(committee("relu", 400, 2 / D), 400, "relu, TypeScript reference");

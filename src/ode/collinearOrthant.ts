@@ -13,7 +13,8 @@
 //   asin ρ(y0, y_k | u, y_j) = atan((c A + s B) / sqrt(det H Var(u))),   Var(u) = c² H00 + 2 c s H0z + s² Hzz,
 // A = H0z H0k - H00 Hzk and B = Hzz H0k - H0z Hzk (c = cos θ, s = sin θ > 0; the sin θ of the
 // conditional covariance cancels), so a second collinear pair (y2, y3) costs nothing either. This
-// is the reference of the Wasm kernel's collinear path (assembly/plackettOrthant.ts).
+// is the reference of the Wasm kernel assembly/collinearOrthant.ts (the same bits,
+// test/reluTermsKernel.test.ts), which the ODE uses; here it serves the tests and bench:ode.
 
 import { asin, atan, cos, sin } from "../special/portableMath.js";
 import { gaussLegendre } from "../special/quadrature.js";

@@ -11,6 +11,8 @@
 // whose fields make up U, so each is computed once per right-hand side (about 130 sets for
 // K = M = 4, instead of 616 recursions). The conditional covariances are double-double Schur
 // complements, as in the reference; fields with 1 - ρ² < 1e-16 are merged (x_i = f x_j) as there.
+// This is the reference of the Wasm kernel assembly/reluCommitteeTerms.ts, which the ODE uses (the
+// same bits, test/reluTermsKernel.test.ts); here it serves the tests and bench:ode.
 
 import { atan } from "../special/portableMath.js";
 import { ddAdd, ddMul, ddSchurEntry, type DoubleDouble } from "../special/doubleDouble.js";

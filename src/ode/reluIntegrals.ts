@@ -29,6 +29,9 @@ const INV_SQRT_TWO_PI = 1 / Math.sqrt(2 * Math.PI);
 type P4 = (c: Float64Array) => number;
 const ZEROS = new Float64Array(16);
 
+/** The drift and square terms of a right-hand side from the field covariance (FieldIntegrals.committeeTerms). */
+type CommitteeTerms = (cov: Float64Array, fields: number, k: number, weights: Float64Array, drift: Float64Array, square: Float64Array) => void;
+
 /** At most 4 fields; each Stein step lowers a power or drops a field, so 12 levels always suffice. */
 const MAX_LEVELS = 12;
 
@@ -235,23 +238,26 @@ const J2_POWERS = [0, 0];
  * `orthant4` evaluates Plackett's integral instead of the TypeScript reference (the Wasm kernel,
  * PlackettKernel of src/wasm/plackettKernel.ts: the ODE's hot leaf), memoized per instance.
  * `shared` adds committeeTerms: the committee ODE's sums of i3 and i4 with their shared orthant
- * probabilities and conditional covariances computed once per right-hand side (reluCommitteeTerms.ts).
+ * probabilities and conditional covariances computed once per right-hand side (reluCommitteeTerms.ts,
+ * the TypeScript reference); `committeeTerms` gives them instead (the Wasm kernel, ReluTermsKernel
+ * of src/wasm/reluTermsKernel.ts). Neither applies with roundedConditioning.
  */
 export class ReluIntegrals implements FieldIntegrals {
   readonly method = "closed forms (relu: arc-cosine kernel, Stein's lemma, orthant probabilities with Plackett's 1-D integral)";
   private readonly rounded: boolean;
   private readonly p4: P4 | undefined;
   /** All drift and square terms of a right-hand side at once (reluCommitteeTerms.ts), when asked for. */
-  readonly committeeTerms?: (cov: Float64Array, fields: number, k: number, weights: Float64Array, drift: Float64Array, square: Float64Array) => void;
+  readonly committeeTerms?: CommitteeTerms;
 
-  constructor(options: { roundedConditioning?: boolean; orthant4?: (hi: Float64Array, lo: Float64Array) => number; shared?: boolean } = {}) {
+  constructor(options: { roundedConditioning?: boolean; orthant4?: (hi: Float64Array, lo: Float64Array) => number; shared?: boolean; committeeTerms?: CommitteeTerms } = {}) {
     this.rounded = options.roundedConditioning ?? false;
     const orthant4 = options.orthant4;
     if (orthant4) {
       const memo = new SymmetricMemo4((c) => orthant4(c, ZEROS));
       this.p4 = (c) => memo.get(c);
     }
-    if (options.shared && !this.rounded) {
+    if (options.committeeTerms && !this.rounded) this.committeeTerms = options.committeeTerms;
+    else if (options.shared && !this.rounded) {
       const p4 = this.p4 ?? ((c: Float64Array) => orthantProbability(c, 4));
       const terms = new ReluCommitteeTerms(p4);
       this.committeeTerms = (cov, fields, k, weights, drift, square) => terms.compute(cov, fields, k, weights, drift, square);

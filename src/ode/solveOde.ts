@@ -24,7 +24,7 @@ import { integrate, type Tolerance } from "./dormandPrince.js";
 import { fieldIntegrals, type QuadratureOrders } from "./fieldIntegrals.js";
 import { ReluIntegrals } from "./reluIntegrals.js";
 import { PlackettKernel } from "../wasm/plackettKernel.js";
-import { collinearOrthant4 } from "./collinearOrthant.js";
+import { ReluTermsKernel } from "../wasm/reluTermsKernel.js";
 
 /**
  * The ODE at one logged step: mean-field time step · h, ODE time step / d, population loss
@@ -116,16 +116,19 @@ function symmetrize(p: OrderParameters, t: Float64Array, outputs: Float64Array, 
 }
 
 /**
- * The relu averages with the drift and square terms shared per right-hand side, the 4-variate
- * orthant by the rotation path near a collinear pair (collinearOrthant.ts), else by Plackett's integral in Wasm.
+ * The relu averages with the drift and square terms of a right-hand side in one Wasm call
+ * (ReluTermsKernel), the other 4-variate orthants by the rotation path near a collinear pair, else
+ * by Plackett's integral, both in Wasm.
  */
 function reluIntegralsInWasm(rt: WasmRuntime, roundedConditioning: boolean): ReluIntegrals {
-  const kernel = new PlackettKernel(rt);
+  const plackett = new PlackettKernel(rt);
+  const terms = new ReluTermsKernel(rt);
   const orthant4 = (hi: Float64Array, lo: Float64Array) => {
-    const p = collinearOrthant4(hi, lo);
-    return Number.isNaN(p) ? kernel.orthant4(hi, lo) : p;
+    const p = terms.collinearOrthant4(hi, lo);
+    return Number.isNaN(p) ? plackett.orthant4(hi, lo) : p;
   };
-  return new ReluIntegrals({ roundedConditioning, orthant4, shared: true });
+  const committeeTerms = (cov: Float64Array, f: number, k: number, weights: Float64Array, drift: Float64Array, square: Float64Array) => terms.compute(cov, f, k, weights, drift, square);
+  return new ReluIntegrals({ roundedConditioning, orthant4, committeeTerms });
 }
 
 /** Order parameters of the network `meanfield run` starts from, and the ODE of the config. */

@@ -47,6 +47,14 @@ export interface MeanfieldExports {
   plackettBuffer(): number;
   /** P(x > 0) for the 4 x 4 covariance in plackettBuffer(), by Plackett's integral. */
   plackettOrthant4(): number;
+  /** The address of the rotation-path orthant kernel's static input: covariance hi and lo (32 f64), then its Gauss–Legendre rules (40 f64). */
+  collinearBuffer(): number;
+  /** P(x > 0) for the 4 x 4 covariance in collinearBuffer() by the rotation path, NaN where it declines. */
+  collinearOrthant4(): number;
+  /** Bytes of the relu committee terms' workspace for f fields (covariance, weights, drift, square first). */
+  reluTermsBytes(f: number): number;
+  /** The relu committee ODE's drift and square terms for the covariance and weights in the workspace ws. */
+  reluCommitteeTerms(ws: number, f: number, k: number): void;
   /** forward32's work for neuron blocks [j0, j1): their columns of z and per-block partial sums (numBlocks x B). */
   forward32Range(
     x32: number, wT32: number, a: number, n: number, d: number, dp: number, b: number,
