@@ -12,6 +12,7 @@
 // needs a unchanged until every sample has been through groupGradients, so a's update stays after.
 
 import { accumulateBlock, groupGradients } from "./gradientTiles";
+import { touchRows } from "./touchRows";
 import { gradientSampleBlock, NEURON_BLOCK } from "./network";
 import { axpy } from "./vector";
 import { forwardFourBatchOne64, updateFourForwardBatchOne64 } from "./batchOneForward64";
@@ -62,18 +63,21 @@ function forwardRest(i: i32, count: i32, xNext: usize, d: i32, w: usize, zNext: 
 }
 
 /**
- * backward() (gradA_i = scale sum_b r_b sigma(z_bi), gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b,
- * g = scale r_b a_i sigma'(z_bi)) followed by w -= driftW gradW, in one pass; with moveW == 0
- * only gradA (and g). gradA is written in full; gradW is scratch (see above). With xNext != 0
+ * backward() (gradA_i = scale sum_b r_b sigma(z_bi), gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b)
+ * followed by w -= driftW gradW, in one pass; with moveW == 0 only gradA. gradA is written in
+ * full; gradW is scratch (see above), and so is gFirst (B x N; as in backward(), every neuron
+ * block's g, scale r_b a_i sigma'(z_bi), goes to the first block's region). With xNext != 0
  * (b == 1, moveW != 0, SIMD builds only), zNext = forward()'s pre-activations of the sample xNext
  * (one f64 row) under the updated w.
  */
 export function backwardUpdate(
   x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,
-  kind: i32, p: usize, np: i32, z: usize, r: usize, g: usize, gradW: usize, gradA: usize,
+  kind: i32, p: usize, np: i32, z: usize, r: usize, gFirst: usize, gradW: usize, gradA: usize,
   w: usize, moveW: i32, driftW: f64, xNext: usize, zNext: usize,
 ): void {
   const dBytes = <usize>d << 3;
+  const nBytes = <usize>n << 3;
+  const bBytes = <usize>b << 3;
   memory.fill(gradA, 0, <usize>n << 3);
   const bs = gradientSampleBlock(d);
   const single = b <= bs;
@@ -82,6 +86,9 @@ export function backwardUpdate(
     const first = s0 == 0;
     for (let j0 = 0; j0 < n; j0 += NEURON_BLOCK) {
       const j1 = min(j0 + NEURON_BLOCK, n);
+      // As in backward(): the block's z rows read in one pass, its g in the first block's region.
+      touchRows(z + <usize>s0 * nBytes + (<usize>j0 << 3), nBytes, s1 - s0, (j1 - j0) << 3);
+      const g = gFirst - <usize>j0 * bBytes;
       groupGradients(kind, p, np, z, a, r, scale, n, b, j0, j1, s0, s1, gradA, g);
       // A step that leaves w alone needs no first-layer gradient.
       if (moveW == 0) continue;

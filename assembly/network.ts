@@ -27,6 +27,7 @@
 import { rowDot, tangentDot } from "./activation";
 import { accumulateBlock, groupGradients } from "./gradientTiles";
 import { madd64 } from "./multiplyAdd";
+import { touchRows } from "./touchRows";
 
 /** Neurons per block of the reduction: a multiple of the 4-neuron tile, so tiles never straddle blocks. */
 export const NEURON_BLOCK: i32 = 64;
@@ -338,6 +339,8 @@ function backwardNeurons(
 ): void {
   if (i0 >= i1) return;
   const dBytes = <usize>d << 3;
+  const nBytes = <usize>n << 3;
+  const bBytes = <usize>b << 3;
   const first = <usize>i0 << 3;
   const count = i1 - i0;
   // The SIMD tiles overwrite gradW in the first sample block; only the rows summed one by one need zeros.
@@ -347,11 +350,15 @@ function backwardNeurons(
   const bs = gradientSampleBlock(d);
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
-    // Each neuron block's g is formed right before its tiles read it, while it is still in cache.
+    // Each neuron block's g is formed right before its tiles read it, while it is still in cache,
+    // and every block reuses the region of the range's first block (gb puts block j0's groups
+    // there): a region per block wrote all B x N of g to memory (10 MB at N = 10000, B = 128).
     for (let j0 = i0; j0 < i1; j0 += NEURON_BLOCK) {
       const j1 = min(j0 + NEURON_BLOCK, i1);
-      groupGradients(kind, p, np, z, a, r, scale, n, b, j0, j1, s0, s1, gradA, g);
-      accumulateBlock(g, x, n, d, b, s0, s1, j0, j1, gradW, s0 == 0);
+      touchRows(z + <usize>s0 * nBytes + (<usize>j0 << 3), nBytes, s1 - s0, (j1 - j0) << 3);
+      const gb = g + <usize>i0 * bBytes - <usize>j0 * bBytes;
+      groupGradients(kind, p, np, z, a, r, scale, n, b, j0, j1, s0, s1, gradA, gb);
+      accumulateBlock(gb, x, n, d, b, s0, s1, j0, j1, gradW, s0 == 0);
     }
   }
 }
@@ -359,8 +366,9 @@ function backwardNeurons(
 /**
  * Backward pass from the pre-activations z of forward() and residuals r:
  * gradA_i = scale sum_b r_b sigma(z_bi), gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b.
- * gradW and gradA are overwritten; g (B x N) receives scale r_b a_i sigma'(z_bi), packed by groups
- * of 4 neurons (assembly/gradientTiles.ts).
+ * gradW and gradA are overwritten; g (B x N) is scratch: each 64-neuron block's scale r_b a_i
+ * sigma'(z_bi), packed by groups of 4 neurons (assembly/gradientTiles.ts), goes to the region of
+ * the first block of the call's neurons.
  */
 export function backward(
   x: usize, a: usize, n: i32, d: i32, b: i32, scale: f64,

@@ -33,8 +33,10 @@
 // that their loops carry no dispatch. Nothing allocates.
 
 import { ABS, activationDerivative, activationValue, derivativePair, PIECEWISE, POLYNOMIAL, RELU, valuePair } from "./activation";
+import { groupGradientRun } from "./gradientTiles";
 import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
+import { touchRows } from "./touchRows";
 
 /** The padded row length of the f32 copies: d (or N, for the transposed weights) rounded up to a multiple of 8. */
 export function paddedDim(d: i32): i32 {
@@ -397,19 +399,6 @@ export function forward32Range(
 }
 
 /**
- * Reads one byte of every 64-byte line of `rows` rows of `bytes` bytes (rowBytes apart) and drops
- * it: Wasm has no prefetch, and a panel's z rows (one line per 8 neurons, N * 8 bytes apart) come
- * from memory at large N; loaded in one pass the misses overlap, where the group-by-group pass
- * that uses them met them one row at a time. Results do not depend on it.
- */
-@inline function touchRows(from: usize, rowBytes: usize, rows: i32, bytes: i32): void {
-  for (let t = 0; t < rows; t++) {
-    for (let o = 0; o < bytes; o += 64) load<u8>(from + <usize>o);
-    from += rowBytes;
-  }
-}
-
-/**
  * The backward pass's per-neuron work for samples s0 .. s1 - 1 and neurons i0 .. i1 - 1 (i0 a
  * multiple of GR), with coef_s = scale r_s: gradA_i += coef_s sigma(z_si), sample by sample as in
  * backward(), and g_si = f32(coef_s a_i sigma'(z_si)) in groups of GR neurons (gradientAt).
@@ -429,27 +418,8 @@ export function forward32Range(
     const full = i0 + ((i1 - i0) & ~(GR - 1));
     let gg = g;
     for (; i < full; i += 4) {
-      const off = <usize>i << 3;
-      let sum0 = v128.load(gradA + off), sum1 = v128.load(gradA + off, 16);
-      const a0 = v128.load(a + off), a1 = v128.load(a + off, 16);
-      let zs = z + <usize>s0 * nBytes + off;
-      let rs = r + (<usize>s0 << 3);
-      const end = gg + groupBytes;
-      for (let gs = gg; gs < end; gs += 16) {
-        const c = f64x2.splat(scale * load<f64>(rs));
-        const z0 = v128.load(zs);
-        const z1 = v128.load(zs, 16);
-        sum0 = f64x2.add(sum0, f64x2.mul(c, valuePair(kind, p, np, z0)));
-        sum1 = f64x2.add(sum1, f64x2.mul(c, valuePair(kind, p, np, z1)));
-        const g0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, a0), derivativePair(kind, p, np, z0)));
-        const g1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.mul(c, a1), derivativePair(kind, p, np, z1)));
-        v128.store(gs, i64x2.shuffle(g0, g1, 0, 2));
-        zs += nBytes;
-        rs += 8;
-      }
-      v128.store(gradA + off, sum0);
-      v128.store(gradA + off, sum1, 16);
-      gg = end;
+      groupGradientRun(kind, p, np, z, a, r, scale, nBytes, i, s0, s1, gradA, gg, true);
+      gg += groupBytes;
     }
   }
   if (i >= i1) return;

@@ -1,0 +1,15 @@
+// Wasm has no prefetch instruction. Blocks of z (a few 64-neuron columns of B x N f64 rows,
+// N * 8 bytes apart) come from memory at large N, a row at a time: strides of pages that the
+// hardware prefetchers do not follow, so the passes that read (or write) them met each miss
+// after the previous one. Read in one pass beforehand, the misses overlap.
+
+/**
+ * Reads one byte of every 64-byte line of `rows` rows of `bytes` bytes (rowBytes apart) and drops
+ * it. Results do not depend on it.
+ */
+@inline export function touchRows(from: usize, rowBytes: usize, rows: i32, bytes: i32): void {
+  for (let t = 0; t < rows; t++) {
+    for (let o = 0; o < bytes; o += 64) load<u8>(from + <usize>o);
+    from += rowBytes;
+  }
+}
