@@ -11,8 +11,8 @@
 // learned it) are the hard case: 1 - ρ², the conditional covariances and their discriminant are
 // differences of O(1) numbers that are themselves ~1e-12. Each is written here as a polynomial in
 // t whose coefficients are minors of R computed once in double-double from the rounded
-// covariance (doubleDouble.ts). With s_kk, s_ll, s_kl the conditional covariance of (x_k, x_l)
-// given x_i = x_j = 0 times det R_ij(t):
+// covariance (doubleDouble.ts; in plain double when R is well-conditioned, where nothing cancels).
+// With s_kk, s_ll, s_kl the conditional covariance of (x_k, x_l) given x_i = x_j = 0 times det R_ij(t):
 //   det R_ij(t)               = t² (1 - ρ_ij²) + (1 - t²)
 //   s_kl = det R(t)[kij; lij] = t³ det R[kij; lij] + t² (1 - t) (2 ρ_kl - ρ_kj ρ_jl - ρ_ki ρ_il) + t (1 - t)² ρ_kl
 //   s_kk s_ll - s_kl²         = det R_ij(t) det R(t)   (Desnanot–Jacobi),
