@@ -1,6 +1,6 @@
 // The 4-variate Gaussian orthant probability along a rotation path when two of the variables are
 // nearly collinear: src/ode/collinearOrthant.ts has the derivation and is the reference (the same
-// double-double Schur complements, the same 8-/12-node Gauss–Legendre check, the same operation
+// double-double Schur complements, the same 6-/8-/12-node Gauss–Legendre checks, the same operation
 // order, and the same bits: atan and asin are ported from stdlib (portableArc.ts), and cos and sin
 // are fdlibm's kernels in both musl and stdlib; test/reluTermsKernel.test.ts checks the equality).
 // No allocation: everything lives in static memory.
@@ -10,12 +10,14 @@ import { at, put, ddSchurEntry, ddCross, ddDeterminant3, rl, rh } from "./double
 
 /**
  * The kernel's input, written by src/wasm/reluTermsKernel.ts: the covariance (16 f64) and its low
- * parts (16 f64), then the Gauss–Legendre rules on [-1, 1]: 8 nodes, 8 weights, 12 nodes, 12 weights.
+ * parts (16 f64), then the Gauss–Legendre rules on [-1, 1]: 8 nodes, 8 weights, 12 nodes, 12
+ * weights, 6 nodes, 6 weights.
  */
-const BUFFER = memory.data(72 * 8);
+const BUFFER = memory.data(84 * 8);
 const RULES: usize = BUFFER + 32 * 8;
 const LOW: i32 = 0;
 const HIGH: i32 = 16;
+const FIRST: i32 = 40;
 
 /** The address of the kernel's input buffer (layout above). */
 export function collinearBuffer(): usize {
@@ -141,10 +143,14 @@ export function collinearAt(hi: usize, lo: usize): f64 {
   const constant = conditionalPair() * INV_TWO_PI;
   pathCoefficients(2, 3, v1, sz);
   pathCoefficients(3, 2, v1, sz);
+  const first = pathIntegral(FIRST, 6, rho > 0, length, constant);
   const low = pathIntegral(LOW, 8, rho > 0, length, constant);
-  const high = pathIntegral(HIGH, 12, rho > 0, length, constant);
-  if (!(Math.abs(high - low) <= CHECK)) return NaN;
-  return rho > 0 ? startOrthant() + high : -high;
+  let value = low;
+  if (!(Math.abs(low - first) <= CHECK)) {
+    value = pathIntegral(HIGH, 12, rho > 0, length, constant);
+    if (!(Math.abs(value - low) <= CHECK)) return NaN;
+  }
+  return rho > 0 ? startOrthant() + value : -value;
 }
 
 /** P(y2, y3 > 0 | y0 = y1 = 0). */

@@ -1,21 +1,21 @@
 // The 4-variate Gaussian orthant probability by Plackett's 1-D integral, the hot leaf of the relu
 // committee ODE (src/ode/gaussianOrthant.ts has the derivation and is the reference: the same
-// minors in double-double, the same substitution 1 - t = s², s = σ sinh w, the same 12-/20-node
-// Gauss–Legendre test and adaptive bisection, the same operation order). The values differ from
-// the reference only through the last bits of exp, log and atan (musl's here, fdlibm's there):
-// test/plackettKernel.test.ts bounds the difference. No allocation: the covariance, the rules and
-// the minors live in static memory.
+// minors, in plain double for a well-conditioned covariance, else in double-double, the same
+// substitution 1 - t = s², s = σ sinh w, the same 12-/16-node Gauss–Legendre test and adaptive
+// bisection, the same operation order). The values differ from the reference only through the
+// last bits of exp, log and atan (musl's here, fdlibm's there): test/plackettKernel.test.ts bounds
+// the difference. No allocation: the covariance, the rules and the minors live in static memory.
 
 import { at, put, idx, ddMul, ddAdd, ddCross, ddDeterminant3, rh, rl } from "./doubleDouble";
 
 /**
  * The kernel's input, written by src/wasm/plackettKernel.ts: the covariance (16 f64) and its low
- * parts (16 f64), then the Gauss–Legendre rules on [-1, 1]: 12 nodes, 12 weights, 20 nodes, 20 weights.
+ * parts (16 f64), then the Gauss–Legendre rules on [-1, 1]: 12 nodes, 12 weights, 16 nodes, 16 weights.
  */
 const BUFFER = memory.data(96 * 8);
 const RULES: usize = BUFFER + 32 * 8;
 const RULE12: i32 = 0;
-const RULE20: i32 = 24;
+const RULE16: i32 = 24;
 
 /** The address of the kernel's input buffer (layout above). */
 export function plackettBuffer(): usize {
@@ -23,6 +23,7 @@ export function plackettBuffer(): usize {
 }
 
 const PANEL_TOLERANCE: f64 = 1e-14;
+const WHOLE_TOLERANCE: f64 = 1e-12;
 const ROUNDING: f64 = 1e-17;
 const MAX_DEPTH: i32 = 14;
 const INV_TWO_PI: f64 = 1 / (2 * Math.PI);
@@ -66,8 +67,70 @@ function ddDeterminant4(hi: usize, lo: usize): f64 {
   return sh + sl;
 }
 
+/** Below this σ² the minors are formed in double-double (the reference's WELL_CONDITIONED). */
+const WELL_CONDITIONED: f64 = 0.05;
+
+/** det C[r0 r1 r2; a b d] of the 4 x 4 at c in plain double (the reference's determinant3). */
+function determinant3(c: usize, r0: i32, r1: i32, r2: i32, a: i32, b: i32, d: i32): f64 {
+  r0 *= 4;
+  r1 *= 4;
+  r2 *= 4;
+  return at(c, r0 + a) * (at(c, r1 + b) * at(c, r2 + d) - at(c, r1 + d) * at(c, r2 + b)) - at(c, r0 + b) * (at(c, r1 + a) * at(c, r2 + d) - at(c, r1 + d) * at(c, r2 + a)) + at(c, r0 + d) * (at(c, r1 + a) * at(c, r2 + b) - at(c, r1 + b) * at(c, r2 + a));
+}
+
+/** The minors of a well-conditioned covariance in plain double (the reference's roundedMinors); false when it is not. */
+function roundedMinors(c: usize): bool {
+  for (let p = 0; p < 4; p++) {
+    put(VAR, p, at(c, p * 5));
+    put(SD, p, Math.sqrt(at(c, p * 5)));
+  }
+  let s2: f64 = 0;
+  for (let p = 0; p < 4; p++) {
+    for (let q = p + 1; q < 4; q++) {
+      const vv = at(VAR, p) * at(VAR, q);
+      const m = (vv - at(c, p * 4 + q) * at(c, p * 4 + q)) / vv;
+      if (!(m >= WELL_CONDITIONED)) return false;
+      put(PAIR_MINOR, p * 4 + q, m);
+      s2 += m;
+    }
+  }
+  let s4: f64 = 0;
+  for (let j = 0; j < 4; j++) {
+    const sign: f64 = j % 2 === 0 ? 1 : -1;
+    s4 += sign * at(c, j) * determinant3(c, 1, 2, 3, idx(TRIPLES, j * 3), idx(TRIPLES, j * 3 + 1), idx(TRIPLES, j * 3 + 2));
+  }
+  s4 /= at(VAR, 0) * at(VAR, 1) * at(VAR, 2) * at(VAR, 3);
+  if (!(s4 >= WELL_CONDITIONED * WELL_CONDITIONED)) return false;
+  let s3: f64 = 0;
+  for (let n = 0; n < 4; n++) {
+    const a = idx(TRIPLES, n * 3);
+    const b = idx(TRIPLES, n * 3 + 1);
+    const d = idx(TRIPLES, n * 3 + 2);
+    s3 += determinant3(c, a, b, d, a, b, d) / (at(VAR, a) * at(VAR, b) * at(VAR, d));
+  }
+  e2 = s2;
+  e3 = s3;
+  e4 = s4;
+  for (let n = 0; n < 6; n++) {
+    const i = idx(PAIRS, n * 4);
+    const j = idx(PAIRS, n * 4 + 1);
+    const k = idx(PAIRS, n * 4 + 2);
+    const l = idx(PAIRS, n * 4 + 3);
+    const vi = at(VAR, i);
+    const vj = at(VAR, j);
+    const norm = at(SD, k) * at(SD, l) * vi * vj;
+    put(RHO, n, at(c, i * 4 + j) / (at(SD, i) * at(SD, j)));
+    put(ONE_MINUS_RHO2, n, at(PAIR_MINOR, i * 4 + j));
+    put(MIXED3, n, determinant3(c, k, i, j, l, i, j) / norm);
+    put(MIXED2, n, (2 * at(c, k * 4 + l) * vi * vj - at(c, k * 4 + j) * at(c, j * 4 + l) * vi - at(c, k * 4 + i) * at(c, i * 4 + l) * vj) / norm);
+    put(RHO_KL, n, at(c, k * 4 + l) / (at(SD, k) * at(SD, l)));
+  }
+  return true;
+}
+
 /** The minors of Plackett's integrand into static memory (the reference's plackettMinors). */
 function plackettMinors(hi: usize, lo: usize): void {
+  if (roundedMinors(hi)) return;
   for (let p = 0; p < 4; p++) {
     put(VAR, p, at(hi, p * 5));
     put(SD, p, Math.sqrt(at(hi, p * 5)));
@@ -187,6 +250,6 @@ export function orthant4At(hi: usize, lo: usize): f64 {
   const x = 1 / sigma;
   const top = Math.log(x + Math.sqrt(x * x + 1));
   const coarse = panelIntegral(rules, RULE12, 12, sigma, 0, top);
-  const fine = panelIntegral(rules, RULE20, 20, sigma, 0, top);
-  return 0.0625 + (Math.abs(fine - coarse) <= PANEL_TOLERANCE ? fine : adaptive(rules, sigma, 0, top, coarse, 0));
+  const fine = panelIntegral(rules, RULE16, 16, sigma, 0, top);
+  return 0.0625 + (Math.abs(fine - coarse) <= WHOLE_TOLERANCE ? fine : adaptive(rules, sigma, 0, top, coarse, 0));
 }

@@ -2,16 +2,17 @@
 // order-parameter ODEs (src/ode/), relu and erf, with the right-hand sides counted and the load
 // average beside them (timings on a shared machine are noisy; no timing is asserted in tests).
 // relu: seed 2, d = 1000, committee scaling, step 2/d (η = 0.5), batch 1, to t = 400 (loss 1.7 ->
-// ~5e-14) with the drift and square terms in Wasm (assembly/reluCommitteeTerms.ts, the rotation-path
-// and Plackett orthants in Wasm beside them), alternating with the path before them: the same terms
-// in TypeScript (reluCommitteeTerms.ts, collinearOrthant.ts; Plackett's integral in Wasm), which gives
-// the same bits (test/reluTermsKernel.test.ts). With `--reference` also the run with the TypeScript
-// reference of every average (the Stein recursion per average, Plackett's integral in TypeScript;
-// about 10 s). erf: the same committee to t = 1500 (loss 0.93 -> ~3e-17; closed forms).
+// ~5e-14) at solveOde's default tolerance, with the drift and square terms in Wasm
+// (assembly/reluCommitteeTerms.ts, the rotation-path and Plackett orthants in Wasm beside them),
+// alternating with the path before them: the same terms in TypeScript (reluCommitteeTerms.ts,
+// collinearOrthant.ts; Plackett's integral in Wasm), which gives the same bits
+// (test/reluTermsKernel.test.ts). With `--reference` also the run with the TypeScript reference of
+// every average (the Stein recursion per average, Plackett's integral in TypeScript; about 6 s).
+// erf: the same committee to t = 1500 (loss 0.93 -> ~1e-16, the loss formula's rounding; closed forms).
 
 import { loadavg } from "node:os";
 import type { ConfigInput } from "../src/config.js";
-import { odeSetup, solveOde, type SolveOdeOptions } from "../src/ode/solveOde.js";
+import { DEFAULT_TOLERANCE, odeSetup, solveOde, type SolveOdeOptions } from "../src/ode/solveOde.js";
 import { CommitteeOde, flatten, parameterViews } from "../src/ode/committeeOde.js";
 import { integrate } from "../src/ode/dormandPrince.js";
 import { ReluIntegrals } from "../src/ode/reluIntegrals.js";
@@ -82,7 +83,7 @@ async function reluReference(config: ConfigInput, horizon: number, name: string,
   const state = { h: 1e-3 / ode.spec.learningRate, rejected: 0 };
   const { value: evaluations, wall, cpu } = await timed(async () => {
     let evaluations = 0;
-    for (let t = 50; t <= horizon; t += 50) evaluations += integrate((s, out) => ode.derivative(parameterViews(s, k, m), parameterViews(out, k, m)), y, t - 50, t, { rtol: 1e-9, atol: 1e-12 }, state);
+    for (let t = 50; t <= horizon; t += 50) evaluations += integrate((s, out) => ode.derivative(parameterViews(s, k, m), parameterViews(out, k, m)), y, t - 50, t, DEFAULT_TOLERANCE, state);
     return evaluations;
   });
   row(name, evaluations, state.rejected, wall, cpu, loss0, ode.loss(parameterViews(y, k, m)));

@@ -11,8 +11,8 @@
 // learned it) are the hard case: 1 - ρ², the conditional covariances and their discriminant are
 // differences of O(1) numbers that are themselves ~1e-12. Each is written here as a polynomial in
 // t whose coefficients are minors of R computed once in double-double from the rounded
-// covariance (doubleDouble.ts). With s_kk, s_ll, s_kl the conditional covariance of (x_k, x_l)
-// given x_i = x_j = 0 times det R_ij(t):
+// covariance (doubleDouble.ts; in plain double when R is well-conditioned, where nothing cancels).
+// With s_kk, s_ll, s_kl the conditional covariance of (x_k, x_l) given x_i = x_j = 0 times det R_ij(t):
 //   det R_ij(t)               = t² (1 - ρ_ij²) + (1 - t²)
 //   s_kl = det R(t)[kij; lij] = t³ det R[kij; lij] + t² (1 - t) (2 ρ_kl - ρ_kj ρ_jl - ρ_ki ρ_il) + t (1 - t)² ρ_kl
 //   s_kk s_ll - s_kl²         = det R_ij(t) det R(t)   (Desnanot–Jacobi),
@@ -38,8 +38,15 @@ const PANEL_TOLERANCE = 1e-14;
 const ROUNDING = 1e-17;
 const MAX_DEPTH = 14;
 const panel = gaussLegendre(PANEL_NODES);
-/** A finer rule on the whole interval that settles a well-conditioned R at once. */
-const whole = gaussLegendre(20);
+/**
+ * A finer rule on the whole interval that settles a well-conditioned R at once, when it and the
+ * panel rule agree to WHOLE_TOLERANCE: the rules' errors fall geometrically (by >= 12 per two
+ * nodes at σ² >= 0.1 on random covariances), so the 16-node value is then within ~1e-14; within
+ * 3.3e-16 of the adaptive value on every fifth Plackett orthant of the K = M = 4 relu trajectory
+ * of `npm run bench:ode` (the 20-node rule at 1e-14 took 40 integrand values per orthant, this 28).
+ */
+const whole = gaussLegendre(16);
+const WHOLE_TOLERANCE = 1e-12;
 
 /** asin of a correlation that rounding may have pushed just past ±1. */
 function asinClamped(r: number): number {
@@ -116,8 +123,73 @@ const sd = new Float64Array(4);
 const ROWS_KIJ = PAIRS.map(([i, j, k]) => [k, i, j] as const);
 const COLS_LIJ = PAIRS.map(([i, j, , l]) => [l, i, j] as const);
 
-/** The minors of the 4 x 4 covariance (hi, lo) into the module's one PlackettMinors (overwritten per call). */
+/**
+ * Below this σ² (the substitution's scale in orthant4) the minors are formed in double-double;
+ * above it every normalized minor the integrand divides by is >= 0.05, and plain rounding moved
+ * P4 by <= 2.8e-16 against the double-double minors on 50 000 random covariances
+ * (test/plackettKernel.test.ts checks P4 against 30-digit references on both sides of the switch).
+ */
+const WELL_CONDITIONED = 0.05;
+
+/** det C[rows; cols] of the 4 x 4 c in plain double (cofactors along the first row). */
+function determinant3(c: Float64Array, rows: readonly number[], cols: readonly number[]): number {
+  const r0 = rows[0]! * 4;
+  const r1 = rows[1]! * 4;
+  const r2 = rows[2]! * 4;
+  const a = cols[0]!;
+  const b = cols[1]!;
+  const d = cols[2]!;
+  return c[r0 + a]! * (c[r1 + b]! * c[r2 + d]! - c[r1 + d]! * c[r2 + b]!) - c[r0 + b]! * (c[r1 + a]! * c[r2 + d]! - c[r1 + d]! * c[r2 + a]!) + c[r0 + d]! * (c[r1 + a]! * c[r2 + b]! - c[r1 + b]! * c[r2 + a]!);
+}
+
+const LOWER_ROWS = [1, 2, 3] as const;
+
+/**
+ * The minors of a well-conditioned covariance c (σ² >= WELL_CONDITIONED) in plain double into
+ * `minors`; false (and `minors` unfinished) when it is not well-conditioned.
+ */
+function roundedMinors(c: Float64Array): boolean {
+  for (let p = 0; p < 4; p++) {
+    v[p] = c[p * 5]!;
+    sd[p] = Math.sqrt(v[p]!);
+  }
+  let e2 = 0;
+  for (let p = 0; p < 4; p++) {
+    for (let q = p + 1; q < 4; q++) {
+      pair[p * 4 + q] = (v[p]! * v[q]! - c[p * 4 + q]! * c[p * 4 + q]!) / (v[p]! * v[q]!);
+      if (!(pair[p * 4 + q]! >= WELL_CONDITIONED)) return false;
+      e2 += pair[p * 4 + q]!;
+    }
+  }
+  let e4 = 0;
+  for (let j = 0; j < 4; j++) e4 += (j % 2 === 0 ? 1 : -1) * c[j]! * determinant3(c, LOWER_ROWS, TRIPLES[j]!);
+  e4 /= v[0]! * v[1]! * v[2]! * v[3]!;
+  if (!(e4 >= WELL_CONDITIONED * WELL_CONDITIONED)) return false;
+  let e3 = 0;
+  for (const t of TRIPLES) e3 += determinant3(c, t, t) / (v[t[0]]! * v[t[1]]! * v[t[2]]!);
+  const out = minors;
+  out.e2 = e2;
+  out.e3 = e3;
+  out.e4 = e4;
+  for (let n = 0; n < 6; n++) {
+    const [i, j, k, l] = PAIRS[n]!;
+    const norm = sd[k]! * sd[l]! * v[i]! * v[j]!;
+    out.rho[n] = c[i * 4 + j]! / (sd[i]! * sd[j]!);
+    out.oneMinusRho2[n] = pair[i * 4 + j]!;
+    out.mixed3[n] = determinant3(c, ROWS_KIJ[n]!, COLS_LIJ[n]!) / norm;
+    out.mixed2[n] = (2 * c[k * 4 + l]! * v[i]! * v[j]! - c[k * 4 + j]! * c[j * 4 + l]! * v[i]! - c[k * 4 + i]! * c[i * 4 + l]! * v[j]!) / norm;
+    out.rhoKl[n] = c[k * 4 + l]! / (sd[k]! * sd[l]!);
+  }
+  return true;
+}
+
+/**
+ * The minors of the 4 x 4 covariance (hi, lo) into the module's one PlackettMinors (overwritten
+ * per call): in plain double when it is well-conditioned (lo is then below the rounding), else in
+ * double-double.
+ */
 function plackettMinors(hi: Float64Array, lo: Float64Array): PlackettMinors {
+  if (roundedMinors(hi)) return minors;
   for (let p = 0; p < 4; p++) {
     v[p] = hi[p * 5]!;
     sd[p] = Math.sqrt(v[p]!);
@@ -216,7 +288,7 @@ function orthant4(hi: Float64Array, lo: Float64Array): number {
   const top = asinh(1 / sigma);
   const coarse = panelIntegral(r, sigma, 0, top);
   const fine = panelIntegral(r, sigma, 0, top, whole);
-  return 0.0625 + (Math.abs(fine - coarse) <= PANEL_TOLERANCE ? fine : adaptive(r, sigma, 0, top, coarse, 0));
+  return 0.0625 + (Math.abs(fine - coarse) <= WHOLE_TOLERANCE ? fine : adaptive(r, sigma, 0, top, coarse, 0));
 }
 
 function asinh(x: number): number {
@@ -228,8 +300,8 @@ function asinh(x: number): number {
  * `lo` the low parts when C is a double-double matrix (the conditional covariances of
  * reluIntegrals.ts), else zeros. Exact formulas for m <= 3 (angles from the 2 x 2 minors in
  * double-double, exact as ρ -> ±1); for m = 4 Plackett's 1-D integral with cancellation-free
- * integrand: 12- and 20-point Gauss–Legendre in the substituted variable when they agree to
- * 1e-14, else adaptive panels. Error against 30-digit references: <= 2e-16 for x_3 -> x_0 down to
+ * integrand: 12- and 16-point Gauss–Legendre in the substituted variable when they agree to
+ * 1e-12, else adaptive panels. Error against 30-digit references: <= 2e-16 for x_3 -> x_0 down to
  * a residual variance 1e-10 (test/odeRelu.test.ts) and for two collinear pairs down to
  * 1 - ρ = 1e-14 (test/reluCollinear.test.ts); 1/5 at equicorrelation 1/2 to 1e-16. `p4`
  * replaces the memoized m = 4 evaluation for a double matrix (the Wasm kernel's, through its own memo).

@@ -18,11 +18,11 @@ export class PlackettKernel {
     this.base = runtime.exports.plackettBuffer();
     const rules = this.view().subarray(32);
     const twelve = gaussLegendre(12);
-    const twenty = gaussLegendre(20);
+    const sixteen = gaussLegendre(16);
     rules.set(twelve.nodes, 0);
     rules.set(twelve.weights, 12);
-    rules.set(twenty.nodes, 24);
-    rules.set(twenty.weights, 44);
+    rules.set(sixteen.nodes, 24);
+    rules.set(sixteen.weights, 40);
   }
 
   private view(): Float64Array {

@@ -26,13 +26,16 @@ export class ReluTermsKernel {
   constructor(private readonly runtime: WasmRuntime) {
     new PlackettKernel(runtime);
     this.collinear = runtime.exports.collinearBuffer();
-    const rules = this.view(this.collinear + 32 * 8, 40);
+    const rules = this.view(this.collinear + 32 * 8, 52);
     const low = gaussLegendre(8);
     const high = gaussLegendre(12);
+    const first = gaussLegendre(6);
     rules.set(low.nodes, 0);
     rules.set(low.weights, 8);
     rules.set(high.nodes, 16);
     rules.set(high.weights, 28);
+    rules.set(first.nodes, 40);
+    rules.set(first.weights, 46);
   }
 
   private view(ptr: number, length: number): Float64Array {
