@@ -91,7 +91,7 @@ describe("Gaussian field averages", () => {
     }
   });
 
-  it("the erf closed forms agree with high-order Gauss–Hermite product rules to 1e-12 (field variances 0.3-0.8)", () => {
+  it("the erf closed forms agree with high-order Gauss–Hermite product rules to 3e-14 (field variances 0.3-0.8)", () => {
     // The rules converge geometrically at a rate set by the variances (erf(σ z) sharpens with σ):
     // at variances near 2.5 the same orders reach only 1e-9.
     const rules = QuadratureIntegrals.of("erf", "erf", { low: 60, four: 40 });
@@ -107,8 +107,8 @@ describe("Gaussian field averages", () => {
         Math.abs(closed.i4(c4) - rules.i4(c4, "student", "teacher")),
       );
     }
-    // Measured: 6e-15.
-    expect(worst).toBeLessThan(1e-12);
+    // Measured: 6e-15 (the issue asked for 1e-12; the bound sits 5x above what is reached).
+    expect(worst).toBeLessThan(3e-14);
   }, 60_000);
 
   it("product rules reproduce Isserlis' theorem, with a repeated (dependent) field", () => {
