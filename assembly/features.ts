@@ -5,7 +5,7 @@
 // every inner product of the normal equations runs along contiguous memory.
 
 import { dot } from "./gram";
-import { dot00, dot01, dot10, dot11, dotTile2x2 } from "./dotTile";
+import { madd64 } from "./multiplyAdd";
 
 /**
  * phiT[j * rows + s] = P_{k_j, d}(<x_s, v_j>) for anchors v_j (count x d) with degrees k_j:
@@ -72,35 +72,148 @@ export function hermiteFeatures(
   }
 }
 
-// gram[i, j..j+1] and gram[i+1, j..j+1] += the four inner products of rows i, i + 1 and j, j + 1
-// of phiT, sharing their loads; with j == i the (i, i + 1) entry is above the diagonal and skipped.
-@inline function accumulate2x2(phiT: usize, rows: i32, gram: usize, p: i32, i: i32, j: i32): void {
-  const rowBytes = <usize>rows << 3;
-  const xi0 = phiT + <usize>i * rowBytes;
-  const xi1 = xi0 + rowBytes;
-  const xj0 = phiT + <usize>j * rowBytes;
-  const xj1 = xj0 + rowBytes;
-  dotTile2x2(xi0, xi1, xj0, xj1, rows);
-  const gBytes = <usize>p << 3;
-  const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
-  store<f64>(q, load<f64>(q) + dot00);
-  if (j != i) store<f64>(q + 8, load<f64>(q + 8) + dot01);
-  store<f64>(q + gBytes, load<f64>(q + gBytes) + dot10);
-  store<f64>(q + gBytes + 8, load<f64>(q + gBytes + 8) + dot11);
+// The normal equations as a cache-blocked SYRK. A 2 x 2 tile of dot products over whole rows of
+// phiT streamed four rows (tens of KiB) per tile, so nothing stayed in L1 or L2 and the rows,
+// a power-of-two stride apart, collided in the caches' sets. Instead the samples are taken in
+// chunks of NORMAL_CHUNK, each chunk packed into panels of 3 features (p x NORMAL_CHUNK doubles,
+// under 1 MiB for p < 1000, so the panels stay in L2 while every pair of panels is multiplied),
+// and each pair of panels makes a 3 x 3 tile of f64x2 accumulators: 9 sums and 6 loads in 15
+// of the ~15 vector registers V8 gives Wasm, each panel walked by one pointer with constant offsets.
+
+/** Samples per packed chunk (even, so pairs of samples fill the f64x2 lanes). */
+const NORMAL_CHUNK: i32 = 128;
+/** Bytes of one pair of samples of one panel: 3 features x 2 samples. */
+const PAIR_BYTES: usize = 48;
+
+/** Doubles of the scratch accumulateNormal packs its panels into, for p features. */
+export function accumulateNormalScratch(p: i32): i32 {
+  return ((p + 2) / 3) * 3 * NORMAL_CHUNK;
 }
 
-/** Lower triangle of the p x p row-major gram += phiT phiT^T (phiT is p x rows). */
-export function accumulateNormal(phiT: usize, p: i32, rows: i32, gram: usize): void {
-  const rowBytes = <usize>rows << 3;
-  let i = 0;
-  for (; i + 1 < p; i += 2) {
-    for (let j = 0; j <= i; j += 2) accumulate2x2(phiT, rows, gram, p, i, j);
+// Samples [s0, s0 + width) of phiT into panels of 3 features laid out [pair][feature][2 samples];
+// an odd last sample and the features from p up to a multiple of 3 are zeros, so the tiles need
+// no edge cases (zero products add exact zeros, and entries past p are never stored).
+function packPanels(phiT: usize, p: i32, rows: i32, s0: i32, width: i32, packed: usize): void {
+  const pairBytes = <usize>((width + 1) >> 1) * PAIR_BYTES;
+  const even = <usize>(width & ~1) << 3;
+  const padded = ((p + 2) / 3) * 3;
+  for (let f = 0; f < padded; f++) {
+    let out = packed + <usize>(f / 3) * pairBytes + (<usize>(f % 3) << 4);
+    const src = phiT + ((<usize>f * <usize>rows + <usize>s0) << 3);
+    if (f >= p) {
+      for (let t: usize = 0; t < pairBytes; t += PAIR_BYTES) {
+        store<f64>(out + t, 0.0);
+        store<f64>(out + t + 8, 0.0);
+      }
+      continue;
+    }
+    for (let k: usize = 0; k < even; k += 16) {
+      store<f64>(out, load<f64>(src + k));
+      store<f64>(out + 8, load<f64>(src + k + 8));
+      out += PAIR_BYTES;
+    }
+    if (width & 1) {
+      store<f64>(out, load<f64>(src + even));
+      store<f64>(out + 8, 0.0);
+    }
   }
-  if (i < p) {
-    const xi = phiT + <usize>i * rowBytes;
-    for (let j = 0; j <= i; j++) {
-      const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
-      store<f64>(q, load<f64>(q) + dot(xi, phiT + <usize>j * rowBytes, rows));
+}
+
+// gram[i, j] += value when (i, j) lies in the lower triangle of the p x p matrix.
+@inline function addLower(gram: usize, p: i32, i: i32, j: i32, value: f64): void {
+  if (i < p && j <= i) {
+    const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
+    store<f64>(q, load<f64>(q) + value);
+  }
+}
+
+@inline function laneSum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+// gram[i + r, j + c] += sum over the chunk of panel a's feature r times panel b's feature c,
+// for the entries of the 3 x 3 block in the lower triangle.
+function tile3x3(a: usize, b: usize, pairs: i32, gram: usize, p: i32, i: i32, j: i32): void {
+  const end = a + <usize>pairs * PAIR_BYTES;
+  if (ASC_FEATURE_SIMD) {
+    let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0), c02 = f64x2.splat(0.0);
+    let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0), c12 = f64x2.splat(0.0);
+    let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0), c22 = f64x2.splat(0.0);
+    for (; a < end; a += PAIR_BYTES, b += PAIR_BYTES) {
+      const u0 = v128.load(a);
+      const u1 = v128.load(a, 16);
+      const u2 = v128.load(a, 32);
+      let v = v128.load(b);
+      c00 = madd64(u0, v, c00);
+      c10 = madd64(u1, v, c10);
+      c20 = madd64(u2, v, c20);
+      v = v128.load(b, 16);
+      c01 = madd64(u0, v, c01);
+      c11 = madd64(u1, v, c11);
+      c21 = madd64(u2, v, c21);
+      v = v128.load(b, 32);
+      c02 = madd64(u0, v, c02);
+      c12 = madd64(u1, v, c12);
+      c22 = madd64(u2, v, c22);
+    }
+    addLower(gram, p, i, j, laneSum(c00));
+    addLower(gram, p, i, j + 1, laneSum(c01));
+    addLower(gram, p, i, j + 2, laneSum(c02));
+    addLower(gram, p, i + 1, j, laneSum(c10));
+    addLower(gram, p, i + 1, j + 1, laneSum(c11));
+    addLower(gram, p, i + 1, j + 2, laneSum(c12));
+    addLower(gram, p, i + 2, j, laneSum(c20));
+    addLower(gram, p, i + 2, j + 1, laneSum(c21));
+    addLower(gram, p, i + 2, j + 2, laneSum(c22));
+  } else {
+    let c00: f64 = 0.0, c01: f64 = 0.0, c02: f64 = 0.0;
+    let c10: f64 = 0.0, c11: f64 = 0.0, c12: f64 = 0.0;
+    let c20: f64 = 0.0, c21: f64 = 0.0, c22: f64 = 0.0;
+    for (; a < end; a += PAIR_BYTES, b += PAIR_BYTES) {
+      for (let lane: usize = 0; lane < 16; lane += 8) {
+        const u0 = load<f64>(a + lane);
+        const u1 = load<f64>(a + lane, 16);
+        const u2 = load<f64>(a + lane, 32);
+        const v0 = load<f64>(b + lane);
+        const v1 = load<f64>(b + lane, 16);
+        const v2 = load<f64>(b + lane, 32);
+        c00 += u0 * v0;
+        c01 += u0 * v1;
+        c02 += u0 * v2;
+        c10 += u1 * v0;
+        c11 += u1 * v1;
+        c12 += u1 * v2;
+        c20 += u2 * v0;
+        c21 += u2 * v1;
+        c22 += u2 * v2;
+      }
+    }
+    addLower(gram, p, i, j, c00);
+    addLower(gram, p, i, j + 1, c01);
+    addLower(gram, p, i, j + 2, c02);
+    addLower(gram, p, i + 1, j, c10);
+    addLower(gram, p, i + 1, j + 1, c11);
+    addLower(gram, p, i + 1, j + 2, c12);
+    addLower(gram, p, i + 2, j, c20);
+    addLower(gram, p, i + 2, j + 1, c21);
+    addLower(gram, p, i + 2, j + 2, c22);
+  }
+}
+
+/**
+ * Lower triangle of the p x p row-major gram += phiT phiT^T (phiT is p x rows), summed over chunks
+ * of NORMAL_CHUNK samples; scratch holds accumulateNormalScratch(p) doubles.
+ */
+export function accumulateNormal(phiT: usize, p: i32, rows: i32, gram: usize, scratch: usize): void {
+  const panels = (p + 2) / 3;
+  for (let s0 = 0; s0 < rows; s0 += NORMAL_CHUNK) {
+    const width = min(NORMAL_CHUNK, rows - s0);
+    packPanels(phiT, p, rows, s0, width, scratch);
+    const pairs = (width + 1) >> 1;
+    const panelBytes = <usize>pairs * PAIR_BYTES;
+    for (let ib = 0; ib < panels; ib++) {
+      const a = scratch + <usize>ib * panelBytes;
+      for (let jb = 0; jb <= ib; jb++) tile3x3(a, scratch + <usize>jb * panelBytes, pairs, gram, p, 3 * ib, 3 * jb);
     }
   }
 }
