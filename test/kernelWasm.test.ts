@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reluNtk } from "../src/activation/closedForms.js";
+import { NORMAL_SCRATCH_PER_FEATURE } from "../src/kernels/featureRidge.js";
 import { tabulate } from "../src/kernels/modelKernel.js";
 import { BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";
 import { referenceAccumulateNormal, referenceHermiteFeatures, referenceSphereFeatures, referenceTable, referenceTableBlock, referenceTabulate } from "./reference/kernelGram.js";
@@ -162,6 +163,7 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
       const wphi = a.f64From(phi);
       const start = normals(testRandom(9), p * p);
       const gram = a.f64From(start);
+      expect(rt.exports.accumulateNormalScratch(p), "the scratch featureRidgeBytes budgets").toBeLessThanOrEqual((p + 2) * NORMAL_SCRATCH_PER_FEATURE);
       const scratch = a.f64(rt.exports.accumulateNormalScratch(p));
       rt.exports.accumulateNormal(wphi.ptr, p, rows, gram.ptr, scratch.ptr);
       const ref = referenceAccumulateNormal(phi, p, rows, start);
