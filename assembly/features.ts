@@ -218,20 +218,81 @@ export function accumulateNormal(phiT: usize, p: i32, rows: i32, gram: usize, sc
   }
 }
 
-/** out_j += <phiT_j, v> for the p features (phiT is p x rows): the right-hand side Phi^T v. */
+/**
+ * out_j += <phiT_j, v> for the p features (phiT is p x rows): the right-hand side Phi^T v. Four
+ * features share each load of v, on four independent sums (one dot product at a time waits on its
+ * single chain of adds); each feature's sum runs in the order of `dot`, so the bits are its bits.
+ */
 export function featuresTransposedTimes(phiT: usize, p: i32, rows: i32, v: usize, out: usize): void {
   const rowBytes = <usize>rows << 3;
-  for (let j = 0; j < p; j++) {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(rows & ~1) << 3;
+    for (; j + 3 < p; j += 4) {
+      const x0 = phiT + <usize>j * rowBytes;
+      const x1 = x0 + rowBytes;
+      const x2 = x1 + rowBytes;
+      const x3 = x2 + rowBytes;
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      for (let k: usize = 0; k < even; k += 16) {
+        const w = v128.load(v + k);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(x0 + k), w));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load(x1 + k), w));
+        a2 = f64x2.add(a2, f64x2.mul(v128.load(x2 + k), w));
+        a3 = f64x2.add(a3, f64x2.mul(v128.load(x3 + k), w));
+      }
+      addDot(out + (<usize>j << 3), laneSum(a0), x0, v, even, rowBytes);
+      addDot(out + (<usize>(j + 1) << 3), laneSum(a1), x1, v, even, rowBytes);
+      addDot(out + (<usize>(j + 2) << 3), laneSum(a2), x2, v, even, rowBytes);
+      addDot(out + (<usize>(j + 3) << 3), laneSum(a3), x3, v, even, rowBytes);
+    }
+  }
+  for (; j < p; j++) {
     const o = out + (<usize>j << 3);
     store<f64>(o, load<f64>(o) + dot(phiT + <usize>j * rowBytes, v, rows));
   }
 }
 
-/** out_s = sum_j phiT[j, s] u_j: predictions Phi u of the rows samples. */
+// *o += s plus the scalar tail of x . v from byte `from` to `end`, as `dot` finishes its sum.
+@inline function addDot(o: usize, s: f64, x: usize, v: usize, from: usize, end: usize): void {
+  for (let k = from; k < end; k += 8) s += load<f64>(x + k) * load<f64>(v + k);
+  store<f64>(o, load<f64>(o) + s);
+}
+
+/**
+ * out_s = sum_j phiT[j, s] u_j: predictions Phi u of the rows samples. Four features per pass over
+ * out, each entry kept in a register across them: the same additions in the same order as one
+ * feature per pass, with a quarter of the loads and stores of out.
+ */
 export function featuresTimes(phiT: usize, p: i32, rows: i32, u: usize, out: usize): void {
   const rowBytes = <usize>rows << 3;
   memory.fill(out, 0, rowBytes);
-  for (let j = 0; j < p; j++) {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(rows & ~1) << 3;
+    for (; j + 3 < p; j += 4) {
+      const x0 = phiT + <usize>j * rowBytes;
+      const x1 = x0 + rowBytes;
+      const x2 = x1 + rowBytes;
+      const x3 = x2 + rowBytes;
+      const u0 = load<f64>(u + (<usize>j << 3));
+      const u1 = load<f64>(u + (<usize>(j + 1) << 3));
+      const u2 = load<f64>(u + (<usize>(j + 2) << 3));
+      const u3 = load<f64>(u + (<usize>(j + 3) << 3));
+      const b0 = f64x2.splat(u0), b1 = f64x2.splat(u1), b2 = f64x2.splat(u2), b3 = f64x2.splat(u3);
+      let k: usize = 0;
+      for (; k < even; k += 16) {
+        let o = f64x2.add(v128.load(out + k), f64x2.mul(b0, v128.load(x0 + k)));
+        o = f64x2.add(o, f64x2.mul(b1, v128.load(x1 + k)));
+        o = f64x2.add(o, f64x2.mul(b2, v128.load(x2 + k)));
+        v128.store(out + k, f64x2.add(o, f64x2.mul(b3, v128.load(x3 + k))));
+      }
+      for (; k < rowBytes; k += 8) {
+        store<f64>(out + k, load<f64>(out + k) + u0 * load<f64>(x0 + k) + u1 * load<f64>(x1 + k) + u2 * load<f64>(x2 + k) + u3 * load<f64>(x3 + k));
+      }
+    }
+  }
+  for (; j < p; j++) {
     const uj = load<f64>(u + (<usize>j << 3));
     const xj = phiT + <usize>j * rowBytes;
     let k: usize = 0;
