@@ -85,6 +85,8 @@ export function hermiteFeatures(
 
 /** Samples per packed chunk (even, so pairs of samples fill the f64x2 lanes). */
 const NORMAL_CHUNK: i32 = 128;
+/** Bytes of packed panels the tiles of one pass stream against: half of a 2 MiB L2. */
+const L2_PANEL_BYTES: usize = 1 << 20;
 /** Bytes of one pair of samples of one panel: 3 features x 2 samples. */
 const PAIR_BYTES: usize = 48;
 
@@ -230,10 +232,16 @@ export function accumulateNormal(phiT: usize, p: i32, rows: i32, gram: usize, sc
     packPanels(phiT, p, rows, s0, width, scratch);
     const pairs = (width + 1) >> 1;
     const panelBytes = <usize>pairs * PAIR_BYTES;
-    for (let ib = 0; ib < panels; ib++) {
-      const a = scratch + <usize>ib * panelBytes;
-      const rowsInside = 3 * ib + 2 < p;
-      for (let jb = 0; jb <= ib; jb++) tile3x3(a, scratch + <usize>jb * panelBytes, pairs, gram, p, 3 * ib, 3 * jb, rowsInside && jb < ib);
+    // Column panels in groups of at most L2_PANEL_BYTES, so that past p of about 1000 the group
+    // the rows below it stream against stays in L2 (each tile's sum is its own: same bits).
+    const group = max(1, <i32>(L2_PANEL_BYTES / panelBytes));
+    for (let j0 = 0; j0 < panels; j0 += group) {
+      for (let ib = j0; ib < panels; ib++) {
+        const a = scratch + <usize>ib * panelBytes;
+        const rowsInside = 3 * ib + 2 < p;
+        const jEnd = min(j0 + group - 1, ib);
+        for (let jb = j0; jb <= jEnd; jb++) tile3x3(a, scratch + <usize>jb * panelBytes, pairs, gram, p, 3 * ib, 3 * jb, rowsInside && jb < ib);
+      }
     }
   }
 }

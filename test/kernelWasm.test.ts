@@ -151,14 +151,15 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
 
   // Shapes around accumulateNormal's blocking (assembly/features.ts): p = 1, p not a multiple of
   // its 3-feature panels, one sample, odd sample counts, and counts past, at and not a multiple of
-  // its 128-sample chunks. The error against a compensated sum is measured relative to
+  // its 128-sample chunks, and p past the 1023 features (341 panels of a full chunk) whose panels
+  // one pass of its tiles streams against. The error against a compensated sum is measured relative to
   // |start| + sum_s |phi_is phi_js|, which bounds any summation order's by rows 2^-53 of it:
-  // reached at most 4.1e-16 in the SIMD build, 6.1e-16 in the scalar one.
-  it("accumulateNormal: the lower triangle of start + phiT phiT^T to 1e-15 of |start| + sum |products|, the upper untouched", async () => {
+  // reached at most 6.2e-16 in the SIMD build, 1.04e-15 in the scalar one (sequential sums of 128).
+  it("accumulateNormal: the lower triangle of start + phiT phiT^T to 1.5e-15 of |start| + sum |products|, the upper untouched", async () => {
     const rt = await runtimeFor(build);
     const a = rt.arena;
     let worst = 0;
-    for (const [p, rows] of [[1, 1], [1, 300], [2, 3], [3, 1], [4, 128], [5, 129], [7, 5], [8, 64], [13, 33], [16, 257], [20, 300]] as const) {
+    for (const [p, rows] of [[1, 1], [1, 300], [2, 3], [3, 1], [4, 128], [5, 129], [7, 5], [8, 64], [13, 33], [16, 257], [20, 300], [1030, 130]] as const) {
       const phi = normals(testRandom(p * 100 + rows), p * rows);
       const wphi = a.f64From(phi);
       const start = normals(testRandom(9), p * p);
@@ -174,7 +175,7 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
       }
       for (const b of [wphi, gram, scratch]) b.free();
     }
-    expect(worst).toBeLessThan(1e-15);
+    expect(worst).toBeLessThan(1.5e-15);
   });
 
   it("featuresTimes and featuresTransposedTimes to 1e-12", async () => {
