@@ -1,7 +1,8 @@
 // Four dot products of two rows against two other rows, sharing their loads (half the memory
-// traffic of four separate dots): the inner tile of the Cholesky trailing update and of the
-// normal-equation accumulation. The sums land in module globals because a function cannot
-// return four values; the callers are inlined, so the globals are read right after the call.
+// traffic of four separate dots): the inner tile of the Cholesky trailing update (the normal
+// equations use packed 3 x 3 tiles, assembly/features.ts). The sums land in module globals
+// because a function cannot return four values; the callers are inlined, so the globals are read
+// right after the call.
 
 export let dot00: f64 = 0.0;
 export let dot01: f64 = 0.0;

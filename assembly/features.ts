@@ -5,7 +5,7 @@
 // every inner product of the normal equations runs along contiguous memory.
 
 import { dot } from "./gram";
-import { dot00, dot01, dot10, dot11, dotTile2x2 } from "./dotTile";
+import { madd64 } from "./multiplyAdd";
 
 /**
  * phiT[j * rows + s] = P_{k_j, d}(<x_s, v_j>) for anchors v_j (count x d) with degrees k_j:
@@ -72,53 +72,255 @@ export function hermiteFeatures(
   }
 }
 
-// gram[i, j..j+1] and gram[i+1, j..j+1] += the four inner products of rows i, i + 1 and j, j + 1
-// of phiT, sharing their loads; with j == i the (i, i + 1) entry is above the diagonal and skipped.
-@inline function accumulate2x2(phiT: usize, rows: i32, gram: usize, p: i32, i: i32, j: i32): void {
-  const rowBytes = <usize>rows << 3;
-  const xi0 = phiT + <usize>i * rowBytes;
-  const xi1 = xi0 + rowBytes;
-  const xj0 = phiT + <usize>j * rowBytes;
-  const xj1 = xj0 + rowBytes;
-  dotTile2x2(xi0, xi1, xj0, xj1, rows);
-  const gBytes = <usize>p << 3;
-  const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
-  store<f64>(q, load<f64>(q) + dot00);
-  if (j != i) store<f64>(q + 8, load<f64>(q + 8) + dot01);
-  store<f64>(q + gBytes, load<f64>(q + gBytes) + dot10);
-  store<f64>(q + gBytes + 8, load<f64>(q + gBytes + 8) + dot11);
+// The normal equations as a cache-blocked SYRK. A 2 x 2 tile of dot products over whole rows of
+// phiT streamed four rows (tens of KiB) per tile, so nothing stayed in L1 or L2 and the rows,
+// a power-of-two stride apart, collided in the caches' sets. Instead the samples are taken in
+// chunks of NORMAL_CHUNK, each chunk packed into panels of 3 features (p x NORMAL_CHUNK doubles,
+// under 1 MiB for p < 1000, so the panels stay in L2 while every pair of panels is multiplied),
+// and each pair of panels makes a 3 x 3 tile of f64x2 accumulators: 9 sums, 3 loads of one panel
+// and 1 of the other live at once, within the ~15 vector registers V8 gives Wasm; each panel is
+// walked by one pointer with constant offsets. (Unrolling two pairs per step ran 6-20% slower;
+// chunks of 64 samples 3% slower, 11% in the relaxed build; 256 within a few percent of 128,
+// which keeps the panels in L2 on hosts with less of it than this one's 2 MiB per core.)
+
+/** Samples per packed chunk (even, so pairs of samples fill the f64x2 lanes). */
+const NORMAL_CHUNK: i32 = 128;
+/** Bytes of packed panels the tiles of one pass stream against: half of a 2 MiB L2. */
+const L2_PANEL_BYTES: usize = 1 << 20;
+/** Bytes of one pair of samples of one panel: 3 features x 2 samples. */
+const PAIR_BYTES: usize = 48;
+
+/** Doubles of the scratch accumulateNormal packs its panels into, for p features. */
+export function accumulateNormalScratch(p: i32): i32 {
+  return ((p + 2) / 3) * 3 * NORMAL_CHUNK;
 }
 
-/** Lower triangle of the p x p row-major gram += phiT phiT^T (phiT is p x rows). */
-export function accumulateNormal(phiT: usize, p: i32, rows: i32, gram: usize): void {
-  const rowBytes = <usize>rows << 3;
-  let i = 0;
-  for (; i + 1 < p; i += 2) {
-    for (let j = 0; j <= i; j += 2) accumulate2x2(phiT, rows, gram, p, i, j);
-  }
-  if (i < p) {
-    const xi = phiT + <usize>i * rowBytes;
-    for (let j = 0; j <= i; j++) {
-      const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
-      store<f64>(q, load<f64>(q) + dot(xi, phiT + <usize>j * rowBytes, rows));
+// Samples [s0, s0 + width) of phiT into panels of 3 features laid out [pair][feature][2 samples];
+// an odd last sample and the features from p up to a multiple of 3 are zeros, so the tiles need
+// no edge cases (zero products add exact zeros, and entries past p are never stored).
+function packPanels(phiT: usize, p: i32, rows: i32, s0: i32, width: i32, packed: usize): void {
+  const pairBytes = <usize>((width + 1) >> 1) * PAIR_BYTES;
+  const even = <usize>(width & ~1) << 3;
+  const padded = ((p + 2) / 3) * 3;
+  for (let f = 0; f < padded; f++) {
+    let out = packed + <usize>(f / 3) * pairBytes + (<usize>(f % 3) << 4);
+    const src = phiT + ((<usize>f * <usize>rows + <usize>s0) << 3);
+    if (f >= p) {
+      for (let t: usize = 0; t < pairBytes; t += PAIR_BYTES) {
+        store<f64>(out + t, 0.0);
+        store<f64>(out + t + 8, 0.0);
+      }
+      continue;
+    }
+    for (let k: usize = 0; k < even; k += 16) {
+      store<f64>(out, load<f64>(src + k));
+      store<f64>(out + 8, load<f64>(src + k + 8));
+      out += PAIR_BYTES;
+    }
+    if (width & 1) {
+      store<f64>(out, load<f64>(src + even));
+      store<f64>(out + 8, 0.0);
     }
   }
 }
 
-/** out_j += <phiT_j, v> for the p features (phiT is p x rows): the right-hand side Phi^T v. */
+// gram[i, j] += value when (i, j) lies in the lower triangle of the p x p matrix.
+@inline function addLower(gram: usize, p: i32, i: i32, j: i32, value: f64): void {
+  if (i < p && j <= i) {
+    const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
+    store<f64>(q, load<f64>(q) + value);
+  }
+}
+
+// q[0..3) += the lane sums of a, b, c: the first two by one pair of shuffles and one f64x2 add,
+// the same sums as laneSum's.
+@inline function addRow3(q: usize, a: v128, b: v128, c: v128): void {
+  const ab = f64x2.add(v128.shuffle<f64>(a, b, 0, 2), v128.shuffle<f64>(a, b, 1, 3));
+  v128.store(q, f64x2.add(v128.load(q), ab));
+  store<f64>(q + 16, load<f64>(q + 16) + laneSum(c));
+}
+
+@inline function laneSum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+// gram[i + r, j + c] += sum over the chunk of panel a's feature r times panel b's feature c,
+// for the entries of the 3 x 3 block in the lower triangle.
+function tile3x3(a: usize, b: usize, pairs: i32, gram: usize, p: i32, i: i32, j: i32, whole: bool): void {
+  const end = a + <usize>pairs * PAIR_BYTES;
+  if (ASC_FEATURE_SIMD) {
+    let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0), c02 = f64x2.splat(0.0);
+    let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0), c12 = f64x2.splat(0.0);
+    let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0), c22 = f64x2.splat(0.0);
+    for (; a < end; a += PAIR_BYTES, b += PAIR_BYTES) {
+      const u0 = v128.load(a);
+      const u1 = v128.load(a, 16);
+      const u2 = v128.load(a, 32);
+      let v = v128.load(b);
+      c00 = madd64(u0, v, c00);
+      c10 = madd64(u1, v, c10);
+      c20 = madd64(u2, v, c20);
+      v = v128.load(b, 16);
+      c01 = madd64(u0, v, c01);
+      c11 = madd64(u1, v, c11);
+      c21 = madd64(u2, v, c21);
+      v = v128.load(b, 32);
+      c02 = madd64(u0, v, c02);
+      c12 = madd64(u1, v, c12);
+      c22 = madd64(u2, v, c22);
+    }
+    if (whole) {
+      const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
+      const rowBytes = <usize>p << 3;
+      addRow3(q, c00, c01, c02);
+      addRow3(q + rowBytes, c10, c11, c12);
+      addRow3(q + 2 * rowBytes, c20, c21, c22);
+      return;
+    }
+    addLower(gram, p, i, j, laneSum(c00));
+    addLower(gram, p, i, j + 1, laneSum(c01));
+    addLower(gram, p, i, j + 2, laneSum(c02));
+    addLower(gram, p, i + 1, j, laneSum(c10));
+    addLower(gram, p, i + 1, j + 1, laneSum(c11));
+    addLower(gram, p, i + 1, j + 2, laneSum(c12));
+    addLower(gram, p, i + 2, j, laneSum(c20));
+    addLower(gram, p, i + 2, j + 1, laneSum(c21));
+    addLower(gram, p, i + 2, j + 2, laneSum(c22));
+  } else {
+    let c00: f64 = 0.0, c01: f64 = 0.0, c02: f64 = 0.0;
+    let c10: f64 = 0.0, c11: f64 = 0.0, c12: f64 = 0.0;
+    let c20: f64 = 0.0, c21: f64 = 0.0, c22: f64 = 0.0;
+    for (; a < end; a += PAIR_BYTES, b += PAIR_BYTES) {
+      for (let lane: usize = 0; lane < 16; lane += 8) {
+        const u0 = load<f64>(a + lane);
+        const u1 = load<f64>(a + lane, 16);
+        const u2 = load<f64>(a + lane, 32);
+        const v0 = load<f64>(b + lane);
+        const v1 = load<f64>(b + lane, 16);
+        const v2 = load<f64>(b + lane, 32);
+        c00 += u0 * v0;
+        c01 += u0 * v1;
+        c02 += u0 * v2;
+        c10 += u1 * v0;
+        c11 += u1 * v1;
+        c12 += u1 * v2;
+        c20 += u2 * v0;
+        c21 += u2 * v1;
+        c22 += u2 * v2;
+      }
+    }
+    addLower(gram, p, i, j, c00);
+    addLower(gram, p, i, j + 1, c01);
+    addLower(gram, p, i, j + 2, c02);
+    addLower(gram, p, i + 1, j, c10);
+    addLower(gram, p, i + 1, j + 1, c11);
+    addLower(gram, p, i + 1, j + 2, c12);
+    addLower(gram, p, i + 2, j, c20);
+    addLower(gram, p, i + 2, j + 1, c21);
+    addLower(gram, p, i + 2, j + 2, c22);
+  }
+}
+
+/**
+ * Lower triangle of the p x p row-major gram += phiT phiT^T (phiT is p x rows), summed over chunks
+ * of NORMAL_CHUNK samples; scratch holds accumulateNormalScratch(p) doubles.
+ */
+export function accumulateNormal(phiT: usize, p: i32, rows: i32, gram: usize, scratch: usize): void {
+  const panels = (p + 2) / 3;
+  for (let s0 = 0; s0 < rows; s0 += NORMAL_CHUNK) {
+    const width = min(NORMAL_CHUNK, rows - s0);
+    packPanels(phiT, p, rows, s0, width, scratch);
+    const pairs = (width + 1) >> 1;
+    const panelBytes = <usize>pairs * PAIR_BYTES;
+    // Column panels in groups of at most L2_PANEL_BYTES, so that past p of about 1000 the group
+    // the rows below it stream against stays in L2 (each tile's sum is its own: same bits).
+    const group = max(1, <i32>(L2_PANEL_BYTES / panelBytes));
+    for (let j0 = 0; j0 < panels; j0 += group) {
+      for (let ib = j0; ib < panels; ib++) {
+        const a = scratch + <usize>ib * panelBytes;
+        const rowsInside = 3 * ib + 2 < p;
+        const jEnd = min(j0 + group - 1, ib);
+        for (let jb = j0; jb <= jEnd; jb++) tile3x3(a, scratch + <usize>jb * panelBytes, pairs, gram, p, 3 * ib, 3 * jb, rowsInside && jb < ib);
+      }
+    }
+  }
+}
+
+/**
+ * out_j += <phiT_j, v> for the p features (phiT is p x rows): the right-hand side Phi^T v. Four
+ * features share each load of v, on four independent sums (one dot product at a time waits on its
+ * single chain of adds); each feature's sum runs in the order of `dot`, so the bits are its bits.
+ */
 export function featuresTransposedTimes(phiT: usize, p: i32, rows: i32, v: usize, out: usize): void {
   const rowBytes = <usize>rows << 3;
-  for (let j = 0; j < p; j++) {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(rows & ~1) << 3;
+    for (; j + 3 < p; j += 4) {
+      const x0 = phiT + <usize>j * rowBytes;
+      const x1 = x0 + rowBytes;
+      const x2 = x1 + rowBytes;
+      const x3 = x2 + rowBytes;
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      for (let k: usize = 0; k < even; k += 16) {
+        const w = v128.load(v + k);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(x0 + k), w));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load(x1 + k), w));
+        a2 = f64x2.add(a2, f64x2.mul(v128.load(x2 + k), w));
+        a3 = f64x2.add(a3, f64x2.mul(v128.load(x3 + k), w));
+      }
+      addDot(out + (<usize>j << 3), laneSum(a0), x0, v, even, rowBytes);
+      addDot(out + (<usize>(j + 1) << 3), laneSum(a1), x1, v, even, rowBytes);
+      addDot(out + (<usize>(j + 2) << 3), laneSum(a2), x2, v, even, rowBytes);
+      addDot(out + (<usize>(j + 3) << 3), laneSum(a3), x3, v, even, rowBytes);
+    }
+  }
+  for (; j < p; j++) {
     const o = out + (<usize>j << 3);
     store<f64>(o, load<f64>(o) + dot(phiT + <usize>j * rowBytes, v, rows));
   }
 }
 
-/** out_s = sum_j phiT[j, s] u_j: predictions Phi u of the rows samples. */
+// *o += s plus the scalar tail of x . v from byte `from` to `end`, as `dot` finishes its sum.
+@inline function addDot(o: usize, s: f64, x: usize, v: usize, from: usize, end: usize): void {
+  for (let k = from; k < end; k += 8) s += load<f64>(x + k) * load<f64>(v + k);
+  store<f64>(o, load<f64>(o) + s);
+}
+
+/**
+ * out_s = sum_j phiT[j, s] u_j: predictions Phi u of the rows samples. Four features per pass over
+ * out, each entry kept in a register across them: the same additions in the same order as one
+ * feature per pass, with a quarter of the loads and stores of out.
+ */
 export function featuresTimes(phiT: usize, p: i32, rows: i32, u: usize, out: usize): void {
   const rowBytes = <usize>rows << 3;
   memory.fill(out, 0, rowBytes);
-  for (let j = 0; j < p; j++) {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const even = <usize>(rows & ~1) << 3;
+    for (; j + 3 < p; j += 4) {
+      const x0 = phiT + <usize>j * rowBytes;
+      const x1 = x0 + rowBytes;
+      const x2 = x1 + rowBytes;
+      const x3 = x2 + rowBytes;
+      const u0 = load<f64>(u + (<usize>j << 3));
+      const u1 = load<f64>(u + (<usize>(j + 1) << 3));
+      const u2 = load<f64>(u + (<usize>(j + 2) << 3));
+      const u3 = load<f64>(u + (<usize>(j + 3) << 3));
+      const b0 = f64x2.splat(u0), b1 = f64x2.splat(u1), b2 = f64x2.splat(u2), b3 = f64x2.splat(u3);
+      let k: usize = 0;
+      for (; k < even; k += 16) {
+        let o = f64x2.add(v128.load(out + k), f64x2.mul(b0, v128.load(x0 + k)));
+        o = f64x2.add(o, f64x2.mul(b1, v128.load(x1 + k)));
+        o = f64x2.add(o, f64x2.mul(b2, v128.load(x2 + k)));
+        v128.store(out + k, f64x2.add(o, f64x2.mul(b3, v128.load(x3 + k))));
+      }
+      for (; k < rowBytes; k += 8) {
+        store<f64>(out + k, load<f64>(out + k) + u0 * load<f64>(x0 + k) + u1 * load<f64>(x1 + k) + u2 * load<f64>(x2 + k) + u3 * load<f64>(x3 + k));
+      }
+    }
+  }
+  for (; j < p; j++) {
     const uj = load<f64>(u + (<usize>j << 3));
     const xj = phiT + <usize>j * rowBytes;
     let k: usize = 0;

@@ -32,7 +32,7 @@ export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";
 export { blockGemv } from "./gram";
 export { tableKernelRows, tableKernelRowsWork } from "./gramBlock";
 export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWork } from "./gramProduct";
-export { sphereFeatures, hermiteFeatures, accumulateNormal, featuresTransposedTimes, featuresTimes } from "./features";
+export { sphereFeatures, hermiteFeatures, accumulateNormal, accumulateNormalScratch, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { updateFourForwardBatchOne, forwardFourBatchOne } from "./batchOneForward32";
 export { updateFourForwardBatchOne64, forwardFourBatchOne64 } from "./batchOneForward64";

@@ -6,11 +6,12 @@ import { simulate } from "../src/run/simulate.js";
 import { defaultBuild, defaultThreadsBuild, relaxedSimdSupported } from "../src/wasm/loader.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { referenceActivation } from "./reference/activation.js";
+import { referenceAccumulateNormal } from "./reference/kernelGram.js";
 import { referenceBackward, referenceForward } from "./reference/network.js";
 import { referenceBackward32, referenceForward32 } from "./reference/network32.js";
 import { relativeError } from "./helpers.js";
 // @ts-expect-error plain ES module shared with the child process, which runs without a TypeScript loader
-import { gaussianDraw, passInputs, RUN_CONFIGS, SHAPE } from "./relaxed/relaxedCases.mjs";
+import { gaussianDraw, NORMAL_SHAPE, normalGram, normalInputs, passInputs, RUN_CONFIGS, SHAPE } from "./relaxed/relaxedCases.mjs";
 
 // Node 20 enables relaxed SIMD only by a V8 flag at start-up, so the relaxed build runs in a child
 // Node started with --experimental-wasm-relaxed-simd, over the built package (dist/).
@@ -28,6 +29,7 @@ interface ChildReport {
   gradW: number[];
   gradA: number[];
   pass32: Record<"z" | "f" | "gradW" | "gradA", number[]>;
+  normal: number[];
   runs: Record<string, number[][]>;
 }
 
@@ -41,6 +43,9 @@ const KERNEL_TOLERANCE = 1e-12;
 const RUN_TOLERANCE = { f64: 1e-11, f32: 1e-7 };
 // The f32 kernels against their f32 reference, as in test/network32.test.ts.
 const KERNEL32_TOLERANCE = 1e-5;
+// accumulateNormal against a compensated sum, relative to sum_s |phi_is phi_js| (as in
+// test/kernelWasm.test.ts): reached 2.2e-16 here.
+const NORMAL_TOLERANCE = 1e-15;
 
 function maxRelative(got: number[], ref: number[]): number {
   return Math.max(...ref.map((v, i) => Math.abs(got[i]! - v) / Math.abs(v)));
@@ -85,6 +90,19 @@ describe("relaxed-SIMD build", () => {
     expect(relativeError(report.gradW, plain.gradW)).toBeLessThanOrEqual(KERNEL_TOLERANCE);
     // Fused multiply-adds really ran: not the plain build's bits.
     expect(report.gradW).not.toEqual(Array.from(plain.gradW));
+  });
+
+  it(`accumulateNormal matches the TypeScript reference within ${NORMAL_TOLERANCE} of sum |products|, fused`, async () => {
+    const rt = await loadRuntime({ build: "simd" });
+    const { p, rows } = NORMAL_SHAPE as { p: number; rows: number };
+    const ref = referenceAccumulateNormal(normalInputs(rt) as Float64Array, p, rows, new Float64Array(p * p));
+    let worst = 0;
+    for (let i = 0; i < p * p; i++) {
+      if (ref.scale[i] === 0) expect(report.normal[i], `upper entry ${i}`).toBe(0);
+      else worst = Math.max(worst, Math.abs(report.normal[i]! - ref.gram[i]!) / ref.scale[i]!);
+    }
+    expect(worst).toBeLessThanOrEqual(NORMAL_TOLERANCE);
+    expect(report.normal).not.toEqual(normalGram(rt));
   });
 
   it("draws the plain build's Gaussians bit for bit", async () => {

@@ -139,7 +139,8 @@ export interface MeanfieldExports {
   hermiteFeatures(
     x: number, rows: number, d: number, maxDegree: number, codes: number, slots: number, count: number, phiT: number, scratch: number,
   ): void;
-  accumulateNormal(phiT: number, p: number, rows: number, gram: number): void;
+  accumulateNormal(phiT: number, p: number, rows: number, gram: number, scratch: number): void;
+  accumulateNormalScratch(p: number): number;
   featuresTransposedTimes(phiT: number, p: number, rows: number, v: number, out: number): void;
   featuresTimes(phiT: number, p: number, rows: number, u: number, out: number): void;
   solveLower(l: number, n: number, b: number, m: number): void;

@@ -42,7 +42,14 @@ export class FeatureKernels {
 
   /** The lower triangle of gram (p x p, row-major) += phiT phiT^T over the block's rows. */
   accumulateNormal(phiT: WasmF64Array, p: number, rows: number, gram: WasmF64Array): void {
-    this.runtime.exports.accumulateNormal(phiT.ptr, p, rows, gram.ptr);
+    const ex = this.runtime.exports;
+    // The kernel packs its chunks of samples into panels (assembly/features.ts) in this scratch.
+    const scratch = this.runtime.arena.f64(ex.accumulateNormalScratch(p));
+    try {
+      ex.accumulateNormal(phiT.ptr, p, rows, gram.ptr, scratch.ptr);
+    } finally {
+      scratch.free();
+    }
   }
 
   /** out (p) += phiT v for v over the block's rows. */

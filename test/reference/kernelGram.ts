@@ -101,3 +101,31 @@ export function referenceHermiteFeatures(x: Float64Array, rows: number, d: numbe
   }
   return out;
 }
+
+/**
+ * start + phiT phiT^T on the lower triangle of the p x p row-major matrix (start above it), each
+ * entry a compensated (Neumaier) sum of start and the rounded products, so within a few ulps of
+ * the exact sum; with scale[i, j] = |start[i, j]| + sum_s |phiT[i, s] phiT[j, s]| on the lower
+ * triangle (0 above it), which bounds the rounding error of any summation order by rows 2^-53 of it.
+ */
+export function referenceAccumulateNormal(phiT: Float64Array, p: number, rows: number, start: Float64Array): { gram: Float64Array; scale: Float64Array } {
+  const gram = Float64Array.from(start);
+  const scale = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = start[i * p + j]!;
+      let c = 0;
+      let a = Math.abs(s);
+      for (let k = 0; k < rows; k++) {
+        const t = phiT[i * rows + k]! * phiT[j * rows + k]!;
+        const u = s + t;
+        c += Math.abs(s) >= Math.abs(t) ? s - u + t : t - u + s;
+        s = u;
+        a += Math.abs(t);
+      }
+      gram[i * p + j] = s + c;
+      scale[i * p + j] = a;
+    }
+  }
+  return { gram, scale };
+}

@@ -10,6 +10,27 @@ export function passInputs(rt) {
   return { x: draw("x", b * d, 1), w: draw("w", n * d, 1 / Math.sqrt(d)), a: draw("a", n, 1), r: draw("r", b, 1 / b) };
 }
 
+/** accumulateNormal's case: p not a multiple of its 3-feature panels, rows past two 128-sample chunks. */
+export const NORMAL_SHAPE = { p: 13, rows: 257 };
+
+/** phiT (p x rows) for accumulateNormal, from the runtime's Philox streams. */
+export function normalInputs(rt) {
+  return rt.random.gaussian(6, "phiT", NORMAL_SHAPE.p * NORMAL_SHAPE.rows);
+}
+
+/** The lower triangle of phiT phiT^T by the runtime's accumulateNormal, from a zero matrix. */
+export function normalGram(rt) {
+  const { p, rows } = NORMAL_SHAPE;
+  const phi = rt.arena.f64From(normalInputs(rt));
+  const gram = rt.arena.f64(p * p);
+  gram.view.fill(0);
+  rt.features.accumulateNormal(phi, p, rows, gram);
+  const out = Array.from(gram.view);
+  phi.free();
+  gram.free();
+  return out;
+}
+
 /** Gaussians from an odd start over SIMD runs and a tail: the Box-Muller polynomials use no fused multiply-add. */
 export function gaussianDraw(rt) {
   return Array.from(rt.random.gaussian(9, "x", 999, 17));

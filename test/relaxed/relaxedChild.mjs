@@ -4,7 +4,7 @@
 // and backward pass on Philox inputs in f64 and in f32, and loss trajectories of short runs, each run twice.
 
 import { defaultBuild, defaultThreadsBuild, loadRuntime, relaxedSimdSupported, simulate } from "../../dist/index.js";
-import { gaussianDraw, passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
+import { gaussianDraw, normalGram, passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
 
 const rt = await loadRuntime();
 const inputs = passInputs(rt);
@@ -55,6 +55,7 @@ console.log(
     gradW: Array.from(pass.gradW),
     gradA: Array.from(pass.gradA),
     pass32,
+    normal: normalGram(rt),
     runs,
   }),
 );
