@@ -9,10 +9,12 @@
 //   gradW_i = scale * a_i * sum_b r_b sigma'(z_bi) x_b
 // so for L = 1/(2B) sum_b (f_b - y_b)^2 the caller passes r_b = (f_b - y_b) / B.
 //
-// Forward works on a block of samples (256 KiB of x) against panels of neurons (256 KiB of w):
+// Forward works on a block of samples (1 MiB of x) against panels of neurons (256 KiB of w):
 // both stay in L2 while the block's samples pass over the panel two at a time, so w is read
-// from memory once per sample block rather than once per pair of samples; a 2-sample x
-// 4-neuron tile of dot products is held in registers. Backward works on blocks of samples (x in
+// from memory once per sample block rather than once per pair of samples (the tiles' first pass
+// over a panel, which reads it from memory, runs slower than the passes that find it in L2; a
+// block of 1 MiB rather than 256 KiB spreads that pass over four times the samples); a 2-sample
+// x 4-neuron tile of dot products is held in registers. Backward works on blocks of samples (x in
 // L2), large enough that the gradient tiles run over many samples per load and store of gradW
 // (the whole batch at the usual sizes), and within a sample block on blocks of NEURON_BLOCK
 // neurons whose g is formed, packed by groups of 4 neurons, right before the gradient tiles
@@ -38,8 +40,8 @@ const GRADIENT_BLOCK_ENTRIES: i32 = 65536;
 /** Entries of w (256 KiB) per neuron panel of the forward passes: the panel stays in L2 while every sample of a block passes over it. */
 const FORWARD_PANEL_ENTRIES: i32 = 32768;
 
-/** Entries of x (256 KiB) per sample block of the forward passes: the block stays in L2 beside the panel. */
-const FORWARD_BLOCK_ENTRIES: i32 = 32768;
+/** Entries of x (1 MiB) per sample block of the forward passes: the block stays in L2 (2 MiB on this repository's Xeon) beside the panel. */
+const FORWARD_BLOCK_ENTRIES: i32 = 131072;
 
 /** Samples per block of the forward passes: FORWARD_BLOCK_ENTRIES / d, even, at least 2. */
 function sampleBlock(d: i32): i32 {

@@ -55,8 +55,8 @@ export const GR: i32 = 4;
  */
 export const PANEL: i32 = NEURON_BLOCK;
 
-/** Entries of f32 x per forward sample block: the block stays in L2 beside a panel of w, which is read from memory once per block. */
-const FORWARD_BLOCK_ENTRIES: i32 = 65536;
+/** Entries of f32 x (1 MiB) per forward sample block: the block stays in L2 beside a panel of w, which is read from memory once per block (about 260 samples at d = 1000). */
+const FORWARD_BLOCK_ENTRIES: i32 = 262144;
 
 /** Forward samples per block: a multiple of XG, about FORWARD_BLOCK_ENTRIES of f32 x. */
 function forwardBlock(d: i32): i32 {

@@ -19,9 +19,10 @@ const SHAPES = [
   { n: 29, d: 7, b: 70 },
   { n: 8, d: 11, b: 3 },
   { n: 20, d: 3, b: 6000 },
-  // Forward panels of w (28 neurons at d = 1031) with a last partial one, forward sample blocks past
-  // the first with B odd, several backward sample blocks; B = 1 past 64-neuron blocks with N mod 4 = 2.
-  { n: 61, d: 1031, b: 65 },
+  // Forward panels of w (28 neurons at d = 1031) with a last partial one, forward sample blocks (126
+  // samples) past the first with B odd, several backward sample blocks; B = 1 past 64-neuron blocks
+  // with N mod 4 = 2.
+  { n: 61, d: 1031, b: 255 },
   { n: 130, d: 5, b: 1 },
 ];
 

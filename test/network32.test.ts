@@ -19,9 +19,9 @@ const SHAPES = [
   { n: 6, d: 1031, b: 5 },
   { n: 71, d: 8, b: 9 },
   { n: 130, d: 3, b: 4 },
-  // Forward sample blocks (60 samples at d = 1031) and backward sample blocks (63) past the first,
+  // Forward sample blocks (252 samples at d = 1031) and backward sample blocks (63) past the first,
   // panels past 64 neurons with a last partial group, spans of gradient tiles strip by strip; B = 1.
-  { n: 131, d: 1031, b: 65 },
+  { n: 131, d: 1031, b: 257 },
   { n: 130, d: 5, b: 1 },
   // The last strip's 16-neuron column tiles (d mod 8 in 1..4): 4 coordinates in two pairs with 3
   // quads and a 2-neuron group left over, over 2 backward sample blocks; at d = 1028 likewise.

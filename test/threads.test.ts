@@ -56,6 +56,8 @@ const SHAPES = [
   { n: 201, d: 9, b: 33 },
   { n: 76, d: 7, b: 20 },
   { n: 140, d: 6, b: 3000 },
+  // Forward sample blocks (126 samples at d = 1031, 252 in f32) past the first.
+  { n: 70, d: 1031, b: 263 },
 ];
 
 /** Ways to cut blocks [0, count) into contiguous ranges: whole, block by block, and two uneven cuts. */
