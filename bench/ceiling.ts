@@ -44,6 +44,25 @@ export function cpuMs(): number {
   return (user + system) / 1e3;
 }
 
+/**
+ * CPU milliseconds of each run per round, over `rounds` rounds that alternate the runs' order
+ * (forward, then reversed) so that a drift in the machine's load falls on every run alike; the
+ * meter samples the ceiling after each round.
+ */
+export function alternatingCpuRounds(runs: (() => unknown)[], rounds: number, meter: CeilingMeter): number[][] {
+  const times: number[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? runs.map((_, i) => i) : runs.map((_, i) => runs.length - 1 - i);
+    for (const i of order) {
+      const t0 = cpuMs();
+      runs[i]!();
+      times[i]!.push(cpuMs() - t0);
+    }
+    meter.sample();
+  }
+  return times;
+}
+
 /** One chain kernel, its iteration count calibrated to about `seconds` of CPU time per call. */
 function calibrated(run: (iterations: number) => number, flopsPerIteration: number, seconds: number): () => number {
   // Warm-up calls long enough for the engine to tier the loop up to its optimizing compiler.

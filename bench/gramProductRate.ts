@@ -9,7 +9,7 @@ import { loadavg } from "node:os";
 import { parseConfig, type ConfigInput } from "../src/config.js";
 import { modelKernel } from "../src/kernels/modelKernel.js";
 import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
-import { CeilingMeter, cpuMs, formatShare } from "./ceiling.js";
+import { alternatingCpuRounds, CeilingMeter, formatShare } from "./ceiling.js";
 import { gramProductFlops } from "./gramFlops.js";
 import { printColumns } from "./textTable.js";
 
@@ -53,16 +53,7 @@ for (const path of process.argv.slice(2)) modules.push({ name: path, url: new UR
 const cases = [];
 for (const m of modules) cases.push({ name: m.name, product: productFor(await loadRuntime({ url: m.url })) });
 const meter = await CeilingMeter.start(repoRoot);
-const times: number[][] = cases.map(() => []);
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? cases.map((_, i) => i) : cases.map((_, i) => cases.length - 1 - i);
-  for (const i of order) {
-    const t0 = cpuMs();
-    cases[i]!.product();
-    times[i]!.push(cpuMs() - t0);
-  }
-  meter.sample();
-}
+const times = alternatingCpuRounds(cases.map((c) => c.product), rounds, meter);
 const best = times.map((t) => Math.min(...t));
 const median = times.map((t) => [...t].sort((a, b) => a - b)[t.length >> 1]!);
 const flops = gramProductFlops(n, d);

@@ -9,7 +9,7 @@
 import { loadavg } from "node:os";
 import { FEATURE_BLOCK } from "../src/kernels/featureRidge.js";
 import { loadRuntime, type WasmRuntime } from "../src/wasm/runtime.js";
-import { CeilingMeter, cpuMs, formatShare } from "./ceiling.js";
+import { alternatingCpuRounds, CeilingMeter, formatShare } from "./ceiling.js";
 import { printColumns } from "./textTable.js";
 
 const repoRoot = new URL("../../../", import.meta.url);
@@ -47,16 +47,7 @@ for (const m of modules) {
   cases.push({ name: m.name, build: rt.build, run });
 }
 const meter = await CeilingMeter.start(repoRoot);
-const times: number[][] = cases.map(() => []);
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? cases.map((_, i) => i) : cases.map((_, i) => cases.length - 1 - i);
-  for (const i of order) {
-    const t0 = cpuMs();
-    cases[i]!.run();
-    times[i]!.push(cpuMs() - t0);
-  }
-  meter.sample();
-}
+const times = alternatingCpuRounds(cases.map((c) => c.run), rounds, meter);
 const flops = blocks * p * (p + 1) * rows;
 console.log(`accumulateNormal, p = ${p}, ${blocks} blocks of ${rows} samples: fastest and median of ${rounds} alternating rounds, CPU time`);
 const ceilingOf = (build: string) => (build === "relaxed" ? meter.ceiling["f64x2 fma"] : meter.ceiling.f64x2);
