@@ -722,6 +722,8 @@ export function panelWeightSums(
     }
     return;
   }
+  // The tiles' first loads of gradW32 (rows xRow apart, from memory after the first block) stalled each tile's chains.
+  if (!first) touchRows(gw, xRow, i1 - i0, d << 2);
   for (let k = 0; k < d; k += 8) {
     const xk = x + (<usize>k << 2);
     const count = d - k;
