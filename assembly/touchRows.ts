@@ -1,7 +1,9 @@
 // Wasm has no prefetch instruction. Blocks of z (a few 64-neuron columns of B x N f64 rows,
 // N * 8 bytes apart) come from memory at large N, a row at a time: strides of pages that the
 // hardware prefetchers do not follow, so the passes that read (or write) them met each miss
-// after the previous one. Read in one pass beforehand, the misses overlap.
+// after the previous one. Read in one pass beforehand, the misses overlap. So do those of a panel's
+// 64 rows of the f32 backward's gradient sums (gradW32, dp * 4 bytes apart), which its tiles
+// otherwise met one tile at a time.
 
 /**
  * Reads one byte of every 64-byte line of `rows` rows of `bytes` bytes (rowBytes apart) and drops
