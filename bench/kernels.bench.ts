@@ -7,7 +7,8 @@
 // its own) and the Wasm memory reached. Then, per solver, the time spent in each of its Wasm
 // kernels, their GFLOP/s by the counts of KERNEL_FLOPS and its share of the f64x2 ceiling
 // (bench/ceiling.ts), beside the previous run's figures. Last, the NumPy/SciPy peer on the BLAS it
-// loaded (bench/peers/kernel_solvers.py, one thread) for the Cholesky factorization and the normal
+// loaded (bench/peers/kernel_solvers.py, one thread; OpenBLAS by its own CPU detection,
+// bench/peerServer.ts: peerEnvironment) for the Cholesky factorization and the normal
 // equations at the same sizes, against the time in choleskyInPlace and accumulateNormal (no ratio
 // against a peer on the reference BLAS). Writes bench/results/kernels.json.
 // Usage: node bench/.build/bench/kernels.bench.js [cg] [cholesky] [features]
@@ -18,7 +19,7 @@ import { kernelBaseline, type KernelBaselineResult } from "../src/kernels/kernel
 import { formatBytes } from "../src/wasm/arena.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { pythonWith, type LoadedBlas } from "./peerServer.js";
+import { peerEnvironment, pythonWith, type LoadedBlas } from "./peerServer.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
 import { CeilingMeter, formatShare, printCeiling, type Ceiling } from "./ceiling.js";
 import { gramProductFlops } from "./gramFlops.js";
@@ -172,7 +173,7 @@ function solverPeer(): SolverPeer | null {
     return null;
   }
   const script = fileURLToPath(new URL("bench/peers/kernel_solvers.py", repoRoot));
-  const run = spawnSync(python, [script, String(chol.n), String(feat.n), String(feat.features)], { encoding: "utf8", cwd: fileURLToPath(new URL("bench/peers/", repoRoot)) });
+  const run = spawnSync(python, [script, String(chol.n), String(feat.n), String(feat.features)], { encoding: "utf8", cwd: fileURLToPath(new URL("bench/peers/", repoRoot)), env: peerEnvironment().env });
   if (run.status !== 0) throw new Error(`bench/peers/kernel_solvers.py failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as SolverPeer;
 }

@@ -85,3 +85,23 @@ export function pythonWith(module: string): string | null {
   }
   return null;
 }
+
+/**
+ * The environment for a peer process: this process's, without the OPENBLAS_* settings other than
+ * the thread count (which the caller sets), so OpenBLAS picks its kernels and cache sizes by its
+ * own CPU detection, as it does for its users; and the names of the settings left out. A shell
+ * that exports, say, OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU would otherwise hand the peers
+ * kernels half as wide as the ones OpenBLAS 0.3.21 picks itself on this repository's AMD Zen 5
+ * host (Cooperlake: 77 against 46 GFLOP/s in f64 for bench/peers/gemm_rate.py on one core).
+ */
+export function peerEnvironment(): { env: NodeJS.ProcessEnv; removed: string[] } {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const removed: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("OPENBLAS_") && name !== "OPENBLAS_NUM_THREADS") {
+      removed.push(`${name}=${env[name]}`);
+      delete env[name];
+    }
+  }
+  return { env, removed };
+}

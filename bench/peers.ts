@@ -9,7 +9,9 @@
 // BLAS library it actually mapped, and no ratio is printed against one on the reference (netlib)
 // BLAS. glibc is told to keep freed memory in the peers' heap (MALLOC_TRIM_THRESHOLD_,
 // MALLOC_MMAP_THRESHOLD_, their environment only), since on this VM the page faults of arrays
-// freed and re-allocated every step would otherwise be part of the peers' time.
+// freed and re-allocated every step would otherwise be part of the peers' time. OpenBLAS settings
+// in this process's environment (a core type, cache sizes) are not passed on: the peers' OpenBLAS
+// picks its kernels by its own CPU detection (bench/peerServer.ts: peerEnvironment).
 //
 // Method: every implementation is a long-lived process (set up and warmed once) that times whole
 // steps for SLICE seconds on request; the requests go round robin, the order reversed every other
@@ -26,7 +28,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CeilingMeter, printCeiling, type Ceiling } from "./ceiling.js";
 import { measureKernelRates, printKernelRates, type KernelRate } from "./kernelRates.js";
-import { pythonWith, Server, type LoadedBlas } from "./peerServer.js";
+import { peerEnvironment, pythonWith, Server, type LoadedBlas } from "./peerServer.js";
 import { printColumns } from "./textTable.js";
 
 // This file runs as bench/.build/bench/peers.js.
@@ -45,6 +47,8 @@ const stepSizeFor = (shape: Shape) => Math.min(0.05, 1 / shape.d);
 const SEED = 2024;
 /** glibc keeps up to this much freed memory instead of trimming it, and serves blocks up to its mmap maximum (32 MiB) from the heap. */
 const MALLOC_ENV = { MALLOC_TRIM_THRESHOLD_: "4294967296", MALLOC_MMAP_THRESHOLD_: "33554432" };
+/** This process's environment without its OpenBLAS tuning (the peers' BLAS detects the CPU itself). */
+const PEER_BASE = peerEnvironment();
 const PRECISIONS = ["f64", "f32"] as const;
 type Precision = (typeof PRECISIONS)[number];
 const OURS = ["meanfield simd", "meanfield relaxed"] as const;
@@ -137,7 +141,7 @@ interface ShapeResult {
 
 async function measure(shape: Shape, options: Options, cases: Case[]): Promise<ShapeResult> {
   const t = String(options.threads);
-  const env = { ...process.env, ...MALLOC_ENV, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t };
+  const env = { ...PEER_BASE.env, ...MALLOC_ENV, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t };
   const servers = cases.map((c) => new Server(key(c.impl, c.precision), spawn(c.command, c.args, { env, cwd: peersDir })));
   const loadBefore = loadavg();
   try {
@@ -221,6 +225,7 @@ function printSummary(results: ShapeResult[], kernels: { shape: Shape; rates: Ke
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   console.log(`load average at start: ${load()}`);
+  if (PEER_BASE.removed.length > 0) console.log(`not passed to the peers (OpenBLAS detects the CPU itself): ${PEER_BASE.removed.join(" ")}`);
   const torch = pythonWith("torch");
   const numpy = pythonWith("numpy");
   if (!torch) console.warn("PyTorch not importable (apt-get install python3-torch): skipping the PyTorch peers.");

@@ -1,6 +1,8 @@
 # GFLOP/s (process CPU time, best of 7) of the two GEMM-shaped products of one forward + backward pass
 # at (d, N, B) = (1000, 4096, 512) in PyTorch on one thread: the native rate the Wasm kernels are
 # compared with in the README. Run with Debian's python: /usr/bin/python3 bench/peers/gemm_rate.py
+# (unset any OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE first, as bench:peers does for its peers, so that
+# OpenBLAS picks its kernels by its own CPU detection)
 import time, torch
 torch.set_num_threads(1)
 d, n, b = 1000, 4096, 512
