@@ -20,9 +20,20 @@
 // machine would give by Amdahl's law from CPU times, which load inflates far less: the blocked
 // 1-thread path's CPU per step split into the part inside the calls a team splits (P) and the rest
 // (S), and 2 threads bounded by S + P / 2 (no memory-bandwidth contention, no waiting counted).
+//
+// Both team cases also record the process's CPU time inside each kind of team call (forward,
+// backward, the batch draw, the weight update): with 2 threads that is both threads' CPU while
+// the pass runs, so a pass that gets dearer per unit of work when two threads run it at once
+// shows as such. And the cores need not be equally fast: on a VM the host may run one vCPU on a
+// busier or slower physical core, and a team whose threads claim blocks as they go then does less
+// than half the work on it, for as long a time. So before and after its rounds the bench times the
+// blocked 1-thread step with its thread pinned to each of two cores (taskset, Linux): 2
+// threads can at best run 1 + (slower core's speed / faster core's) times faster than the blocked
+// step on the faster core.
 
+import { spawnSync } from "node:child_process";
 import { readFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseConfig } from "../src/config.js";
 import { networkOptionsOf, TwoLayerNetwork } from "../src/model/network.js";
@@ -31,7 +42,7 @@ import { linkToActivation } from "../src/activation/link.js";
 import { Trainer } from "../src/train/trainer.js";
 import type { NetworkShape } from "../src/wasm/networkKernels.js";
 import { loadRuntime } from "../src/wasm/runtime.js";
-import { ThreadTeam } from "../src/wasm/threadTeam.js";
+import { ThreadTeam, type TeamKernel } from "../src/wasm/threadTeam.js";
 import { cpuMs } from "./ceiling.js";
 import { printColumns } from "./textTable.js";
 
@@ -51,9 +62,16 @@ interface Slice {
   cpuMs: number;
   /** Cores the rest of the machine kept busy during the slice. */
   otherCores: number | null;
-  /** CPU ms per step inside team calls (the blocked 1-thread case only). */
+  /** CPU ms per step inside team calls (team cases). */
   splitCpuMs: number | null;
+  /** CPU ms per step inside team calls, per pass (team cases). */
+  passCpuMs: Record<Pass, number> | null;
 }
+
+/** What a team call does in a step, by kernel. */
+const PASSES = { forward: ["forwardRange", "forward32Range", "linearizedForwardRange"], backward: ["backwardRange", "backward32Range"], draw: ["fillUniformRange", "fillGaussianRange", "fillSphereRange"], update: ["axpyRange"], other: ["narrowTransposedRange"] } as const satisfies Record<string, readonly TeamKernel[]>;
+type Pass = keyof typeof PASSES;
+const passOf = (kernel: TeamKernel): Pass => (Object.keys(PASSES) as Pass[]).find((p) => (PASSES[p] as readonly TeamKernel[]).includes(kernel))!;
 
 interface ShapeReport {
   shape: NetworkShape;
@@ -69,6 +87,8 @@ interface ShapeReport {
   cpuEfficiency: number;
   /** Share of the blocked path's CPU inside team calls, and Amdahl's bound for 2 threads over 1 thread on an idle machine. */
   amdahl: { splitShare: number; idleSpeedup: number };
+  /** The blocked 1-thread step pinned to each of two cores, CPU ms per step (median of runs before and after the rounds), or null where it could not be pinned. */
+  cores: { cores: [number, number]; cpuMsPerStep: [number, number]; slices: [number, number][] } | null;
 }
 
 function parseOptions(argv: string[]): { shapes: NetworkShape[]; rounds: number; slice: number } {
@@ -103,8 +123,9 @@ function machineBusyMs(): number | null {
 interface SgdCase {
   name: CaseName;
   step: () => void;
-  /** CPU ms spent inside team calls so far, where counted. */
+  /** CPU ms spent inside team calls so far, in all and per pass, where counted. */
   splitCpuMs: () => number | null;
+  passCpuMs: () => Record<Pass, number> | null;
   close: () => Promise<void>;
 }
 
@@ -125,14 +146,20 @@ async function sgdCase(name: CaseName, { d, n, b }: NetworkShape): Promise<SgdCa
   const net = new TwoLayerNetwork(runtime, networkOptionsOf(config, activation));
   const team = shared ? await ThreadTeam.start(runtime, threads) : null;
   let inside: number | null = null;
-  if (team && threads === 1) {
+  let passes: Record<Pass, number> | null = null;
+  if (team) {
     // A team of one runs every unit on this thread: the CPU time inside its calls is the part 2 threads split.
+    // With 2 threads it is both threads' CPU during the calls.
     const run = team.run.bind(team);
     inside = 0;
+    const perPass = { forward: 0, backward: 0, draw: 0, update: 0, other: 0 };
+    passes = perPass;
     team.run = (...call) => {
       const c0 = cpuMs();
       run(...call);
-      inside! += cpuMs() - c0;
+      const spent = cpuMs() - c0;
+      inside! += spent;
+      perPass[passOf(call[0])] += spent;
     };
   }
   const trainer = new Trainer(config, task, net);
@@ -140,6 +167,7 @@ async function sgdCase(name: CaseName, { d, n, b }: NetworkShape): Promise<SgdCa
     name,
     step: () => void trainer.advance(),
     splitCpuMs: () => inside,
+    passCpuMs: () => (passes ? { ...passes } : null),
     close: async () => {
       await team?.close();
       trainer.free();
@@ -152,6 +180,7 @@ async function sgdCase(name: CaseName, { d, n, b }: NetworkShape): Promise<SgdCa
 function timeSlice(c: SgdCase, seconds: number): Slice {
   const busy0 = machineBusyMs();
   const split0 = c.splitCpuMs();
+  const passes0 = c.passCpuMs();
   const cpu0 = cpuMs();
   const t0 = performance.now();
   let steps = 0;
@@ -165,7 +194,49 @@ function timeSlice(c: SgdCase, seconds: number): Slice {
   const otherCores = busy0 === null || busy1 === null ? null : Math.max(0, busy1 - busy0 - cpu) / wall;
   const split1 = c.splitCpuMs();
   const splitCpuMs = split0 === null || split1 === null ? null : (split1 - split0) / steps;
-  return { ms: wall / steps, cpuMs: cpu / steps, otherCores, splitCpuMs };
+  const passes1 = c.passCpuMs();
+  const passCpuMs =
+    passes0 === null || passes1 === null
+      ? null
+      : (Object.fromEntries((Object.keys(passes1) as Pass[]).map((p) => [p, (passes1[p] - passes0[p]) / steps])) as Record<Pass, number>);
+  return { ms: wall / steps, cpuMs: cpu / steps, otherCores, splitCpuMs, passCpuMs };
+}
+
+/** Sets the cores this process's main thread (its thread id is the process id) may run on; the list before, or null where taskset fails. */
+function pinMainThread(cores: string): string | null {
+  const run = spawnSync("taskset", ["-pc", cores, String(process.pid)], { encoding: "utf8" });
+  return run.status === 0 ? (/current affinity list: (\S+)/.exec(run.stdout)?.[1] ?? null) : null;
+}
+
+/**
+ * CPU ms per step of c (a 1-thread case) pinned to each of the first two cores it may run on,
+ * `seconds` on each, the second core first on the way back so that a drift falls on both alike;
+ * null on fewer than 2 cores or where the thread cannot be pinned.
+ */
+function coreSlices(c: SgdCase, seconds: number): { cores: [number, number]; slices: [number, number][] } | null {
+  if (availableParallelism() < 2) return null;
+  const every = spawnSync("taskset", ["-pc", String(process.pid)], { encoding: "utf8" });
+  const list = /affinity list: (\S+)/.exec(every.stdout ?? "")?.[1];
+  if (every.status !== 0 || list === undefined) return null;
+  const allowed = list.split(",").flatMap((r) => {
+    const [lo, hi] = r.split("-").map(Number);
+    return Array.from({ length: (hi ?? lo!) - lo! + 1 }, (_, k) => lo! + k);
+  });
+  const cores: [number, number] = [allowed[0]!, allowed[1]!];
+  try {
+    const times: [number, number] = [0, 0];
+    const slices: [number, number][] = [];
+    for (const order of [[0, 1], [1, 0]]) {
+      for (const k of order) {
+        if (pinMainThread(String(cores[k])) === null) return null;
+        times[k] = timeSlice(c, seconds).cpuMs;
+      }
+      slices.push([times[0], times[1]]);
+    }
+    return { cores, slices };
+  } finally {
+    pinMainThread(list);
+  }
 }
 
 const median = (values: number[]) => {
@@ -180,6 +251,8 @@ async function measureShape(shape: NetworkShape, rounds: number, seconds: number
   try {
     for (const name of CASES) cases.push(await sgdCase(name, shape));
     for (const c of cases) c.step();
+    const blockedCase = cases.find((c) => c.name === "1 thread, blocked")!;
+    const coresBefore = coreSlices(blockedCase, seconds / 2);
     const slices = new Map<CaseName, Slice[]>(CASES.map((name) => [name, []]));
     for (let round = 0; round < rounds; round++) {
       for (const c of round % 2 === 1 ? [...cases].reverse() : cases) slices.get(c.name)!.push(timeSlice(c, seconds));
@@ -197,12 +270,18 @@ async function measureShape(shape: NetworkShape, rounds: number, seconds: number
     others.forEach((o, r) => {
       if (o !== null && o < (others[quiet] ?? Infinity)) quiet = r;
     });
+    const coresAfter = coresBefore === null ? null : coreSlices(blockedCase, seconds / 2);
+    const coreRuns = coresBefore === null || coresAfter === null ? null : [...coresBefore.slices, ...coresAfter.slices];
     const blocked = report["1 thread, blocked"];
     const split = median(blocked.slices.map((x) => x.splitCpuMs!));
     const serial = blocked.cpuMsPerStep - split;
     return {
       shape,
       amdahl: { splitShare: split / blocked.cpuMsPerStep, idleSpeedup: report["1 thread"].cpuMsPerStep / (serial + split / 2) },
+      cores:
+        coreRuns === null
+          ? null
+          : { cores: coresBefore!.cores, cpuMsPerStep: [median(coreRuns.map((t) => t[0])), median(coreRuns.map((t) => t[1]))], slices: coreRuns },
       loadBefore,
       loadAfter: loadavg(),
       cases: report,
@@ -233,6 +312,23 @@ function printShape(r: ShapeReport, previous: ShapeReport | undefined): void {
     ]);
   }
   printColumns(rows);
+  const passRows = [["CPU ms/step in team calls", ...(Object.keys(PASSES) as Pass[]), "outside"]];
+  for (const name of ["1 thread, blocked", "2 threads"] as const) {
+    const c = r.cases[name];
+    const perPass = (p: Pass) => median(c.slices.map((s) => s.passCpuMs![p]));
+    const inside = median(c.slices.map((s) => s.splitCpuMs!));
+    passRows.push([name, ...(Object.keys(PASSES) as Pass[]).map((p) => perPass(p).toFixed(2)), (c.cpuMsPerStep - inside).toFixed(2)]);
+  }
+  printColumns(passRows);
+  if (r.cores) {
+    const [c0, c1] = r.cores.cpuMsPerStep;
+    const [k0, k1] = r.cores.cores;
+    const ratio = Math.min(c0, c1) / Math.max(c0, c1);
+    console.log(
+      `1 thread, blocked, pinned: core ${k0} ${c0.toFixed(2)}, core ${k1} ${c1.toFixed(2)} CPU ms/step; the slower core runs at ${ratio.toFixed(2)} of the faster's speed,` +
+        ` so 2 threads can run at most ${(1 + ratio).toFixed(2)}x the faster core's blocked step`,
+    );
+  }
   const quiet = r.quietest.otherCores === null ? "" : ` (${r.quietest.otherCores.toFixed(2)} cores busy elsewhere)`;
   console.log(
     `2 threads / 1 thread: ${r.speedup.toFixed(2)}x (median of rounds), ${r.quietest.speedup.toFixed(2)}x in the quietest round${quiet};` +
