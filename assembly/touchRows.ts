@@ -10,6 +10,15 @@
  * it. Results do not depend on it.
  */
 @inline export function touchRows(from: usize, rowBytes: usize, rows: i32, bytes: i32): void {
+  if (bytes == 512) {
+    // A whole 64-neuron block of f64 z: eight loads at constant offsets, so that each takes one instruction and more of them fit in flight.
+    for (let t = 0; t < rows; t++) {
+      load<u8>(from); load<u8>(from, 64); load<u8>(from, 128); load<u8>(from, 192);
+      load<u8>(from, 256); load<u8>(from, 320); load<u8>(from, 384); load<u8>(from, 448);
+      from += rowBytes;
+    }
+    return;
+  }
   for (let t = 0; t < rows; t++) {
     for (let o = 0; o < bytes; o += 64) load<u8>(from + <usize>o);
     from += rowBytes;
