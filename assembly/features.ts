@@ -82,14 +82,14 @@ export function hermiteFeatures(
 // products. Plain SIMD: panels of 4 and two 4 x 2 tiles per pair of panels (the row panel against
 // each half of the column panel): 8 sums, 6 loads and the product's temporary. The 3 x 3 tiles it
 // had needed 16, so one sum lived on the stack and its chain went through a store and a reload
-// every step: 44-46% of the f64x2 ceiling on a Zen 5 (the 4 x 2 tiles: 89%), though 92-98% on an
+// every step: 44-48% of the f64x2 ceiling on a Zen 5 (the 4 x 2 tiles: 89-101%), though 92-98% on an
 // Intel Xeon. Relaxed SIMD: panels of 3 and 3 x 3 tiles, whose fused multiply-adds need no
 // temporary (9 sums, 6 loads), and whose 9 independent chains cover the fused latency better
 // than 8 (the 4 x 2 tiles fused ran 5% slower on the Zen 5).
 
 /** Samples per packed chunk (even, so pairs of samples fill the f64x2 lanes). */
 const NORMAL_CHUNK: i32 = 128;
-/** Bytes of packed panels the tiles of one pass stream against: half of a 1 MiB L2, so that the gram rows the tiles update do not push them out. */
+/** Bytes of packed panels the tiles of one pass stream against: half of a 1 MiB L2, leaving room for the gram rows the tiles update (within noise of 1 MiB at p = 935 on a Zen 5). */
 const L2_PANEL_BYTES: usize = 1 << 19;
 /** Features per packed panel. */
 const PANEL: i32 = ASC_FEATURE_RELAXED_SIMD ? 3 : 4;
