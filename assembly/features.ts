@@ -75,35 +75,41 @@ export function hermiteFeatures(
 // The normal equations as a cache-blocked SYRK. A 2 x 2 tile of dot products over whole rows of
 // phiT streamed four rows (tens of KiB) per tile, so nothing stayed in L1 or L2 and the rows,
 // a power-of-two stride apart, collided in the caches' sets. Instead the samples are taken in
-// chunks of NORMAL_CHUNK, each chunk packed into panels of 3 features (p x NORMAL_CHUNK doubles,
-// under 1 MiB for p < 1000, so the panels stay in L2 while every pair of panels is multiplied),
-// and each pair of panels makes a 3 x 3 tile of f64x2 accumulators: 9 sums, 3 loads of one panel
-// and 1 of the other live at once, within the ~15 vector registers V8 gives Wasm; each panel is
-// walked by one pointer with constant offsets. (Unrolling two pairs per step ran 6-20% slower;
-// chunks of 64 samples 3% slower, 11% in the relaxed build; 256 within a few percent of 128,
-// which keeps the panels in L2 on hosts with less of it than this one's 2 MiB per core.)
+// chunks of NORMAL_CHUNK, each chunk packed into panels of PANEL features, and each pair of
+// panels makes register tiles of f64x2 accumulators, each panel walked by one pointer with
+// constant offsets. The tiles are sized to the 15 vector registers V8 gives Wasm on x64 (it keeps
+// xmm15 for itself), counting that its scheduler issues all the loads of a step before the
+// products. Plain SIMD: panels of 4 and two 4 x 2 tiles per pair of panels (the row panel against
+// each half of the column panel): 8 sums, 6 loads and the product's temporary. The 3 x 3 tiles it
+// had needed 16, so one sum lived on the stack and its chain went through a store and a reload
+// every step: 44-48% of the f64x2 ceiling on a Zen 5 (the 4 x 2 tiles: 89-101%), though 92-98% on an
+// Intel Xeon. Relaxed SIMD: panels of 3 and 3 x 3 tiles, whose fused multiply-adds need no
+// temporary (9 sums, 6 loads), and whose 9 independent chains cover the fused latency better
+// than 8 (the 4 x 2 tiles fused ran 5% slower on the Zen 5).
 
 /** Samples per packed chunk (even, so pairs of samples fill the f64x2 lanes). */
 const NORMAL_CHUNK: i32 = 128;
-/** Bytes of packed panels the tiles of one pass stream against: half of a 2 MiB L2. */
-const L2_PANEL_BYTES: usize = 1 << 20;
-/** Bytes of one pair of samples of one panel: 3 features x 2 samples. */
-const PAIR_BYTES: usize = 48;
+/** Bytes of packed panels the tiles of one pass stream against: half of a 1 MiB L2, leaving room for the gram rows the tiles update (within noise of 1 MiB at p = 935 on a Zen 5). */
+const L2_PANEL_BYTES: usize = 1 << 19;
+/** Features per packed panel. */
+const PANEL: i32 = ASC_FEATURE_RELAXED_SIMD ? 3 : 4;
+/** Bytes of one pair of samples of one panel: PANEL features x 2 samples. */
+const PAIR_BYTES: usize = <usize>PANEL << 4;
 
 /** Doubles of the scratch accumulateNormal packs its panels into, for p features. */
 export function accumulateNormalScratch(p: i32): i32 {
-  return ((p + 2) / 3) * 3 * NORMAL_CHUNK;
+  return ((p + PANEL - 1) / PANEL) * PANEL * NORMAL_CHUNK;
 }
 
-// Samples [s0, s0 + width) of phiT into panels of 3 features laid out [pair][feature][2 samples];
-// an odd last sample and the features from p up to a multiple of 3 are zeros, so the tiles need
+// Samples [s0, s0 + width) of phiT into panels of PANEL features laid out [pair][feature][2 samples];
+// an odd last sample and the features from p up to a multiple of PANEL are zeros, so the tiles need
 // no edge cases (zero products add exact zeros, and entries past p are never stored).
 function packPanels(phiT: usize, p: i32, rows: i32, s0: i32, width: i32, packed: usize): void {
   const pairBytes = <usize>((width + 1) >> 1) * PAIR_BYTES;
   const even = <usize>(width & ~1) << 3;
-  const padded = ((p + 2) / 3) * 3;
+  const padded = ((p + PANEL - 1) / PANEL) * PANEL;
   for (let f = 0; f < padded; f++) {
-    let out = packed + <usize>(f / 3) * pairBytes + (<usize>(f % 3) << 4);
+    let out = packed + <usize>(f / PANEL) * pairBytes + (<usize>(f % PANEL) << 4);
     const src = phiT + ((<usize>f * <usize>rows + <usize>s0) << 3);
     if (f >= p) {
       for (let t: usize = 0; t < pairBytes; t += PAIR_BYTES) {
@@ -132,92 +138,140 @@ function packPanels(phiT: usize, p: i32, rows: i32, s0: i32, width: i32, packed:
   }
 }
 
-// q[0..3) += the lane sums of a, b, c: the first two by one pair of shuffles and one f64x2 add,
-// the same sums as laneSum's.
-@inline function addRow3(q: usize, a: v128, b: v128, c: v128): void {
+// q[0..2) += the lane sums of a and b, by one pair of shuffles and one f64x2 add: the same sums
+// as laneSum's.
+@inline function addRow2(q: usize, a: v128, b: v128): void {
   const ab = f64x2.add(v128.shuffle<f64>(a, b, 0, 2), v128.shuffle<f64>(a, b, 1, 3));
   v128.store(q, f64x2.add(v128.load(q), ab));
-  store<f64>(q + 16, load<f64>(q + 16) + laneSum(c));
 }
 
 @inline function laneSum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
+// q[0..3) += the lane sums of a, b, c: the first two by one pair of shuffles and one f64x2 add,
+// the same sums as laneSum's.
+@inline function addRow3(q: usize, a: v128, b: v128, c: v128): void {
+  addRow2(q, a, b);
+  store<f64>(q + 16, load<f64>(q + 16) + laneSum(c));
+}
+
 // gram[i + r, j + c] += sum over the chunk of panel a's feature r times panel b's feature c,
-// for the entries of the 3 x 3 block in the lower triangle.
+// for the entries of the 3 x 3 block in the lower triangle (the relaxed-SIMD build's tile).
 function tile3x3(a: usize, b: usize, pairs: i32, gram: usize, p: i32, i: i32, j: i32, whole: bool): void {
   const end = a + <usize>pairs * PAIR_BYTES;
+  let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0), c02 = f64x2.splat(0.0);
+  let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0), c12 = f64x2.splat(0.0);
+  let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0), c22 = f64x2.splat(0.0);
+  for (; a < end; a += PAIR_BYTES, b += PAIR_BYTES) {
+    const u0 = v128.load(a);
+    const u1 = v128.load(a, 16);
+    const u2 = v128.load(a, 32);
+    let v = v128.load(b);
+    c00 = madd64(u0, v, c00);
+    c10 = madd64(u1, v, c10);
+    c20 = madd64(u2, v, c20);
+    v = v128.load(b, 16);
+    c01 = madd64(u0, v, c01);
+    c11 = madd64(u1, v, c11);
+    c21 = madd64(u2, v, c21);
+    v = v128.load(b, 32);
+    c02 = madd64(u0, v, c02);
+    c12 = madd64(u1, v, c12);
+    c22 = madd64(u2, v, c22);
+  }
+  if (whole) {
+    const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
+    const rowBytes = <usize>p << 3;
+    addRow3(q, c00, c01, c02);
+    addRow3(q + rowBytes, c10, c11, c12);
+    addRow3(q + 2 * rowBytes, c20, c21, c22);
+    return;
+  }
+  addLower(gram, p, i, j, laneSum(c00));
+  addLower(gram, p, i, j + 1, laneSum(c01));
+  addLower(gram, p, i, j + 2, laneSum(c02));
+  addLower(gram, p, i + 1, j, laneSum(c10));
+  addLower(gram, p, i + 1, j + 1, laneSum(c11));
+  addLower(gram, p, i + 1, j + 2, laneSum(c12));
+  addLower(gram, p, i + 2, j, laneSum(c20));
+  addLower(gram, p, i + 2, j + 1, laneSum(c21));
+  addLower(gram, p, i + 2, j + 2, laneSum(c22));
+}
+
+// gram[i + r, j + c] += sum over the chunk of panel a's feature r (r < 4) times feature c (c < 2)
+// of the half panel at b, for the entries of the 4 x 2 block in the lower triangle.
+function tile4x2(a: usize, b: usize, pairs: i32, gram: usize, p: i32, i: i32, j: i32, whole: bool): void {
+  const end = a + <usize>pairs * PAIR_BYTES;
   if (ASC_FEATURE_SIMD) {
-    let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0), c02 = f64x2.splat(0.0);
-    let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0), c12 = f64x2.splat(0.0);
-    let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0), c22 = f64x2.splat(0.0);
+    let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0);
+    let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0);
+    let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0);
+    let c30 = f64x2.splat(0.0), c31 = f64x2.splat(0.0);
     for (; a < end; a += PAIR_BYTES, b += PAIR_BYTES) {
       const u0 = v128.load(a);
       const u1 = v128.load(a, 16);
       const u2 = v128.load(a, 32);
+      const u3 = v128.load(a, 48);
       let v = v128.load(b);
       c00 = madd64(u0, v, c00);
       c10 = madd64(u1, v, c10);
       c20 = madd64(u2, v, c20);
+      c30 = madd64(u3, v, c30);
       v = v128.load(b, 16);
       c01 = madd64(u0, v, c01);
       c11 = madd64(u1, v, c11);
       c21 = madd64(u2, v, c21);
-      v = v128.load(b, 32);
-      c02 = madd64(u0, v, c02);
-      c12 = madd64(u1, v, c12);
-      c22 = madd64(u2, v, c22);
+      c31 = madd64(u3, v, c31);
     }
     if (whole) {
       const q = gram + ((<usize>i * <usize>p + <usize>j) << 3);
       const rowBytes = <usize>p << 3;
-      addRow3(q, c00, c01, c02);
-      addRow3(q + rowBytes, c10, c11, c12);
-      addRow3(q + 2 * rowBytes, c20, c21, c22);
+      addRow2(q, c00, c01);
+      addRow2(q + rowBytes, c10, c11);
+      addRow2(q + 2 * rowBytes, c20, c21);
+      addRow2(q + 3 * rowBytes, c30, c31);
       return;
     }
     addLower(gram, p, i, j, laneSum(c00));
     addLower(gram, p, i, j + 1, laneSum(c01));
-    addLower(gram, p, i, j + 2, laneSum(c02));
     addLower(gram, p, i + 1, j, laneSum(c10));
     addLower(gram, p, i + 1, j + 1, laneSum(c11));
-    addLower(gram, p, i + 1, j + 2, laneSum(c12));
     addLower(gram, p, i + 2, j, laneSum(c20));
     addLower(gram, p, i + 2, j + 1, laneSum(c21));
-    addLower(gram, p, i + 2, j + 2, laneSum(c22));
+    addLower(gram, p, i + 3, j, laneSum(c30));
+    addLower(gram, p, i + 3, j + 1, laneSum(c31));
   } else {
-    let c00: f64 = 0.0, c01: f64 = 0.0, c02: f64 = 0.0;
-    let c10: f64 = 0.0, c11: f64 = 0.0, c12: f64 = 0.0;
-    let c20: f64 = 0.0, c21: f64 = 0.0, c22: f64 = 0.0;
+    let c00: f64 = 0.0, c01: f64 = 0.0;
+    let c10: f64 = 0.0, c11: f64 = 0.0;
+    let c20: f64 = 0.0, c21: f64 = 0.0;
+    let c30: f64 = 0.0, c31: f64 = 0.0;
     for (; a < end; a += PAIR_BYTES, b += PAIR_BYTES) {
       for (let lane: usize = 0; lane < 16; lane += 8) {
         const u0 = load<f64>(a + lane);
         const u1 = load<f64>(a + lane, 16);
         const u2 = load<f64>(a + lane, 32);
+        const u3 = load<f64>(a + lane, 48);
         const v0 = load<f64>(b + lane);
         const v1 = load<f64>(b + lane, 16);
-        const v2 = load<f64>(b + lane, 32);
         c00 += u0 * v0;
         c01 += u0 * v1;
-        c02 += u0 * v2;
         c10 += u1 * v0;
         c11 += u1 * v1;
-        c12 += u1 * v2;
         c20 += u2 * v0;
         c21 += u2 * v1;
-        c22 += u2 * v2;
+        c30 += u3 * v0;
+        c31 += u3 * v1;
       }
     }
     addLower(gram, p, i, j, c00);
     addLower(gram, p, i, j + 1, c01);
-    addLower(gram, p, i, j + 2, c02);
     addLower(gram, p, i + 1, j, c10);
     addLower(gram, p, i + 1, j + 1, c11);
-    addLower(gram, p, i + 1, j + 2, c12);
     addLower(gram, p, i + 2, j, c20);
     addLower(gram, p, i + 2, j + 1, c21);
-    addLower(gram, p, i + 2, j + 2, c22);
+    addLower(gram, p, i + 3, j, c30);
+    addLower(gram, p, i + 3, j + 1, c31);
   }
 }
 
@@ -226,21 +280,31 @@ function tile3x3(a: usize, b: usize, pairs: i32, gram: usize, p: i32, i: i32, j:
  * of NORMAL_CHUNK samples; scratch holds accumulateNormalScratch(p) doubles.
  */
 export function accumulateNormal(phiT: usize, p: i32, rows: i32, gram: usize, scratch: usize): void {
-  const panels = (p + 2) / 3;
+  const panels = (p + PANEL - 1) / PANEL;
   for (let s0 = 0; s0 < rows; s0 += NORMAL_CHUNK) {
     const width = min(NORMAL_CHUNK, rows - s0);
     packPanels(phiT, p, rows, s0, width, scratch);
     const pairs = (width + 1) >> 1;
     const panelBytes = <usize>pairs * PAIR_BYTES;
-    // Column panels in groups of at most L2_PANEL_BYTES, so that past p of about 1000 the group
+    // Column panels in groups of at most L2_PANEL_BYTES, so that past p of about 500 the group
     // the rows below it stream against stays in L2 (each tile's sum is its own: same bits).
     const group = max(1, <i32>(L2_PANEL_BYTES / panelBytes));
     for (let j0 = 0; j0 < panels; j0 += group) {
       for (let ib = j0; ib < panels; ib++) {
         const a = scratch + <usize>ib * panelBytes;
-        const rowsInside = 3 * ib + 2 < p;
+        const rowsInside = PANEL * ib + PANEL - 1 < p;
         const jEnd = min(j0 + group - 1, ib);
-        for (let jb = j0; jb <= jEnd; jb++) tile3x3(a, scratch + <usize>jb * panelBytes, pairs, gram, p, 3 * ib, 3 * jb, rowsInside && jb < ib);
+        for (let jb = j0; jb <= jEnd; jb++) {
+          const b = scratch + <usize>jb * panelBytes;
+          const whole = rowsInside && jb < ib;
+          if (PANEL == 3) {
+            tile3x3(a, b, pairs, gram, p, PANEL * ib, PANEL * jb, whole);
+          } else {
+            tile4x2(a, b, pairs, gram, p, PANEL * ib, PANEL * jb, whole);
+            // The right half of the last column panel may hold only padding.
+            if (PANEL * jb + 2 < p) tile4x2(a, b + 32, pairs, gram, p, PANEL * ib, PANEL * jb + 2, whole);
+          }
+        }
       }
     }
   }

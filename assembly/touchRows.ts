@@ -3,7 +3,8 @@
 // hardware prefetchers do not follow, so the passes that read (or write) them met each miss
 // after the previous one. Read in one pass beforehand, the misses overlap. So do those of a panel's
 // 64 rows of the f32 backward's gradient sums (gradW32, dp * 4 bytes apart), which its tiles
-// otherwise met one tile at a time.
+// otherwise met one tile at a time, and those of the panel rows of the Cholesky trailing update
+// (assembly/gram.ts).
 
 /**
  * Reads one byte of every 64-byte line of `rows` rows of `bytes` bytes (rowBytes apart) and drops

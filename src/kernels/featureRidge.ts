@@ -25,13 +25,13 @@ export const FEATURE_BLOCK = 512;
 
 /**
  * Doubles of accumulateNormal's packed panels budgeted per feature: it packs chunks of 128
- * samples of up to p + 2 features (assembly/features.ts; test/kernelWasm.test.ts holds it to this).
+ * samples of up to p + 3 features (assembly/features.ts; test/kernelWasm.test.ts holds it to this).
  */
 export const NORMAL_SCRATCH_PER_FEATURE = FEATURE_BLOCK / 4;
 
 /** Bytes the streamed normal equations hold at once, besides the data. */
 export function featureRidgeBytes(p: number, d: number, degree: number): number {
-  return 8 * (p * p + 2 * p + FEATURE_BLOCK * (p + d * (degree + 1)) + (p + 2) * NORMAL_SCRATCH_PER_FEATURE);
+  return 8 * (p * p + 2 * p + FEATURE_BLOCK * (p + d * (degree + 1)) + (p + 3) * NORMAL_SCRATCH_PER_FEATURE);
 }
 
 /** Streams over the n points x (n x d) in blocks, calling visit with each block's features (p x rows). */
