@@ -1,6 +1,6 @@
 // backward32 (assembly/network32.ts) with the first layer's update applied as the gradient is
-// formed, and the f32 copy of w kept in step: as the last sample block completes a span of SPAN
-// neurons' gradient rows (widened to f64 in the first SPAN rows of gradW, a scratch in cache), w
+// formed, and the f32 copy of w kept in step: as the last sample block completes a span of
+// neurons' gradient rows (widened to f64 in the first rows of gradW, a scratch in cache), w
 // -= drift gradW for those rows, and the updated rows are narrowed into wT32, the panel-layout f32
 // copy forward32 reads. A run's f32 copy is then narrowed in full once (onlineStep.ts) instead of
 // every step, and the N x d gradient never goes to memory.
@@ -21,8 +21,19 @@ import { forwardFourBatchOne, forwardPanelLanes, updateFourForwardBatchOne } fro
 /** A panel's full groups' neuron indices (i32), those with a non-zero gradient factor first: scratch of the head-start path. */
 const ORDER: usize = memory.data(PANEL << 2);
 
-/** Neurons whose gradient rows are completed and applied together (a multiple of GR): their f64 rows (the first SPAN rows of gradW) stay in L2 until the update reads them. */
-const SPAN: i32 = 4 * GR;
+/**
+ * Bytes of the f64 gradient rows of a span (the first rows of gradW), so that they stay in L2
+ * until the update reads them. Spans narrower than a panel cost panelWeightSums the reuse of each
+ * strip of x across the panel's groups (16-neuron spans made this pass about 5% slower than
+ * backward32 + axpy + a full narrowing at d = 50, N = 10000, B = 128), so spans take a whole
+ * panel wherever its rows fit.
+ */
+const SPAN_BYTES: i32 = 128 << 10;
+
+/** Neurons per span at row length d: as many as SPAN_BYTES holds, a multiple of GR from GR to a panel. */
+@inline function spanOf(d: i32): i32 {
+  return max(GR, min(PANEL, (SPAN_BYTES / (d << 3)) & ~(GR - 1)));
+}
 
 /**
  * The head-start path over a panel's full groups of GR neurons (i0 .. the returned end): the
@@ -65,6 +76,7 @@ export function backward32Update(
   const bs = backwardBlock(dp);
   const xRow = <usize>dp << 2;
   const outRow = <usize>d << 3;
+  const span = spanOf(d);
   memory.fill(gradA, 0, <usize>n << 3);
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
@@ -84,8 +96,8 @@ export function backward32Update(
       }
       // At batch 1 with the next sample each full group of GR neurons is formed, applied and narrowed in one pass.
       const j0 = ASC_FEATURE_SIMD && b == 1 && xNext32 != 0 ? aheadGroups(g, i0, i1, x, xNext32, d, w, driftW, zNext) : i0;
-      for (let j = j0; j < i1; j += SPAN) {
-        const j1 = min(j + SPAN, i1);
+      for (let j = j0; j < i1; j += span) {
+        const j1 = min(j + span, i1);
         const gj = g + <usize>(j - i0) * (<usize>rows << 2);
         panelWeightSums(gj, j, j1, x, xRow, d, rows, gradW32 + <usize>j * xRow, gradW, first, true);
         axpy(-driftW, gradW, w + <usize>j * outRow, (j1 - j) * d);

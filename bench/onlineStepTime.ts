@@ -1,4 +1,4 @@
-// `npm run bench:step [-- BASELINE_DIR] [--shapes 320x800x1] [--task relu|mmn18] [--rounds 9]`:
+// `npm run bench:step [-- BASELINE_DIR] [--shapes 320x800x1] [--task relu|mmn18] [--rounds 9] [--pieces]`:
 // process CPU time per whole fused online-SGD step (assembly/onlineStep.ts, through the Trainer:
 // draw, labels, forward, loss, backward and update), f64 and f32, in the SIMD and relaxed-SIMD
 // builds. With BASELINE_DIR (another checkout, built, e.g. /work/main), that checkout's own dist/
@@ -9,6 +9,13 @@
 // gaussianSingleIndex ReLU teacher of bench:peers (step 1/d, both layers), and mmn18, the
 // isotropic Gaussians of mmn18-isotropic (its activation, first layer only, kappa 0.4, step 4e-4).
 // The load average is printed before and after.
+//
+// With --pieces (this checkout only), each case also times the pieces of its step on the
+// trainer's own buffers, as the unfused kernels run them: the draw (fillGaussian or fillSphere),
+// the teacher's labels, forward (in f32 with x narrowed), backward (backward32), the axpy of w and
+// the axpy of a; the fused step beside their sum shows what the fusion saves or costs, and the
+// fused step without its first-layer update (moveW = 0) what the first layer's gradient and
+// update cost inside it.
 
 import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
@@ -26,6 +33,7 @@ interface Options {
   shapes: { d: number; n: number; b: number }[];
   task: "relu" | "mmn18";
   rounds: number;
+  pieces: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -44,11 +52,13 @@ function parseOptions(argv: string[]): Options {
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds: expected a positive integer, got ${rounds}`);
   const flagged = new Set(["--shapes", "--task", "--rounds"]);
   const baseline = argv.find((a, i) => !a.startsWith("--") && !flagged.has(argv[i - 1] ?? "")) ?? null;
-  return { baseline, shapes, task, rounds };
+  return { baseline, shapes, task, rounds, pieces: argv.includes("--pieces") };
 }
 
-/** A warmed-up Trainer of one checkout (its own dist/ and build/) as a step closure. */
-async function stepOf(root: URL, task: Options["task"], shape: Options["shapes"][number], precision: "f64" | "f32", build: keyof typeof FILES): Promise<() => void> {
+/** A warmed-up Trainer of one checkout (its own dist/ and build/): its step as a closure and, with pieces, the step's pieces. */
+async function stepOf(
+  root: URL, task: Options["task"], shape: Options["shapes"][number], precision: "f64" | "f32", build: keyof typeof FILES, pieces: boolean,
+): Promise<{ step: () => void; pieces: [string, () => void][] }> {
   const from = (path: string) => import(new URL(`dist/${path}`, root).href);
   const { parseConfig } = await from("config.js");
   const { networkOptionsOf, TwoLayerNetwork } = await from("model/network.js");
@@ -78,18 +88,81 @@ async function stepOf(root: URL, task: Options["task"], shape: Options["shapes"]
   const trainer = new Trainer(config, createTask(runtime, config.task, 1, activation), new TwoLayerNetwork(runtime, networkOptionsOf(config, activation)));
   if (!trainer.fused) throw new Error(`${root.pathname}: the ${precision} ${build} steps are not fused`);
   for (let t = 0; t < WARM_UP_STEPS; t++) trainer.advance();
-  return () => void trainer.advance();
+  const step = () => void trainer.advance();
+  if (!pieces) return { step, pieces: [] };
+  const { PLAN_SLOTS } = await from("train/onlineStepPlan.js");
+  const names = PLAN_SLOTS as readonly string[];
+  // The plan is private to the trainer: read its slots for the buffers of the step.
+  const plan = (trainer as unknown as { fusedStep: { plan: { ptr: number; view: Float64Array } } }).fusedStep.plan;
+  const at = (name: string) => plan.view[names.indexOf(name)]!;
+  const ex = runtime.exports;
+  const rows = b;
+  const [k0, k1, s0, s1] = ["key0", "key1", "stream0", "stream1"].map(at) as [number, number, number, number];
+  const [x, y, w, a, z, f, r, g, gradW, gradA] = ["x", "y", "w", "a", "z", "f", "r", "g", "gradW", "gradA"].map(at) as number[];
+  const [kind, params, np, scale] = ["kind", "params", "nparams", "scale"].map(at) as number[];
+  const [x32, wT32, g32, gradW32, dp, nPad] = ["x32", "wT32", "g32", "gradW32", "dp", "nPad"].map(at) as number[];
+  const input = at("input");
+  const drift = config.algorithm.stepSize / (n * scale! * scale!);
+  let t = trainer.step;
+  const list: [string, () => void][] = [
+    [
+      "draw",
+      input === 1
+        ? () => ex.fillSphere(k0, k1, s0, s1, t * rows, x!, rows, d)
+        : () => ex.fillGaussian(k0, k1, s0, s1, t * rows * d, x!, rows * d),
+    ],
+    [
+      "labels",
+      () => {
+        const m = at("teacherM");
+        const chunk = at("teacherRows");
+        for (let r0 = 0; r0 < rows && m > 0; r0 += chunk) {
+          const rb = Math.min(chunk, rows - r0);
+          ex.forward(x! + 8 * r0 * d, at("teacherW"), at("teacherB"), m, d, rb, 1, at("teacherKind"), at("teacherParams"), at("teacherNparams"), at("teacherZ"), y! + 8 * r0);
+        }
+      },
+    ],
+    [
+      "forward",
+      precision === "f64"
+        ? () => ex.forward(x!, w!, a!, n, d, rows, scale!, kind!, params!, np!, z!, f!)
+        : () => {
+            ex.narrowRowsToF32(x!, x32!, rows, d, dp!);
+            ex.forward32(x32!, wT32!, a!, n, nPad!, d, dp!, rows, scale!, kind!, params!, np!, z!, f!);
+          },
+    ],
+    [
+      "backward",
+      precision === "f64"
+        ? () => ex.backward(x!, a!, n, d, rows, scale!, kind!, params!, np!, z!, r!, g!, gradW!, gradA!)
+        : () => ex.backward32(x32!, a!, n, d, dp!, rows, scale!, kind!, params!, np!, z!, r!, g32!, gradW32!, gradW!, gradA!),
+    ],
+    // Zero steps, so that w and a stay where they are while the pieces are timed.
+    ["axpy w", () => ex.axpy(0, gradW!, w!, n * d)],
+    ["axpy a", () => ex.axpy(0, gradA!, a!, n)],
+    ["fused, a only", () => void ex.onlineStep(plan.ptr, t++, 0, 0, 1, drift)],
+  ];
+  return { step: () => void (trainer.advance(), (t = trainer.step)), pieces: list };
 }
 
-/** CPU microseconds per step over one slice of at least SLICE_MS of wall time. */
+/**
+ * CPU microseconds per call over one slice of at least SLICE_MS of wall time, in whole calls: the
+ * calls between clock readings double while they take under a tenth of the slice, so that one
+ * call of a third of a second still makes a slice of a few calls.
+ */
 function slice(step: () => void): number {
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   let steps = 0;
-  do {
-    for (let i = 0; i < 100; i++) step();
-    steps += 100;
-  } while (performance.now() - start < SLICE_MS);
+  let batch = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) step();
+    steps += batch;
+    const now = performance.now();
+    if (now - start >= SLICE_MS) break;
+    if (now - t0 < SLICE_MS / 10) batch *= 2;
+  }
   const cpu = process.cpuUsage(cpu0);
   return (cpu.user + cpu.system) / steps;
 }
@@ -101,15 +174,19 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const roots = [{ label: "this", root: repoRoot }, ...(options.baseline ? [{ label: "baseline", root: pathToFileURL(`${options.baseline.replace(/\/$/, "")}/`) }] : [])];
   for (const shape of options.shapes) {
-    const cases: { label: string; step: () => void; us: number[] }[] = [];
+    const cases: { label: string; step: () => void; us: number[]; pieces: { name: string; run: () => void; us: number[] }[] }[] = [];
     for (const precision of ["f64", "f32"] as const) {
       for (const build of ["simd", "relaxed"] as const) {
-        for (const { label, root } of roots) cases.push({ label: `${label} ${precision} ${build}`, step: await stepOf(root, options.task, shape, precision, build), us: [] });
+        for (const { label, root } of roots) {
+          const made = await stepOf(root, options.task, shape, precision, build, options.pieces && label === "this");
+          cases.push({ label: `${label} ${precision} ${build}`, step: made.step, us: [], pieces: made.pieces.map(([name, run]) => ({ name, run, us: [] })) });
+        }
       }
     }
+    const timed = cases.flatMap((c) => [{ run: c.step, us: c.us }, ...c.pieces]);
     const before = load();
     for (let round = 0; round < options.rounds; round++) {
-      for (const c of round % 2 === 1 ? [...cases].reverse() : cases) c.us.push(slice(c.step));
+      for (const p of round % 2 === 1 ? [...timed].reverse() : timed) p.us.push(slice(p.run));
     }
     console.log(`\n${options.task}, d = ${shape.d}, N = ${shape.n}, B = ${shape.b}: CPU us per fused step, median of ${options.rounds} alternating slices (load average ${before} before, ${load()} after)`);
     const rows = [["case", "median us", "min us", ...(options.baseline ? ["this / baseline"] : [])]];
@@ -119,7 +196,22 @@ async function main(): Promise<void> {
       rows.push([c.label, median(c.us).toFixed(1), Math.min(...c.us).toFixed(1), ...(options.baseline ? [ratio] : [])]);
     }
     printColumns(rows);
+    if (options.pieces) printPieces(cases.filter((c) => c.pieces.length > 0));
   }
+}
+
+/** Each case's pieces (median CPU us per call), their sum, and the fused step against forward + backward. */
+function printPieces(cases: { label: string; us: number[]; pieces: { name: string; us: number[] }[] }[]): void {
+  const names = cases[0]!.pieces.map((p) => p.name);
+  const rows = [["case", ...names, "sum of pieces", "fused step", "fused / (fwd + bwd)", "fused / sum"]];
+  for (const c of cases) {
+    const us = Object.fromEntries(c.pieces.map((p) => [p.name, median(p.us)]));
+    const sum = names.filter((name) => !name.startsWith("fused")).reduce((total, name) => total + us[name]!, 0);
+    const fused = median(c.us);
+    rows.push([c.label, ...names.map((name) => us[name]!.toFixed(1)), sum.toFixed(1), fused.toFixed(1), (fused / (us.forward! + us.backward!)).toFixed(3), (fused / sum).toFixed(3)]);
+  }
+  console.log("pieces, median CPU us per call");
+  printColumns(rows);
 }
 
 await main();

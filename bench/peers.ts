@@ -14,7 +14,8 @@
 // picks its kernels by its own CPU detection (bench/peerServer.ts: peerEnvironment).
 //
 // Method: every implementation is a long-lived process (set up and warmed once) that times whole
-// steps for SLICE seconds on request; the requests go round robin, the order reversed every other
+// steps for SLICE seconds on request (longer where that would hold fewer than MIN_STEPS_PER_SLICE
+// steps, from an uncounted first slice); the requests go round robin, the order reversed every other
 // round, and each figure is the median of ROUNDS slices, so drift and other load fall on every
 // implementation alike. Each slice reports the process's CPU time beside the wall time (CPU/wall
 // under 1 means the process waited for a core), and the load average is printed with each shape.
@@ -45,6 +46,8 @@ const DEFAULT_SHAPES = "100x1000x256,50x256x64,320x800x1,50x10000x128,1000x4096x
 /** The step size: 0.05, and 1/d above d = 20, where SGD at the mean-field rate with small batches diverges otherwise. */
 const stepSizeFor = (shape: Shape) => Math.min(0.05, 1 / shape.d);
 const SEED = 2024;
+/** Whole steps a slice holds at least (its length grows past --slice for slow steps). */
+const MIN_STEPS_PER_SLICE = 8;
 /** glibc keeps up to this much freed memory instead of trimming it, and serves blocks up to its mmap maximum (32 MiB) from the heap. */
 const MALLOC_ENV = { MALLOC_TRIM_THRESHOLD_: "4294967296", MALLOC_MMAP_THRESHOLD_: "33554432" };
 /** This process's environment without its OpenBLAS tuning (the peers' BLAS detects the CPU itself). */
@@ -152,9 +155,17 @@ async function measure(shape: Shape, options: Options, cases: Case[]): Promise<S
       if (ready[i]!.fused === false) console.warn(`${s.label}: steps not fused (the unfused path is timed)`);
     });
     const slices = new Map<string, { sps: number[]; cpu: number[] }>(servers.map((s) => [s.label, { sps: [], cpu: [] }]));
+    // A slice counts whole steps, so one that holds two or three steps of a third of a second
+    // each varies with every step's time: an uncounted first slice gives each implementation's
+    // step time, and its slices are made long enough for MIN_STEPS_PER_SLICE steps.
+    const seconds = new Map<string, number>();
+    for (const server of servers) {
+      const trial = await server.time(options.slice);
+      seconds.set(server.label, Math.max(options.slice, (MIN_STEPS_PER_SLICE * trial.seconds) / trial.steps));
+    }
     for (let round = 0; round < options.rounds; round++) {
       for (const server of round % 2 === 1 ? [...servers].reverse() : servers) {
-        const slice = await server.time(options.slice);
+        const slice = await server.time(seconds.get(server.label)!);
         const entry = slices.get(server.label)!;
         entry.sps.push(slice.samplesPerSecond);
         entry.cpu.push(slice.cpuSeconds / slice.seconds);
@@ -188,7 +199,7 @@ function printShape(result: ShapeResult, options: Options, previous: ShapeResult
   const { d, n, b } = result.shape;
   const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(" ");
   console.log(
-    `\nd = ${d}, N = ${n}, B = ${b}: online SGD samples/s (median of ${options.rounds} slices of ${options.slice} s, ${options.threads} thread${options.threads > 1 ? "s" : ""} each;` +
+    `\nd = ${d}, N = ${n}, B = ${b}: online SGD samples/s (median of ${options.rounds} slices of ${options.slice} s or ${MIN_STEPS_PER_SLICE} steps, whichever is longer, ${options.threads} thread${options.threads > 1 ? "s" : ""} each;` +
       ` load average ${fmt(result.loadBefore)} before, ${fmt(result.loadAfter)} after)`,
   );
   const rows = [["implementation", "samples/s", "min", "max", "steps/s", "CPU/wall", "previous"]];
@@ -266,7 +277,7 @@ async function main(): Promise<void> {
     threads: options.threads,
     ceiling: ceiling ?? previous?.ceiling ?? null,
     kernels: options.kernels ? kernels : (previous?.kernels ?? []),
-    method: `median of ${options.rounds} slices of ${options.slice} s per implementation, round robin, order reversed every other round; ${options.threads} thread(s) on every side; peers with ${Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+    method: `median of ${options.rounds} slices of ${options.slice} s or ${MIN_STEPS_PER_SLICE} steps (whichever is longer) per implementation, round robin, order reversed every other round; ${options.threads} thread(s) on every side; peers with ${Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`,
     shapes: results,
   };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);

@@ -8,7 +8,8 @@ import type { WasmActivation } from "../wasm/networkKernels.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import type { BatchSource } from "../tasks/task.js";
 
-const SLOTS = [
+/** The plan's slot names in slot order (benchmarks read the step's buffers from them). */
+export const PLAN_SLOTS = [
   "key0", "key1", "stream0", "stream1", "input", "d", "rows", "x", "y",
   "teacherM", "teacherW", "teacherB", "teacherKind", "teacherParams", "teacherNparams", "teacherZ", "teacherRows",
   "n", "w", "a", "scale", "kind", "params", "nparams", "z", "f", "r", "g", "gradW", "gradA",
@@ -16,7 +17,7 @@ const SLOTS = [
   "w32Fresh", "labelKey0", "labelKey1", "labelStream0", "labelStream1", "delta",
   "xNext", "yNext", "x32Next", "zNext", "nextStep",
 ] as const;
-type Slot = (typeof SLOTS)[number];
+type Slot = (typeof PLAN_SLOTS)[number];
 
 /** What the student side of a step reads and writes; the f32 copies only with precision f32. */
 export interface StudentBuffers {
@@ -54,8 +55,8 @@ export class OnlineStepPlan {
     source: BatchSource,
     student: StudentBuffers,
   ) {
-    if (runtime.onlineStep.planSlots() !== SLOTS.length) {
-      throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.onlineStep.planSlots()} slots, this code writes ${SLOTS.length}`);
+    if (runtime.onlineStep.planSlots() !== PLAN_SLOTS.length) {
+      throw new Error(`meanfield: the Wasm build's online-step plan has ${runtime.onlineStep.planSlots()} slots, this code writes ${PLAN_SLOTS.length}`);
     }
     const { key } = source;
     const target = source.input === "isotropicGaussians" ? null : source.target;
@@ -116,7 +117,7 @@ export class OnlineStepPlan {
       zNext: this.next?.z.ptr ?? 0,
       nextStep: -1,
     };
-    this.plan = runtime.arena.f64From(Float64Array.from(SLOTS, (name) => values[name]));
+    this.plan = runtime.arena.f64From(Float64Array.from(PLAN_SLOTS, (name) => values[name]));
   }
 
   /**
@@ -134,8 +135,8 @@ export class OnlineStepPlan {
    * than take those its predecessor formed ahead. The steps themselves keep both in step.
    */
   weightsChanged(): void {
-    this.plan.view[SLOTS.indexOf("w32Fresh")] = 0;
-    this.plan.view[SLOTS.indexOf("nextStep")] = -1;
+    this.plan.view[PLAN_SLOTS.indexOf("w32Fresh")] = 0;
+    this.plan.view[PLAN_SLOTS.indexOf("nextStep")] = -1;
   }
 
   free(): void {
