@@ -13,9 +13,9 @@
 // packScaledQuads (already scaled by their inverse norms). The passes of the Gram product
 // (assembly/gramProduct.ts) over 4 rows at a time: the rows scaled and packed into one quad,
 // their inner products with MAX_BLOCK packed columns by 4 x 4 tiles (left as interval indices and
-// fractions), g of all of them in place,
-// then the scales as they are stored. g comes from tableCubics, the cubics the product reads, so
-// a dense Gram and the streamed products hold the same matrix to rounding.
+// fractions), g of all of them in place, then the scales as they are stored. g comes from
+// tableCubics, the cubics the product reads, so a dense Gram and the streamed products hold the
+// same matrix to rounding.
 
 import { cubicValues, cubicValueScalar, MAX_BLOCK, pointAt, QUAD_BYTES, rowQuadIntervals } from "./gramProduct";
 
