@@ -12,15 +12,16 @@
 // (row-major, with scales s_r and inverse norms i_r) and the training points y packed by
 // packScaledQuads (already scaled by their inverse norms). The passes of the Gram product
 // (assembly/gramProduct.ts) over 4 rows at a time: the rows scaled and packed into one quad,
-// their inner products with MAX_BLOCK packed columns by 4 x 4 tiles, g of all of them in place,
-// then the scales as they are stored. g comes from tableCubics, the cubics the product reads, so
-// a dense Gram and the streamed products hold the same matrix to rounding.
+// their inner products with MAX_BLOCK packed columns by 4 x 4 tiles (left as interval indices and
+// fractions), g of all of them in place, then the scales as they are stored. g comes from
+// tableCubics, the cubics the product reads, so a dense Gram and the streamed products hold the
+// same matrix to rounding.
 
-import { cubicValueScalar, kernelValues, MAX_BLOCK, pointAt, QUAD_BYTES, rowQuadProducts } from "./gramProduct";
+import { cubicValues, cubicValueScalar, MAX_BLOCK, pointAt, QUAD_BYTES, rowQuadIntervals } from "./gramProduct";
 
 /** Entries of `work` tableKernelRows needs at dimension d: a quad of rows and the pass buffer. */
 export function tableKernelRowsWork(d: i32): i32 {
-  return 4 * d + 8 * MAX_BLOCK + 4;
+  return 4 * d + 8 * MAX_BLOCK;
 }
 
 // Rows r0 .. r0 + 3 (zero past `rows`) scaled by their inverse norms into one quad at q.
@@ -72,8 +73,8 @@ export function tableKernelRows(
       if (ASC_FEATURE_SIMD) {
         const len = (j1 - j0 + 3) & ~3;
         const stride = <usize>len << 3;
-        rowQuadProducts(q, packed + <usize>(j0 >> 2) * <usize>d * QUAD_BYTES, d, len, t, stride);
-        kernelValues(cubics, half, t, 4 * len, idx);
+        rowQuadIntervals(q, packed + <usize>(j0 >> 2) * <usize>d * QUAD_BYTES, d, len, half, t, idx, stride);
+        cubicValues(cubics, t, idx, 4 * len);
         for (let c = 0; c < count; c++) {
           storeScaled(out + <usize>(r0 + c) * rowBytes, load<f64>(s + (<usize>(r0 + c) << 3)), sy, t + <usize>c * stride, j0, j1);
         }

@@ -6,14 +6,15 @@
 // packed in column quads: quad q holds y_4q .. y_4q+3 interleaved coordinate by coordinate
 // (d x 4 entries, zero past n), so one v128 load gives coordinate k of two neighbouring points.
 // Columns go in blocks of JB (sized to L1); the rows below a block go four at a time (a row
-// quad, then pairs), in three passes over a buffer of 4 x JB entries:
-//   1. products: 4 x 4 tiles of t in 8 f64x2 accumulators (d splat loads and d quad loads shared by
-//      16 entries);
-//   2. kernel values, in place: first every t's interval index and fraction (the square root
-//      on f64x2 lanes), then every interval's cubic (tableCubics); split in two loops so that each
-//      loop's iterations are short and independent and the core overlaps many of them (one loop
-//      with the whole chain sqrt -> index -> gathered load -> cubic ran 2x slower);
-//   3. use: r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once.
+// quad, then pairs), in two passes over a buffer of 4 x JB fractions and their interval indices:
+//   1. products and intervals: 4 x 4 tiles of t in 8 f64x2 accumulators (d splat loads and d quad
+//      loads shared by 16 entries), each tile turned from its registers into the interval index and
+//      fraction of s = sqrt(1 - |t|) (the square roots on f64x2 lanes overlap the next tile's
+//      products; only 4 of the 10 other operations use the add pipes, which bind these passes);
+//   2. use: each entry's cubic (tableCubics) gathered and evaluated, then at once
+//      r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once.
+// (One loop carrying the whole chain product -> sqrt -> index -> gathered load -> cubic ran 2x
+// slower: the gathers need the short independent iterations of the use pass to overlap.)
 // Row quads inside a diagonal block take the same passes over the columns before them; only the
 // 6 entries inside each 4 x 4 diagonal tile go one at a time. The scales s multiply r once at the end:
 // out_i = s_i r_i + (s_i^2 g(1) + ridge) v_i, the diagonal taking g(1) exactly: <x, x> / |x|^2
@@ -22,7 +23,7 @@
 import { madd64 } from "./multiplyAdd";
 
 export const QUAD_BYTES: usize = 32;
-/** Largest column block: the pass buffer holds 4 rows of it (t, then g) and their 4 rows of indices. */
+/** Largest column block: the pass buffer holds 4 rows of it (fractions, then g in the dense blocks) and their 4 rows of indices. */
 export const MAX_BLOCK: i32 = 256;
 
 /** Columns per block: the block's quads (JB d entries) stay within 16 KiB of L1. */
@@ -32,7 +33,7 @@ export const MAX_BLOCK: i32 = 256;
 
 /** Entries of `work` tableKernelSymvPacked needs for n points: s v and r (n rounded up to 4 each), and the pass buffer. */
 export function tableKernelSymvWork(n: i32): i32 {
-  return 2 * ((n + 3) & ~3) + 8 * MAX_BLOCK + 4;
+  return 2 * ((n + 3) & ~3) + 8 * MAX_BLOCK;
 }
 
 /** Quads of the n points x (n x d): out[q][k][c] = x[4q + c][k] * inv[4q + c], zero past n. */
@@ -83,37 +84,38 @@ export function tableCubics(table: usize, size: i32, out: usize): void {
   }
 }
 
-/** g at t from the cubics, one value (the scalar build's and the diagonal blocks' evaluation). */
+/** g at t from the cubics, one value (the scalar build's and the diagonal tiles' evaluation). */
 @inline export function cubicValueScalar(cubics: usize, half: i32, t: f64): f64 {
-  const u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1) + (t < 0.0 ? <f64>half : 0.0);
+  const u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1);
   const m = Math.floor(u);
   const f = u - m;
-  const p = cubics + (<usize><i32>m << 5);
+  const p = cubics + (<usize>(<i32>m + (t < 0.0 ? half : 0)) << 5);
   return load<f64>(p) + f * (load<f64>(p + 8) + f * (load<f64>(p + 16) + f * load<f64>(p + 24)));
 }
 
 // Lane constants read from memory in the loops (V8 rebuilds a v128 constant at every use):
-// 1, 2^52 (m + 2^52 holds the integer m in its low bits), 0.
-const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0, 0.0, 0.0]);
+// 1 and 2^52 (m + 2^52 holds the integer m in its low bits).
+const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0]);
 
-// t -> fraction f in place and m + 2^52 at idx, for two lanes; scales holds (E - 1, E) splatted.
-// u = s (E - 1) + (E if t < 0), s = sqrt(1 - |t|) (1 - |t| is exact near |t| = 1).
-@inline function splitInterval(t: usize, idx: usize, scales: usize): void {
-  const one = v128.load(LANES);
-  const tv = v128.load(t);
-  const side = v128.and(f64x2.lt(tv, v128.load(LANES + 32)), v128.load(scales + 16));
-  const u = madd64(f64x2.sqrt(f64x2.sub(one, f64x2.pmin(f64x2.abs(tv), one))), v128.load(scales), side);
+// Two lanes of t -> the fraction of u = s (E - 1), s = sqrt(1 - |t|), at f, and the interval
+// floor(u) + (E if t < 0) as the integer in the low bits of idx (scale: E - 1 and sideE: E in each
+// lane). Signs are read as integers (1 - |t| below 0 by rounding becomes 0; t < 0 picks the second
+// side) and the side joins the index as an integer: only four of the ten operations (1 - |t|,
+// floor, u - m, m + 2^52) take the add pipes, which the passes saturate.
+@inline function storeInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128): void {
+  const zero = i64x2.splat(0);
+  const w = f64x2.sub(v128.load(LANES), f64x2.abs(tv));
+  const u = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
   const m = f64x2.floor(u);
-  v128.store(t, f64x2.sub(u, m));
-  v128.store(idx, f64x2.add(m, v128.load(LANES + 16)));
+  v128.store(f, f64x2.sub(u, m));
+  v128.store(idx, i64x2.add(f64x2.add(m, v128.load(LANES + 16)), v128.and(i64x2.lt_s(tv, zero), sideE)));
 }
 
-// f at t -> the cubic of its interval, for two lanes: each lane's 4 coefficients are two v128
-// loads, regrouped by shuffles.
-@inline function cubicAt(cubics: usize, t: usize, idx: usize): void {
+// g of two lanes from their fractions f and the interval indices at idx: each lane's 4
+// coefficients are two v128 loads, regrouped by shuffles.
+@inline function cubicAt(cubics: usize, f: v128, idx: usize): v128 {
   const p0 = cubics + (<usize>load<i32>(idx) << 5);
   const p1 = cubics + (<usize>load<i32>(idx + 8) << 5);
-  const f = v128.load(t);
   const a0 = v128.load(p0);
   const a1 = v128.load(p0 + 16);
   const b0 = v128.load(p1);
@@ -122,23 +124,15 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
   const c2 = v128.shuffle<f64>(a1, b1, 0, 2);
   const c1 = v128.shuffle<f64>(a0, b0, 1, 3);
   const c0 = v128.shuffle<f64>(a0, b0, 0, 2);
-  v128.store(t, madd64(f, madd64(f, madd64(f, c3, c2), c1), c0));
+  return madd64(f, madd64(f, madd64(f, c3, c2), c1), c0);
 }
 
-/** g of the count (a multiple of 4) inner products at t, in place; idx: count + 4 entries of scratch. */
-export function kernelValues(cubics: usize, half: i32, t: usize, count: i32, idx: usize): void {
-  const end = <usize>count << 3;
-  const scales = idx + end;
-  v128.store(scales, f64x2.splat(<f64>(half - 1)));
-  v128.store(scales + 16, f64x2.splat(<f64>half));
-  for (let j: usize = 0; j < end; j += 32) {
-    splitInterval(t + j, idx + j, scales);
-    splitInterval(t + j + 16, idx + j + 16, scales);
-  }
-  for (let j: usize = 0; j < end; j += 32) {
-    cubicAt(cubics, t + j, idx + j);
-    cubicAt(cubics, t + j + 16, idx + j + 16);
-  }
+/**
+ * g in place of the count (a multiple of 2) fractions at f, from their interval indices at idx
+ * (storeInterval's layout).
+ */
+@inline export function cubicValues(cubics: usize, f: usize, idx: usize, count: i32): void {
+  for (let j: usize = 0; j < <usize>count << 3; j += 16) v128.store(f + j, cubicAt(cubics, v128.load(f + j), idx + j));
 }
 
 // Entries (i, j) for j0 <= j < j1, j < i, one at a time: diagonal blocks and the scalar build.
@@ -164,11 +158,16 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
 }
 
 /**
- * Pass 1 for the four points of the quad ya (d x 4 entries, packScaledQuads's layout) against
- * `count` (a multiple of 4) packed points from the quad at `quad`: point c's products at t + c * stride.
+ * Passes 1 and 2a for the four points of the quad ya (d x 4 entries, packScaledQuads's layout)
+ * against `count` (a multiple of 4) packed points from the quad at `quad`, g from a table of 2 half
+ * entries: each 4 x 4 tile of inner products leaves its registers as fractions at f + c * stride
+ * and interval indices at idx + c * stride (point c), and its eight square roots overlap the next
+ * tile's products.
  */
-@inline export function rowQuadProducts(ya: usize, quad: usize, d: i32, count: i32, t: usize, stride: usize): void {
+export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize): void {
   const quadStride = <usize>d * QUAD_BYTES;
+  const scale = f64x2.splat(<f64>(half - 1));
+  const sideE = i64x2.splat(<i64>half);
   for (let j: usize = 0; j < <usize>count << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
     let t20 = f64x2.splat(0.0), t21 = f64x2.splat(0.0), t30 = f64x2.splat(0.0), t31 = f64x2.splat(0.0);
@@ -189,29 +188,30 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
       t31 = madd64(u3, p1, t31);
     }
     quad += quadStride;
-    v128.store(t + j, t00);
-    v128.store(t + j + 16, t01);
-    v128.store(t + stride + j, t10);
-    v128.store(t + stride + j + 16, t11);
-    v128.store(t + 2 * stride + j, t20);
-    v128.store(t + 2 * stride + j + 16, t21);
-    v128.store(t + 3 * stride + j, t30);
-    v128.store(t + 3 * stride + j + 16, t31);
+    storeInterval(t00, f + j, idx + j, scale, sideE);
+    storeInterval(t01, f + j + 16, idx + j + 16, scale, sideE);
+    storeInterval(t10, f + stride + j, idx + stride + j, scale, sideE);
+    storeInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE);
+    storeInterval(t20, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE);
+    storeInterval(t21, f + 2 * stride + j + 16, idx + 2 * stride + j + 16, scale, sideE);
+    storeInterval(t30, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE);
+    storeInterval(t31, f + 3 * stride + j + 16, idx + 3 * stride + j + 16, scale, sideE);
   }
 }
 
-// Pass 3 for the rows a .. a + 3: their g (at t + c * stride) used twice.
-@inline function rowQuadUse(sv: usize, r: usize, a: i32, j0: i32, j1: i32, t: usize, stride: usize): void {
+// Passes 2b and 3 for the rows a .. a + 3: each g formed from its fraction (at f + c * stride) and
+// interval and used at once for its row and its column.
+@inline function rowQuadUse(cubics: usize, sv: usize, r: usize, a: i32, j0: i32, j1: i32, f: usize, idx: usize, stride: usize): void {
   const sva = sv + (<usize>a << 3);
   const s0 = v128.load64_splat(sva), s1 = v128.load64_splat(sva + 8), s2 = v128.load64_splat(sva + 16), s3 = v128.load64_splat(sva + 24);
   let acc0 = f64x2.splat(0.0), acc1 = f64x2.splat(0.0), acc2 = f64x2.splat(0.0), acc3 = f64x2.splat(0.0);
   const svj = sv + (<usize>j0 << 3);
   const rj = r + (<usize>j0 << 3);
   for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 16) {
-    const g0 = v128.load(t + j);
-    const g1 = v128.load(t + stride + j);
-    const g2 = v128.load(t + 2 * stride + j);
-    const g3 = v128.load(t + 3 * stride + j);
+    const g0 = cubicAt(cubics, v128.load(f + j), idx + j);
+    const g1 = cubicAt(cubics, v128.load(f + stride + j), idx + stride + j);
+    const g2 = cubicAt(cubics, v128.load(f + 2 * stride + j), idx + 2 * stride + j);
+    const g3 = cubicAt(cubics, v128.load(f + 3 * stride + j), idx + 3 * stride + j);
     const s = v128.load(svj + j);
     acc0 = madd64(g0, s, acc0);
     acc1 = madd64(g1, s, acc1);
@@ -225,11 +225,14 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
   addRowSum(r, a + 3, acc3);
 }
 
-// Pass 1 for the rows a and b (b = a for a lone last row): products at t and t + stride.
-@inline function rowPairProducts(packed: usize, d: i32, a: i32, b: i32, j0: i32, j1: i32, t: usize, stride: usize): void {
+// Passes 1 and 2a for the rows a and b (b = a for a lone last row): fractions and intervals at
+// f, idx and f + stride, idx + stride.
+@inline function rowPairIntervals(packed: usize, d: i32, a: i32, b: i32, j0: i32, j1: i32, half: i32, f: usize, idx: usize, stride: usize): void {
   const ya = pointAt(packed, d, a);
   const yb = pointAt(packed, d, b);
   const quadStride = <usize>d * QUAD_BYTES;
+  const scale = f64x2.splat(<f64>(half - 1));
+  const sideE = i64x2.splat(<i64>half);
   let quad = packed + <usize>(j0 >> 2) * quadStride;
   for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
@@ -244,15 +247,15 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
       t11 = madd64(ub, p1, t11);
     }
     quad += quadStride;
-    v128.store(t + j, t00);
-    v128.store(t + j + 16, t01);
-    v128.store(t + stride + j, t10);
-    v128.store(t + stride + j + 16, t11);
+    storeInterval(t00, f + j, idx + j, scale, sideE);
+    storeInterval(t01, f + j + 16, idx + j + 16, scale, sideE);
+    storeInterval(t10, f + stride + j, idx + stride + j, scale, sideE);
+    storeInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE);
   }
 }
 
-// Pass 3 for the rows a and b, b's s v taken as svb (0 for a lone last row).
-@inline function rowPairUse(sv: usize, r: usize, a: i32, b: i32, svb: f64, j0: i32, j1: i32, t: usize, stride: usize): void {
+// Passes 2b and 3 for the rows a and b, b's s v taken as svb (0 for a lone last row).
+@inline function rowPairUse(cubics: usize, sv: usize, r: usize, a: i32, b: i32, svb: f64, j0: i32, j1: i32, f: usize, idx: usize, stride: usize): void {
   const sva = v128.load64_splat(sv + (<usize>a << 3));
   const svbv = f64x2.splat(svb);
   let accA = f64x2.splat(0.0);
@@ -260,8 +263,8 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
   const svj = sv + (<usize>j0 << 3);
   const rj = r + (<usize>j0 << 3);
   for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 16) {
-    const ga = v128.load(t + j);
-    const gb = v128.load(t + stride + j);
+    const ga = cubicAt(cubics, v128.load(f + j), idx + j);
+    const gb = cubicAt(cubics, v128.load(f + stride + j), idx + stride + j);
     const s = v128.load(svj + j);
     accA = madd64(ga, s, accA);
     accB = madd64(gb, s, accB);
@@ -272,18 +275,17 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
 }
 
 // The entries of the diagonal block j0 .. j1 below its diagonal: each row quad i .. i + 3 against
-// the columns j0 .. i - 1 by the three passes (rows past n are the packing's zero points, whose
-// s v is 0, so they add nothing to any r_j), then the 6 entries inside its 4 x 4 diagonal tile
-// one at a time.
-function diagonalBlock(packed: usize, d: i32, cubics: usize, half: i32, sv: usize, r: usize, j0: i32, j1: i32, t: usize, idx: usize): void {
+// the columns j0 .. i - 1 by the passes (rows past n are the packing's zero points, whose s v is
+// 0, so they add nothing to any r_j), then the 6 entries inside its 4 x 4 diagonal tile one at a
+// time.
+function diagonalBlock(packed: usize, d: i32, cubics: usize, half: i32, sv: usize, r: usize, j0: i32, j1: i32, f: usize, idx: usize): void {
   const columns = packed + <usize>(j0 >> 2) * <usize>d * QUAD_BYTES;
   for (let i = j0; i < j1; i += 4) {
     const count = i - j0;
     if (count > 0) {
       const stride = <usize>count << 3;
-      rowQuadProducts(pointAt(packed, d, i), columns, d, count, t, stride);
-      kernelValues(cubics, half, t, 4 * count, idx);
-      rowQuadUse(sv, r, i, j0, i, t, stride);
+      rowQuadIntervals(pointAt(packed, d, i), columns, d, count, half, f, idx, stride);
+      rowQuadUse(cubics, sv, r, i, j0, i, f, idx, stride);
     }
     for (let c = 1; c < 4 && i + c < j1; c++) entriesOneByOne(packed, d, cubics, half, sv, r, i + c, i, i + c);
   }
@@ -302,8 +304,8 @@ export function tableKernelSymvPacked(
   const padded = (n + 3) & ~3;
   const sv = work;
   const r = work + (<usize>padded << 3);
-  const t = r + (<usize>padded << 3);
-  const idx = t + (<usize>(4 * MAX_BLOCK) << 3);
+  const f = r + (<usize>padded << 3);
+  const idx = f + (<usize>(4 * MAX_BLOCK) << 3);
   memory.fill(sv, 0, <usize>(2 * padded) << 3);
   for (let i = 0; i < n; i++) {
     const ib = <usize>i << 3;
@@ -313,21 +315,19 @@ export function tableKernelSymvPacked(
   for (let j0 = 0; j0 < n; j0 += block) {
     const j1 = min(j0 + block, n);
     if (ASC_FEATURE_SIMD) {
-      diagonalBlock(packed, d, cubics, half, sv, r, j0, j1, t, idx);
+      diagonalBlock(packed, d, cubics, half, sv, r, j0, j1, f, idx);
       // j1 = j0 + block here (a multiple of 4): rows below a block only exist for full blocks,
       // so row quads start on packed quads.
       const stride = <usize>block << 3;
       let i = j1;
       for (; i + 3 < n; i += 4) {
-        rowQuadProducts(pointAt(packed, d, i), packed + <usize>(j0 >> 2) * <usize>d * QUAD_BYTES, d, block, t, stride);
-        kernelValues(cubics, half, t, 4 * block, idx);
-        rowQuadUse(sv, r, i, j0, j1, t, stride);
+        rowQuadIntervals(pointAt(packed, d, i), packed + <usize>(j0 >> 2) * <usize>d * QUAD_BYTES, d, block, half, f, idx, stride);
+        rowQuadUse(cubics, sv, r, i, j0, j1, f, idx, stride);
       }
       for (; i < n; i += 2) {
         const b = min(i + 1, n - 1);
-        rowPairProducts(packed, d, i, b, j0, j1, t, stride);
-        kernelValues(cubics, half, t, 2 * block, idx);
-        rowPairUse(sv, r, i, b, b != i ? load<f64>(sv + (<usize>b << 3)) : 0.0, j0, j1, t, stride);
+        rowPairIntervals(packed, d, i, b, j0, j1, half, f, idx, stride);
+        rowPairUse(cubics, sv, r, i, b, b != i ? load<f64>(sv + (<usize>b << 3)) : 0.0, j0, j1, f, idx, stride);
       }
     } else {
       for (let i = j0 + 1; i < j1; i++) entriesOneByOne(packed, d, cubics, half, sv, r, i, j0, i);

@@ -50,8 +50,8 @@ export class GramKernels {
   }
 
   /**
-   * out = (K + ridge I) v for the Gram of the n packed points without storing K: 2 x 4 tiles of K
-   * formed in registers from the packed points, the scales s and the table's cubics; `diagonal` is
+   * out = (K + ridge I) v for the Gram of the n packed points without storing K: 4 x 4 tiles of K
+   * formed from the packed points, the scales s and the table's cubics; `diagonal` is
    * g(1) (K_ii = s_i^2 g(1) + ridge), and work holds symvWorkEntries(n) entries of scratch.
    */
   tableKernelSymvPacked(
