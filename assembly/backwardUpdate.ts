@@ -5,13 +5,17 @@
 //
 // Bits: each gradient entry comes from the same tiles, summing in the same sample order, as in
 // backward() (assembly/network.ts), and the update is axpy's elementwise w + (-drift) g, so w ends
-// exactly where backward() followed by axpy() puts it. When the batch fits one sample block the
-// group's rows are formed in the first rows of gradW, used as an L1-sized scratch (gradW then
-// holds no gradient afterwards); with several blocks gradW accumulates over the earlier blocks in
-// place and each group is applied as the last block completes it. The second layer's gradient
-// needs a unchanged until every sample has been through groupGradients, so a's update stays after.
+// exactly where backward() followed by axpy() puts it. In the batch's last sample block the SIMD
+// tiles move w by their sums straight from registers (accumulateApply, gradientTiles.ts), where
+// storing the sums and an axpy over them read and wrote the group's rows once more; only the rows
+// of a last group narrower than 4 neurons (all rows without SIMD) are formed and then applied. When
+// the batch fits one sample block those rows are formed in the first rows of gradW, used as an
+// L1-sized scratch (gradW then holds no gradient afterwards); with several blocks gradW accumulates
+// over the earlier blocks in place and each group is applied as the last block completes it. The
+// second layer's gradient needs a unchanged until every sample has been through groupGradients, so
+// a's update stays after.
 
-import { accumulateBlock, groupGradients } from "./gradientTiles";
+import { accumulateApply, accumulateBlock, groupGradients } from "./gradientTiles";
 import { touchRows } from "./touchRows";
 import { gradientSampleBlock, NEURON_BLOCK } from "./network";
 import { axpy } from "./vector";
@@ -104,8 +108,12 @@ export function backwardUpdate(
         const rows = single ? gradW : gradW + <usize>i * dBytes;
         if (first) zeroUncovered(rows, count, dBytes);
         // accumulateBlock addresses neuron i's row at base + i dBytes: make that `rows`.
-        accumulateBlock(g, x, n, d, b, s0, s1, i, i + count, rows - <usize>i * dBytes, first);
-        axpy(-driftW, rows, w + <usize>i * dBytes, count * d);
+        const base = rows - <usize>i * dBytes;
+        const rest = accumulateApply(g, x, d, b, s0, s1, i, i + count, base, first, w, -driftW);
+        if (rest < i + count) {
+          accumulateBlock(g, x, n, d, b, s0, s1, rest, i + count, base, first);
+          axpy(-driftW, base + <usize>rest * dBytes, w + <usize>rest * dBytes, (i + count - rest) * d);
+        }
         if (ahead) forwardRest(i, count, xNext, d, w, zNext);
       }
     }

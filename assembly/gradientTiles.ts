@@ -144,7 +144,7 @@ export function groupGradients(
  * (SIMD, g a full group): 8 sums in registers, each sample two loads of x and four splats of g.
  */
 @inline function gradientTile4x4(
-  g: usize, x: usize, gw: usize, s0: i32, s1: i32, dBytes: usize, first: bool,
+  g: usize, x: usize, gw: usize, s0: i32, s1: i32, dBytes: usize, first: bool, w: usize, step: v128, apply: bool,
 ): void {
   const r1 = gw + dBytes;
   const r2 = r1 + dBytes;
@@ -173,10 +173,25 @@ export function groupGradients(
     c30 = madd64(h3, u0, c30); c31 = madd64(h3, u1, c31);
     xs += dBytes;
   }
+  if (apply) {
+    const w1 = w + dBytes;
+    const w2 = w1 + dBytes;
+    const w3 = w2 + dBytes;
+    moveBy(w, 0, step, c00); moveBy(w, 16, step, c01);
+    moveBy(w1, 0, step, c10); moveBy(w1, 16, step, c11);
+    moveBy(w2, 0, step, c20); moveBy(w2, 16, step, c21);
+    moveBy(w3, 0, step, c30); moveBy(w3, 16, step, c31);
+    return;
+  }
   v128.store(gw, c00); v128.store(gw, c01, 16);
   v128.store(r1, c10); v128.store(r1, c11, 16);
   v128.store(r2, c20); v128.store(r2, c21, 16);
   v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/** w[at..at+1] += step * c, as axpy() adds (a product, then a sum). */
+@inline function moveBy(w: usize, at: usize, step: v128, c: v128): void {
+  v128.store(w + at, f64x2.add(v128.load(w + at), f64x2.mul(step, c)));
 }
 
 /** Two lanes of one gradW column (rows gw and gw + dBytes) as one vector. */
@@ -189,6 +204,12 @@ export function groupGradients(
   v128.store64_lane(gw + dBytes, v, 1);
 }
 
+/** storeColumnPair(gw, ...) of the sums v, or with apply the column pair of w moved by step * v instead. */
+@inline function finishColumnPair(gw: usize, w: usize, dBytes: usize, v: v128, step: v128, apply: bool): void {
+  if (apply) storeColumnPair(w, dBytes, f64x2.add(loadColumnPair(w, dBytes), f64x2.mul(step, v)));
+  else storeColumnPair(gw, dBytes, v);
+}
+
 /**
  * The coordinates k, k + 1 (width 2) or k alone (width 1) past the 4-wide tiles, for 4 neurons
  * (the full group g) or 8 (g and the next group g2) (SIMD). A 4x4 tile's layout would leave 2 or
@@ -198,6 +219,7 @@ export function groupGradients(
  */
 @inline function edgeTile(
   g: usize, g2: usize, x: usize, gw: usize, s0: i32, s1: i32, dBytes: usize, neurons: i32, width: i32, first: bool,
+  w: usize, step: v128, apply: bool,
 ): void {
   const pair = dBytes << 1;
   let a0 = f64x2.splat(0.0), b0 = f64x2.splat(0.0), c0 = f64x2.splat(0.0), d0 = f64x2.splat(0.0);
@@ -243,18 +265,18 @@ export function groupGradients(
     gs2 += GROUP_STEP;
     xs += dBytes;
   }
-  storeColumnPair(gw, dBytes, a0);
-  storeColumnPair(gw + pair, dBytes, b0);
+  finishColumnPair(gw, w, dBytes, a0, step, apply);
+  finishColumnPair(gw + pair, w + pair, dBytes, b0, step, apply);
   if (neurons == 8) {
-    storeColumnPair(gw + 2 * pair, dBytes, c0);
-    storeColumnPair(gw + 3 * pair, dBytes, d0);
+    finishColumnPair(gw + 2 * pair, w + 2 * pair, dBytes, c0, step, apply);
+    finishColumnPair(gw + 3 * pair, w + 3 * pair, dBytes, d0, step, apply);
   }
   if (width == 2) {
-    storeColumnPair(gw + 8, dBytes, a1);
-    storeColumnPair(gw + pair + 8, dBytes, b1);
+    finishColumnPair(gw + 8, w + 8, dBytes, a1, step, apply);
+    finishColumnPair(gw + pair + 8, w + pair + 8, dBytes, b1, step, apply);
     if (neurons == 8) {
-      storeColumnPair(gw + 2 * pair + 8, dBytes, c1);
-      storeColumnPair(gw + 3 * pair + 8, dBytes, d1);
+      finishColumnPair(gw + 2 * pair + 8, w + 2 * pair + 8, dBytes, c1, step, apply);
+      finishColumnPair(gw + 3 * pair + 8, w + 3 * pair + 8, dBytes, d1, step, apply);
     }
   }
 }
@@ -262,41 +284,92 @@ export function groupGradients(
 /** edgeTile over the d mod 4 coordinates from k = d & ~3 (SIMD). */
 @inline function gradientEdge(
   g: usize, g2: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, dBytes: usize, neurons: i32, first: bool,
+  w: usize, step: v128, apply: bool,
 ): void {
   const rest = d & 3;
   if (rest == 0) return;
   const off = <usize>(d & ~3) << 3;
   if (rest >= 2) {
-    if (first) edgeTile(g, g2, x + off, gw + off, s0, s1, dBytes, neurons, 2, true);
-    else edgeTile(g, g2, x + off, gw + off, s0, s1, dBytes, neurons, 2, false);
+    if (first) edgeTile(g, g2, x + off, gw + off, s0, s1, dBytes, neurons, 2, true, w + off, step, apply);
+    else edgeTile(g, g2, x + off, gw + off, s0, s1, dBytes, neurons, 2, false, w + off, step, apply);
   }
   if (rest != 2) {
     const one = off + (rest == 3 ? 16 : 0);
-    if (first) edgeTile(g, g2, x + one, gw + one, s0, s1, dBytes, neurons, 1, true);
-    else edgeTile(g, g2, x + one, gw + one, s0, s1, dBytes, neurons, 1, false);
+    if (first) edgeTile(g, g2, x + one, gw + one, s0, s1, dBytes, neurons, 1, true, w + one, step, apply);
+    else edgeTile(g, g2, x + one, gw + one, s0, s1, dBytes, neurons, 1, false, w + one, step, apply);
   }
 }
 
 /** gradientTile4x4 over the first d & ~3 coordinates of one full group (SIMD). */
 function gradientRow4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, dBytes: usize, first: bool): void {
   const d4 = d & ~3;
+  const none = f64x2.splat(0.0);
   for (let k = 0; k < d4; k += 4) {
     const off = <usize>k << 3;
-    if (first) gradientTile4x4(g, x + off, gw + off, s0, s1, dBytes, true);
-    else gradientTile4x4(g, x + off, gw + off, s0, s1, dBytes, false);
+    if (first) gradientTile4x4(g, x + off, gw + off, s0, s1, dBytes, true, 0, none, false);
+    else gradientTile4x4(g, x + off, gw + off, s0, s1, dBytes, false, 0, none, false);
+  }
+}
+
+/** gradientRow4 whose sums, complete after this block, move w's rows by step * sum instead of going to gradW. */
+function gradientRow4Apply(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, dBytes: usize, first: bool, w: usize, step: v128): void {
+  const d4 = d & ~3;
+  for (let k = 0; k < d4; k += 4) {
+    const off = <usize>k << 3;
+    if (first) gradientTile4x4(g, x + off, gw + off, s0, s1, dBytes, true, w + off, step, true);
+    else gradientTile4x4(g, x + off, gw + off, s0, s1, dBytes, false, w + off, step, true);
   }
 }
 
 /** gradientEdge for the 8 neurons of groups g and g2. */
 function gradientEdge8(g: usize, g2: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, dBytes: usize, first: bool): void {
-  if (first) gradientEdge(g, g2, x, gw, d, s0, s1, dBytes, 8, true);
-  else gradientEdge(g, g2, x, gw, d, s0, s1, dBytes, 8, false);
+  const none = f64x2.splat(0.0);
+  if (first) gradientEdge(g, g2, x, gw, d, s0, s1, dBytes, 8, true, 0, none, false);
+  else gradientEdge(g, g2, x, gw, d, s0, s1, dBytes, 8, false, 0, none, false);
 }
 
 /** gradientEdge for the 4 neurons of group g. */
 function gradientEdge4(g: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, dBytes: usize, first: bool): void {
-  if (first) gradientEdge(g, g, x, gw, d, s0, s1, dBytes, 4, true);
-  else gradientEdge(g, g, x, gw, d, s0, s1, dBytes, 4, false);
+  const none = f64x2.splat(0.0);
+  if (first) gradientEdge(g, g, x, gw, d, s0, s1, dBytes, 4, true, 0, none, false);
+  else gradientEdge(g, g, x, gw, d, s0, s1, dBytes, 4, false, 0, none, false);
+}
+
+/** gradientEdge that moves w (rows from w) by step * sum, for 8 or 4 neurons. */
+function gradientEdgeApply(g: usize, g2: usize, x: usize, gw: usize, d: i32, s0: i32, s1: i32, dBytes: usize, first: bool, w: usize, step: v128, neurons: i32): void {
+  if (neurons == 8) {
+    if (first) gradientEdge(g, g2, x, gw, d, s0, s1, dBytes, 8, true, w, step, true);
+    else gradientEdge(g, g2, x, gw, d, s0, s1, dBytes, 8, false, w, step, true);
+  } else {
+    if (first) gradientEdge(g, g, x, gw, d, s0, s1, dBytes, 4, true, w, step, true);
+    else gradientEdge(g, g, x, gw, d, s0, s1, dBytes, 4, false, w, step, true);
+  }
+}
+
+/**
+ * accumulateBlock over the full groups of neurons i0 <= i < i0 + (i1 - i0) & ~3 (SIMD) for the
+ * batch's last sample block, each sum moving w (rows from w, neuron i at w + i d) by step * sum, as
+ * axpy(step, gradW, w) would after accumulateBlock, where the sums are complete and still in
+ * registers; gradW is untouched. Returns the first neuron left to accumulateBlock and axpy.
+ */
+export function accumulateApply(g: usize, x: usize, d: i32, b: i32, s0: i32, s1: i32, i0: i32, i1: i32, gradW: usize, first: bool, w: usize, step: f64): i32 {
+  if (!ASC_FEATURE_SIMD) return i0;
+  const dBytes = <usize>d << 3;
+  const groupBytes = <usize>b << 5;
+  const st = f64x2.splat(step);
+  const i4 = i0 + ((i1 - i0) & ~3);
+  let i = i0;
+  for (; i < i4; i += 8) {
+    const gi = groupOf(g, b, i);
+    const gw = gradW + <usize>i * dBytes;
+    const wi = w + <usize>i * dBytes;
+    const both = i + 8 <= i4;
+    gradientRow4Apply(gi, x, gw, d, s0, s1, dBytes, first, wi, st);
+    if (both) gradientRow4Apply(gi + groupBytes, x, gw + 4 * dBytes, d, s0, s1, dBytes, first, wi + 4 * dBytes, st);
+    gradientEdgeApply(gi, gi + groupBytes, x, gw, d, s0, s1, dBytes, first, wi, st, both ? 8 : 4);
+    if (!both) return i + 4;
+  }
+  return i;
 }
 
 /** gradW[i..i+3, k..k+3] += sum_{s0 <= s < s1} g[s, i..i+3] x[s, k..k+3] in scalar arithmetic (a full group), for the build without SIMD. */

@@ -1,4 +1,4 @@
-// `npm run bench:passes [-- BASELINE_DIR] [--shapes 1000x4096x512,50x10000x128]`: GFLOP/s of the
+// `npm run bench:passes [-- BASELINE_DIR] [--shapes 1000x4096x512,50x10000x128] [--precision f64|f32]`: GFLOP/s of the
 // forward and backward kernels alone and together (ReLU; 2 B N d flops per pass), f64 and f32,
 // in the SIMD and relaxed-SIMD builds of build/, each as a share of the Wasm ceiling of the
 // instructions it runs on (bench/ceiling.ts), at the shapes of issue 20 (large d, many neurons at
@@ -85,17 +85,20 @@ function msPerCall(run: () => void, reps: number): number {
   return (cpuMs() - t0) / reps;
 }
 
-function parseArgs(argv: string[]): { baseline: string | undefined; shapes: NetworkShape[] } {
+function parseArgs(argv: string[]): { baseline: string | undefined; shapes: NetworkShape[]; precisions: Precision[] } {
   const at = argv.indexOf("--shapes");
   const spec = at >= 0 ? argv[at + 1] : undefined;
   if (at >= 0 && spec === undefined) throw new RangeError("--shapes: expected DxNxB,... after the flag");
-  const rest = argv.filter((_, i) => i !== at && i !== at + 1);
+  const pAt = argv.indexOf("--precision");
+  const only = pAt >= 0 ? argv[pAt + 1] : undefined;
+  if (pAt >= 0 && only !== "f64" && only !== "f32") throw new RangeError("--precision: expected f64 or f32 after the flag");
+  const rest = argv.filter((_, i) => i !== at && i !== at + 1 && i !== pAt && i !== pAt + 1);
   const shapes = (spec ?? DEFAULT_SHAPES).split(",").map((s) => {
     const [d, n, b] = s.split("x").map(Number);
     if (![d, n, b].every((v) => Number.isInteger(v) && v! > 0)) throw new RangeError(`--shapes: expected DxNxB with positive integers, got ${s}`);
     return { d: d!, n: n!, b: b! };
   });
-  return { baseline: rest[0], shapes };
+  return { baseline: rest[0], shapes, precisions: only ? [only as Precision] : ["f64", "f32"] };
 }
 
 /** Fastest CPU time per call of each module's passes at one shape and precision, rounds alternating. */
@@ -132,7 +135,7 @@ function printShape(shape: NetworkShape, precision: Precision, modules: Module[]
 }
 
 async function main(): Promise<void> {
-  const { baseline, shapes } = parseArgs(process.argv.slice(2));
+  const { baseline, shapes, precisions } = parseArgs(process.argv.slice(2));
   const meter = await CeilingMeter.start(repoRoot);
   const modules: Module[] = [];
   for (const build of ["simd", "relaxed"] as const) {
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
   console.log(`forward/backward kernels, ReLU, 2 B N d flops per pass; this = ${fileURLToPath(new URL("build/", repoRoot))}${baseline ? `, baseline = ${baseline}` : ""}`);
   const runtimes = await Promise.all(modules.map((m) => loadRuntime({ url: m.url })));
   for (const shape of shapes) {
-    for (const precision of ["f64", "f32"] as const) {
+    for (const precision of precisions) {
       const cases = runtimes.map((rt) => passesFor(rt, shape, precision));
       const best = timeShape(cases.map((c) => c.passes), 2 * shape.b * shape.n * shape.d, meter);
       printShape(shape, precision, modules, best, meter, baseline !== undefined);

@@ -86,8 +86,12 @@ describe("fused online-SGD step (assembly/onlineStep.ts)", () => {
     // N = 70 and 9 ending on a group of 2 or 1 neurons that takes the general path), B = 300 at
     // d = 13 with a width of 9 (several f32 sample blocks; the update applied as the last block
     // completes a group), and B = 70 at d = 1031 with a width of 130 (several f64 sample blocks,
-    // 64-neuron blocks and a last group of 2, spans of the f32 update past the first).
-    for (const [batch, width, d] of [[1, 70, 13], [1, 70, 10], [1, 9, 7], [1, 8, 8], [300, 9, 13], [70, 130, 1031]] as const) {
+    // 64-neuron blocks and a last group of 2, spans of the f32 update past the first). The f64
+    // update goes out of the gradient tiles' registers in the batch's last sample block: B = 5 and 2
+    // at d = 51 and 50 (edge tiles of 3 and 2 coordinates) end on groups of 4 + 2 (N = 70) and of 4
+    // (N = 76) neurons, and B = 70 at d = 1030 on a group of 4 (N = 68) after an earlier sample block.
+    const shapes = [[1, 70, 13], [1, 70, 10], [1, 9, 7], [1, 8, 8], [300, 9, 13], [70, 130, 1031], [5, 70, 51], [2, 76, 50], [70, 68, 1030]] as const;
+    for (const [batch, width, d] of shapes) {
       it(`${precision}, B = ${batch}, N = ${width}, d = ${d}: the update applied as the gradient is formed gives the unfused bits`, async () => {
         const task: ConfigInput["task"] = { kind: "gaussianSingleIndex", d, link: "relu" };
         const input = config(task, { precision, model: { width, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } }, algorithm: { batch, stepSize: 0.02 } });
