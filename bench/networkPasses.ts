@@ -92,7 +92,8 @@ function parseArgs(argv: string[]): { baseline: string | undefined; shapes: Netw
   const pAt = argv.indexOf("--precision");
   const only = pAt >= 0 ? argv[pAt + 1] : undefined;
   if (pAt >= 0 && only !== "f64" && only !== "f32") throw new RangeError("--precision: expected f64 or f32 after the flag");
-  const rest = argv.filter((_, i) => i !== at && i !== at + 1 && i !== pAt && i !== pAt + 1);
+  const flags = [at, pAt].filter((i) => i >= 0).flatMap((i) => [i, i + 1]);
+  const rest = argv.filter((_, i) => !flags.includes(i));
   const shapes = (spec ?? DEFAULT_SHAPES).split(",").map((s) => {
     const [d, n, b] = s.split("x").map(Number);
     if (![d, n, b].every((v) => Number.isInteger(v) && v! > 0)) throw new RangeError(`--shapes: expected DxNxB with positive integers, got ${s}`);
