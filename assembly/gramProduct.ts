@@ -12,7 +12,8 @@
 //      fraction of s = sqrt(1 - |t|) (the square roots on f64x2 lanes overlap the next tile's
 //      products; only 4 of the 10 other operations use the add pipes, which bind these passes);
 //   2. use: each entry's cubic (tableCubics) gathered and evaluated, then at once
-//      r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once.
+//      r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once, two rows
+//      per sweep over the columns (four spilled V8's registers).
 // (One loop carrying the whole chain product -> sqrt -> index -> gathered load -> cubic ran 2x
 // slower: the gathers need the short independent iterations of the use pass to overlap.)
 // Row quads inside a diagonal block take the same passes over the columns before them; only the
