@@ -12,7 +12,8 @@
 //      fraction of s = sqrt(1 - |t|) (the square roots on f64x2 lanes overlap the next tile's
 //      products; only 4 of the 10 other operations use the add pipes, which bind these passes);
 //   2. use: each entry's cubic (tableCubics) gathered and evaluated, then at once
-//      r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once.
+//      r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once, two rows
+//      per sweep over the columns (four spilled V8's registers).
 // (One loop carrying the whole chain product -> sqrt -> index -> gathered load -> cubic ran 2x
 // slower: the gathers need the short independent iterations of the use pass to overlap.)
 // Row quads inside a diagonal block take the same passes over the columns before them; only the
@@ -108,18 +109,34 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
   const u = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
   const m = f64x2.floor(u);
   v128.store(f, f64x2.sub(u, m));
-  v128.store(idx, i64x2.add(f64x2.add(m, v128.load(LANES + 16)), v128.and(i64x2.lt_s(tv, zero), sideE)));
+  v128.store(idx, i64x2.add(f64x2.add(m, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tv, zero), sideE)));
+}
+
+// storeInterval of two vectors, the second 16 bytes on (the offset goes in the instructions, not
+// in an address add: Binaryen may not fold it).
+@inline function storeIntervals(ta: v128, tb: v128, f: usize, idx: usize, scale: v128, sideE: v128): void {
+  const zero = i64x2.splat(0);
+  const wa = f64x2.sub(v128.load(LANES), f64x2.abs(ta));
+  const wb = f64x2.sub(v128.load(LANES), f64x2.abs(tb));
+  const ua = f64x2.mul(f64x2.sqrt(v128.andnot(wa, i64x2.lt_s(wa, zero))), scale);
+  const ub = f64x2.mul(f64x2.sqrt(v128.andnot(wb, i64x2.lt_s(wb, zero))), scale);
+  const ma = f64x2.floor(ua);
+  const mb = f64x2.floor(ub);
+  v128.store(f, f64x2.sub(ua, ma));
+  v128.store(f, f64x2.sub(ub, mb), 16);
+  v128.store(idx, i64x2.add(f64x2.add(ma, v128.load(LANES, 16)), v128.and(i64x2.lt_s(ta, zero), sideE)));
+  v128.store(idx, i64x2.add(f64x2.add(mb, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tb, zero), sideE)), 16);
 }
 
 // g of two lanes from their fractions f and the interval indices at idx: each lane's 4
 // coefficients are two v128 loads, regrouped by shuffles.
 @inline function cubicAt(cubics: usize, f: v128, idx: usize): v128 {
   const p0 = cubics + (<usize>load<i32>(idx) << 5);
-  const p1 = cubics + (<usize>load<i32>(idx + 8) << 5);
+  const p1 = cubics + (<usize>load<i32>(idx, 8) << 5);
   const a0 = v128.load(p0);
-  const a1 = v128.load(p0 + 16);
+  const a1 = v128.load(p0, 16);
   const b0 = v128.load(p1);
-  const b1 = v128.load(p1 + 16);
+  const b1 = v128.load(p1, 16);
   const c3 = v128.shuffle<f64>(a1, b1, 1, 3);
   const c2 = v128.shuffle<f64>(a1, b1, 0, 2);
   const c1 = v128.shuffle<f64>(a0, b0, 1, 3);
@@ -173,56 +190,33 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
     let t20 = f64x2.splat(0.0), t21 = f64x2.splat(0.0), t30 = f64x2.splat(0.0), t31 = f64x2.splat(0.0);
     for (let k: usize = 0; k < quadStride; k += QUAD_BYTES) {
       const p0 = v128.load(quad + k);
-      const p1 = v128.load(quad + k + 16);
+      const p1 = v128.load(quad + k, 16);
       const u0 = v128.load64_splat(ya + k);
       t00 = madd64(u0, p0, t00);
       t01 = madd64(u0, p1, t01);
-      const u1 = v128.load64_splat(ya + k + 8);
+      const u1 = v128.load64_splat(ya + k, 8);
       t10 = madd64(u1, p0, t10);
       t11 = madd64(u1, p1, t11);
-      const u2 = v128.load64_splat(ya + k + 16);
+      const u2 = v128.load64_splat(ya + k, 16);
       t20 = madd64(u2, p0, t20);
       t21 = madd64(u2, p1, t21);
-      const u3 = v128.load64_splat(ya + k + 24);
+      const u3 = v128.load64_splat(ya + k, 24);
       t30 = madd64(u3, p0, t30);
       t31 = madd64(u3, p1, t31);
     }
     quad += quadStride;
-    storeInterval(t00, f + j, idx + j, scale, sideE);
-    storeInterval(t01, f + j + 16, idx + j + 16, scale, sideE);
-    storeInterval(t10, f + stride + j, idx + stride + j, scale, sideE);
-    storeInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE);
-    storeInterval(t20, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE);
-    storeInterval(t21, f + 2 * stride + j + 16, idx + 2 * stride + j + 16, scale, sideE);
-    storeInterval(t30, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE);
-    storeInterval(t31, f + 3 * stride + j + 16, idx + 3 * stride + j + 16, scale, sideE);
+    storeIntervals(t00, t01, f + j, idx + j, scale, sideE);
+    storeIntervals(t10, t11, f + stride + j, idx + stride + j, scale, sideE);
+    storeIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE);
+    storeIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE);
   }
 }
 
-// Passes 2b and 3 for the rows a .. a + 3: each g formed from its fraction (at f + c * stride) and
-// interval and used at once for its row and its column.
+// Passes 2b and 3 for the rows a .. a + 3, as two row pairs (four rows' sums and scales with the
+// cubics' temporaries outnumber V8's 15 xmm registers).
 @inline function rowQuadUse(cubics: usize, sv: usize, r: usize, a: i32, j0: i32, j1: i32, f: usize, idx: usize, stride: usize): void {
-  const sva = sv + (<usize>a << 3);
-  const s0 = v128.load64_splat(sva), s1 = v128.load64_splat(sva + 8), s2 = v128.load64_splat(sva + 16), s3 = v128.load64_splat(sva + 24);
-  let acc0 = f64x2.splat(0.0), acc1 = f64x2.splat(0.0), acc2 = f64x2.splat(0.0), acc3 = f64x2.splat(0.0);
-  const svj = sv + (<usize>j0 << 3);
-  const rj = r + (<usize>j0 << 3);
-  for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 16) {
-    const g0 = cubicAt(cubics, v128.load(f + j), idx + j);
-    const g1 = cubicAt(cubics, v128.load(f + stride + j), idx + stride + j);
-    const g2 = cubicAt(cubics, v128.load(f + 2 * stride + j), idx + 2 * stride + j);
-    const g3 = cubicAt(cubics, v128.load(f + 3 * stride + j), idx + 3 * stride + j);
-    const s = v128.load(svj + j);
-    acc0 = madd64(g0, s, acc0);
-    acc1 = madd64(g1, s, acc1);
-    acc2 = madd64(g2, s, acc2);
-    acc3 = madd64(g3, s, acc3);
-    v128.store(rj + j, madd64(g3, s3, madd64(g2, s2, madd64(g1, s1, madd64(g0, s0, v128.load(rj + j))))));
-  }
-  addRowSum(r, a, acc0);
-  addRowSum(r, a + 1, acc1);
-  addRowSum(r, a + 2, acc2);
-  addRowSum(r, a + 3, acc3);
+  rowPairUse(cubics, sv, r, a, a + 1, load<f64>(sv + (<usize>(a + 1) << 3)), j0, j1, f, idx, stride);
+  rowPairUse(cubics, sv, r, a + 2, a + 3, load<f64>(sv + (<usize>(a + 3) << 3)), j0, j1, f + 2 * stride, idx + 2 * stride, stride);
 }
 
 // Passes 1 and 2a for the rows a and b (b = a for a lone last row): fractions and intervals at
