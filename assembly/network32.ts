@@ -361,14 +361,17 @@ function forwardBlocks32(
     if (partial == 0) memory.fill(f + (<usize>s0 << 3), 0, <usize>(s1 - s0) << 3);
     for (let i = n0; i < n1; i += NEURON_BLOCK) {
       const i1 = min(i + NEURON_BLOCK, n1);
-      preactivationBlock32(xg, wT32, n, d, b, s0, s1, z, i, i1);
       const off = <usize>i << 3;
       const out = partial + <usize>(i / NEURON_BLOCK) * partialRow;
-      for (let s = s0; s < s1; s++) {
-        const sum = outputSum(kind, p, np, z + <usize>s * nBytes + off, a + off, i1 - i);
-        const at = <usize>s << 3;
-        if (partial != 0) store<f64>(out + at, sum);
-        else store<f64>(f + at, load<f64>(f + at) + sum);
+      for (let g0 = s0; g0 < s1; g0 += XG) {
+        const g1 = min(g0 + XG, s1);
+        preactivationBlock32(xg, wT32, n, d, b, g0, g1, z, i, i1);
+        for (let s = g0; s < g1; s++) {
+          const sum = outputSum(kind, p, np, z + <usize>s * nBytes + off, a + off, i1 - i);
+          const at = <usize>s << 3;
+          if (partial != 0) store<f64>(out + at, sum);
+          else store<f64>(f + at, load<f64>(f + at) + sum);
+        }
       }
     }
     if (partial == 0) for (let s = s0; s < s1; s++) store<f64>(f + (<usize>s << 3), scale * load<f64>(f + (<usize>s << 3)));
