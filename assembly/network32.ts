@@ -341,9 +341,10 @@ export function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i
  * of z and, with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks
  * x B); with partial zero, f_s = scale * the blocks' sums added in block order, which is what
  * reduceBlocks() makes of partial, so forward32 and its split across threads agree bit for bit.
- * Within a sample block each panel's z is summed right after its tiles wrote it, while it is in
- * cache (f holds the running totals), where summing once all N neurons' z were written read z
- * back from memory.
+ * Within a sample block each group of XG samples' z for a panel is summed right after its tiles
+ * wrote it, while it is in L1 (f holds the running totals): summed once all N neurons' z were
+ * written, z came back from memory, and once the panel's tiles had passed all the block's
+ * samples, from L2 (128 samples x 64 neurons of f64 z is 64 KiB).
  */
 function forwardBlocks32(
   x32: usize, wT32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
