@@ -341,9 +341,10 @@ export function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i
  * of z and, with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks
  * x B); with partial zero, f_s = scale * the blocks' sums added in block order, which is what
  * reduceBlocks() makes of partial, so forward32 and its split across threads agree bit for bit.
- * Within a sample block each panel's z is summed right after its tiles wrote it, while it is in
- * cache (f holds the running totals), where summing once all N neurons' z were written read z
- * back from memory.
+ * Within a sample block each group of XG samples' z for a panel is summed right after its tiles
+ * wrote it, while it is in L1 (f holds the running totals): summed once all N neurons' z were
+ * written, z came back from memory, and once the panel's tiles had passed all the block's
+ * samples, from L2 (128 samples x 64 neurons of f64 z is 64 KiB).
  */
 function forwardBlocks32(
   x32: usize, wT32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
@@ -361,14 +362,17 @@ function forwardBlocks32(
     if (partial == 0) memory.fill(f + (<usize>s0 << 3), 0, <usize>(s1 - s0) << 3);
     for (let i = n0; i < n1; i += NEURON_BLOCK) {
       const i1 = min(i + NEURON_BLOCK, n1);
-      preactivationBlock32(xg, wT32, n, d, b, s0, s1, z, i, i1);
       const off = <usize>i << 3;
       const out = partial + <usize>(i / NEURON_BLOCK) * partialRow;
-      for (let s = s0; s < s1; s++) {
-        const sum = outputSum(kind, p, np, z + <usize>s * nBytes + off, a + off, i1 - i);
-        const at = <usize>s << 3;
-        if (partial != 0) store<f64>(out + at, sum);
-        else store<f64>(f + at, load<f64>(f + at) + sum);
+      for (let g0 = s0; g0 < s1; g0 += XG) {
+        const g1 = min(g0 + XG, s1);
+        preactivationBlock32(xg, wT32, n, d, b, g0, g1, z, i, i1);
+        for (let s = g0; s < g1; s++) {
+          const sum = outputSum(kind, p, np, z + <usize>s * nBytes + off, a + off, i1 - i);
+          const at = <usize>s << 3;
+          if (partial != 0) store<f64>(out + at, sum);
+          else store<f64>(f + at, load<f64>(f + at) + sum);
+        }
       }
     }
     if (partial == 0) for (let s = s0; s < s1; s++) store<f64>(f + (<usize>s << 3), scale * load<f64>(f + (<usize>s << 3)));
