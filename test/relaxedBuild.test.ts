@@ -31,6 +31,7 @@ interface ChildReport {
   pass32: Record<"z" | "f" | "gradW" | "gradA", number[]>;
   normal: number[];
   runs: Record<string, number[][]>;
+  fused: Record<string, Record<"fused" | "unfused", { ran: boolean; w: string; a: string }>>;
 }
 
 type Inputs = Record<"x" | "w" | "a" | "r", Float64Array>;
@@ -123,6 +124,16 @@ describe("relaxed-SIMD build", () => {
     expect(relativeError(got.f, fwd.f)).toBeLessThanOrEqual(KERNEL32_TOLERANCE);
     expect(relativeError(got.gradW, back.gradW)).toBeLessThanOrEqual(KERNEL32_TOLERANCE);
     expect(relativeError(got.gradA, back.gradA)).toBeLessThanOrEqual(KERNEL32_TOLERANCE);
+  });
+
+  it("fused online-SGD steps give the step-by-step path's weights bit for bit (fused tiles moving w included)", () => {
+    expect(Object.keys(report.fused).length).toBe(4);
+    for (const [name, { fused, unfused }] of Object.entries(report.fused)) {
+      expect(fused.ran, name).toBe(true);
+      expect(unfused.ran, name).toBe(false);
+      expect(fused.w, name).toBe(unfused.w);
+      expect(fused.a, name).toBe(unfused.a);
+    }
   });
 
   it("gives the same bits on every run, and with 2 threads as with 1", () => {

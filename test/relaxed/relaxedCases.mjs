@@ -49,3 +49,44 @@ export const RUN_CONFIGS = {
   f32: { ...base, precision: "f32" },
   twoThreads: { ...base, threads: 2 },
 };
+
+/**
+ * Fused-step cases (assembly/onlineStep.ts): several sample blocks (B = 70), a last group of 4 + 2
+ * neurons (N = 70) and edge tiles of 3 coordinates (d = 51), and batch 1, in f64 and f32.
+ */
+export const FUSED_CASES = Object.fromEntries(
+  ["f64", "f32"].flatMap((precision) =>
+    [
+      [70, 70, 51],
+      [1, 70, 51],
+    ].map(([batch, width, d]) => [
+      `${precision}, B = ${batch}, N = ${width}, d = ${d}`,
+      {
+        seed: 4,
+        precision,
+        task: { kind: "gaussianSingleIndex", d, link: "relu" },
+        model: { width, activation: "relu", init: { secondLayer: { kind: "gaussian", std: 1 } } },
+        algorithm: { kind: "onlineSgd", batch, steps: 12, stepSize: 0.05 },
+      },
+    ]),
+  ),
+);
+
+/** The first layer's weights after 12 steps with the fused step and with the step-by-step path, as hex bits. */
+export function fusedAndUnfused(rt, api, input) {
+  const { createTask, linkToActivation, networkOptionsOf, parseConfig, Trainer, TwoLayerNetwork } = api;
+  const config = parseConfig(input);
+  const out = {};
+  for (const fused of [true, false]) {
+    const activation = linkToActivation(config.model.activation, config.task.d);
+    const task = createTask(rt, config.task, config.seed, activation);
+    const net = new TwoLayerNetwork(rt, networkOptionsOf(config, activation));
+    const trainer = new Trainer(config, task, net, { fused });
+    for (let t = 0; t < config.algorithm.steps; t++) trainer.advance();
+    out[fused ? "fused" : "unfused"] = { ran: trainer.fused, w: Buffer.from(net.w.toArray().buffer).toString("hex"), a: Buffer.from(net.a.toArray().buffer).toString("hex") };
+    trainer.free();
+    net.free();
+    task.free();
+  }
+  return out;
+}

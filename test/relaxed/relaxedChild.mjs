@@ -1,10 +1,13 @@
 // Run by test/relaxedBuild.test.ts in a child Node started with --experimental-wasm-relaxed-simd
 // (Node 20 cannot enable relaxed SIMD from inside a running process). Uses the built package
 // (dist/, from `npm run build`) and prints one JSON object: what the loader chose, one forward
-// and backward pass on Philox inputs in f64 and in f32, and loss trajectories of short runs, each run twice.
+// and backward pass on Philox inputs in f64 and in f32, loss trajectories of short runs, each run twice,
+// and the weights after fused and step-by-step online SGD.
 
-import { defaultBuild, defaultThreadsBuild, loadRuntime, relaxedSimdSupported, simulate } from "../../dist/index.js";
-import { gaussianDraw, normalGram, passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
+import * as api from "../../dist/index.js";
+import { fusedAndUnfused, FUSED_CASES, gaussianDraw, normalGram, passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
+
+const { defaultBuild, defaultThreadsBuild, loadRuntime, relaxedSimdSupported, simulate } = api;
 
 const rt = await loadRuntime();
 const inputs = passInputs(rt);
@@ -20,6 +23,7 @@ for (const [name, config] of Object.entries(RUN_CONFIGS)) {
   }
   runs[name] = losses;
 }
+const fused = Object.fromEntries(Object.entries(FUSED_CASES).map(([name, input]) => [name, fusedAndUnfused(rt, api, input)]));
 /** forward32 then backward32 (assembly/network32.ts) through the raw exports, on the same inputs. */
 function singlePrecisionPass(rt, { x, w, a, r }) {
   const { n, d, b } = SHAPE;
@@ -57,5 +61,6 @@ console.log(
     pass32,
     normal: normalGram(rt),
     runs,
+    fused,
   }),
 );
