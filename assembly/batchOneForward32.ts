@@ -17,6 +17,9 @@ import { outputSum } from "./network32";
 import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
 
+// The two groups' gradient factors, each splatted, read by every block from here rather than held in registers.
+const FACTORS: usize = memory.data(128, 16);
+
 // w_jk += alpha p_jk for the 2 products in p (f64, coordinates k, k + 1 of the row at `at`): the
 // new w in f32 in lanes 0, 1 (zero above).
 @inline function addNarrowPair(at: usize, p: v128, al: v128): v128 {
@@ -55,8 +58,7 @@ import { NEURON_BLOCK } from "./network";
  */
 @inline function block(
   c: v128, r0: usize, r1: usize, r2: usize, r3: usize, off: usize,
-  g0: v128, g1: v128, g2: v128, g3: v128, x4: v128, al: v128,
-  u0: v128, u1: v128, u2: v128, u3: v128, update: bool,
+  fa: usize, x4: v128, al: v128, next: usize, update: bool,
 ): v128 {
   // Each neuron's f32 weights in pairs, coordinates k, k + 1 in l and k + 2, k + 3 in h (lanes
   // 0, 1): one shuffle per pair of neurons and one per pair of coordinates turn them into the
@@ -65,7 +67,8 @@ import { NEURON_BLOCK } from "./network";
   if (update) {
     // The 4 products of a row in one vector: its upper half comes down for the widening.
     const zero = f32x4.splat(0);
-    const p0 = madd32(g0, x4, zero), p1 = madd32(g1, x4, zero), p2 = madd32(g2, x4, zero), p3 = madd32(g3, x4, zero);
+    const p0 = madd32(v128.load(fa), x4, zero), p1 = madd32(v128.load(fa, 16), x4, zero);
+    const p2 = madd32(v128.load(fa, 32), x4, zero), p3 = madd32(v128.load(fa, 48), x4, zero);
     l0 = addNarrowPair(r0 + off, f64x2.promote_low_f32x4(p0), al);
     h0 = addNarrowPair(r0 + off + 16, f64x2.promote_low_f32x4(upper(p0)), al);
     l1 = addNarrowPair(r1 + off, f64x2.promote_low_f32x4(p1), al);
@@ -88,10 +91,10 @@ import { NEURON_BLOCK } from "./network";
   const ul = i32x4.shuffle(l2, l3, 0, 4, 1, 5);
   const th = i32x4.shuffle(h0, h1, 0, 4, 1, 5);
   const uh = i32x4.shuffle(h2, h3, 0, 4, 1, 5);
-  c = madd32(u0, i64x2.shuffle(tl, ul, 0, 2), c);
-  c = madd32(u1, i64x2.shuffle(tl, ul, 1, 3), c);
-  c = madd32(u2, i64x2.shuffle(th, uh, 0, 2), c);
-  return madd32(u3, i64x2.shuffle(th, uh, 1, 3), c);
+  c = madd32(v128.load32_splat(next), i64x2.shuffle(tl, ul, 0, 2), c);
+  c = madd32(v128.load32_splat(next, 4), i64x2.shuffle(tl, ul, 1, 3), c);
+  c = madd32(v128.load32_splat(next, 8), i64x2.shuffle(th, uh, 0, 2), c);
+  return madd32(v128.load32_splat(next, 12), i64x2.shuffle(th, uh, 1, 3), c);
 }
 
 // Lane t (< 3) of p.
@@ -153,15 +156,16 @@ import { NEURON_BLOCK } from "./network";
   const b2 = two ? rowOf(w, idxB, 2, rowBytes) : 0, b3 = two ? rowOf(w, idxB, 3, rowBytes) : 0;
   const gb0 = two && moveB ? factorOf(g, i0, idxB, 0) : zero, gb1 = two && moveB ? factorOf(g, i0, idxB, 1) : zero;
   const gb2 = two && moveB ? factorOf(g, i0, idxB, 2) : zero, gb3 = two && moveB ? factorOf(g, i0, idxB, 3) : zero;
+  v128.store(FACTORS, ga0); v128.store(FACTORS, ga1, 16); v128.store(FACTORS, ga2, 32); v128.store(FACTORS, ga3, 48);
+  v128.store(FACTORS, gb0, 64); v128.store(FACTORS, gb1, 80); v128.store(FACTORS, gb2, 96); v128.store(FACTORS, gb3, 112);
   let ca = f32x4.splat(0), cb = f32x4.splat(0);
   let k = 0;
   for (; k + 4 <= d; k += 4) {
     const off = <usize>k << 3;
     const x4 = moveA || moveB ? v128.load(x32 + (<usize>k << 2)) : zero;
     const next = xNext32 + (<usize>k << 2);
-    const u0 = v128.load32_splat(next), u1 = v128.load32_splat(next, 4), u2 = v128.load32_splat(next, 8), u3 = v128.load32_splat(next, 12);
-    ca = block(ca, a0, a1, a2, a3, off, ga0, ga1, ga2, ga3, x4, al, u0, u1, u2, u3, moveA);
-    if (two) cb = block(cb, b0, b1, b2, b3, off, gb0, gb1, gb2, gb3, x4, al, u0, u1, u2, u3, moveB);
+    ca = block(ca, a0, a1, a2, a3, off, FACTORS, x4, al, next, moveA);
+    if (two) cb = block(cb, b0, b1, b2, b3, off, FACTORS + 64, x4, al, next, moveB);
   }
   finishGroup(ca, k, d, a0, a1, a2, a3, idx, ga0, ga1, ga2, ga3, x32, xNext32, alpha, zNext, moveA);
   if (two) finishGroup(cb, k, d, b0, b1, b2, b3, idxB, gb0, gb1, gb2, gb3, x32, xNext32, alpha, zNext, moveB);
