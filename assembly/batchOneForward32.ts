@@ -18,7 +18,7 @@ import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
 
 // The two groups' gradient factors, each splatted, read by every block from here rather than held in registers.
-const FACTORS: usize = memory.data(128, 16);
+const FACTORS: usize = memory.data(144, 16);
 
 // w_jk += alpha p_jk for the 2 products in p (f64, coordinates k, k + 1 of the row at `at`): the
 // new w in f32 in lanes 0, 1 (zero above).
@@ -165,6 +165,7 @@ const FACTORS: usize = memory.data(128, 16);
     const x4 = moveA || moveB ? v128.load(x32 + (<usize>k << 2)) : zero;
     const next = xNext32 + (<usize>k << 2);
     ca = block(ca, a0, a1, a2, a3, off, FACTORS, x4, al, next, moveA);
+    if (two) v128.store(FACTORS, ca, 128);
     if (two) cb = block(cb, b0, b1, b2, b3, off, FACTORS + 64, x4, al, next, moveB);
   }
   finishGroup(ca, k, d, a0, a1, a2, a3, idx, ga0, ga1, ga2, ga3, x32, xNext32, alpha, zNext, moveA);
