@@ -17,7 +17,8 @@ import { outputSum } from "./network32";
 import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
 
-// The two groups' gradient factors, each splatted, read by every block from here rather than held in registers.
+// The two groups' gradient factors, each splatted (8 v128), read by every block from here rather
+// than held in registers (V8 has 16 of them); then a slot the first group's sums are stored to.
 const FACTORS: usize = memory.data(144, 16);
 
 // w_jk += alpha p_jk for the 2 products in p (f64, coordinates k, k + 1 of the row at `at`): the
@@ -165,6 +166,9 @@ const FACTORS: usize = memory.data(144, 16);
     const x4 = moveA || moveB ? v128.load(x32 + (<usize>k << 2)) : zero;
     const next = xNext32 + (<usize>k << 2);
     ca = block(ca, a0, a1, a2, a3, off, FACTORS, x4, al, next, moveA);
+    // Nothing reads this store: it makes V8 form the first group's sums before the second group's
+    // loads, where it would otherwise sink that work to the end of the loop body and spill the
+    // first group's new weights across the second group's update (about 10% of the step).
     if (two) v128.store(FACTORS, ca, 128);
     if (two) cb = block(cb, b0, b1, b2, b3, off, FACTORS + 64, x4, al, next, moveB);
   }
