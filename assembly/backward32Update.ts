@@ -16,7 +16,7 @@
 
 import { panelGradients, panelWeightSums, backwardBlock, GR, PANEL, narrowTransposedRows } from "./network32";
 import { axpy } from "./vector";
-import { forwardFourBatchOne, forwardPanelLanes, updateFourForwardBatchOne } from "./batchOneForward32";
+import { eightAheadBatchOne, forwardFourBatchOne, forwardPanelLanes, updateFourForwardBatchOne } from "./batchOneForward32";
 
 /** A panel's full groups' neuron indices (i32), those with a non-zero gradient factor first: scratch of the head-start path. */
 const ORDER: usize = memory.data(PANEL << 2);
@@ -41,25 +41,34 @@ const SPAN_BYTES: i32 = 128 << 10;
  * factors are all zero (inactive ReLU units, about half of them) only form their pre-activations.
  * Every neuron's arithmetic is lane-wise, whichever group it is in, so regrouping keeps the bits;
  * a zero factor's update leaves w's bits only with driftW >= 0 (batchOneForward32.ts), so
- * otherwise every group is updated.
+ * otherwise every group is updated. The groups go to the kernels two at a time.
  */
 function aheadGroups(g: usize, i0: i32, i1: i32, x: usize, xNext32: usize, d: i32, w: usize, driftW: f64, zNext: usize): i32 {
-  const end = i0 + ((i1 - i0) & ~(GR - 1));
+  const count = (i1 - i0) & ~(GR - 1);
   const skip = driftW >= 0;
+  // Moving neurons from the front, the others from the back, each index stored at both ends so
+  // that no branch depends on the factors (a coin flip each for ReLU units).
   let m = 0;
-  for (let j = i0; j < end; j++) {
-    if (!skip || load<f32>(g + (<usize>(j - i0) << 2)) != 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  let e = count;
+  for (let j = 0; j < count; j++) {
+    const still: i32 = skip && load<f32>(g + (<usize>j << 2)) == 0 ? 1 : 0;
+    store<i32>(ORDER + (<usize>m << 2), i0 + j);
+    store<i32>(ORDER + (<usize>(e - 1) << 2), i0 + j);
+    m += 1 - still;
+    e -= still;
   }
-  const moving = m;
-  for (let j = i0; j < end && m < end - i0; j++) {
-    if (load<f32>(g + (<usize>(j - i0) << 2)) == 0) store<i32>(ORDER + (<usize>(m++) << 2), j);
+  const groups = count / GR;
+  const moving = (m + GR - 1) / GR;
+  let t = 0;
+  for (; t + 2 <= groups; t += 2) {
+    eightAheadBatchOne(g, i0, ORDER + (<usize>t << 4), x, xNext32, d, w, -driftW, zNext, min(2, max(0, moving - t)));
   }
-  for (let t = 0; t < m; t += GR) {
-    const idx = ORDER + (<usize>t << 2);
+  if (t < groups) {
+    const idx = ORDER + (<usize>t << 4);
     if (t < moving) updateFourForwardBatchOne(g, i0, idx, x, xNext32, d, w, -driftW, zNext);
     else forwardFourBatchOne(idx, xNext32, d, w, zNext);
   }
-  return end;
+  return i0 + count;
 }
 
 /**

@@ -34,7 +34,7 @@ export { tableKernelRows, tableKernelRowsWork } from "./gramBlock";
 export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWork } from "./gramProduct";
 export { sphereFeatures, hermiteFeatures, accumulateNormal, accumulateNormalScratch, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
-export { updateFourForwardBatchOne, forwardFourBatchOne } from "./batchOneForward32";
+export { updateFourForwardBatchOne, forwardFourBatchOne, eightAheadBatchOne } from "./batchOneForward32";
 export { updateFourForwardBatchOne64, forwardFourBatchOne64 } from "./batchOneForward64";
 export { overlapChainEscape, overlapChainPlanSlots } from "./overlapChain";
 export { plackettOrthant4, plackettBuffer } from "./plackettOrthant";

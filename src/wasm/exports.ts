@@ -23,6 +23,8 @@ export interface MeanfieldExports {
   /** The batch-1 f32 update of neurons i .. i + 3: w += alpha f32(g x), their rows of wT32 narrowed from the new w. */
   updateFourForwardBatchOne(g: number, i0: number, idx: number, x32: number, xNext32: number, d: number, w: number, alpha: number, zNext: number): void;
   forwardFourBatchOne(idx: number, xNext32: number, d: number, w: number, zNext: number): void;
+  /** The same for two groups of 4 neurons (idx: 8 i32) in one pass, the first `moving` (0, 1 or 2) updated, the others only read. */
+  eightAheadBatchOne(g: number, i0: number, idx: number, x32: number, xNext32: number, d: number, w: number, alpha: number, zNext: number, moving: number): void;
   updateFourForwardBatchOne64(g: number, idx: number, x: number, xNext: number, d: number, w: number, alpha: number, zNext: number): void;
   forwardFourBatchOne64(idx: number, xNext: number, d: number, w: number, zNext: number): void;
   /** forward() with f32 products over the f32 copies x32 (narrowRowsToF32) of x and wT32 (narrowTransposedToF32) of w. */
