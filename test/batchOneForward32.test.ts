@@ -5,12 +5,66 @@ function bits(values: ArrayLike<number>): string {
   return Buffer.from(Float64Array.from(values).buffer).toString("hex");
 }
 
-// assembly/batchOneForward32.ts against its definition written as plain loops, for 4 neurons in
-// any order (the listed ones, not adjacent): w_jk += alpha f64(f32(g_j x_k)) (as
-// backward32Update's tiles), then zNext[j] = the f32 sum over k = 0 .. d - 1, in order, of f32(x'_k
-// f32(new w_jk)) (forward32 at one sample in the plain SIMD build: a multiply then an add, each
-// rounded), widened; every other row of w and entry of zNext untouched. Without the update
-// (forwardFourBatchOne) w stays and zNext is formed from it.
+type Runtime = Awaited<ReturnType<typeof runtimeFor>>;
+
+/**
+ * Random w (n x d), f32 factors g, f32 samples x and xNext (padded to 8), z, written into the
+ * module's memory with the neuron list; `seed` keeps the two kernels' draws apart.
+ */
+function setUp(rt: Runtime, d: number, n: number, neurons: number[], seed: number) {
+  const a = rt.arena;
+  const dp = (d + 7) & ~7;
+  const padded = (values: Float64Array) => {
+    const out = new Float32Array(dp);
+    out.set(Float32Array.from(values));
+    return out;
+  };
+  const inputs = {
+    w: normals(testRandom(d * seed + n), n * d),
+    g: Float32Array.from(normals(testRandom(seed + 1), n)),
+    x: padded(normals(testRandom(seed + 2), d)),
+    xNext: padded(normals(testRandom(seed + 4), d)),
+    z: normals(testRandom(seed + 5), n),
+  };
+  const buffers = {
+    w: a.f64From(inputs.w),
+    g: a.f64(Math.ceil(n / 2)),
+    idx: a.f64(Math.ceil(neurons.length / 2)),
+    x: a.f64(dp / 2),
+    xNext: a.f64(dp / 2),
+    z: a.f64From(inputs.z),
+  };
+  const memory = rt.exports.memory.buffer;
+  new Int32Array(memory, buffers.idx.ptr, neurons.length).set(neurons);
+  new Float32Array(memory, buffers.g.ptr, n).set(inputs.g);
+  new Float32Array(memory, buffers.x.ptr, dp).set(inputs.x);
+  new Float32Array(memory, buffers.xNext.ptr, dp).set(inputs.xNext);
+  return { inputs, buffers };
+}
+
+/**
+ * The definition as plain loops: for the listed neurons j (the t-th moving when moves(t)),
+ * w_jk += alpha f64(f32(g_j x_k)) (as backward32Update's tiles), then zNext[j] = the f32 sum over
+ * k = 0 .. d - 1, in order, of f32(x'_k f32(new w_jk)) (forward32 at one sample in the plain SIMD
+ * build: a multiply then an add, each rounded), widened; every other row of w and entry of z untouched.
+ */
+function reference(inputs: ReturnType<typeof setUp>["inputs"], d: number, neurons: number[], alpha: number, moves: (t: number) => boolean) {
+  const { w, g, x, xNext, z } = inputs;
+  const wRef = Float64Array.from(w);
+  const zRef = Float64Array.from(z);
+  neurons.forEach((j, t) => {
+    let acc = 0;
+    for (let k = 0; k < d; k++) {
+      if (moves(t)) wRef[j * d + k] = w[j * d + k]! + alpha * Math.fround(g[j]! * x[k]!);
+      acc = Math.fround(acc + Math.fround(xNext[k]! * Math.fround(wRef[j * d + k]!)));
+    }
+    zRef[j] = acc;
+  });
+  return { wRef, zRef };
+}
+
+// assembly/batchOneForward32.ts against its definition, for 4 neurons in any order (the listed
+// ones, not adjacent). Without the update (forwardFourBatchOne) w stays and zNext is formed from it.
 describe.each([true, false])("updateFourForwardBatchOne / forwardFourBatchOne (simd build), update %s", (update) => {
   it.each([
     [1, 4, [0, 1, 2, 3]],
@@ -22,42 +76,14 @@ describe.each([true, false])("updateFourForwardBatchOne / forwardFourBatchOne (s
     [321, 9, [4, 8, 1, 6]],
   ])("d = %i, N = %i, neurons %j: bit for bit against plain loops", async (d, n, neurons) => {
     const rt = await runtimeFor("simd");
-    const a = rt.arena;
-    const dp = (d + 7) & ~7;
-    const w = normals(testRandom(d * 31 + n), n * d);
-    const i0 = 0;
-    const g = Float32Array.from(normals(testRandom(2), n));
-    const x = new Float32Array(dp);
-    x.set(Float32Array.from(normals(testRandom(3), d)));
-    const xNext = new Float32Array(dp);
-    xNext.set(Float32Array.from(normals(testRandom(5), d)));
-    const z = normals(testRandom(6), n);
+    const { inputs, buffers: b } = setUp(rt, d, n, neurons, 31);
     const alpha = -0.037;
-    const ww = a.f64From(w);
-    const wg = a.f64(Math.ceil(n / 2));
-    const idx = a.f64(2);
-    new Int32Array(rt.exports.memory.buffer, idx.ptr, 4).set(neurons);
-    const wx = a.f64(dp / 2);
-    const wxNext = a.f64(dp / 2);
-    const wz = a.f64From(z);
-    new Float32Array(rt.exports.memory.buffer, wg.ptr, n).set(g);
-    new Float32Array(rt.exports.memory.buffer, wx.ptr, dp).set(x);
-    new Float32Array(rt.exports.memory.buffer, wxNext.ptr, dp).set(xNext);
-    if (update) rt.exports.updateFourForwardBatchOne(wg.ptr, i0, idx.ptr, wx.ptr, wxNext.ptr, d, ww.ptr, alpha, wz.ptr);
-    else rt.exports.forwardFourBatchOne(idx.ptr, wxNext.ptr, d, ww.ptr, wz.ptr);
-    const wRef = Float64Array.from(w);
-    const zRef = Float64Array.from(z);
-    for (const j of neurons) {
-      let acc = 0;
-      for (let k = 0; k < d; k++) {
-        if (update) wRef[j * d + k] = w[j * d + k]! + alpha * Math.fround(g[j - i0]! * x[k]!);
-        acc = Math.fround(acc + Math.fround(xNext[k]! * Math.fround(wRef[j * d + k]!)));
-      }
-      zRef[j] = acc;
-    }
-    expect(bits(ww.view)).toBe(bits(wRef));
-    expect(bits(wz.view)).toBe(bits(zRef));
-    for (const b of [ww, wg, wx, wxNext, wz, idx]) b.free();
+    if (update) rt.exports.updateFourForwardBatchOne(b.g.ptr, 0, b.idx.ptr, b.x.ptr, b.xNext.ptr, d, b.w.ptr, alpha, b.z.ptr);
+    else rt.exports.forwardFourBatchOne(b.idx.ptr, b.xNext.ptr, d, b.w.ptr, b.z.ptr);
+    const { wRef, zRef } = reference(inputs, d, neurons, alpha, () => update);
+    expect(bits(b.w.view)).toBe(bits(wRef));
+    expect(bits(b.z.view)).toBe(bits(zRef));
+    for (const buffer of Object.values(b)) buffer.free();
   });
 });
 
@@ -72,41 +98,12 @@ describe.each([0, 1, 2])("eightAheadBatchOne (simd build), %i groups moving", (m
     [322, 10, [9, 3, 5, 1, 0, 2, 8, 6]],
   ])("d = %i, N = %i, neurons %j: bit for bit against plain loops", async (d, n, neurons) => {
     const rt = await runtimeFor("simd");
-    const a = rt.arena;
-    const dp = (d + 7) & ~7;
-    const w = normals(testRandom(d * 17 + n), n * d);
-    const i0 = 0;
-    const g = Float32Array.from(normals(testRandom(12), n));
-    const x = new Float32Array(dp);
-    x.set(Float32Array.from(normals(testRandom(13), d)));
-    const xNext = new Float32Array(dp);
-    xNext.set(Float32Array.from(normals(testRandom(15), d)));
-    const z = normals(testRandom(16), n);
+    const { inputs, buffers: b } = setUp(rt, d, n, neurons, 17);
     const alpha = -0.021;
-    const ww = a.f64From(w);
-    const wg = a.f64(Math.ceil(n / 2));
-    const idx = a.f64(4);
-    new Int32Array(rt.exports.memory.buffer, idx.ptr, 8).set(neurons);
-    const wx = a.f64(dp / 2);
-    const wxNext = a.f64(dp / 2);
-    const wz = a.f64From(z);
-    new Float32Array(rt.exports.memory.buffer, wg.ptr, n).set(g);
-    new Float32Array(rt.exports.memory.buffer, wx.ptr, dp).set(x);
-    new Float32Array(rt.exports.memory.buffer, wxNext.ptr, dp).set(xNext);
-    rt.exports.eightAheadBatchOne(wg.ptr, i0, idx.ptr, wx.ptr, wxNext.ptr, d, ww.ptr, alpha, wz.ptr, moving);
-    const wRef = Float64Array.from(w);
-    const zRef = Float64Array.from(z);
-    neurons.forEach((j, t) => {
-      const update = t < 4 * moving;
-      let acc = 0;
-      for (let k = 0; k < d; k++) {
-        if (update) wRef[j * d + k] = w[j * d + k]! + alpha * Math.fround(g[j - i0]! * x[k]!);
-        acc = Math.fround(acc + Math.fround(xNext[k]! * Math.fround(wRef[j * d + k]!)));
-      }
-      zRef[j] = acc;
-    });
-    expect(bits(ww.view)).toBe(bits(wRef));
-    expect(bits(wz.view)).toBe(bits(zRef));
-    for (const b of [ww, wg, wx, wxNext, wz, idx]) b.free();
+    rt.exports.eightAheadBatchOne(b.g.ptr, 0, b.idx.ptr, b.x.ptr, b.xNext.ptr, d, b.w.ptr, alpha, b.z.ptr, moving);
+    const { wRef, zRef } = reference(inputs, d, neurons, alpha, (t) => t < 4 * moving);
+    expect(bits(b.w.view)).toBe(bits(wRef));
+    expect(bits(b.z.view)).toBe(bits(zRef));
+    for (const buffer of Object.values(b)) buffer.free();
   });
 });
