@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { referenceActivation } from "./reference/activation.js";
 import { referenceBackward, referenceForward } from "./reference/network.js";
 import { ACTIVATIONS, BUILDS, normals, relativeError, runtimeFor, testRandom } from "./helpers.js";
+import { forwardSampleMismatches, gradientColumnMismatches } from "./relaxed/relaxedCases.mjs";
 
 // Shapes around every blocking boundary: N mod 4 and mod 8, d mod 4 and mod 2, B odd, B past one sample block, forward panels of w.
 const SHAPES = [
@@ -51,6 +52,16 @@ describe("forward/backward kernels against the TypeScript reference", () => {
         }
       });
     }
+  }
+
+  for (const build of BUILDS) {
+    it(`${build}: every gradW entry has the bits of the same pass on its column of x alone (d = 1), whichever tile sums it`, async () => {
+      expect(gradientColumnMismatches(await runtimeFor(build))).toEqual([]);
+    });
+
+    it(`${build}: each sample of a batch's forward pass has the bits of that sample alone (B = 1)`, async () => {
+      expect(forwardSampleMismatches(await runtimeFor(build))).toEqual([]);
+    });
   }
 
   it("SIMD and scalar builds agree to 1e-13 on a large batch", async () => {

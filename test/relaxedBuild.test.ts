@@ -32,6 +32,8 @@ interface ChildReport {
   normal: number[];
   runs: Record<string, number[][]>;
   fused: Record<string, Record<"fused" | "unfused", { ran: boolean; w: string; a: string }>>;
+  columnMismatches: string[];
+  sampleMismatches: string[];
 }
 
 type Inputs = Record<"x" | "w" | "a" | "r", Float64Array>;
@@ -134,6 +136,14 @@ describe("relaxed-SIMD build", () => {
       expect(fused.w, name).toBe(unfused.w);
       expect(fused.a, name).toBe(unfused.a);
     }
+  });
+
+  it("sums every f64 gradient entry in the same fused chain whichever tile holds it (4 x 4, edge: gradW's bits as with d = 1)", () => {
+    expect(report.columnMismatches).toEqual([]);
+  });
+
+  it("gives each sample of a batch's forward pass the bits of that sample alone (B = 1)", () => {
+    expect(report.sampleMismatches).toEqual([]);
   });
 
   it("gives the same bits on every run, and with 2 threads as with 1", () => {

@@ -2,10 +2,11 @@
 // (Node 20 cannot enable relaxed SIMD from inside a running process). Uses the built package
 // (dist/, from `npm run build`) and prints one JSON object: what the loader chose, one forward
 // and backward pass on Philox inputs in f64 and in f32, loss trajectories of short runs, each run twice,
-// and the weights after fused and step-by-step online SGD.
+// the weights after fused and step-by-step online SGD, and the gradient entries whose bits depend on d
+// and the forward outputs whose bits depend on the samples beside them.
 
 import * as api from "../../dist/index.js";
-import { fusedAndUnfused, FUSED_CASES, gaussianDraw, normalGram, passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
+import { forwardSampleMismatches, fusedAndUnfused, FUSED_CASES, gaussianDraw, gradientColumnMismatches, normalGram, passInputs, RUN_CONFIGS, SHAPE } from "./relaxedCases.mjs";
 
 const { defaultBuild, defaultThreadsBuild, loadRuntime, relaxedSimdSupported, simulate } = api;
 
@@ -14,6 +15,8 @@ const inputs = passInputs(rt);
 const pass = rt.network.backward({ ...inputs, d: SHAPE.d, scale: 1 / SHAPE.n, activation: "tanh" });
 const forward = rt.network.forward({ ...inputs, d: SHAPE.d, scale: 1 / SHAPE.n, activation: "tanh" });
 const pass32 = singlePrecisionPass(rt, inputs);
+const columnMismatches = gradientColumnMismatches(rt);
+const sampleMismatches = forwardSampleMismatches(rt);
 const runs = {};
 for (const [name, config] of Object.entries(RUN_CONFIGS)) {
   const losses = [];
@@ -62,5 +65,7 @@ console.log(
     normal: normalGram(rt),
     runs,
     fused,
+    columnMismatches,
+    sampleMismatches,
   }),
 );
