@@ -10,10 +10,10 @@
 // Bits: w and its narrowing are backward32Update's (w_jk += alpha f64(f32(g_j x_k)), then f32(w)), and each neuron's
 // pre-activation is forward32's at one sample (forwardTile1 in network32.ts): an f32 lane summing
 // madd32(x_k, f32(w_ik)) for k = 0 .. d - 1 in order, then widened. The output sum is forward32's
-// (four f64x2 partial sums over 8-neuron strides per neuron block, blocks added in order), so the
-// next step's loss and gradients are those of the unfused path.
+// (outputSum32: f32 lanes within each neuron block, its total in f64, blocks added in order), so
+// the next step's loss and gradients are those of the unfused path.
 
-import { outputSum } from "./network32";
+import { outputSum32 } from "./network32";
 import { madd32 } from "./multiplyAdd";
 import { NEURON_BLOCK } from "./network";
 
@@ -232,13 +232,13 @@ export function forwardPanelLanes(xNext32: usize, wT32: usize, i0: i32, i1: i32,
   }
 }
 
-/** f = scale sum_i a_i sigma(z_i) for one sample's pre-activations z (N f64), summed by neuron blocks as forward32 sums them (SIMD builds). */
+/** f = scale sum_i a_i sigma(z_i) for one sample's pre-activations z (N f64), summed as forward32 sums them: outputSum32 per neuron block, blocks added in order (SIMD builds). */
 export function outputBatchOne(z: usize, a: usize, n: i32, scale: f64, kind: i32, p: usize, np: i32): f64 {
   if (!ASC_FEATURE_SIMD) return NaN;
   let total: f64 = 0.0;
   for (let i = 0; i < n; i += NEURON_BLOCK) {
     const off = <usize>i << 3;
-    total += outputSum(kind, p, np, z + off, a + off, min(NEURON_BLOCK, n - i));
+    total += outputSum32(kind, p, np, z + off, a + off, min(NEURON_BLOCK, n - i));
   }
   return scale * total;
 }

@@ -1,8 +1,15 @@
 // The forward and backward passes of assembly/network.ts with single-precision products: the
 // d-long dot products <w_i, x_s> and the gradient sums sum_s g_si x_s run on f32x4 lanes (twice
-// the lanes of f64x2), while everything summed over neurons stays in f64: z is widened to f64,
-// f_s = scale sum_i a_i sigma(z_si) is summed in f64, and the residuals and gradA are computed
-// exactly as in the f64 code.
+// the lanes of f64x2). z is widened to f64 as it is stored; the residuals and gradA are computed
+// exactly as in the f64 code. The output sum f_s = scale sum_i a_i sigma(z_si) runs in f32 within
+// each 64-neuron block and in f64 across blocks: for each sample and block, four f32 lanes, lane t
+// adding, 8-neuron tile by tile in order, f32(a_i) f32(sigma(z_si)) for the tile's neurons t and
+// then t + 4 (madd32: fused in the relaxed build), formed from the forward tiles' registers; the
+// block's total is (q0 + q2) + (q1 + q3) in f64, and the blocks' totals are added in block order.
+// At d = 50 a tile has only about 12 vector multiply-adds per (sample, neuron), and the f64
+// output sums (widen, f64 activation, f64 multiply-add, reading z back) took about a tenth of the
+// forward. f32(sigma(z)) is the f64 activation rounded, which for ReLU and |z| is the f32 lane
+// operation itself.
 //
 // Layouts are chosen so that every tile walks its operands with one pointer each, at fixed
 // offsets, and reads memory in order:
@@ -208,35 +215,54 @@ export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nP
 }
 
 /**
- * z[s..s+3, i..i+7] (f64) = the 4 samples of a forward group (xg, step bytes per coordinate)
- * . one panel of 8 neurons (wt) over d coordinates, storing the first `count` neurons of each row.
+ * f32(sigma(z)) for 4 f32 pre-activations: each lane's f64 activation rounded to f32, which for
+ * ReLU and |z| is the f32 lane operation itself (exact), so those run in f32 lanes.
  */
-@inline function forwardTile4(xg: usize, step: usize, wt: usize, d: i32, z: usize, zRow: usize, count: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let x = xg;
-  const end = wt + (<usize>d << 5);
-  for (let w = wt; w < end; w += 32) {
-    const w0 = v128.load(w);
-    const w1 = v128.load(w, 16);
-    let h = v128.load32_splat(x);
-    c00 = madd32(h, w0, c00); c01 = madd32(h, w1, c01);
-    h = v128.load32_splat(x, 4);
-    c10 = madd32(h, w0, c10); c11 = madd32(h, w1, c11);
-    h = v128.load32_splat(x, 8);
-    c20 = madd32(h, w0, c20); c21 = madd32(h, w1, c21);
-    h = v128.load32_splat(x, 12);
-    c30 = madd32(h, w0, c30); c31 = madd32(h, w1, c31);
-    x += step;
-  }
-  storeWidened8(z, c00, c01, count);
-  storeWidened8(z + zRow, c10, c11, count);
-  storeWidened8(z + 2 * zRow, c20, c21, count);
-  storeWidened8(z + 3 * zRow, c30, c31, count);
+@inline function valueQuad(kind: i32, p: usize, np: i32, z: v128): v128 {
+  if (kind == RELU) return f32x4.pmax(z, f32x4.splat(0));
+  if (kind == ABS) return f32x4.abs(z);
+  const lo = valuePair(kind, p, np, f64x2.promote_low_f32x4(z));
+  const hi = valuePair(kind, p, np, f64x2.promote_low_f32x4(i64x2.shuffle(z, z, 1, 1)));
+  return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
 }
 
-/** The same for one sample of a group. */
-@inline function forwardTile1(xg: usize, step: usize, wt: usize, d: i32, z: usize, count: i32): void {
+/** The first `count` (possibly <= 0) of the 4 f64 at `at` rounded to f32, zero in the lanes past count (which are not read). */
+@inline function narrowQuad(at: usize, count: i32): v128 {
+  if (count >= 4) return i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(at)), f32x4.demote_f64x2_zero(v128.load(at, 16)), 0, 2);
+  let v = f32x4.splat(0);
+  if (count > 0) v = f32x4.replace_lane(v, 0, <f32>load<f64>(at));
+  if (count > 1) v = f32x4.replace_lane(v, 1, <f32>load<f64>(at, 8));
+  if (count > 2) v = f32x4.replace_lane(v, 2, <f32>load<f64>(at, 16));
+  return v;
+}
+
+/** v with the lanes from `count` on (count possibly <= 0) set to +0. */
+@inline function firstLanes(v: v128, count: i32): v128 {
+  if (count >= 4) return v;
+  return v128.and(v, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count)));
+}
+
+/**
+ * A tile row's output terms added to a sample's panel accumulator q in f32 lanes: lane t gets
+ * f32(a_t) sigma(z_t), then f32(a_{t+4}) sigma(z_{t+4}) (lo, aLo: the tile's neurons 0..3; hi,
+ * aHi: 4..7), each a madd32 (fused in the relaxed build).
+ */
+@inline function addTerms(kind: i32, p: usize, np: i32, q: v128, lo: v128, hi: v128, aLo: v128, aHi: v128): v128 {
+  return madd32(aHi, valueQuad(kind, p, np, hi), madd32(aLo, valueQuad(kind, p, np, lo), q));
+}
+
+/** A panel accumulator's total in f64: (q0 + q2) + (q1 + q3), each lane widened first. */
+@inline function quadTotal(q: v128): f64 {
+  const s = f64x2.add(f64x2.promote_low_f32x4(q), f64x2.promote_low_f32x4(i64x2.shuffle(q, q, 1, 1)));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/**
+ * One sample of a forward group (xg, step bytes per coordinate) . one panel of 8 neurons (wt)
+ * over d coordinates: z (f64) for the first `count` neurons, and q with the tile's terms added
+ * (addTerms; a at the tile's first neuron, lanes past count taken as a = z = 0).
+ */
+@inline function forwardTile1(kind: i32, p: usize, np: i32, xg: usize, step: usize, wt: usize, d: i32, z: usize, a: usize, count: i32, q: v128): v128 {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   let x = xg;
   const end = wt + (<usize>d << 5);
@@ -247,104 +273,192 @@ export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nP
     x += step;
   }
   storeWidened8(z, c0, c1, count);
+  return addTerms(kind, p, np, q, firstLanes(c0, count), firstLanes(c1, count - 4), narrowQuad(a, count), narrowQuad(a + 32, count - 4));
+}
+
+/** Without SIMD, lane t of a panel accumulator after one more tile (addTerms: mul then add, as madd32 there), a lane past the tile's neurons taken as a = z = 0. */
+@inline function addTermLane(kind: i32, p: usize, np: i32, q: f32, z: usize, a: usize, t: i32, count: i32): f32 {
+  const zLo: f32 = t < count ? <f32>load<f64>(z + (<usize>t << 3)) : 0;
+  const aLo: f32 = t < count ? <f32>load<f64>(a + (<usize>t << 3)) : 0;
+  const zHi: f32 = t + 4 < count ? <f32>load<f64>(z + (<usize>t << 3), 32) : 0;
+  const aHi: f32 = t + 4 < count ? <f32>load<f64>(a + (<usize>t << 3), 32) : 0;
+  const s = q + aLo * <f32>activationValue(kind, p, np, <f64>zLo);
+  return s + aHi * <f32>activationValue(kind, p, np, <f64>zHi);
 }
 
 /**
- * z[s, i] = <x_s, w_i> (f32 products, f64 storage) for samples s0 <= s < s1 (s0 a multiple of XG)
- * and neurons n0 <= i < n1 (n0 a multiple of PANEL).
+ * sum_i a_i sigma(z_i) over the n <= PANEL neurons of one sample's row of a panel (z f64, each
+ * value an f32 sum widened) as forward32 sums them: four f32 lanes, lane t summing, tile of 8
+ * neurons by tile, f32(a_i) f32(sigma(z_i)) for the tile's neurons t and t + 4 (addTerms), then
+ * the lanes' total in f64 (quadTotal).
  */
-function preactivationBlock32(xg: usize, wT32: usize, n: i32, d: i32, b: i32, s0: i32, s1: i32, z: usize, n0: i32, n1: i32): void {
-  const zRow = <usize>n << 3;
-  const panelBytes = <usize>d << 5;
+@inline function outputSum32Of(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
   if (ASC_FEATURE_SIMD) {
-    for (let i0 = n0; i0 < n1; i0 += PANEL) {
-      const i1 = min(i0 + PANEL, n1);
-      for (let g0 = s0; g0 < s1; g0 += XG) {
-        const width = min(XG, b - g0);
-        const x = xg + <usize>g0 * (<usize>d << 2);
-        const step = <usize>width << 2;
-        const zg = z + <usize>g0 * zRow;
-        for (let i = i0; i < i1; i += 8) {
-          const wt = wT32 + <usize>(i >> 3) * panelBytes;
-          const zi = zg + (<usize>i << 3);
-          const count = i1 - i;
-          if (width == XG) {
-            forwardTile4(x, step, wt, d, zi, zRow, count);
-            continue;
-          }
-          for (let j = 0; j < width; j++) forwardTile1(x + (<usize>j << 2), step, wt, d, zi + <usize>j * zRow, count);
-        }
-      }
-    }
-    return;
-  }
-  for (let s = s0; s < s1; s++) {
-    const g0 = s - s % XG;
-    const width = min(XG, b - g0);
-    const x = xg + <usize>g0 * (<usize>d << 2) + (<usize>(s - g0) << 2);
-    for (let i = n0; i < n1; i++) {
-      const wt = wT32 + <usize>(i >> 3) * panelBytes + (<usize>(i & 7) << 2);
-      let acc: f32 = 0;
-      for (let k = 0; k < d; k++) acc += load<f32>(x + <usize>(k * width) * 4) * load<f32>(wt + (<usize>k << 5));
-      store<f64>(z + <usize>s * zRow + (<usize>i << 3), <f64>acc);
-    }
-  }
-}
-
-/** sum_i a_i sigma(z_i) over n neurons in f64: four f64x2 partial sums over 8-neuron strides, then the rest in order. */
-@inline function outputSumOf(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
-  let i = 0;
-  let total: f64 = 0.0;
-  if (ASC_FEATURE_SIMD) {
-    let s0 = f64x2.splat(0.0), s1 = f64x2.splat(0.0), s2 = f64x2.splat(0.0), s3 = f64x2.splat(0.0);
-    for (; i + 8 <= n; i += 8) {
+    let q = f32x4.splat(0);
+    for (let i = 0; i < n; i += 8) {
       const off = <usize>i << 3;
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(a + off, 16), valuePair(kind, p, np, v128.load(z + off, 16))));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(a + off, 32), valuePair(kind, p, np, v128.load(z + off, 32))));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(a + off, 48), valuePair(kind, p, np, v128.load(z + off, 48))));
+      const count = n - i;
+      q = addTerms(kind, p, np, q, narrowQuad(z + off, count), narrowQuad(z + off + 32, count - 4), narrowQuad(a + off, count), narrowQuad(a + off + 32, count - 4));
     }
-    for (; i + 2 <= n; i += 2) {
-      const off = <usize>i << 3;
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(a + off), valuePair(kind, p, np, v128.load(z + off))));
-    }
-    const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
-    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    return quadTotal(q);
   }
-  for (; i < n; i++) {
+  let q0: f32 = 0, q1: f32 = 0, q2: f32 = 0, q3: f32 = 0;
+  for (let i = 0; i < n; i += 8) {
     const off = <usize>i << 3;
-    total += load<f64>(a + off) * activationValue(kind, p, np, load<f64>(z + off));
+    const count = n - i;
+    q0 = addTermLane(kind, p, np, q0, z + off, a + off, 0, count);
+    q1 = addTermLane(kind, p, np, q1, z + off, a + off, 1, count);
+    q2 = addTermLane(kind, p, np, q2, z + off, a + off, 2, count);
+    q3 = addTermLane(kind, p, np, q3, z + off, a + off, 3, count);
   }
-  return total;
+  return (<f64>q0 + <f64>q2) + (<f64>q1 + <f64>q3);
 }
 
 // One function per vector kind, so that each copy's activation is a constant and its loop
 // carries no dispatch (as cases of one switch, the optimizer folds the copies back into one).
-function outputSumRelu(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(RELU, p, np, z, a, n); }
-function outputSumAbs(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(ABS, p, np, z, a, n); }
-function outputSumPolynomial(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(POLYNOMIAL, p, np, z, a, n); }
-function outputSumPiecewise(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSumOf(PIECEWISE, p, np, z, a, n); }
+function outputSum32Relu(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSum32Of(RELU, p, np, z, a, n); }
+function outputSum32Abs(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSum32Of(ABS, p, np, z, a, n); }
+function outputSum32Polynomial(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSum32Of(POLYNOMIAL, p, np, z, a, n); }
+function outputSum32Piecewise(p: usize, np: i32, z: usize, a: usize, n: i32): f64 { return outputSum32Of(PIECEWISE, p, np, z, a, n); }
 
-/** sum_i a_i sigma(z_i) over n neurons in f64 (outputSumOf), with the activation kind dispatched once; batchOneForward32.ts sums in this order too. */
-export function outputSum(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
+/** outputSum32Of over one panel's row (n <= PANEL neurons), with the activation kind dispatched once; batchOneForward32.ts sums its blocks with it. */
+export function outputSum32(kind: i32, p: usize, np: i32, z: usize, a: usize, n: i32): f64 {
   switch (kind) {
-    case RELU: return outputSumRelu(p, np, z, a, n);
-    case ABS: return outputSumAbs(p, np, z, a, n);
-    case POLYNOMIAL: return outputSumPolynomial(p, np, z, a, n);
-    case PIECEWISE: return outputSumPiecewise(p, np, z, a, n);
-    default: return outputSumOf(kind, p, np, z, a, n);
+    case RELU: return outputSum32Relu(p, np, z, a, n);
+    case ABS: return outputSum32Abs(p, np, z, a, n);
+    case POLYNOMIAL: return outputSum32Polynomial(p, np, z, a, n);
+    case PIECEWISE: return outputSum32Piecewise(p, np, z, a, n);
+    default: return outputSum32Of(kind, p, np, z, a, n);
+  }
+}
+
+/** A sample's panel sum to its destination: partial[s] (out != 0) or added to the running f[s]. */
+@inline function panelOutput(out: usize, f: usize, s: i32, sum: f64): void {
+  const at = <usize>s << 3;
+  if (out != 0) store<f64>(out + at, sum);
+  else store<f64>(f + at, load<f64>(f + at) + sum);
+}
+
+/**
+ * The forward group of samples from g0 (g0 a multiple of XG; min(XG, B - g0) samples) over
+ * the panel of neurons i0 .. i1 - 1 (i0 a multiple of PANEL): z[s, i] = <x_s, w_i> (f32
+ * products, f64 storage), and each sample's panel sum of a_i sigma(z_si) (outputSum32Of's
+ * order, from the tiles' registers) to panelOutput.
+ */
+@inline function groupPanel32Of(
+  kind: i32, p: usize, np: i32, xg: usize, wT32: usize, a: usize, n: i32, d: i32, b: i32, g0: i32,
+  z: usize, i0: i32, i1: i32, f: usize, out: usize,
+): void {
+  const zRow = <usize>n << 3;
+  const panelBytes = <usize>d << 5;
+  const width = min(XG, b - g0);
+  const x = xg + <usize>g0 * (<usize>d << 2);
+  const zg = z + <usize>g0 * zRow;
+  if (ASC_FEATURE_SIMD) {
+    const step = <usize>width << 2;
+    if (width == XG) {
+      // Written out rather than as a tile function: the 4 samples' accumulators live across the tiles.
+      let q0 = f32x4.splat(0), q1 = f32x4.splat(0), q2 = f32x4.splat(0), q3 = f32x4.splat(0);
+      for (let i = i0; i < i1; i += 8) {
+        const wt = wT32 + <usize>(i >> 3) * panelBytes;
+        const zi = zg + (<usize>i << 3);
+        const ai = a + (<usize>i << 3);
+        const count = i1 - i;
+        let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+        let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+        let xk = x;
+        const end = wt + (<usize>d << 5);
+        for (let w = wt; w < end; w += 32) {
+          const w0 = v128.load(w);
+          const w1 = v128.load(w, 16);
+          let h = v128.load32_splat(xk);
+          c00 = madd32(h, w0, c00); c01 = madd32(h, w1, c01);
+          h = v128.load32_splat(xk, 4);
+          c10 = madd32(h, w0, c10); c11 = madd32(h, w1, c11);
+          h = v128.load32_splat(xk, 8);
+          c20 = madd32(h, w0, c20); c21 = madd32(h, w1, c21);
+          h = v128.load32_splat(xk, 12);
+          c30 = madd32(h, w0, c30); c31 = madd32(h, w1, c31);
+          xk += step;
+        }
+        storeWidened8(zi, c00, c01, count);
+        storeWidened8(zi + zRow, c10, c11, count);
+        storeWidened8(zi + 2 * zRow, c20, c21, count);
+        storeWidened8(zi + 3 * zRow, c30, c31, count);
+        const aLo = narrowQuad(ai, count), aHi = narrowQuad(ai + 32, count - 4);
+        if (count < 8) {
+          c00 = firstLanes(c00, count); c01 = firstLanes(c01, count - 4);
+          c10 = firstLanes(c10, count); c11 = firstLanes(c11, count - 4);
+          c20 = firstLanes(c20, count); c21 = firstLanes(c21, count - 4);
+          c30 = firstLanes(c30, count); c31 = firstLanes(c31, count - 4);
+        }
+        q0 = addTerms(kind, p, np, q0, c00, c01, aLo, aHi);
+        q1 = addTerms(kind, p, np, q1, c10, c11, aLo, aHi);
+        q2 = addTerms(kind, p, np, q2, c20, c21, aLo, aHi);
+        q3 = addTerms(kind, p, np, q3, c30, c31, aLo, aHi);
+      }
+      panelOutput(out, f, g0, quadTotal(q0));
+      panelOutput(out, f, g0 + 1, quadTotal(q1));
+      panelOutput(out, f, g0 + 2, quadTotal(q2));
+      panelOutput(out, f, g0 + 3, quadTotal(q3));
+      return;
+    }
+    for (let j = 0; j < width; j++) {
+      let q = f32x4.splat(0);
+      for (let i = i0; i < i1; i += 8) {
+        const wt = wT32 + <usize>(i >> 3) * panelBytes;
+        q = forwardTile1(kind, p, np, x + (<usize>j << 2), step, wt, d, zg + <usize>j * zRow + (<usize>i << 3), a + (<usize>i << 3), i1 - i, q);
+      }
+      panelOutput(out, f, g0 + j, quadTotal(q));
+    }
+    return;
+  }
+  for (let j = 0; j < width; j++) {
+    const zs = zg + <usize>j * zRow;
+    for (let i = i0; i < i1; i++) {
+      const wt = wT32 + <usize>(i >> 3) * panelBytes + (<usize>(i & 7) << 2);
+      let acc: f32 = 0;
+      for (let k = 0; k < d; k++) acc += load<f32>(x + <usize>(k * width + j) * 4) * load<f32>(wt + (<usize>k << 5));
+      store<f64>(zs + (<usize>i << 3), <f64>acc);
+    }
+    panelOutput(out, f, g0 + j, outputSum32Of(kind, p, np, zs + (<usize>i0 << 3), a + (<usize>i0 << 3), i1 - i0));
+  }
+}
+
+function groupPanel32Relu(p: usize, np: i32, xg: usize, wT32: usize, a: usize, n: i32, d: i32, b: i32, g0: i32, z: usize, i0: i32, i1: i32, f: usize, out: usize): void {
+  groupPanel32Of(RELU, p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out);
+}
+function groupPanel32Abs(p: usize, np: i32, xg: usize, wT32: usize, a: usize, n: i32, d: i32, b: i32, g0: i32, z: usize, i0: i32, i1: i32, f: usize, out: usize): void {
+  groupPanel32Of(ABS, p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out);
+}
+function groupPanel32Polynomial(p: usize, np: i32, xg: usize, wT32: usize, a: usize, n: i32, d: i32, b: i32, g0: i32, z: usize, i0: i32, i1: i32, f: usize, out: usize): void {
+  groupPanel32Of(POLYNOMIAL, p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out);
+}
+function groupPanel32Piecewise(p: usize, np: i32, xg: usize, wT32: usize, a: usize, n: i32, d: i32, b: i32, g0: i32, z: usize, i0: i32, i1: i32, f: usize, out: usize): void {
+  groupPanel32Of(PIECEWISE, p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out);
+}
+
+/** groupPanel32Of through a copy per vector kind, as for outputSum32. */
+function groupPanel32(
+  kind: i32, p: usize, np: i32, xg: usize, wT32: usize, a: usize, n: i32, d: i32, b: i32, g0: i32,
+  z: usize, i0: i32, i1: i32, f: usize, out: usize,
+): void {
+  switch (kind) {
+    case RELU: groupPanel32Relu(p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out); break;
+    case ABS: groupPanel32Abs(p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out); break;
+    case POLYNOMIAL: groupPanel32Polynomial(p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out); break;
+    case PIECEWISE: groupPanel32Piecewise(p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out); break;
+    default: groupPanel32Of(kind, p, np, xg, wT32, a, n, d, b, g0, z, i0, i1, f, out);
   }
 }
 
 /**
  * The forward work of neuron blocks [j0, j1) (NEURON_BLOCK = PANEL neurons each): their columns
  * of z and, with partial non-zero, partial[j, s] = sum_{i in block j} a_i sigma(z_si) (numBlocks
- * x B); with partial zero, f_s = scale * the blocks' sums added in block order, which is what
- * reduceBlocks() makes of partial, so forward32 and its split across threads agree bit for bit.
- * Within a sample block each group of XG samples' z for a panel is summed right after its tiles
- * wrote it, while it is in L1 (f holds the running totals): summed once all N neurons' z were
- * written, z came back from memory, and once the panel's tiles had passed all the block's
- * samples, from L2 (128 samples x 64 neurons of f64 z is 64 KiB).
+ * x B, outputSum32Of's order); with partial zero, f_s = scale * the blocks' sums added in block
+ * order, which is what reduceBlocks() makes of partial, so forward32 and its split across threads
+ * agree bit for bit. Each group of XG samples' sums for a panel come from its tiles' registers as
+ * the tiles store z (f holds the running totals).
  */
 function forwardBlocks32(
   x32: usize, wT32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,
@@ -355,31 +469,20 @@ function forwardBlocks32(
   if (n0 >= n1) return;
   const xg = x32 + <usize>b * (<usize>dp << 2);
   const bs = forwardBlock(d);
-  const nBytes = <usize>n << 3;
   const partialRow = <usize>b << 3;
   for (let s0 = 0; s0 < b; s0 += bs) {
     const s1 = min(s0 + bs, b);
     if (partial == 0) memory.fill(f + (<usize>s0 << 3), 0, <usize>(s1 - s0) << 3);
     for (let i = n0; i < n1; i += NEURON_BLOCK) {
       const i1 = min(i + NEURON_BLOCK, n1);
-      const off = <usize>i << 3;
-      const out = partial + <usize>(i / NEURON_BLOCK) * partialRow;
-      for (let g0 = s0; g0 < s1; g0 += XG) {
-        const g1 = min(g0 + XG, s1);
-        preactivationBlock32(xg, wT32, n, d, b, g0, g1, z, i, i1);
-        for (let s = g0; s < g1; s++) {
-          const sum = outputSum(kind, p, np, z + <usize>s * nBytes + off, a + off, i1 - i);
-          const at = <usize>s << 3;
-          if (partial != 0) store<f64>(out + at, sum);
-          else store<f64>(f + at, load<f64>(f + at) + sum);
-        }
-      }
+      const out: usize = partial == 0 ? 0 : partial + <usize>(i / NEURON_BLOCK) * partialRow;
+      for (let g0 = s0; g0 < s1; g0 += XG) groupPanel32(kind, p, np, xg, wT32, a, n, d, b, g0, z, i, i1, f, out);
     }
     if (partial == 0) for (let s = s0; s < s1; s++) store<f64>(f + (<usize>s << 3), scale * load<f64>(f + (<usize>s << 3)));
   }
 }
 
-/** forward() with f32 products: z (B x N, f64) and f_s = scale * sum_i a_i sigma(z_si), summed in f64 by neuron blocks as forward() does. */
+/** forward() with f32 products: z (B x N, f64) and f_s = scale * sum_i a_i sigma(z_si), summed in f32 within each neuron block (outputSum32Of) and in f64 across blocks. */
 export function forward32(
   x32: usize, wT32: usize, a: usize, n: i32, nPad: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, f: usize,

@@ -85,6 +85,47 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
     }
   }
 
+  // forward32's output sums as docs/architecture.md states them, from the kernel's own z (so only
+  // the summation is modelled): per sample and 64-neuron block four f32 lanes, lane t adding, tile
+  // of 8 neurons by tile, f32(a) f32(sigma(z)) for the tile's neurons t and then t + 4 (neurons past
+  // N as a = z = 0); the block's total (q0 + q2) + (q1 + q3) in f64; the blocks added in order.
+  // Exact for the builds without fused multiply-adds and activations computed alike on both sides.
+  const SUM_SHAPES = [
+    { n: 1, d: 1, b: 1 },
+    { n: 13, d: 5, b: 7 },
+    { n: 64, d: 50, b: 4 },
+    { n: 71, d: 3, b: 1 },
+    { n: 130, d: 51, b: 9 },
+  ];
+  for (const build of BUILDS) {
+    for (const name of ["relu", "abs"] as const) {
+      it(`${build}: ${name}: forward32's f sums each block's terms in f32 lanes, bit for bit as documented`, async () => {
+        const rt = await runtimeFor(build);
+        const spec = ACTIVATIONS.find(([label]) => label === name)![1];
+        const ref = referenceActivation(spec);
+        const rand = testRandom(41 + name.length);
+        for (const shape of SUM_SHAPES) {
+          const { n, d, b } = shape;
+          const inputs = { x: normals(rand, b * d), w: normals(rand, n * d, 1 / Math.sqrt(d)), a: normals(rand, n), r: normals(rand, b) };
+          const got = pass32(rt, shape, inputs, spec);
+          const term = (s: number, i: number) => (i < n ? Math.fround(Math.fround(inputs.a[i]!) * Math.fround(ref.value(got.z[s * n + i]!))) : 0);
+          const expected = Array.from({ length: b }, (_, s) => {
+            let total = 0;
+            for (let i0 = 0; i0 < n; i0 += 64) {
+              const q = [0, 0, 0, 0];
+              for (let i = i0; i < Math.min(i0 + 64, n); i += 8) {
+                for (let t = 0; t < 4; t++) q[t] = Math.fround(Math.fround(q[t]! + term(s, i + t)) + term(s, i + t + 4));
+              }
+              total += (q[0]! + q[2]!) + (q[1]! + q[3]!);
+            }
+            return (1 / n) * total;
+          });
+          expect(Array.from(got.f), JSON.stringify(shape)).toEqual(expected);
+        }
+      });
+    }
+  }
+
   it("narrowTransposedToF32 transposes into panels of 8 neurons, rounds like Math.fround and pads with zero neurons to a multiple of 8", async () => {
     const rt = await runtimeFor("simd");
     for (const [n, d] of [[1, 1], [5, 3], [8, 2], [13, 4], [12, 9], [17, 8]] as const) {
