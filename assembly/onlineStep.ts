@@ -199,7 +199,8 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
     const wT32 = pointer(plan, WT32);
     narrowRowsToF32(x, x32, rows, d, dp);
     if (ahead) {
-      memory.copy(z, pointer(plan, Z_NEXT), <usize>n << 3);
+      // An f32 run's pre-activations are f32 (network32.ts).
+      memory.copy(z, pointer(plan, Z_NEXT), <usize>n << 2);
       store<f64>(f, outputBatchOne(z, a, n, scale, kind, params, np));
     } else {
       if (slot(plan, W32_FRESH) == 0) {

@@ -20,6 +20,13 @@
     }
     return;
   }
+  if (bytes == 256) {
+    for (let t = 0; t < rows; t++) {
+      load<u8>(from); load<u8>(from, 64); load<u8>(from, 128); load<u8>(from, 192);
+      from += rowBytes;
+    }
+    return;
+  }
   for (let t = 0; t < rows; t++) {
     for (let o = 0; o < bytes; o += 64) load<u8>(from + <usize>o);
     from += rowBytes;
