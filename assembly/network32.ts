@@ -1,7 +1,12 @@
 // The forward and backward passes of assembly/network.ts with single-precision products: the
 // d-long dot products <w_i, x_s> and the gradient sums sum_s g_si x_s run on f32x4 lanes (twice
-// the lanes of f64x2). z is widened to f64 as it is stored; the residuals and gradA are computed
-// exactly as in the f64 code. The output sum f_s = scale sum_i a_i sigma(z_si) runs in f32 within
+// the lanes of f64x2). z is stored in f32. The backward pass's per-(sample, neuron) work runs on
+// f32x4 lanes too, 4 neurons a vector (groupGradients32): with c_s = f32(scale r_s), g_si =
+// f32(c_s f32(a_i)) sigma'(z_si) (for ReLU a lane mask, otherwise an f32 product with the f64
+// derivative rounded), and gradA_i += per backward sample block the f32 sum, sample by sample from
+// +0, of madd32(c_s, f32(sigma(z_si))), widened, the blocks in order. On f64 lanes (2 neurons a
+// vector, z read as f64, each g demoted and shuffled) that pass took about a quarter of the
+// relaxed backward at d = 50. The output sum f_s = scale sum_i a_i sigma(z_si) runs in f32 within
 // each 64-neuron block and in f64 across blocks: for each sample and block, four f32 lanes, lane t
 // adding, 8-neuron tile by tile in order, f32(a_i) f32(sigma(z_si)) for the tile's neurons t and
 // then t + 4 (madd32: fused in the relaxed build), formed from the forward tiles' registers; the
@@ -24,10 +29,9 @@
 //   sums come out lane by lane, 8 neurons wide, with no horizontal adds.
 //   g32: the backward pass writes a sample block's g for a panel of 64 neurons, GR neurons at a
 //   time, sample by sample, GR values side by side, right before the gradient tiles of those
-//   neurons read them, every panel into the same small region; gradA is summed in the same pass,
-//   in sample order as in backward().
+//   neurons read them, every panel into the same small region; gradA is summed in the same pass.
 //
-//   x32: 2 B dp f32, wT32: d nPad f32 (nPad = paddedDim(N)), z: B x N f64, f: B f64,
+//   x32: 2 B dp f32, wT32: d nPad f32 (nPad = paddedDim(N)), z: B x N f32, f: B f64,
 //   g32: B x N f32 scratch, gradW32: N x dp f32 scratch, gradW: N x d f64 (written), gradA: N f64 (written).
 //
 // Tiles are 4 x 8 (8 f32x4 accumulators, 2 vector loads and 4 broadcasts per 8 multiply-adds):
@@ -195,7 +199,7 @@ export function narrowTransposedToF32(src: usize, dst: usize, n: i32, d: i32, nP
   for (let i = n; i < nPad; i++) narrowOneTransposed(src, dst, i, d, true);
 }
 
-/** Stores the 8 f32 sums (two f32x4) widened to f64 at z, the first `count` of them when count < 8. */
+/** Stores the 8 f32 sums (two f32x4) widened to f64 at z (gradW rows), the first `count` of them when count < 8. */
 @inline function storeWidened8(z: usize, lo: v128, hi: v128, count: i32): void {
   if (count >= 8) {
     v128.store(z, f64x2.promote_low_f32x4(lo));
@@ -515,7 +519,7 @@ function forwardBlocks32(
   }
 }
 
-/** forward() with f32 products: z (B x N, f64) and f_s = scale * sum_i a_i sigma(z_si), summed in f32 within each neuron block (outputSum32Of) and in f64 across blocks. */
+/** forward() with f32 products: z (B x N, f32) and f_s = scale * sum_i a_i sigma(z_si), summed in f32 within each neuron block (outputSum32Of) and in f64 across blocks. */
 export function forward32(
   x32: usize, wT32: usize, a: usize, n: i32, nPad: i32, d: i32, dp: i32, b: i32, scale: f64,
   kind: i32, p: usize, np: i32, z: usize, f: usize,
@@ -897,7 +901,7 @@ export function panelGradients(
 
 /**
  * gradW32[i0 .. i0 + width - 1] += sum over the block's `rows` samples of g_si x_s (g in the
- * group layout groupGradients writes), or after the last block, that sum widened into gradW.
+ * group layout panelGradients writes), or after the last block, that sum widened into gradW.
  */
 export function groupWeightSums(
   g: usize, width: i32, x: usize, xRow: usize, d: i32, rows: i32, gw: usize, out: usize, first: bool, last: bool,
@@ -988,9 +992,10 @@ export function panelWeightSums(
 }
 
 /**
- * backward() with f32 gradient sums: gradA_i = scale sum_b r_b sigma(z_bi) (f64),
- * gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b (each term rounded to f32, summed in f32 in
- * sample order, widened). gradW (N x d) and gradA are overwritten; g32 and gradW32 are scratch.
+ * backward() with f32 gradient sums: gradA_i = scale sum_b r_b sigma(z_bi) (f32 within each
+ * sample block, f64 across blocks), gradW_i = scale a_i sum_b r_b sigma'(z_bi) x_b (each term
+ * rounded to f32, summed in f32 in sample order, widened), both as groupGradients32 forms them.
+ * gradW (N x d) and gradA are overwritten; g32 and gradW32 are scratch.
  */
 export function backward32(
   x32: usize, a: usize, n: i32, d: i32, dp: i32, b: i32, scale: f64,

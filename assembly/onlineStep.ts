@@ -83,7 +83,7 @@ const LABEL_KEY1: i32 = 40;
 const LABEL_STREAM0: i32 = 41;
 const LABEL_STREAM1: i32 = 42;
 const DELTA: i32 = 43;
-/** Buffers for the next step's sample and pre-activations (batch 1; 0 otherwise): x (d f64), y (1 f64), x32 (2 dp f32, f32 runs), z (N f64). */
+/** Buffers for the next step's sample and pre-activations (batch 1; 0 otherwise): x (d f64), y (1 f64), x32 (2 dp f32, f32 runs), z (N f64, or N f32 in f32 runs). */
 const X_NEXT: i32 = 44;
 const Y_NEXT: i32 = 45;
 const X32_NEXT: i32 = 46;

@@ -185,7 +185,7 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
               const c = f32(scale * inputs.r[s]!);
               q = f32(q + f32(c * f32(value[at]!)));
               if ((s + 1) % block === 0 || s === b - 1) {
-                gradA[i] += q;
+                gradA[i]! += q;
                 q = 0;
               }
               const ca = f32(c * a32);
