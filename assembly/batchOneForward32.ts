@@ -9,7 +9,7 @@
 //
 // Bits: w and its narrowing are backward32Update's (w_jk += alpha f64(f32(g_j x_k)), then f32(w)), and each neuron's
 // pre-activation is forward32's at one sample (forwardTile1 in network32.ts): an f32 lane summing
-// madd32(x_k, f32(w_ik)) for k = 0 .. d - 1 in order, then widened. The output sum is forward32's
+// madd32(x_k, f32(w_ik)) for k = 0 .. d - 1 in order, stored in f32. The output sum is forward32's
 // (outputSum32: f32 lanes within each neuron block, its total in f64, blocks added in order), so
 // the next step's loss and gradients are those of the unfused path.
 
@@ -107,7 +107,7 @@ const FACTORS: usize = memory.data(144, 16);
 
 /**
  * The coordinates k .. d - 1 past the last 4 of one group (as block does, one coordinate at a
- * time: its 4 neurons' f32 weights as one vector), then the group's sums widened into zNext.
+ * time: its 4 neurons' f32 weights as one vector), then the group's sums into zNext (f32).
  */
 @inline function finishGroup(
   c: v128, k: i32, d: i32, r0: usize, r1: usize, r2: usize, r3: usize, idx: usize,
@@ -126,10 +126,10 @@ const FACTORS: usize = memory.data(144, 16);
       c = madd32(v128.load32_splat(xNext32 + (<usize>k << 2)), v, c);
     }
   }
-  store<f64>(zNext + (<usize>load<i32>(idx) << 3), <f64>f32x4.extract_lane(c, 0));
-  store<f64>(zNext + (<usize>load<i32>(idx, 4) << 3), <f64>f32x4.extract_lane(c, 1));
-  store<f64>(zNext + (<usize>load<i32>(idx, 8) << 3), <f64>f32x4.extract_lane(c, 2));
-  store<f64>(zNext + (<usize>load<i32>(idx, 12) << 3), <f64>f32x4.extract_lane(c, 3));
+  v128.store32_lane(zNext + (<usize>load<i32>(idx) << 2), c, 0);
+  v128.store32_lane(zNext + (<usize>load<i32>(idx, 4) << 2), c, 1);
+  v128.store32_lane(zNext + (<usize>load<i32>(idx, 8) << 2), c, 2);
+  v128.store32_lane(zNext + (<usize>load<i32>(idx, 12) << 2), c, 3);
 }
 
 /**
@@ -228,17 +228,16 @@ export function forwardPanelLanes(xNext32: usize, wT32: usize, i0: i32, i1: i32,
     const c = lane < 4 ? c0 : c1;
     const l = lane & 3;
     const value: f32 = l == 0 ? f32x4.extract_lane(c, 0) : l == 1 ? f32x4.extract_lane(c, 1) : l == 2 ? f32x4.extract_lane(c, 2) : f32x4.extract_lane(c, 3);
-    store<f64>(zNext + (<usize>i << 3), <f64>value);
+    store<f32>(zNext + (<usize>i << 2), value);
   }
 }
 
-/** f = scale sum_i a_i sigma(z_i) for one sample's pre-activations z (N f64), summed as forward32 sums them: outputSum32 per neuron block, blocks added in order (SIMD builds). */
+/** f = scale sum_i a_i sigma(z_i) for one sample's pre-activations z (N f32), summed as forward32 sums them: outputSum32 per neuron block, blocks added in order (SIMD builds). */
 export function outputBatchOne(z: usize, a: usize, n: i32, scale: f64, kind: i32, p: usize, np: i32): f64 {
   if (!ASC_FEATURE_SIMD) return NaN;
   let total: f64 = 0.0;
   for (let i = 0; i < n; i += NEURON_BLOCK) {
-    const off = <usize>i << 3;
-    total += outputSum32(kind, p, np, z + off, a + off, min(NEURON_BLOCK, n - i));
+    total += outputSum32(kind, p, np, z + (<usize>i << 2), a + (<usize>i << 3), min(NEURON_BLOCK, n - i));
   }
   return scale * total;
 }

@@ -28,21 +28,19 @@ const GROUP_STEP: usize = 32;
 /**
  * One full group of 4 neurons from i over samples s0 <= s < s1, with coef_s = scale r_s:
  * gradA[i..i+3] += coef_s sigma(z_si) in sample order, its sums and a in registers, and g_si =
- * coef_s a_i sigma'(z_si) from gs on, the group's 4 values per sample side by side: f64 (32
- * bytes a sample) for backward(), or with narrow set rounded to f32 (16 bytes) for backward32().
+ * coef_s a_i sigma'(z_si) from gs on, the group's 4 values per sample side by side (32 bytes a sample).
  */
-@inline export function groupGradientRun(
+@inline function groupGradientRun(
   kind: i32, p: usize, np: i32, z: usize, a: usize, r: usize, scale: f64, nBytes: usize, i: i32,
-  s0: i32, s1: i32, gradA: usize, gs: usize, narrow: bool,
+  s0: i32, s1: i32, gradA: usize, gs: usize,
 ): void {
   const off = <usize>i << 3;
   let sum0 = v128.load(gradA + off), sum1 = v128.load(gradA + off, 16);
   const a0 = v128.load(a + off), a1 = v128.load(a + off, 16);
   let zs = z + <usize>s0 * nBytes + off;
   let rs = r + (<usize>s0 << 3);
-  const step: usize = narrow ? 16 : GROUP_STEP;
-  const end = gs + <usize>(s1 - s0) * step;
-  for (; gs < end; gs += step) {
+  const end = gs + <usize>(s1 - s0) * GROUP_STEP;
+  for (; gs < end; gs += GROUP_STEP) {
     const c = f64x2.splat(scale * load<f64>(rs));
     const z0 = v128.load(zs);
     const z1 = v128.load(zs, 16);
@@ -50,12 +48,8 @@ const GROUP_STEP: usize = 32;
     sum1 = f64x2.add(sum1, f64x2.mul(c, valuePair(kind, p, np, z1)));
     const g0 = f64x2.mul(f64x2.mul(c, a0), derivativePair(kind, p, np, z0));
     const g1 = f64x2.mul(f64x2.mul(c, a1), derivativePair(kind, p, np, z1));
-    if (narrow) {
-      v128.store(gs, i64x2.shuffle(f32x4.demote_f64x2_zero(g0), f32x4.demote_f64x2_zero(g1), 0, 2));
-    } else {
-      v128.store(gs, g0);
-      v128.store(gs, g1, 16);
-    }
+    v128.store(gs, g0);
+    v128.store(gs, g1, 16);
     zs += nBytes;
     rs += 8;
   }
@@ -81,7 +75,7 @@ const GROUP_STEP: usize = 32;
     const full = i0 + ((i1 - i0) & ~3);
     for (; i < full; i += 4) {
       const group = groupOf(g, b, i);
-      groupGradientRun(kind, p, np, z, a, r, scale, nBytes, i, s0, s1, gradA, group + <usize>s0 * GROUP_STEP, false);
+      groupGradientRun(kind, p, np, z, a, r, scale, nBytes, i, s0, s1, gradA, group + <usize>s0 * GROUP_STEP);
     }
   }
   for (; i < i1; i += 4) {

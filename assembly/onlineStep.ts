@@ -83,7 +83,7 @@ const LABEL_KEY1: i32 = 40;
 const LABEL_STREAM0: i32 = 41;
 const LABEL_STREAM1: i32 = 42;
 const DELTA: i32 = 43;
-/** Buffers for the next step's sample and pre-activations (batch 1; 0 otherwise): x (d f64), y (1 f64), x32 (2 dp f32, f32 runs), z (N f64). */
+/** Buffers for the next step's sample and pre-activations (batch 1; 0 otherwise): x (d f64), y (1 f64), x32 (2 dp f32, f32 runs), z (N f64, or N f32 in f32 runs). */
 const X_NEXT: i32 = 44;
 const Y_NEXT: i32 = 45;
 const X32_NEXT: i32 = 46;
@@ -199,7 +199,8 @@ export function onlineStep(plan: usize, step: f64, moveW: i32, driftW: f64, move
     const wT32 = pointer(plan, WT32);
     narrowRowsToF32(x, x32, rows, d, dp);
     if (ahead) {
-      memory.copy(z, pointer(plan, Z_NEXT), <usize>n << 3);
+      // An f32 run's pre-activations are f32 (network32.ts).
+      memory.copy(z, pointer(plan, Z_NEXT), <usize>n << 2);
       store<f64>(f, outputBatchOne(z, a, n, scale, kind, params, np));
     } else {
       if (slot(plan, W32_FRESH) == 0) {

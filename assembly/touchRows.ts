@@ -1,5 +1,5 @@
 // Wasm has no prefetch instruction. Blocks of z (a few 64-neuron columns of B x N f64 rows,
-// N * 8 bytes apart) come from memory at large N, a row at a time: strides of pages that the
+// N * 8 bytes apart, or f32 rows N * 4 apart in f32 runs) come from memory at large N, a row at a time: strides of pages that the
 // hardware prefetchers do not follow, so the passes that read (or write) them met each miss
 // after the previous one. Read in one pass beforehand, the misses overlap. So do those of a panel's
 // 64 rows of the f32 backward's gradient sums (gradW32, dp * 4 bytes apart), which its tiles
@@ -16,6 +16,14 @@
     for (let t = 0; t < rows; t++) {
       load<u8>(from); load<u8>(from, 64); load<u8>(from, 128); load<u8>(from, 192);
       load<u8>(from, 256); load<u8>(from, 320); load<u8>(from, 384); load<u8>(from, 448);
+      from += rowBytes;
+    }
+    return;
+  }
+  if (bytes == 256) {
+    // The same for a block of f32 z (f32 runs).
+    for (let t = 0; t < rows; t++) {
+      load<u8>(from); load<u8>(from, 64); load<u8>(from, 128); load<u8>(from, 192);
       from += rowBytes;
     }
     return;

@@ -55,9 +55,26 @@ function pass32(rt: WasmRuntime, shape: { n: number; d: number; b: number }, inp
     ex.narrowTransposedToF32(w.ptr, w32.ptr, n, d, nPad);
     ex.forward32(x32.ptr, w32.ptr, a.ptr, n, nPad, d, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, f.ptr);
     ex.backward32(x32.ptr, a.ptr, n, d, dp, b, 1 / n, act.code, act.params.ptr, act.params.length, z.ptr, r.ptr, g32.ptr, gradW32.ptr, gradW.ptr, gradA.ptr);
-    return { z: z.toArray(), f: f.toArray(), gradW: gradW.toArray(), gradA: gradA.toArray() };
+    // An f32 run's z is f32 (B x N in the first half of the buffer).
+    return { z: Float64Array.from(new Float32Array(ex.memory.buffer, z.ptr, b * n)), f: f.toArray(), gradW: gradW.toArray(), gradA: gradA.toArray() };
   } finally {
     for (const buf of [x, w, a, r, z, f, gradW, gradA, x32, w32, g32, gradW32]) buf.free();
+    act.free();
+  }
+}
+
+/** The module's own f64 activation values and derivatives at z (activationValues / activationDerivatives). */
+function activationAt(rt: WasmRuntime, spec: (typeof ACTIVATIONS)[number][1], z: Float64Array): { value: Float64Array; derivative: Float64Array } {
+  const act = new WasmActivation(rt, spec);
+  const at = rt.arena.f64From(z), out = rt.arena.f64(z.length);
+  try {
+    rt.exports.activationValues(act.code, act.params.ptr, act.params.length, at.ptr, out.ptr, z.length);
+    const value = out.toArray();
+    rt.exports.activationDerivatives(act.code, act.params.ptr, act.params.length, at.ptr, out.ptr, z.length);
+    return { value, derivative: out.toArray() };
+  } finally {
+    at.free();
+    out.free();
     act.free();
   }
 }
@@ -121,6 +138,63 @@ describe("f32 forward/backward kernels against the f32 TypeScript reference", ()
             return (1 / n) * total;
           });
           expect(Array.from(got.f), JSON.stringify(shape)).toEqual(expected);
+        }
+      });
+    }
+  }
+
+  // backward32's g and gradA as docs/architecture.md states them, from the kernel's own z and the
+  // module's own f64 activation values at it (so only the order and the roundings are modelled):
+  // c_s = f32(scale r_s), ca = f32(c_s f32(a_i)); g_si = ca where z_si > 0, else 0 (ReLU), or
+  // f32(ca f32(sigma'(z_si))); per backward sample block (65536 / dp samples, 2 to 128), an f32
+  // sum from 0, sample by sample, of f32(c_s f32(sigma(z_si))), the blocks' sums added to gradA_i
+  // in f64; gradW_ik = the f32 sum over the samples in order of f32(g_si f32(x_sk)), widened.
+  // Exact for the builds without fused multiply-adds.
+  const GRADIENT_SHAPES = [
+    { n: 1, d: 1, b: 1 },
+    { n: 3, d: 5, b: 7 },
+    { n: 13, d: 50, b: 1 },
+    { n: 71, d: 3, b: 9 },
+    { n: 130, d: 51, b: 33 },
+    // Sample blocks past the first: 63 samples at dp = 1032, 128 at dp = 8.
+    { n: 37, d: 1031, b: 131 },
+    { n: 6, d: 2, b: 200 },
+  ];
+  for (const build of BUILDS) {
+    for (const name of ["relu", "abs", "tanh", "piecewise (MMN18-like)"] as const) {
+      it(`${build}: ${name}: backward32 forms g and gradA in f32 lanes, bit for bit as documented`, async () => {
+        const rt = await runtimeFor(build);
+        const spec = ACTIVATIONS.find(([label]) => label === name)![1];
+        const rand = testRandom(59 + name.length);
+        for (const shape of GRADIENT_SHAPES) {
+          const { n, d, b } = shape;
+          const inputs = { x: normals(rand, b * d), w: normals(rand, n * d, 1 / Math.sqrt(d)), a: normals(rand, n), r: normals(rand, b) };
+          const got = pass32(rt, shape, inputs, spec);
+          const { value, derivative } = activationAt(rt, spec, got.z);
+          const scale = 1 / n;
+          const dp = rt.exports.paddedDim(d);
+          const block = Math.min(128, Math.max(2, Math.floor(65536 / dp)));
+          const f32 = Math.fround;
+          const gradA = new Float64Array(n);
+          const gradW = new Float32Array(n * d);
+          for (let i = 0; i < n; i++) {
+            const a32 = f32(inputs.a[i]!);
+            let q = 0;
+            for (let s = 0; s < b; s++) {
+              const at = s * n + i;
+              const c = f32(scale * inputs.r[s]!);
+              q = f32(q + f32(c * f32(value[at]!)));
+              if ((s + 1) % block === 0 || s === b - 1) {
+                gradA[i]! += q;
+                q = 0;
+              }
+              const ca = f32(c * a32);
+              const g = name === "relu" ? (got.z[at]! > 0 ? ca : 0) : f32(ca * f32(derivative[at]!));
+              for (let k = 0; k < d; k++) gradW[i * d + k] = f32(gradW[i * d + k]! + f32(g * f32(inputs.x[s * d + k]!)));
+            }
+          }
+          expect(Array.from(got.gradA), `gradA ${JSON.stringify(shape)}`).toEqual(Array.from(gradA));
+          expect(Array.from(got.gradW), `gradW ${JSON.stringify(shape)}`).toEqual(Array.from(gradW));
         }
       });
     }

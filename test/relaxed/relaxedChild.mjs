@@ -45,7 +45,8 @@ function singlePrecisionPass(rt, { x, w, a, r }) {
   ex.backward32(
     buf.x32.ptr, buf.a.ptr, n, d, dp, b, 1 / n, tanh, buf.params.ptr, 0, buf.z.ptr, buf.r.ptr, buf.g32.ptr, buf.gradW32.ptr, buf.gradW.ptr, buf.gradA.ptr,
   );
-  const out = { z: Array.from(buf.z.view), f: Array.from(buf.f.view), gradW: Array.from(buf.gradW.view), gradA: Array.from(buf.gradA.view) };
+  // z is f32 in f32 runs (the first half of its buffer).
+  const out = { z: Array.from(new Float32Array(ex.memory.buffer, buf.z.ptr, b * n)), f: Array.from(buf.f.view), gradW: Array.from(buf.gradW.view), gradA: Array.from(buf.gradA.view) };
   for (const v of Object.values(buf)) v.free();
   return out;
 }
