@@ -1,16 +1,23 @@
 // One writer per run directory: DIR/.lock, created exclusively, holds the owner's pid, host and
-// start time. A lock whose owner is gone is stale and taken over: on this host when the pid no
+// start time. It is written whole to a file of its own and hard-linked into place (link fails if
+// .lock exists), so another process never reads a lock half written (an exclusive create and a
+// write leave a moment in which .lock is empty, and a refused run could not name its owner). A lock whose owner is gone is stale and taken over: on this host when the pid no
 // longer exists, from another host (a shared --out) when its heartbeat (the file's mtime, touched
 // while the run goes) is older than STALE_AFTER_MS. Threads of one process (a sweep pool) share a
 // pid, which is fine: they never share a directory.
 
 import { randomUUID } from "node:crypto";
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { RunFileError } from "./runFiles.js";
 
 export const LOCK_FILE = ".lock";
+
+/** Whether a file of a run directory belongs to its lock: .lock, or another process's draft of it (.lock.UUID) about to be linked or removed. */
+export function isLockFile(name: string): boolean {
+  return name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`);
+}
 /** A lock from another host not touched for this long is stale (the heartbeat runs every HEARTBEAT_MS). */
 export const STALE_AFTER_MS = 10 * 60_000;
 const HEARTBEAT_MS = 30_000;
@@ -80,10 +87,24 @@ export class DirectoryLock {
   static acquire(dir: string): DirectoryLock {
     const path = join(dir, LOCK_FILE);
     const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID() };
+    const draft = `${path}.${owner.token}`;
+    try {
+      writeFileSync(draft, `${JSON.stringify(owner)}\n`, { flag: "wx" });
+    } catch (err) {
+      throw new RunFileError(`cannot lock ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    try {
+      return DirectoryLock.linkInto(dir, draft, path, owner.token);
+    } finally {
+      rmSync(draft, { force: true });
+    }
+  }
+
+  private static linkInto(dir: string, draft: string, path: string, token: string): DirectoryLock {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        writeFileSync(path, `${JSON.stringify(owner)}\n`, { flag: "wx" });
-        return new DirectoryLock(path, owner.token);
+        linkSync(draft, path);
+        return new DirectoryLock(path, token);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== "EEXIST") throw new RunFileError(`cannot lock ${dir}: ${code ?? (err as Error).message}`);

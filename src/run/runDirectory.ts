@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { ConfigError, parseConfig, totalStepsOf, type Config } from "../config.js";
 import type { WasmRuntime } from "../wasm/runtime.js";
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from "./checkpoint.js";
-import { DirectoryLock, LOCK_FILE } from "./directoryLock.js";
+import { DirectoryLock, isLockFile } from "./directoryLock.js";
 import { RunFileError, configHash, ensureDirectory, readJsonFile, writeAtomic } from "./runFiles.js";
 import { simulate, type MetricRecord, type RunSummary, type SimulationResult } from "./simulate.js";
 
@@ -98,7 +98,7 @@ export async function runToDirectory(input: unknown, options: RunFileOptions = {
   const lock = DirectoryLock.acquire(dir);
   try {
     const hash = configHash(config);
-    const present = readdirSync(dir).filter((f) => f !== LOCK_FILE);
+    const present = readdirSync(dir).filter((f) => !isLockFile(f));
     if (present.length > 0) {
       let same = false;
       try {
