@@ -17,7 +17,7 @@
 // tableCubics, the cubics the product reads, so a dense Gram and the streamed products hold the
 // same matrix to rounding.
 
-import { cubicValues, cubicValueScalar, MAX_BLOCK, pointAt, QUAD_BYTES, rowQuadIntervals } from "./gramProduct";
+import { cubicValues, cubicValueScalar, MAX_BLOCK, pointAt, QUAD_BYTES, rowQuadIntervals, tableHalf } from "./gramProduct";
 
 /** Entries of `work` tableKernelRows needs at dimension d: a quad of rows and the pass buffer. */
 export function tableKernelRowsWork(d: i32): i32 {
@@ -60,7 +60,7 @@ function packRowQuad(x: usize, rows: i32, d: i32, inv: usize, r0: i32, q: usize)
 export function tableKernelRows(
   x: usize, rows: i32, d: i32, s: usize, inv: usize, packed: usize, n: i32, sy: usize, cubics: usize, size: i32, out: usize, work: usize,
 ): void {
-  const half = size >> 1;
+  const half = tableHalf(size);
   const q = work;
   const t = q + ((<usize>(4 * d)) << 3);
   const idx = t + (<usize>(4 * MAX_BLOCK) << 3);

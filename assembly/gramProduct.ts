@@ -24,6 +24,35 @@
 import { madd64 } from "./multiplyAdd";
 
 export const QUAD_BYTES: usize = 32;
+
+// g on |t| < 7/8 comes from a second table, cubics in t itself on intervals of 2^-13: the
+// kernels' singularities sit at t = +-1, so there they are analytic, and an entry needs one
+// multiply-add for u = 8192 t + 7168 instead of 1 - |t|, a square root (one per 2.1 ns per
+// f64x2 here, a unit of its own) and its clamp. Both constants are powers of two or small
+// integers so u is exact but for the sum's rounding, which keeps it in [0, 14336] on |t| < 7/8:
+// one extra end interval (m = 14336, its neighbour's cubic) and nothing is clamped.
+// Chosen from measured errors (max over t of |4-point interpolation - the Gegenbauer series| / g(1),
+// degree 48, at d = 3 for the abs NTK, the worst of the kernels test/kernelWasm.test.ts checks):
+// tau = 7/8 and spacing 2^-13 2.2e-14 (the square-root table's own worst is 1.5e-14); spacing
+// 2^-12 3.6e-13, tau = 0.9 at 2^-13 3.8e-14, tau = 3/4 at 2^-12 5.8e-14 (errors grow like the
+// spacing^4 and steeply with tau). At d = 10 only about 1 in 1000 unit-point pairs has
+// |t| >= 7/8 (1 in 6 tiles at d = 10 with tau = 3/4), so nearly every 4 x 4 tile takes the
+// uniform table alone. Its cubics (14337 x 32 bytes) follow the square-root table's.
+const UNIFORM_TAU: f64 = 0.875;
+const UNIFORM_SCALE: f64 = 8192.0;
+const UNIFORM_INTERVALS: i32 = 14336;
+/** Values of the uniform table, after the table's 2E square-root entries: g(-7/8 + (k - 1) 2^-13), k = 0 .. 14338. */
+export const UNIFORM_NODES: i32 = UNIFORM_INTERVALS + 3;
+
+/** UNIFORM_NODES for the JavaScript side (src/kernels/modelKernel.ts builds the table). */
+export function tableUniformNodes(): i32 {
+  return UNIFORM_NODES;
+}
+
+/** E, the square-root table's entries per side, of a table of `size` entries in all. */
+@inline export function tableHalf(size: i32): i32 {
+  return (size - UNIFORM_NODES) >> 1;
+}
 /** Largest column block: the pass buffer holds 4 rows of it (fractions, then g in the dense blocks) and their 4 rows of indices. */
 export const MAX_BLOCK: i32 = 256;
 
@@ -67,15 +96,17 @@ function storeShiftedCubic(o: usize, g0: f64, g1: f64, g2: f64, g3: f64, h: f64)
 
 /**
  * The interpolating cubic of the table (assembly/gramBlock.ts) for every u = s (E - 1) in [m, m + 1),
- * m = 0 .. E - 1 on each side (E = size / 2), in monomials of f = u - m: out[4 (side + m) + c] =
+ * m = 0 .. E - 1 on each side (E = tableHalf(size)), in monomials of f = u - m: out[4 (side + m) + c] =
  * c_c, g = c0 + f (c1 + f (c2 + f c3)). The cubic is the 4-point Lagrange one through nodes m - 1 ..
  * m + 2, m clamped to [1, E - 3] (the end intervals extrapolate their neighbours' cubics), each
  * re-expanded about its own interval's start, so the kernels need no clamp and read the interval
- * index straight from floor(u); 6 flops a value instead of the Lagrange form's 17.
+ * index straight from floor(u); 6 flops a value instead of the Lagrange form's 17. Then, at 2E + m,
+ * the uniform table's for u = 8192 t + 7168 in [m, m + 1), m = 0 .. 14336 (the last one its
+ * neighbour's).
  */
 export function tableCubics(table: usize, size: i32, out: usize): void {
-  const half = size >> 1;
-  for (let side = 0; side < size; side += half) {
+  const half = tableHalf(size);
+  for (let side = 0; side < 2 * half; side += half) {
     for (let m = 0; m < half; m++) {
       const first = min(max(m, 1), half - 3) - 1;
       const p = table + (<usize>(side + first) << 3);
@@ -83,14 +114,32 @@ export function tableCubics(table: usize, size: i32, out: usize): void {
       storeShiftedCubic(o, load<f64>(p), load<f64>(p + 8), load<f64>(p + 16), load<f64>(p + 24), <f64>(m - 1 - first));
     }
   }
+  const nodes = table + (<usize>(size - UNIFORM_NODES) << 3);
+  for (let m = 0; m <= UNIFORM_INTERVALS; m++) {
+    const first = min(m, UNIFORM_INTERVALS - 1);
+    const p = nodes + (<usize>first << 3);
+    const o = out + (<usize>(4 * (2 * half + m)) << 3);
+    storeShiftedCubic(o, load<f64>(p), load<f64>(p + 8), load<f64>(p + 16), load<f64>(p + 24), <f64>(m - first));
+  }
 }
 
-/** g at t from the cubics, one value (the scalar build's and the diagonal tiles' evaluation). */
+/**
+ * g at t from the cubics, one value (the scalar build's and the diagonal tiles' evaluation): from the
+ * uniform table if |t| < 7/8, else from the square-root one, as every kernel decides each entry.
+ */
 @inline export function cubicValueScalar(cubics: usize, half: i32, t: f64): f64 {
-  const u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1);
+  let u: f64;
+  let offset: i32;
+  if (abs(t) < UNIFORM_TAU) {
+    u = t * UNIFORM_SCALE + UNIFORM_TAU * UNIFORM_SCALE;
+    offset = 2 * half;
+  } else {
+    u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1);
+    offset = t < 0.0 ? half : 0;
+  }
   const m = Math.floor(u);
   const f = u - m;
-  const p = cubics + (<usize>(<i32>m + (t < 0.0 ? half : 0)) << 5);
+  const p = cubics + (<usize>(<i32>m + offset) << 5);
   return load<f64>(p) + f * (load<f64>(p + 8) + f * (load<f64>(p + 16) + f * load<f64>(p + 24)));
 }
 
@@ -98,34 +147,42 @@ export function tableCubics(table: usize, size: i32, out: usize): void {
 // 1 and 2^52 (m + 2^52 holds the integer m in its low bits).
 const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0]);
 
-// Two lanes of t -> the fraction of u = s (E - 1), s = sqrt(1 - |t|), at f, and the interval
-// floor(u) + (E if t < 0) as the integer in the low bits of idx (scale: E - 1 and sideE: E in each
-// lane). Signs are read as integers (1 - |t| below 0 by rounding becomes 0; t < 0 picks the second
-// side) and the side joins the index as an integer: only four of the ten operations (1 - |t|,
-// floor, u - m, m + 2^52) take the add pipes, which the passes saturate.
-@inline function storeInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128): void {
-  const zero = i64x2.splat(0);
-  const w = f64x2.sub(v128.load(LANES), f64x2.abs(tv));
-  const u = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
-  const m = f64x2.floor(u);
-  v128.store(f, f64x2.sub(u, m));
-  v128.store(idx, i64x2.add(f64x2.add(m, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tv, zero), sideE)));
+// The per-call lane constants of the interval passes for a table of 2 half square-root entries.
+@inline function uniformBase(half: i32): v128 {
+  return f64x2.splat(4503599627370496.0 + <f64>(2 * half));
 }
 
-// storeInterval of two vectors, the second 16 bytes on (the offset goes in the instructions, not
-// in an address add: Binaryen may not fold it).
-@inline function storeIntervals(ta: v128, tb: v128, f: usize, idx: usize, scale: v128, sideE: v128): void {
-  const zero = i64x2.splat(0);
-  const wa = f64x2.sub(v128.load(LANES), f64x2.abs(ta));
-  const wb = f64x2.sub(v128.load(LANES), f64x2.abs(tb));
-  const ua = f64x2.mul(f64x2.sqrt(v128.andnot(wa, i64x2.lt_s(wa, zero))), scale);
-  const ub = f64x2.mul(f64x2.sqrt(v128.andnot(wb, i64x2.lt_s(wb, zero))), scale);
+// Two lanes of t, all with |t| < 7/8 -> the fraction of u = 8192 t + 7168 at f and the uniform
+// interval 2E + floor(u) as the integer in the low bits of idx (base: 2^52 + 2E in each lane,
+// slope and offset: 8192 and 7168), then the same for tb 16 bytes on (the offset goes in the
+// instructions, not in an address add: Binaryen may not fold it).
+@inline function storeUniformIntervals(ta: v128, tb: v128, f: usize, idx: usize, slope: v128, offset: v128, base: v128): void {
+  const ua = madd64(ta, slope, offset);
+  const ub = madd64(tb, slope, offset);
   const ma = f64x2.floor(ua);
   const mb = f64x2.floor(ub);
   v128.store(f, f64x2.sub(ua, ma));
   v128.store(f, f64x2.sub(ub, mb), 16);
-  v128.store(idx, i64x2.add(f64x2.add(ma, v128.load(LANES, 16)), v128.and(i64x2.lt_s(ta, zero), sideE)));
-  v128.store(idx, i64x2.add(f64x2.add(mb, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tb, zero), sideE)), 16);
+  v128.store(idx, f64x2.add(ma, base));
+  v128.store(idx, f64x2.add(mb, base), 16);
+}
+
+// Two lanes of any t -> fraction and interval as in storeUniformIntervals where |t| < 7/8 and
+// else of u = s (E - 1), s = sqrt(1 - |t|), the interval floor(u) + (E if t < 0) (scale: E - 1
+// and sideE: E in each lane), both formed and one picked per lane (tau: 7/8). Signs are read as integers
+// (1 - |t| below 0 by rounding becomes 0; t < 0 picks the second side) and the side joins the
+// index as an integer. Only tiles with some |t| >= 7/8 (and lone rows) come here.
+@inline function storeEitherInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128, slope: v128, offset: v128, base: v128, tau: v128): void {
+  const zero = i64x2.splat(0);
+  const w = f64x2.sub(v128.load(LANES), f64x2.abs(tv));
+  const u = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
+  const m = f64x2.floor(u);
+  const x = madd64(tv, slope, offset);
+  const mx = f64x2.floor(x);
+  const near = f64x2.lt(f64x2.abs(tv), tau);
+  v128.store(f, v128.bitselect(f64x2.sub(x, mx), f64x2.sub(u, m), near));
+  const far = i64x2.add(f64x2.add(m, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tv, zero), sideE));
+  v128.store(idx, v128.bitselect(f64x2.add(mx, base), far, near));
 }
 
 // g of two lanes from their fractions f and the interval indices at idx: each lane's 4
@@ -146,7 +203,7 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
 
 /**
  * g in place of the count (a multiple of 2) fractions at f, from their interval indices at idx
- * (storeInterval's layout).
+ * (rowQuadIntervals's layout).
  */
 @inline export function cubicValues(cubics: usize, f: usize, idx: usize, count: i32): void {
   for (let j: usize = 0; j < <usize>count << 3; j += 16) v128.store(f + j, cubicAt(cubics, v128.load(f + j), idx + j));
@@ -177,14 +234,19 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
 /**
  * Passes 1 and 2a for the four points of the quad ya (d x 4 entries, packScaledQuads's layout)
  * against `count` (a multiple of 4) packed points from the quad at `quad`, g from a table of 2 half
- * entries: each 4 x 4 tile of inner products leaves its registers as fractions at f + c * stride
- * and interval indices at idx + c * stride (point c), and its eight square roots overlap the next
- * tile's products.
+ * square-root entries and the uniform one: each 4 x 4 tile of inner products leaves its registers
+ * as fractions at f + c * stride and interval indices at idx + c * stride (point c). A tile whose
+ * 16 |t| are all below 7/8 takes the uniform table's multiply-add and floor alone (one max over the
+ * tile decides); any other forms both per lane and picks, so each entry's g depends on its t only.
  */
 export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize): void {
   const quadStride = <usize>d * QUAD_BYTES;
   const scale = f64x2.splat(<f64>(half - 1));
   const sideE = i64x2.splat(<i64>half);
+  const slope = f64x2.splat(UNIFORM_SCALE);
+  const offset = f64x2.splat(UNIFORM_TAU * UNIFORM_SCALE);
+  const base = uniformBase(half);
+  const tau = f64x2.splat(UNIFORM_TAU);
   for (let j: usize = 0; j < <usize>count << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
     let t20 = f64x2.splat(0.0), t21 = f64x2.splat(0.0), t30 = f64x2.splat(0.0), t31 = f64x2.splat(0.0);
@@ -205,10 +267,27 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       t31 = madd64(u3, p1, t31);
     }
     quad += quadStride;
-    storeIntervals(t00, t01, f + j, idx + j, scale, sideE);
-    storeIntervals(t10, t11, f + stride + j, idx + stride + j, scale, sideE);
-    storeIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE);
-    storeIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE);
+    // pmax, one instruction, drops a NaN lane; its t then goes through the uniform table, whose
+    // g of NaN is NaN as the square-root table's.
+    const big = f64x2.pmax(
+      f64x2.pmax(f64x2.pmax(f64x2.abs(t00), f64x2.abs(t01)), f64x2.pmax(f64x2.abs(t10), f64x2.abs(t11))),
+      f64x2.pmax(f64x2.pmax(f64x2.abs(t20), f64x2.abs(t21)), f64x2.pmax(f64x2.abs(t30), f64x2.abs(t31))),
+    );
+    if (!v128.any_true(f64x2.ge(big, tau))) {
+      storeUniformIntervals(t00, t01, f + j, idx + j, slope, offset, base);
+      storeUniformIntervals(t10, t11, f + stride + j, idx + stride + j, slope, offset, base);
+      storeUniformIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, slope, offset, base);
+      storeUniformIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, slope, offset, base);
+      continue;
+    }
+    storeEitherInterval(t00, f + j, idx + j, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t01, f + j + 16, idx + j + 16, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t10, f + stride + j, idx + stride + j, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t20, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t21, f + 2 * stride + j + 16, idx + 2 * stride + j + 16, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t30, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t31, f + 3 * stride + j + 16, idx + 3 * stride + j + 16, scale, sideE, slope, offset, base, tau);
   }
 }
 
@@ -227,6 +306,10 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
   const quadStride = <usize>d * QUAD_BYTES;
   const scale = f64x2.splat(<f64>(half - 1));
   const sideE = i64x2.splat(<i64>half);
+  const slope = f64x2.splat(UNIFORM_SCALE);
+  const offset = f64x2.splat(UNIFORM_TAU * UNIFORM_SCALE);
+  const base = uniformBase(half);
+  const tau = f64x2.splat(UNIFORM_TAU);
   let quad = packed + <usize>(j0 >> 2) * quadStride;
   for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
@@ -241,10 +324,10 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       t11 = madd64(ub, p1, t11);
     }
     quad += quadStride;
-    storeInterval(t00, f + j, idx + j, scale, sideE);
-    storeInterval(t01, f + j + 16, idx + j + 16, scale, sideE);
-    storeInterval(t10, f + stride + j, idx + stride + j, scale, sideE);
-    storeInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE);
+    storeEitherInterval(t00, f + j, idx + j, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t01, f + j + 16, idx + j + 16, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t10, f + stride + j, idx + stride + j, scale, sideE, slope, offset, base, tau);
+    storeEitherInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE, slope, offset, base, tau);
   }
 }
 
@@ -294,7 +377,7 @@ function diagonalBlock(packed: usize, d: i32, cubics: usize, half: i32, sv: usiz
 export function tableKernelSymvPacked(
   packed: usize, n: i32, d: i32, s: usize, cubics: usize, size: i32, diagonal: f64, ridge: f64, v: usize, out: usize, work: usize,
 ): void {
-  const half = size >> 1;
+  const half = tableHalf(size);
   const padded = (n + 3) & ~3;
   const sv = work;
   const r = work + (<usize>padded << 3);
