@@ -143,22 +143,24 @@ export function tableCubics(table: usize, size: i32, out: usize): void {
   return load<f64>(p) + f * (load<f64>(p + 8) + f * (load<f64>(p + 16) + f * load<f64>(p + 24)));
 }
 
-// Lane constants read from memory in the loops (V8 rebuilds a v128 constant at every use):
-// 1 and 2^52 (m + 2^52 holds the integer m in its low bits).
-const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0]);
+// Lane constants read from memory in the loops (V8 rebuilds a v128 constant at every use, and
+// each one kept in a register through the tiles' loop costs it spills): 1, 2^52 (m + 2^52 holds
+// the integer m in its low bits), the uniform table's slope 8192 and offset 7168, and 7/8.
+const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0, UNIFORM_SCALE, UNIFORM_SCALE, UNIFORM_TAU * UNIFORM_SCALE, UNIFORM_TAU * UNIFORM_SCALE, UNIFORM_TAU, UNIFORM_TAU]);
 
-// The per-call lane constants of the interval passes for a table of 2 half square-root entries.
-@inline function uniformBase(half: i32): v128 {
-  return f64x2.splat(4503599627370496.0 + <f64>(2 * half));
+// 2^52 + 2E for a table of 2E = 2 half square-root entries: floor(u) + this holds the uniform
+// table's cubic 2E + floor(u) in its low bits.
+@inline function uniformBase(half: i32): f64 {
+  return 4503599627370496.0 + <f64>(2 * half);
 }
 
 // Two lanes of t, all with |t| < 7/8 -> the fraction of u = 8192 t + 7168 at f and the uniform
-// interval 2E + floor(u) as the integer in the low bits of idx (base: 2^52 + 2E in each lane,
-// slope and offset: 8192 and 7168), then the same for tb 16 bytes on (the offset goes in the
-// instructions, not in an address add: Binaryen may not fold it).
-@inline function storeUniformIntervals(ta: v128, tb: v128, f: usize, idx: usize, slope: v128, offset: v128, base: v128): void {
-  const ua = madd64(ta, slope, offset);
-  const ub = madd64(tb, slope, offset);
+// table's cubic 2E + floor(u) as the integer in the low bits of idx (base: uniformBase in each
+// lane), then the same for tb 16 bytes on (the offset goes in the instructions, not in an address
+// add: Binaryen may not fold it).
+@inline function storeUniformIntervals(ta: v128, tb: v128, f: usize, idx: usize, base: v128): void {
+  const ua = madd64(ta, v128.load(LANES, 32), v128.load(LANES, 48));
+  const ub = madd64(tb, v128.load(LANES, 32), v128.load(LANES, 48));
   const ma = f64x2.floor(ua);
   const mb = f64x2.floor(ub);
   v128.store(f, f64x2.sub(ua, ma));
@@ -167,22 +169,32 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
   v128.store(idx, f64x2.add(mb, base), 16);
 }
 
-// Two lanes of any t -> fraction and interval as in storeUniformIntervals where |t| < 7/8 and
+// One lane pair of any t -> fraction and cubic as in storeUniformIntervals where |t| < 7/8 and
 // else of u = s (E - 1), s = sqrt(1 - |t|), the interval floor(u) + (E if t < 0) (scale: E - 1
-// and sideE: E in each lane), both formed and one picked per lane (tau: 7/8). Signs are read as integers
+// and sideE: E in each lane), both formed and one picked per lane. Signs are read as integers
 // (1 - |t| below 0 by rounding becomes 0; t < 0 picks the second side) and the side joins the
-// index as an integer. Only tiles with some |t| >= 7/8 (and lone rows) come here.
-@inline function storeEitherInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128, slope: v128, offset: v128, base: v128, tau: v128): void {
+// index as an integer.
+@inline function storeEitherInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128, base: v128): void {
   const zero = i64x2.splat(0);
   const w = f64x2.sub(v128.load(LANES), f64x2.abs(tv));
   const u = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
   const m = f64x2.floor(u);
-  const x = madd64(tv, slope, offset);
+  const x = madd64(tv, v128.load(LANES, 32), v128.load(LANES, 48));
   const mx = f64x2.floor(x);
-  const near = f64x2.lt(f64x2.abs(tv), tau);
+  const near = f64x2.lt(f64x2.abs(tv), v128.load(LANES, 64));
   v128.store(f, v128.bitselect(f64x2.sub(x, mx), f64x2.sub(u, m), near));
   const far = i64x2.add(f64x2.add(m, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tv, zero), sideE));
   v128.store(idx, v128.bitselect(f64x2.add(mx, base), far, near));
+}
+
+// storeEitherInterval of ta and tb (tb's 16 bytes on), for the tiles holding some |t| >= 7/8 and
+// the lone row pairs: a call of its own, so that its constants stay out of the tiles' loop.
+function storeEitherIntervals(ta: v128, tb: v128, f: usize, idx: usize, half: i32): void {
+  const scale = f64x2.splat(<f64>(half - 1));
+  const sideE = i64x2.splat(<i64>half);
+  const base = f64x2.splat(uniformBase(half));
+  storeEitherInterval(ta, f, idx, scale, sideE, base);
+  storeEitherInterval(tb, f + 16, idx + 16, scale, sideE, base);
 }
 
 // g of two lanes from their fractions f and the interval indices at idx: each lane's 4
@@ -241,12 +253,7 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
  */
 export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize): void {
   const quadStride = <usize>d * QUAD_BYTES;
-  const scale = f64x2.splat(<f64>(half - 1));
-  const sideE = i64x2.splat(<i64>half);
-  const slope = f64x2.splat(UNIFORM_SCALE);
-  const offset = f64x2.splat(UNIFORM_TAU * UNIFORM_SCALE);
   const base = uniformBase(half);
-  const tau = f64x2.splat(UNIFORM_TAU);
   for (let j: usize = 0; j < <usize>count << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
     let t20 = f64x2.splat(0.0), t21 = f64x2.splat(0.0), t30 = f64x2.splat(0.0), t31 = f64x2.splat(0.0);
@@ -273,21 +280,18 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       f64x2.pmax(f64x2.pmax(f64x2.abs(t00), f64x2.abs(t01)), f64x2.pmax(f64x2.abs(t10), f64x2.abs(t11))),
       f64x2.pmax(f64x2.pmax(f64x2.abs(t20), f64x2.abs(t21)), f64x2.pmax(f64x2.abs(t30), f64x2.abs(t31))),
     );
-    if (!v128.any_true(f64x2.ge(big, tau))) {
-      storeUniformIntervals(t00, t01, f + j, idx + j, slope, offset, base);
-      storeUniformIntervals(t10, t11, f + stride + j, idx + stride + j, slope, offset, base);
-      storeUniformIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, slope, offset, base);
-      storeUniformIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, slope, offset, base);
+    if (!v128.any_true(f64x2.ge(big, v128.load(LANES, 64)))) {
+      const b = f64x2.splat(base);
+      storeUniformIntervals(t00, t01, f + j, idx + j, b);
+      storeUniformIntervals(t10, t11, f + stride + j, idx + stride + j, b);
+      storeUniformIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, b);
+      storeUniformIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, b);
       continue;
     }
-    storeEitherInterval(t00, f + j, idx + j, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t01, f + j + 16, idx + j + 16, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t10, f + stride + j, idx + stride + j, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t20, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t21, f + 2 * stride + j + 16, idx + 2 * stride + j + 16, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t30, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t31, f + 3 * stride + j + 16, idx + 3 * stride + j + 16, scale, sideE, slope, offset, base, tau);
+    storeEitherIntervals(t00, t01, f + j, idx + j, half);
+    storeEitherIntervals(t10, t11, f + stride + j, idx + stride + j, half);
+    storeEitherIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, half);
+    storeEitherIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, half);
   }
 }
 
@@ -304,12 +308,6 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
   const ya = pointAt(packed, d, a);
   const yb = pointAt(packed, d, b);
   const quadStride = <usize>d * QUAD_BYTES;
-  const scale = f64x2.splat(<f64>(half - 1));
-  const sideE = i64x2.splat(<i64>half);
-  const slope = f64x2.splat(UNIFORM_SCALE);
-  const offset = f64x2.splat(UNIFORM_TAU * UNIFORM_SCALE);
-  const base = uniformBase(half);
-  const tau = f64x2.splat(UNIFORM_TAU);
   let quad = packed + <usize>(j0 >> 2) * quadStride;
   for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
@@ -324,10 +322,8 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       t11 = madd64(ub, p1, t11);
     }
     quad += quadStride;
-    storeEitherInterval(t00, f + j, idx + j, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t01, f + j + 16, idx + j + 16, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t10, f + stride + j, idx + stride + j, scale, sideE, slope, offset, base, tau);
-    storeEitherInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE, slope, offset, base, tau);
+    storeEitherIntervals(t00, t01, f + j, idx + j, half);
+    storeEitherIntervals(t10, t11, f + stride + j, idx + stride + j, half);
   }
 }
 
