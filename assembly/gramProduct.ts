@@ -8,14 +8,17 @@
 // Columns go in blocks of JB (sized to L1); the rows below a block go four at a time (a row
 // quad, then pairs), in two passes over a buffer of 4 x JB fractions and their interval indices:
 //   1. products and intervals: 4 x 4 tiles of t in 8 f64x2 accumulators (d splat loads and d quad
-//      loads shared by 16 entries), each tile turned from its registers into the interval index and
-//      fraction of s = sqrt(1 - |t|) (the square roots on f64x2 lanes overlap the next tile's
-//      products; only 4 of the 10 other operations use the add pipes, which bind these passes);
+//      loads shared by 16 entries), each tile turned from its registers into interval indices and
+//      fractions: of u = 8192 t + 7168 (the uniform table, a multiply-add and a floor) when all
+//      16 |t| are below 7/8, else per entry of that or of s = sqrt(1 - |t|) (the square-root
+//      table, near t = +-1), in a call of its own so the tiles' loop keeps no extra registers;
 //   2. use: each entry's cubic (tableCubics) gathered and evaluated, then at once
 //      r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once, two rows
 //      per sweep over the columns (four spilled V8's registers).
 // (One loop carrying the whole chain product -> sqrt -> index -> gathered load -> cubic ran 2x
 // slower: the gathers need the short independent iterations of the use pass to overlap.)
+// Every evaluator (tiles, lone row pairs, diagonal tiles, the scalar build, the dense blocks)
+// takes each entry's g from the uniform table iff |t| < 7/8, so K is one function everywhere.
 // Row quads inside a diagonal block take the same passes over the columns before them; only the
 // 6 entries inside each 4 x 4 diagonal tile go one at a time. The scales s multiply r once at the end:
 // out_i = s_i r_i + (s_i^2 g(1) + ridge) v_i, the diagonal taking g(1) exactly: <x, x> / |x|^2
@@ -35,9 +38,9 @@ export const QUAD_BYTES: usize = 32;
 // degree 48, at d = 3 for the abs NTK, the worst of the kernels test/kernelWasm.test.ts checks):
 // tau = 7/8 and spacing 2^-13 2.2e-14 (the square-root table's own worst is 1.5e-14); spacing
 // 2^-12 3.6e-13, tau = 0.9 at 2^-13 3.8e-14, tau = 3/4 at 2^-12 5.8e-14 (errors grow like the
-// spacing^4 and steeply with tau). At d = 10 only about 1 in 1000 unit-point pairs has
-// |t| >= 7/8 (1 in 6 tiles at d = 10 with tau = 3/4), so nearly every 4 x 4 tile takes the
-// uniform table alone. Its cubics (14337 x 32 bytes) follow the square-root table's.
+// spacing^4 and steeply with tau). For random unit points at d = 10 about 4 pairs in 10^4 have
+// |t| >= 7/8, so 1 tile of 4 x 4 in 150 needs the square-root table (1 in 8 for tau = 3/4); at
+// d = 5 3 tiles in 10, at d = 3 9 in 10. Its cubics (14337 x 32 bytes) follow the square-root table's.
 const UNIFORM_TAU: f64 = 0.875;
 const UNIFORM_SCALE: f64 = 8192.0;
 const UNIFORM_INTERVALS: i32 = 14336;
@@ -173,28 +176,45 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
 // else of u = s (E - 1), s = sqrt(1 - |t|), the interval floor(u) + (E if t < 0) (scale: E - 1
 // and sideE: E in each lane), both formed and one picked per lane. Signs are read as integers
 // (1 - |t| below 0 by rounding becomes 0; t < 0 picks the second side) and the side joins the
-// index as an integer.
+// index as an integer. The two u are picked before the floor, which both then share.
 @inline function storeEitherInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128, base: v128): void {
   const zero = i64x2.splat(0);
-  const w = f64x2.sub(v128.load(LANES), f64x2.abs(tv));
-  const u = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
+  const a = f64x2.abs(tv);
+  const w = f64x2.sub(v128.load(LANES), a);
+  const near = f64x2.lt(a, v128.load(LANES, 64));
+  const s = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
+  const u = v128.bitselect(madd64(tv, v128.load(LANES, 32), v128.load(LANES, 48)), s, near);
   const m = f64x2.floor(u);
-  const x = madd64(tv, v128.load(LANES, 32), v128.load(LANES, 48));
-  const mx = f64x2.floor(x);
-  const near = f64x2.lt(f64x2.abs(tv), v128.load(LANES, 64));
-  v128.store(f, v128.bitselect(f64x2.sub(x, mx), f64x2.sub(u, m), near));
-  const far = i64x2.add(f64x2.add(m, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tv, zero), sideE));
-  v128.store(idx, v128.bitselect(f64x2.add(mx, base), far, near));
+  v128.store(f, f64x2.sub(u, m));
+  const side = v128.andnot(v128.and(i64x2.lt_s(tv, zero), sideE), near);
+  v128.store(idx, i64x2.add(f64x2.add(m, v128.bitselect(base, v128.load(LANES, 16), near)), side));
 }
 
-// storeEitherInterval of ta and tb (tb's 16 bytes on), for the tiles holding some |t| >= 7/8 and
-// the lone row pairs: a call of its own, so that its constants stay out of the tiles' loop.
+// storeEitherInterval of ta and tb (tb's 16 bytes on), for the lone row pairs.
 function storeEitherIntervals(ta: v128, tb: v128, f: usize, idx: usize, half: i32): void {
   const scale = f64x2.splat(<f64>(half - 1));
   const sideE = i64x2.splat(<i64>half);
   const base = f64x2.splat(uniformBase(half));
   storeEitherInterval(ta, f, idx, scale, sideE, base);
   storeEitherInterval(tb, f + 16, idx + 16, scale, sideE, base);
+}
+
+// storeEitherInterval of a tile (row c's at f + c * stride, idx + c * stride), for the tiles
+// holding some |t| >= 7/8: a call of its own, so that its constants stay out of the tiles' loop.
+function storeEitherTile(
+  t00: v128, t01: v128, t10: v128, t11: v128, t20: v128, t21: v128, t30: v128, t31: v128, f: usize, idx: usize, stride: usize, half: i32,
+): void {
+  const scale = f64x2.splat(<f64>(half - 1));
+  const sideE = i64x2.splat(<i64>half);
+  const base = f64x2.splat(uniformBase(half));
+  storeEitherInterval(t00, f, idx, scale, sideE, base);
+  storeEitherInterval(t01, f + 16, idx + 16, scale, sideE, base);
+  storeEitherInterval(t10, f + stride, idx + stride, scale, sideE, base);
+  storeEitherInterval(t11, f + stride + 16, idx + stride + 16, scale, sideE, base);
+  storeEitherInterval(t20, f + 2 * stride, idx + 2 * stride, scale, sideE, base);
+  storeEitherInterval(t21, f + 2 * stride + 16, idx + 2 * stride + 16, scale, sideE, base);
+  storeEitherInterval(t30, f + 3 * stride, idx + 3 * stride, scale, sideE, base);
+  storeEitherInterval(t31, f + 3 * stride + 16, idx + 3 * stride + 16, scale, sideE, base);
 }
 
 // g of two lanes from their fractions f and the interval indices at idx: each lane's 4
@@ -288,10 +308,7 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       storeUniformIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, b);
       continue;
     }
-    storeEitherIntervals(t00, t01, f + j, idx + j, half);
-    storeEitherIntervals(t10, t11, f + stride + j, idx + stride + j, half);
-    storeEitherIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, half);
-    storeEitherIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, half);
+    storeEitherTile(t00, t01, t10, t11, t20, t21, t30, t31, f + j, idx + j, stride, half);
   }
 }
 

@@ -8,7 +8,7 @@
  * two multiply-adds (r_i and r_j). Entries with |t| >= 7/8 take the square-root table instead
  * (1 - |t|, the square root and its scale for the multiply-add: one flop more), and tiles holding
  * one form both; they are counted at the uniform table's 9 too, which understates the work a little
- * (at d = 10 about 1 entry in 1000 has |t| >= 7/8 for random unit points). Builds before the uniform
+ * (at d = 10 about 4 entries in 10^4 have |t| >= 7/8 for random unit points). Builds before the uniform
  * table did 10 for every entry: the same time counted 2d + 14 gave 34/33 of these shares at d = 10.
  * Not counted, as in the kernel bench's rule: the interval index (a floor and the adds that place
  * it and read it as an integer: bookkeeping done on the float pipes), the tile's test of |t| against

@@ -1,5 +1,5 @@
 // `npm run bench:gram [-- OTHER.wasm ...]`: the CG Gram product (K + ridge I) v of
-// assembly/gramProduct.ts, timed on its own at the kernel bench's CG size (n = 30000, d = 10,
+// assembly/gramProduct.ts, timed on its own at the kernel bench's CG size (n = 30000, d = 10; GRAM_D,
 // sphere relu NNGP, Mahankali et al. 2023's task), in this checkout's SIMD build and, given
 // other modules (say the main branch's build/meanfield.wasm), in those too, alternating calls
 // so all see the same load. Prints CPU ms per product, GFLOP/s by bench/gramFlops.ts,
@@ -16,7 +16,7 @@ import { printColumns } from "./textTable.js";
 
 const repoRoot = new URL("../../../", import.meta.url);
 const n = Number(process.env.GRAM_N ?? 30_000);
-const d = 10;
+const d = Number(process.env.GRAM_D ?? 10);
 const rounds = Number(process.env.GRAM_ROUNDS ?? 3);
 
 const input: ConfigInput = {
