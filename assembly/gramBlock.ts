@@ -1,11 +1,14 @@
 // The tabulated kernels: K(x, y) = s_x s_y g(<x, y> i_x i_y) with per-point scales s and inverse
 // norms i: inner-product kernels on the sphere take s = i = 1; homogeneous kernels of Gaussian
-// inputs (relu, abs) take s = |x| / sqrt(d) and i = 1 / |x|. g is tabulated in s = sqrt(1 - |t|),
-// not in t: the table holds E = size / 2 values g(1 - s_m^2), then E values g(s_m^2 - 1), s_m = m /
-// (E - 1). The arc-cosine kernels (relu, abs, their NTKs) are A(t) + B(t) sqrt(1 -+ t) near t =
-// +-1 with A, B analytic, so g(1 - s^2) is analytic in s and 4-point Lagrange interpolation in s
-// (exact for cubics in s; tableCubics) reproduces them to rounding up to t = +-1, where
-// interpolation in t errs by O(sqrt(node spacing)); a smooth g loses nothing, as t = 1 - s^2 is smooth.
+// inputs (relu, abs) take s = |x| / sqrt(d) and i = 1 / |x|. Near t = +-1 g is tabulated in
+// s = sqrt(1 - |t|), not in t: the table holds E values g(1 - s_m^2), then E values g(s_m^2 - 1),
+// s_m = m / (E - 1) (E = tableHalf(size)). The arc-cosine kernels (relu, abs, their NTKs) are
+// A(t) + B(t) sqrt(1 -+ t) near t = +-1 with A, B analytic, so g(1 - s^2) is analytic in s and
+// 4-point Lagrange interpolation in s (exact for cubics in s; tableCubics) reproduces them to
+// rounding up to t = +-1, where interpolation in t errs by O(sqrt(node spacing)); a smooth g loses
+// nothing, as t = 1 - s^2 is smooth. For |t| < 7/8, where every g is analytic, the last
+// UNIFORM_NODES entries tabulate it in t itself, 2^-13 apart (assembly/gramProduct.ts says why),
+// which spares each entry the square root; each entry takes one part or the other by its |t|.
 //
 // Blocks of a tabulated kernel's Gram matrix against the training points (predictions, and the
 // dense Gram matrix for Cholesky): out[r, j] = s_r s_j g(<x_r i_r, y_j>) for `rows` other points x
@@ -17,7 +20,7 @@
 // tableCubics, the cubics the product reads, so a dense Gram and the streamed products hold the
 // same matrix to rounding.
 
-import { cubicValues, cubicValueScalar, MAX_BLOCK, pointAt, QUAD_BYTES, rowQuadIntervals } from "./gramProduct";
+import { cubicValues, cubicValueScalar, MAX_BLOCK, pointAt, QUAD_BYTES, rowQuadIntervals, tableHalf } from "./gramProduct";
 
 /** Entries of `work` tableKernelRows needs at dimension d: a quad of rows and the pass buffer. */
 export function tableKernelRowsWork(d: i32): i32 {
@@ -60,7 +63,7 @@ function packRowQuad(x: usize, rows: i32, d: i32, inv: usize, r0: i32, q: usize)
 export function tableKernelRows(
   x: usize, rows: i32, d: i32, s: usize, inv: usize, packed: usize, n: i32, sy: usize, cubics: usize, size: i32, out: usize, work: usize,
 ): void {
-  const half = size >> 1;
+  const half = tableHalf(size);
   const q = work;
   const t = q + ((<usize>(4 * d)) << 3);
   const idx = t + (<usize>(4 * MAX_BLOCK) << 3);

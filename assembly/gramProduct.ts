@@ -8,14 +8,17 @@
 // Columns go in blocks of JB (sized to L1); the rows below a block go four at a time (a row
 // quad, then pairs), in two passes over a buffer of 4 x JB fractions and their interval indices:
 //   1. products and intervals: 4 x 4 tiles of t in 8 f64x2 accumulators (d splat loads and d quad
-//      loads shared by 16 entries), each tile turned from its registers into the interval index and
-//      fraction of s = sqrt(1 - |t|) (the square roots on f64x2 lanes overlap the next tile's
-//      products; only 4 of the 10 other operations use the add pipes, which bind these passes);
+//      loads shared by 16 entries), each tile turned from its registers into interval indices and
+//      fractions: of u = 8192 t + 7168 (the uniform table, a multiply-add and a floor) when all
+//      16 |t| are below 7/8, else per entry of that or of s = sqrt(1 - |t|) (the square-root
+//      table, near t = +-1), in a call of its own so the tiles' loop keeps no extra registers;
 //   2. use: each entry's cubic (tableCubics) gathered and evaluated, then at once
 //      r_i += sum_j g_ij s_j v_j and r_j += sum_i g_ij s_i v_i, each entry formed once, two rows
 //      per sweep over the columns (four spilled V8's registers).
 // (One loop carrying the whole chain product -> sqrt -> index -> gathered load -> cubic ran 2x
 // slower: the gathers need the short independent iterations of the use pass to overlap.)
+// Every evaluator (tiles, lone row pairs, diagonal tiles, the scalar build, the dense blocks)
+// takes each entry's g from the uniform table iff |t| < 7/8, so K is one function everywhere.
 // Row quads inside a diagonal block take the same passes over the columns before them; only the
 // 6 entries inside each 4 x 4 diagonal tile go one at a time. The scales s multiply r once at the end:
 // out_i = s_i r_i + (s_i^2 g(1) + ridge) v_i, the diagonal taking g(1) exactly: <x, x> / |x|^2
@@ -24,6 +27,37 @@
 import { madd64 } from "./multiplyAdd";
 
 export const QUAD_BYTES: usize = 32;
+
+// g on |t| < 7/8 comes from a second table, cubics in t itself on intervals of 2^-13: the
+// kernels' singularities sit at t = +-1, so there they are analytic, and an entry needs one
+// multiply-add for u = 8192 t + 7168 instead of 1 - |t|, a square root (one per 2.1 ns per
+// f64x2 here, a unit of its own) and its clamp. Both constants are powers of two or small
+// integers so u is exact but for the sum's rounding, which keeps it in [0, 14336] on |t| < 7/8:
+// one extra end interval (m = 14336, its neighbour's cubic) and nothing is clamped.
+// Chosen from measured errors (max over t of |4-point interpolation - the Gegenbauer series| / g(1),
+// degree 48, at d = 3 for the abs NTK, the worst of the kernels test/kernelWasm.test.ts checks):
+// tau = 7/8 and spacing 2^-13 2.2e-14 (the square-root table's own worst is 1.5e-14); spacing
+// 2^-12 3.6e-13, tau = 0.9 at 2^-13 3.8e-14, tau = 3/4 at 2^-12 5.8e-14 (errors grow like the
+// spacing^4 and steeply with tau). For random unit points at d = 10 about 4 pairs in 10^4 have
+// |t| >= 7/8, so 1 tile of 4 x 4 in 150 needs the square-root table (1 in 8 for tau = 3/4); at
+// d = 5 3 tiles in 10, at d = 3 9 in 10, where forming both costs the product 0.89-0.91x of the
+// square-root table alone (n = 15000; 1.23x faster at d = 10). Its cubics (14337 x 32 bytes)
+// follow the square-root table's.
+const UNIFORM_TAU: f64 = 0.875;
+const UNIFORM_SCALE: f64 = 8192.0;
+const UNIFORM_INTERVALS: i32 = 14336;
+/** Values of the uniform table, after the table's 2E square-root entries: g(-7/8 + (k - 1) 2^-13), k = 0 .. 14338. */
+export const UNIFORM_NODES: i32 = UNIFORM_INTERVALS + 3;
+
+/** UNIFORM_NODES for the JavaScript side (src/kernels/modelKernel.ts builds the table). */
+export function tableUniformNodes(): i32 {
+  return UNIFORM_NODES;
+}
+
+/** E, the square-root table's entries per side, of a table of `size` entries in all. */
+@inline export function tableHalf(size: i32): i32 {
+  return (size - UNIFORM_NODES) >> 1;
+}
 /** Largest column block: the pass buffer holds 4 rows of it (fractions, then g in the dense blocks) and their 4 rows of indices. */
 export const MAX_BLOCK: i32 = 256;
 
@@ -67,15 +101,17 @@ function storeShiftedCubic(o: usize, g0: f64, g1: f64, g2: f64, g3: f64, h: f64)
 
 /**
  * The interpolating cubic of the table (assembly/gramBlock.ts) for every u = s (E - 1) in [m, m + 1),
- * m = 0 .. E - 1 on each side (E = size / 2), in monomials of f = u - m: out[4 (side + m) + c] =
+ * m = 0 .. E - 1 on each side (E = tableHalf(size)), in monomials of f = u - m: out[4 (side + m) + c] =
  * c_c, g = c0 + f (c1 + f (c2 + f c3)). The cubic is the 4-point Lagrange one through nodes m - 1 ..
  * m + 2, m clamped to [1, E - 3] (the end intervals extrapolate their neighbours' cubics), each
  * re-expanded about its own interval's start, so the kernels need no clamp and read the interval
- * index straight from floor(u); 6 flops a value instead of the Lagrange form's 17.
+ * index straight from floor(u); 6 flops a value instead of the Lagrange form's 17. Then, at 2E + m,
+ * the uniform table's for u = 8192 t + 7168 in [m, m + 1), m = 0 .. 14336 (the last one its
+ * neighbour's).
  */
 export function tableCubics(table: usize, size: i32, out: usize): void {
-  const half = size >> 1;
-  for (let side = 0; side < size; side += half) {
+  const half = tableHalf(size);
+  for (let side = 0; side < 2 * half; side += half) {
     for (let m = 0; m < half; m++) {
       const first = min(max(m, 1), half - 3) - 1;
       const p = table + (<usize>(side + first) << 3);
@@ -83,49 +119,104 @@ export function tableCubics(table: usize, size: i32, out: usize): void {
       storeShiftedCubic(o, load<f64>(p), load<f64>(p + 8), load<f64>(p + 16), load<f64>(p + 24), <f64>(m - 1 - first));
     }
   }
+  const nodes = table + (<usize>(size - UNIFORM_NODES) << 3);
+  for (let m = 0; m <= UNIFORM_INTERVALS; m++) {
+    const first = min(m, UNIFORM_INTERVALS - 1);
+    const p = nodes + (<usize>first << 3);
+    const o = out + (<usize>(4 * (2 * half + m)) << 3);
+    storeShiftedCubic(o, load<f64>(p), load<f64>(p + 8), load<f64>(p + 16), load<f64>(p + 24), <f64>(m - first));
+  }
 }
 
-/** g at t from the cubics, one value (the scalar build's and the diagonal tiles' evaluation). */
+/**
+ * g at t from the cubics, one value (the scalar build's and the diagonal tiles' evaluation): from the
+ * uniform table if |t| < 7/8, else from the square-root one, as every kernel decides each entry.
+ */
 @inline export function cubicValueScalar(cubics: usize, half: i32, t: f64): f64 {
-  const u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1);
+  let u: f64;
+  let offset: i32;
+  if (abs(t) < UNIFORM_TAU) {
+    u = t * UNIFORM_SCALE + UNIFORM_TAU * UNIFORM_SCALE;
+    offset = 2 * half;
+  } else {
+    u = Math.sqrt(1.0 - min(abs(t), 1.0)) * <f64>(half - 1);
+    offset = t < 0.0 ? half : 0;
+  }
   const m = Math.floor(u);
   const f = u - m;
-  const p = cubics + (<usize>(<i32>m + (t < 0.0 ? half : 0)) << 5);
+  const p = cubics + (<usize>(<i32>m + offset) << 5);
   return load<f64>(p) + f * (load<f64>(p + 8) + f * (load<f64>(p + 16) + f * load<f64>(p + 24)));
 }
 
-// Lane constants read from memory in the loops (V8 rebuilds a v128 constant at every use):
-// 1 and 2^52 (m + 2^52 holds the integer m in its low bits).
-const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0]);
+// Lane constants read from memory in the loops (V8 rebuilds a v128 constant at every use, and
+// each one kept in a register through the tiles' loop costs it spills): 1, 2^52 (m + 2^52 holds
+// the integer m in its low bits), the uniform table's slope 8192 and offset 7168, and 7/8.
+const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0, UNIFORM_SCALE, UNIFORM_SCALE, UNIFORM_TAU * UNIFORM_SCALE, UNIFORM_TAU * UNIFORM_SCALE, UNIFORM_TAU, UNIFORM_TAU]);
 
-// Two lanes of t -> the fraction of u = s (E - 1), s = sqrt(1 - |t|), at f, and the interval
-// floor(u) + (E if t < 0) as the integer in the low bits of idx (scale: E - 1 and sideE: E in each
-// lane). Signs are read as integers (1 - |t| below 0 by rounding becomes 0; t < 0 picks the second
-// side) and the side joins the index as an integer: only four of the ten operations (1 - |t|,
-// floor, u - m, m + 2^52) take the add pipes, which the passes saturate.
-@inline function storeInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128): void {
-  const zero = i64x2.splat(0);
-  const w = f64x2.sub(v128.load(LANES), f64x2.abs(tv));
-  const u = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
-  const m = f64x2.floor(u);
-  v128.store(f, f64x2.sub(u, m));
-  v128.store(idx, i64x2.add(f64x2.add(m, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tv, zero), sideE)));
+// 2^52 + 2E for a table of 2E = 2 half square-root entries: floor(u) + this holds the uniform
+// table's cubic 2E + floor(u) in its low bits.
+@inline function uniformBase(half: i32): f64 {
+  return 4503599627370496.0 + <f64>(2 * half);
 }
 
-// storeInterval of two vectors, the second 16 bytes on (the offset goes in the instructions, not
-// in an address add: Binaryen may not fold it).
-@inline function storeIntervals(ta: v128, tb: v128, f: usize, idx: usize, scale: v128, sideE: v128): void {
-  const zero = i64x2.splat(0);
-  const wa = f64x2.sub(v128.load(LANES), f64x2.abs(ta));
-  const wb = f64x2.sub(v128.load(LANES), f64x2.abs(tb));
-  const ua = f64x2.mul(f64x2.sqrt(v128.andnot(wa, i64x2.lt_s(wa, zero))), scale);
-  const ub = f64x2.mul(f64x2.sqrt(v128.andnot(wb, i64x2.lt_s(wb, zero))), scale);
+// Two lanes of t, all with |t| < 7/8 -> the fraction of u = 8192 t + 7168 at f and the uniform
+// table's cubic 2E + floor(u) as the integer in the low bits of idx (base: uniformBase in each
+// lane), then the same for tb 16 bytes on (the offset goes in the instructions, not in an address
+// add: Binaryen may not fold it).
+@inline function storeUniformIntervals(ta: v128, tb: v128, f: usize, idx: usize, base: v128): void {
+  const ua = madd64(ta, v128.load(LANES, 32), v128.load(LANES, 48));
+  const ub = madd64(tb, v128.load(LANES, 32), v128.load(LANES, 48));
   const ma = f64x2.floor(ua);
   const mb = f64x2.floor(ub);
   v128.store(f, f64x2.sub(ua, ma));
   v128.store(f, f64x2.sub(ub, mb), 16);
-  v128.store(idx, i64x2.add(f64x2.add(ma, v128.load(LANES, 16)), v128.and(i64x2.lt_s(ta, zero), sideE)));
-  v128.store(idx, i64x2.add(f64x2.add(mb, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tb, zero), sideE)), 16);
+  v128.store(idx, f64x2.add(ma, base));
+  v128.store(idx, f64x2.add(mb, base), 16);
+}
+
+// One lane pair of any t -> fraction and cubic as in storeUniformIntervals where |t| < 7/8 and
+// else of u = s (E - 1), s = sqrt(1 - |t|), the interval floor(u) + (E if t < 0) (scale: E - 1
+// and sideE: E in each lane), both formed and one picked per lane. Signs are read as integers
+// (1 - |t| below 0 by rounding becomes 0; t < 0 picks the second side) and the side joins the
+// index as an integer. The two u are picked before the floor, which both then share.
+@inline function storeEitherInterval(tv: v128, f: usize, idx: usize, scale: v128, sideE: v128, base: v128): void {
+  const zero = i64x2.splat(0);
+  const a = f64x2.abs(tv);
+  const w = f64x2.sub(v128.load(LANES), a);
+  const near = f64x2.lt(a, v128.load(LANES, 64));
+  const s = f64x2.mul(f64x2.sqrt(v128.andnot(w, i64x2.lt_s(w, zero))), scale);
+  const u = v128.bitselect(madd64(tv, v128.load(LANES, 32), v128.load(LANES, 48)), s, near);
+  const m = f64x2.floor(u);
+  v128.store(f, f64x2.sub(u, m));
+  const side = v128.andnot(v128.and(i64x2.lt_s(tv, zero), sideE), near);
+  v128.store(idx, i64x2.add(f64x2.add(m, v128.bitselect(base, v128.load(LANES, 16), near)), side));
+}
+
+// storeEitherInterval of ta and tb (tb's 16 bytes on), for the lone row pairs.
+function storeEitherIntervals(ta: v128, tb: v128, f: usize, idx: usize, half: i32): void {
+  const scale = f64x2.splat(<f64>(half - 1));
+  const sideE = i64x2.splat(<i64>half);
+  const base = f64x2.splat(uniformBase(half));
+  storeEitherInterval(ta, f, idx, scale, sideE, base);
+  storeEitherInterval(tb, f + 16, idx + 16, scale, sideE, base);
+}
+
+// storeEitherInterval of a tile (row c's at f + c * stride, idx + c * stride), for the tiles
+// holding some |t| >= 7/8: a call of its own, so that its constants stay out of the tiles' loop.
+function storeEitherTile(
+  t00: v128, t01: v128, t10: v128, t11: v128, t20: v128, t21: v128, t30: v128, t31: v128, f: usize, idx: usize, stride: usize, half: i32,
+): void {
+  const scale = f64x2.splat(<f64>(half - 1));
+  const sideE = i64x2.splat(<i64>half);
+  const base = f64x2.splat(uniformBase(half));
+  storeEitherInterval(t00, f, idx, scale, sideE, base);
+  storeEitherInterval(t01, f + 16, idx + 16, scale, sideE, base);
+  storeEitherInterval(t10, f + stride, idx + stride, scale, sideE, base);
+  storeEitherInterval(t11, f + stride + 16, idx + stride + 16, scale, sideE, base);
+  storeEitherInterval(t20, f + 2 * stride, idx + 2 * stride, scale, sideE, base);
+  storeEitherInterval(t21, f + 2 * stride + 16, idx + 2 * stride + 16, scale, sideE, base);
+  storeEitherInterval(t30, f + 3 * stride, idx + 3 * stride, scale, sideE, base);
+  storeEitherInterval(t31, f + 3 * stride + 16, idx + 3 * stride + 16, scale, sideE, base);
 }
 
 // g of two lanes from their fractions f and the interval indices at idx: each lane's 4
@@ -146,7 +237,7 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
 
 /**
  * g in place of the count (a multiple of 2) fractions at f, from their interval indices at idx
- * (storeInterval's layout).
+ * (rowQuadIntervals's layout).
  */
 @inline export function cubicValues(cubics: usize, f: usize, idx: usize, count: i32): void {
   for (let j: usize = 0; j < <usize>count << 3; j += 16) v128.store(f + j, cubicAt(cubics, v128.load(f + j), idx + j));
@@ -177,14 +268,15 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
 /**
  * Passes 1 and 2a for the four points of the quad ya (d x 4 entries, packScaledQuads's layout)
  * against `count` (a multiple of 4) packed points from the quad at `quad`, g from a table of 2 half
- * entries: each 4 x 4 tile of inner products leaves its registers as fractions at f + c * stride
- * and interval indices at idx + c * stride (point c), and its eight square roots overlap the next
- * tile's products.
+ * square-root entries and the uniform one: each 4 x 4 tile of inner products leaves its registers
+ * as fractions at f + c * stride and interval indices at idx + c * stride (point c). A tile whose
+ * 16 |t| are all below 7/8 takes the uniform table's multiply-add and floor alone (one max over the
+ * tile decides); any other goes to storeEitherTile, which picks per lane, so each entry's g depends
+ * on its t only.
  */
 export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize): void {
   const quadStride = <usize>d * QUAD_BYTES;
-  const scale = f64x2.splat(<f64>(half - 1));
-  const sideE = i64x2.splat(<i64>half);
+  const base = uniformBase(half);
   for (let j: usize = 0; j < <usize>count << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
     let t20 = f64x2.splat(0.0), t21 = f64x2.splat(0.0), t30 = f64x2.splat(0.0), t31 = f64x2.splat(0.0);
@@ -205,10 +297,21 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       t31 = madd64(u3, p1, t31);
     }
     quad += quadStride;
-    storeIntervals(t00, t01, f + j, idx + j, scale, sideE);
-    storeIntervals(t10, t11, f + stride + j, idx + stride + j, scale, sideE);
-    storeIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE);
-    storeIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE);
+    // pmax, one instruction, drops a NaN lane; its t then goes through the uniform table, whose
+    // g of NaN is NaN as the square-root table's.
+    const big = f64x2.pmax(
+      f64x2.pmax(f64x2.pmax(f64x2.abs(t00), f64x2.abs(t01)), f64x2.pmax(f64x2.abs(t10), f64x2.abs(t11))),
+      f64x2.pmax(f64x2.pmax(f64x2.abs(t20), f64x2.abs(t21)), f64x2.pmax(f64x2.abs(t30), f64x2.abs(t31))),
+    );
+    if (!v128.any_true(f64x2.ge(big, v128.load(LANES, 64)))) {
+      const b = f64x2.splat(base);
+      storeUniformIntervals(t00, t01, f + j, idx + j, b);
+      storeUniformIntervals(t10, t11, f + stride + j, idx + stride + j, b);
+      storeUniformIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, b);
+      storeUniformIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, b);
+      continue;
+    }
+    storeEitherTile(t00, t01, t10, t11, t20, t21, t30, t31, f + j, idx + j, stride, half);
   }
 }
 
@@ -225,8 +328,6 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
   const ya = pointAt(packed, d, a);
   const yb = pointAt(packed, d, b);
   const quadStride = <usize>d * QUAD_BYTES;
-  const scale = f64x2.splat(<f64>(half - 1));
-  const sideE = i64x2.splat(<i64>half);
   let quad = packed + <usize>(j0 >> 2) * quadStride;
   for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
@@ -241,10 +342,8 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       t11 = madd64(ub, p1, t11);
     }
     quad += quadStride;
-    storeInterval(t00, f + j, idx + j, scale, sideE);
-    storeInterval(t01, f + j + 16, idx + j + 16, scale, sideE);
-    storeInterval(t10, f + stride + j, idx + stride + j, scale, sideE);
-    storeInterval(t11, f + stride + j + 16, idx + stride + j + 16, scale, sideE);
+    storeEitherIntervals(t00, t01, f + j, idx + j, half);
+    storeEitherIntervals(t10, t11, f + stride + j, idx + stride + j, half);
   }
 }
 
@@ -294,7 +393,7 @@ function diagonalBlock(packed: usize, d: i32, cubics: usize, half: i32, sv: usiz
 export function tableKernelSymvPacked(
   packed: usize, n: i32, d: i32, s: usize, cubics: usize, size: i32, diagonal: f64, ridge: f64, v: usize, out: usize, work: usize,
 ): void {
-  const half = size >> 1;
+  const half = tableHalf(size);
   const padded = (n + 3) & ~3;
   const sv = work;
   const r = work + (<usize>padded << 3);

@@ -44,8 +44,8 @@ interface Case {
   run: () => Promise<KernelBaselineResult>;
 }
 
-/** Flops of a K(x, y) entry of the tabulated kernels (assembly/gramBlock.ts) less its dot product's 2 d: g's 10 (as in bench/gramFlops.ts, the interval index not counted) and the two scales (2). */
-const TABLE_ENTRY_FLOPS = 12;
+/** Flops of a K(x, y) entry of the tabulated kernels (assembly/gramBlock.ts) less its dot product's 2 d: g's 9 by the uniform table (as in bench/gramFlops.ts, the interval index not counted) and the two scales (2). */
+const TABLE_ENTRY_FLOPS = 11;
 
 /**
  * Flops of one call of each timed Wasm kernel (assembly/gram.ts, assembly/features.ts) from its

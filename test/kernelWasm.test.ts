@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { reluNtk } from "../src/activation/closedForms.js";
 import { parseConfig } from "../src/config.js";
 import { NORMAL_SCRATCH_PER_FEATURE } from "../src/kernels/featureRidge.js";
-import { modelKernel, tabulate, type KernelKind } from "../src/kernels/modelKernel.js";
+import { modelKernel, tabulate, UNIFORM_NODES, UNIFORM_TAU, type KernelKind } from "../src/kernels/modelKernel.js";
 import { gegenbauerSeries } from "../src/special/gegenbauerSeries.js";
 import { BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";
 import { referenceAccumulateNormal, referenceHermiteFeatures, referenceSphereFeatures, referenceTable, referenceTableBlock, referenceTabulate } from "./reference/kernelGram.js";
@@ -117,7 +117,79 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     for (const b of [wx, ws, winv, wt, wv, packed, work, kv, cubics]) b.free();
   });
 
-  it("the table interpolation is exact for cubics in s = sqrt(1 - |t|) on each side", () => {
+  // A table whose square-root part holds g + 1 and whose uniform part holds g, so each entry shows
+  // which part it was read from: all evaluators must take the uniform part iff |t| < 7/8. With
+  // d = 1 (and d = 2 with zero second coordinates) t = x_i x_j is one rounded product in every
+  // evaluator, the plain loops' too. The points give t = +-7/8 exactly, one ulp and 1e-9 to
+  // either side, +-1, |t| > 1, 0 and random t, so tiles hold one far entry in each of their 16
+  // places, several, or none.
+  const tau = UNIFORM_TAU;
+  const special = [1, -1, tau, -tau, tau + 2 ** -53, tau - 2 ** -53, -tau - 2 ** -53, -tau + 2 ** -53, tau + 1e-9, tau - 1e-9, 0.999, 1.02, 0, 0.5];
+  function markedTable(): Float64Array {
+    const table = referenceTabulate((t) => Math.exp(t) + Math.sqrt(Math.max(0, 1 - t * t)), 129);
+    for (let k = 0; k < table.length - UNIFORM_NODES; k++) table[k]! += 1;
+    return table;
+  }
+  function boundaryPoints(n: number, seed: number): Float64Array {
+    const rand = testRandom(seed);
+    return Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? special[(i / 3) % special.length]! : 2 * rand() - 1));
+  }
+
+  it.each([1, 2, 5, 7, 13, 22, 301, 517])("tableKernelSymvPacked with t at and around 7/8, n = %i: each entry from the table part its |t| picks", async (n) => {
+    const rt = await runtimeFor(build);
+    const a = rt.arena;
+    const table = markedTable();
+    const r = boundaryPoints(n, n);
+    const d = n % 2 === 0 ? 2 : 1;
+    const x = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) x[i * d] = r[i]!;
+    const rand = testRandom(20);
+    const s = Float64Array.from({ length: n }, () => 0.5 + rand());
+    const v = normals(testRandom(21), n);
+    const ones = new Float64Array(n).fill(1);
+    const ridge = 0.3;
+    const [wx, ws, wones, wt, wv] = [x, s, ones, table, v].map((u) => a.f64From(u)) as [ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>];
+    const packed = a.f64(4 * Math.ceil(n / 4) * d);
+    const work = a.f64(rt.exports.tableKernelSymvWork(n));
+    const kv = a.f64(n);
+    const cubics = a.f64(4 * table.length);
+    rt.exports.packScaledQuads(wx.ptr, n, d, wones.ptr, packed.ptr);
+    rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
+    rt.exports.tableKernelSymvPacked(packed.ptr, n, d, ws.ptr, cubics.ptr, table.length, table[0]!, ridge, wv.ptr, kv.ptr, work.ptr);
+    const gram = referenceTableBlock(x, n, x, n, d, s, ones, s, ones, table);
+    for (let i = 0; i < n; i++) gram[i * n + i] = s[i]! ** 2 * table[0]!;
+    const kvRef = Array.from({ length: n }, (_, i) => v.reduce((sum, vj, j) => sum + gram[i * n + j]! * vj, ridge * v[i]!));
+    // Any entry read from the other part moves its row's sum by s_i s_j v_j, about 1.
+    expect(maxAbs(kv.view, kvRef) / Math.max(...kvRef.map(Math.abs))).toBeLessThan(5e-14);
+    for (const b of [wx, ws, wones, wt, wv, packed, work, kv, cubics]) b.free();
+  });
+
+  it("tableKernelRows with t at and around 7/8: each entry from the table part its |t| picks", async () => {
+    const rt = await runtimeFor(build);
+    const a = rt.arena;
+    const table = markedTable();
+    const [rows, cols, d] = [6, 261, 1];
+    const xl = boundaryPoints(rows, 3);
+    xl.set([1, -1, tau, 1 + 2 ** -52]);
+    const xr = boundaryPoints(cols, 4);
+    const ones = (k: number) => new Float64Array(k).fill(1);
+    const bufs = [xl, xr, ones(rows), table].map((u) => a.f64From(u));
+    const [wxl, wxr, wones, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
+    const onesCols = a.f64From(ones(cols));
+    const packed = a.f64(4 * Math.ceil(cols / 4) * d);
+    const cubics = a.f64(4 * table.length);
+    const work = a.f64(rt.exports.tableKernelRowsWork(d));
+    const out = a.f64(rows * cols);
+    rt.exports.packScaledQuads(wxr.ptr, cols, d, onesCols.ptr, packed.ptr);
+    rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
+    rt.exports.tableKernelRows(wxl.ptr, rows, d, wones.ptr, wones.ptr, packed.ptr, cols, onesCols.ptr, cubics.ptr, table.length, out.ptr, work.ptr);
+    const expected = referenceTableBlock(xl, rows, xr, cols, d, ones(rows), ones(rows), ones(cols), ones(cols), table);
+    expect(maxAbs(out.view, expected)).toBeLessThan(1e-13);
+    for (const b of [...bufs, onesCols, packed, cubics, work, out]) b.free();
+  });
+
+  // Beyond |t| = 7/8 exact; inside, the uniform part's cubics in t meet a function smooth there.
+  it("the table interpolation is exact for cubics in s = sqrt(1 - |t|) on each side, to 1e-13 inside |t| < 7/8", () => {
     const cubic = (s: number) => 1 - 2 * s + 0.5 * s * s - 3 * s ** 3;
     const g = (t: number) => (t >= 0 ? cubic(Math.sqrt(1 - t)) : 2 * cubic(Math.sqrt(1 + t)));
     const table = referenceTabulate(g, 17);
@@ -247,7 +319,8 @@ describe.each(BUILDS)("the tabulated ReLU NTK near rho = +-1 (%s build)", (build
 // falls as the 4th power of the table size. Measured (max over t of |interpolated - series| / g(1),
 // TypeScript's 4-point Lagrange form): at 2^15 entries at most 1.5e-14 (abs NTK, d = 3); at 2^13
 // entries (a quarter of the cubics' 1 MiB, 1.06x faster in the CG Gram product) 4.1e-12 for the abs
-// NTK and 2.0e-12 for the ReLU NTK at d = 3.
+// NTK and 2.0e-12 for the ReLU NTK at d = 3. The uniform part (|t| < 7/8, spacing 2^-13; its
+// choice in assembly/gramProduct.ts) errs by at most 2.2e-14 (abs NTK, d = 3), 1.1e-14 (ReLU NTK).
 describe.each(BUILDS)("the model kernels' tables against their series (%s build)", (build) => {
   it.each([
     ["relu", "ntk", 3],
@@ -255,7 +328,7 @@ describe.each(BUILDS)("the model kernels' tables against their series (%s build)
     ["abs", "ntk", 3],
     ["relu", "ntk", 10],
     ["tanh", "ntk", 3],
-  ] as const)("%s %s at d = %i through tableKernelRows: to 1e-13 of g(1) for all t, t -> +-1 and t -> 0", async (activation, kind, d) => {
+  ] as const)("%s %s at d = %i through tableKernelRows: to 1e-13 of g(1) for all t, t -> +-1, t -> 0 and t around +-7/8", async (activation, kind, d) => {
     const rt = await runtimeFor(build);
     const config = parseConfig({
       task: { kind: "sphereSingleIndex", d, link: "relu" },
@@ -265,7 +338,9 @@ describe.each(BUILDS)("the model kernels' tables against their series (%s build)
     const kernel = modelKernel(config, kind as KernelKind);
     const table = kernel.table!;
     const near = Array.from({ length: 12 }, (_, k) => 1 - 10 ** -(k + 1)).flatMap((r) => [r, -r, 1 - r, r - 1]);
-    const rhos = [...Array.from({ length: 4001 }, (_, k) => -1 + k / 2000), ...near];
+    // Both sides of |t| = 7/8, where the kernels change from one table part to the other.
+    const edge = [0, 2 ** -53, 1e-12, 1e-9, 1e-6, 1e-4, 1e-3].flatMap((e) => [UNIFORM_TAU - e, UNIFORM_TAU + e, -UNIFORM_TAU - e, -UNIFORM_TAU + e]);
+    const rhos = [...Array.from({ length: 4001 }, (_, k) => -1 + k / 2000), ...near, ...edge];
     // Unit vectors in d = 2 whose dot product is rho exactly: (1, 0) and (rho, sqrt(1 - rho^2)).
     const right = Float64Array.from(rhos.flatMap((r) => [r, Math.sqrt((1 - r) * (1 + r))]));
     const ones = (n: number) => new Float64Array(n).fill(1);

@@ -45,8 +45,14 @@ export type KernelKind = "nngp" | "ntk";
 /** x uniform on the unit sphere S^{d-1} (w uniform on it too), or x ~ N(0, I_d) (w ~ N(0, I/d)). */
 export type InputLaw = "sphere" | "gaussian";
 
-/** Nodes of the tabulated g, half for t >= 0 and half for t <= 0 (4-point interpolation in s = sqrt(1 - |t|), assembly/gramBlock.ts). */
+/** Nodes of the tabulated g in s = sqrt(1 - |t|), half for t >= 0 and half for t <= 0 (4-point interpolation in s, assembly/gramBlock.ts); the uniform part's UNIFORM_NODES follow. */
 export const TABLE_SIZE = 1 << 15;
+/** Below this |t| the Wasm kernels interpolate g in t itself, from nodes UNIFORM_SPACING apart (assembly/gramProduct.ts says why these). */
+export const UNIFORM_TAU = 0.875;
+/** Spacing of the uniform part's nodes in t. */
+export const UNIFORM_SPACING = 2 ** -13;
+/** Nodes of the uniform part, g(-UNIFORM_TAU + (k - 1) UNIFORM_SPACING), k = 0 .. UNIFORM_NODES - 1: one past each end of |t| < UNIFORM_TAU (the Wasm module's tableUniformNodes()). */
+export const UNIFORM_NODES = (2 * UNIFORM_TAU) / UNIFORM_SPACING + 3;
 /** Degree at which the Legendre / Hermite series of non-polynomial activations stop. */
 export const SERIES_DEGREE = 48;
 /** Degree of the Mehler series of Gaussian pair moments (as gaussianActivationKernel). */
@@ -122,19 +128,22 @@ function polynomialDegreeOf(spec: ActivationSpec): number | null {
 
 /**
  * The table the Wasm Gram kernels interpolate: g(1 - s_m^2), m < E, then g(s_m^2 - 1), at
- * s_m = m / (E - 1), E = TABLE_SIZE / 2. Equispaced in s = sqrt(1 - |t|) rather than in t, so the
- * square-root singularities of the arc-cosine kernels at t = +-1 (the ReLU NTK's
+ * s_m = m / (E - 1), E = TABLE_SIZE / 2, then the uniform part, g at UNIFORM_NODES nodes equispaced
+ * in t over |t| < UNIFORM_TAU and one beyond each end. Equispaced in s = sqrt(1 - |t|) near t = +-1,
+ * so the square-root singularities of the arc-cosine kernels there (the ReLU NTK's
  * (pi - acos t) t ~ t (pi - sqrt(2 (1 - t)))) become analytic in s and are interpolated to
- * rounding; with nodes equispaced in t they left an O(sqrt(spacing)) = 3e-4 error at t -> 1.
+ * rounding (with nodes equispaced in t they left an O(sqrt(spacing)) = 3e-4 error at t -> 1);
+ * away from them g is analytic in t, and nodes in t spare the kernels a square root per entry.
  */
 export function tabulate(g: (t: number) => number): Float64Array {
   const half = TABLE_SIZE / 2;
-  const out = new Float64Array(TABLE_SIZE);
+  const out = new Float64Array(TABLE_SIZE + UNIFORM_NODES);
   for (let m = 0; m < half; m++) {
     const s = m / (half - 1);
     out[m] = g(1 - s * s);
     out[half + m] = g(s * s - 1);
   }
+  for (let k = 0; k < UNIFORM_NODES; k++) out[TABLE_SIZE + k] = g(-UNIFORM_TAU + (k - 1) * UNIFORM_SPACING);
   return out;
 }
 

@@ -136,6 +136,7 @@ export interface MeanfieldExports {
     packed: number, n: number, d: number, s: number, cubics: number, size: number, diagonal: number, ridge: number, v: number, out: number, work: number,
   ): void;
   tableKernelSymvWork(n: number): number;
+  tableUniformNodes(): number;
   blockGemv(block: number, rows: number, cols: number, v: number, out: number): void;
   sphereFeatures(x: number, rows: number, d: number, anchors: number, degrees: number, count: number, phiT: number): void;
   hermiteFeatures(

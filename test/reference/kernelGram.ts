@@ -1,33 +1,47 @@
 // Plain loops for the kernels of assembly/gram.ts (table Gram) and assembly/features.ts,
 // written from their definitions, independent of the SIMD summation order.
 
-/**
- * 4-point Lagrange interpolation in s = sqrt(1 - |t|) of g tabulated as g(1 - s_m^2), then
- * g(s_m^2 - 1), s_m = m / (E - 1), E = table.length / 2 (the layout of assembly/gram.ts).
- */
-export function referenceTable(table: Float64Array, t: number): number {
-  const half = table.length / 2;
-  const u = Math.sqrt(1 - Math.min(1, Math.abs(t))) * (half - 1);
-  const m = Math.min(Math.max(Math.floor(u), 1), half - 3);
-  const f = u - m;
-  const side = t >= 0 ? 0 : half;
+import { UNIFORM_NODES, UNIFORM_SPACING, UNIFORM_TAU } from "../../src/kernels/modelKernel.js";
+
+// 4-point Lagrange interpolation through nodes[first .. first + 3] at f from node first + 1.
+function lagrange(nodes: Float64Array, first: number, f: number): number {
   let s = 0;
   for (let a = -1; a <= 2; a++) {
     let l = 1;
     for (let b = -1; b <= 2; b++) if (b !== a) l *= (f - b) / (a - b);
-    s += l * table[side + m + a]!;
+    s += l * nodes[first + 1 + a]!;
   }
   return s;
 }
 
-/** The table of assembly/gram.ts for g with E nodes per side. */
+/**
+ * g from its table (assembly/gramProduct.ts's layout, src/kernels/modelKernel.ts's tabulate): for
+ * |t| < UNIFORM_TAU 4-point Lagrange interpolation in t of the last UNIFORM_NODES entries,
+ * g(-UNIFORM_TAU + (k - 1) h), h = UNIFORM_SPACING; else in s = sqrt(1 - |t|) of the first 2E,
+ * g(1 - s_m^2), then g(s_m^2 - 1), s_m = m / (E - 1).
+ */
+export function referenceTable(table: Float64Array, t: number): number {
+  const sqrtPart = table.length - UNIFORM_NODES;
+  if (Math.abs(t) < UNIFORM_TAU) {
+    const u = (t + UNIFORM_TAU) / UNIFORM_SPACING;
+    const m = Math.min(Math.floor(u), UNIFORM_NODES - 4);
+    return lagrange(table.subarray(sqrtPart), m, u - m);
+  }
+  const half = sqrtPart / 2;
+  const u = Math.sqrt(1 - Math.min(1, Math.abs(t))) * (half - 1);
+  const m = Math.min(Math.max(Math.floor(u), 1), half - 3);
+  return lagrange(table, (t >= 0 ? 0 : half) + m - 1, u - m);
+}
+
+/** The table of assembly/gramProduct.ts for g with E nodes per side in s and the uniform part. */
 export function referenceTabulate(g: (t: number) => number, half: number): Float64Array {
-  const out = new Float64Array(2 * half);
+  const out = new Float64Array(2 * half + UNIFORM_NODES);
   for (let m = 0; m < half; m++) {
     const s = m / (half - 1);
     out[m] = g(1 - s * s);
     out[half + m] = g(s * s - 1);
   }
+  for (let k = 0; k < UNIFORM_NODES; k++) out[2 * half + k] = g(-UNIFORM_TAU + (k - 1) * UNIFORM_SPACING);
   return out;
 }
 
