@@ -59,8 +59,9 @@ export function tableUniformNodes(): i32 {
 // tiles hold some |t| >= 7/8 (a share falling steeply with d: 87% of 4 x 4 tiles at d = 3, 57% at
 // d = 4, 30% at d = 5, 15% at d = 6, 7% at d = 7, 0.7% at d = 10), and a mixed tile forms both u
 // per entry, which costs more than the square roots the clean tiles save. Measured (n = 15000,
-// both in one process, against the square-root table alone): d = 5 0.91x (one run 0.99x), d = 6
-// 1.04-1.13x, d = 7 1.16x, d = 8 1.24x. So the kernel is a function of d as well: the uniform
+// alternating in one process, both parts by |t| against the square-root table alone): d = 3 0.93x,
+// d = 4 0.84x, d = 5 0.91-0.92x (one run 0.99x), d = 6 1.04-1.13x, d = 7 1.16x, d = 8 1.24x, so 6
+// is the smallest d where it is not slower. So the kernel is a function of d as well: the uniform
 // table iff d >= UNIFORM_MIN_D and |t| < 7/8, decided once per call from d, and each tile loop
 // compiled for one of the two (tileIntervals).
 const UNIFORM_MIN_D: i32 = 6;
