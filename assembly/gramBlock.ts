@@ -8,7 +8,8 @@
 // rounding up to t = +-1, where interpolation in t errs by O(sqrt(node spacing)); a smooth g loses
 // nothing, as t = 1 - s^2 is smooth. For |t| < 7/8, where every g is analytic, the last
 // UNIFORM_NODES entries tabulate it in t itself, 2^-13 apart (assembly/gramProduct.ts says why),
-// which spares each entry the square root; each entry takes one part or the other by its |t|.
+// which spares each entry the square root; for points of d >= UNIFORM_MIN_D (6) each entry takes one
+// part or the other by its |t|, below it always the square-root part (mixed tiles cost more there).
 //
 // Blocks of a tabulated kernel's Gram matrix against the training points (predictions, and the
 // dense Gram matrix for Cholesky): out[r, j] = s_r s_j g(<x_r i_r, y_j>) for `rows` other points x
@@ -90,7 +91,7 @@ export function tableKernelRows(
           const yj = pointAt(packed, d, j);
           let dot: f64 = 0.0;
           for (let k = 0; k < d; k++) dot += load<f64>(q + <usize>k * QUAD_BYTES + (<usize>c << 3)) * load<f64>(yj + <usize>k * QUAD_BYTES);
-          store<f64>(o + (<usize>j << 3), sr * load<f64>(sy + (<usize>j << 3)) * cubicValueScalar(cubics, half, dot));
+          store<f64>(o + (<usize>j << 3), sr * load<f64>(sy + (<usize>j << 3)) * cubicValueScalar(cubics, half, d, dot));
         }
       }
     }

@@ -18,7 +18,8 @@
 // (One loop carrying the whole chain product -> sqrt -> index -> gathered load -> cubic ran 2x
 // slower: the gathers need the short independent iterations of the use pass to overlap.)
 // Every evaluator (tiles, lone row pairs, diagonal tiles, the scalar build, the dense blocks)
-// takes each entry's g from the uniform table iff |t| < 7/8, so K is one function everywhere.
+// takes each entry's g from the uniform table iff d >= UNIFORM_MIN_D and |t| < 7/8, so K is one
+// function of t for each d everywhere; below UNIFORM_MIN_D the tiles run the square-root table alone.
 // Row quads inside a diagonal block take the same passes over the columns before them; only the
 // 6 entries inside each 4 x 4 diagonal tile go one at a time. The scales s multiply r once at the end:
 // out_i = s_i r_i + (s_i^2 g(1) + ridge) v_i, the diagonal taking g(1) exactly: <x, x> / |x|^2
@@ -40,9 +41,9 @@ export const QUAD_BYTES: usize = 32;
 // 2^-12 3.6e-13, tau = 0.9 at 2^-13 3.8e-14, tau = 3/4 at 2^-12 5.8e-14 (errors grow like the
 // spacing^4 and steeply with tau). For random unit points at d = 10 about 4 pairs in 10^4 have
 // |t| >= 7/8, so 1 tile of 4 x 4 in 150 needs the square-root table (1 in 8 for tau = 3/4); at
-// d = 5 3 tiles in 10, at d = 3 9 in 10, where forming both costs the product 0.89-0.91x of the
-// square-root table alone (n = 15000; 1.23x faster at d = 10). Its cubics (14337 x 32 bytes)
-// follow the square-root table's.
+// d = 5 3 tiles in 10, at d = 3 9 in 10, where forming both cost the product 0.89-0.91x of the
+// square-root table alone (n = 15000; 1.23x faster at d = 10): hence UNIFORM_MIN_D below. Its
+// cubics (14337 x 32 bytes) follow the square-root table's.
 const UNIFORM_TAU: f64 = 0.875;
 const UNIFORM_SCALE: f64 = 8192.0;
 const UNIFORM_INTERVALS: i32 = 14336;
@@ -52,6 +53,27 @@ export const UNIFORM_NODES: i32 = UNIFORM_INTERVALS + 3;
 /** UNIFORM_NODES for the JavaScript side (src/kernels/modelKernel.ts builds the table). */
 export function tableUniformNodes(): i32 {
   return UNIFORM_NODES;
+}
+
+// Below d = UNIFORM_MIN_D the uniform table is not used at all: for points on the sphere too many
+// tiles hold some |t| >= 7/8 (a share falling steeply with d: 87% of 4 x 4 tiles at d = 3, 57% at
+// d = 4, 30% at d = 5, 15% at d = 6, 7% at d = 7, 0.7% at d = 10), and a mixed tile forms both u
+// per entry, which costs more than the square roots the clean tiles save. Measured (n = 15000,
+// alternating in one process, both parts by |t| against the square-root table alone): d = 3 0.93x,
+// d = 4 0.84x, d = 5 0.91-0.92x (one run 0.99x), d = 6 1.04-1.13x, d = 7 1.16x, d = 8 1.24x, so 6
+// is the smallest d where it is not slower. So the kernel is a function of d as well: the uniform
+// table iff d >= UNIFORM_MIN_D and |t| < 7/8, decided once per call from d, and each tile loop
+// compiled for one of the two (tileIntervals).
+const UNIFORM_MIN_D: i32 = 6;
+
+/** UNIFORM_MIN_D for the JavaScript side (src/kernels/modelKernel.ts, the test references). */
+export function tableUniformMinD(): i32 {
+  return UNIFORM_MIN_D;
+}
+
+/** Whether the kernels at dimension d read the uniform table (where |t| < 7/8) or only the square-root one. */
+@inline export function usesUniform(d: i32): bool {
+  return d >= UNIFORM_MIN_D;
 }
 
 /** E, the square-root table's entries per side, of a table of `size` entries in all. */
@@ -129,13 +151,14 @@ export function tableCubics(table: usize, size: i32, out: usize): void {
 }
 
 /**
- * g at t from the cubics, one value (the scalar build's and the diagonal tiles' evaluation): from the
- * uniform table if |t| < 7/8, else from the square-root one, as every kernel decides each entry.
+ * g at t from the cubics, one value (the scalar build's and the diagonal tiles' evaluation) at
+ * dimension d: from the uniform table if usesUniform(d) and |t| < 7/8, else from the square-root
+ * one, as every kernel decides each entry.
  */
-@inline export function cubicValueScalar(cubics: usize, half: i32, t: f64): f64 {
+@inline export function cubicValueScalar(cubics: usize, half: i32, d: i32, t: f64): f64 {
   let u: f64;
   let offset: i32;
-  if (abs(t) < UNIFORM_TAU) {
+  if (usesUniform(d) && abs(t) < UNIFORM_TAU) {
     u = t * UNIFORM_SCALE + UNIFORM_TAU * UNIFORM_SCALE;
     offset = 2 * half;
   } else {
@@ -192,10 +215,33 @@ const LANES = memory.data<f64>([1.0, 1.0, 4503599627370496.0, 4503599627370496.0
   v128.store(idx, i64x2.add(f64x2.add(m, v128.bitselect(base, v128.load(LANES, 16), near)), side));
 }
 
-// storeEitherInterval of ta and tb (tb's 16 bytes on), for the lone row pairs.
-function storeEitherIntervals(ta: v128, tb: v128, f: usize, idx: usize, half: i32): void {
+// Two lanes of t -> the fraction of u = s (E - 1), s = sqrt(1 - |t|), and the interval floor(u) +
+// (E if t < 0), as storeEitherInterval's square-root side alone (the kernels below UNIFORM_MIN_D),
+// then the same for tb 16 bytes on: only four of the ten operations per vector (1 - |t|, floor,
+// u - m, m + 2^52) take the add pipes, which the passes saturate.
+@inline function storeRootIntervals(ta: v128, tb: v128, f: usize, idx: usize, scale: v128, sideE: v128): void {
+  const zero = i64x2.splat(0);
+  const wa = f64x2.sub(v128.load(LANES), f64x2.abs(ta));
+  const wb = f64x2.sub(v128.load(LANES), f64x2.abs(tb));
+  const ua = f64x2.mul(f64x2.sqrt(v128.andnot(wa, i64x2.lt_s(wa, zero))), scale);
+  const ub = f64x2.mul(f64x2.sqrt(v128.andnot(wb, i64x2.lt_s(wb, zero))), scale);
+  const ma = f64x2.floor(ua);
+  const mb = f64x2.floor(ub);
+  v128.store(f, f64x2.sub(ua, ma));
+  v128.store(f, f64x2.sub(ub, mb), 16);
+  v128.store(idx, i64x2.add(f64x2.add(ma, v128.load(LANES, 16)), v128.and(i64x2.lt_s(ta, zero), sideE)));
+  v128.store(idx, i64x2.add(f64x2.add(mb, v128.load(LANES, 16)), v128.and(i64x2.lt_s(tb, zero), sideE)), 16);
+}
+
+// ta and tb (tb's 16 bytes on) for the lone row pairs: storeEitherInterval of each, or the
+// square-root table alone below UNIFORM_MIN_D.
+function storePairIntervals(ta: v128, tb: v128, f: usize, idx: usize, half: i32, uniform: bool): void {
   const scale = f64x2.splat(<f64>(half - 1));
   const sideE = i64x2.splat(<i64>half);
+  if (!uniform) {
+    storeRootIntervals(ta, tb, f, idx, scale, sideE);
+    return;
+  }
   const base = f64x2.splat(uniformBase(half));
   storeEitherInterval(ta, f, idx, scale, sideE, base);
   storeEitherInterval(tb, f + 16, idx + 16, scale, sideE, base);
@@ -252,7 +298,7 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
     const yj = pointAt(packed, d, j);
     let t: f64 = 0.0;
     for (let k = 0; k < d; k++) t += load<f64>(yi + <usize>k * QUAD_BYTES) * load<f64>(yj + <usize>k * QUAD_BYTES);
-    const g = cubicValueScalar(cubics, half, t);
+    const g = cubicValueScalar(cubics, half, d, t);
     const jb = <usize>j << 3;
     acc += g * load<f64>(sv + jb);
     store<f64>(r + jb, load<f64>(r + jb) + g * svi);
@@ -269,14 +315,32 @@ function entriesOneByOne(packed: usize, d: i32, cubics: usize, half: i32, sv: us
  * Passes 1 and 2a for the four points of the quad ya (d x 4 entries, packScaledQuads's layout)
  * against `count` (a multiple of 4) packed points from the quad at `quad`, g from a table of 2 half
  * square-root entries and the uniform one: each 4 x 4 tile of inner products leaves its registers
- * as fractions at f + c * stride and interval indices at idx + c * stride (point c). A tile whose
- * 16 |t| are all below 7/8 takes the uniform table's multiply-add and floor alone (one max over the
- * tile decides); any other goes to storeEitherTile, which picks per lane, so each entry's g depends
- * on its t only.
+ * as fractions at f + c * stride and interval indices at idx + c * stride (point c). At d below
+ * UNIFORM_MIN_D every entry takes the square-root table; else a tile whose 16 |t| are all below
+ * 7/8 takes the uniform table's multiply-add and floor alone (one max over the tile decides) and
+ * any other goes to storeEitherTile, which picks per lane, so each entry's g depends on d and its
+ * t only.
  */
 export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize): void {
+  if (usesUniform(d)) uniformTileIntervals(ya, quad, d, count, half, f, idx, stride);
+  else rootTileIntervals(ya, quad, d, count, half, f, idx, stride);
+}
+
+// The two compiled variants of tileIntervals.
+function uniformTileIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize): void {
+  tileIntervals(ya, quad, d, count, half, f, idx, stride, true);
+}
+function rootTileIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize): void {
+  tileIntervals(ya, quad, d, count, half, f, idx, stride, false);
+}
+
+// rowQuadIntervals with `uniform` a constant, so each copy's loop holds one path and no test of it
+// (the square-root one keeps E - 1 and E in registers, the uniform one reads its constants).
+@inline function tileIntervals(ya: usize, quad: usize, d: i32, count: i32, half: i32, f: usize, idx: usize, stride: usize, uniform: bool): void {
   const quadStride = <usize>d * QUAD_BYTES;
   const base = uniformBase(half);
+  const scale = f64x2.splat(<f64>(half - 1));
+  const sideE = i64x2.splat(<i64>half);
   for (let j: usize = 0; j < <usize>count << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
     let t20 = f64x2.splat(0.0), t21 = f64x2.splat(0.0), t30 = f64x2.splat(0.0), t31 = f64x2.splat(0.0);
@@ -297,6 +361,13 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       t31 = madd64(u3, p1, t31);
     }
     quad += quadStride;
+    if (!uniform) {
+      storeRootIntervals(t00, t01, f + j, idx + j, scale, sideE);
+      storeRootIntervals(t10, t11, f + stride + j, idx + stride + j, scale, sideE);
+      storeRootIntervals(t20, t21, f + 2 * stride + j, idx + 2 * stride + j, scale, sideE);
+      storeRootIntervals(t30, t31, f + 3 * stride + j, idx + 3 * stride + j, scale, sideE);
+      continue;
+    }
     // pmax, one instruction, drops a NaN lane; its t then goes through the uniform table, whose
     // g of NaN is NaN as the square-root table's.
     const big = f64x2.pmax(
@@ -328,6 +399,7 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
   const ya = pointAt(packed, d, a);
   const yb = pointAt(packed, d, b);
   const quadStride = <usize>d * QUAD_BYTES;
+  const uniform = usesUniform(d);
   let quad = packed + <usize>(j0 >> 2) * quadStride;
   for (let j: usize = 0; j < <usize>(j1 - j0) << 3; j += 32) {
     let t00 = f64x2.splat(0.0), t01 = f64x2.splat(0.0), t10 = f64x2.splat(0.0), t11 = f64x2.splat(0.0);
@@ -342,8 +414,8 @@ export function rowQuadIntervals(ya: usize, quad: usize, d: i32, count: i32, hal
       t11 = madd64(ub, p1, t11);
     }
     quad += quadStride;
-    storeEitherIntervals(t00, t01, f + j, idx + j, half);
-    storeEitherIntervals(t10, t11, f + stride + j, idx + stride + j, half);
+    storePairIntervals(t00, t01, f + j, idx + j, half, uniform);
+    storePairIntervals(t10, t11, f + stride + j, idx + stride + j, half, uniform);
   }
 }
 

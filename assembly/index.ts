@@ -31,7 +31,7 @@ export { sphereSeriesRows } from "./sphereSeries";
 export { choleskyInPlace, solveLower, solveLowerTransposed } from "./gram";
 export { blockGemv } from "./gram";
 export { tableKernelRows, tableKernelRowsWork } from "./gramBlock";
-export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWork, tableUniformNodes } from "./gramProduct";
+export { packScaledQuads, tableCubics, tableKernelSymvPacked, tableKernelSymvWork, tableUniformMinD, tableUniformNodes } from "./gramProduct";
 export { sphereFeatures, hermiteFeatures, accumulateNormal, accumulateNormalScratch, featuresTransposedTimes, featuresTimes } from "./features";
 export { onlineStep, onlineStepPlanSlots } from "./onlineStep";
 export { updateFourForwardBatchOne, forwardFourBatchOne, eightAheadBatchOne } from "./batchOneForward32";

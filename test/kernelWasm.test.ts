@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { reluNtk } from "../src/activation/closedForms.js";
 import { parseConfig } from "../src/config.js";
 import { NORMAL_SCRATCH_PER_FEATURE } from "../src/kernels/featureRidge.js";
-import { modelKernel, tabulate, UNIFORM_NODES, UNIFORM_TAU, type KernelKind } from "../src/kernels/modelKernel.js";
+import { modelKernel, tabulate, UNIFORM_MIN_D, UNIFORM_NODES, UNIFORM_TAU, type KernelKind } from "../src/kernels/modelKernel.js";
 import { gegenbauerSeries } from "../src/special/gegenbauerSeries.js";
 import { BUILDS, normals, runtimeFor, testRandom } from "./helpers.js";
 import { referenceAccumulateNormal, referenceHermiteFeatures, referenceSphereFeatures, referenceTable, referenceTableBlock, referenceTabulate } from "./reference/kernelGram.js";
@@ -118,11 +118,12 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
   });
 
   // A table whose square-root part holds g + 1 and whose uniform part holds g, so each entry shows
-  // which part it was read from: all evaluators must take the uniform part iff |t| < 7/8. With
-  // d = 1 (and d = 2 with zero second coordinates) t = x_i x_j is one rounded product in every
-  // evaluator, the plain loops' too. The points give t = +-7/8 exactly, one ulp and 1e-9 to
-  // either side, +-1, |t| > 1, 0 and random t, so tiles hold one far entry in each of their 16
-  // places, several, or none.
+  // which part it was read from: all evaluators must take the uniform part iff d >= UNIFORM_MIN_D
+  // and |t| < 7/8. With one nonzero coordinate (the others zero, at d = 1, 2, UNIFORM_MIN_D - 1,
+  // UNIFORM_MIN_D and an odd d above) t = x_i x_j is one rounded product in every evaluator, the
+  // plain loops' too. The points give t = +-7/8 exactly, one ulp and 1e-9 to either side, +-1,
+  // |t| > 1, 0 and random t, so tiles hold one far entry in each of their 16 places, several, or
+  // none; below UNIFORM_MIN_D every one of them reads the square-root part.
   const tau = UNIFORM_TAU;
   const special = [1, -1, tau, -tau, tau + 2 ** -53, tau - 2 ** -53, -tau - 2 ** -53, -tau + 2 ** -53, tau + 1e-9, tau - 1e-9, 0.999, 1.02, 0, 0.5];
   function markedTable(): Float64Array {
@@ -134,15 +135,23 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const rand = testRandom(seed);
     return Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? special[(i / 3) % special.length]! : 2 * rand() - 1));
   }
+  // The first coordinates r in d dimensions, the others 0.
+  function padded(r: Float64Array, d: number): Float64Array {
+    const x = new Float64Array(r.length * d);
+    for (let i = 0; i < r.length; i++) x[i * d] = r[i]!;
+    return x;
+  }
+  const markedDims = (small: number) => [small, UNIFORM_MIN_D - 1, UNIFORM_MIN_D, UNIFORM_MIN_D + 2];
 
-  it.each([1, 2, 5, 7, 13, 22, 301, 517])("tableKernelSymvPacked with t at and around 7/8, n = %i: each entry from the table part its |t| picks", async (n) => {
+  it("the module reads the uniform part from the same d as the TypeScript side", async () => {
+    expect((await runtimeFor(build)).exports.tableUniformMinD()).toBe(UNIFORM_MIN_D);
+  });
+
+  it.each([1, 2, 5, 7, 13, 22, 301, 517].flatMap((n) => markedDims(n % 2 === 0 ? 2 : 1).map((d) => [n, d])))("tableKernelSymvPacked with t at and around 7/8, n = %i, d = %i: each entry from the table part d and its |t| pick", async (n, d) => {
     const rt = await runtimeFor(build);
     const a = rt.arena;
     const table = markedTable();
-    const r = boundaryPoints(n, n);
-    const d = n % 2 === 0 ? 2 : 1;
-    const x = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) x[i * d] = r[i]!;
+    const x = padded(boundaryPoints(n, n), d);
     const rand = testRandom(20);
     const s = Float64Array.from({ length: n }, () => 0.5 + rand());
     const v = normals(testRandom(21), n);
@@ -164,14 +173,15 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     for (const b of [wx, ws, wones, wt, wv, packed, work, kv, cubics]) b.free();
   });
 
-  it("tableKernelRows with t at and around 7/8: each entry from the table part its |t| picks", async () => {
+  it.each(markedDims(1))("tableKernelRows with t at and around 7/8, d = %i: each entry from the table part d and its |t| pick", async (d) => {
     const rt = await runtimeFor(build);
     const a = rt.arena;
     const table = markedTable();
-    const [rows, cols, d] = [6, 261, 1];
-    const xl = boundaryPoints(rows, 3);
-    xl.set([1, -1, tau, 1 + 2 ** -52]);
-    const xr = boundaryPoints(cols, 4);
+    const [rows, cols] = [6, 261];
+    const r = boundaryPoints(rows, 3);
+    r.set([1, -1, tau, 1 + 2 ** -52]);
+    const xl = padded(r, d);
+    const xr = padded(boundaryPoints(cols, 4), d);
     const ones = (k: number) => new Float64Array(k).fill(1);
     const bufs = [xl, xr, ones(rows), table].map((u) => a.f64From(u));
     const [wxl, wxr, wones, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
@@ -193,7 +203,9 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const cubic = (s: number) => 1 - 2 * s + 0.5 * s * s - 3 * s ** 3;
     const g = (t: number) => (t >= 0 ? cubic(Math.sqrt(1 - t)) : 2 * cubic(Math.sqrt(1 + t)));
     const table = referenceTabulate(g, 17);
-    for (const t of [-1, -0.97, -0.3, 0.01, 0.5, 0.999, 1]) expect(Math.abs(referenceTable(table, t) - g(t))).toBeLessThan(1e-13);
+    for (const d of [1, UNIFORM_MIN_D]) {
+      for (const t of [-1, -0.97, -0.3, 0.01, 0.5, 0.999, 1]) expect(Math.abs(referenceTable(table, t, d) - g(t))).toBeLessThan(1e-13);
+    }
   });
 
   it("sphereFeatures and hermiteFeatures to 1e-12", async () => {
@@ -341,25 +353,32 @@ describe.each(BUILDS)("the model kernels' tables against their series (%s build)
     // Both sides of |t| = 7/8, where the kernels change from one table part to the other.
     const edge = [0, 2 ** -53, 1e-12, 1e-9, 1e-6, 1e-4, 1e-3].flatMap((e) => [UNIFORM_TAU - e, UNIFORM_TAU + e, -UNIFORM_TAU - e, -UNIFORM_TAU + e]);
     const rhos = [...Array.from({ length: 4001 }, (_, k) => -1 + k / 2000), ...near, ...edge];
-    // Unit vectors in d = 2 whose dot product is rho exactly: (1, 0) and (rho, sqrt(1 - rho^2)).
-    const right = Float64Array.from(rhos.flatMap((r) => [r, Math.sqrt((1 - r) * (1 + r))]));
-    const ones = (n: number) => new Float64Array(n).fill(1);
-    const a = rt.arena;
-    const bufs = [Float64Array.from([1, 0]), right, ones(1), ones(1), ones(rhos.length), ones(rhos.length), table].map((v) => a.f64From(v));
-    const [wl, wr, sl, il, sr, ir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
-    const packed = a.f64(4 * Math.ceil(rhos.length / 4) * 2);
-    const cubics = a.f64(4 * table.length);
-    const work = a.f64(rt.exports.tableKernelRowsWork(2));
-    const out = a.f64(rhos.length);
-    bufs.push(packed, cubics, work, out);
-    rt.exports.packScaledQuads(wr.ptr, rhos.length, 2, ir.ptr, packed.ptr);
-    rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
-    rt.exports.tableKernelRows(wl.ptr, 1, 2, sl.ptr, il.ptr, packed.ptr, rhos.length, sr.ptr, cubics.ptr, table.length, out.ptr, work.ptr);
-    let worst = 0;
-    for (const [j, r] of rhos.entries()) worst = Math.max(worst, Math.abs(out.view[j]! - gegenbauerSeries(kernel.degreeWeights, d, r).value));
-    worst /= Math.abs(table[0]!);
-    if (build === "simd") console.log(`${activation} ${kind}, d = ${d}: table against series ${worst.toExponential(1)} of g(1)`);
-    expect(worst).toBeLessThan(1e-13);
-    for (const b of bufs) b.free();
+    const series = rhos.map((r) => gegenbauerSeries(kernel.degreeWeights, d, r).value);
+    // The square-root part alone (points in 2 dimensions) and with the uniform part (UNIFORM_MIN_D).
+    for (const dim of [2, UNIFORM_MIN_D]) {
+      // Unit vectors whose dot product is rho exactly: (1, 0, ..) and (rho, sqrt(1 - rho^2), 0, ..).
+      const right = new Float64Array(rhos.length * dim);
+      for (const [j, r] of rhos.entries()) right.set([r, Math.sqrt((1 - r) * (1 + r))], j * dim);
+      const left = new Float64Array(dim);
+      left[0] = 1;
+      const ones = (n: number) => new Float64Array(n).fill(1);
+      const a = rt.arena;
+      const bufs = [left, right, ones(1), ones(1), ones(rhos.length), ones(rhos.length), table].map((v) => a.f64From(v));
+      const [wl, wr, sl, il, sr, ir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
+      const packed = a.f64(4 * Math.ceil(rhos.length / 4) * dim);
+      const cubics = a.f64(4 * table.length);
+      const work = a.f64(rt.exports.tableKernelRowsWork(dim));
+      const out = a.f64(rhos.length);
+      bufs.push(packed, cubics, work, out);
+      rt.exports.packScaledQuads(wr.ptr, rhos.length, dim, ir.ptr, packed.ptr);
+      rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
+      rt.exports.tableKernelRows(wl.ptr, 1, dim, sl.ptr, il.ptr, packed.ptr, rhos.length, sr.ptr, cubics.ptr, table.length, out.ptr, work.ptr);
+      let worst = 0;
+      for (const [j, value] of series.entries()) worst = Math.max(worst, Math.abs(out.view[j]! - value));
+      worst /= Math.abs(table[0]!);
+      if (build === "simd") console.log(`${activation} ${kind}, d = ${d}, points in ${dim} dimensions: table against series ${worst.toExponential(1)} of g(1)`);
+      expect(worst).toBeLessThan(1e-13);
+      for (const b of bufs) b.free();
+    }
   });
 });

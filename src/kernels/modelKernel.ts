@@ -47,12 +47,18 @@ export type InputLaw = "sphere" | "gaussian";
 
 /** Nodes of the tabulated g in s = sqrt(1 - |t|), half for t >= 0 and half for t <= 0 (4-point interpolation in s, assembly/gramBlock.ts); the uniform part's UNIFORM_NODES follow. */
 export const TABLE_SIZE = 1 << 15;
-/** Below this |t| the Wasm kernels interpolate g in t itself, from nodes UNIFORM_SPACING apart (assembly/gramProduct.ts says why these). */
+/** Below this |t|, at d >= UNIFORM_MIN_D, the Wasm kernels interpolate g in t itself, from nodes UNIFORM_SPACING apart (assembly/gramProduct.ts says why these). */
 export const UNIFORM_TAU = 0.875;
 /** Spacing of the uniform part's nodes in t. */
 export const UNIFORM_SPACING = 2 ** -13;
 /** Nodes of the uniform part, g(-UNIFORM_TAU + (k - 1) UNIFORM_SPACING), k = 0 .. UNIFORM_NODES - 1: one past each end of |t| < UNIFORM_TAU (the Wasm module's tableUniformNodes()). */
 export const UNIFORM_NODES = (2 * UNIFORM_TAU) / UNIFORM_SPACING + 3;
+/**
+ * The Wasm kernels read the uniform part only for data of dimension d >= UNIFORM_MIN_D (the Wasm
+ * module's tableUniformMinD(); assembly/gramProduct.ts says why): below it every entry, |t| < UNIFORM_TAU
+ * too, comes from the square-root part, so g is one function of t for each d.
+ */
+export const UNIFORM_MIN_D = 6;
 /** Degree at which the Legendre / Hermite series of non-polynomial activations stop. */
 export const SERIES_DEGREE = 48;
 /** Degree of the Mehler series of Gaussian pair moments (as gaussianActivationKernel). */

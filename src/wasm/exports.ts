@@ -137,6 +137,7 @@ export interface MeanfieldExports {
   ): void;
   tableKernelSymvWork(n: number): number;
   tableUniformNodes(): number;
+  tableUniformMinD(): number;
   blockGemv(block: number, rows: number, cols: number, v: number, out: number): void;
   sphereFeatures(x: number, rows: number, d: number, anchors: number, degrees: number, count: number, phiT: number): void;
   hermiteFeatures(

@@ -1,7 +1,7 @@
 // Plain loops for the kernels of assembly/gram.ts (table Gram) and assembly/features.ts,
 // written from their definitions, independent of the SIMD summation order.
 
-import { UNIFORM_NODES, UNIFORM_SPACING, UNIFORM_TAU } from "../../src/kernels/modelKernel.js";
+import { UNIFORM_MIN_D, UNIFORM_NODES, UNIFORM_SPACING, UNIFORM_TAU } from "../../src/kernels/modelKernel.js";
 
 // 4-point Lagrange interpolation through nodes[first .. first + 3] at f from node first + 1.
 function lagrange(nodes: Float64Array, first: number, f: number): number {
@@ -15,14 +15,14 @@ function lagrange(nodes: Float64Array, first: number, f: number): number {
 }
 
 /**
- * g from its table (assembly/gramProduct.ts's layout, src/kernels/modelKernel.ts's tabulate): for
- * |t| < UNIFORM_TAU 4-point Lagrange interpolation in t of the last UNIFORM_NODES entries,
+ * g from its table (assembly/gramProduct.ts's layout, src/kernels/modelKernel.ts's tabulate) for
+ * points of dimension d: for d >= UNIFORM_MIN_D and |t| < UNIFORM_TAU 4-point Lagrange interpolation in t of the last UNIFORM_NODES entries,
  * g(-UNIFORM_TAU + (k - 1) h), h = UNIFORM_SPACING; else in s = sqrt(1 - |t|) of the first 2E,
  * g(1 - s_m^2), then g(s_m^2 - 1), s_m = m / (E - 1).
  */
-export function referenceTable(table: Float64Array, t: number): number {
+export function referenceTable(table: Float64Array, t: number, d: number): number {
   const sqrtPart = table.length - UNIFORM_NODES;
-  if (Math.abs(t) < UNIFORM_TAU) {
+  if (d >= UNIFORM_MIN_D && Math.abs(t) < UNIFORM_TAU) {
     const u = (t + UNIFORM_TAU) / UNIFORM_SPACING;
     const m = Math.min(Math.floor(u), UNIFORM_NODES - 4);
     return lagrange(table.subarray(sqrtPart), m, u - m);
@@ -57,7 +57,7 @@ export function referenceTableBlock(
 ): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[r * cols + c] = sl[r]! * sr[c]! * referenceTable(table, dot(xl, r, xr, c, d) * il[r]! * ir[c]!);
+    for (let c = 0; c < cols; c++) out[r * cols + c] = sl[r]! * sr[c]! * referenceTable(table, dot(xl, r, xr, c, d) * il[r]! * ir[c]!, d);
   }
   return out;
 }
