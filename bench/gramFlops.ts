@@ -6,7 +6,7 @@ import { UNIFORM_MIN_D } from "../src/kernels/modelKernel.js";
 /**
  * Flops of tableKernelSymvPacked for n points in d dimensions: each of the n (n - 1) / 2 entries
  * below the diagonal is formed once and used twice: its d-long dot product of the prescaled points,
- * 9 for g by the uniform table (u = 8192 t + 7168 2, the fraction 1, the cubic by Horner 6) and
+ * 9 for g by the uniform table (u = 8192 t + 7168, a multiply-add: 2; the fraction 1; Horner's cubic 6) and
  * two multiply-adds (r_i and r_j). Entries with |t| >= 7/8 take the square-root table instead
  * (1 - |t|, the square root and its scale for the multiply-add: one flop more), and tiles holding
  * one form both; they are counted at the uniform table's 9 too, which understates the work a little
