@@ -25,6 +25,24 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const TABLE = referenceTabulate((t) => Math.exp(t) + Math.sqrt(1 - t * t), 129);
 
+/** tableKernelRows of the rows xl (scales sl, inverse norms il) against the columns xr (sr, ir) through the module: the rows x cols block and a function freeing its buffers. */
+function wasmTableBlock(
+  rt: Awaited<ReturnType<typeof runtimeFor>>, xl: Float64Array, rows: number, xr: Float64Array, cols: number, d: number,
+  sl: Float64Array, il: Float64Array, sr: Float64Array, ir: Float64Array, table: Float64Array,
+) {
+  const a = rt.arena;
+  const bufs = [xl, xr, sl, il, sr, ir, table].map((v) => a.f64From(v));
+  const [wxl, wxr, wsl, wil, wsr, wir, wt] = bufs;
+  const packed = a.f64(4 * Math.ceil(cols / 4) * d);
+  const cubics = a.f64(4 * table.length);
+  const work = a.f64(rt.exports.tableKernelRowsWork(d));
+  const out = a.f64(rows * cols);
+  rt.exports.packScaledQuads(wxr!.ptr, cols, d, wir!.ptr, packed.ptr);
+  rt.exports.tableCubics(wt!.ptr, table.length, cubics.ptr);
+  rt.exports.tableKernelRows(wxl!.ptr, rows, d, wsl!.ptr, wil!.ptr, packed.ptr, cols, wsr!.ptr, cubics.ptr, table.length, out.ptr, work.ptr);
+  return { out, free: () => { for (const b of [...bufs, packed, cubics, work, out]) b.free(); } };
+}
+
 describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s build)", (build) => {
   // Odd d, rows not a multiple of the row quad (4), n not a multiple of the column quad nor of the
   // column block (256), n = 1 and rows = 1.
@@ -43,15 +61,7 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const il = Float64Array.from({ length: rows }, (_, r) => 1 / Math.hypot(...xl.subarray(r * d, (r + 1) * d)));
     const ir = Float64Array.from({ length: cols }, (_, c) => 1 / Math.hypot(...xr.subarray(c * d, (c + 1) * d)));
     const a = rt.arena;
-    const bufs = [xl, xr, sl, il, sr, ir, TABLE].map((v) => a.f64From(v));
-    const [wxl, wxr, wsl, wil, wsr, wir, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
-    const packed = a.f64(4 * Math.ceil(cols / 4) * d);
-    const cubics = a.f64(4 * TABLE.length);
-    const work = a.f64(rt.exports.tableKernelRowsWork(d));
-    const out = a.f64(rows * cols);
-    rt.exports.packScaledQuads(wxr.ptr, cols, d, wir.ptr, packed.ptr);
-    rt.exports.tableCubics(wt.ptr, TABLE.length, cubics.ptr);
-    rt.exports.tableKernelRows(wxl.ptr, rows, d, wsl.ptr, wil.ptr, packed.ptr, cols, wsr.ptr, cubics.ptr, TABLE.length, out.ptr, work.ptr);
+    const { out, free } = wasmTableBlock(rt, xl, rows, xr, cols, d, sl, il, sr, ir, TABLE);
     const expected = referenceTableBlock(xl, rows, xr, cols, d, sl, il, sr, ir, TABLE);
     // Measured: at most 1.8e-15 here (the products of prescaled points differ from <x, y> i_x i_y by rounding).
     expect(maxAbs(out.view, expected)).toBeLessThan(1e-13);
@@ -62,7 +72,8 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     rt.exports.blockGemv(out.ptr, rows, cols, wv.ptr, gv.ptr);
     const gvRef = Array.from({ length: rows }, (_, r) => v.reduce((s, vj, j) => s + expected[r * cols + j]! * vj, 0));
     expect(maxAbs(gv.view, gvRef)).toBeLessThan(1e-12);
-    for (const b of [...bufs, packed, cubics, work, out, wv, gv]) b.free();
+    free();
+    for (const b of [wv, gv]) b.free();
   });
 
   // Odd d, n not a multiple of the quad (4) nor of the column block (256 at d = 7, 60 at d = 33,
@@ -175,7 +186,6 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
 
   it.each(markedDims(1))("tableKernelRows with t at and around 7/8, d = %i: each entry from the table part d and its |t| pick", async (d) => {
     const rt = await runtimeFor(build);
-    const a = rt.arena;
     const table = markedTable();
     const [rows, cols] = [6, 261];
     const r = boundaryPoints(rows, 3);
@@ -183,19 +193,10 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const xl = padded(r, d);
     const xr = padded(boundaryPoints(cols, 4), d);
     const ones = (k: number) => new Float64Array(k).fill(1);
-    const bufs = [xl, xr, ones(rows), table].map((u) => a.f64From(u));
-    const [wxl, wxr, wones, wt] = bufs as [typeof bufs[0], typeof bufs[0], typeof bufs[0], typeof bufs[0]];
-    const onesCols = a.f64From(ones(cols));
-    const packed = a.f64(4 * Math.ceil(cols / 4) * d);
-    const cubics = a.f64(4 * table.length);
-    const work = a.f64(rt.exports.tableKernelRowsWork(d));
-    const out = a.f64(rows * cols);
-    rt.exports.packScaledQuads(wxr.ptr, cols, d, onesCols.ptr, packed.ptr);
-    rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
-    rt.exports.tableKernelRows(wxl.ptr, rows, d, wones.ptr, wones.ptr, packed.ptr, cols, onesCols.ptr, cubics.ptr, table.length, out.ptr, work.ptr);
+    const { out, free } = wasmTableBlock(rt, xl, rows, xr, cols, d, ones(rows), ones(rows), ones(cols), ones(cols), table);
     const expected = referenceTableBlock(xl, rows, xr, cols, d, ones(rows), ones(rows), ones(cols), ones(cols), table);
     expect(maxAbs(out.view, expected)).toBeLessThan(1e-13);
-    for (const b of [...bufs, onesCols, packed, cubics, work, out]) b.free();
+    free();
   });
 
   // Beyond |t| = 7/8 exact; inside, the uniform part's cubics in t meet a function smooth there.
