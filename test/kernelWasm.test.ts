@@ -43,6 +43,23 @@ function wasmTableBlock(
   return { out, free: () => { for (const b of [...bufs, packed, cubics, work, out]) b.free(); } };
 }
 
+/** (K + ridge I) v through the module's tableKernelSymvPacked for the points x (n x d; scales s, inverse norms inv): K v and a function freeing its buffers. */
+function wasmGramProduct(
+  rt: Awaited<ReturnType<typeof runtimeFor>>, x: Float64Array, n: number, d: number, s: Float64Array, inv: Float64Array, table: Float64Array, ridge: number, v: Float64Array,
+) {
+  const a = rt.arena;
+  const bufs = [x, s, inv, table, v].map((u) => a.f64From(u));
+  const [wx, ws, winv, wt, wv] = bufs;
+  const packed = a.f64(4 * Math.ceil(n / 4) * d);
+  const work = a.f64(rt.exports.tableKernelSymvWork(n));
+  const kv = a.f64(n);
+  const cubics = a.f64(4 * table.length);
+  rt.exports.packScaledQuads(wx!.ptr, n, d, winv!.ptr, packed.ptr);
+  rt.exports.tableCubics(wt!.ptr, table.length, cubics.ptr);
+  rt.exports.tableKernelSymvPacked(packed.ptr, n, d, ws!.ptr, cubics.ptr, table.length, table[0]!, ridge, wv!.ptr, kv.ptr, work.ptr);
+  return { kv, free: () => { for (const b of [...bufs, packed, work, kv, cubics]) b.free(); } };
+}
+
 describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s build)", (build) => {
   // Odd d, rows not a multiple of the row quad (4), n not a multiple of the column quad nor of the
   // column block (256), n = 1 and rows = 1.
@@ -92,7 +109,6 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     [5, 2],
   ])("tableKernelSymvPacked at d = %i, n = %i against the plain Gram product to 5e-14", async (d, n) => {
     const rt = await runtimeFor(build);
-    const a = rt.arena;
     const x = normals(testRandom(10 + d), n * d);
     if (n >= 8) {
       for (let k = 0; k < d; k++) {
@@ -106,15 +122,7 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const inv = Float64Array.from({ length: n }, (_, r) => 1 / Math.hypot(...x.subarray(r * d, (r + 1) * d)));
     const v = normals(testRandom(12), n);
     const ridge = 0.3;
-    const [wx, ws, winv, wt, wv] = [x, s, inv, TABLE, v].map((u) => a.f64From(u)) as [ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>];
-    const quads = 4 * Math.ceil(n / 4);
-    const packed = a.f64(quads * d);
-    const work = a.f64(rt.exports.tableKernelSymvWork(n));
-    const kv = a.f64(n);
-    const cubics = a.f64(4 * TABLE.length);
-    rt.exports.packScaledQuads(wx.ptr, n, d, winv.ptr, packed.ptr);
-    rt.exports.tableCubics(wt.ptr, TABLE.length, cubics.ptr);
-    rt.exports.tableKernelSymvPacked(packed.ptr, n, d, ws.ptr, cubics.ptr, TABLE.length, TABLE[0]!, ridge, wv.ptr, kv.ptr, work.ptr);
+    const { kv, free } = wasmGramProduct(rt, x, n, d, s, inv, TABLE, ridge, v);
     // t from the prescaled points y_i = x_i / |x_i|, as the kernel forms it: at t = +-1 the table's
     // square root turns the last-bit difference of <x_i, x_j> i_i i_j into 1e-8.
     const y = x.map((value, k) => value * inv[Math.floor(k / d)]!);
@@ -125,7 +133,7 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const scale = Math.max(...kvRef.map(Math.abs));
     // Measured: at most 4.7e-15 over these shapes in both builds.
     expect(maxAbs(kv.view, kvRef) / scale).toBeLessThan(5e-14);
-    for (const b of [wx, ws, winv, wt, wv, packed, work, kv, cubics]) b.free();
+    free();
   });
 
   // A table whose square-root part holds g + 1 and whose uniform part holds g, so each entry shows
@@ -160,7 +168,6 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
 
   it.each([1, 2, 5, 7, 13, 22, 301, 517].flatMap((n) => markedDims(n % 2 === 0 ? 2 : 1).map((d) => [n, d])))("tableKernelSymvPacked with t at and around 7/8, n = %i, d = %i: each entry from the table part d and its |t| pick", async (n, d) => {
     const rt = await runtimeFor(build);
-    const a = rt.arena;
     const table = markedTable();
     const x = padded(boundaryPoints(n, n), d);
     const rand = testRandom(20);
@@ -168,20 +175,13 @@ describe.each(BUILDS)("kernel Gram and feature kernels match plain loops (%s bui
     const v = normals(testRandom(21), n);
     const ones = new Float64Array(n).fill(1);
     const ridge = 0.3;
-    const [wx, ws, wones, wt, wv] = [x, s, ones, table, v].map((u) => a.f64From(u)) as [ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>, ReturnType<typeof a.f64>];
-    const packed = a.f64(4 * Math.ceil(n / 4) * d);
-    const work = a.f64(rt.exports.tableKernelSymvWork(n));
-    const kv = a.f64(n);
-    const cubics = a.f64(4 * table.length);
-    rt.exports.packScaledQuads(wx.ptr, n, d, wones.ptr, packed.ptr);
-    rt.exports.tableCubics(wt.ptr, table.length, cubics.ptr);
-    rt.exports.tableKernelSymvPacked(packed.ptr, n, d, ws.ptr, cubics.ptr, table.length, table[0]!, ridge, wv.ptr, kv.ptr, work.ptr);
+    const { kv, free } = wasmGramProduct(rt, x, n, d, s, ones, table, ridge, v);
     const gram = referenceTableBlock(x, n, x, n, d, s, ones, s, ones, table);
     for (let i = 0; i < n; i++) gram[i * n + i] = s[i]! ** 2 * table[0]!;
     const kvRef = Array.from({ length: n }, (_, i) => v.reduce((sum, vj, j) => sum + gram[i * n + j]! * vj, ridge * v[i]!));
     // Any entry read from the other part moves its row's sum by s_i s_j v_j, about 1.
     expect(maxAbs(kv.view, kvRef) / Math.max(...kvRef.map(Math.abs))).toBeLessThan(5e-14);
-    for (const b of [wx, ws, wones, wt, wv, packed, work, kv, cubics]) b.free();
+    free();
   });
 
   it.each(markedDims(1))("tableKernelRows with t at and around 7/8, d = %i: each entry from the table part d and its |t| pick", async (d) => {
